@@ -1,0 +1,67 @@
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
+
+/// What went wrong, as a closed set the UI and scripts switch on. Messages are for people;
+/// codes are for programs. Add a code only when some caller reacts to it differently.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, TS)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+#[ts(export)]
+#[non_exhaustive]
+pub enum ErrorCode {
+    /// The key (or other resource) does not exist.
+    NotFound,
+    /// A field is missing, malformed or out of range.
+    InvalidInput,
+    /// The key's state forbids the action (e.g. wrapping with a disabled key).
+    InvalidState,
+    /// The action needs a root key and a standard key was given.
+    NotARootKey,
+    /// The ciphertext is malformed, altered, for another key, or the AAD does not match.
+    Undecryptable,
+    /// Rotated less than an hour ago.
+    RotationTooSoon,
+    /// An imported key needs new material to rotate.
+    PayloadRequired,
+    /// The restore window of a deleted key has passed.
+    RestoreExpired,
+    /// A concurrent change won; retry.
+    Conflict,
+    /// The keystore cannot be opened or reached (keyring locked, remote down, ...).
+    KeystoreUnavailable,
+    /// A bug or an unexpected failure; details are in the log, not in the message.
+    Internal,
+}
+
+/// The error every transport carries: `{"code": "...", "message": "..."}`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS, thiserror::Error)]
+#[error("{message}")]
+#[ts(export)]
+pub struct ApiError {
+    /// What kind of failure.
+    pub code: ErrorCode,
+    /// A sentence for a person. Never contains key material, DEKs or credentials.
+    pub message: String,
+}
+
+impl ApiError {
+    /// An error with a code and a message.
+    pub fn new(code: ErrorCode, message: impl Into<String>) -> Self {
+        Self {
+            code,
+            message: message.into(),
+        }
+    }
+
+    /// Invalid input, with a sentence saying what is wrong.
+    pub fn invalid(message: impl Into<String>) -> Self {
+        Self::new(ErrorCode::InvalidInput, message)
+    }
+
+    /// An internal failure. The detail belongs in the log; callers get a generic sentence.
+    pub fn internal() -> Self {
+        Self::new(
+            ErrorCode::Internal,
+            "an internal error occurred; the log has the details",
+        )
+    }
+}

@@ -1,0 +1,170 @@
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
+
+use crate::SecretString;
+
+/// Root keys wrap DEKs and never leave the keystore; standard keys hold a retrievable payload.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub enum KeyType {
+    /// Wraps and unwraps.
+    Root,
+    /// Holds a payload.
+    Standard,
+}
+
+/// Key Protect's states by name (the Key Protect API uses 1, 2, 3 and 5).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub enum KeyStateName {
+    /// 1: usable.
+    Active,
+    /// 2: disabled.
+    Suspended,
+    /// 3: expired; unwrap only.
+    Deactivated,
+    /// 5: deleted; restorable for 30 days.
+    Destroyed,
+}
+
+/// One key version, as shown in a key's history.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct KeyVersionInfo {
+    /// Version id (UUID).
+    pub id: String,
+    /// RFC 3339.
+    pub created_at: String,
+}
+
+/// A key's metadata. Never its material.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct KeyInfo {
+    /// Key id (UUID).
+    pub id: String,
+    /// Display name.
+    pub name: String,
+    /// Free text.
+    #[ts(optional)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    /// Root or standard.
+    pub key_type: KeyType,
+    /// Effective state (an expired key shows as deactivated).
+    pub state: KeyStateName,
+    /// Whether the material was supplied by the caller.
+    pub imported: bool,
+    /// RFC 3339.
+    pub created_at: String,
+    /// RFC 3339.
+    pub updated_at: String,
+    /// RFC 3339, if ever rotated.
+    #[ts(optional)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub last_rotated_at: Option<String>,
+    /// RFC 3339, while destroyed.
+    #[ts(optional)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub deleted_at: Option<String>,
+    /// RFC 3339, if the key expires.
+    #[ts(optional)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub expires_at: Option<String>,
+    /// The version new wraps use.
+    pub key_version: KeyVersionInfo,
+}
+
+/// Create a key. With `payload` the material is imported; without, 256 random bits.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct CreateKeyRequest {
+    /// 2 to 90 characters.
+    pub name: String,
+    /// At most 240 characters.
+    #[ts(optional)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    /// Root or standard.
+    pub key_type: KeyType,
+    /// RFC 3339, in the future.
+    #[ts(optional)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub expires_at: Option<String>,
+    /// Base64 material to import: 16, 24 or 32 bytes for a root key.
+    #[ts(optional)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub payload: Option<SecretString>,
+}
+
+/// Rotate a key; imported keys need a new `payload`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct RotateKeyRequest {
+    /// Key id.
+    pub key_id: String,
+    /// Base64 material for an imported key.
+    #[ts(optional)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub payload: Option<SecretString>,
+}
+
+/// Filters and paging for the key table; applied by the keystore, not the UI.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct ListKeysRequest {
+    /// Keys to skip.
+    #[serde(default)]
+    pub offset: u32,
+    /// Page size; 200 when absent, at most 5,000.
+    #[ts(optional)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub limit: Option<u32>,
+    /// Only these states; all but destroyed when empty.
+    #[serde(default)]
+    pub states: Vec<KeyStateName>,
+    /// Substring of the name, or an exact key id.
+    #[ts(optional)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub search: Option<String>,
+}
+
+/// A page of keys.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct KeyList {
+    /// Newest first.
+    pub keys: Vec<KeyInfo>,
+    /// Matches across all pages.
+    pub total: u32,
+}
+
+/// Whether the keystore is this computer's or a remote instance.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub enum KeystoreMode {
+    /// SQLite on this computer, sealed by the OS keyring.
+    Embedded,
+    /// A Strongroom or Key Protect instance over HTTPS.
+    Remote,
+}
+
+/// Which keystore the console is talking to.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct KeystoreInfo {
+    /// Embedded or remote.
+    pub mode: KeystoreMode,
+    /// The database path or the instance URL.
+    pub location: String,
+}

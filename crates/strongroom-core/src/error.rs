@@ -1,0 +1,62 @@
+use crate::{KeyAction, KeyId, KeyState, KeyVersionId};
+
+/// Everything that can go wrong in the domain, and in the storage port beneath it.
+///
+/// Variants are the reasons a caller can act on; messages name key ids and states but never
+/// carry key material, plaintext or ciphertext bytes.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum CoreError {
+    /// No key with this id exists (or it exists in another instance).
+    #[error("key {0} was not found")]
+    KeyNotFound(KeyId),
+    /// The key exists but its state forbids the action (Key Protect's state table).
+    #[error("key {key} is {state} and cannot be used to {action}")]
+    InvalidState {
+        /// The key.
+        key: KeyId,
+        /// Its state when the action was tried.
+        state: KeyState,
+        /// What was tried.
+        action: KeyAction,
+    },
+    /// Only root keys wrap and unwrap; standard keys are payload holders.
+    #[error("key {0} is a standard key; only root keys can {1}")]
+    NotARootKey(KeyId, KeyAction),
+    /// Input failed validation; the message says which field and why.
+    #[error("{0}")]
+    Invalid(String),
+    /// The ciphertext is not a Strongroom envelope: truncated, garbage, or an unknown format.
+    #[error("the ciphertext is malformed: {0}")]
+    MalformedCiphertext(&'static str),
+    /// The ciphertext names a key version that does not belong to this key.
+    #[error("the ciphertext was not produced by key {key}")]
+    WrongKey {
+        /// The key asked to unwrap.
+        key: KeyId,
+    },
+    /// Authentication failed: the ciphertext was altered, or the AAD differs from the wrap.
+    #[error("the ciphertext could not be unwrapped: it was altered or the additional authenticated data does not match")]
+    Undecryptable,
+    /// The key was rotated less than an hour ago (Key Protect allows one rotation per hour).
+    #[error("key {0} was rotated less than an hour ago")]
+    RotationTooSoon(KeyId),
+    /// An imported key can only rotate to material the caller supplies.
+    #[error("key {0} was imported; rotating it needs new key material")]
+    PayloadRequired(KeyId),
+    /// A deleted key can only be restored within 30 days.
+    #[error("key {0} was deleted more than 30 days ago and can no longer be restored")]
+    RestoreExpired(KeyId),
+    /// Another writer changed the key between read and write.
+    #[error("key {0} was changed concurrently; retry")]
+    Conflict(KeyId),
+    /// A version id in storage has no material (storage corruption or a foreign database).
+    #[error("key version {0} has no stored material")]
+    VersionNotFound(KeyVersionId),
+    /// The operating system's random number generator failed.
+    #[error("the system random number generator failed")]
+    Randomness,
+    /// The storage backend failed. The source is for logs; callers see a generic message.
+    #[error("storage failure: {0}")]
+    Storage(#[source] Box<dyn std::error::Error + Send + Sync>),
+}

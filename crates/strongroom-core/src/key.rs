@@ -1,0 +1,534 @@
+use std::fmt;
+
+use time::{Duration, OffsetDateTime};
+
+use crate::{CoreError, KeyId, KeyVersionId};
+
+/// Key Protect allows one rotation per key per hour.
+pub const ROTATION_INTERVAL: Duration = Duration::hours(1);
+/// A deleted key can be restored for 30 days.
+pub const RESTORE_WINDOW: Duration = Duration::days(30);
+
+/// Root keys wrap data encryption keys and never leave the keystore; standard keys are
+/// payloads an application may read back (Key Protect's `extractable`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum KeyKind {
+    /// Wraps and unwraps; material is never returned.
+    Root,
+    /// Holds a payload the caller may retrieve.
+    Standard,
+}
+
+/// Key Protect's key states, with their wire numbers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum KeyState {
+    /// 1: usable for everything.
+    Active,
+    /// 2: disabled by an administrator; nothing but enable, delete and reads.
+    Suspended,
+    /// 3: expired; may still unwrap, rewrap and rotate so data stays readable.
+    Deactivated,
+    /// 5: deleted; only restore within the window, or purge.
+    Destroyed,
+}
+
+impl KeyState {
+    /// The number Key Protect uses on the wire.
+    pub fn code(self) -> u8 {
+        match self {
+            KeyState::Active => 1,
+            KeyState::Suspended => 2,
+            KeyState::Deactivated => 3,
+            KeyState::Destroyed => 5,
+        }
+    }
+
+    /// The state for a wire number.
+    pub fn from_code(code: u8) -> Option<Self> {
+        match code {
+            1 => Some(KeyState::Active),
+            2 => Some(KeyState::Suspended),
+            3 => Some(KeyState::Deactivated),
+            5 => Some(KeyState::Destroyed),
+            _ => None,
+        }
+    }
+
+    /// Key Protect's table "Key states and service actions": whether `action` is allowed.
+    pub fn allows(self, action: KeyAction) -> bool {
+        use KeyAction::*;
+        use KeyState::*;
+        match (self, action) {
+            (Active, Rotate | Wrap | Unwrap | Rewrap | Disable | Delete) => true,
+            (Suspended, Enable | Delete) => true,
+            (Deactivated, Rotate | Unwrap | Rewrap | Delete) => true,
+            (Destroyed, Restore) => true,
+            _ => false,
+        }
+    }
+}
+
+impl fmt::Display for KeyState {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            KeyState::Active => "active",
+            KeyState::Suspended => "suspended",
+            KeyState::Deactivated => "deactivated",
+            KeyState::Destroyed => "destroyed",
+        })
+    }
+}
+
+/// The actions whose permission depends on a key's state.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum KeyAction {
+    /// Create a new key version.
+    Rotate,
+    /// Encrypt a DEK.
+    Wrap,
+    /// Decrypt a DEK.
+    Unwrap,
+    /// Re-encrypt a DEK under the newest version.
+    Rewrap,
+    /// Suspend the key.
+    Disable,
+    /// Reactivate a suspended key.
+    Enable,
+    /// Move the key to the destroyed state.
+    Delete,
+    /// Bring a destroyed key back.
+    Restore,
+}
+
+impl KeyAction {
+    /// Every action, for exhaustive tests and tables.
+    pub const ALL: [KeyAction; 8] = [
+        KeyAction::Rotate,
+        KeyAction::Wrap,
+        KeyAction::Unwrap,
+        KeyAction::Rewrap,
+        KeyAction::Disable,
+        KeyAction::Enable,
+        KeyAction::Delete,
+        KeyAction::Restore,
+    ];
+}
+
+impl fmt::Display for KeyAction {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            KeyAction::Rotate => "rotate",
+            KeyAction::Wrap => "wrap",
+            KeyAction::Unwrap => "unwrap",
+            KeyAction::Rewrap => "rewrap",
+            KeyAction::Disable => "disable",
+            KeyAction::Enable => "enable",
+            KeyAction::Delete => "delete",
+            KeyAction::Restore => "restore",
+        })
+    }
+}
+
+/// A key's display name: 2 to 90 characters, as Key Protect requires.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct KeyName(String);
+
+impl KeyName {
+    /// Validates a name.
+    pub fn parse(name: &str) -> Result<Self, CoreError> {
+        let trimmed = name.trim();
+        let chars = trimmed.chars().count();
+        if !(2..=90).contains(&chars) {
+            return Err(CoreError::Invalid(
+                "a key name must be 2 to 90 characters long".into(),
+            ));
+        }
+        if trimmed.chars().any(char::is_control) {
+            return Err(CoreError::Invalid(
+                "a key name must not contain control characters".into(),
+            ));
+        }
+        Ok(Self(trimmed.to_owned()))
+    }
+
+    /// The name.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+/// A free-text description of at most 240 characters.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Description(String);
+
+impl Description {
+    /// Validates a description.
+    pub fn parse(text: &str) -> Result<Self, CoreError> {
+        if text.chars().count() > 240 {
+            return Err(CoreError::Invalid(
+                "a description must be at most 240 characters long".into(),
+            ));
+        }
+        Ok(Self(text.to_owned()))
+    }
+
+    /// The text.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+/// When a key stops being usable for new wraps.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Expiry(OffsetDateTime);
+
+impl Expiry {
+    /// An expiry must lie in the future when it is set.
+    pub fn parse(at: OffsetDateTime, now: OffsetDateTime) -> Result<Self, CoreError> {
+        if at <= now {
+            return Err(CoreError::Invalid(
+                "the expiration date must be in the future".into(),
+            ));
+        }
+        Ok(Self(at))
+    }
+
+    /// Rebuilds a stored expiry without the "in the future" check.
+    pub fn from_stored(at: OffsetDateTime) -> Self {
+        Self(at)
+    }
+
+    /// The instant.
+    pub fn at(self) -> OffsetDateTime {
+        self.0
+    }
+}
+
+/// One generation of a key's material. Old versions stay to unwrap what they wrapped.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct KeyVersion {
+    /// Named by every envelope this version seals.
+    pub id: KeyVersionId,
+    /// When the version was made.
+    pub created_at: OffsetDateTime,
+}
+
+/// What a caller supplies to create a key; the id, times and first version are assigned.
+#[derive(Debug, Clone)]
+pub struct NewKey {
+    /// Display name.
+    pub name: KeyName,
+    /// Optional description.
+    pub description: Option<Description>,
+    /// Root or standard.
+    pub kind: KeyKind,
+    /// Optional expiry.
+    pub expiry: Option<Expiry>,
+}
+
+/// A managed key's metadata. The material lives in storage, sealed, one per [`KeyVersion`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Key {
+    /// Stable id.
+    pub id: KeyId,
+    /// Display name.
+    pub name: KeyName,
+    /// Optional description.
+    pub description: Option<Description>,
+    /// Root or standard.
+    pub kind: KeyKind,
+    /// The state an administrator set; see [`Key::state_at`] for the effective one.
+    pub state: KeyState,
+    /// Whether the material came from the caller rather than our RNG.
+    pub imported: bool,
+    /// Creation time.
+    pub created_at: OffsetDateTime,
+    /// Last change of metadata or state.
+    pub updated_at: OffsetDateTime,
+    /// Last rotation, if any.
+    pub rotated_at: Option<OffsetDateTime>,
+    /// When the key was deleted, while it is destroyed.
+    pub deleted_at: Option<OffsetDateTime>,
+    /// After this instant the key is deactivated.
+    pub expiry: Option<Expiry>,
+    /// The version new wraps use.
+    pub current_version: KeyVersion,
+}
+
+impl Key {
+    /// A new active key with its first version.
+    pub fn create(new: NewKey, imported: bool, now: OffsetDateTime) -> Self {
+        Key {
+            id: KeyId::random(),
+            name: new.name,
+            description: new.description,
+            kind: new.kind,
+            state: KeyState::Active,
+            imported,
+            created_at: now,
+            updated_at: now,
+            rotated_at: None,
+            deleted_at: None,
+            expiry: new.expiry,
+            current_version: KeyVersion {
+                id: KeyVersionId::random(),
+                created_at: now,
+            },
+        }
+    }
+
+    /// The state that governs what the key may do at `now`: an expired key that was active
+    /// or suspended counts as deactivated, without anyone having to write that down.
+    pub fn state_at(&self, now: OffsetDateTime) -> KeyState {
+        match (self.state, self.expiry) {
+            (KeyState::Active | KeyState::Suspended, Some(expiry)) if expiry.at() <= now => {
+                KeyState::Deactivated
+            }
+            (state, _) => state,
+        }
+    }
+
+    /// Fails with a typed error unless the key's state at `now` allows `action`.
+    pub fn check(&self, action: KeyAction, now: OffsetDateTime) -> Result<(), CoreError> {
+        if matches!(
+            action,
+            KeyAction::Wrap | KeyAction::Unwrap | KeyAction::Rewrap
+        ) && self.kind != KeyKind::Root
+        {
+            return Err(CoreError::NotARootKey(self.id, action));
+        }
+        let state = self.state_at(now);
+        if state.allows(action) {
+            Ok(())
+        } else {
+            Err(CoreError::InvalidState {
+                key: self.id,
+                state,
+                action,
+            })
+        }
+    }
+
+    /// Suspends the key (1 → 2).
+    pub fn disable(&mut self, now: OffsetDateTime) -> Result<(), CoreError> {
+        self.transition(KeyAction::Disable, KeyState::Suspended, now)
+    }
+
+    /// Reactivates a suspended key (2 → 1).
+    pub fn enable(&mut self, now: OffsetDateTime) -> Result<(), CoreError> {
+        self.transition(KeyAction::Enable, KeyState::Active, now)
+    }
+
+    /// Destroys the key (1, 2 or 3 → 5). Its material stays sealed for the restore window.
+    pub fn delete(&mut self, now: OffsetDateTime) -> Result<(), CoreError> {
+        self.transition(KeyAction::Delete, KeyState::Destroyed, now)?;
+        self.deleted_at = Some(now);
+        Ok(())
+    }
+
+    /// Brings a destroyed key back within [`RESTORE_WINDOW`] of its deletion.
+    pub fn restore(&mut self, now: OffsetDateTime) -> Result<(), CoreError> {
+        self.check(KeyAction::Restore, now)?;
+        let deleted_at = self.deleted_at.unwrap_or(self.updated_at);
+        if now - deleted_at > RESTORE_WINDOW {
+            return Err(CoreError::RestoreExpired(self.id));
+        }
+        self.state = KeyState::Active;
+        self.deleted_at = None;
+        self.updated_at = now;
+        Ok(())
+    }
+
+    /// Starts a new version. The caller stores `new_version`'s material in the same
+    /// transaction; `imported_material` says whether the caller supplied it.
+    pub fn rotate(
+        &mut self,
+        now: OffsetDateTime,
+        imported_material: bool,
+    ) -> Result<KeyVersion, CoreError> {
+        self.check(KeyAction::Rotate, now)?;
+        if self.imported && !imported_material {
+            return Err(CoreError::PayloadRequired(self.id));
+        }
+        if let Some(last) = self.rotated_at {
+            if now - last < ROTATION_INTERVAL {
+                return Err(CoreError::RotationTooSoon(self.id));
+            }
+        }
+        let version = KeyVersion {
+            id: KeyVersionId::random(),
+            created_at: now,
+        };
+        self.current_version = version;
+        self.rotated_at = Some(now);
+        self.updated_at = now;
+        Ok(version)
+    }
+
+    fn transition(
+        &mut self,
+        action: KeyAction,
+        to: KeyState,
+        now: OffsetDateTime,
+    ) -> Result<(), CoreError> {
+        self.check(action, now)?;
+        self.state = to;
+        self.updated_at = now;
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use time::macros::datetime;
+
+    const NOW: OffsetDateTime = datetime!(2026-01-01 12:00 UTC);
+
+    fn key(kind: KeyKind) -> Key {
+        Key::create(
+            NewKey {
+                name: KeyName::parse("payments").unwrap(),
+                description: None,
+                kind,
+                expiry: None,
+            },
+            false,
+            NOW,
+        )
+    }
+
+    /// The table of spec §3, written out cell by cell so a change to `allows` must change it.
+    #[test]
+    fn state_table_matches_key_protect() {
+        use KeyAction::*;
+        let expected: [(KeyState, &[KeyAction]); 4] = [
+            (
+                KeyState::Active,
+                &[Rotate, Wrap, Unwrap, Rewrap, Disable, Delete],
+            ),
+            (KeyState::Suspended, &[Enable, Delete]),
+            (KeyState::Deactivated, &[Rotate, Unwrap, Rewrap, Delete]),
+            (KeyState::Destroyed, &[Restore]),
+        ];
+        for (state, allowed) in expected {
+            for action in KeyAction::ALL {
+                assert_eq!(
+                    state.allows(action),
+                    allowed.contains(&action),
+                    "{state} / {action} disagrees with Key Protect's table"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn state_codes_round_trip() {
+        for state in [
+            KeyState::Active,
+            KeyState::Suspended,
+            KeyState::Deactivated,
+            KeyState::Destroyed,
+        ] {
+            assert_eq!(KeyState::from_code(state.code()), Some(state));
+        }
+        assert_eq!(KeyState::from_code(4), None);
+        assert_eq!(KeyState::from_code(0), None);
+    }
+
+    #[test]
+    fn disabled_key_cannot_wrap_but_can_be_enabled() {
+        let mut k = key(KeyKind::Root);
+        k.disable(NOW).unwrap();
+        assert_eq!(k.state, KeyState::Suspended);
+        assert!(matches!(
+            k.check(KeyAction::Wrap, NOW),
+            Err(CoreError::InvalidState {
+                state: KeyState::Suspended,
+                action: KeyAction::Wrap,
+                ..
+            })
+        ));
+        assert!(matches!(
+            k.disable(NOW),
+            Err(CoreError::InvalidState { .. })
+        ));
+        k.enable(NOW).unwrap();
+        k.check(KeyAction::Wrap, NOW).unwrap();
+    }
+
+    #[test]
+    fn expired_key_is_deactivated_unwraps_but_does_not_wrap() {
+        let mut k = key(KeyKind::Root);
+        k.expiry = Some(Expiry::parse(NOW + Duration::days(1), NOW).unwrap());
+        k.check(KeyAction::Wrap, NOW).unwrap();
+        let later = NOW + Duration::days(2);
+        assert_eq!(k.state_at(later), KeyState::Deactivated);
+        assert!(k.check(KeyAction::Wrap, later).is_err());
+        k.check(KeyAction::Unwrap, later).unwrap();
+        k.check(KeyAction::Rewrap, later).unwrap();
+    }
+
+    #[test]
+    fn expiry_must_be_in_the_future() {
+        assert!(Expiry::parse(NOW, NOW).is_err());
+    }
+
+    #[test]
+    fn standard_keys_do_not_wrap() {
+        let k = key(KeyKind::Standard);
+        assert!(matches!(
+            k.check(KeyAction::Wrap, NOW),
+            Err(CoreError::NotARootKey(_, KeyAction::Wrap))
+        ));
+    }
+
+    #[test]
+    fn delete_then_restore_within_window_only() {
+        let mut k = key(KeyKind::Root);
+        k.delete(NOW).unwrap();
+        assert!(matches!(k.delete(NOW), Err(CoreError::InvalidState { .. })));
+        k.restore(NOW + Duration::days(29)).unwrap();
+        assert_eq!(k.state, KeyState::Active);
+
+        k.delete(NOW).unwrap();
+        assert!(matches!(
+            k.restore(NOW + Duration::days(31)),
+            Err(CoreError::RestoreExpired(_))
+        ));
+    }
+
+    #[test]
+    fn rotation_is_limited_to_once_an_hour() {
+        let mut k = key(KeyKind::Root);
+        let first = k.current_version;
+        let v2 = k.rotate(NOW, false).unwrap();
+        assert_ne!(v2.id, first.id);
+        assert_eq!(k.current_version, v2);
+        assert!(matches!(
+            k.rotate(NOW + Duration::minutes(59), false),
+            Err(CoreError::RotationTooSoon(_))
+        ));
+        k.rotate(NOW + Duration::minutes(60), false).unwrap();
+    }
+
+    #[test]
+    fn imported_keys_rotate_only_with_new_material() {
+        let mut k = key(KeyKind::Root);
+        k.imported = true;
+        assert!(matches!(
+            k.rotate(NOW, false),
+            Err(CoreError::PayloadRequired(_))
+        ));
+        k.rotate(NOW, true).unwrap();
+    }
+
+    #[test]
+    fn names_are_validated() {
+        assert!(KeyName::parse("a").is_err());
+        assert!(KeyName::parse(&"x".repeat(91)).is_err());
+        assert!(KeyName::parse("bad\nname").is_err());
+        assert_eq!(KeyName::parse("  ok  ").unwrap().as_str(), "ok");
+        assert!(Description::parse(&"d".repeat(241)).is_err());
+    }
+}

@@ -1,0 +1,74 @@
+use crate::{CoreError, Key, KeyId, KeyMaterial, KeyState, KeyVersion, KeyVersionId};
+
+/// The largest page a listing returns, whatever the caller asks for.
+pub const MAX_PAGE_SIZE: u32 = 5_000;
+
+/// Filters and paging for listing keys. Filtering and paging happen in storage so a console
+/// over 100,000 keys never loads them all.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct KeyQuery {
+    /// Keys to skip.
+    pub offset: u32,
+    /// Keys to return, at most [`MAX_PAGE_SIZE`].
+    pub limit: u32,
+    /// Only keys in these stored states; empty means every state but destroyed.
+    pub states: Vec<KeyState>,
+    /// Case-insensitive substring of the name, or an exact id.
+    pub search: Option<String>,
+}
+
+impl Default for KeyQuery {
+    fn default() -> Self {
+        Self {
+            offset: 0,
+            limit: 200,
+            states: Vec::new(),
+            search: None,
+        }
+    }
+}
+
+/// One page of keys and the count of all keys matching the query.
+#[derive(Debug, Clone)]
+pub struct KeyPage {
+    /// Newest first.
+    pub keys: Vec<Key>,
+    /// Matches across all pages.
+    pub total: u64,
+}
+
+/// What an update closure asks storage to write besides the changed metadata.
+pub enum Change {
+    /// Metadata only.
+    Metadata,
+    /// A new version to add in the same transaction (rotation).
+    NewVersion(KeyVersion, KeyMaterial),
+}
+
+/// The storage port. Implementations seal material at rest and make every method one
+/// transaction: a crash never leaves a key without its current version's material.
+pub trait KeyRepository: Send + Sync {
+    /// Stores a new key and the material of its first version.
+    fn insert(&self, key: &Key, material: &KeyMaterial) -> Result<(), CoreError>;
+
+    /// The key, in any state.
+    fn key(&self, id: KeyId) -> Result<Key, CoreError>;
+
+    /// A page of keys.
+    fn list(&self, query: &KeyQuery) -> Result<KeyPage, CoreError>;
+
+    /// Reads the key, lets `change` apply a domain transition, and writes the result, all in
+    /// one transaction so concurrent writers cannot lose each other's updates.
+    fn update(
+        &self,
+        id: KeyId,
+        change: &mut dyn FnMut(&mut Key) -> Result<Change, CoreError>,
+    ) -> Result<Key, CoreError>;
+
+    /// The unsealed material of one version of one key. A version of another key is
+    /// [`CoreError::WrongKey`], so a ciphertext cannot be unwrapped through the wrong key.
+    fn material(&self, key: KeyId, version: KeyVersionId) -> Result<KeyMaterial, CoreError>;
+
+    /// Every version of a key, oldest first.
+    fn versions(&self, key: KeyId) -> Result<Vec<KeyVersion>, CoreError>;
+}

@@ -1,0 +1,13 @@
+//! [`LocalKeystore`]: the [`Keystore`](strongroom_api::Keystore) facade implemented over the
+//! domain core and a [`KeyRepository`](strongroom_core::KeyRepository), by default the
+//! embedded SQLite store.
+//!
+//! This is where wire types become domain types and back, where base64 is decoded, and where
+//! blocking storage calls leave the async runtime.
+#![deny(missing_docs)]
+#![cfg_attr(test, allow(clippy::unwrap_used, clippy::expect_used, clippy::panic))]
+
+mod convert;
+mod keystore;
+
+pub use keystore::LocalKeystore;

@@ -1,0 +1,39 @@
+//! The Strongroom desktop console. Opens the embedded keystore and hands the UI a set of
+//! commands, each a thin adapter over the [`Keystore`](strongroom_api::Keystore) facade.
+#![cfg_attr(not(debug_assertions), windows_subsystem = "windows")]
+
+mod commands;
+mod state;
+
+use tracing_subscriber::EnvFilter;
+
+fn main() -> anyhow::Result<()> {
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            EnvFilter::try_from_env("STRONGROOM_LOG")
+                .unwrap_or_else(|_| EnvFilter::new("strongroom=info,warn")),
+        )
+        .with_writer(std::io::stderr)
+        .init();
+
+    let state = state::AppState::open_embedded();
+    tauri::Builder::default()
+        .manage(state)
+        .invoke_handler(tauri::generate_handler![
+            commands::keys::keystore_info,
+            commands::keys::list_keys,
+            commands::keys::create_key,
+            commands::keys::key,
+            commands::keys::key_versions,
+            commands::keys::rotate_key,
+            commands::keys::disable_key,
+            commands::keys::enable_key,
+            commands::keys::delete_key,
+            commands::keys::restore_key,
+            commands::wrapping::wrap,
+            commands::wrapping::unwrap,
+            commands::wrapping::rewrap,
+        ])
+        .run(tauri::generate_context!())?;
+    Ok(())
+}

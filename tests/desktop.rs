@@ -1,0 +1,199 @@
+//! End to end in the real desktop window: tauri-driver → WebKitWebDriver → the Strongroom
+//! binary under Xvfb, with the embedded keystore sealed by the session's OS keyring.
+//! `scripts/test` builds the app and provides Xvfb, D-Bus and an unlocked keyring.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+use std::net::TcpListener;
+use std::path::PathBuf;
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use fantoccini::elements::Element;
+use fantoccini::{Client, ClientBuilder, Locator};
+use strongroom_tests::target_dir;
+
+const WAIT: Duration = Duration::from_secs(20);
+
+/// tauri-driver must get SIGTERM: SIGKILL orphans WebKitWebDriver, which keeps the test's
+/// output pipe open and hangs the run.
+struct Driver(Child);
+
+impl Drop for Driver {
+    fn drop(&mut self) {
+        let _ = Command::new("kill")
+            .args(["-TERM", &self.0.id().to_string()])
+            .status();
+        let _ = self.0.wait();
+    }
+}
+
+fn free_port() -> u16 {
+    TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+fn desktop_binary() -> PathBuf {
+    let path = std::env::var_os("STRONGROOM_DESKTOP_BIN")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| target_dir().join("debug/strongroom-desktop"));
+    assert!(
+        path.exists(),
+        "{} is missing: build it with `cargo build -p strongroom-desktop`",
+        path.display()
+    );
+    path
+}
+
+/// Starts tauri-driver and opens a session on a fresh app with its own data directory.
+async fn launch(data: &tempfile::TempDir) -> (Driver, Client) {
+    assert!(
+        std::env::var_os("DISPLAY").is_some(),
+        "no DISPLAY: run scripts/test"
+    );
+    let (port, native_port) = (free_port(), free_port());
+    let driver = std::env::var("TAURI_DRIVER").unwrap_or_else(|_| "tauri-driver".into());
+    let child = Command::new(&driver)
+        .args([
+            "--port",
+            &port.to_string(),
+            "--native-port",
+            &native_port.to_string(),
+        ])
+        .args(["--native-driver", "/usr/bin/WebKitWebDriver"])
+        .env("STRONGROOM_DATA_DIR", data.path().join("keystore"))
+        .env("XDG_DATA_HOME", data.path().join("xdg-data"))
+        .env("XDG_CACHE_HOME", data.path().join("xdg-cache"))
+        .stdout(Stdio::null())
+        .stderr(Stdio::inherit())
+        .spawn()
+        .unwrap_or_else(|e| panic!("cannot start {driver}: {e}"));
+    let driver = Driver(child);
+    // WebKitWebDriver listens after tauri-driver does; wait for its status directly.
+    let deadline = Instant::now() + WAIT;
+    loop {
+        let ready = std::net::TcpStream::connect(("127.0.0.1", native_port)).is_ok()
+            && std::net::TcpStream::connect(("127.0.0.1", port)).is_ok();
+        if ready {
+            break;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "the WebDriver ports never opened"
+        );
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    let mut caps = serde_json::Map::new();
+    caps.insert("browserName".into(), "wry".into());
+    caps.insert(
+        "tauri:options".into(),
+        serde_json::json!({ "application": desktop_binary() }),
+    );
+    let client = ClientBuilder::native()
+        .capabilities(caps)
+        .connect(&format!("http://127.0.0.1:{port}"))
+        .await
+        .expect("a WebDriver session on the app");
+    (driver, client)
+}
+
+async fn element(client: &Client, css: &str) -> Element {
+    client
+        .wait()
+        .at_most(WAIT)
+        .for_element(Locator::Css(css))
+        .await
+        .unwrap_or_else(|e| panic!("{css} never appeared: {e}"))
+}
+
+/// Polls an element's text until `accept` holds; returns the last text seen.
+async fn text_until(client: &Client, css: &str, accept: impl Fn(&str) -> bool) -> String {
+    let deadline = Instant::now() + WAIT;
+    loop {
+        let text = match client.find(Locator::Css(css)).await {
+            Ok(el) => {
+                let text = el.text().await.unwrap_or_default();
+                if text.is_empty() {
+                    el.prop("value").await.ok().flatten().unwrap_or_default()
+                } else {
+                    text
+                }
+            }
+            Err(_) => String::new(),
+        };
+        if accept(&text) || Instant::now() > deadline {
+            return text;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
+
+async fn screenshot(client: &Client, name: &str) {
+    if let Ok(png) = client.screenshot().await {
+        let dir = target_dir().join("e2e-screenshots");
+        let _ = std::fs::create_dir_all(&dir);
+        let _ = std::fs::write(dir.join(format!("{name}.png")), png);
+    }
+}
+
+#[tokio::test]
+#[ignore = "drives the real desktop window; needs Xvfb, tauri-driver and a keyring: run scripts/test"]
+async fn create_a_root_key_then_wrap_and_unwrap_a_generated_dek_with_aad() {
+    let data = tempfile::tempdir().unwrap();
+    let (_driver, client) = launch(&data).await;
+
+    let outcome = async {
+        element(&client, "#create-key-button").await.click().await?;
+        element(&client, "#create-key-name")
+            .await
+            .send_keys("e2e-payments")
+            .await?;
+        element(&client, "#create-key-submit").await.click().await?;
+        element(&client, "[data-key-name='e2e-payments']").await;
+
+        let select = element(&client, "#wrap-key-select").await;
+        let option = text_until(&client, "#wrap-key-select", |t| t.contains("e2e-payments")).await;
+        assert!(
+            option.contains("e2e-payments"),
+            "the new key is offered for wrapping: {option:?}"
+        );
+        select
+            .find(Locator::XPath(
+                ".//option[normalize-space(.)='e2e-payments']",
+            ))
+            .await?
+            .click()
+            .await?;
+
+        element(&client, "#wrap-aad-add").await.click().await?;
+        let aad = element(&client, "#wrap-aad-0").await;
+        aad.send_keys("tenant=acme").await?;
+        element(&client, "#wrap-button").await.click().await?;
+        let ciphertext = text_until(&client, "#wrap-ciphertext", |t| t.len() > 40).await;
+        assert!(
+            ciphertext.len() > 40,
+            "a ciphertext is shown after wrapping: {ciphertext:?}"
+        );
+
+        element(&client, "#unwrap-button").await.click().await?;
+        let verdict = text_until(&client, "#match-verdict", |t| t == "Match").await;
+        assert_eq!(verdict, "Match", "the unwrapped DEK equals the wrapped one");
+        screenshot(&client, "wrap-unwrap").await;
+
+        // The same ciphertext with different AAD is refused, in plain words.
+        aad.clear().await?;
+        aad.send_keys("tenant=other").await?;
+        element(&client, "#unwrap-button").await.click().await?;
+        let error = text_until(&client, "#wrap-error", |t| !t.is_empty()).await;
+        assert!(
+            error.contains("additional authenticated data"),
+            "a wrong AAD is explained: {error:?}"
+        );
+        Ok::<_, fantoccini::error::CmdError>(())
+    }
+    .await;
+    let _ = client.close().await;
+    outcome.expect("WebDriver commands");
+}

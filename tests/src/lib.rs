@@ -1,0 +1,56 @@
+//! Fixtures shared by the cross-crate tests.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use strongroom_core::FixedClock;
+use strongroom_local::LocalKeystore;
+use strongroom_store::{MasterKeySource, SqliteStore};
+use tempfile::TempDir;
+use time::macros::datetime;
+
+/// A keystore on a real SQLite file in a temporary directory, with a master key file and a
+/// clock the test moves by hand.
+pub struct TestKeystore {
+    pub keystore: LocalKeystore,
+    pub clock: Arc<FixedClock>,
+    pub dir: TempDir,
+}
+
+impl TestKeystore {
+    pub fn new() -> Self {
+        let dir = tempfile::tempdir().unwrap();
+        let clock = Arc::new(FixedClock::new(datetime!(2026-06-01 09:00 UTC)));
+        let keystore = Self::open(&dir, Arc::clone(&clock));
+        Self {
+            keystore,
+            clock,
+            dir,
+        }
+    }
+
+    /// Opens the same files again, as a restarted process would.
+    pub fn reopen(&self) -> LocalKeystore {
+        Self::open(&self.dir, Arc::clone(&self.clock))
+    }
+
+    fn open(dir: &TempDir, clock: Arc<FixedClock>) -> LocalKeystore {
+        let source = MasterKeySource::File(dir.path().join("master.key"));
+        let store = SqliteStore::open(&dir.path().join("data"), &source).unwrap();
+        LocalKeystore::new(Box::new(store), clock, "test".into())
+    }
+}
+
+impl Default for TestKeystore {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+/// The workspace's target directory, honouring `CARGO_TARGET_DIR`.
+pub fn target_dir() -> PathBuf {
+    std::env::var_os("CARGO_TARGET_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../target"))
+}
