@@ -58,13 +58,13 @@ impl KeyState {
     pub fn allows(self, action: KeyAction) -> bool {
         use KeyAction::*;
         use KeyState::*;
-        match (self, action) {
-            (Active, Rotate | Wrap | Unwrap | Rewrap | Disable | Delete) => true,
-            (Suspended, Enable | Delete) => true,
-            (Deactivated, Rotate | Unwrap | Rewrap | Delete) => true,
-            (Destroyed, Restore) => true,
-            _ => false,
-        }
+        matches!(
+            (self, action),
+            (Active, Rotate | Wrap | Unwrap | Rewrap | Disable | Delete)
+                | (Suspended, Enable | Delete)
+                | (Deactivated, Rotate | Unwrap | Rewrap | Delete)
+                | (Destroyed, Restore)
+        )
     }
 }
 

@@ -7,13 +7,13 @@ use tauri::State;
 use crate::state::AppState;
 
 #[tauri::command]
-#[tracing::instrument(skip_all, err)]
+#[tracing::instrument(skip_all, err(level = "info"))]
 pub(crate) async fn keystore_info(state: State<'_, AppState>) -> Result<KeystoreInfo, ApiError> {
     state.keystore()?.info().await
 }
 
 #[tauri::command]
-#[tracing::instrument(skip_all, fields(offset = request.offset), err)]
+#[tracing::instrument(skip_all, fields(offset = request.offset), err(level = "info"))]
 pub(crate) async fn list_keys(
     state: State<'_, AppState>,
     request: ListKeysRequest,
@@ -22,7 +22,7 @@ pub(crate) async fn list_keys(
 }
 
 #[tauri::command]
-#[tracing::instrument(skip_all, fields(key_type = ?request.key_type), err)]
+#[tracing::instrument(skip_all, fields(key_type = ?request.key_type), err(level = "info"))]
 pub(crate) async fn create_key(
     state: State<'_, AppState>,
     request: CreateKeyRequest,
@@ -31,13 +31,13 @@ pub(crate) async fn create_key(
 }
 
 #[tauri::command]
-#[tracing::instrument(skip(state), err)]
+#[tracing::instrument(skip(state), err(level = "info"))]
 pub(crate) async fn key(state: State<'_, AppState>, id: String) -> Result<KeyInfo, ApiError> {
     state.keystore()?.key(&id).await
 }
 
 #[tauri::command]
-#[tracing::instrument(skip(state), err)]
+#[tracing::instrument(skip(state), err(level = "info"))]
 pub(crate) async fn key_versions(
     state: State<'_, AppState>,
     id: String,
@@ -46,7 +46,7 @@ pub(crate) async fn key_versions(
 }
 
 #[tauri::command]
-#[tracing::instrument(skip_all, fields(id = %request.key_id), err)]
+#[tracing::instrument(skip_all, fields(id = %request.key_id), err(level = "info"))]
 pub(crate) async fn rotate_key(
     state: State<'_, AppState>,
     request: RotateKeyRequest,
@@ -55,7 +55,7 @@ pub(crate) async fn rotate_key(
 }
 
 #[tauri::command]
-#[tracing::instrument(skip(state), err)]
+#[tracing::instrument(skip(state), err(level = "info"))]
 pub(crate) async fn disable_key(
     state: State<'_, AppState>,
     id: String,
@@ -64,7 +64,7 @@ pub(crate) async fn disable_key(
 }
 
 #[tauri::command]
-#[tracing::instrument(skip(state), err)]
+#[tracing::instrument(skip(state), err(level = "info"))]
 pub(crate) async fn enable_key(
     state: State<'_, AppState>,
     id: String,
@@ -73,7 +73,7 @@ pub(crate) async fn enable_key(
 }
 
 #[tauri::command]
-#[tracing::instrument(skip(state), err)]
+#[tracing::instrument(skip(state), err(level = "info"))]
 pub(crate) async fn delete_key(
     state: State<'_, AppState>,
     id: String,
@@ -82,7 +82,7 @@ pub(crate) async fn delete_key(
 }
 
 #[tauri::command]
-#[tracing::instrument(skip(state), err)]
+#[tracing::instrument(skip(state), err(level = "info"))]
 pub(crate) async fn restore_key(
     state: State<'_, AppState>,
     id: String,

@@ -7,7 +7,7 @@ use tauri::State;
 use crate::state::AppState;
 
 #[tauri::command]
-#[tracing::instrument(skip_all, fields(id = %request.key_id, aad_items = request.aad.len()), err)]
+#[tracing::instrument(skip_all, fields(id = %request.key_id, aad_items = request.aad.len()), err(level = "info"))]
 pub(crate) async fn wrap(
     state: State<'_, AppState>,
     request: WrapRequest,
@@ -16,7 +16,7 @@ pub(crate) async fn wrap(
 }
 
 #[tauri::command]
-#[tracing::instrument(skip_all, fields(id = %request.key_id, aad_items = request.aad.len()), err)]
+#[tracing::instrument(skip_all, fields(id = %request.key_id, aad_items = request.aad.len()), err(level = "info"))]
 pub(crate) async fn unwrap(
     state: State<'_, AppState>,
     request: UnwrapRequest,
@@ -25,7 +25,7 @@ pub(crate) async fn unwrap(
 }
 
 #[tauri::command]
-#[tracing::instrument(skip_all, fields(id = %request.key_id, aad_items = request.aad.len()), err)]
+#[tracing::instrument(skip_all, fields(id = %request.key_id, aad_items = request.aad.len()), err(level = "info"))]
 pub(crate) async fn rewrap(
     state: State<'_, AppState>,
     request: RewrapRequest,

@@ -1,0 +1,3 @@
+export type { Notice, Notify } from "./context";
+export { NotificationsProvider } from "./NotificationsProvider";
+export { useNotify } from "./useNotify";

@@ -1,0 +1,66 @@
+import { screen, waitFor } from "@testing-library/react";
+import userEvent from "@testing-library/user-event";
+import { describe, expect, it, vi } from "vitest";
+import { fakeBackend, makeKey, rejectWith } from "../../test/fakeBackend";
+import { renderWithBackend } from "../../test/render";
+import { CreateKeyModal } from "./CreateKeyModal";
+
+function setup(overrides: Parameters<typeof fakeBackend>[0] = {}) {
+  const backend = fakeBackend(overrides);
+  const onClose = vi.fn();
+  const onCreated = vi.fn();
+  const user = userEvent.setup();
+  renderWithBackend(<CreateKeyModal onClose={onClose} onCreated={onCreated} />, backend);
+  const name = screen.getByLabelText("Name");
+  const submit = () => user.click(screen.getByRole("button", { name: "Create" }));
+  return { backend, onClose, onCreated, user, name, submit };
+}
+
+describe("CreateKeyModal", () => {
+  it("rejects a one-character name without calling the backend", async () => {
+    const { backend, user, name, submit } = setup();
+    await user.type(name, "a");
+    await submit();
+
+    expect(await screen.findByText("Enter a name of 2 to 90 characters.")).toBeInTheDocument();
+    expect(name).toHaveAttribute("aria-invalid", "true");
+    expect(backend.createKey).not.toHaveBeenCalled();
+  });
+
+  it("rejects key material that is not base64", async () => {
+    const { backend, user, name, submit } = setup();
+    await user.type(name, "payments-root");
+    await user.type(screen.getByLabelText("Import key material (optional)"), "not base64!");
+    await submit();
+
+    expect(await screen.findByText(/Key material must be base64/)).toBeInTheDocument();
+    expect(backend.createKey).not.toHaveBeenCalled();
+  });
+
+  it("creates a root key by default and hands it back", async () => {
+    const created = makeKey({ name: "payments-root" });
+    const { backend, onCreated, user, name, submit } = setup({ createKey: () => Promise.resolve(created) });
+    await user.type(name, "  payments-root ");
+    await user.type(screen.getByLabelText("Description (optional)"), "Wraps card DEKs");
+    await submit();
+
+    await waitFor(() => expect(onCreated).toHaveBeenCalledWith(created));
+    expect(backend.createKey).toHaveBeenCalledWith({
+      name: "payments-root",
+      description: "Wraps card DEKs",
+      keyType: "root",
+    });
+  });
+
+  it("shows the backend's message and keeps the form on failure", async () => {
+    const { onCreated, user, name, submit } = setup({
+      createKey: () => rejectWith("INVALID_INPUT", "A key named payments-root already exists."),
+    });
+    await user.type(name, "payments-root");
+    await submit();
+
+    expect(await screen.findByText("A key named payments-root already exists.")).toBeInTheDocument();
+    expect(name).toHaveValue("payments-root");
+    expect(onCreated).not.toHaveBeenCalled();
+  });
+});

@@ -1,0 +1,100 @@
+import { screen, waitFor, within } from "@testing-library/react";
+import userEvent from "@testing-library/user-event";
+import { describe, expect, it, vi } from "vitest";
+import type { Backend } from "../../lib/backend";
+import { fakeBackend, makeKey, rejectWith } from "../../test/fakeBackend";
+import { renderWithBackend } from "../../test/render";
+import { KeyTable } from "./KeyTable";
+
+function setup(overrides: Partial<Backend> = {}) {
+  const backend = fakeBackend(overrides);
+  const onChanged = vi.fn();
+  const user = userEvent.setup();
+  renderWithBackend(<KeyTable refreshToken={0} onChanged={onChanged} />, backend);
+  return { backend, onChanged, user };
+}
+
+const rowFor = (name: string) => {
+  const row = document.querySelector(`[data-key-name="${name}"]`);
+  if (!(row instanceof HTMLElement)) throw new Error(`no row for ${name}`);
+  return row;
+};
+
+describe("KeyTable", () => {
+  it("lists the keys the backend returns, one row each, with the total", async () => {
+    const active = makeKey({ name: "payments-root" });
+    const suspended = makeKey({ name: "old-root", state: "suspended" });
+    const { backend } = setup({ listKeys: () => Promise.resolve({ keys: [active, suspended], total: 27 }) });
+
+    await waitFor(() => expect(rowFor("payments-root")).toBeInTheDocument());
+    expect(rowFor("payments-root")).toHaveAttribute("data-key-id", active.id);
+    expect(within(rowFor("old-root")).getByText("Suspended")).toBeInTheDocument();
+    expect(document.getElementById("key-total")).toHaveTextContent("27");
+    expect(backend.listKeys).toHaveBeenCalledWith({
+      offset: 0,
+      limit: 10,
+      states: ["active", "suspended", "deactivated", "destroyed"],
+    });
+  });
+
+  it("shows a friendly empty state with the create button when there are no keys", async () => {
+    setup();
+    expect(await screen.findByText("No keys yet")).toBeInTheDocument();
+    expect(document.getElementById("create-key-button")).toHaveTextContent("Create root key");
+  });
+
+  it("passes the search to the backend once typing pauses, from the first page", async () => {
+    const { backend, user } = setup({
+      listKeys: () => Promise.resolve({ keys: [makeKey({ name: "payments-root" })], total: 1 }),
+    });
+    const search = await screen.findByRole("searchbox");
+    await user.type(search, "pay");
+
+    await waitFor(() =>
+      expect(backend.listKeys).toHaveBeenLastCalledWith(expect.objectContaining({ offset: 0, search: "pay" })),
+    );
+    const searches = backend.listKeys.mock.calls.map(([request]) => request.search);
+    expect(searches).not.toContain("p");
+    expect(searches).not.toContain("pa");
+  });
+
+  it("disables an active key from its row menu and reports it", async () => {
+    const key = makeKey({ name: "payments-root" });
+    const { backend, onChanged, user } = setup({
+      listKeys: () => Promise.resolve({ keys: [key], total: 1 }),
+      disableKey: () => Promise.resolve({ ...key, state: "suspended" }),
+    });
+    await waitFor(() => expect(rowFor("payments-root")).toBeInTheDocument());
+
+    await user.click(within(rowFor("payments-root")).getByRole("button", { name: "Actions for payments-root" }));
+    await user.click(await screen.findByText("Disable"));
+
+    await waitFor(() => expect(onChanged).toHaveBeenCalled());
+    expect(backend.disableKey).toHaveBeenCalledWith(key.id);
+    expect(await screen.findByText("Key payments-root disabled")).toBeInTheDocument();
+  });
+
+  it("asks before deleting and shows a refusal in plain words", async () => {
+    const key = makeKey({ name: "payments-root" });
+    const { backend, onChanged, user } = setup({
+      listKeys: () => Promise.resolve({ keys: [key], total: 1 }),
+      deleteKey: () => rejectWith("INVALID_STATE", "This key still protects registered resources."),
+    });
+    await waitFor(() => expect(rowFor("payments-root")).toBeInTheDocument());
+
+    await user.click(within(rowFor("payments-root")).getByRole("button", { name: "Actions for payments-root" }));
+    await user.click(await screen.findByText("Delete"));
+    expect(backend.deleteKey).not.toHaveBeenCalled();
+
+    const confirm = await waitFor(() => {
+      const button = document.getElementById("delete-key-confirm");
+      if (button === null) throw new Error("no confirmation yet");
+      return button;
+    });
+    await user.click(confirm);
+
+    expect(await screen.findByText("This key still protects registered resources.")).toBeInTheDocument();
+    expect(backend.deleteKey).toHaveBeenCalledWith(key.id);
+    expect(onChanged).not.toHaveBeenCalled();
+  });
+});

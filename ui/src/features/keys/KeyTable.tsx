@@ -1,0 +1,264 @@
+import {
+  Button,
+  DataTable,
+  DataTableSkeleton,
+  Dropdown,
+  InlineNotification,
+  Pagination,
+  Table,
+  TableBody,
+  TableCell,
+  TableContainer,
+  TableHead,
+  TableHeader,
+  TableRow,
+  TableToolbar,
+  TableToolbarContent,
+  TableToolbarSearch,
+} from "@carbon/react";
+import { Add } from "@carbon/icons-react";
+import { useCallback, useMemo, useState } from "react";
+import { KeyStateTag } from "../../components/KeyStateTag";
+import { useNotify } from "../../components/notifications";
+import { useBackend } from "../../lib/backend";
+import { describe } from "../../lib/errors";
+import { ALL_STATES, formatTimestamp, shortId, STATE_LABELS } from "../../lib/format";
+import { useDebouncedValue } from "../../lib/hooks/useDebouncedValue";
+import { useRequest } from "../../lib/hooks/useRequest";
+import type { KeyInfo, KeyStateName } from "../../lib/types";
+import { CreateKeyModal } from "./CreateKeyModal";
+import { KeyActions } from "./KeyActions";
+
+const SEARCH_DEBOUNCE_MS = 250;
+const PAGE_SIZES = [10, 20, 50, 100];
+
+const HEADERS = [
+  { key: "name", header: "Name" },
+  { key: "keyType", header: "Type" },
+  { key: "state", header: "State" },
+  { key: "version", header: "Key version" },
+  { key: "createdAt", header: "Created" },
+  { key: "actions", header: "" },
+];
+
+type StateFilter = "all" | KeyStateName;
+
+interface FilterItem {
+  id: StateFilter;
+  text: string;
+}
+
+const FILTER_ITEMS: FilterItem[] = [
+  { id: "all", text: "All states" },
+  ...ALL_STATES.map((state) => ({ id: state, text: STATE_LABELS[state] })),
+];
+
+// "All" names every state: an empty list would mean "all but destroyed" to the keystore.
+const statesFor = (filter: StateFilter): KeyStateName[] => (filter === "all" ? ALL_STATES : [filter]);
+
+interface Paging {
+  page: number;
+  pageSize: number;
+  /** The search and filter the page number belongs to; a new search starts at page 1. */
+  filterKey: string;
+}
+
+interface Props {
+  /** Bumped by the parent to reload; the table bumps it through `onChanged`. */
+  refreshToken: number;
+  onChanged: () => void;
+}
+
+export function KeyTable({ refreshToken, onChanged }: Props) {
+  const backend = useBackend();
+  const notify = useNotify();
+  const [search, setSearch] = useState("");
+  const [filter, setFilter] = useState<StateFilter>("all");
+  const [paging, setPaging] = useState<Paging>({ page: 1, pageSize: PAGE_SIZES[0] ?? 10, filterKey: "" });
+  const [creating, setCreating] = useState(false);
+
+  const debouncedSearch = useDebouncedValue(search.trim(), SEARCH_DEBOUNCE_MS);
+  const filterKey = JSON.stringify([debouncedSearch, filter]);
+  const page = paging.filterKey === filterKey ? paging.page : 1;
+  const { pageSize } = paging;
+
+  const load = useCallback(
+    () =>
+      backend.listKeys({
+        offset: (page - 1) * pageSize,
+        limit: pageSize,
+        states: statesFor(filter),
+        ...(debouncedSearch === "" ? {} : { search: debouncedSearch }),
+      }),
+    [backend, page, pageSize, filter, debouncedSearch],
+  );
+  const { data, error, loading } = useRequest(load, refreshToken);
+
+  const keysById = useMemo(() => new Map((data?.keys ?? []).map((key) => [key.id, key])), [data]);
+  const rows = useMemo(
+    () =>
+      (data?.keys ?? []).map((key) => ({
+        id: key.id,
+        name: key.name,
+        keyType: key.keyType,
+        state: key.state,
+        version: key.keyVersion.id,
+        createdAt: key.createdAt,
+        actions: "",
+      })),
+    [data],
+  );
+
+  const openCreate = () => setCreating(true);
+  const created = (key: KeyInfo) => {
+    setCreating(false);
+    notify({ kind: "success", title: `Key ${key.name} created` });
+    onChanged();
+  };
+
+  const createModal = creating && <CreateKeyModal onClose={() => setCreating(false)} onCreated={created} />;
+  const createButton = (
+    <Button id="create-key-button" renderIcon={Add} onClick={openCreate}>
+      Create root key
+    </Button>
+  );
+
+  if (data === undefined && error === undefined) {
+    return <DataTableSkeleton headers={HEADERS} columnCount={HEADERS.length} rowCount={5} showHeader={false} />;
+  }
+
+  const unfiltered = debouncedSearch === "" && search.trim() === "" && filter === "all";
+  if (data !== undefined && data.total === 0 && unfiltered) {
+    return (
+      <section className="key-table__empty" aria-labelledby="key-table-empty-title">
+        <h2 id="key-table-empty-title" className="key-table__empty-title">
+          No keys yet
+        </h2>
+        <p>Create a root key to start wrapping data encryption keys, or import key material you already have.</p>
+        {createButton}
+        {createModal}
+      </section>
+    );
+  }
+
+  const total = data?.total ?? 0;
+  const description = (
+    <span className="key-table__summary">
+      <span id="key-total">{total}</span> {total === 1 ? "key" : "keys"}
+      <span className="key-table__loading" role="status">
+        {loading ? "· refreshing…" : ""}
+      </span>
+    </span>
+  );
+
+  return (
+    <>
+      <DataTable rows={rows} headers={HEADERS} size="md">
+        {({ rows: tableRows, headers, getTableProps, getHeaderProps, getRowProps, getToolbarProps }) => (
+          <TableContainer title="Keys" description={description} aria-busy={loading}>
+            <TableToolbar {...getToolbarProps()} aria-label="Key table toolbar">
+              <TableToolbarContent>
+                <TableToolbarSearch
+                  persistent
+                  id="key-search"
+                  labelText="Search keys"
+                  placeholder="Search by name or key id"
+                  value={search}
+                  onChange={(_event, value) => setSearch(value ?? "")}
+                />
+                <Dropdown<FilterItem>
+                  id="key-state-filter"
+                  className="key-table__filter"
+                  titleText="State"
+                  hideLabel
+                  label="State"
+                  type="inline"
+                  items={FILTER_ITEMS}
+                  selectedItem={FILTER_ITEMS.find((item) => item.id === filter)}
+                  itemToString={(item) => item?.text ?? ""}
+                  onChange={({ selectedItem }) => setFilter(selectedItem?.id ?? "all")}
+                />
+                {createButton}
+              </TableToolbarContent>
+            </TableToolbar>
+            {error !== undefined && (
+              <InlineNotification
+                id="key-table-error"
+                kind="error"
+                title="Keys could not be listed"
+                subtitle={describe(error)}
+                lowContrast
+                hideCloseButton
+              />
+            )}
+            <Table {...getTableProps()} aria-label="Keys">
+              <TableHead>
+                <TableRow>
+                  {headers.map((header) => {
+                    const { key, ...headerProps } = getHeaderProps({ header });
+                    return (
+                      <TableHeader key={key} {...headerProps}>
+                        {header.key === "actions" ? <span className="cds--visually-hidden">Actions</span> : header.header}
+                      </TableHeader>
+                    );
+                  })}
+                </TableRow>
+              </TableHead>
+              <TableBody className={loading ? "key-table__body--stale" : undefined}>
+                {tableRows.length === 0 && (
+                  <TableRow>
+                    <TableCell colSpan={HEADERS.length} className="key-table__no-match">
+                      {total === 0 ? "No keys match this search and filter." : "No keys on this page."}
+                    </TableCell>
+                  </TableRow>
+                )}
+                {tableRows.map((row) => {
+                  const keyInfo = keysById.get(row.id);
+                  if (keyInfo === undefined) return null;
+                  const { key, ...rowProps } = getRowProps({ row });
+                  return (
+                    <TableRow key={key} {...rowProps} data-key-id={keyInfo.id} data-key-name={keyInfo.name}>
+                      <TableCell className="key-table__name">
+                        <span title={keyInfo.description ?? keyInfo.name}>{keyInfo.name}</span>
+                      </TableCell>
+                      <TableCell>{keyInfo.keyType === "root" ? "Root" : "Standard"}</TableCell>
+                      <TableCell>
+                        <KeyStateTag state={keyInfo.state} />
+                      </TableCell>
+                      <TableCell>
+                        <code className="key-table__version" title={keyInfo.keyVersion.id}>
+                          {shortId(keyInfo.keyVersion.id)}
+                        </code>
+                      </TableCell>
+                      <TableCell>
+                        <time dateTime={keyInfo.createdAt}>{formatTimestamp(keyInfo.createdAt)}</time>
+                      </TableCell>
+                      <TableCell className="cds--table-column-menu">
+                        <KeyActions keyInfo={keyInfo} onChanged={onChanged} />
+                      </TableCell>
+                    </TableRow>
+                  );
+                })}
+              </TableBody>
+            </Table>
+            <Pagination
+              page={page}
+              pageSize={pageSize}
+              pageSizes={PAGE_SIZES}
+              totalItems={total}
+              itemsPerPageText="Keys per page:"
+              onChange={({ page: nextPage, pageSize: nextSize }) =>
+                setPaging({
+                  page: nextSize === pageSize ? nextPage : 1,
+                  pageSize: nextSize,
+                  filterKey,
+                })
+              }
+            />
+          </TableContainer>
+        )}
+      </DataTable>
+      {createModal}
+    </>
+  );
+}

@@ -1,0 +1,162 @@
+import { screen, waitFor, within } from "@testing-library/react";
+import userEvent from "@testing-library/user-event";
+import { describe, expect, it } from "vitest";
+import { UNDECRYPTABLE_SENTENCE } from "../../lib/errors";
+import { fakeBackend, makeKey, rejectWith } from "../../test/fakeBackend";
+import { renderWithBackend } from "../../test/render";
+import { TestWrapPanel } from "./TestWrapPanel";
+
+const DEK = "q83vEjRWeJCrze8SNFZ4kKvN7xI0VniQq83vEjRWeJA=";
+const OTHER_DEK = "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=";
+const CIPHERTEXT = "ZW52ZWxvcGUtdjEtb3BhcXVlLWJ5dGVz";
+
+const rootA = makeKey({ name: "payments-root" });
+const rootB = makeKey({ name: "archive-root", state: "deactivated" });
+const standard = makeKey({ name: "api-token", keyType: "standard" });
+
+function setup(overrides: Parameters<typeof fakeBackend>[0] = {}) {
+  const backend = fakeBackend({
+    listKeys: () => Promise.resolve({ keys: [rootA, standard, rootB], total: 3 }),
+    wrap: (request) =>
+      Promise.resolve({
+        ciphertext: CIPHERTEXT,
+        keyVersion: { id: rootA.keyVersion.id },
+        ...(request.plaintext === undefined ? { plaintext: DEK } : {}),
+      }),
+    unwrap: () => Promise.resolve({ plaintext: DEK, keyVersion: { id: rootA.keyVersion.id } }),
+    ...overrides,
+  });
+  const user = userEvent.setup();
+  renderWithBackend(<TestWrapPanel refreshToken={0} />, backend);
+  return { backend, user };
+}
+
+const byId = (id: string) => {
+  const element = document.getElementById(id);
+  if (element === null) throw new Error(`#${id} is not in the document`);
+  return element;
+};
+
+async function keysLoaded() {
+  const select = await screen.findByLabelText<HTMLSelectElement>("Root key");
+  await waitFor(() => expect(select.options.length).toBeGreaterThan(0));
+  return select;
+}
+
+describe("TestWrapPanel", () => {
+  it("offers only root keys that can wrap or unwrap, first one selected", async () => {
+    const { backend } = setup();
+    const select = await keysLoaded();
+    expect(backend.listKeys).toHaveBeenCalledWith({ offset: 0, limit: 200, states: ["active", "deactivated"] });
+    expect([...select.options].map((option) => option.text)).toEqual(["payments-root", "archive-root"]);
+    expect(select.value).toBe(rootA.id);
+  });
+
+  it("wraps a generated DEK, keeps it masked, and unwraps it to a Match", async () => {
+    const { backend, user } = setup();
+    await keysLoaded();
+    expect(byId("unwrap-button")).toBeDisabled();
+    expect(byId("rewrap-button")).toBeDisabled();
+
+    await user.click(byId("wrap-aad-add"));
+    await user.type(byId("wrap-aad-0"), "tenant=42");
+    await user.click(byId("wrap-button"));
+
+    await waitFor(() => expect(byId("wrap-ciphertext")).toHaveValue(CIPHERTEXT));
+    expect(backend.wrap).toHaveBeenCalledWith({ keyId: rootA.id, aad: ["tenant=42"] });
+    expect(byId("wrap-key-version")).toHaveTextContent(rootA.keyVersion.id);
+    expect(byId("wrap-dek")).toHaveTextContent("•••• 32 bytes");
+    expect(document.body).not.toHaveTextContent(DEK);
+
+    await user.click(byId("unwrap-button"));
+
+    await waitFor(() => expect(byId("match-verdict").textContent).toBe("Match"));
+    expect(backend.unwrap).toHaveBeenCalledWith({ keyId: rootA.id, ciphertext: CIPHERTEXT, aad: ["tenant=42"] });
+    expect(byId("unwrap-plaintext")).toHaveTextContent("•••• 32 bytes");
+    expect(document.body).not.toHaveTextContent(DEK);
+
+    await user.click(screen.getByRole("button", { name: "Show DEK" }));
+    expect(byId("wrap-dek")).toHaveTextContent(DEK);
+  });
+
+  it("says Mismatch when the unwrapped bytes differ from the pasted DEK", async () => {
+    const { backend, user } = setup({
+      unwrap: () => Promise.resolve({ plaintext: OTHER_DEK, keyVersion: { id: rootA.keyVersion.id } }),
+    });
+    await keysLoaded();
+
+    await user.click(byId("wrap-dek-paste"));
+    await user.type(byId("wrap-dek-input"), DEK);
+    await user.click(byId("wrap-button"));
+    await waitFor(() => expect(byId("wrap-ciphertext")).toHaveValue(CIPHERTEXT));
+    expect(backend.wrap).toHaveBeenCalledWith({ keyId: rootA.id, aad: [], plaintext: DEK });
+
+    await user.click(byId("unwrap-button"));
+    await waitFor(() => expect(byId("match-verdict").textContent).toBe("Mismatch"));
+  });
+
+  it("explains an UNDECRYPTABLE rejection in plain words", async () => {
+    const { user } = setup({
+      unwrap: () => rejectWith("UNDECRYPTABLE", "aead::Error"),
+    });
+    await keysLoaded();
+
+    await user.click(byId("wrap-button"));
+    await waitFor(() => expect(byId("wrap-ciphertext")).toHaveValue(CIPHERTEXT));
+    await user.click(byId("unwrap-button"));
+
+    const error = await waitFor(() => byId("wrap-error"));
+    expect(error).toHaveTextContent(UNDECRYPTABLE_SENTENCE);
+    expect(error).not.toHaveTextContent("aead::Error");
+    expect(document.getElementById("match-verdict")).toBeNull();
+  });
+
+  it("reports a rotation noticed during unwrap", async () => {
+    const { user } = setup({
+      unwrap: () =>
+        Promise.resolve({
+          plaintext: DEK,
+          keyVersion: { id: rootA.keyVersion.id },
+          rewrapped: { ciphertext: "bmV3", keyVersion: { id: "new-version-id" } },
+        }),
+    });
+    await keysLoaded();
+    await user.click(byId("wrap-button"));
+    await waitFor(() => expect(byId("wrap-ciphertext")).toHaveValue(CIPHERTEXT));
+    await user.click(byId("unwrap-button"));
+
+    await waitFor(() => expect(byId("unwrap-rewrapped")).toHaveTextContent("The key was rotated since; re-wrapped with version new-version-id"));
+  });
+
+  it("replaces the ciphertext on rewrap and shows both versions", async () => {
+    const { backend, user } = setup({
+      rewrap: () =>
+        Promise.resolve({
+          ciphertext: "cmV3cmFwcGVk",
+          keyVersion: { id: rootA.keyVersion.id },
+          rewrappedKeyVersion: { id: "new-version-id" },
+        }),
+    });
+    await keysLoaded();
+    await user.click(byId("wrap-button"));
+    await waitFor(() => expect(byId("wrap-ciphertext")).toHaveValue(CIPHERTEXT));
+
+    await user.click(byId("rewrap-button"));
+
+    await waitFor(() => expect(byId("wrap-ciphertext")).toHaveValue("cmV3cmFwcGVk"));
+    expect(backend.rewrap).toHaveBeenCalledWith({ keyId: rootA.id, ciphertext: CIPHERTEXT, aad: [] });
+    const versions = byId("rewrap-versions");
+    expect(within(versions).getByText(rootA.keyVersion.id)).toBeInTheDocument();
+    expect(within(versions).getByText("new-version-id")).toBeInTheDocument();
+    expect(byId("wrap-key-version")).toHaveTextContent("new-version-id");
+  });
+
+  it("asks for a DEK before wrapping an empty paste", async () => {
+    const { backend, user } = setup();
+    await keysLoaded();
+    await user.click(byId("wrap-dek-paste"));
+    await user.click(byId("wrap-button"));
+    expect(await screen.findByText("Paste a base64 DEK, or choose Generate.")).toBeInTheDocument();
+    expect(backend.wrap).not.toHaveBeenCalled();
+  });
+});

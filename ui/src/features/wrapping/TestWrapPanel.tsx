@@ -1,0 +1,366 @@
+import {
+  Button,
+  ButtonSet,
+  CopyButton,
+  IconButton,
+  InlineNotification,
+  PasswordInput,
+  RadioButton,
+  RadioButtonGroup,
+  Select,
+  SelectItem,
+  SkeletonText,
+  Stack,
+  Tag,
+  TextArea,
+  TextInput,
+  Tile,
+} from "@carbon/react";
+import { Add, TrashCan } from "@carbon/icons-react";
+import { useCallback, useRef, useState } from "react";
+import { MaskedSecret } from "../../components/MaskedSecret";
+import { toBackendError, useBackend } from "../../lib/backend";
+import { sameBytes } from "../../lib/base64";
+import { describe } from "../../lib/errors";
+import { useRequest } from "../../lib/hooks/useRequest";
+import type { WrapRequest } from "../../lib/types";
+
+type DekSource = "generate" | "paste";
+type Action = "wrap" | "unwrap" | "rewrap";
+
+interface AadItem {
+  id: number;
+  value: string;
+}
+
+interface Wrapped {
+  ciphertext: string;
+  /** The version that sealed the ciphertext shown. */
+  keyVersion: string;
+  /** The DEK that went in, generated or pasted, base64. */
+  dek: string;
+  generated: boolean;
+}
+
+interface Unwrapped {
+  match: boolean;
+  plaintext: string;
+  keyVersion: string;
+  rewrappedVersion?: string;
+}
+
+interface Rewrapped {
+  from: string;
+  to: string;
+}
+
+const FAILURE_TITLES: Record<Action, string> = {
+  wrap: "Wrap failed",
+  unwrap: "Unwrap failed",
+  rewrap: "Rewrap failed",
+};
+
+interface Props {
+  /** Bumped whenever the key table reloads, so the picker sees new and changed keys. */
+  refreshToken: number;
+}
+
+export function TestWrapPanel({ refreshToken }: Props) {
+  const backend = useBackend();
+  const loadKeys = useCallback(
+    () =>
+      backend
+        .listKeys({ offset: 0, limit: 200, states: ["active", "deactivated"] })
+        .then((list) => list.keys.filter((key) => key.keyType === "root")),
+    [backend],
+  );
+  const keys = useRequest(loadKeys, refreshToken);
+
+  const [chosenKeyId, setChosenKeyId] = useState("");
+  const [dekSource, setDekSource] = useState<DekSource>("generate");
+  const [pastedDek, setPastedDek] = useState("");
+  const [dekMissing, setDekMissing] = useState(false);
+  const [aad, setAad] = useState<AadItem[]>([]);
+  const [focusAadId, setFocusAadId] = useState<number | null>(null);
+  const nextAadId = useRef(0);
+
+  const [busy, setBusy] = useState<Action | null>(null);
+  const [failure, setFailure] = useState<{ action: Action; message: string } | null>(null);
+  const [wrapped, setWrapped] = useState<Wrapped | null>(null);
+  const [unwrapped, setUnwrapped] = useState<Unwrapped | null>(null);
+  const [rewrapped, setRewrapped] = useState<Rewrapped | null>(null);
+  // Remounts the masked values so each new result starts hidden again.
+  const [resultNumber, setResultNumber] = useState(0);
+
+  const rootKeys = keys.data ?? [];
+  // The chosen key may disappear after a refresh; fall back to the first one.
+  const keyId = rootKeys.some((key) => key.id === chosenKeyId) ? chosenKeyId : (rootKeys[0]?.id ?? "");
+  const aadValues = aad.map((item) => item.value);
+
+  const addAad = () => {
+    nextAadId.current += 1;
+    const id = nextAadId.current;
+    setAad((items) => [...items, { id, value: "" }]);
+    setFocusAadId(id);
+  };
+  const changeAad = (id: number, value: string) =>
+    setAad((items) => items.map((item) => (item.id === id ? { ...item, value } : item)));
+  const removeAad = (id: number) => setAad((items) => items.filter((item) => item.id !== id));
+
+  const attempt = async (action: Action, work: () => Promise<void>) => {
+    setBusy(action);
+    setFailure(null);
+    try {
+      await work();
+      setResultNumber((n) => n + 1);
+    } catch (thrown) {
+      setFailure({ action, message: describe(toBackendError(thrown)) });
+    } finally {
+      setBusy(null);
+    }
+  };
+
+  const wrap = () => {
+    const pasted = pastedDek.trim();
+    if (dekSource === "paste" && pasted === "") {
+      setDekMissing(true);
+      return;
+    }
+    // Pin the key, so a refresh that adds a newer key does not move the picker under the result.
+    setChosenKeyId(keyId);
+    setWrapped(null);
+    setUnwrapped(null);
+    setRewrapped(null);
+    const request: WrapRequest = { keyId, aad: aadValues };
+    if (dekSource === "paste") request.plaintext = pasted;
+    void attempt("wrap", async () => {
+      const response = await backend.wrap(request);
+      setWrapped({
+        ciphertext: response.ciphertext,
+        keyVersion: response.keyVersion.id,
+        dek: dekSource === "paste" ? pasted : (response.plaintext ?? ""),
+        generated: dekSource === "generate",
+      });
+    });
+  };
+
+  const unwrap = (current: Wrapped) => {
+    setUnwrapped(null);
+    void attempt("unwrap", async () => {
+      const response = await backend.unwrap({ keyId, ciphertext: current.ciphertext, aad: aadValues });
+      setUnwrapped({
+        match: sameBytes(response.plaintext, current.dek),
+        plaintext: response.plaintext,
+        keyVersion: response.keyVersion.id,
+        rewrappedVersion: response.rewrapped?.keyVersion.id,
+      });
+    });
+  };
+
+  const rewrap = (current: Wrapped) => {
+    setUnwrapped(null);
+    void attempt("rewrap", async () => {
+      const response = await backend.rewrap({ keyId, ciphertext: current.ciphertext, aad: aadValues });
+      setWrapped({ ...current, ciphertext: response.ciphertext, keyVersion: response.rewrappedKeyVersion.id });
+      setRewrapped({ from: response.keyVersion.id, to: response.rewrappedKeyVersion.id });
+    });
+  };
+
+  return (
+    <Tile id="wrap-panel" className="wrap-panel">
+      <Stack gap={6}>
+        <div>
+          <h2 className="wrap-panel__title">Test wrap and unwrap</h2>
+          <p className="wrap-panel__intro">
+            Wrap a data encryption key (DEK) with a root key, then unwrap it to check the round trip. Nothing here is
+            stored.
+          </p>
+        </div>
+
+        {keys.data === undefined && keys.error === undefined ? (
+          <SkeletonText heading width="100%" />
+        ) : (
+          <Select
+            id="wrap-key-select"
+            labelText="Root key"
+            helperText={rootKeys.length === 0 ? undefined : "Active keys wrap and unwrap; deactivated keys only unwrap."}
+            value={keyId}
+            disabled={rootKeys.length === 0}
+            invalid={keys.error !== undefined}
+            invalidText={keys.error === undefined ? undefined : describe(keys.error)}
+            onChange={(event) => setChosenKeyId(event.target.value)}
+          >
+            {rootKeys.length === 0 && <SelectItem value="" text="No active or deactivated root keys" />}
+            {rootKeys.map((key) => (
+              <SelectItem key={key.id} value={key.id} text={key.name} />
+            ))}
+          </Select>
+        )}
+
+        <RadioButtonGroup
+          legendText="Data encryption key"
+          name="wrap-dek-source"
+          orientation="vertical"
+          valueSelected={dekSource}
+          onChange={(value) => setDekSource(value === "paste" ? "paste" : "generate")}
+        >
+          <RadioButton id="wrap-dek-generate" labelText="Generate a DEK (32 random bytes)" value="generate" />
+          <RadioButton id="wrap-dek-paste" labelText="Paste a DEK" value="paste" />
+        </RadioButtonGroup>
+
+        {dekSource === "paste" && (
+          <PasswordInput
+            id="wrap-dek-input"
+            labelText="DEK (base64)"
+            autoComplete="off"
+            value={pastedDek}
+            showPasswordLabel="Show DEK"
+            hidePasswordLabel="Hide DEK"
+            invalid={dekMissing}
+            invalidText="Paste a base64 DEK, or choose Generate."
+            onChange={(event) => {
+              setPastedDek(event.target.value);
+              setDekMissing(false);
+            }}
+          />
+        )}
+
+        <fieldset className="wrap-panel__aad">
+          <legend className="cds--label">Additional authenticated data (optional)</legend>
+          {aad.length === 0 ? (
+            <p className="wrap-panel__hint">None. Unwrap must be given exactly the items given to wrap.</p>
+          ) : (
+            <Stack gap={3}>
+              {aad.map((item, index) => (
+                <div key={item.id} className="wrap-panel__aad-row">
+                  <TextInput
+                    id={`wrap-aad-${index}`}
+                    labelText={`AAD item ${index + 1}`}
+                    hideLabel
+                    placeholder={`AAD item ${index + 1}`}
+                    size="md"
+                    value={item.value}
+                    autoFocus={item.id === focusAadId}
+                    onChange={(event) => changeAad(item.id, event.target.value)}
+                  />
+                  <IconButton
+                    kind="ghost"
+                    size="md"
+                    label={`Remove AAD item ${index + 1}`}
+                    align="left"
+                    onClick={() => removeAad(item.id)}
+                  >
+                    <TrashCan />
+                  </IconButton>
+                </div>
+              ))}
+            </Stack>
+          )}
+          <Button id="wrap-aad-add" kind="ghost" size="sm" renderIcon={Add} onClick={addAad}>
+            Add AAD item
+          </Button>
+        </fieldset>
+
+        <ButtonSet className="wrap-panel__actions">
+          <Button id="wrap-button" onClick={wrap} disabled={keyId === "" || busy !== null}>
+            {busy === "wrap" ? "Wrapping…" : "Wrap"}
+          </Button>
+          <Button
+            id="unwrap-button"
+            kind="secondary"
+            onClick={() => wrapped !== null && unwrap(wrapped)}
+            disabled={wrapped === null || keyId === "" || busy !== null}
+          >
+            {busy === "unwrap" ? "Unwrapping…" : "Unwrap"}
+          </Button>
+          <Button
+            id="rewrap-button"
+            kind="tertiary"
+            onClick={() => wrapped !== null && rewrap(wrapped)}
+            disabled={wrapped === null || keyId === "" || busy !== null}
+          >
+            {busy === "rewrap" ? "Rewrapping…" : "Rewrap"}
+          </Button>
+        </ButtonSet>
+
+        {failure !== null && (
+          <InlineNotification
+            id="wrap-error"
+            kind="error"
+            role="alert"
+            title={FAILURE_TITLES[failure.action]}
+            subtitle={failure.message}
+            lowContrast
+            onClose={() => setFailure(null)}
+          />
+        )}
+
+        {wrapped !== null && (
+          <section className="wrap-panel__result" aria-label="Wrap result">
+            <Stack gap={5}>
+              <p>
+                Wrapped with key version{" "}
+                <code id="wrap-key-version" className="wrap-panel__version">
+                  {wrapped.keyVersion}
+                </code>
+              </p>
+              <div className="wrap-panel__ciphertext">
+                <TextArea id="wrap-ciphertext" labelText="Ciphertext" rows={4} readOnly value={wrapped.ciphertext} />
+                <CopyButton
+                  iconDescription="Copy ciphertext"
+                  feedback="Copied"
+                  onClick={() => void navigator.clipboard?.writeText(wrapped.ciphertext)}
+                />
+              </div>
+              <MaskedSecret
+                key={`dek-${resultNumber}`}
+                id="wrap-dek"
+                name="DEK"
+                label={wrapped.generated ? "Generated DEK" : "Pasted DEK"}
+                value={wrapped.dek}
+              />
+              {rewrapped !== null && (
+                <p id="rewrap-versions">
+                  Re-wrapped: version <code className="wrap-panel__version">{rewrapped.from}</code> →{" "}
+                  <code className="wrap-panel__version">{rewrapped.to}</code>
+                </p>
+              )}
+            </Stack>
+          </section>
+        )}
+
+        {unwrapped !== null && (
+          <section className="wrap-panel__result" aria-label="Unwrap result">
+            <Stack gap={4}>
+              <div className="wrap-panel__verdict" aria-live="polite">
+                <span className="cds--label">Round trip</span>
+                <Tag type={unwrapped.match ? "green" : "red"} size="md">
+                  <span id="match-verdict">{unwrapped.match ? "Match" : "Mismatch"}</span>
+                </Tag>
+              </div>
+              <p>
+                It had been wrapped with key version{" "}
+                <code id="unwrap-key-version" className="wrap-panel__version">
+                  {unwrapped.keyVersion}
+                </code>
+              </p>
+              {unwrapped.rewrappedVersion !== undefined && (
+                <p id="unwrap-rewrapped">
+                  The key was rotated since; re-wrapped with version{" "}
+                  <code className="wrap-panel__version">{unwrapped.rewrappedVersion}</code>.
+                </p>
+              )}
+              <MaskedSecret
+                key={`plaintext-${resultNumber}`}
+                id="unwrap-plaintext"
+                name="unwrapped DEK"
+                label="Unwrapped DEK"
+                value={unwrapped.plaintext}
+              />
+            </Stack>
+          </section>
+        )}
+      </Stack>
+    </Tile>
+  );
+}

@@ -1,0 +1,85 @@
+import type {
+  CreateKeyRequest,
+  ErrorCode,
+  KeyInfo,
+  KeyList,
+  KeystoreInfo,
+  KeyVersionInfo,
+  ListKeysRequest,
+  RewrapResponse,
+  RotateKeyRequest,
+  UnwrapRequest,
+  UnwrapResponse,
+  WrapRequest,
+  WrapResponse,
+} from "../types";
+
+/** Everything the console asks of a keystore, whatever carries the calls. */
+export interface Backend {
+  info(): Promise<KeystoreInfo>;
+  listKeys(request: ListKeysRequest): Promise<KeyList>;
+  createKey(request: CreateKeyRequest): Promise<KeyInfo>;
+  key(id: string): Promise<KeyInfo>;
+  keyVersions(id: string): Promise<KeyVersionInfo[]>;
+  rotateKey(request: RotateKeyRequest): Promise<KeyInfo>;
+  disableKey(id: string): Promise<KeyInfo>;
+  enableKey(id: string): Promise<KeyInfo>;
+  deleteKey(id: string): Promise<KeyInfo>;
+  restoreKey(id: string): Promise<KeyInfo>;
+  wrap(request: WrapRequest): Promise<WrapResponse>;
+  unwrap(request: UnwrapRequest): Promise<UnwrapResponse>;
+  rewrap(request: UnwrapRequest): Promise<RewrapResponse>;
+}
+
+/** A failed backend call. Callers branch on `code`; `message` is for people. */
+export class BackendError extends Error {
+  readonly code: ErrorCode;
+
+  constructor(code: ErrorCode, message: string, options?: ErrorOptions) {
+    super(message, options);
+    this.name = "BackendError";
+    this.code = code;
+  }
+}
+
+export const GENERIC_FAILURE =
+  "Something unexpected went wrong. Try again; if it keeps happening, restart Strongroom.";
+
+// Typed as a Record so the compiler flags any code added to or removed from ErrorCode.
+const KNOWN_CODES: Record<ErrorCode, true> = {
+  NOT_FOUND: true,
+  INVALID_INPUT: true,
+  INVALID_STATE: true,
+  NOT_A_ROOT_KEY: true,
+  UNDECRYPTABLE: true,
+  ROTATION_TOO_SOON: true,
+  PAYLOAD_REQUIRED: true,
+  RESTORE_EXPIRED: true,
+  CONFLICT: true,
+  KEYSTORE_UNAVAILABLE: true,
+  INTERNAL: true,
+};
+
+function isErrorCode(value: string): value is ErrorCode {
+  return Object.hasOwn(KNOWN_CODES, value);
+}
+
+/**
+ * Turns whatever a transport threw into a BackendError: an ApiError-shaped
+ * object keeps its code and message, anything else becomes INTERNAL.
+ */
+export function toBackendError(thrown: unknown): BackendError {
+  if (thrown instanceof BackendError) {
+    return thrown;
+  }
+  if (typeof thrown === "object" && thrown !== null) {
+    const { code, message } = thrown as { code?: unknown; message?: unknown };
+    if (typeof code === "string" && typeof message === "string") {
+      // A code newer than this UI still carries a message worth showing.
+      return isErrorCode(code)
+        ? new BackendError(code, message)
+        : new BackendError("INTERNAL", message, { cause: thrown });
+    }
+  }
+  return new BackendError("INTERNAL", GENERIC_FAILURE, { cause: thrown });
+}

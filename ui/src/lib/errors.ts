@@ -1,0 +1,26 @@
+import type { BackendError } from "./backend";
+
+export const UNDECRYPTABLE_SENTENCE =
+  "This ciphertext could not be unwrapped: it was changed, it belongs to another key, or the additional authenticated data differs from the wrap.";
+
+/** A sentence for a person, chosen by the error's code rather than its wording. */
+export function describe(error: BackendError): string {
+  switch (error.code) {
+    case "UNDECRYPTABLE":
+      return UNDECRYPTABLE_SENTENCE;
+    case "NOT_A_ROOT_KEY":
+      return "This is a standard key; only root keys can wrap, unwrap and rotate.";
+    case "PAYLOAD_REQUIRED":
+      return "This key's material was imported, so rotating it needs new key material in base64.";
+    case "RESTORE_EXPIRED":
+      return "This key was destroyed too long ago to be restored.";
+    case "NOT_FOUND":
+    case "INVALID_INPUT":
+    case "INVALID_STATE":
+    case "ROTATION_TOO_SOON":
+    case "CONFLICT":
+    case "KEYSTORE_UNAVAILABLE":
+    case "INTERNAL":
+      return error.message;
+  }
+}

@@ -1,0 +1,41 @@
+/// <reference types="vitest/config" />
+import react from "@vitejs/plugin-react";
+import { defineConfig } from "vite";
+
+export default defineConfig({
+  plugins: [react()],
+  // Relative asset URLs so the bundle also loads from tauri://localhost.
+  base: "./",
+  // Keep the Rust compiler's output visible when run by `tauri dev`.
+  clearScreen: false,
+  envPrefix: ["VITE_", "TAURI_ENV_"],
+  server: {
+    port: 1420,
+    strictPort: true,
+  },
+  css: {
+    preprocessorOptions: {
+      scss: {
+        // Carbon's own deprecation notices are not ours to fix.
+        quietDeps: true,
+      },
+    },
+  },
+  build: {
+    outDir: "dist",
+    // The bundle is read from disk by the desktop shell, not downloaded.
+    chunkSizeWarningLimit: 2000,
+    rolldownOptions: {
+      // Compiling all of Carbon's Sass is expected to dominate the build.
+      checks: { bundlerTimings: false },
+    },
+  },
+  test: {
+    environment: "jsdom",
+    setupFiles: ["./src/test/setup.ts"],
+    css: false,
+    restoreMocks: true,
+    // Carbon announces its v12 opt-in flags once per flag in development.
+    onConsoleLog: (log) => !log.startsWith("[@carbon/feature-flags]"),
+  },
+});
