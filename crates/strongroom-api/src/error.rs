@@ -26,6 +26,8 @@ pub enum ErrorCode {
     RestoreExpired,
     /// A concurrent change won; retry.
     Conflict,
+    /// No valid credentials: a missing, wrong, expired or forged API key or token.
+    Unauthenticated,
     /// The keystore cannot be opened or reached (keyring locked, remote down, ...).
     KeystoreUnavailable,
     /// A bug or an unexpected failure; details are in the log, not in the message.

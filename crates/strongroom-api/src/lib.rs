@@ -7,11 +7,14 @@
 #![cfg_attr(test, allow(clippy::unwrap_used, clippy::expect_used, clippy::panic))]
 
 mod error;
+mod iam;
 mod keys;
+pub mod kp;
 mod secret;
 mod wrapping;
 
 pub use error::{ApiError, ErrorCode};
+pub use iam::{Iam, IamToken, Principal};
 pub use keys::{
     CreateKeyRequest, KeyInfo, KeyList, KeyStateName, KeyType, KeyVersionInfo, KeystoreInfo,
     KeystoreMode, ListKeysRequest, RotateKeyRequest,

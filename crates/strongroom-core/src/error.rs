@@ -1,4 +1,4 @@
-use crate::{KeyAction, KeyId, KeyState, KeyVersionId};
+use crate::{KeyAction, KeyId, KeyState};
 
 /// Everything that can go wrong in the domain, and in the storage port beneath it.
 ///
@@ -50,9 +50,6 @@ pub enum CoreError {
     /// Another writer changed the key between read and write.
     #[error("key {0} was changed concurrently; retry")]
     Conflict(KeyId),
-    /// A version id in storage has no material (storage corruption or a foreign database).
-    #[error("key version {0} has no stored material")]
-    VersionNotFound(KeyVersionId),
     /// The operating system's random number generator failed.
     #[error("the system random number generator failed")]
     Randomness,

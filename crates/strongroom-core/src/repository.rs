@@ -1,4 +1,4 @@
-use crate::{CoreError, Key, KeyId, KeyMaterial, KeyState, KeyVersion, KeyVersionId};
+use crate::{CoreError, Key, KeyId, KeyKind, KeyMaterial, KeyState, KeyVersion, KeyVersionId};
 
 /// The largest page a listing returns, whatever the caller asks for.
 pub const MAX_PAGE_SIZE: u32 = 5_000;
@@ -15,6 +15,8 @@ pub struct KeyQuery {
     pub states: Vec<KeyState>,
     /// Case-insensitive substring of the name, or an exact id.
     pub search: Option<String>,
+    /// Only keys of this kind.
+    pub kind: Option<KeyKind>,
 }
 
 impl Default for KeyQuery {
@@ -24,6 +26,7 @@ impl Default for KeyQuery {
             limit: 200,
             states: Vec::new(),
             search: None,
+            kind: None,
         }
     }
 }

@@ -25,7 +25,7 @@ pub(crate) fn api_error(err: CoreError) -> ApiError {
         CoreError::PayloadRequired(_) => ErrorCode::PayloadRequired,
         CoreError::RestoreExpired(_) => ErrorCode::RestoreExpired,
         CoreError::Conflict(_) => ErrorCode::Conflict,
-        CoreError::VersionNotFound(_) | CoreError::Randomness | CoreError::Storage(_) => {
+        CoreError::Randomness | CoreError::Storage(_) => {
             tracing::error!(error = %err, "keystore failure");
             return ApiError::internal();
         }

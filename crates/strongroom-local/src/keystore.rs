@@ -25,14 +25,14 @@ pub struct LocalKeystore {
 }
 
 struct Inner {
-    repo: Box<dyn KeyRepository>,
+    repo: Arc<dyn KeyRepository>,
     clock: Arc<dyn Clock>,
     location: String,
 }
 
 impl LocalKeystore {
     /// A keystore over any repository and clock (tests drive time through the clock).
-    pub fn new(repo: Box<dyn KeyRepository>, clock: Arc<dyn Clock>, location: String) -> Self {
+    pub fn new(repo: Arc<dyn KeyRepository>, clock: Arc<dyn Clock>, location: String) -> Self {
         Self {
             inner: Arc::new(Inner {
                 repo,
@@ -46,10 +46,13 @@ impl LocalKeystore {
     /// missing, newer schema) is [`ErrorCode::KeystoreUnavailable`] with a sentence that says
     /// how to fix it.
     pub fn open_embedded(dir: &Path, source: &MasterKeySource) -> Result<Self, ApiError> {
-        let store = SqliteStore::open(dir, source)
-            .map_err(|err| ApiError::new(ErrorCode::KeystoreUnavailable, err.to_string()))?;
+        Ok(Self::over(Arc::new(open_store(dir, source)?)))
+    }
+
+    /// The keystore over an already opened store (shared with [`crate::LocalIam`]).
+    pub fn over(store: Arc<SqliteStore>) -> Self {
         let location = store.path().display().to_string();
-        Ok(Self::new(Box::new(store), Arc::new(SystemClock), location))
+        Self::new(store, Arc::new(SystemClock), location)
     }
 
     /// Runs blocking storage work off the async runtime.
@@ -120,6 +123,12 @@ impl Inner {
     }
 }
 
+/// Opens the embedded store, turning every failure into a sentence that says how to fix it.
+pub fn open_store(dir: &Path, source: &MasterKeySource) -> Result<SqliteStore, ApiError> {
+    SqliteStore::open(dir, source)
+        .map_err(|err| ApiError::new(ErrorCode::KeystoreUnavailable, err.to_string()))
+}
+
 fn key_id(text: &str) -> Result<KeyId, ApiError> {
     text.trim().parse().map_err(api_error)
 }
@@ -156,6 +165,10 @@ impl Keystore for LocalKeystore {
             limit: request.limit.unwrap_or(KeyQuery::default().limit),
             states: request.states.into_iter().map(key_state).collect(),
             search: request.search,
+            kind: request.key_type.map(|t| match t {
+                KeyType::Root => KeyKind::Root,
+                KeyType::Standard => KeyKind::Standard,
+            }),
         };
         self.run(move |inner| {
             let page = inner.repo.list(&query).map_err(api_error)?;

@@ -8,6 +8,8 @@
 #![cfg_attr(test, allow(clippy::unwrap_used, clippy::expect_used, clippy::panic))]
 
 mod convert;
+mod iam;
 mod keystore;
 
-pub use keystore::LocalKeystore;
+pub use iam::{LocalIam, TOKEN_LIFETIME_SECS};
+pub use keystore::{open_store, LocalKeystore};

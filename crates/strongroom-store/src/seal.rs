@@ -11,6 +11,7 @@ use crate::StoreError;
 const NONCE_LEN: usize = 12;
 const CONTEXT: &[u8] = b"strongroom:key-material:v1";
 const CHECK_CONTEXT: &[u8] = b"strongroom:master-key-check:v1";
+const SETTING_CONTEXT: &[u8] = b"strongroom:setting:v1";
 
 /// The master key, expanded. Binding each sealed blob to its key id and version id (the AAD)
 /// means a row copied onto another key or version fails to open instead of being misused.
@@ -55,6 +56,20 @@ impl Sealer {
     pub(crate) fn verify_check_value(&self, keystore: &str, sealed: &[u8]) -> bool {
         self.open_bytes(&check_aad(keystore), sealed)
             .is_some_and(|plain| plain.as_slice() == CHECK_CONTEXT)
+    }
+
+    /// Seals a secret setting; the AAD binds it to its name.
+    pub(crate) fn seal_setting(&self, name: &str, value: &[u8]) -> Result<Vec<u8>, StoreError> {
+        self.seal_bytes(&[SETTING_CONTEXT, name.as_bytes()].concat(), value)
+    }
+
+    pub(crate) fn open_setting(
+        &self,
+        name: &str,
+        sealed: &[u8],
+    ) -> Result<Zeroizing<Vec<u8>>, StoreError> {
+        self.open_bytes(&[SETTING_CONTEXT, name.as_bytes()].concat(), sealed)
+            .ok_or_else(|| StoreError::Corrupt(format!("the sealed setting {name} does not open")))
     }
 
     fn seal_bytes(&self, aad: &[u8], plain: &[u8]) -> Result<Vec<u8>, StoreError> {

@@ -7,6 +7,7 @@ use strongroom_core::{
     KeyQuery, KeyRepository, KeyState, KeyVersion, KeyVersionId, MAX_PAGE_SIZE,
 };
 use time::OffsetDateTime;
+use zeroize::Zeroizing;
 
 use crate::error::io;
 use crate::seal::Sealer;
@@ -61,6 +62,48 @@ impl SqliteStore {
     /// The database file.
     pub fn path(&self) -> &Path {
         &self.path
+    }
+
+    /// The keystore's id, fixed at creation. It names the keyring entry of the master key.
+    pub fn keystore_id(&self) -> Result<String, StoreError> {
+        let id = meta(&self.conn(), "keystore_id")?
+            .ok_or_else(|| StoreError::Corrupt("the keystore has no id".into()))?;
+        String::from_utf8(id).map_err(|_| StoreError::Corrupt("the keystore id is not text".into()))
+    }
+
+    /// A secret setting (such as the token signing key), unsealed.
+    pub fn secret_setting(&self, name: &str) -> Result<Option<Zeroizing<Vec<u8>>>, StoreError> {
+        meta(&self.conn(), &format!("secret:{name}"))?
+            .map(|sealed| self.sealer.open_setting(name, &sealed))
+            .transpose()
+    }
+
+    /// Stores a secret setting sealed under the master key, unless one exists already; returns
+    /// the value in force, so concurrent first starts agree on one value.
+    pub fn init_secret_setting(
+        &self,
+        name: &str,
+        value: &[u8],
+    ) -> Result<Zeroizing<Vec<u8>>, StoreError> {
+        let sealed = self.sealer.seal_setting(name, value)?;
+        let conn = self.conn();
+        conn.execute(
+            "INSERT INTO meta (name, value) VALUES (?1, ?2) ON CONFLICT (name) DO NOTHING",
+            params![format!("secret:{name}"), sealed],
+        )?;
+        let stored = meta(&conn, &format!("secret:{name}"))?
+            .ok_or_else(|| StoreError::Corrupt(format!("the setting {name} vanished")))?;
+        self.sealer.open_setting(name, &stored)
+    }
+
+    /// A plain (not secret) setting.
+    pub fn setting(&self, name: &str) -> Result<Option<Vec<u8>>, StoreError> {
+        meta(&self.conn(), &format!("setting:{name}"))
+    }
+
+    /// Stores a plain setting, replacing any earlier value.
+    pub fn set_setting(&self, name: &str, value: &[u8]) -> Result<(), StoreError> {
+        set_meta(&self.conn(), &format!("setting:{name}"), value)
     }
 
     fn conn(&self) -> MutexGuard<'_, Connection> {
@@ -328,10 +371,7 @@ fn write_key(conn: &Connection, key: &Key, new: bool) -> Result<(), StoreError> 
             key.id.as_bytes(),
             key.name.as_str(),
             key.description.as_ref().map(Description::as_str),
-            match key.kind {
-                KeyKind::Root => "root",
-                KeyKind::Standard => "standard",
-            },
+            kind_name(key.kind),
             key.state.code(),
             key.imported,
             micros(key.created_at),
@@ -388,6 +428,13 @@ fn key_from_row(row: &Row<'_>) -> rusqlite::Result<Result<Key, CoreError>> {
             },
         })
     })())
+}
+
+fn kind_name(kind: KeyKind) -> &'static str {
+    match kind {
+        KeyKind::Root => "root",
+        KeyKind::Standard => "standard",
+    }
 }
 
 fn corrupt(what: &str) -> CoreError {

@@ -250,3 +250,41 @@ fn a_newer_schema_is_refused() {
         "{err}"
     );
 }
+
+#[test]
+fn secret_settings_are_sealed_and_set_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("d");
+    let store = SqliteStore::open(&data, &key_file(dir.path())).unwrap();
+    assert!(store.secret_setting("signing-key").unwrap().is_none());
+    let first = store
+        .init_secret_setting("signing-key", b"first secret value!")
+        .unwrap();
+    let second = store.init_secret_setting("signing-key", b"second").unwrap();
+    assert_eq!(first.as_slice(), b"first secret value!");
+    assert_eq!(
+        second.as_slice(),
+        b"first secret value!",
+        "the first value stays in force"
+    );
+    store.set_setting("admin", b"digest").unwrap();
+    drop(store);
+
+    for entry in std::fs::read_dir(&data).unwrap() {
+        let raw = std::fs::read(entry.unwrap().path()).unwrap();
+        assert!(
+            !raw.windows(19).any(|w| w == b"first secret value!"),
+            "sealed at rest"
+        );
+    }
+    let store = SqliteStore::open(&data, &key_file(dir.path())).unwrap();
+    assert_eq!(
+        store
+            .secret_setting("signing-key")
+            .unwrap()
+            .unwrap()
+            .as_slice(),
+        b"first secret value!"
+    );
+    assert_eq!(store.setting("admin").unwrap().unwrap(), b"digest");
+}

@@ -14,6 +14,8 @@ export function describe(error: BackendError): string {
       return "This key's material was imported, so rotating it needs new key material in base64.";
     case "RESTORE_EXPIRED":
       return "This key was destroyed too long ago to be restored.";
+    case "UNAUTHENTICATED":
+      return "The keystore did not accept the credentials. Check the API key of this connection.";
     case "NOT_FOUND":
     case "INVALID_INPUT":
     case "INVALID_STATE":

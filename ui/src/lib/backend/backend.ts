@@ -56,6 +56,7 @@ const KNOWN_CODES: Record<ErrorCode, true> = {
   PAYLOAD_REQUIRED: true,
   RESTORE_EXPIRED: true,
   CONFLICT: true,
+  UNAUTHENTICATED: true,
   KEYSTORE_UNAVAILABLE: true,
   INTERNAL: true,
 };

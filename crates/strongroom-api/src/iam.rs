@@ -1,0 +1,34 @@
+use async_trait::async_trait;
+use serde::{Deserialize, Serialize};
+
+use crate::{ApiError, SecretString};
+
+/// Who made a call, as established from a verified token.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Principal {
+    /// The IAM id (`iam_id` claim), e.g. `IBMid-strongroom-admin`.
+    pub iam_id: String,
+}
+
+/// A bearer token as IBM IAM issues it, in the shape every IBM SDK reads.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct IamToken {
+    /// A JWT with numeric `iat` and `exp`; the SDKs decode it without verifying.
+    pub access_token: SecretString,
+    /// Always "Bearer".
+    pub token_type: String,
+    /// Seconds until expiry.
+    pub expires_in: u64,
+    /// Expiry, in seconds since 1970.
+    pub expiration: i64,
+}
+
+/// The identity side of a keystore: exchanging API keys for tokens and verifying tokens.
+#[async_trait]
+pub trait Iam: Send + Sync {
+    /// Exchanges an API key for a token. A wrong key is [`crate::ErrorCode::Unauthenticated`].
+    async fn token(&self, api_key: &SecretString) -> Result<IamToken, ApiError>;
+    /// Verifies a bearer token's signature and expiry.
+    async fn authenticate(&self, token: &str) -> Result<Principal, ApiError>;
+}

@@ -1,0 +1,136 @@
+//! `strongroom`: the headless Key Protect–compatible server (and, later, administration).
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use anyhow::Context;
+use clap::{Parser, Subcommand};
+use strongroom_api::SecretString;
+use strongroom_local::{open_store, LocalIam, LocalKeystore};
+use strongroom_server::{router, ServerState};
+use strongroom_store::{default_data_dir, MasterKeySource, SqliteStore};
+use tracing_subscriber::EnvFilter;
+
+#[derive(Parser)]
+#[command(
+    name = "strongroom",
+    version,
+    about = "Local key management for envelope encryption"
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Serve the embedded keystore over a Key Protect–compatible REST API.
+    Serve {
+        /// The keystore's directory [default: STRONGROOM_DATA_DIR or the platform data dir].
+        #[arg(long)]
+        data_dir: Option<PathBuf>,
+        /// Address to listen on.
+        #[arg(long, default_value = "127.0.0.1:8200")]
+        listen: SocketAddr,
+    },
+}
+
+const INSTANCE_SETTING: &str = "instance-id";
+
+#[tokio::main]
+async fn main() -> anyhow::Result<()> {
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            EnvFilter::try_from_env("STRONGROOM_LOG")
+                .unwrap_or_else(|_| EnvFilter::new("strongroom=info,warn")),
+        )
+        .with_writer(std::io::stderr)
+        .init();
+    match Cli::parse().command {
+        Command::Serve { data_dir, listen } => serve(data_dir, listen).await,
+    }
+}
+
+async fn serve(data_dir: Option<PathBuf>, listen: SocketAddr) -> anyhow::Result<()> {
+    let dir = match data_dir {
+        Some(dir) => dir,
+        None => default_data_dir()?,
+    };
+    let store = Arc::new(open_store(&dir, &MasterKeySource::from_env())?);
+    let instance_id = instance_id(&store)?;
+    let bootstrap = std::env::var("STRONGROOM_BOOTSTRAP_API_KEY")
+        .ok()
+        .map(SecretString::new);
+    let (iam, generated) = LocalIam::open(Arc::clone(&store), bootstrap)?;
+    if let Some(api_key) = generated {
+        // Shown once, on the console of the person who started the first run; never logged.
+        println!(
+            "administrator API key (shown once, store it now): {}",
+            api_key.expose()
+        );
+    }
+    let state = ServerState {
+        account_id: iam.account().to_owned(),
+        keystore: Arc::new(LocalKeystore::over(Arc::clone(&store))),
+        iam: Arc::new(iam),
+        instance_id: instance_id.clone(),
+    };
+    let listener = tokio::net::TcpListener::bind(listen)
+        .await
+        .with_context(|| format!("cannot listen on {listen}"))?;
+    let address = listener.local_addr()?;
+    tracing::info!(instance = %instance_id, data_dir = %dir.display(), "serving the embedded keystore");
+    println!("listening on http://{address}");
+    axum::serve(listener, router(state))
+        .with_graceful_shutdown(shutdown_signal())
+        .await?;
+    tracing::info!("stopped");
+    Ok(())
+}
+
+/// The instance GUID, fixed at the first start (`STRONGROOM_INSTANCE_ID` chooses it).
+fn instance_id(store: &SqliteStore) -> anyhow::Result<String> {
+    let wanted = std::env::var("STRONGROOM_INSTANCE_ID")
+        .ok()
+        .filter(|s| !s.trim().is_empty());
+    if let Some(stored) = store.setting(INSTANCE_SETTING)? {
+        let stored = String::from_utf8(stored).context("the stored instance id is not text")?;
+        if wanted.as_deref().is_some_and(|w| w != stored) {
+            tracing::warn!(instance = %stored, "STRONGROOM_INSTANCE_ID is ignored: the instance id was fixed at first start");
+        }
+        return Ok(stored);
+    }
+    let id = match wanted {
+        Some(id) => uuid::Uuid::try_parse(id.trim())
+            .context("STRONGROOM_INSTANCE_ID must be a UUID")?
+            .to_string(),
+        None => uuid::Uuid::new_v4().to_string(),
+    };
+    store.set_setting(INSTANCE_SETTING, id.as_bytes())?;
+    Ok(id)
+}
+
+async fn shutdown_signal() {
+    let interrupt = async {
+        if tokio::signal::ctrl_c().await.is_err() {
+            std::future::pending::<()>().await;
+        }
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        () = interrupt => {},
+        () = terminate => {},
+    }
+    tracing::info!("shutting down; finishing requests in flight");
+}

@@ -1,0 +1,401 @@
+//! `/api/v2/keys...`: parse the Key Protect shape, call the facade, answer in the Key Protect
+//! shape. Action results use vendor media types because IBM's Python SDK hands callers a
+//! `Response` (on which they call `.json()`) only for non-`application/json` bodies.
+
+use axum::body::Bytes;
+use axum::extract::{Path, Query, State};
+use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
+use serde::{Deserialize, Serialize};
+use serde_json::json;
+use strongroom_api::kp::{
+    Collection, KpKey, KpKeyVersion, KEY_ACTION_TYPE, KEY_TYPE, KEY_VERSION_TYPE,
+};
+use strongroom_api::{
+    CreateKeyRequest, KeyInfo, KeyStateName, KeyType, ListKeysRequest, RotateKeyRequest,
+    SecretString, UnwrapRequest, WrapRequest,
+};
+
+use crate::body::{Fields, RawBody};
+use crate::error::Failure;
+use crate::ServerState;
+
+type Outcome = Result<Response, Failure>;
+
+fn record_key(id: &str) {
+    tracing::Span::current().record("key_id", id);
+}
+
+fn typed_json<T: Serialize>(status: StatusCode, media_type: &'static str, value: &T) -> Response {
+    let mut response = (status, axum::Json(value)).into_response();
+    response
+        .headers_mut()
+        .insert(header::CONTENT_TYPE, HeaderValue::from_static(media_type));
+    response
+}
+
+fn kp_key(state: &ServerState, key: KeyInfo) -> KpKey {
+    KpKey {
+        resource_type: KEY_TYPE.to_owned(),
+        crn: format!(
+            "crn:v1:bluemix:public:kms:local:a/{}:{}:key:{}",
+            state.account_id, state.instance_id, key.id
+        ),
+        state: match key.state {
+            KeyStateName::Active => 1,
+            KeyStateName::Suspended => 2,
+            KeyStateName::Deactivated => 3,
+            KeyStateName::Destroyed => 5,
+        },
+        extractable: key.key_type == KeyType::Standard,
+        deleted: key.state == KeyStateName::Destroyed,
+        id: key.id,
+        name: key.name,
+        description: key.description,
+        imported: key.imported,
+        key_ring_id: "default".to_owned(),
+        creation_date: key.created_at,
+        last_update_date: key.updated_at,
+        last_rotate_date: key.last_rotated_at,
+        expiration_date: key.expires_at,
+        deletion_date: key.deleted_at,
+        algorithm_type: "AES".to_owned(),
+        key_version: KpKeyVersion {
+            id: key.key_version.id,
+            creation_date: Some(key.key_version.created_at),
+        },
+        created_by: "IBMid-strongroom-admin".to_owned(),
+        aliases: Vec::new(),
+    }
+}
+
+fn one_key(state: &ServerState, status: StatusCode, key: KeyInfo) -> Response {
+    typed_json(
+        status,
+        KEY_TYPE,
+        &Collection::new(KEY_TYPE, vec![kp_key(state, key)]),
+    )
+}
+
+/// Query parameters of GET/HEAD /keys. Numbers arrive as text so a bad one is a KP error.
+#[derive(Deserialize)]
+pub(crate) struct ListQuery {
+    limit: Option<String>,
+    offset: Option<String>,
+    state: Option<String>,
+    extractable: Option<String>,
+    search: Option<String>,
+    #[serde(rename = "totalCount")]
+    total_count: Option<String>,
+}
+
+fn number(name: &str, text: Option<&str>, default: u32, max: u32) -> Result<u32, Failure> {
+    match text {
+        None => Ok(default),
+        Some(text) => text
+            .trim()
+            .parse::<u32>()
+            .ok()
+            .filter(|n| *n <= max)
+            .ok_or_else(|| {
+                Failure::new(
+                    StatusCode::BAD_REQUEST,
+                    "INVALID_QUERY_PARAM_ERR",
+                    format!("`{name}` must be a whole number from 0 to {max}"),
+                )
+            }),
+    }
+}
+
+fn states(text: &str) -> Result<Vec<KeyStateName>, Failure> {
+    text.split(',')
+        .filter(|s| !s.trim().is_empty())
+        .map(|s| match s.trim() {
+            "1" => Ok(KeyStateName::Active),
+            "2" => Ok(KeyStateName::Suspended),
+            "3" => Ok(KeyStateName::Deactivated),
+            "5" => Ok(KeyStateName::Destroyed),
+            other => Err(Failure::new(
+                StatusCode::BAD_REQUEST,
+                "INVALID_QUERY_PARAM_ERR",
+                format!("`state` must list key states 1, 2, 3 or 5, not {other:?}"),
+            )),
+        })
+        .collect()
+}
+
+pub(crate) async fn list(
+    State(state): State<ServerState>,
+    Query(query): Query<ListQuery>,
+) -> Outcome {
+    let key_type = match query.extractable.as_deref().map(str::trim) {
+        None => None,
+        Some("true") => Some(KeyType::Standard),
+        Some("false") => Some(KeyType::Root),
+        Some(_) => {
+            return Err(Failure::new(
+                StatusCode::BAD_REQUEST,
+                "INVALID_QUERY_PARAM_ERR",
+                "`extractable` must be true or false",
+            ))
+        }
+    };
+    let request = ListKeysRequest {
+        offset: number("offset", query.offset.as_deref(), 0, u32::MAX)?,
+        limit: Some(number("limit", query.limit.as_deref(), 200, 5000)?),
+        states: query
+            .state
+            .as_deref()
+            .map(states)
+            .transpose()?
+            .unwrap_or_default(),
+        search: query.search,
+        key_type,
+    };
+    let page = state.keystore.list_keys(request).await?;
+    let keys: Vec<KpKey> = page.keys.into_iter().map(|k| kp_key(&state, k)).collect();
+    let mut collection = Collection::new(KEY_TYPE, keys);
+    if query.total_count.as_deref() == Some("true") {
+        collection.metadata.total_count = Some(u64::from(page.total));
+    }
+    let mut response = typed_json(StatusCode::OK, KEY_TYPE, &collection);
+    response
+        .headers_mut()
+        .insert("key-total", HeaderValue::from(page.total));
+    Ok(response)
+}
+
+pub(crate) async fn create(State(state): State<ServerState>, RawBody(body): RawBody) -> Outcome {
+    let fields = Fields::parse(&body)?.ok_or_else(|| {
+        Failure::new(
+            StatusCode::BAD_REQUEST,
+            "NO_BODY_ERR",
+            "a key resource is required",
+        )
+    })?;
+    let resource = fields.first_resource()?;
+    if resource.get("encryptedNonce").is_some() || resource.get("iv").is_some() {
+        return Err(Failure::invalid_field(
+            "secure import with an import token is not served yet; send the plain base64 `payload`",
+        ));
+    }
+    let name = resource
+        .string("name")?
+        .ok_or_else(|| Failure::invalid_field("the field `name` is required"))?;
+    let request = CreateKeyRequest {
+        name,
+        description: resource.string("description")?,
+        key_type: if resource.bool("extractable")?.unwrap_or(false) {
+            KeyType::Standard
+        } else {
+            KeyType::Root
+        },
+        expires_at: resource.string("expirationDate")?,
+        payload: resource.string("payload")?.map(SecretString::new),
+    };
+    let key = state.keystore.create_key(request).await?;
+    record_key(&key.id);
+    Ok(one_key(&state, StatusCode::CREATED, key))
+}
+
+pub(crate) async fn get(State(state): State<ServerState>, Path(id): Path<String>) -> Outcome {
+    record_key(&id);
+    let key = state.keystore.key(&id).await?;
+    Ok(one_key(&state, StatusCode::OK, key))
+}
+
+pub(crate) async fn metadata(state: State<ServerState>, id: Path<String>) -> Outcome {
+    get(state, id).await
+}
+
+pub(crate) async fn versions(State(state): State<ServerState>, Path(id): Path<String>) -> Outcome {
+    record_key(&id);
+    let mut versions = state.keystore.key_versions(&id).await?;
+    versions.reverse();
+    let resources: Vec<KpKeyVersion> = versions
+        .into_iter()
+        .map(|v| KpKeyVersion {
+            id: v.id,
+            creation_date: Some(v.created_at),
+        })
+        .collect();
+    Ok(typed_json(
+        StatusCode::OK,
+        KEY_VERSION_TYPE,
+        &Collection::new(KEY_VERSION_TYPE, resources),
+    ))
+}
+
+fn wants_representation(headers: &HeaderMap) -> bool {
+    headers
+        .get("prefer")
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.to_ascii_lowercase().contains("return=representation"))
+}
+
+pub(crate) async fn delete(
+    State(state): State<ServerState>,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+) -> Outcome {
+    record_key(&id);
+    let key = state.keystore.delete_key(&id).await?;
+    if wants_representation(&headers) {
+        Ok(one_key(&state, StatusCode::OK, key))
+    } else {
+        Ok(StatusCode::NO_CONTENT.into_response())
+    }
+}
+
+pub(crate) async fn restore(State(state): State<ServerState>, Path(id): Path<String>) -> Outcome {
+    record_key(&id);
+    let key = state.keystore.restore_key(&id).await?;
+    Ok(one_key(&state, StatusCode::CREATED, key))
+}
+
+#[derive(Deserialize)]
+pub(crate) struct ActionQuery {
+    action: Option<String>,
+}
+
+/// The deprecated form `POST /keys/{id}?action=wrap`.
+pub(crate) async fn action_query(
+    State(state): State<ServerState>,
+    Path(id): Path<String>,
+    Query(query): Query<ActionQuery>,
+    RawBody(body): RawBody,
+) -> Outcome {
+    let action = query.action.unwrap_or_default();
+    act(&state, &id, &action, &body).await
+}
+
+/// `POST /keys/{id}/actions/{action}`.
+pub(crate) async fn action_path(
+    State(state): State<ServerState>,
+    Path((id, action)): Path<(String, String)>,
+    RawBody(body): RawBody,
+) -> Outcome {
+    act(&state, &id, &action, &body).await
+}
+
+async fn act(state: &ServerState, id: &str, action: &str, body: &Bytes) -> Outcome {
+    record_key(id);
+    let fields = Fields::parse(body)?;
+    let aad = fields
+        .as_ref()
+        .map(|f| f.strings("aad"))
+        .transpose()?
+        .unwrap_or_default();
+    let text = |name: &str| {
+        fields
+            .as_ref()
+            .map(|f| f.string(name))
+            .transpose()
+            .map(Option::flatten)
+    };
+    let key_id = id.to_owned();
+    match action {
+        "wrap" => {
+            let wrapped = state
+                .keystore
+                .wrap(WrapRequest {
+                    key_id,
+                    plaintext: text("plaintext")?.map(SecretString::new),
+                    aad,
+                })
+                .await?;
+            let mut body = json!({ "ciphertext": wrapped.ciphertext, "keyVersion": { "id": wrapped.key_version.id } });
+            if let Some(plaintext) = &wrapped.plaintext {
+                body["plaintext"] = json!(plaintext.expose());
+            }
+            Ok(typed_json(StatusCode::OK, KEY_ACTION_TYPE, &body))
+        }
+        "unwrap" => {
+            let ciphertext = text("ciphertext")?.ok_or_else(|| {
+                Failure::new(
+                    StatusCode::BAD_REQUEST,
+                    "NO_BODY_ERR",
+                    "the field `ciphertext` is required",
+                )
+            })?;
+            let unwrapped = state
+                .keystore
+                .unwrap(UnwrapRequest {
+                    key_id,
+                    ciphertext,
+                    aad,
+                })
+                .await?;
+            let mut body = json!({
+                "plaintext": unwrapped.plaintext.expose(),
+                "keyVersion": { "id": unwrapped.key_version.id },
+            });
+            if let Some(rewrapped) = unwrapped.rewrapped {
+                body["ciphertext"] = json!(rewrapped.ciphertext);
+                body["rewrappedKeyVersion"] = json!({ "id": rewrapped.key_version.id });
+            }
+            Ok(typed_json(StatusCode::OK, KEY_ACTION_TYPE, &body))
+        }
+        "rewrap" => {
+            let ciphertext = text("ciphertext")?.ok_or_else(|| {
+                Failure::new(
+                    StatusCode::BAD_REQUEST,
+                    "NO_BODY_ERR",
+                    "the field `ciphertext` is required",
+                )
+            })?;
+            let rewrapped = state
+                .keystore
+                .rewrap(UnwrapRequest {
+                    key_id,
+                    ciphertext,
+                    aad,
+                })
+                .await?;
+            let body = json!({
+                "ciphertext": rewrapped.ciphertext,
+                "keyVersion": { "id": rewrapped.key_version.id },
+                "rewrappedKeyVersion": { "id": rewrapped.rewrapped_key_version.id },
+            });
+            Ok(typed_json(StatusCode::OK, KEY_ACTION_TYPE, &body))
+        }
+        "rotate" => {
+            let payload = text("payload")?.map(SecretString::new);
+            state
+                .keystore
+                .rotate_key(RotateKeyRequest { key_id, payload })
+                .await?;
+            Ok(StatusCode::NO_CONTENT.into_response())
+        }
+        "disable" => {
+            state.keystore.disable_key(id).await?;
+            Ok(StatusCode::NO_CONTENT.into_response())
+        }
+        "enable" => {
+            state.keystore.enable_key(id).await?;
+            Ok(StatusCode::NO_CONTENT.into_response())
+        }
+        "restore" => {
+            let key = state.keystore.restore_key(id).await?;
+            Ok(one_key(state, StatusCode::CREATED, key))
+        }
+        // Dual authorization is never enabled yet, which is exactly Key Protect's case for this.
+        "setKeyForDeletion" | "unsetKeyForDeletion" => {
+            state.keystore.key(id).await?;
+            Err(Failure::new(
+                StatusCode::CONFLICT,
+                "NOT_DUAL_AUTH_ERR",
+                "the key does not have a dual authorization policy",
+            ))
+        }
+        "sync" => {
+            state.keystore.key(id).await?;
+            Ok(StatusCode::NO_CONTENT.into_response())
+        }
+        other => Err(Failure::new(
+            StatusCode::BAD_REQUEST,
+            "INVALID_QUERY_PARAM_ERR",
+            format!("{other:?} is not a key action"),
+        )),
+    }
+}

@@ -1,0 +1,64 @@
+//! The Key Protect v2–compatible REST API, so the unmodified IBM SDKs can use Strongroom.
+//!
+//! Handlers parse the Key Protect wire format, call the [`Keystore`] and [`Iam`] facades and
+//! map their `{code, message}` errors to Key Protect's error envelope. Nothing here knows
+//! about SQLite or the domain core; tests run the router against the real embedded keystore.
+#![deny(missing_docs)]
+#![cfg_attr(test, allow(clippy::unwrap_used, clippy::expect_used, clippy::panic))]
+
+mod auth;
+mod body;
+mod error;
+mod iam;
+mod keys;
+mod trace;
+
+use std::sync::Arc;
+
+use axum::extract::DefaultBodyLimit;
+use axum::routing::{get, post};
+use axum::Router;
+use strongroom_api::{Iam, Keystore};
+
+/// The largest request body accepted; Key Protect bodies are small (a 7,500-byte payload,
+/// base64, is the biggest legitimate one).
+pub const MAX_BODY_BYTES: usize = 64 * 1024;
+
+/// What every handler reaches.
+#[derive(Clone)]
+pub struct ServerState {
+    /// The keys of this instance.
+    pub keystore: Arc<dyn Keystore>,
+    /// Token exchange and verification.
+    pub iam: Arc<dyn Iam>,
+    /// The instance GUID clients send in `Bluemix-Instance`.
+    pub instance_id: String,
+    /// The account id in CRNs.
+    pub account_id: String,
+}
+
+/// The whole API: IAM token endpoints (unauthenticated) and the Key Protect v2 routes.
+pub fn router(state: ServerState) -> Router {
+    let kp = Router::new()
+        .route("/keys", get(keys::list).post(keys::create))
+        .route(
+            "/keys/{id}",
+            get(keys::get).delete(keys::delete).post(keys::action_query),
+        )
+        .route("/keys/{id}/metadata", get(keys::metadata))
+        .route("/keys/{id}/versions", get(keys::versions))
+        .route("/keys/{id}/restore", post(keys::restore))
+        .route("/keys/{id}/actions/{action}", post(keys::action_path))
+        .route_layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            auth::require_token,
+        ));
+    Router::new()
+        .route("/identity/token", post(iam::token))
+        .route("/oidc/token", post(iam::token))
+        .nest("/api/v2", kp)
+        .fallback(error::not_found)
+        .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
+        .layer(axum::middleware::from_fn(trace::span))
+        .with_state(state)
+}

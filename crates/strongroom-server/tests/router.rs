@@ -1,0 +1,459 @@
+//! The router against the real embedded keystore, without a socket: every endpoint, the
+//! odd bodies real clients send, and each error's Key Protect envelope.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+use std::sync::Arc;
+
+use axum::body::Body;
+use axum::http::{header, Method, Request, StatusCode};
+use axum::Router;
+use http_body_util::BodyExt;
+use serde_json::{json, Value};
+use strongroom_api::SecretString;
+use strongroom_local::{LocalIam, LocalKeystore};
+use strongroom_server::{router, ServerState};
+use strongroom_store::{MasterKeySource, SqliteStore};
+use tower::ServiceExt;
+
+const INSTANCE: &str = "0b0b6d2a-61f5-4d5c-9c1f-2b7f8f6c9a10";
+const API_KEY: &str = "test-admin-api-key";
+
+struct Server {
+    app: Router,
+    token: String,
+    _dir: tempfile::TempDir,
+}
+
+struct Reply {
+    status: StatusCode,
+    content_type: String,
+    headers: axum::http::HeaderMap,
+    body: Value,
+}
+
+impl Server {
+    async fn start() -> Self {
+        let dir = tempfile::tempdir().unwrap();
+        let source = MasterKeySource::File(dir.path().join("master.key"));
+        let store = Arc::new(SqliteStore::open(&dir.path().join("data"), &source).unwrap());
+        let (iam, generated) =
+            LocalIam::open(Arc::clone(&store), Some(SecretString::new(API_KEY.into()))).unwrap();
+        assert!(generated.is_none(), "a bootstrap key was given");
+        let app = router(ServerState {
+            account_id: iam.account().to_owned(),
+            keystore: Arc::new(LocalKeystore::over(store)),
+            iam: Arc::new(iam),
+            instance_id: INSTANCE.into(),
+        });
+        let mut server = Server {
+            app,
+            token: String::new(),
+            _dir: dir,
+        };
+        let reply = server
+            .raw(
+                Request::post("/identity/token")
+                    .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+                    .body(Body::from(format!(
+                        "grant_type=urn%3Aibm%3Aparams%3Aoauth%3Agrant-type%3Aapikey&apikey={API_KEY}&response_type=cloud_iam"
+                    )))
+                    .unwrap(),
+            )
+            .await;
+        assert_eq!(reply.status, StatusCode::OK, "{}", reply.body);
+        server.token = reply.body["access_token"].as_str().unwrap().to_owned();
+        server
+    }
+
+    async fn raw(&self, request: Request<Body>) -> Reply {
+        let response = self.app.clone().oneshot(request).await.unwrap();
+        let status = response.status();
+        let headers = response.headers().clone();
+        let content_type = headers
+            .get(header::CONTENT_TYPE)
+            .map(|v| v.to_str().unwrap().to_owned())
+            .unwrap_or_default();
+        let bytes = response.into_body().collect().await.unwrap().to_bytes();
+        let body = if bytes.is_empty() {
+            Value::Null
+        } else {
+            serde_json::from_slice(&bytes).unwrap()
+        };
+        Reply {
+            status,
+            content_type,
+            headers,
+            body,
+        }
+    }
+
+    /// A Key Protect call as the Go client makes it: no Content-Type, lower-case instance header.
+    async fn call(&self, method: Method, path: &str, body: Option<&str>) -> Reply {
+        let request = Request::builder()
+            .method(method)
+            .uri(path)
+            .header(header::AUTHORIZATION, format!("Bearer {}", self.token))
+            .header("bluemix-instance", INSTANCE)
+            .header("correlation-id", "6d1f3e9e-corr")
+            .body(body.map_or_else(Body::empty, |b| Body::from(b.to_owned())))
+            .unwrap();
+        self.raw(request).await
+    }
+
+    async fn create_root_key(&self, name: &str) -> String {
+        let body = json!({
+            "metadata": {"collectionType": "application/vnd.ibm.kms.key+json", "collectionTotal": 1},
+            "resources": [{"type": "application/vnd.ibm.kms.key+json", "name": name, "extractable": false}]
+        });
+        let reply = self
+            .call(Method::POST, "/api/v2/keys", Some(&body.to_string()))
+            .await;
+        assert_eq!(reply.status, StatusCode::CREATED, "{}", reply.body);
+        reply.body["resources"][0]["id"]
+            .as_str()
+            .unwrap()
+            .to_owned()
+    }
+}
+
+fn reason(reply: &Reply) -> &str {
+    reply.body["resources"][0]["reasons"][0]["code"]
+        .as_str()
+        .unwrap_or("<none>")
+}
+
+#[tokio::test]
+async fn tokens_are_jwts_with_numeric_iat_and_exp_on_both_paths() {
+    let server = Server::start().await;
+    let parts: Vec<&str> = server.token.split('.').collect();
+    assert_eq!(parts.len(), 3, "IBM's SDK cores decode the token as a JWT");
+    use base64::Engine;
+    let claims: Value = serde_json::from_slice(
+        &base64::engine::general_purpose::URL_SAFE_NO_PAD
+            .decode(parts[1])
+            .unwrap(),
+    )
+    .unwrap();
+    assert!(claims["iat"].is_i64() && claims["exp"].is_i64(), "{claims}");
+
+    let reply = server
+        .raw(
+            Request::post("/oidc/token")
+                .body(Body::from(format!(
+                    "grant_type=urn:ibm:params:oauth:grant-type:apikey&apikey={API_KEY}"
+                )))
+                .unwrap(),
+        )
+        .await;
+    assert_eq!(reply.status, StatusCode::OK);
+    assert_eq!(reply.body["token_type"], "Bearer");
+    assert_eq!(reply.body["expires_in"], 3600);
+    assert!(reply.body["expiration"].is_i64());
+
+    let wrong = server
+        .raw(
+            Request::post("/identity/token")
+                .body(Body::from(
+                    "grant_type=urn:ibm:params:oauth:grant-type:apikey&apikey=nope",
+                ))
+                .unwrap(),
+        )
+        .await;
+    assert_eq!(wrong.status, StatusCode::BAD_REQUEST);
+    assert_eq!(wrong.body["errorCode"], "BXNIM0415E");
+    assert!(
+        !wrong.body.to_string().contains("nope"),
+        "errors never echo credentials"
+    );
+}
+
+#[tokio::test]
+async fn calls_without_a_valid_token_or_for_another_instance_are_refused() {
+    let server = Server::start().await;
+    let plain = server
+        .raw(Request::get("/api/v2/keys").body(Body::empty()).unwrap())
+        .await;
+    assert_eq!(plain.status, StatusCode::UNAUTHORIZED);
+    assert_eq!(reason(&plain), "UNAUTHORIZED_ERR");
+    assert_eq!(
+        plain.body["metadata"]["collectionType"],
+        "application/vnd.ibm.kms.error+json"
+    );
+
+    let (header_part, rest) = server.token.split_once('.').unwrap();
+    let claims = rest.split('.').next().unwrap();
+    use base64::Engine;
+    let none =
+        base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(r#"{"alg":"none","typ":"JWT"}"#);
+    let tampered_claims = {
+        let mut c: Value = serde_json::from_slice(
+            &base64::engine::general_purpose::URL_SAFE_NO_PAD
+                .decode(claims)
+                .unwrap(),
+        )
+        .unwrap();
+        c["iam_id"] = json!("IBMid-someone-else");
+        base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(c.to_string())
+    };
+    let signature = server.token.rsplit('.').next().unwrap();
+    for forged in [
+        format!("{none}.{claims}."),
+        format!("{header_part}.{tampered_claims}.{signature}"),
+        "not-a-jwt".to_owned(),
+    ] {
+        let reply = server
+            .raw(
+                Request::get("/api/v2/keys")
+                    .header(header::AUTHORIZATION, format!("Bearer {forged}"))
+                    .header("Bluemix-Instance", INSTANCE)
+                    .body(Body::empty())
+                    .unwrap(),
+            )
+            .await;
+        assert_eq!(reply.status, StatusCode::UNAUTHORIZED, "{forged}");
+    }
+
+    let other_instance = server
+        .raw(
+            Request::get("/api/v2/keys")
+                .header(header::AUTHORIZATION, format!("bearer {}", server.token))
+                .header("Bluemix-Instance", "11111111-2222-3333-4444-555555555555")
+                .body(Body::empty())
+                .unwrap(),
+        )
+        .await;
+    assert_eq!(other_instance.status, StatusCode::UNAUTHORIZED);
+}
+
+#[tokio::test]
+async fn wrap_unwrap_rotate_rewrap_as_the_sdks_do() {
+    let server = Server::start().await;
+    let id = server.create_root_key("sdk-root").await;
+
+    // `null` body: generate a DEK (Go sends null, Node and Python may send nothing).
+    let wrapped = server
+        .call(
+            Method::POST,
+            &format!("/api/v2/keys/{id}/actions/wrap"),
+            Some("null"),
+        )
+        .await;
+    assert_eq!(wrapped.status, StatusCode::OK, "{}", wrapped.body);
+    assert_eq!(
+        wrapped.content_type,
+        "application/vnd.ibm.kms.key_action+json"
+    );
+    assert!(
+        wrapped.body["plaintext"].is_string(),
+        "a generated DEK is returned"
+    );
+
+    let with_aad = server
+        .call(
+            Method::POST,
+            &format!("/api/v2/keys/{id}/actions/wrap"),
+            Some(r#"{"Plaintext": "Zm91ciBzY29yZSBhbmQgc2V2ZW4geWVhcnMgYWdv", "AAD": ["tenant", "acme"]}"#),
+        )
+        .await;
+    assert_eq!(
+        with_aad.status,
+        StatusCode::OK,
+        "field names match case-insensitively"
+    );
+    assert!(
+        with_aad.body.get("plaintext").is_none(),
+        "a supplied plaintext is not echoed"
+    );
+    let ciphertext = with_aad.body["ciphertext"].as_str().unwrap().to_owned();
+    let first_version = with_aad.body["keyVersion"]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+
+    let unwrap_body = json!({"ciphertext": ciphertext, "aad": ["tenant", "acme"]}).to_string();
+    let unwrapped = server
+        .call(
+            Method::POST,
+            &format!("/api/v2/keys/{id}/actions/unwrap"),
+            Some(&unwrap_body),
+        )
+        .await;
+    assert_eq!(unwrapped.status, StatusCode::OK);
+    assert_eq!(
+        unwrapped.body["plaintext"],
+        "Zm91ciBzY29yZSBhbmQgc2V2ZW4geWVhcnMgYWdv"
+    );
+    assert!(unwrapped.body.get("rewrappedKeyVersion").is_none());
+
+    let wrong_aad = json!({"ciphertext": ciphertext, "aad": ["tenant", "evil"]}).to_string();
+    let refused = server
+        .call(
+            Method::POST,
+            &format!("/api/v2/keys/{id}/actions/unwrap"),
+            Some(&wrong_aad),
+        )
+        .await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(reason(&refused), "UNPROCESSABLE_CIPHERTEXT_ERR");
+
+    let rotated = server
+        .call(
+            Method::POST,
+            &format!("/api/v2/keys/{id}/actions/rotate"),
+            Some("null"),
+        )
+        .await;
+    assert_eq!(rotated.status, StatusCode::NO_CONTENT);
+    assert!(rotated.body.is_null(), "204 has no body");
+    let again = server
+        .call(
+            Method::POST,
+            &format!("/api/v2/keys/{id}/actions/rotate"),
+            None,
+        )
+        .await;
+    assert_eq!(reason(&again), "KEY_ROTATION_NOT_PERMITTED");
+
+    let after = server
+        .call(
+            Method::POST,
+            &format!("/api/v2/keys/{id}/actions/unwrap"),
+            Some(&unwrap_body),
+        )
+        .await;
+    assert_eq!(after.status, StatusCode::OK);
+    assert_eq!(after.body["keyVersion"]["id"], first_version.as_str());
+    let newest = after.body["rewrappedKeyVersion"]["id"].as_str().unwrap();
+    assert_ne!(newest, first_version);
+    assert!(
+        after.body["ciphertext"].is_string(),
+        "the re-wrapped DEK comes back as `ciphertext`"
+    );
+
+    let rewrapped = server
+        .call(
+            Method::POST,
+            &format!("/api/v2/keys/{id}?action=rewrap"),
+            Some(&unwrap_body),
+        )
+        .await;
+    assert_eq!(
+        rewrapped.status,
+        StatusCode::OK,
+        "the deprecated ?action= form works"
+    );
+    assert_eq!(rewrapped.body["rewrappedKeyVersion"]["id"], newest);
+
+    let versions = server
+        .call(Method::GET, &format!("/api/v2/keys/{id}/versions"), None)
+        .await;
+    assert_eq!(versions.body["metadata"]["collectionTotal"], 2);
+    assert_eq!(versions.body["resources"][0]["id"], newest, "newest first");
+}
+
+#[tokio::test]
+async fn life_cycle_listing_and_errors() {
+    let server = Server::start().await;
+    let id = server.create_root_key("life").await;
+    server.create_root_key("other").await;
+
+    let disabled = server
+        .call(
+            Method::POST,
+            &format!("/api/v2/keys/{id}/actions/disable"),
+            Some("null"),
+        )
+        .await;
+    assert_eq!(disabled.status, StatusCode::NO_CONTENT);
+    let wrap = server
+        .call(
+            Method::POST,
+            &format!("/api/v2/keys/{id}/actions/wrap"),
+            Some("{}"),
+        )
+        .await;
+    assert_eq!(wrap.status, StatusCode::CONFLICT);
+    assert_eq!(reason(&wrap), "KEY_ACTION_INVALID_STATE_ERR");
+    assert!(wrap.body["resources"][0]["errorMsg"]
+        .as_str()
+        .unwrap()
+        .starts_with("Conflict: "));
+    server
+        .call(
+            Method::POST,
+            &format!("/api/v2/keys/{id}/actions/enable"),
+            None,
+        )
+        .await;
+
+    let list = server
+        .call(Method::GET, "/api/v2/keys?limit=1&totalCount=true", None)
+        .await;
+    assert_eq!(list.status, StatusCode::OK);
+    assert_eq!(list.body["metadata"]["collectionTotal"], 1);
+    assert_eq!(list.body["metadata"]["totalCount"], 2);
+    let head = server.call(Method::HEAD, "/api/v2/keys", None).await;
+    assert_eq!(head.status, StatusCode::OK);
+    assert_eq!(head.headers["key-total"], "2");
+    assert!(head.body.is_null(), "HEAD has no body");
+
+    let deleted = server
+        .call(Method::DELETE, &format!("/api/v2/keys/{id}"), None)
+        .await;
+    assert_eq!(deleted.status, StatusCode::NO_CONTENT);
+    let got = server
+        .call(Method::GET, &format!("/api/v2/keys/{id}/metadata"), None)
+        .await;
+    assert_eq!(got.body["resources"][0]["state"], 5);
+    assert_eq!(got.body["resources"][0]["deleted"], true);
+    let restored = server
+        .call(Method::POST, &format!("/api/v2/keys/{id}/restore"), None)
+        .await;
+    assert_eq!(restored.status, StatusCode::CREATED);
+    assert_eq!(restored.body["resources"][0]["state"], 1);
+
+    let missing = server
+        .call(
+            Method::GET,
+            "/api/v2/keys/6f1c1a9e-2d0b-4a7e-9a51-0c1d2e3f4a5b",
+            None,
+        )
+        .await;
+    assert_eq!(missing.status, StatusCode::NOT_FOUND);
+    let bad_json = server
+        .call(
+            Method::POST,
+            &format!("/api/v2/keys/{id}/actions/wrap"),
+            Some("{not json"),
+        )
+        .await;
+    assert_eq!(reason(&bad_json), "BAD_BODY_ERR");
+    let bad_b64 = server
+        .call(
+            Method::POST,
+            &format!("/api/v2/keys/{id}/actions/wrap"),
+            Some(r#"{"plaintext": "%%%"}"#),
+        )
+        .await;
+    assert_eq!(reason(&bad_b64), "INVALID_FIELD_ERR");
+    let bad_limit = server
+        .call(Method::GET, "/api/v2/keys?limit=99999", None)
+        .await;
+    assert_eq!(bad_limit.status, StatusCode::BAD_REQUEST);
+    let too_big = server
+        .call(
+            Method::POST,
+            &format!("/api/v2/keys/{id}/actions/wrap"),
+            Some(&"x".repeat(100_000)),
+        )
+        .await;
+    assert_eq!(too_big.status, StatusCode::PAYLOAD_TOO_LARGE);
+    let unknown = server
+        .call(
+            Method::POST,
+            &format!("/api/v2/keys/{id}/actions/explode"),
+            None,
+        )
+        .await;
+    assert_eq!(unknown.status, StatusCode::BAD_REQUEST);
+}
