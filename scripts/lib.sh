@@ -31,7 +31,7 @@ APP_PACKAGES=(
 )
 # What the tests add: a virtual display, the WebDriver for WebKitGTK, a Secret Service.
 TEST_PACKAGES=(
-  xvfb xauth webkit2gtk-driver dbus dbus-daemon gnome-keyring libsecret-tools
+  xvfb xauth webkit2gtk-driver dbus dbus-daemon gnome-keyring libsecret-tools python3 python3-venv
 )
 
 # Vite 8 needs Node 20.19 or later; Debian 12's own nodejs (18) is too old.

@@ -1,0 +1,131 @@
+//! Starting and stopping `strongroom serve` as a process, and a minimal HTTP/1.1 client.
+#![allow(dead_code)]
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::TcpStream;
+use std::path::Path;
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use serde_json::Value;
+
+pub const INSTANCE: &str = "7c0d5f8e-2a1b-4c3d-9e8f-0a1b2c3d4e5f";
+
+pub struct Served {
+    pub child: Child,
+    pub address: String,
+    pub stdout_lines: Vec<String>,
+}
+
+impl Drop for Served {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+pub fn start(dir: &Path, bootstrap: Option<&str>) -> Served {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_strongroom"));
+    command
+        .args(["serve", "--listen", "127.0.0.1:0", "--data-dir"])
+        .arg(dir.join("data"))
+        .env("STRONGROOM_MASTER_KEY_FILE", dir.join("master.key"))
+        .env("STRONGROOM_INSTANCE_ID", INSTANCE)
+        .env("STRONGROOM_LOG", "strongroom=trace")
+        .env_remove("STRONGROOM_BOOTSTRAP_API_KEY")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
+    if let Some(key) = bootstrap {
+        command.env("STRONGROOM_BOOTSTRAP_API_KEY", key);
+    }
+    let mut served = Served {
+        child: command.spawn().unwrap(),
+        address: String::new(),
+        stdout_lines: Vec::new(),
+    };
+    let mut stdout = BufReader::new(served.child.stdout.take().unwrap());
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while served.address.is_empty() {
+        let mut line = String::new();
+        assert!(
+            stdout.read_line(&mut line).unwrap() > 0,
+            "serve exited early: {:?}",
+            served.stdout_lines
+        );
+        let line = line.trim().to_owned();
+        if let Some(address) = line.strip_prefix("listening on http://") {
+            served.address = address.to_owned();
+        }
+        served.stdout_lines.push(line);
+        assert!(Instant::now() < deadline, "no `listening on` line");
+    }
+    served
+}
+
+/// A minimal HTTP/1.1 exchange: enough to prove the server speaks to a real socket.
+pub fn http(
+    address: &str,
+    method: &str,
+    path: &str,
+    headers: &[(&str, &str)],
+    body: &str,
+) -> (u16, Value) {
+    let mut stream = TcpStream::connect(address).unwrap();
+    stream
+        .set_read_timeout(Some(Duration::from_secs(10)))
+        .unwrap();
+    let mut request = format!("{method} {path} HTTP/1.1\r\nHost: {address}\r\nConnection: close\r\nContent-Length: {}\r\n", body.len());
+    for (name, value) in headers {
+        request.push_str(&format!("{name}: {value}\r\n"));
+    }
+    request.push_str("\r\n");
+    request.push_str(body);
+    stream.write_all(request.as_bytes()).unwrap();
+    let mut response = String::new();
+    stream.read_to_string(&mut response).unwrap();
+    let status = response[9..12].parse().unwrap();
+    let body = response
+        .split_once("\r\n\r\n")
+        .map(|(_, b)| b)
+        .unwrap_or("");
+    (status, serde_json::from_str(body).unwrap_or(Value::Null))
+}
+
+pub fn token(address: &str, api_key: &str) -> String {
+    let (status, body) = http(
+        address,
+        "POST",
+        "/identity/token",
+        &[("Content-Type", "application/x-www-form-urlencoded")],
+        &format!("grant_type=urn:ibm:params:oauth:grant-type:apikey&apikey={api_key}"),
+    );
+    assert_eq!(status, 200, "{body}");
+    body["access_token"].as_str().unwrap().to_owned()
+}
+
+pub fn stop(mut served: Served) -> String {
+    let pid = served.child.id().to_string();
+    assert!(Command::new("kill")
+        .args(["-TERM", &pid])
+        .status()
+        .unwrap()
+        .success());
+    let deadline = Instant::now() + Duration::from_secs(10);
+    loop {
+        if let Some(status) = served.child.try_wait().unwrap() {
+            assert!(status.success(), "a graceful stop exits 0, got {status}");
+            break;
+        }
+        assert!(Instant::now() < deadline, "serve did not stop on SIGTERM");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    let mut stderr = String::new();
+    served
+        .child
+        .stderr
+        .take()
+        .unwrap()
+        .read_to_string(&mut stderr)
+        .unwrap();
+    stderr
+}
