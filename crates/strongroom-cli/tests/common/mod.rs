@@ -9,12 +9,12 @@ use std::time::{Duration, Instant};
 
 use serde_json::Value;
 
-pub const INSTANCE: &str = "7c0d5f8e-2a1b-4c3d-9e8f-0a1b2c3d4e5f";
+pub(crate) const INSTANCE: &str = "7c0d5f8e-2a1b-4c3d-9e8f-0a1b2c3d4e5f";
 
-pub struct Served {
-    pub child: Child,
-    pub address: String,
-    pub stdout_lines: Vec<String>,
+pub(crate) struct Served {
+    pub(crate) child: Child,
+    pub(crate) address: String,
+    pub(crate) stdout_lines: Vec<String>,
 }
 
 impl Drop for Served {
@@ -24,7 +24,7 @@ impl Drop for Served {
     }
 }
 
-pub fn start(dir: &Path, bootstrap: Option<&str>) -> Served {
+pub(crate) fn start(dir: &Path, bootstrap: Option<&str>) -> Served {
     let mut command = Command::new(env!("CARGO_BIN_EXE_strongroom"));
     command
         .args(["serve", "--listen", "127.0.0.1:0", "--data-dir"])
@@ -63,7 +63,7 @@ pub fn start(dir: &Path, bootstrap: Option<&str>) -> Served {
 }
 
 /// A minimal HTTP/1.1 exchange: enough to prove the server speaks to a real socket.
-pub fn http(
+pub(crate) fn http(
     address: &str,
     method: &str,
     path: &str,
@@ -91,7 +91,7 @@ pub fn http(
     (status, serde_json::from_str(body).unwrap_or(Value::Null))
 }
 
-pub fn token(address: &str, api_key: &str) -> String {
+pub(crate) fn token(address: &str, api_key: &str) -> String {
     let (status, body) = http(
         address,
         "POST",
@@ -103,7 +103,7 @@ pub fn token(address: &str, api_key: &str) -> String {
     body["access_token"].as_str().unwrap().to_owned()
 }
 
-pub fn stop(mut served: Served) -> String {
+pub(crate) fn stop(mut served: Served) -> String {
     let pid = served.child.id().to_string();
     assert!(Command::new("kill")
         .args(["-TERM", &pid])
