@@ -16,7 +16,7 @@ fn main() -> anyhow::Result<()> {
         .with_writer(std::io::stderr)
         .init();
 
-    let state = state::AppState::open_embedded();
+    let state = state::AppState::new();
     tauri::Builder::default()
         .manage(state)
         .invoke_handler(tauri::generate_handler![

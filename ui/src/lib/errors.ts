@@ -23,6 +23,14 @@ export function describe(error: BackendError): string {
     case "CONFLICT":
     case "KEYSTORE_UNAVAILABLE":
     case "INTERNAL":
-      return error.message;
+      return sentence(error.message);
   }
+}
+
+/** Backend messages are lower-case clauses (Rust style); people read sentences. */
+export function sentence(message: string): string {
+  const trimmed = message.trim();
+  if (trimmed === "") return trimmed;
+  const capitalized = trimmed.charAt(0).toUpperCase() + trimmed.slice(1);
+  return /[.!?]$/.test(capitalized) ? capitalized : `${capitalized}.`;
 }
