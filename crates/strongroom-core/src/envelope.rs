@@ -17,8 +17,8 @@
 //! and the item's bytes. So `["ab","c"]`, `["a","bc"]` and `["abc"]` all differ, and altering
 //! the header (for instance the version id) fails authentication like altering the ciphertext.
 
-use aes_gcm::aead::{Aead, Payload};
-use aes_gcm::Nonce;
+use aes_gcm::aead::AeadInPlace;
+use aes_gcm::{Nonce, Tag};
 use rand::RngCore;
 
 use crate::material::Cipher;
@@ -56,22 +56,22 @@ pub fn wrap<A: AsRef<[u8]>>(
     header[3..19].copy_from_slice(version.as_bytes());
     rand::rng().fill_bytes(&mut header[19..]);
 
-    let associated = associated_data(&header, aad);
-    let nonce = Nonce::from_slice(&header[19..]);
-    let payload = Payload {
-        msg: plaintext,
-        aad: &associated,
-    };
-    let sealed = match material.cipher()? {
-        Cipher::Aes128(c) => c.encrypt(nonce, payload),
-        Cipher::Aes192(c) => c.encrypt(nonce, payload),
-        Cipher::Aes256(c) => c.encrypt(nonce, payload),
-    }
-    .map_err(|_| CoreError::Invalid("the plaintext is too large to wrap".into()))?;
-
-    let mut out = Vec::with_capacity(HEADER_LEN + sealed.len());
+    // One allocation: header, then the plaintext encrypted in place, then the tag.
+    let mut out = Vec::with_capacity(HEADER_LEN + plaintext.len() + TAG_LEN);
     out.extend_from_slice(&header);
-    out.extend_from_slice(&sealed);
+    out.extend_from_slice(plaintext);
+    let nonce = Nonce::from_slice(&header[19..]);
+    let cipher = material.cipher()?;
+    let tag = with_associated_data(&header, aad, |associated| {
+        let body = &mut out[HEADER_LEN..];
+        match cipher {
+            Cipher::Aes128(c) => c.encrypt_in_place_detached(nonce, associated, body),
+            Cipher::Aes192(c) => c.encrypt_in_place_detached(nonce, associated, body),
+            Cipher::Aes256(c) => c.encrypt_in_place_detached(nonce, associated, body),
+        }
+    })
+    .map_err(|_| CoreError::Invalid("the plaintext is too large to wrap".into()))?;
+    out.extend_from_slice(&tag);
     Ok(out)
 }
 
@@ -122,19 +122,21 @@ impl<'a> Envelope<'a> {
         aad: &[A],
     ) -> Result<Secret, CoreError> {
         check_aad(aad)?;
-        let associated = associated_data(self.header, aad);
+        let (body, tag) = self.sealed.split_at(self.sealed.len() - TAG_LEN);
         let nonce = Nonce::from_slice(&self.header[19..]);
-        let payload = Payload {
-            msg: self.sealed,
-            aad: &associated,
-        };
-        match material.cipher()? {
-            Cipher::Aes128(c) => c.decrypt(nonce, payload),
-            Cipher::Aes192(c) => c.decrypt(nonce, payload),
-            Cipher::Aes256(c) => c.decrypt(nonce, payload),
-        }
-        .map(Secret::new)
-        .map_err(|_| CoreError::Undecryptable)
+        let tag = Tag::from_slice(tag);
+        let mut plaintext = zeroize::Zeroizing::new(body.to_vec());
+        let cipher = material.cipher()?;
+        with_associated_data(self.header, aad, |associated| {
+            let buffer = plaintext.as_mut_slice();
+            match cipher {
+                Cipher::Aes128(c) => c.decrypt_in_place_detached(nonce, associated, buffer, tag),
+                Cipher::Aes192(c) => c.decrypt_in_place_detached(nonce, associated, buffer, tag),
+                Cipher::Aes256(c) => c.decrypt_in_place_detached(nonce, associated, buffer, tag),
+            }
+        })
+        .map_err(|_| CoreError::Undecryptable)?;
+        Ok(Secret::from(plaintext))
     }
 }
 
@@ -155,18 +157,39 @@ fn check_aad<A: AsRef<[u8]>>(aad: &[A]) -> Result<(), CoreError> {
     Ok(())
 }
 
-fn associated_data<A: AsRef<[u8]>>(header: &[u8], aad: &[A]) -> Vec<u8> {
+/// Runs `f` over the GCM associated data: header ‖ u32 count ‖ (u32 length ‖ item)*. Small
+/// lists (the common case) are encoded on the stack, so a wrap allocates only its output.
+fn with_associated_data<A: AsRef<[u8]>, T>(
+    header: &[u8],
+    aad: &[A],
+    f: impl FnOnce(&[u8]) -> T,
+) -> T {
+    const STACK: usize = 512;
     let len = header.len() + 4 + aad.iter().map(|a| 4 + a.as_ref().len()).sum::<usize>();
-    let mut out = Vec::with_capacity(len);
-    out.extend_from_slice(header);
-    // Counts and lengths fit in u32: check_aad bounds both far below u32::MAX.
-    out.extend_from_slice(&(aad.len() as u32).to_be_bytes());
-    for item in aad {
-        let item = item.as_ref();
-        out.extend_from_slice(&(item.len() as u32).to_be_bytes());
-        out.extend_from_slice(item);
+    let encode = |out: &mut [u8]| {
+        let mut at = 0;
+        let mut put = |bytes: &[u8]| {
+            out[at..at + bytes.len()].copy_from_slice(bytes);
+            at += bytes.len();
+        };
+        put(header);
+        // Counts and lengths fit in u32: check_aad bounds both far below u32::MAX.
+        put(&(aad.len() as u32).to_be_bytes());
+        for item in aad {
+            let item = item.as_ref();
+            put(&(item.len() as u32).to_be_bytes());
+            put(item);
+        }
+    };
+    if len <= STACK {
+        let mut buffer = [0u8; STACK];
+        encode(&mut buffer[..len]);
+        f(&buffer[..len])
+    } else {
+        let mut buffer = vec![0u8; len];
+        encode(&mut buffer);
+        f(&buffer)
     }
-    out
 }
 
 #[cfg(test)]
