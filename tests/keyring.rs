@@ -21,6 +21,9 @@ async fn the_master_key_is_kept_in_the_os_keyring_and_survives_a_restart() {
             key_type: KeyType::Root,
             expires_at: None,
             payload: None,
+            encrypted_nonce: None,
+            iv: None,
+            encryption_algorithm: None,
         })
         .await
         .unwrap();

@@ -16,6 +16,9 @@ fn root(name: &str) -> CreateKeyRequest {
         key_type: KeyType::Root,
         expires_at: None,
         payload: None,
+        encrypted_nonce: None,
+        iv: None,
+        encryption_algorithm: None,
     }
 }
 

@@ -38,7 +38,7 @@ impl TestKeystore {
     fn open(dir: &TempDir, clock: Arc<FixedClock>) -> LocalKeystore {
         let source = MasterKeySource::File(dir.path().join("master.key"));
         let store = SqliteStore::open(&dir.path().join("data"), &source).unwrap();
-        LocalKeystore::new(std::sync::Arc::new(store), clock, "test".into())
+        LocalKeystore::new(std::sync::Arc::new(store), clock)
     }
 }
 

@@ -26,6 +26,10 @@ pub enum ErrorCode {
     RestoreExpired,
     /// A concurrent change won; retry.
     Conflict,
+    /// The import token has expired, was retrieved too often, or does not exist.
+    ImportTokenExpired,
+    /// The encrypted nonce of a secure import does not match the import token.
+    IncorrectNonce,
     /// No valid credentials: a missing, wrong, expired or forged API key or token.
     Unauthenticated,
     /// The keystore cannot be opened or reached (keyring locked, remote down, ...).

@@ -96,10 +96,61 @@ pub struct CreateKeyRequest {
     #[ts(optional)]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub expires_at: Option<String>,
-    /// Base64 material to import: 16, 24 or 32 bytes for a root key.
+    /// Base64 material to import: 16, 24 or 32 bytes for a root key. With `encryptedNonce`
+    /// and `iv` it is RSA-OAEP ciphertext made with the import token's public key.
     #[ts(optional)]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub payload: Option<SecretString>,
+    /// Secure import: base64 AES-GCM seal of the import token's nonce under the material.
+    #[ts(optional)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub encrypted_nonce: Option<String>,
+    /// Secure import: base64 of the 12-byte IV used to seal the nonce.
+    #[ts(optional)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub iv: Option<String>,
+    /// Secure import: `RSAES_OAEP_SHA_256` (default) or `RSAES_OAEP_SHA_1`.
+    #[ts(optional)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub encryption_algorithm: Option<String>,
+}
+
+/// Ask for a new import token (replacing any earlier one).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct CreateImportTokenRequest {
+    /// Lifetime in seconds, 300 to 86,400; 600 when absent.
+    #[ts(optional)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub expiration: Option<u32>,
+    /// How often the token may be retrieved, 1 to 500; 1 when absent.
+    #[ts(optional)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_allowed_retrievals: Option<u32>,
+}
+
+/// An import token; `payload` and `nonce` only when it is retrieved.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct ImportTokenInfo {
+    /// RFC 3339.
+    pub creation_date: String,
+    /// RFC 3339.
+    pub expiration_date: String,
+    /// Retrievals allowed in all.
+    pub max_allowed_retrievals: u32,
+    /// Retrievals left.
+    pub remaining_retrievals: u32,
+    /// Base64 of the PEM public key to encrypt the material to.
+    #[ts(optional)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub payload: Option<String>,
+    /// Base64 of the nonce to seal with the material.
+    #[ts(optional)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub nonce: Option<String>,
 }
 
 /// Rotate a key; imported keys need a new `payload`.

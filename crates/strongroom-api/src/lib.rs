@@ -16,8 +16,8 @@ mod wrapping;
 pub use error::{ApiError, ErrorCode};
 pub use iam::{Iam, IamToken, Principal};
 pub use keys::{
-    CreateKeyRequest, KeyInfo, KeyList, KeyStateName, KeyType, KeyVersionInfo, KeystoreInfo,
-    KeystoreMode, ListKeysRequest, RotateKeyRequest,
+    CreateImportTokenRequest, CreateKeyRequest, ImportTokenInfo, KeyInfo, KeyList, KeyStateName,
+    KeyType, KeyVersionInfo, KeystoreInfo, KeystoreMode, ListKeysRequest, RotateKeyRequest,
 };
 pub use secret::SecretString;
 pub use wrapping::{
@@ -50,6 +50,13 @@ pub trait Keystore: Send + Sync {
     async fn delete_key(&self, id: &str) -> Result<KeyInfo, ApiError>;
     /// Restores a destroyed key.
     async fn restore_key(&self, id: &str) -> Result<KeyInfo, ApiError>;
+    /// Creates an import token for secure import, replacing any earlier one.
+    async fn create_import_token(
+        &self,
+        request: CreateImportTokenRequest,
+    ) -> Result<ImportTokenInfo, ApiError>;
+    /// Retrieves the import token's public key and nonce (counts as one retrieval).
+    async fn import_token(&self) -> Result<ImportTokenInfo, ApiError>;
     /// Wraps a DEK with a root key (generating one when none is given).
     async fn wrap(&self, request: WrapRequest) -> Result<WrapResponse, ApiError>;
     /// Unwraps a DEK; re-wraps it with the newest version when the key has rotated since.

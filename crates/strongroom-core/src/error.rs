@@ -50,6 +50,15 @@ pub enum CoreError {
     /// Another writer changed the key between read and write.
     #[error("key {0} was changed concurrently; retry")]
     Conflict(KeyId),
+    /// The import token has expired or has no retrievals left.
+    #[error("the import token has expired or was retrieved too often; create a new one")]
+    ImportTokenExpired,
+    /// There is no import token to import under.
+    #[error("there is no import token; create one first")]
+    NoImportToken,
+    /// The encrypted nonce or its iv does not match the import token.
+    #[error("{0}")]
+    IncorrectNonce(&'static str),
     /// The operating system's random number generator failed.
     #[error("the system random number generator failed")]
     Randomness,

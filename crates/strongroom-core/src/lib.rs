@@ -10,6 +10,7 @@ mod clock;
 pub mod envelope;
 mod error;
 mod ids;
+pub mod import_token;
 mod key;
 mod material;
 mod repository;

@@ -25,6 +25,8 @@ pub(crate) fn api_error(err: CoreError) -> ApiError {
         CoreError::PayloadRequired(_) => ErrorCode::PayloadRequired,
         CoreError::RestoreExpired(_) => ErrorCode::RestoreExpired,
         CoreError::Conflict(_) => ErrorCode::Conflict,
+        CoreError::ImportTokenExpired | CoreError::NoImportToken => ErrorCode::ImportTokenExpired,
+        CoreError::IncorrectNonce(_) => ErrorCode::IncorrectNonce,
         CoreError::Randomness | CoreError::Storage(_) => {
             tracing::error!(error = %err, "keystore failure");
             return ApiError::internal();

@@ -2,11 +2,13 @@ use std::path::Path;
 use std::sync::Arc;
 
 use strongroom_api::{
-    ApiError, CreateKeyRequest, ErrorCode, KeyInfo, KeyList, KeyType, KeyVersionInfo, Keystore,
-    KeystoreInfo, KeystoreMode, ListKeysRequest, RewrapRequest, RewrapResponse, Rewrapped,
-    RotateKeyRequest, SecretString, UnwrapRequest, UnwrapResponse, WrapRequest, WrapResponse,
+    ApiError, CreateImportTokenRequest, CreateKeyRequest, ErrorCode, ImportTokenInfo, KeyInfo,
+    KeyList, KeyType, KeyVersionInfo, Keystore, KeystoreInfo, KeystoreMode, ListKeysRequest,
+    RewrapRequest, RewrapResponse, Rewrapped, RotateKeyRequest, SecretString, UnwrapRequest,
+    UnwrapResponse, WrapRequest, WrapResponse,
 };
 use strongroom_core::envelope::{self, Envelope};
+use strongroom_core::import_token::{ImportAlgorithm, ImportToken, SealedImport};
 use strongroom_core::{
     Change, Clock, CoreError, Description, Expiry, Key, KeyAction, KeyId, KeyKind, KeyMaterial,
     KeyName, KeyQuery, KeyRepository, KeyVersionId, NewKey, Secret, SystemClock,
@@ -17,6 +19,7 @@ use crate::convert::{
     api_error, decode, decode_secret, encode, key_info, key_state, parse_time, version_info,
     version_ref,
 };
+use crate::import;
 
 /// The keystore on this computer: domain rules from the core, persistence from a repository.
 #[derive(Clone)]
@@ -26,18 +29,25 @@ pub struct LocalKeystore {
 
 struct Inner {
     repo: Arc<dyn KeyRepository>,
+    /// Keystore-wide settings (the import token). SQLite-specific until a second backend
+    /// needs a settings port.
+    settings: Arc<SqliteStore>,
+    /// Import-token reads and writes are read-modify-write; one at a time.
+    import_token: std::sync::Mutex<()>,
     clock: Arc<dyn Clock>,
     location: String,
 }
 
 impl LocalKeystore {
-    /// A keystore over any repository and clock (tests drive time through the clock).
-    pub fn new(repo: Arc<dyn KeyRepository>, clock: Arc<dyn Clock>, location: String) -> Self {
+    /// A keystore over an opened store and a clock (tests drive time through the clock).
+    pub fn new(store: Arc<SqliteStore>, clock: Arc<dyn Clock>) -> Self {
         Self {
             inner: Arc::new(Inner {
-                repo,
+                location: store.path().display().to_string(),
+                repo: Arc::clone(&store) as Arc<dyn KeyRepository>,
+                settings: store,
+                import_token: std::sync::Mutex::new(()),
                 clock,
-                location,
             }),
         }
     }
@@ -51,8 +61,7 @@ impl LocalKeystore {
 
     /// The keystore over an already opened store (shared with [`crate::LocalIam`]).
     pub fn over(store: Arc<SqliteStore>) -> Self {
-        let location = store.path().display().to_string();
-        Self::new(store, Arc::new(SystemClock), location)
+        Self::new(store, Arc::new(SystemClock))
     }
 
     /// Runs blocking storage work off the async runtime.
@@ -88,6 +97,42 @@ impl LocalKeystore {
 }
 
 impl Inner {
+    /// Opens key material that arrived encrypted under the import token.
+    fn secure_import(
+        &self,
+        request: &CreateKeyRequest,
+        now: time::OffsetDateTime,
+    ) -> Result<KeyMaterial, ApiError> {
+        if request.key_type != KeyType::Root {
+            return Err(ApiError::invalid("secure import is for root keys"));
+        }
+        let missing = || ApiError::invalid("secure import needs payload, encryptedNonce and iv");
+        let payload = decode(
+            "payload",
+            request.payload.as_ref().ok_or_else(missing)?.expose(),
+        )?;
+        let encrypted_nonce = decode(
+            "encryptedNonce",
+            request.encrypted_nonce.as_deref().ok_or_else(missing)?,
+        )?;
+        let iv = decode("iv", request.iv.as_deref().ok_or_else(missing)?)?;
+        let algorithm =
+            ImportAlgorithm::parse(request.encryption_algorithm.as_deref()).map_err(api_error)?;
+        let _guard = self.import_token.lock().unwrap_or_else(|p| p.into_inner());
+        let token = import::load(&self.settings)?;
+        token
+            .open(
+                &SealedImport {
+                    payload: &payload,
+                    encrypted_nonce: &encrypted_nonce,
+                    iv: &iv,
+                    algorithm,
+                },
+                now,
+            )
+            .map_err(api_error)
+    }
+
     fn usable_key(&self, id: KeyId, action: KeyAction) -> Result<Key, ApiError> {
         let key = self.repo.key(id).map_err(api_error)?;
         key.check(action, self.clock.now()).map_err(api_error)?;
@@ -206,7 +251,10 @@ impl Keystore for LocalKeystore {
                     .transpose()
                     .map_err(api_error)?,
             };
-            let (material, imported) = material(request.key_type, request.payload.as_ref())?;
+            let (material, imported) = match (&request.encrypted_nonce, &request.iv) {
+                (None, None) => material(request.key_type, request.payload.as_ref())?,
+                _ => (inner.secure_import(&request, now)?, true),
+            };
             let key = Key::create(new, imported, now);
             inner.repo.insert(&key, &material).map_err(api_error)?;
             tracing::info!(key_id = %key.id, imported, "created key");
@@ -273,6 +321,36 @@ impl Keystore for LocalKeystore {
 
     async fn restore_key(&self, id: &str) -> Result<KeyInfo, ApiError> {
         self.transition(id, Key::restore).await
+    }
+
+    async fn create_import_token(
+        &self,
+        request: CreateImportTokenRequest,
+    ) -> Result<ImportTokenInfo, ApiError> {
+        self.run(move |inner| {
+            let token = ImportToken::create(
+                inner.clock.now(),
+                request.expiration.map(i64::from),
+                request.max_allowed_retrievals,
+            )
+            .map_err(api_error)?;
+            let _guard = inner.import_token.lock().unwrap_or_else(|p| p.into_inner());
+            import::save(&inner.settings, &token)?;
+            tracing::info!(expires = %token.expires_at, "created an import token");
+            import::info(&token, false)
+        })
+        .await
+    }
+
+    async fn import_token(&self) -> Result<ImportTokenInfo, ApiError> {
+        self.run(move |inner| {
+            let _guard = inner.import_token.lock().unwrap_or_else(|p| p.into_inner());
+            let mut token = import::load(&inner.settings)?;
+            token.retrieve(inner.clock.now()).map_err(api_error)?;
+            import::save_counters(&inner.settings, &token)?;
+            import::info(&token, true)
+        })
+        .await
     }
 
     async fn wrap(&self, request: WrapRequest) -> Result<WrapResponse, ApiError> {

@@ -9,6 +9,7 @@
 
 mod convert;
 mod iam;
+mod import;
 mod keystore;
 
 pub use iam::{LocalIam, TOKEN_LIFETIME_SECS};

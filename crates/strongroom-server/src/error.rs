@@ -51,6 +51,8 @@ impl From<ApiError> for Failure {
             ErrorCode::PayloadRequired => (StatusCode::BAD_REQUEST, "KEY_PAYLOAD_REQ_ERR"),
             ErrorCode::RestoreExpired => (StatusCode::CONFLICT, "KEY_RESTORE_EXPIRED_ERR"),
             ErrorCode::Conflict => (StatusCode::CONFLICT, "CONFLICT_ERR"),
+            ErrorCode::ImportTokenExpired => (StatusCode::CONFLICT, "IMPORT_TOKEN_EXPIRED_ERR"),
+            ErrorCode::IncorrectNonce => (StatusCode::BAD_REQUEST, "INCORRECT_NONCE_ERR"),
             ErrorCode::Unauthenticated => (StatusCode::UNAUTHORIZED, "UNAUTHORIZED_ERR"),
             ErrorCode::KeystoreUnavailable => {
                 (StatusCode::SERVICE_UNAVAILABLE, "SERVICE_UNAVAILABLE_ERR")

@@ -174,11 +174,6 @@ pub(crate) async fn create(State(state): State<ServerState>, RawBody(body): RawB
         )
     })?;
     let resource = fields.first_resource()?;
-    if resource.get("encryptedNonce").is_some() || resource.get("iv").is_some() {
-        return Err(Failure::invalid_field(
-            "secure import with an import token is not served yet; send the plain base64 `payload`",
-        ));
-    }
     let name = resource
         .string("name")?
         .ok_or_else(|| Failure::invalid_field("the field `name` is required"))?;
@@ -192,6 +187,9 @@ pub(crate) async fn create(State(state): State<ServerState>, RawBody(body): RawB
         },
         expires_at: resource.string("expirationDate")?,
         payload: resource.string("payload")?.map(SecretString::new),
+        encrypted_nonce: resource.string("encryptedNonce")?,
+        iv: resource.string("iv")?,
+        encryption_algorithm: resource.string("encryptionAlgorithm")?,
     };
     let key = state.keystore.create_key(request).await?;
     record_key(&key.id);

@@ -10,6 +10,7 @@ mod auth;
 mod body;
 mod error;
 mod iam;
+mod import_token;
 mod keys;
 mod trace;
 
@@ -49,6 +50,10 @@ pub fn router(state: ServerState) -> Router {
         .route("/keys/{id}/versions", get(keys::versions))
         .route("/keys/{id}/restore", post(keys::restore))
         .route("/keys/{id}/actions/{action}", post(keys::action_path))
+        .route(
+            "/import_token",
+            get(import_token::get).post(import_token::create),
+        )
         .route_layer(axum::middleware::from_fn_with_state(
             state.clone(),
             auth::require_token,

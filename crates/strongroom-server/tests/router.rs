@@ -457,3 +457,91 @@ async fn life_cycle_listing_and_errors() {
         .await;
     assert_eq!(unknown.status, StatusCode::BAD_REQUEST);
 }
+
+#[tokio::test]
+async fn secure_import_with_an_import_token() {
+    use aes_gcm::aead::{Aead, KeyInit};
+    use base64::engine::general_purpose::STANDARD;
+    use base64::Engine;
+    use rsa::pkcs8::DecodePublicKey;
+
+    let server = Server::start().await;
+    let none = server.call(Method::GET, "/api/v2/import_token", None).await;
+    assert_eq!(reason(&none), "IMPORT_TOKEN_EXPIRED_ERR", "{}", none.body);
+
+    let created = server
+        .call(
+            Method::POST,
+            "/api/v2/import_token",
+            Some(r#"{"expiration": 600, "maxAllowedRetrievals": 2}"#),
+        )
+        .await;
+    assert_eq!(created.status, StatusCode::OK, "{}", created.body);
+    assert_eq!(created.body["remainingRetrievals"], 2);
+    assert!(
+        created.body.get("payload").is_none(),
+        "the key is shown on retrieval only"
+    );
+
+    let token = server.call(Method::GET, "/api/v2/import_token", None).await;
+    assert_eq!(token.body["remainingRetrievals"], 1);
+    let pem = String::from_utf8(
+        STANDARD
+            .decode(token.body["payload"].as_str().unwrap())
+            .unwrap(),
+    )
+    .unwrap();
+    assert!(pem.starts_with("-----BEGIN PUBLIC KEY-----"), "{pem}");
+    let public = rsa::RsaPublicKey::from_public_key_pem(&pem).unwrap();
+    let nonce = STANDARD
+        .decode(token.body["nonce"].as_str().unwrap())
+        .unwrap();
+
+    // What every SDK does on the client side.
+    let material = [0x5au8; 32];
+    let seal = |nonce: &[u8]| {
+        let iv = [9u8; 12];
+        let sealed = aes_gcm::Aes256Gcm::new_from_slice(&material)
+            .unwrap()
+            .encrypt(aes_gcm::Nonce::from_slice(&iv), nonce)
+            .unwrap();
+        let payload = public
+            .encrypt(
+                &mut rand_core_06::OsRng,
+                rsa::Oaep::new::<sha2::Sha256>(),
+                &material,
+            )
+            .unwrap();
+        json!({"resources": [{
+            "name": "securely-imported", "extractable": false,
+            "payload": STANDARD.encode(payload), "encryptedNonce": STANDARD.encode(sealed),
+            "iv": STANDARD.encode(iv), "encryptionAlgorithm": "RSAES_OAEP_SHA_256"
+        }]})
+        .to_string()
+    };
+
+    let forged = server
+        .call(Method::POST, "/api/v2/keys", Some(&seal(&[0u8; 12])))
+        .await;
+    assert_eq!(forged.status, StatusCode::BAD_REQUEST);
+    assert_eq!(reason(&forged), "INCORRECT_NONCE_ERR");
+
+    let imported = server
+        .call(Method::POST, "/api/v2/keys", Some(&seal(&nonce)))
+        .await;
+    assert_eq!(imported.status, StatusCode::CREATED, "{}", imported.body);
+    assert_eq!(imported.body["resources"][0]["imported"], true);
+    let id = imported.body["resources"][0]["id"].as_str().unwrap();
+    let wrapped = server
+        .call(
+            Method::POST,
+            &format!("/api/v2/keys/{id}/actions/wrap"),
+            None,
+        )
+        .await;
+    assert_eq!(wrapped.status, StatusCode::OK, "the imported key wraps");
+
+    server.call(Method::GET, "/api/v2/import_token", None).await;
+    let spent = server.call(Method::GET, "/api/v2/import_token", None).await;
+    assert_eq!(spent.status, StatusCode::CONFLICT, "retrievals run out");
+}

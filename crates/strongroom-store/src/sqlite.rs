@@ -96,6 +96,29 @@ impl SqliteStore {
         self.sealer.open_setting(name, &stored)
     }
 
+    /// Replaces several settings in one transaction, sealing the secret ones, so readers
+    /// never see half of a set that belongs together.
+    pub fn replace_settings(
+        &self,
+        plain: &[(&str, &[u8])],
+        secret: &[(&str, &[u8])],
+    ) -> Result<(), StoreError> {
+        let mut conn = self.conn();
+        let tx = conn.transaction()?;
+        for (name, value) in plain {
+            set_meta(&tx, &format!("setting:{name}"), value)?;
+        }
+        for (name, value) in secret {
+            set_meta(
+                &tx,
+                &format!("secret:{name}"),
+                &self.sealer.seal_setting(name, value)?,
+            )?;
+        }
+        tx.commit()?;
+        Ok(())
+    }
+
     /// A plain (not secret) setting.
     pub fn setting(&self, name: &str) -> Result<Option<Vec<u8>>, StoreError> {
         meta(&self.conn(), &format!("setting:{name}"))

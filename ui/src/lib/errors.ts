@@ -14,6 +14,10 @@ export function describe(error: BackendError): string {
       return "This key's material was imported, so rotating it needs new key material in base64.";
     case "RESTORE_EXPIRED":
       return "This key was destroyed too long ago to be restored.";
+    case "IMPORT_TOKEN_EXPIRED":
+      return "The import token has expired or was used up. Start the import again to get a new one.";
+    case "INCORRECT_NONCE":
+      return "The key material did not match the import token. Start the import again.";
     case "UNAUTHENTICATED":
       return "The keystore did not accept the credentials. Check the API key of this connection.";
     case "NOT_FOUND":

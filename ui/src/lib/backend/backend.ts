@@ -56,6 +56,8 @@ const KNOWN_CODES: Record<ErrorCode, true> = {
   PAYLOAD_REQUIRED: true,
   RESTORE_EXPIRED: true,
   CONFLICT: true,
+  IMPORT_TOKEN_EXPIRED: true,
+  INCORRECT_NONCE: true,
   UNAUTHENTICATED: true,
   KEYSTORE_UNAVAILABLE: true,
   INTERNAL: true,

@@ -23,6 +23,19 @@ keyType: KeyType,
  */
 expiresAt?: string, 
 /**
- * Base64 material to import: 16, 24 or 32 bytes for a root key.
+ * Base64 material to import: 16, 24 or 32 bytes for a root key. With `encryptedNonce`
+ * and `iv` it is RSA-OAEP ciphertext made with the import token's public key.
  */
-payload?: SecretString, };
+payload?: SecretString, 
+/**
+ * Secure import: base64 AES-GCM seal of the import token's nonce under the material.
+ */
+encryptedNonce?: string, 
+/**
+ * Secure import: base64 of the 12-byte IV used to seal the nonce.
+ */
+iv?: string, 
+/**
+ * Secure import: `RSAES_OAEP_SHA_256` (default) or `RSAES_OAEP_SHA_1`.
+ */
+encryptionAlgorithm?: string, };

@@ -4,4 +4,4 @@
  * What went wrong, as a closed set the UI and scripts switch on. Messages are for people;
  * codes are for programs. Add a code only when some caller reacts to it differently.
  */
-export type ErrorCode = "NOT_FOUND" | "INVALID_INPUT" | "INVALID_STATE" | "NOT_A_ROOT_KEY" | "UNDECRYPTABLE" | "ROTATION_TOO_SOON" | "PAYLOAD_REQUIRED" | "RESTORE_EXPIRED" | "CONFLICT" | "UNAUTHENTICATED" | "KEYSTORE_UNAVAILABLE" | "INTERNAL";
+export type ErrorCode = "NOT_FOUND" | "INVALID_INPUT" | "INVALID_STATE" | "NOT_A_ROOT_KEY" | "UNDECRYPTABLE" | "ROTATION_TOO_SOON" | "PAYLOAD_REQUIRED" | "RESTORE_EXPIRED" | "CONFLICT" | "IMPORT_TOKEN_EXPIRED" | "INCORRECT_NONCE" | "UNAUTHENTICATED" | "KEYSTORE_UNAVAILABLE" | "INTERNAL";
