@@ -98,6 +98,9 @@ pub struct KpKey {
     pub created_by: String,
     /// Aliases (served later).
     pub aliases: Vec<String>,
+    /// A standard key's payload, base64, on GET /keys/{id} only.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub payload: Option<String>,
 }
 
 /// A key version reference.

@@ -38,6 +38,8 @@ pub trait Keystore: Send + Sync {
     async fn create_key(&self, request: CreateKeyRequest) -> Result<KeyInfo, ApiError>;
     /// One key's metadata.
     async fn key(&self, id: &str) -> Result<KeyInfo, ApiError>;
+    /// A standard key's payload, base64. Root-key material never leaves the keystore.
+    async fn key_payload(&self, id: &str) -> Result<SecretString, ApiError>;
     /// A key's versions, oldest first.
     async fn key_versions(&self, id: &str) -> Result<Vec<KeyVersionInfo>, ApiError>;
     /// Starts a new key version.

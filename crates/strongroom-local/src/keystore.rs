@@ -272,6 +272,25 @@ impl Keystore for LocalKeystore {
         .await
     }
 
+    async fn key_payload(&self, id: &str) -> Result<SecretString, ApiError> {
+        let id = key_id(id)?;
+        self.run(move |inner| {
+            let key = inner.repo.key(id).map_err(api_error)?;
+            if key.kind != KeyKind::Standard {
+                return Err(ApiError::invalid(
+                    "only standard keys have a retrievable payload; root key material never leaves the keystore",
+                ));
+            }
+            if key.state == strongroom_core::KeyState::Destroyed {
+                return Err(ApiError::new(ErrorCode::InvalidState, format!("key {id} is destroyed")));
+            }
+            let material = inner.repo.material(id, key.current_version.id).map_err(api_error)?;
+            tracing::info!(key_id = %id, "standard key payload read");
+            Ok(SecretString::new(encode(material.expose())))
+        })
+        .await
+    }
+
     async fn key_versions(&self, id: &str) -> Result<Vec<KeyVersionInfo>, ApiError> {
         let id = key_id(id)?;
         self.run(move |inner| {

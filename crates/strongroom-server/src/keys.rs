@@ -26,7 +26,11 @@ fn record_key(id: &str) {
     tracing::Span::current().record("key_id", id);
 }
 
-fn typed_json<T: Serialize>(status: StatusCode, media_type: &'static str, value: &T) -> Response {
+pub(crate) fn typed_json<T: Serialize>(
+    status: StatusCode,
+    media_type: &'static str,
+    value: &T,
+) -> Response {
     let mut response = (status, axum::Json(value)).into_response();
     response
         .headers_mut()
@@ -66,6 +70,7 @@ fn kp_key(state: &ServerState, key: KeyInfo) -> KpKey {
         },
         created_by: "IBMid-strongroom-admin".to_owned(),
         aliases: Vec::new(),
+        payload: None,
     }
 }
 
@@ -196,14 +201,29 @@ pub(crate) async fn create(State(state): State<ServerState>, RawBody(body): RawB
     Ok(one_key(&state, StatusCode::CREATED, key))
 }
 
+/// GET /keys/{id}: a standard key comes with its payload, as Key Protect returns it.
 pub(crate) async fn get(State(state): State<ServerState>, Path(id): Path<String>) -> Outcome {
     record_key(&id);
     let key = state.keystore.key(&id).await?;
-    Ok(one_key(&state, StatusCode::OK, key))
+    let payload = if key.key_type == KeyType::Standard && key.state != KeyStateName::Destroyed {
+        Some(state.keystore.key_payload(&id).await?)
+    } else {
+        None
+    };
+    let mut resource = kp_key(&state, key);
+    resource.payload = payload.map(|p| p.expose().to_owned());
+    Ok(typed_json(
+        StatusCode::OK,
+        KEY_TYPE,
+        &Collection::new(KEY_TYPE, vec![resource]),
+    ))
 }
 
-pub(crate) async fn metadata(state: State<ServerState>, id: Path<String>) -> Outcome {
-    get(state, id).await
+/// GET /keys/{id}/metadata: never a payload.
+pub(crate) async fn metadata(State(state): State<ServerState>, Path(id): Path<String>) -> Outcome {
+    record_key(&id);
+    let key = state.keystore.key(&id).await?;
+    Ok(one_key(&state, StatusCode::OK, key))
 }
 
 pub(crate) async fn versions(State(state): State<ServerState>, Path(id): Path<String>) -> Outcome {

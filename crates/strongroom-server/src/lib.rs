@@ -12,6 +12,7 @@ mod error;
 mod iam;
 mod import_token;
 mod keys;
+mod registrations;
 mod trace;
 
 use std::sync::Arc;
@@ -50,6 +51,9 @@ pub fn router(state: ServerState) -> Router {
         .route("/keys/{id}/versions", get(keys::versions))
         .route("/keys/{id}/restore", post(keys::restore))
         .route("/keys/{id}/actions/{action}", post(keys::action_path))
+        .route("/keys/registrations", get(registrations::all))
+        .route("/keys/{id}/registrations", get(registrations::of_key))
+        .route("/key_rings", get(registrations::key_rings))
         .route(
             "/import_token",
             get(import_token::get).post(import_token::create),

@@ -545,3 +545,77 @@ async fn secure_import_with_an_import_token() {
     let spent = server.call(Method::GET, "/api/v2/import_token", None).await;
     assert_eq!(spent.status, StatusCode::CONFLICT, "retrievals run out");
 }
+
+#[tokio::test]
+async fn standard_keys_return_their_payload_on_get_only() {
+    let server = Server::start().await;
+    let body = json!({"resources": [{"name": "app-secret", "extractable": true, "payload": "c2VjcmV0LXBheWxvYWQ="}]});
+    let created = server
+        .call(Method::POST, "/api/v2/keys", Some(&body.to_string()))
+        .await;
+    assert_eq!(created.status, StatusCode::CREATED, "{}", created.body);
+    let id = created.body["resources"][0]["id"].as_str().unwrap();
+    assert!(created.body["resources"][0].get("payload").is_none());
+
+    let got = server
+        .call(Method::GET, &format!("/api/v2/keys/{id}"), None)
+        .await;
+    assert_eq!(got.body["resources"][0]["payload"], "c2VjcmV0LXBheWxvYWQ=");
+    let meta = server
+        .call(Method::GET, &format!("/api/v2/keys/{id}/metadata"), None)
+        .await;
+    assert!(
+        meta.body["resources"][0].get("payload").is_none(),
+        "metadata never carries it"
+    );
+    let list = server.call(Method::GET, "/api/v2/keys", None).await;
+    assert!(
+        !list.body.to_string().contains("c2VjcmV0LXBheWxvYWQ="),
+        "lists never carry it"
+    );
+
+    let root = server.create_root_key("never-leaves").await;
+    let got = server
+        .call(Method::GET, &format!("/api/v2/keys/{root}"), None)
+        .await;
+    assert!(
+        got.body["resources"][0].get("payload").is_none(),
+        "root material never leaves"
+    );
+}
+
+#[tokio::test]
+async fn key_rings_and_registrations_are_served() {
+    let server = Server::start().await;
+    let id = server.create_root_key("registered").await;
+    let rings = server.call(Method::GET, "/api/v2/key_rings", None).await;
+    assert_eq!(rings.body["resources"][0]["id"], "default", "{} {}", rings.status, rings.body);
+    let all = server
+        .call(Method::GET, "/api/v2/keys/registrations", None)
+        .await;
+    assert_eq!(
+        all.status,
+        StatusCode::OK,
+        "a static path wins over /keys/{{id}}"
+    );
+    assert_eq!(all.body["metadata"]["collectionTotal"], 0);
+    let of_key = server
+        .call(
+            Method::GET,
+            &format!("/api/v2/keys/{id}/registrations"),
+            None,
+        )
+        .await;
+    assert_eq!(
+        of_key.body["metadata"]["collectionType"],
+        "application/vnd.ibm.kms.registration+json"
+    );
+    let missing = server
+        .call(
+            Method::GET,
+            "/api/v2/keys/6f1c1a9e-2d0b-4a7e-9a51-0c1d2e3f4a5b/registrations",
+            None,
+        )
+        .await;
+    assert_eq!(missing.status, StatusCode::NOT_FOUND);
+}
