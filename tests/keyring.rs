@@ -4,9 +4,10 @@
 
 use std::process::Command;
 
-use strongroom_api::{CreateKeyRequest, KeyType, Keystore, UnwrapRequest, WrapRequest};
+use strongroom_api::{Keystore, UnwrapRequest, WrapRequest};
 use strongroom_local::LocalKeystore;
 use strongroom_store::{MasterKeySource, DATABASE_FILE};
+use strongroom_tests::root_key;
 
 #[tokio::test]
 #[ignore = "needs a D-Bus session with an unlocked Secret Service keyring; run scripts/test"]
@@ -15,16 +16,7 @@ async fn the_master_key_is_kept_in_the_os_keyring_and_survives_a_restart() {
     let data = dir.path().join("data");
     let keystore = LocalKeystore::open_embedded(&data, &MasterKeySource::Keyring).unwrap();
     let key = keystore
-        .create_key(CreateKeyRequest {
-            name: "keyring-backed".into(),
-            description: None,
-            key_type: KeyType::Root,
-            expires_at: None,
-            payload: None,
-            encrypted_nonce: None,
-            iv: None,
-            encryption_algorithm: None,
-        })
+        .create_key(root_key("keyring-backed"))
         .await
         .unwrap();
     let wrapped = keystore

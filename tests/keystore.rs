@@ -4,39 +4,9 @@
 use base64::engine::general_purpose::STANDARD;
 use base64::Engine;
 use strongroom_api::{
-    CreateKeyRequest, ErrorCode, KeyStateName, KeyType, Keystore, ListKeysRequest,
-    RotateKeyRequest, SecretString, UnwrapRequest, WrapRequest,
+    ErrorCode, KeyStateName, KeyType, Keystore, ListKeysRequest, RotateKeyRequest, SecretString,
 };
-use strongroom_tests::TestKeystore;
-
-fn root(name: &str) -> CreateKeyRequest {
-    CreateKeyRequest {
-        name: name.into(),
-        description: None,
-        key_type: KeyType::Root,
-        expires_at: None,
-        payload: None,
-        encrypted_nonce: None,
-        iv: None,
-        encryption_algorithm: None,
-    }
-}
-
-fn wrap(key_id: &str, aad: &[&str]) -> WrapRequest {
-    WrapRequest {
-        key_id: key_id.into(),
-        plaintext: None,
-        aad: aad.iter().map(|s| s.to_string()).collect(),
-    }
-}
-
-fn unwrap(key_id: &str, ciphertext: &str, aad: &[&str]) -> UnwrapRequest {
-    UnwrapRequest {
-        key_id: key_id.into(),
-        ciphertext: ciphertext.into(),
-        aad: aad.iter().map(|s| s.to_string()).collect(),
-    }
-}
+use strongroom_tests::{root_key as root, rotate, unwrap, wrap, TestKeystore};
 
 #[tokio::test]
 async fn generated_dek_round_trips_with_aad() {
@@ -97,14 +67,7 @@ async fn unwrap_after_rotation_rewraps_with_the_newest_version() {
     let t = TestKeystore::new();
     let key = t.keystore.create_key(root("rotating")).await.unwrap();
     let old = t.keystore.wrap(wrap(&key.id, &["a"])).await.unwrap();
-    let rotated = t
-        .keystore
-        .rotate_key(RotateKeyRequest {
-            key_id: key.id.clone(),
-            payload: None,
-        })
-        .await
-        .unwrap();
+    let rotated = t.keystore.rotate_key(rotate(&key.id)).await.unwrap();
     assert_ne!(rotated.key_version.id, key.key_version.id);
 
     let unwrapped = t
@@ -133,23 +96,10 @@ async fn unwrap_after_rotation_rewraps_with_the_newest_version() {
     assert_eq!(explicit.key_version.id, key.key_version.id);
     assert_eq!(explicit.rewrapped_key_version.id, rotated.key_version.id);
 
-    let err = t
-        .keystore
-        .rotate_key(RotateKeyRequest {
-            key_id: key.id.clone(),
-            payload: None,
-        })
-        .await
-        .unwrap_err();
+    let err = t.keystore.rotate_key(rotate(&key.id)).await.unwrap_err();
     assert_eq!(err.code, ErrorCode::RotationTooSoon);
     t.clock.advance(time::Duration::hours(1));
-    t.keystore
-        .rotate_key(RotateKeyRequest {
-            key_id: key.id.clone(),
-            payload: None,
-        })
-        .await
-        .unwrap();
+    t.keystore.rotate_key(rotate(&key.id)).await.unwrap();
     assert_eq!(t.keystore.key_versions(&key.id).await.unwrap().len(), 3);
 }
 
@@ -269,14 +219,7 @@ async fn imported_root_keys_wrap_and_need_material_to_rotate() {
     let key = t.keystore.create_key(request).await.unwrap();
     assert!(key.imported);
     t.keystore.wrap(wrap(&key.id, &[])).await.unwrap();
-    let err = t
-        .keystore
-        .rotate_key(RotateKeyRequest {
-            key_id: key.id.clone(),
-            payload: None,
-        })
-        .await
-        .unwrap_err();
+    let err = t.keystore.rotate_key(rotate(&key.id)).await.unwrap_err();
     assert_eq!(err.code, ErrorCode::PayloadRequired);
     t.keystore
         .rotate_key(RotateKeyRequest {

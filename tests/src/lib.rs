@@ -4,6 +4,7 @@
 use std::path::PathBuf;
 use std::sync::Arc;
 
+use strongroom_api::{CreateKeyRequest, KeyType, RotateKeyRequest, UnwrapRequest, WrapRequest};
 use strongroom_core::FixedClock;
 use strongroom_local::LocalKeystore;
 use strongroom_store::{MasterKeySource, SqliteStore};
@@ -53,4 +54,44 @@ pub fn target_dir() -> PathBuf {
     std::env::var_os("CARGO_TARGET_DIR")
         .map(PathBuf::from)
         .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../target"))
+}
+
+/// Create a generated root key.
+pub fn root_key(name: &str) -> CreateKeyRequest {
+    CreateKeyRequest {
+        name: name.into(),
+        description: None,
+        key_type: KeyType::Root,
+        expires_at: None,
+        payload: None,
+        encrypted_nonce: None,
+        iv: None,
+        encryption_algorithm: None,
+    }
+}
+
+/// Wrap a generated DEK.
+pub fn wrap(key_id: &str, aad: &[&str]) -> WrapRequest {
+    WrapRequest {
+        key_id: key_id.into(),
+        plaintext: None,
+        aad: aad.iter().map(|s| s.to_string()).collect(),
+    }
+}
+
+/// Unwrap (or rewrap) a ciphertext.
+pub fn unwrap(key_id: &str, ciphertext: &str, aad: &[&str]) -> UnwrapRequest {
+    UnwrapRequest {
+        key_id: key_id.into(),
+        ciphertext: ciphertext.into(),
+        aad: aad.iter().map(|s| s.to_string()).collect(),
+    }
+}
+
+/// Rotate to generated material.
+pub fn rotate(key_id: &str) -> RotateKeyRequest {
+    RotateKeyRequest {
+        key_id: key_id.into(),
+        payload: None,
+    }
 }

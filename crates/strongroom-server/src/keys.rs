@@ -296,54 +296,80 @@ pub(crate) async fn action_path(
     act(&state, &id, &action, &body).await
 }
 
+/// The fields any key action may carry; which are required depends on the action.
+struct ActionBody {
+    aad: Vec<String>,
+    plaintext: Option<String>,
+    ciphertext: Option<String>,
+    payload: Option<String>,
+}
+
+impl ActionBody {
+    fn parse(body: &Bytes) -> Result<Self, Failure> {
+        let Some(fields) = Fields::parse(body)? else {
+            return Ok(Self {
+                aad: Vec::new(),
+                plaintext: None,
+                ciphertext: None,
+                payload: None,
+            });
+        };
+        Ok(Self {
+            aad: fields.strings("aad")?,
+            plaintext: fields.string("plaintext")?,
+            ciphertext: fields.string("ciphertext")?,
+            payload: fields.string("payload")?,
+        })
+    }
+
+    /// Unwrap and rewrap need the ciphertext from wrap.
+    fn unwrap_request(self, key_id: &str) -> Result<UnwrapRequest, Failure> {
+        let ciphertext = self.ciphertext.ok_or_else(|| {
+            Failure::new(
+                StatusCode::BAD_REQUEST,
+                "NO_BODY_ERR",
+                "the field `ciphertext` is required",
+            )
+        })?;
+        Ok(UnwrapRequest {
+            key_id: key_id.to_owned(),
+            ciphertext,
+            aad: self.aad,
+        })
+    }
+}
+
+fn action_result(body: &serde_json::Value) -> Outcome {
+    Ok(typed_json(StatusCode::OK, KEY_ACTION_TYPE, body))
+}
+
+fn no_content() -> Outcome {
+    Ok(StatusCode::NO_CONTENT.into_response())
+}
+
 async fn act(state: &ServerState, id: &str, action: &str, body: &Bytes) -> Outcome {
     record_key(id);
-    let fields = Fields::parse(body)?;
-    let aad = fields
-        .as_ref()
-        .map(|f| f.strings("aad"))
-        .transpose()?
-        .unwrap_or_default();
-    let text = |name: &str| {
-        fields
-            .as_ref()
-            .map(|f| f.string(name))
-            .transpose()
-            .map(Option::flatten)
-    };
-    let key_id = id.to_owned();
+    let input = ActionBody::parse(body)?;
+    let keystore = &state.keystore;
     match action {
         "wrap" => {
-            let wrapped = state
-                .keystore
-                .wrap(WrapRequest {
-                    key_id,
-                    plaintext: text("plaintext")?.map(SecretString::new),
-                    aad,
-                })
-                .await?;
-            let mut body = json!({ "ciphertext": wrapped.ciphertext, "keyVersion": { "id": wrapped.key_version.id } });
+            let request = WrapRequest {
+                key_id: id.to_owned(),
+                plaintext: input.plaintext.map(SecretString::new),
+                aad: input.aad,
+            };
+            let wrapped = keystore.wrap(request).await?;
+            let mut body = json!({
+                "ciphertext": wrapped.ciphertext,
+                "keyVersion": { "id": wrapped.key_version.id },
+            });
             if let Some(plaintext) = &wrapped.plaintext {
                 body["plaintext"] = json!(plaintext.expose());
             }
-            Ok(typed_json(StatusCode::OK, KEY_ACTION_TYPE, &body))
+            action_result(&body)
         }
         "unwrap" => {
-            let ciphertext = text("ciphertext")?.ok_or_else(|| {
-                Failure::new(
-                    StatusCode::BAD_REQUEST,
-                    "NO_BODY_ERR",
-                    "the field `ciphertext` is required",
-                )
-            })?;
-            let unwrapped = state
-                .keystore
-                .unwrap(UnwrapRequest {
-                    key_id,
-                    ciphertext,
-                    aad,
-                })
-                .await?;
+            let unwrapped = keystore.unwrap(input.unwrap_request(id)?).await?;
             let mut body = json!({
                 "plaintext": unwrapped.plaintext.expose(),
                 "keyVersion": { "id": unwrapped.key_version.id },
@@ -352,64 +378,42 @@ async fn act(state: &ServerState, id: &str, action: &str, body: &Bytes) -> Outco
                 body["ciphertext"] = json!(rewrapped.ciphertext);
                 body["rewrappedKeyVersion"] = json!({ "id": rewrapped.key_version.id });
             }
-            Ok(typed_json(StatusCode::OK, KEY_ACTION_TYPE, &body))
+            action_result(&body)
         }
         "rewrap" => {
-            let ciphertext = text("ciphertext")?.ok_or_else(|| {
-                Failure::new(
-                    StatusCode::BAD_REQUEST,
-                    "NO_BODY_ERR",
-                    "the field `ciphertext` is required",
-                )
-            })?;
-            let rewrapped = state
-                .keystore
-                .rewrap(UnwrapRequest {
-                    key_id,
-                    ciphertext,
-                    aad,
-                })
-                .await?;
-            let body = json!({
+            let rewrapped = keystore.rewrap(input.unwrap_request(id)?).await?;
+            action_result(&json!({
                 "ciphertext": rewrapped.ciphertext,
                 "keyVersion": { "id": rewrapped.key_version.id },
                 "rewrappedKeyVersion": { "id": rewrapped.rewrapped_key_version.id },
-            });
-            Ok(typed_json(StatusCode::OK, KEY_ACTION_TYPE, &body))
+            }))
         }
         "rotate" => {
-            let payload = text("payload")?.map(SecretString::new);
-            state
-                .keystore
-                .rotate_key(RotateKeyRequest { key_id, payload })
+            let payload = input.payload.map(SecretString::new);
+            keystore
+                .rotate_key(RotateKeyRequest {
+                    key_id: id.to_owned(),
+                    payload,
+                })
                 .await?;
-            Ok(StatusCode::NO_CONTENT.into_response())
+            no_content()
         }
-        "disable" => {
-            state.keystore.disable_key(id).await?;
-            Ok(StatusCode::NO_CONTENT.into_response())
-        }
-        "enable" => {
-            state.keystore.enable_key(id).await?;
-            Ok(StatusCode::NO_CONTENT.into_response())
-        }
+        "disable" => keystore.disable_key(id).await.map(|_| no_content())?,
+        "enable" => keystore.enable_key(id).await.map(|_| no_content())?,
         "restore" => {
-            let key = state.keystore.restore_key(id).await?;
+            let key = keystore.restore_key(id).await?;
             Ok(one_key(state, StatusCode::CREATED, key))
         }
         // Dual authorization is never enabled yet, which is exactly Key Protect's case for this.
         "setKeyForDeletion" | "unsetKeyForDeletion" => {
-            state.keystore.key(id).await?;
+            keystore.key(id).await?;
             Err(Failure::new(
                 StatusCode::CONFLICT,
                 "NOT_DUAL_AUTH_ERR",
                 "the key does not have a dual authorization policy",
             ))
         }
-        "sync" => {
-            state.keystore.key(id).await?;
-            Ok(StatusCode::NO_CONTENT.into_response())
-        }
+        "sync" => keystore.key(id).await.map(|_| no_content())?,
         other => Err(Failure::new(
             StatusCode::BAD_REQUEST,
             "INVALID_QUERY_PARAM_ERR",

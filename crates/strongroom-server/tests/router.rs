@@ -589,7 +589,11 @@ async fn key_rings_and_registrations_are_served() {
     let server = Server::start().await;
     let id = server.create_root_key("registered").await;
     let rings = server.call(Method::GET, "/api/v2/key_rings", None).await;
-    assert_eq!(rings.body["resources"][0]["id"], "default", "{} {}", rings.status, rings.body);
+    assert_eq!(
+        rings.body["resources"][0]["id"], "default",
+        "{} {}",
+        rings.status, rings.body
+    );
     let all = server
         .call(Method::GET, "/api/v2/keys/registrations", None)
         .await;
