@@ -93,5 +93,8 @@ pub fn rotate(key_id: &str) -> RotateKeyRequest {
     RotateKeyRequest {
         key_id: key_id.into(),
         payload: None,
+        encrypted_nonce: None,
+        iv: None,
+        encryption_algorithm: None,
     }
 }

@@ -153,17 +153,29 @@ pub struct ImportTokenInfo {
     pub nonce: Option<String>,
 }
 
-/// Rotate a key; imported keys need a new `payload`.
+/// Rotate a key; imported keys need a new `payload`, plain or under the import token.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "camelCase")]
 #[ts(export)]
 pub struct RotateKeyRequest {
     /// Key id.
     pub key_id: String,
-    /// Base64 material for an imported key.
+    /// Base64 material for an imported key (RSA-OAEP ciphertext with `encryptedNonce`/`iv`).
     #[ts(optional)]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub payload: Option<SecretString>,
+    /// Secure import: see [`CreateKeyRequest::encrypted_nonce`].
+    #[ts(optional)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub encrypted_nonce: Option<String>,
+    /// Secure import: see [`CreateKeyRequest::iv`].
+    #[ts(optional)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub iv: Option<String>,
+    /// Secure import: see [`CreateKeyRequest::encryption_algorithm`].
+    #[ts(optional)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub encryption_algorithm: Option<String>,
 }
 
 /// Filters and paging for the key table; applied by the keystore, not the UI.

@@ -97,40 +97,46 @@ impl LocalKeystore {
 }
 
 impl Inner {
-    /// Opens key material that arrived encrypted under the import token.
+    /// Opens root-key material that arrived encrypted under the import token.
     fn secure_import(
         &self,
-        request: &CreateKeyRequest,
+        sealed: &SecureImportFields<'_>,
         now: time::OffsetDateTime,
     ) -> Result<KeyMaterial, ApiError> {
-        if request.key_type != KeyType::Root {
-            return Err(ApiError::invalid("secure import is for root keys"));
-        }
         let missing = || ApiError::invalid("secure import needs payload, encryptedNonce and iv");
-        let payload = decode(
-            "payload",
-            request.payload.as_ref().ok_or_else(missing)?.expose(),
-        )?;
+        let payload = decode("payload", sealed.payload.ok_or_else(missing)?.expose())?;
         let encrypted_nonce = decode(
             "encryptedNonce",
-            request.encrypted_nonce.as_deref().ok_or_else(missing)?,
+            sealed.encrypted_nonce.ok_or_else(missing)?,
         )?;
-        let iv = decode("iv", request.iv.as_deref().ok_or_else(missing)?)?;
-        let algorithm =
-            ImportAlgorithm::parse(request.encryption_algorithm.as_deref()).map_err(api_error)?;
+        let iv = decode("iv", sealed.iv.ok_or_else(missing)?)?;
+        let algorithm = ImportAlgorithm::parse(sealed.algorithm).map_err(api_error)?;
         let _guard = self.import_token.lock().unwrap_or_else(|p| p.into_inner());
         let token = import::load(&self.settings)?;
-        token
-            .open(
-                &SealedImport {
-                    payload: &payload,
-                    encrypted_nonce: &encrypted_nonce,
-                    iv: &iv,
-                    algorithm,
-                },
-                now,
-            )
-            .map_err(api_error)
+        let sealed = SealedImport {
+            payload: &payload,
+            encrypted_nonce: &encrypted_nonce,
+            iv: &iv,
+            algorithm,
+        };
+        token.open(&sealed, now).map_err(api_error)
+    }
+
+    /// New material for a create or rotate: generated, imported in plain base64, or
+    /// imported under the import token. Returns whether it was imported.
+    fn new_material(
+        &self,
+        key_type: KeyType,
+        sealed: &SecureImportFields<'_>,
+        now: time::OffsetDateTime,
+    ) -> Result<(KeyMaterial, bool), ApiError> {
+        if sealed.encrypted_nonce.is_none() && sealed.iv.is_none() {
+            return material(key_type, sealed.payload);
+        }
+        if key_type != KeyType::Root {
+            return Err(ApiError::invalid("secure import is for root keys"));
+        }
+        Ok((self.secure_import(sealed, now)?, true))
     }
 
     fn usable_key(&self, id: KeyId, action: KeyAction) -> Result<Key, ApiError> {
@@ -172,6 +178,14 @@ impl Inner {
 pub fn open_store(dir: &Path, source: &MasterKeySource) -> Result<SqliteStore, ApiError> {
     SqliteStore::open(dir, source)
         .map_err(|err| ApiError::new(ErrorCode::KeystoreUnavailable, err.to_string()))
+}
+
+/// The import fields of a create or rotate request.
+struct SecureImportFields<'a> {
+    payload: Option<&'a SecretString>,
+    encrypted_nonce: Option<&'a str>,
+    iv: Option<&'a str>,
+    algorithm: Option<&'a str>,
 }
 
 fn key_id(text: &str) -> Result<KeyId, ApiError> {
@@ -251,10 +265,13 @@ impl Keystore for LocalKeystore {
                     .transpose()
                     .map_err(api_error)?,
             };
-            let (material, imported) = match (&request.encrypted_nonce, &request.iv) {
-                (None, None) => material(request.key_type, request.payload.as_ref())?,
-                _ => (inner.secure_import(&request, now)?, true),
+            let sealed = SecureImportFields {
+                payload: request.payload.as_ref(),
+                encrypted_nonce: request.encrypted_nonce.as_deref(),
+                iv: request.iv.as_deref(),
+                algorithm: request.encryption_algorithm.as_deref(),
             };
+            let (material, imported) = inner.new_material(request.key_type, &sealed, now)?;
             let key = Key::create(new, imported, now);
             inner.repo.insert(&key, &material).map_err(api_error)?;
             tracing::info!(key_id = %key.id, imported, "created key");
@@ -310,7 +327,13 @@ impl Keystore for LocalKeystore {
                 KeyKind::Root => KeyType::Root,
                 KeyKind::Standard => KeyType::Standard,
             };
-            let (material, imported) = material(key_type, request.payload.as_ref())?;
+            let sealed = SecureImportFields {
+                payload: request.payload.as_ref(),
+                encrypted_nonce: request.encrypted_nonce.as_deref(),
+                iv: request.iv.as_deref(),
+                algorithm: request.encryption_algorithm.as_deref(),
+            };
+            let (material, imported) = inner.new_material(key_type, &sealed, now)?;
             let mut material = Some(material);
             let key = inner
                 .repo

@@ -95,3 +95,11 @@ pub(crate) async fn not_found() -> Failure {
         "there is no such endpoint",
     )
 }
+
+pub(crate) async fn method_not_allowed() -> Failure {
+    Failure::new(
+        StatusCode::METHOD_NOT_ALLOWED,
+        "METHOD_NOT_ALLOWED_ERR",
+        "this endpoint does not answer that method",
+    )
+}

@@ -297,28 +297,30 @@ pub(crate) async fn action_path(
 }
 
 /// The fields any key action may carry; which are required depends on the action.
+#[derive(Default)]
 struct ActionBody {
     aad: Vec<String>,
     plaintext: Option<String>,
     ciphertext: Option<String>,
     payload: Option<String>,
+    encrypted_nonce: Option<String>,
+    iv: Option<String>,
+    encryption_algorithm: Option<String>,
 }
 
 impl ActionBody {
     fn parse(body: &Bytes) -> Result<Self, Failure> {
         let Some(fields) = Fields::parse(body)? else {
-            return Ok(Self {
-                aad: Vec::new(),
-                plaintext: None,
-                ciphertext: None,
-                payload: None,
-            });
+            return Ok(Self::default());
         };
         Ok(Self {
             aad: fields.strings("aad")?,
             plaintext: fields.string("plaintext")?,
             ciphertext: fields.string("ciphertext")?,
             payload: fields.string("payload")?,
+            encrypted_nonce: fields.string("encryptedNonce")?,
+            iv: fields.string("iv")?,
+            encryption_algorithm: fields.string("encryptionAlgorithm")?,
         })
     }
 
@@ -389,13 +391,14 @@ async fn act(state: &ServerState, id: &str, action: &str, body: &Bytes) -> Outco
             }))
         }
         "rotate" => {
-            let payload = input.payload.map(SecretString::new);
-            keystore
-                .rotate_key(RotateKeyRequest {
-                    key_id: id.to_owned(),
-                    payload,
-                })
-                .await?;
+            let request = RotateKeyRequest {
+                key_id: id.to_owned(),
+                payload: input.payload.map(SecretString::new),
+                encrypted_nonce: input.encrypted_nonce,
+                iv: input.iv,
+                encryption_algorithm: input.encryption_algorithm,
+            };
+            keystore.rotate_key(request).await?;
             no_content()
         }
         "disable" => keystore.disable_key(id).await.map(|_| no_content())?,

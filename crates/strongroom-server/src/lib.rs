@@ -67,6 +67,7 @@ pub fn router(state: ServerState) -> Router {
         .route("/oidc/token", post(iam::token))
         .nest("/api/v2", kp)
         .fallback(error::not_found)
+        .method_not_allowed_fallback(error::method_not_allowed)
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
         .layer(axum::middleware::from_fn(trace::span))
         .with_state(state)

@@ -448,6 +448,10 @@ async fn life_cycle_listing_and_errors() {
         )
         .await;
     assert_eq!(too_big.status, StatusCode::PAYLOAD_TOO_LARGE);
+    assert_eq!(reason(&too_big), "BODY_TOO_LARGE_ERR");
+    let wrong_method = server.call(Method::PUT, "/api/v2/keys", None).await;
+    assert_eq!(wrong_method.status, StatusCode::METHOD_NOT_ALLOWED);
+    assert_eq!(reason(&wrong_method), "METHOD_NOT_ALLOWED_ERR");
     let unknown = server
         .call(
             Method::POST,
@@ -498,10 +502,9 @@ async fn secure_import_with_an_import_token() {
         .unwrap();
 
     // What every SDK does on the client side.
-    let material = [0x5au8; 32];
-    let seal = |nonce: &[u8]| {
+    let seal = |material: &[u8; 32], nonce: &[u8]| {
         let iv = [9u8; 12];
-        let sealed = aes_gcm::Aes256Gcm::new_from_slice(&material)
+        let sealed = aes_gcm::Aes256Gcm::new_from_slice(material)
             .unwrap()
             .encrypt(aes_gcm::Nonce::from_slice(&iv), nonce)
             .unwrap();
@@ -509,25 +512,33 @@ async fn secure_import_with_an_import_token() {
             .encrypt(
                 &mut rand_core_06::OsRng,
                 rsa::Oaep::new::<sha2::Sha256>(),
-                &material,
+                material,
             )
             .unwrap();
-        json!({"resources": [{
+        json!({
             "name": "securely-imported", "extractable": false,
             "payload": STANDARD.encode(payload), "encryptedNonce": STANDARD.encode(sealed),
             "iv": STANDARD.encode(iv), "encryptionAlgorithm": "RSAES_OAEP_SHA_256"
-        }]})
-        .to_string()
+        })
     };
+    let create = |resource: Value| json!({ "resources": [resource] }).to_string();
 
     let forged = server
-        .call(Method::POST, "/api/v2/keys", Some(&seal(&[0u8; 12])))
+        .call(
+            Method::POST,
+            "/api/v2/keys",
+            Some(&create(seal(&[0x5a; 32], &[0u8; 12]))),
+        )
         .await;
     assert_eq!(forged.status, StatusCode::BAD_REQUEST);
     assert_eq!(reason(&forged), "INCORRECT_NONCE_ERR");
 
     let imported = server
-        .call(Method::POST, "/api/v2/keys", Some(&seal(&nonce)))
+        .call(
+            Method::POST,
+            "/api/v2/keys",
+            Some(&create(seal(&[0x5a; 32], &nonce))),
+        )
         .await;
     assert_eq!(imported.status, StatusCode::CREATED, "{}", imported.body);
     assert_eq!(imported.body["resources"][0]["imported"], true);
@@ -540,6 +551,39 @@ async fn secure_import_with_an_import_token() {
         )
         .await;
     assert_eq!(wrapped.status, StatusCode::OK, "the imported key wraps");
+
+    let plain_rotate = server
+        .call(
+            Method::POST,
+            &format!("/api/v2/keys/{id}/actions/rotate"),
+            None,
+        )
+        .await;
+    assert_eq!(
+        reason(&plain_rotate),
+        "KEY_PAYLOAD_REQ_ERR",
+        "an imported key needs new material"
+    );
+    let rotated = server
+        .call(
+            Method::POST,
+            &format!("/api/v2/keys/{id}/actions/rotate"),
+            Some(&seal(&[0x6b; 32], &nonce).to_string()),
+        )
+        .await;
+    assert_eq!(rotated.status, StatusCode::NO_CONTENT, "{}", rotated.body);
+    let unwrap = json!({ "ciphertext": wrapped.body["ciphertext"] }).to_string();
+    let after = server
+        .call(
+            Method::POST,
+            &format!("/api/v2/keys/{id}/actions/unwrap"),
+            Some(&unwrap),
+        )
+        .await;
+    assert!(
+        after.body["rewrappedKeyVersion"]["id"].is_string(),
+        "rotated to the securely imported material"
+    );
 
     server.call(Method::GET, "/api/v2/import_token", None).await;
     let spent = server.call(Method::GET, "/api/v2/import_token", None).await;

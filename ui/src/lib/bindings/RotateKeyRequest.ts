@@ -2,7 +2,7 @@
 import type { SecretString } from "./SecretString";
 
 /**
- * Rotate a key; imported keys need a new `payload`.
+ * Rotate a key; imported keys need a new `payload`, plain or under the import token.
  */
 export type RotateKeyRequest = { 
 /**
@@ -10,6 +10,18 @@ export type RotateKeyRequest = {
  */
 keyId: string, 
 /**
- * Base64 material for an imported key.
+ * Base64 material for an imported key (RSA-OAEP ciphertext with `encryptedNonce`/`iv`).
  */
-payload?: SecretString, };
+payload?: SecretString, 
+/**
+ * Secure import: see [`CreateKeyRequest::encrypted_nonce`].
+ */
+encryptedNonce?: string, 
+/**
+ * Secure import: see [`CreateKeyRequest::iv`].
+ */
+iv?: string, 
+/**
+ * Secure import: see [`CreateKeyRequest::encryption_algorithm`].
+ */
+encryptionAlgorithm?: string, };
