@@ -225,9 +225,7 @@ async fn imported_root_keys_wrap_and_need_material_to_rotate() {
         .rotate_key(RotateKeyRequest {
             key_id: key.id.clone(),
             payload: Some(SecretString::new(STANDARD.encode([43u8; 32]))),
-            encrypted_nonce: None,
-            iv: None,
-            encryption_algorithm: None,
+            secure_import: Default::default(),
         })
         .await
         .unwrap();

@@ -64,9 +64,7 @@ pub fn root_key(name: &str) -> CreateKeyRequest {
         key_type: KeyType::Root,
         expires_at: None,
         payload: None,
-        encrypted_nonce: None,
-        iv: None,
-        encryption_algorithm: None,
+        secure_import: Default::default(),
     }
 }
 
@@ -93,8 +91,6 @@ pub fn rotate(key_id: &str) -> RotateKeyRequest {
     RotateKeyRequest {
         key_id: key_id.into(),
         payload: None,
-        encrypted_nonce: None,
-        iv: None,
-        encryption_algorithm: None,
+        secure_import: Default::default(),
     }
 }

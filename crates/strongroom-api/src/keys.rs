@@ -101,15 +101,27 @@ pub struct CreateKeyRequest {
     #[ts(optional)]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub payload: Option<SecretString>,
-    /// Secure import: base64 AES-GCM seal of the import token's nonce under the material.
+    /// Secure import fields, side by side with `payload` on the wire.
+    #[serde(flatten)]
+    #[ts(flatten)]
+    pub secure_import: SecureImport,
+}
+
+/// Secure import: the fields that come with an RSA-OAEP `payload` made with the import
+/// token's public key. All absent for a generated key or a plain-base64 import.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct SecureImport {
+    /// Base64 AES-GCM seal of the import token's nonce under the key material.
     #[ts(optional)]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub encrypted_nonce: Option<String>,
-    /// Secure import: base64 of the 12-byte IV used to seal the nonce.
+    /// Base64 of the 12-byte IV used to seal the nonce.
     #[ts(optional)]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub iv: Option<String>,
-    /// Secure import: `RSAES_OAEP_SHA_256` (default) or `RSAES_OAEP_SHA_1`.
+    /// `RSAES_OAEP_SHA_256` (default) or `RSAES_OAEP_SHA_1`.
     #[ts(optional)]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub encryption_algorithm: Option<String>,
@@ -164,18 +176,10 @@ pub struct RotateKeyRequest {
     #[ts(optional)]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub payload: Option<SecretString>,
-    /// Secure import: see [`CreateKeyRequest::encrypted_nonce`].
-    #[ts(optional)]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub encrypted_nonce: Option<String>,
-    /// Secure import: see [`CreateKeyRequest::iv`].
-    #[ts(optional)]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub iv: Option<String>,
-    /// Secure import: see [`CreateKeyRequest::encryption_algorithm`].
-    #[ts(optional)]
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub encryption_algorithm: Option<String>,
+    /// Secure import fields, side by side with `payload` on the wire.
+    #[serde(flatten)]
+    #[ts(flatten)]
+    pub secure_import: SecureImport,
 }
 
 /// Filters and paging for the key table; applied by the keystore, not the UI.

@@ -18,6 +18,7 @@ pub use iam::{Iam, IamToken, Principal};
 pub use keys::{
     CreateImportTokenRequest, CreateKeyRequest, ImportTokenInfo, KeyInfo, KeyList, KeyStateName,
     KeyType, KeyVersionInfo, KeystoreInfo, KeystoreMode, ListKeysRequest, RotateKeyRequest,
+    SecureImport,
 };
 pub use secret::SecretString;
 pub use wrapping::{

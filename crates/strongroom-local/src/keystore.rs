@@ -267,9 +267,9 @@ impl Keystore for LocalKeystore {
             };
             let sealed = SecureImportFields {
                 payload: request.payload.as_ref(),
-                encrypted_nonce: request.encrypted_nonce.as_deref(),
-                iv: request.iv.as_deref(),
-                algorithm: request.encryption_algorithm.as_deref(),
+                encrypted_nonce: request.secure_import.encrypted_nonce.as_deref(),
+                iv: request.secure_import.iv.as_deref(),
+                algorithm: request.secure_import.encryption_algorithm.as_deref(),
             };
             let (material, imported) = inner.new_material(request.key_type, &sealed, now)?;
             let key = Key::create(new, imported, now);
@@ -329,9 +329,9 @@ impl Keystore for LocalKeystore {
             };
             let sealed = SecureImportFields {
                 payload: request.payload.as_ref(),
-                encrypted_nonce: request.encrypted_nonce.as_deref(),
-                iv: request.iv.as_deref(),
-                algorithm: request.encryption_algorithm.as_deref(),
+                encrypted_nonce: request.secure_import.encrypted_nonce.as_deref(),
+                iv: request.secure_import.iv.as_deref(),
+                algorithm: request.secure_import.encryption_algorithm.as_deref(),
             };
             let (material, imported) = inner.new_material(key_type, &sealed, now)?;
             let mut material = Some(material);

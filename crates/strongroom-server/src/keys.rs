@@ -13,7 +13,7 @@ use strongroom_api::kp::{
 };
 use strongroom_api::{
     CreateKeyRequest, KeyInfo, KeyStateName, KeyType, ListKeysRequest, RotateKeyRequest,
-    SecretString, UnwrapRequest, WrapRequest,
+    SecretString, SecureImport, UnwrapRequest, WrapRequest,
 };
 
 use crate::body::{Fields, RawBody};
@@ -192,9 +192,11 @@ pub(crate) async fn create(State(state): State<ServerState>, RawBody(body): RawB
         },
         expires_at: resource.string("expirationDate")?,
         payload: resource.string("payload")?.map(SecretString::new),
-        encrypted_nonce: resource.string("encryptedNonce")?,
-        iv: resource.string("iv")?,
-        encryption_algorithm: resource.string("encryptionAlgorithm")?,
+        secure_import: SecureImport {
+            encrypted_nonce: resource.string("encryptedNonce")?,
+            iv: resource.string("iv")?,
+            encryption_algorithm: resource.string("encryptionAlgorithm")?,
+        },
     };
     let key = state.keystore.create_key(request).await?;
     record_key(&key.id);
@@ -303,9 +305,7 @@ struct ActionBody {
     plaintext: Option<String>,
     ciphertext: Option<String>,
     payload: Option<String>,
-    encrypted_nonce: Option<String>,
-    iv: Option<String>,
-    encryption_algorithm: Option<String>,
+    secure_import: SecureImport,
 }
 
 impl ActionBody {
@@ -318,9 +318,11 @@ impl ActionBody {
             plaintext: fields.string("plaintext")?,
             ciphertext: fields.string("ciphertext")?,
             payload: fields.string("payload")?,
-            encrypted_nonce: fields.string("encryptedNonce")?,
-            iv: fields.string("iv")?,
-            encryption_algorithm: fields.string("encryptionAlgorithm")?,
+            secure_import: SecureImport {
+                encrypted_nonce: fields.string("encryptedNonce")?,
+                iv: fields.string("iv")?,
+                encryption_algorithm: fields.string("encryptionAlgorithm")?,
+            },
         })
     }
 
@@ -394,9 +396,7 @@ async fn act(state: &ServerState, id: &str, action: &str, body: &Bytes) -> Outco
             let request = RotateKeyRequest {
                 key_id: id.to_owned(),
                 payload: input.payload.map(SecretString::new),
-                encrypted_nonce: input.encrypted_nonce,
-                iv: input.iv,
-                encryption_algorithm: input.encryption_algorithm,
+                secure_import: input.secure_import,
             };
             keystore.rotate_key(request).await?;
             no_content()

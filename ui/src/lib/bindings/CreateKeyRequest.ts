@@ -28,14 +28,14 @@ expiresAt?: string,
  */
 payload?: SecretString, 
 /**
- * Secure import: base64 AES-GCM seal of the import token's nonce under the material.
+ * Base64 AES-GCM seal of the import token's nonce under the key material.
  */
 encryptedNonce?: string, 
 /**
- * Secure import: base64 of the 12-byte IV used to seal the nonce.
+ * Base64 of the 12-byte IV used to seal the nonce.
  */
 iv?: string, 
 /**
- * Secure import: `RSAES_OAEP_SHA_256` (default) or `RSAES_OAEP_SHA_1`.
+ * `RSAES_OAEP_SHA_256` (default) or `RSAES_OAEP_SHA_1`.
  */
 encryptionAlgorithm?: string, };

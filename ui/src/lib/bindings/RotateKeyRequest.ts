@@ -14,14 +14,14 @@ keyId: string,
  */
 payload?: SecretString, 
 /**
- * Secure import: see [`CreateKeyRequest::encrypted_nonce`].
+ * Base64 AES-GCM seal of the import token's nonce under the key material.
  */
 encryptedNonce?: string, 
 /**
- * Secure import: see [`CreateKeyRequest::iv`].
+ * Base64 of the 12-byte IV used to seal the nonce.
  */
 iv?: string, 
 /**
- * Secure import: see [`CreateKeyRequest::encryption_algorithm`].
+ * `RSAES_OAEP_SHA_256` (default) or `RSAES_OAEP_SHA_1`.
  */
 encryptionAlgorithm?: string, };
