@@ -150,7 +150,7 @@ async fn life_cycle_follows_the_state_table() {
     );
 
     t.keystore.enable_key(&key.id).await.unwrap();
-    let deleted = t.keystore.delete_key(&key.id).await.unwrap();
+    let deleted = t.keystore.delete_key(&key.id, false).await.unwrap();
     assert_eq!(deleted.state, KeyStateName::Destroyed);
     assert!(deleted.deleted_at.is_some());
     let listed = t
@@ -181,7 +181,7 @@ async fn life_cycle_follows_the_state_table() {
         "restored keys unwrap what they wrapped"
     );
 
-    t.keystore.delete_key(&key.id).await.unwrap();
+    t.keystore.delete_key(&key.id, false).await.unwrap();
     t.clock.advance(time::Duration::days(31));
     assert_eq!(
         t.keystore.restore_key(&key.id).await.unwrap_err().code,
@@ -258,8 +258,13 @@ async fn bad_input_gets_typed_errors() {
         ErrorCode::InvalidInput
     );
     assert_eq!(
-        t.keystore.key("not-a-uuid").await.unwrap_err().code,
-        ErrorCode::InvalidInput
+        t.keystore.key("not a uuid/../x").await.unwrap_err().code,
+        ErrorCode::InvalidInput,
+        "neither an id nor a possible alias"
+    );
+    assert_eq!(
+        t.keystore.key("no-such-alias").await.unwrap_err().code,
+        ErrorCode::NotFound
     );
     assert_eq!(
         t.keystore

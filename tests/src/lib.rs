@@ -39,7 +39,7 @@ impl TestKeystore {
     fn open(dir: &TempDir, clock: Arc<FixedClock>) -> LocalKeystore {
         let source = MasterKeySource::File(dir.path().join("master.key"));
         let store = SqliteStore::open(&dir.path().join("data"), &source).unwrap();
-        LocalKeystore::new(std::sync::Arc::new(store), clock)
+        LocalKeystore::administrator(std::sync::Arc::new(store), clock).unwrap()
     }
 }
 
@@ -65,6 +65,10 @@ pub fn root_key(name: &str) -> CreateKeyRequest {
         expires_at: None,
         payload: None,
         secure_import: Default::default(),
+        key_ring: None,
+        aliases: Vec::new(),
+        dual_auth_delete: None,
+        rotation: None,
     }
 }
 

@@ -30,6 +30,20 @@ pub enum ErrorCode {
     ImportTokenExpired,
     /// The encrypted nonce of a secure import does not match the import token.
     IncorrectNonce,
+    /// The caller holds no role that allows this.
+    Forbidden,
+    /// Dual authorization: the key has no dual-authorization policy.
+    NotDualAuth,
+    /// Dual authorization: delete needs a prior authorization by another user.
+    AuthorizationsNotMet,
+    /// Purge is allowed only 4 hours after deletion.
+    PurgeTooEarly,
+    /// The key is registered to a resource; delete needs force.
+    ProtectedResource,
+    /// The key ring cannot be deleted or created as asked.
+    KeyRingInUse,
+    /// The alias belongs to another key.
+    AliasTaken,
     /// No valid credentials: a missing, wrong, expired or forged API key or token.
     Unauthenticated,
     /// The keystore cannot be opened or reached (keyring locked, remote down, ...).

@@ -11,6 +11,21 @@ pub struct Principal {
     pub iam_id: String,
 }
 
+/// The instances a server fronts. A [`Keystore`](crate::Keystore) is one instance as one
+/// principal sees it: every call it takes is authorized against that principal's roles,
+/// re-read on each open so a revoked authorization stops working at once.
+#[async_trait]
+pub trait Instances: Send + Sync {
+    /// The keystore of `instance` for `principal`. An unknown instance, or one the principal
+    /// holds nothing on, is [`crate::ErrorCode::Unauthenticated`] (Key Protect answers 401).
+    async fn open(
+        &self,
+        instance: &str,
+        principal: &Principal,
+        correlation_id: &str,
+    ) -> Result<std::sync::Arc<dyn crate::Keystore>, ApiError>;
+}
+
 /// A bearer token as IBM IAM issues it, in the shape every IBM SDK reads.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct IamToken {

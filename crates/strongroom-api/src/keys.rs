@@ -77,6 +77,54 @@ pub struct KeyInfo {
     pub expires_at: Option<String>,
     /// The version new wraps use.
     pub key_version: KeyVersionInfo,
+    /// The key ring holding the key (`default` unless moved).
+    pub key_ring: String,
+    /// Other names usable in place of the id.
+    pub aliases: Vec<String>,
+    /// The creator's IAM id.
+    pub created_by: String,
+    /// Who deleted the key, while destroyed.
+    #[ts(optional)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub deleted_by: Option<String>,
+    /// Whether deleting needs two people, and the first authorization if given.
+    pub dual_auth_delete: DualAuthDelete,
+    /// The rotation policy, if set.
+    #[ts(optional)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rotation: Option<RotationPolicyInfo>,
+    /// Whether the rotation policy says the key is due.
+    pub rotation_due: bool,
+}
+
+/// A key's dual-authorization delete state.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct DualAuthDelete {
+    /// Whether the policy is on (it cannot be turned off).
+    pub enabled: bool,
+    /// Whether a first authorization is pending.
+    pub key_set_for_deletion: bool,
+    /// Who gave it.
+    #[ts(optional)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub authorized_by: Option<String>,
+    /// RFC 3339; when it lapses.
+    #[ts(optional)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub auth_expiration: Option<String>,
+}
+
+/// A rotation policy: every 1 to 12 months.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct RotationPolicyInfo {
+    /// On or off.
+    pub enabled: bool,
+    /// 1 to 12.
+    pub interval_month: i64,
 }
 
 /// Create a key. With `payload` the material is imported; without, 256 random bits.
@@ -105,6 +153,21 @@ pub struct CreateKeyRequest {
     #[serde(flatten)]
     #[ts(flatten)]
     pub secure_import: SecureImport,
+    /// The key ring to create the key in; `default` when absent.
+    #[ts(optional)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub key_ring: Option<String>,
+    /// Aliases, at most 5.
+    #[serde(default)]
+    pub aliases: Vec<String>,
+    /// Dual-authorization delete; the instance policy decides when absent.
+    #[ts(optional)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub dual_auth_delete: Option<bool>,
+    /// A rotation policy (root keys); the instance policy decides when absent.
+    #[ts(optional)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rotation: Option<RotationPolicyInfo>,
 }
 
 /// Secure import: the fields that come with an RSA-OAEP `payload` made with the import
@@ -205,6 +268,10 @@ pub struct ListKeysRequest {
     #[ts(optional)]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub key_type: Option<KeyType>,
+    /// Only keys of this key ring.
+    #[ts(optional)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub key_ring: Option<String>,
 }
 
 /// A page of keys.

@@ -96,8 +96,17 @@ pub struct KpKey {
     pub key_version: KpKeyVersion,
     /// Who created it.
     pub created_by: String,
-    /// Aliases (served later).
+    /// Other names usable in place of the id.
     pub aliases: Vec<String>,
+    /// `{enabled, keySetForDeletion, authExpiration}`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub dual_auth_delete: Option<serde_json::Value>,
+    /// `{enabled, interval_month}` when a rotation policy is set.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rotation: Option<serde_json::Value>,
+    /// Who deleted the key.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub deleted_by: Option<String>,
     /// A standard key's payload, base64, on GET /keys/{id} only.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub payload: Option<String>,

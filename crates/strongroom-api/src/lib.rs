@@ -6,6 +6,7 @@
 #![deny(missing_docs)]
 #![cfg_attr(test, allow(clippy::unwrap_used, clippy::expect_used, clippy::panic))]
 
+mod access;
 mod error;
 mod iam;
 mod keys;
@@ -13,12 +14,16 @@ pub mod kp;
 mod secret;
 mod wrapping;
 
+pub use access::{
+    AuditEventInfo, AuditQueryRequest, AuthorizationInfo, CreateAuthorizationRequest,
+    InstancePolicy, KeyPolicies, KeyRingInfo, RegistrationInfo, SetKeyPoliciesRequest,
+};
 pub use error::{ApiError, ErrorCode};
-pub use iam::{Iam, IamToken, Principal};
+pub use iam::{Iam, IamToken, Instances, Principal};
 pub use keys::{
-    CreateImportTokenRequest, CreateKeyRequest, ImportTokenInfo, KeyInfo, KeyList, KeyStateName,
-    KeyType, KeyVersionInfo, KeystoreInfo, KeystoreMode, ListKeysRequest, RotateKeyRequest,
-    SecureImport,
+    CreateImportTokenRequest, CreateKeyRequest, DualAuthDelete, ImportTokenInfo, KeyInfo, KeyList,
+    KeyStateName, KeyType, KeyVersionInfo, KeystoreInfo, KeystoreMode, ListKeysRequest,
+    RotateKeyRequest, RotationPolicyInfo, SecureImport,
 };
 pub use secret::SecretString;
 pub use wrapping::{
@@ -49,8 +54,52 @@ pub trait Keystore: Send + Sync {
     async fn disable_key(&self, id: &str) -> Result<KeyInfo, ApiError>;
     /// Reactivates a suspended key.
     async fn enable_key(&self, id: &str) -> Result<KeyInfo, ApiError>;
-    /// Destroys a key; restorable for 30 days.
-    async fn delete_key(&self, id: &str) -> Result<KeyInfo, ApiError>;
+    /// Destroys a key; restorable for 30 days. A key with registrations needs `force`.
+    async fn delete_key(&self, id: &str, force: bool) -> Result<KeyInfo, ApiError>;
+    /// First authorization of a dual-authorization delete.
+    async fn set_key_for_deletion(&self, id: &str) -> Result<KeyInfo, ApiError>;
+    /// Withdraws that authorization.
+    async fn unset_key_for_deletion(&self, id: &str) -> Result<KeyInfo, ApiError>;
+    /// Erases a destroyed key for good, 4 hours after its deletion (KeyPurge role).
+    async fn purge_key(&self, id: &str) -> Result<KeyInfo, ApiError>;
+    /// Moves a key to another key ring.
+    async fn move_key(&self, id: &str, key_ring: &str) -> Result<KeyInfo, ApiError>;
+    /// Adds an alias to a key.
+    async fn create_alias(&self, id: &str, alias: &str) -> Result<KeyInfo, ApiError>;
+    /// Removes an alias from a key.
+    async fn delete_alias(&self, id: &str, alias: &str) -> Result<KeyInfo, ApiError>;
+    /// The key's policies.
+    async fn key_policies(&self, id: &str) -> Result<KeyPolicies, ApiError>;
+    /// Changes the key's policies.
+    async fn set_key_policies(&self, request: SetKeyPoliciesRequest)
+        -> Result<KeyPolicies, ApiError>;
+    /// The instance's key rings, `default` first.
+    async fn key_rings(&self) -> Result<Vec<KeyRingInfo>, ApiError>;
+    /// Creates a key ring.
+    async fn create_key_ring(&self, id: &str) -> Result<KeyRingInfo, ApiError>;
+    /// Deletes an empty key ring (`force` when only destroyed keys remain).
+    async fn delete_key_ring(&self, id: &str, force: bool) -> Result<(), ApiError>;
+    /// The instance's policies.
+    async fn instance_policies(&self) -> Result<Vec<InstancePolicy>, ApiError>;
+    /// Replaces instance policies.
+    async fn set_instance_policies(
+        &self,
+        policies: Vec<InstancePolicy>,
+    ) -> Result<Vec<InstancePolicy>, ApiError>;
+    /// Source resources seen using a key, or any key when `id` is absent.
+    async fn registrations(&self, id: Option<&str>) -> Result<Vec<RegistrationInfo>, ApiError>;
+    /// Service-to-service authorizations that target this instance.
+    async fn authorizations(&self) -> Result<Vec<AuthorizationInfo>, ApiError>;
+    /// Authorizes a source service on this instance.
+    async fn create_authorization(
+        &self,
+        request: CreateAuthorizationRequest,
+    ) -> Result<AuthorizationInfo, ApiError>;
+    /// Revokes an authorization at once.
+    async fn delete_authorization(&self, id: &str) -> Result<(), ApiError>;
+    /// The audit trail of this instance, newest first.
+    async fn audit_events(&self, query: AuditQueryRequest)
+        -> Result<Vec<AuditEventInfo>, ApiError>;
     /// Restores a destroyed key.
     async fn restore_key(&self, id: &str) -> Result<KeyInfo, ApiError>;
     /// Creates an import token for secure import, replacing any earlier one.

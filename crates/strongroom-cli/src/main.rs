@@ -7,10 +7,13 @@ use std::sync::Arc;
 use anyhow::Context;
 use clap::{Parser, Subcommand};
 use strongroom_api::SecretString;
-use strongroom_local::{open_store, LocalIam, LocalKeystore};
+use strongroom_core::{Clock, SystemClock};
+use strongroom_local::{open_store, LocalIam, LocalInstances};
 use strongroom_server::{router, ServerState};
 use strongroom_store::{default_data_dir, MasterKeySource, SqliteStore};
 use tracing_subscriber::EnvFilter;
+
+mod admin;
 
 #[derive(Parser)]
 #[command(
@@ -34,9 +37,42 @@ enum Command {
         #[arg(long, default_value = "127.0.0.1:8200")]
         listen: SocketAddr,
     },
+    /// KMS instances of the embedded keystore.
+    Instances {
+        #[command(flatten)]
+        store: admin::StoreArgs,
+        #[command(subcommand)]
+        command: admin::InstancesCommand,
+    },
+    /// API keys of users and service identities.
+    Apikeys {
+        #[command(flatten)]
+        store: admin::StoreArgs,
+        #[command(subcommand)]
+        command: admin::ApiKeysCommand,
+    },
+    /// Service-to-service authorizations (source service → this KMS instance, role Reader).
+    Authorizations {
+        #[command(flatten)]
+        store: admin::StoreArgs,
+        #[command(subcommand)]
+        command: admin::AuthorizationsCommand,
+    },
+    /// Service identities: an instance of a source service that wraps with our keys.
+    Services {
+        #[command(flatten)]
+        store: admin::StoreArgs,
+        #[command(subcommand)]
+        command: admin::ServicesCommand,
+    },
+    /// The audit trail.
+    Audit {
+        #[command(flatten)]
+        store: admin::StoreArgs,
+        #[command(subcommand)]
+        command: admin::AuditCommand,
+    },
 }
-
-const INSTANCE_SETTING: &str = "instance-id";
 
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
@@ -49,6 +85,11 @@ async fn main() -> anyhow::Result<()> {
         .init();
     match Cli::parse().command {
         Command::Serve { data_dir, listen } => serve(data_dir, listen).await,
+        Command::Instances { store, command } => admin::instances(&store, command),
+        Command::Apikeys { store, command } => admin::api_keys(&store, command),
+        Command::Authorizations { store, command } => admin::authorizations(&store, command).await,
+        Command::Services { store, command } => admin::services(&store, command),
+        Command::Audit { store, command } => admin::audit(&store, command),
     }
 }
 
@@ -72,9 +113,11 @@ async fn serve(data_dir: Option<PathBuf>, listen: SocketAddr) -> anyhow::Result<
     }
     let state = ServerState {
         account_id: iam.account().to_owned(),
-        keystore: Arc::new(LocalKeystore::over(Arc::clone(&store))),
+        instances: Arc::new(LocalInstances::new(
+            Arc::clone(&store),
+            Arc::new(SystemClock),
+        )),
         iam: Arc::new(iam),
-        instance_id: instance_id.clone(),
     };
     let listener = tokio::net::TcpListener::bind(listen)
         .await
@@ -89,25 +132,21 @@ async fn serve(data_dir: Option<PathBuf>, listen: SocketAddr) -> anyhow::Result<
     Ok(())
 }
 
-/// The instance GUID, fixed at the first start (`STRONGROOM_INSTANCE_ID` chooses it).
+/// The first instance's GUID, fixed at the first start (`STRONGROOM_INSTANCE_ID` chooses it).
 fn instance_id(store: &SqliteStore) -> anyhow::Result<String> {
     let wanted = std::env::var("STRONGROOM_INSTANCE_ID")
         .ok()
-        .filter(|s| !s.trim().is_empty());
-    if let Some(stored) = store.setting(INSTANCE_SETTING)? {
-        let stored = String::from_utf8(stored).context("the stored instance id is not text")?;
-        if wanted.as_deref().is_some_and(|w| w != stored) {
-            tracing::warn!(instance = %stored, "STRONGROOM_INSTANCE_ID is ignored: the instance id was fixed at first start");
-        }
-        return Ok(stored);
+        .filter(|s| !s.trim().is_empty())
+        .map(|id| {
+            uuid::Uuid::try_parse(id.trim())
+                .map(|u| u.to_string())
+                .context("STRONGROOM_INSTANCE_ID must be a UUID")
+        })
+        .transpose()?;
+    let id = store.ensure_default_instance(wanted.as_deref(), SystemClock.now())?;
+    if wanted.as_deref().is_some_and(|w| w != id) {
+        tracing::info!(instance = %id, "STRONGROOM_INSTANCE_ID is ignored: the first instance was created earlier");
     }
-    let id = match wanted {
-        Some(id) => uuid::Uuid::try_parse(id.trim())
-            .context("STRONGROOM_INSTANCE_ID must be a UUID")?
-            .to_string(),
-        None => uuid::Uuid::new_v4().to_string(),
-    };
-    store.set_setting(INSTANCE_SETTING, id.as_bytes())?;
     Ok(id)
 }
 

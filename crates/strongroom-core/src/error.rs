@@ -1,4 +1,4 @@
-use crate::{KeyAction, KeyId, KeyState};
+use crate::{KeyAction, KeyId, KeyState, Operation};
 
 /// Everything that can go wrong in the domain, and in the storage port beneath it.
 ///
@@ -59,6 +59,45 @@ pub enum CoreError {
     /// The encrypted nonce or its iv does not match the import token.
     #[error("{0}")]
     IncorrectNonce(&'static str),
+    /// The caller holds no role that allows the operation on this target.
+    #[error("{iam_id} is not allowed to perform {operation} here")]
+    Forbidden {
+        /// Who tried.
+        iam_id: String,
+        /// What was tried.
+        operation: Operation,
+    },
+    /// Integrated services may use keys but never delete them.
+    #[error("a service cannot delete keys")]
+    ServiceCannotDelete,
+    /// set/unsetKeyForDeletion on a key without a dual-authorization policy.
+    #[error("key {0} does not have dual authorization for deletion enabled")]
+    NotDualAuth(KeyId),
+    /// Delete of a dual-auth key without a live authorization by another person.
+    #[error("key {0} needs a prior authorization for deletion by a different user, given within the last 7 days")]
+    AuthorizationsNotMet(KeyId),
+    /// Purge less than four hours after deletion.
+    #[error("key {0} can be purged only 4 hours after it was deleted")]
+    PurgeTooEarly(KeyId),
+    /// Key policies apply to root keys only.
+    #[error("key {0} is a standard key; policies apply to root keys only")]
+    PolicyNeedsRootKey(KeyId),
+    /// No such alias on the key, or in the instance.
+    #[error("the alias {0:?} was not found")]
+    AliasNotFound(String),
+    /// Another key of the instance has the alias.
+    #[error("the alias {0:?} is already used by another key")]
+    AliasTaken(String),
+    /// No key ring with this id.
+    #[error("the key ring {0:?} was not found")]
+    KeyRingNotFound(String),
+    /// The ring exists already.
+    #[error("the key ring {0:?} already exists")]
+    KeyRingExists(String),
+    /// The ring still holds keys that are not destroyed, or holds destroyed ones and
+    /// `force` was not given, or is `default`, or the instance already has 51 rings.
+    #[error("{0}")]
+    KeyRingInUse(String),
     /// The operating system's random number generator failed.
     #[error("the system random number generator failed")]
     Randomness,

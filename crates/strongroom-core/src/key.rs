@@ -2,12 +2,16 @@ use std::fmt;
 
 use time::{Duration, OffsetDateTime};
 
-use crate::{CoreError, KeyId, KeyVersionId};
+use crate::{Alias, CoreError, KeyId, KeyRingId, KeyVersionId, MAX_ALIASES};
 
 /// Key Protect allows one rotation per key per hour.
 pub const ROTATION_INTERVAL: Duration = Duration::hours(1);
 /// A deleted key can be restored for 30 days.
 pub const RESTORE_WINDOW: Duration = Duration::days(30);
+/// A destroyed key may be purged only this long after its deletion.
+pub const PURGE_DELAY: Duration = Duration::hours(4);
+/// The first authorization of a dual-authorization delete lapses after this long.
+pub const DELETION_AUTHORIZATION_LIFETIME: Duration = Duration::days(7);
 
 /// Root keys wrap data encryption keys and never leave the keystore; standard keys are
 /// payloads an application may read back (Key Protect's `extractable`).
@@ -224,6 +228,50 @@ pub struct NewKey {
     pub kind: KeyKind,
     /// Optional expiry.
     pub expiry: Option<Expiry>,
+    /// The ring the key is created in.
+    pub key_ring: KeyRingId,
+    /// Aliases to create with it.
+    pub aliases: Vec<Alias>,
+    /// The creator's IAM id.
+    pub created_by: String,
+    /// Whether deletion needs two people (inherited from the instance policy or asked for).
+    pub dual_auth_delete: bool,
+    /// Automatic rotation, root keys only.
+    pub rotation: Option<RotationPolicy>,
+}
+
+/// How often a root key should rotate. Strongroom reports keys due for rotation; it does not
+/// rotate behind the administrator's back.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RotationPolicy {
+    /// Whether the policy is on.
+    pub enabled: bool,
+    /// 1 to 12 months.
+    pub interval_months: u8,
+}
+
+impl RotationPolicy {
+    /// Validates the interval (Key Protect accepts 1–12 months).
+    pub fn new(enabled: bool, interval_months: i64) -> Result<Self, CoreError> {
+        match u8::try_from(interval_months) {
+            Ok(months @ 1..=12) => Ok(Self {
+                enabled,
+                interval_months: months,
+            }),
+            _ => Err(CoreError::Invalid(
+                "interval_month must be between 1 and 12".into(),
+            )),
+        }
+    }
+}
+
+/// The first of the two authorizations a dual-auth key needs before it can be deleted.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DeletionAuthorization {
+    /// Who authorized; the deleter must be someone else.
+    pub by: String,
+    /// When the authorization lapses.
+    pub expires_at: OffsetDateTime,
 }
 
 /// A managed key's metadata. The material lives in storage, sealed, one per [`KeyVersion`].
@@ -253,6 +301,21 @@ pub struct Key {
     pub expiry: Option<Expiry>,
     /// The version new wraps use.
     pub current_version: KeyVersion,
+    /// The ring the key belongs to.
+    pub key_ring: KeyRingId,
+    /// Other names for the key, at most [`MAX_ALIASES`].
+    pub aliases: Vec<Alias>,
+    /// The creator's IAM id.
+    pub created_by: String,
+    /// Who deleted the key, while it is destroyed.
+    pub deleted_by: Option<String>,
+    /// Whether deleting needs a prior [`DeletionAuthorization`] by someone else. Once on, it
+    /// stays on.
+    pub dual_auth_delete: bool,
+    /// A pending first authorization of a delete.
+    pub deletion_authorization: Option<DeletionAuthorization>,
+    /// The rotation policy, if one was set.
+    pub rotation: Option<RotationPolicy>,
 }
 
 impl Key {
@@ -274,6 +337,13 @@ impl Key {
                 id: KeyVersionId::random(),
                 created_at: now,
             },
+            key_ring: new.key_ring,
+            aliases: new.aliases,
+            created_by: new.created_by,
+            deleted_by: None,
+            dual_auth_delete: new.dual_auth_delete,
+            deletion_authorization: None,
+            rotation: new.rotation,
         }
     }
 
@@ -319,11 +389,141 @@ impl Key {
         self.transition(KeyAction::Enable, KeyState::Active, now)
     }
 
-    /// Destroys the key (1, 2 or 3 → 5). Its material stays sealed for the restore window.
-    pub fn delete(&mut self, now: OffsetDateTime) -> Result<(), CoreError> {
-        self.transition(KeyAction::Delete, KeyState::Destroyed, now)?;
+    /// Destroys the key (1, 2 or 3 → 5) on behalf of `by`. Its material stays sealed for the
+    /// restore window. A dual-auth key needs a live authorization by someone other than `by`.
+    pub fn delete(&mut self, now: OffsetDateTime, by: &str) -> Result<(), CoreError> {
+        self.check(KeyAction::Delete, now)?;
+        if self.dual_auth_delete {
+            match &self.deletion_authorization {
+                Some(auth) if auth.expires_at > now && auth.by != by => {}
+                _ => return Err(CoreError::AuthorizationsNotMet(self.id)),
+            }
+        }
+        self.state = KeyState::Destroyed;
+        self.updated_at = now;
         self.deleted_at = Some(now);
+        self.deleted_by = Some(by.to_owned());
+        self.deletion_authorization = None;
         Ok(())
+    }
+
+    /// The first authorization of a dual-authorization delete; a repeat replaces it.
+    pub fn set_for_deletion(&mut self, now: OffsetDateTime, by: &str) -> Result<(), CoreError> {
+        self.require_dual_auth(now)?;
+        self.deletion_authorization = Some(DeletionAuthorization {
+            by: by.to_owned(),
+            expires_at: now + DELETION_AUTHORIZATION_LIFETIME,
+        });
+        self.updated_at = now;
+        Ok(())
+    }
+
+    /// Withdraws the first authorization.
+    pub fn unset_for_deletion(&mut self, now: OffsetDateTime) -> Result<(), CoreError> {
+        self.require_dual_auth(now)?;
+        self.deletion_authorization = None;
+        self.updated_at = now;
+        Ok(())
+    }
+
+    fn require_dual_auth(&self, now: OffsetDateTime) -> Result<(), CoreError> {
+        if self.state_at(now) == KeyState::Destroyed {
+            return Err(CoreError::InvalidState {
+                key: self.id,
+                state: KeyState::Destroyed,
+                action: KeyAction::Delete,
+            });
+        }
+        if !self.dual_auth_delete {
+            return Err(CoreError::NotDualAuth(self.id));
+        }
+        Ok(())
+    }
+
+    /// Whether the key may be erased for good: destroyed, at least [`PURGE_DELAY`] ago.
+    pub fn check_purge(&self, now: OffsetDateTime) -> Result<(), CoreError> {
+        match (self.state, self.deleted_at) {
+            (KeyState::Destroyed, Some(at)) if now - at >= PURGE_DELAY => Ok(()),
+            (KeyState::Destroyed, _) => Err(CoreError::PurgeTooEarly(self.id)),
+            (state, _) => Err(CoreError::InvalidState {
+                key: self.id,
+                state,
+                action: KeyAction::Delete,
+            }),
+        }
+    }
+
+    /// Sets or clears the rotation policy (root keys only).
+    pub fn set_rotation(
+        &mut self,
+        policy: RotationPolicy,
+        now: OffsetDateTime,
+    ) -> Result<(), CoreError> {
+        if self.kind != KeyKind::Root {
+            return Err(CoreError::PolicyNeedsRootKey(self.id));
+        }
+        self.rotation = Some(policy);
+        self.updated_at = now;
+        Ok(())
+    }
+
+    /// Turns dual-authorization delete on. It cannot be turned off again.
+    pub fn set_dual_auth_delete(
+        &mut self,
+        enabled: bool,
+        now: OffsetDateTime,
+    ) -> Result<(), CoreError> {
+        if self.dual_auth_delete && !enabled {
+            return Err(CoreError::Invalid(
+                "dual authorization for deletion cannot be turned off once it is on".into(),
+            ));
+        }
+        self.dual_auth_delete = enabled;
+        self.updated_at = now;
+        Ok(())
+    }
+
+    /// Adds an alias; storage enforces that no other key of the instance has it.
+    pub fn add_alias(&mut self, alias: Alias, now: OffsetDateTime) -> Result<(), CoreError> {
+        if self.aliases.contains(&alias) {
+            return Ok(());
+        }
+        if self.aliases.len() >= MAX_ALIASES {
+            return Err(CoreError::Invalid(format!(
+                "a key can have at most {MAX_ALIASES} aliases"
+            )));
+        }
+        self.aliases.push(alias);
+        self.updated_at = now;
+        Ok(())
+    }
+
+    /// Removes an alias.
+    pub fn remove_alias(&mut self, alias: &Alias, now: OffsetDateTime) -> Result<(), CoreError> {
+        let before = self.aliases.len();
+        self.aliases.retain(|a| a != alias);
+        if self.aliases.len() == before {
+            return Err(CoreError::AliasNotFound(alias.as_str().to_owned()));
+        }
+        self.updated_at = now;
+        Ok(())
+    }
+
+    /// Moves the key to another ring; storage checks that the ring exists.
+    pub fn move_to(&mut self, ring: KeyRingId, now: OffsetDateTime) {
+        self.key_ring = ring;
+        self.updated_at = now;
+    }
+
+    /// Whether a rotation policy says the key is due at `now`.
+    pub fn rotation_due(&self, now: OffsetDateTime) -> bool {
+        match self.rotation {
+            Some(policy) if policy.enabled && self.kind == KeyKind::Root => {
+                let last = self.rotated_at.unwrap_or(self.created_at);
+                now - last >= Duration::days(30 * i64::from(policy.interval_months))
+            }
+            _ => false,
+        }
     }
 
     /// Brings a destroyed key back within [`RESTORE_WINDOW`] of its deletion.
@@ -335,6 +535,7 @@ impl Key {
         }
         self.state = KeyState::Active;
         self.deleted_at = None;
+        self.deleted_by = None;
         self.updated_at = now;
         Ok(())
     }
@@ -392,6 +593,11 @@ mod tests {
                 description: None,
                 kind,
                 expiry: None,
+                key_ring: KeyRingId::default_ring(),
+                aliases: Vec::new(),
+                created_by: "alice".into(),
+                dual_auth_delete: false,
+                rotation: None,
             },
             false,
             NOW,
@@ -486,12 +692,12 @@ mod tests {
     #[test]
     fn delete_then_restore_within_window_only() {
         let mut k = key(KeyKind::Root);
-        k.delete(NOW).unwrap();
-        assert!(matches!(k.delete(NOW), Err(CoreError::InvalidState { .. })));
+        k.delete(NOW, "alice").unwrap();
+        assert!(matches!(k.delete(NOW, "alice"), Err(CoreError::InvalidState { .. })));
         k.restore(NOW + Duration::days(29)).unwrap();
         assert_eq!(k.state, KeyState::Active);
 
-        k.delete(NOW).unwrap();
+        k.delete(NOW, "alice").unwrap();
         assert!(matches!(
             k.restore(NOW + Duration::days(31)),
             Err(CoreError::RestoreExpired(_))
@@ -521,6 +727,77 @@ mod tests {
             Err(CoreError::PayloadRequired(_))
         ));
         k.rotate(NOW, true).unwrap();
+    }
+
+    #[test]
+    fn dual_auth_delete_needs_a_second_person_within_seven_days() {
+        let mut k = key(KeyKind::Root);
+        assert!(matches!(
+            k.set_for_deletion(NOW, "alice"),
+            Err(CoreError::NotDualAuth(_))
+        ));
+        k.set_dual_auth_delete(true, NOW).unwrap();
+        assert!(k.set_dual_auth_delete(false, NOW).is_err());
+        assert!(matches!(
+            k.delete(NOW, "bob"),
+            Err(CoreError::AuthorizationsNotMet(_))
+        ));
+        k.set_for_deletion(NOW, "alice").unwrap();
+        assert!(matches!(
+            k.delete(NOW, "alice"),
+            Err(CoreError::AuthorizationsNotMet(_))
+        ));
+        assert!(matches!(
+            k.delete(NOW + Duration::days(8), "bob"),
+            Err(CoreError::AuthorizationsNotMet(_))
+        ));
+        k.unset_for_deletion(NOW).unwrap();
+        assert!(k.delete(NOW, "bob").is_err());
+        k.set_for_deletion(NOW, "alice").unwrap();
+        k.delete(NOW + Duration::days(1), "bob").unwrap();
+        assert_eq!(k.state, KeyState::Destroyed);
+        assert_eq!(k.deleted_by.as_deref(), Some("bob"));
+    }
+
+    #[test]
+    fn purge_waits_four_hours_after_delete() {
+        let mut k = key(KeyKind::Root);
+        assert!(matches!(
+            k.check_purge(NOW),
+            Err(CoreError::InvalidState { .. })
+        ));
+        k.delete(NOW, "alice").unwrap();
+        assert!(matches!(
+            k.check_purge(NOW + Duration::hours(3)),
+            Err(CoreError::PurgeTooEarly(_))
+        ));
+        k.check_purge(NOW + Duration::hours(4)).unwrap();
+    }
+
+    #[test]
+    fn policies_and_aliases() {
+        let mut std_key = key(KeyKind::Standard);
+        let policy = RotationPolicy::new(true, 3).unwrap();
+        assert!(matches!(
+            std_key.set_rotation(policy, NOW),
+            Err(CoreError::PolicyNeedsRootKey(_))
+        ));
+        assert!(RotationPolicy::new(true, 0).is_err());
+        assert!(RotationPolicy::new(true, 13).is_err());
+        let mut k = key(KeyKind::Root);
+        k.set_rotation(policy, NOW).unwrap();
+        assert!(!k.rotation_due(NOW + Duration::days(89)));
+        assert!(k.rotation_due(NOW + Duration::days(90)));
+        for n in 0..MAX_ALIASES {
+            k.add_alias(Alias::parse(&format!("alias-{n}")).unwrap(), NOW)
+                .unwrap();
+        }
+        assert!(k.add_alias(Alias::parse("one-more").unwrap(), NOW).is_err());
+        k.remove_alias(&Alias::parse("alias-0").unwrap(), NOW).unwrap();
+        assert!(matches!(
+            k.remove_alias(&Alias::parse("alias-0").unwrap(), NOW),
+            Err(CoreError::AliasNotFound(_))
+        ));
     }
 
     #[test]

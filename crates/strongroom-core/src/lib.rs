@@ -6,6 +6,8 @@
 #![deny(missing_docs)]
 #![cfg_attr(test, allow(clippy::unwrap_used, clippy::expect_used, clippy::panic))]
 
+pub mod access;
+mod audit;
 mod clock;
 pub mod envelope;
 mod error;
@@ -13,14 +15,19 @@ mod ids;
 pub mod import_token;
 mod key;
 mod material;
+mod names;
 mod repository;
 
+pub use audit::{AuditEvent, Outcome, Registration};
 pub use clock::{Clock, FixedClock, SystemClock};
 pub use error::CoreError;
 pub use ids::{KeyId, KeyVersionId};
+pub use access::{Caller, CallerKind, Grant, Operation, Role, Scope, Target};
 pub use key::{
-    Description, Expiry, Key, KeyAction, KeyKind, KeyName, KeyState, KeyVersion, NewKey,
+    DeletionAuthorization, Description, Expiry, Key, KeyAction, KeyKind, KeyName, KeyState,
+    KeyVersion, NewKey, RotationPolicy, DELETION_AUTHORIZATION_LIFETIME, PURGE_DELAY,
     RESTORE_WINDOW, ROTATION_INTERVAL,
 };
 pub use material::{KeyMaterial, Secret};
+pub use names::{Alias, KeyRingId, MAX_ALIASES, MAX_KEY_RINGS};
 pub use repository::{Change, KeyPage, KeyQuery, KeyRepository, MAX_PAGE_SIZE};

@@ -1,4 +1,7 @@
-use crate::{CoreError, Key, KeyId, KeyKind, KeyMaterial, KeyState, KeyVersion, KeyVersionId};
+use crate::{
+    AuditEvent, CoreError, Key, KeyId, KeyKind, KeyMaterial, KeyRingId, KeyState, KeyVersion,
+    KeyVersionId,
+};
 
 /// The largest page a listing returns, whatever the caller asks for.
 pub const MAX_PAGE_SIZE: u32 = 5_000;
@@ -17,6 +20,8 @@ pub struct KeyQuery {
     pub search: Option<String>,
     /// Only keys of this kind.
     pub kind: Option<KeyKind>,
+    /// Only keys in these rings; `None` means every ring.
+    pub key_rings: Option<Vec<KeyRingId>>,
 }
 
 impl Default for KeyQuery {
@@ -27,6 +32,7 @@ impl Default for KeyQuery {
             states: Vec::new(),
             search: None,
             kind: None,
+            key_rings: None,
         }
     }
 }
@@ -48,14 +54,19 @@ pub enum Change {
     NewVersion(KeyVersion, KeyMaterial),
 }
 
-/// The storage port. Implementations seal material at rest and make every method one
-/// transaction: a crash never leaves a key without its current version's material.
+/// The storage port, for one instance. Implementations seal material at rest and make every
+/// method one transaction: a crash never leaves a key without its current version's material,
+/// and a change is never durable without its audit event (nor the event without the change).
 pub trait KeyRepository: Send + Sync {
-    /// Stores a new key and the material of its first version.
-    fn insert(&self, key: &Key, material: &KeyMaterial) -> Result<(), CoreError>;
+    /// Stores a new key, the material of its first version and the audit event.
+    fn insert(&self, key: &Key, material: &KeyMaterial, event: &AuditEvent)
+        -> Result<(), CoreError>;
 
     /// The key, in any state.
     fn key(&self, id: KeyId) -> Result<Key, CoreError>;
+
+    /// The key an id or an alias names.
+    fn resolve(&self, id_or_alias: &str) -> Result<KeyId, CoreError>;
 
     /// A page of keys.
     fn list(&self, query: &KeyQuery) -> Result<KeyPage, CoreError>;
@@ -66,6 +77,7 @@ pub trait KeyRepository: Send + Sync {
         &self,
         id: KeyId,
         change: &mut dyn FnMut(&mut Key) -> Result<Change, CoreError>,
+        event: &AuditEvent,
     ) -> Result<Key, CoreError>;
 
     /// The unsealed material of one version of one key. A version of another key is

@@ -3,7 +3,8 @@
 use base64::engine::general_purpose::STANDARD;
 use base64::Engine;
 use strongroom_api::{
-    ApiError, ErrorCode, KeyInfo, KeyStateName, KeyType, KeyVersionInfo, KeyVersionRef,
+    ApiError, DualAuthDelete, ErrorCode, KeyInfo, KeyStateName, KeyType, KeyVersionInfo,
+    KeyVersionRef, RotationPolicyInfo,
 };
 use strongroom_core::{CoreError, Key, KeyKind, KeyState, KeyVersion, KeyVersionId};
 use time::format_description::well_known::Rfc3339;
@@ -27,6 +28,15 @@ pub(crate) fn api_error(err: CoreError) -> ApiError {
         CoreError::Conflict(_) => ErrorCode::Conflict,
         CoreError::ImportTokenExpired | CoreError::NoImportToken => ErrorCode::ImportTokenExpired,
         CoreError::IncorrectNonce(_) => ErrorCode::IncorrectNonce,
+        CoreError::Forbidden { .. } | CoreError::ServiceCannotDelete => ErrorCode::Forbidden,
+        CoreError::NotDualAuth(_) => ErrorCode::NotDualAuth,
+        CoreError::AuthorizationsNotMet(_) => ErrorCode::AuthorizationsNotMet,
+        CoreError::PurgeTooEarly(_) => ErrorCode::PurgeTooEarly,
+        CoreError::PolicyNeedsRootKey(_) => ErrorCode::NotARootKey,
+        CoreError::AliasNotFound(_) | CoreError::KeyRingNotFound(_) => ErrorCode::NotFound,
+        CoreError::AliasTaken(_) => ErrorCode::AliasTaken,
+        CoreError::KeyRingExists(_) => ErrorCode::Conflict,
+        CoreError::KeyRingInUse(_) => ErrorCode::KeyRingInUse,
         CoreError::Randomness | CoreError::Storage(_) => {
             tracing::error!(error = %err, "keystore failure");
             return ApiError::internal();
@@ -56,6 +66,27 @@ pub(crate) fn key_info(key: &Key, now: OffsetDateTime) -> KeyInfo {
         deleted_at: key.deleted_at.map(rfc3339),
         expires_at: key.expiry.map(|e| rfc3339(e.at())),
         key_version: version_info(&key.current_version),
+        key_ring: key.key_ring.to_string(),
+        aliases: key.aliases.iter().map(|a| a.as_str().to_owned()).collect(),
+        created_by: key.created_by.clone(),
+        deleted_by: key.deleted_by.clone(),
+        dual_auth_delete: DualAuthDelete {
+            enabled: key.dual_auth_delete,
+            key_set_for_deletion: key
+                .deletion_authorization
+                .as_ref()
+                .is_some_and(|a| a.expires_at > now),
+            authorized_by: key.deletion_authorization.as_ref().map(|a| a.by.clone()),
+            auth_expiration: key
+                .deletion_authorization
+                .as_ref()
+                .map(|a| rfc3339(a.expires_at)),
+        },
+        rotation: key.rotation.map(|r| RotationPolicyInfo {
+            enabled: r.enabled,
+            interval_month: i64::from(r.interval_months),
+        }),
+        rotation_due: key.rotation_due(now),
     }
 }
 

@@ -1,4 +1,5 @@
-//! The embedded IAM: one administrator API key, exchanged for short-lived HS256 JWTs.
+//! The embedded IAM: principals' API keys (stored as digests), exchanged for short-lived
+//! HS256 JWTs.
 //!
 //! IBM's SDKs decode the token (without verifying it) to read `iat` and `exp`, so it has to be
 //! a real JWT. Only HS256 is accepted back; `alg: none` and every other algorithm are refused
@@ -15,15 +16,17 @@ use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 use strongroom_api::{ApiError, ErrorCode, Iam, IamToken, Principal, SecretString};
 use strongroom_core::{Clock, SystemClock};
-use strongroom_store::SqliteStore;
-use subtle::ConstantTimeEq;
+use strongroom_core::{AuditEvent, Outcome};
+use strongroom_store::{AccessPolicyRecord, ApiKeyRecord, PrincipalRecord, SqliteStore};
 use zeroize::Zeroizing;
 
 /// How long a token lives, as IBM IAM's do.
 pub const TOKEN_LIFETIME_SECS: i64 = 3600;
 const SIGNING_KEY: &str = "token-signing-key";
-const ADMIN_KEY_DIGEST: &str = "admin-api-key-sha256";
-const ADMIN_IAM_ID: &str = "IBMid-strongroom-admin";
+/// Where version-1 stores kept the administrator's key digest.
+const LEGACY_ADMIN_KEY_DIGEST: &str = "admin-api-key-sha256";
+/// The first administrator.
+pub const ADMIN_IAM_ID: &str = "IBMid-strongroom-admin";
 
 /// Token issue and verification over the embedded store.
 pub struct LocalIam {
@@ -37,6 +40,9 @@ pub struct LocalIam {
 #[derive(Serialize, Deserialize)]
 struct Claims {
     iam_id: String,
+    /// The API key the token was issued for; verification re-checks it is not revoked.
+    #[serde(default)]
+    api_key_id: String,
     sub: String,
     iss: String,
     iat: i64,
@@ -84,45 +90,137 @@ impl LocalIam {
             .init_secret_setting(SIGNING_KEY, random_bytes::<32>()?.as_ref())
             .map_err(storage)?;
         let account = store.keystore_id().map_err(storage)?;
-        let generated = match store.setting(ADMIN_KEY_DIGEST).map_err(storage)? {
-            Some(digest) => {
-                if let Some(key) = &bootstrap {
-                    if !bool::from(
-                        Sha256::digest(key.expose().trim())
-                            .as_slice()
-                            .ct_eq(&digest),
-                    ) {
-                        tracing::warn!(
-                            "STRONGROOM_BOOTSTRAP_API_KEY is ignored: the administrator's API key was set at first start"
-                        );
-                    }
-                }
-                None
-            }
-            None => {
-                let (key, generated) = match bootstrap {
-                    Some(key) if !key.expose().trim().is_empty() => (key, false),
-                    _ => {
-                        let key = format!(
-                            "sr-{}",
-                            URL_SAFE_NO_PAD.encode(random_bytes::<32>()?.as_ref())
-                        );
-                        (SecretString::new(key), true)
-                    }
-                };
-                store
-                    .set_setting(ADMIN_KEY_DIGEST, &Sha256::digest(key.expose().trim()))
-                    .map_err(storage)?;
-                generated.then_some(key)
-            }
-        };
         let iam = Self {
             store,
             signing_key,
             account,
             clock: Arc::new(SystemClock),
         };
+        let generated = iam.bootstrap_administrator(bootstrap)?;
         Ok((iam, generated))
+    }
+
+    /// Creates the first administrator (Manager on every instance) with its API key, once.
+    fn bootstrap_administrator(
+        &self,
+        bootstrap: Option<SecretString>,
+    ) -> Result<Option<SecretString>, ApiError> {
+        let now = self.clock.now();
+        let event = |action: &str, target: &str| AuditEvent {
+            at: now,
+            instance: String::new(),
+            initiator: "strongroom".into(),
+            action: action.into(),
+            target: target.into(),
+            outcome: Outcome::Success,
+            correlation_id: String::new(),
+        };
+        self.store
+            .create_principal(
+                &PrincipalRecord {
+                    iam_id: ADMIN_IAM_ID.into(),
+                    name: "administrator".into(),
+                    service: None,
+                    created_at: now,
+                },
+                &event("iam.user.create", ADMIN_IAM_ID),
+            )
+            .map_err(storage)?;
+        let has_policy = self
+            .store
+            .policies(Some("access"))
+            .map_err(storage)?
+            .iter()
+            .any(|p| p.subject_iam_id.as_deref() == Some(ADMIN_IAM_ID));
+        if !has_policy {
+            let id = random_id()?;
+            self.store
+                .create_policy(
+                    &AccessPolicyRecord {
+                        id: id.clone(),
+                        policy_type: "access".into(),
+                        subject_iam_id: Some(ADMIN_IAM_ID.into()),
+                        source_service: None,
+                        source_instance: None,
+                        instance_id: None,
+                        key_ring: None,
+                        key_id: None,
+                        roles: vec!["Manager".into()],
+                        description: Some("first administrator".into()),
+                        created_at: now,
+                        created_by: "strongroom".into(),
+                        updated_at: now,
+                        updated_by: "strongroom".into(),
+                        revision: 1,
+                    },
+                    &event("iam.policy.create", &id),
+                )
+                .map_err(storage)?;
+        }
+        if !self.store.api_keys(Some(ADMIN_IAM_ID)).map_err(storage)?.is_empty() {
+            if bootstrap.is_some() {
+                tracing::info!(
+                    "STRONGROOM_BOOTSTRAP_API_KEY is ignored: the administrator's API key was set at first start"
+                );
+            }
+            return Ok(None);
+        }
+        // A version-1 store kept the administrator's digest as a setting: carry it over.
+        let legacy = self.store.setting(LEGACY_ADMIN_KEY_DIGEST).map_err(storage)?;
+        let (digest, generated) = match (legacy, bootstrap) {
+            (Some(digest), _) => (digest_array(&digest)?, None),
+            (None, Some(key)) if !key.expose().trim().is_empty() => (digest_of(&key), None),
+            _ => {
+                let key = generate_api_key()?;
+                (digest_of(&key), Some(key))
+            }
+        };
+        let record = ApiKeyRecord {
+            id: random_id()?,
+            iam_id: ADMIN_IAM_ID.into(),
+            name: "bootstrap".into(),
+            created_at: now,
+            revoked_at: None,
+        };
+        self.store
+            .create_api_key(&record, &digest, &event("iam.apikey.create", &record.id))
+            .map_err(storage)?;
+        Ok(generated)
+    }
+
+    /// Creates a user or service identity (if new) and an API key for it; returns the key
+    /// once. Service identities are named `iam-ServiceId-<service>-<instance>`.
+    pub fn create_api_key(
+        &self,
+        principal: &PrincipalRecord,
+        name: &str,
+        initiator: &str,
+    ) -> Result<(ApiKeyRecord, SecretString), ApiError> {
+        let now = self.clock.now();
+        let event = |action: &str, target: &str| AuditEvent {
+            at: now,
+            instance: String::new(),
+            initiator: initiator.into(),
+            action: action.into(),
+            target: target.into(),
+            outcome: Outcome::Success,
+            correlation_id: String::new(),
+        };
+        self.store
+            .create_principal(principal, &event("iam.identity.create", &principal.iam_id))
+            .map_err(storage)?;
+        let key = generate_api_key()?;
+        let record = ApiKeyRecord {
+            id: random_id()?,
+            iam_id: principal.iam_id.clone(),
+            name: name.into(),
+            created_at: now,
+            revoked_at: None,
+        };
+        self.store
+            .create_api_key(&record, &digest_of(&key), &event("iam.apikey.create", &record.id))
+            .map_err(storage)?;
+        Ok((record, key))
     }
 
     /// The account id carried in tokens (the keystore's id).
@@ -137,7 +235,7 @@ impl LocalIam {
         Ok(mac.finalize().into_bytes().to_vec())
     }
 
-    fn issue(&self, iam_id: &str) -> Result<IamToken, ApiError> {
+    fn issue(&self, iam_id: &str, api_key_id: &str) -> Result<IamToken, ApiError> {
         let now = self.clock.now().unix_timestamp();
         let header = Header {
             alg: "HS256".into(),
@@ -145,6 +243,7 @@ impl LocalIam {
         };
         let claims = Claims {
             iam_id: iam_id.to_owned(),
+            api_key_id: api_key_id.to_owned(),
             sub: iam_id.to_owned(),
             iss: "strongroom".into(),
             iat: now,
@@ -188,10 +287,33 @@ impl LocalIam {
         if claims.account.bss != self.account {
             return Err(invalid());
         }
+        if !self.store.api_key_live(&claims.api_key_id).map_err(storage)? {
+            return Err(unauthenticated("the API key behind this token was revoked"));
+        }
         Ok(Principal {
             iam_id: claims.iam_id,
         })
     }
+}
+
+fn digest_of(key: &SecretString) -> [u8; 32] {
+    Sha256::digest(key.expose().trim()).into()
+}
+
+fn digest_array(bytes: &[u8]) -> Result<[u8; 32], ApiError> {
+    bytes.try_into().map_err(|_| ApiError::internal())
+}
+
+fn generate_api_key() -> Result<SecretString, ApiError> {
+    Ok(SecretString::new(format!(
+        "sr-{}",
+        URL_SAFE_NO_PAD.encode(random_bytes::<32>()?.as_ref())
+    )))
+}
+
+fn random_id() -> Result<String, ApiError> {
+    let bytes = random_bytes::<16>()?;
+    Ok(bytes.iter().map(|b| format!("{b:02x}")).collect())
 }
 
 fn decode_json<T: for<'de> Deserialize<'de>>(part: &str) -> Option<T> {
@@ -208,16 +330,18 @@ fn encode_json<T: Serialize>(value: &T) -> Result<String, ApiError> {
 #[async_trait::async_trait]
 impl Iam for LocalIam {
     async fn token(&self, api_key: &SecretString) -> Result<IamToken, ApiError> {
-        let digest = self
+        let digest = digest_of(api_key);
+        let principal = self
             .store
-            .setting(ADMIN_KEY_DIGEST)
+            .principal_for_api_key(&digest)
             .map_err(storage)?
             .ok_or_else(|| unauthenticated("the API key is not valid"))?;
-        let offered = Sha256::digest(api_key.expose().trim());
-        if !bool::from(offered.as_slice().ct_eq(&digest)) {
-            return Err(unauthenticated("the API key is not valid"));
-        }
-        self.issue(ADMIN_IAM_ID)
+        let key_id = self
+            .store
+            .api_key_id(&digest)
+            .map_err(storage)?
+            .ok_or_else(|| unauthenticated("the API key is not valid"))?;
+        self.issue(&principal.iam_id, &key_id)
     }
 
     async fn authenticate(&self, token: &str) -> Result<Principal, ApiError> {

@@ -9,8 +9,13 @@ use time::OffsetDateTime;
 
 use crate::convert::{api_error, encode, rfc3339};
 
-const METADATA: &str = "import-token";
-const PRIVATE_KEY: &str = "import-token-private-key";
+/// Setting names; one token per instance.
+fn names(instance: &str) -> (String, String) {
+    (
+        format!("import-token:{instance}"),
+        format!("import-token-private-key:{instance}"),
+    )
+}
 const RECORD_LEN: usize = 8 + 8 + 4 + 4 + 12;
 
 fn storage(err: strongroom_store::StoreError) -> ApiError {
@@ -30,22 +35,34 @@ fn record(token: &ImportToken) -> Vec<u8> {
     .concat()
 }
 
-pub(crate) fn save(store: &SqliteStore, token: &ImportToken) -> Result<(), ApiError> {
+pub(crate) fn save(
+    store: &SqliteStore,
+    instance: &str,
+    token: &ImportToken,
+) -> Result<(), ApiError> {
     let der = token.private_key_der().map_err(api_error)?;
+    let (metadata, private_key) = names(instance);
     store
-        .replace_settings(&[(METADATA, &record(token))], &[(PRIVATE_KEY, &der)])
+        .replace_settings(&[(&metadata, &record(token))], &[(&private_key, &der)])
         .map_err(storage)
 }
 
 /// Saves only the changed counters; the key pair is unchanged.
-pub(crate) fn save_counters(store: &SqliteStore, token: &ImportToken) -> Result<(), ApiError> {
-    store.set_setting(METADATA, &record(token)).map_err(storage)
+pub(crate) fn save_counters(
+    store: &SqliteStore,
+    instance: &str,
+    token: &ImportToken,
+) -> Result<(), ApiError> {
+    store
+        .set_setting(&names(instance).0, &record(token))
+        .map_err(storage)
 }
 
-pub(crate) fn load(store: &SqliteStore) -> Result<ImportToken, ApiError> {
+pub(crate) fn load(store: &SqliteStore, instance: &str) -> Result<ImportToken, ApiError> {
+    let (metadata, private_key) = names(instance);
     let (Some(meta), Some(der)) = (
-        store.setting(METADATA).map_err(storage)?,
-        store.secret_setting(PRIVATE_KEY).map_err(storage)?,
+        store.setting(&metadata).map_err(storage)?,
+        store.secret_setting(&private_key).map_err(storage)?,
     ) else {
         return Err(api_error(CoreError::NoImportToken));
     };

@@ -2,66 +2,202 @@ use std::path::Path;
 use std::sync::Arc;
 
 use strongroom_api::{
-    ApiError, CreateImportTokenRequest, CreateKeyRequest, ErrorCode, ImportTokenInfo, KeyInfo,
-    KeyList, KeyType, KeyVersionInfo, Keystore, KeystoreInfo, KeystoreMode, ListKeysRequest,
-    RewrapRequest, RewrapResponse, Rewrapped, RotateKeyRequest, SecretString, UnwrapRequest,
-    UnwrapResponse, WrapRequest, WrapResponse,
+    ApiError, AuditEventInfo, AuditQueryRequest, AuthorizationInfo, CreateAuthorizationRequest,
+    CreateImportTokenRequest, CreateKeyRequest, ErrorCode, ImportTokenInfo, InstancePolicy,
+    Instances, KeyInfo, KeyList, KeyPolicies, KeyRingInfo, KeyType, KeyVersionInfo, Keystore,
+    KeystoreInfo, KeystoreMode, ListKeysRequest, Principal, RegistrationInfo, RewrapRequest,
+    RewrapResponse, Rewrapped, RotateKeyRequest, RotationPolicyInfo, SecretString,
+    SetKeyPoliciesRequest, UnwrapRequest, UnwrapResponse, WrapRequest, WrapResponse,
 };
 use strongroom_core::envelope::{self, Envelope};
 use strongroom_core::import_token::{ImportAlgorithm, ImportToken, SealedImport};
 use strongroom_core::{
-    Change, Clock, CoreError, Description, Expiry, Key, KeyAction, KeyId, KeyKind, KeyMaterial,
-    KeyName, KeyQuery, KeyRepository, KeyVersionId, NewKey, Secret, SystemClock,
+    Alias, AuditEvent, Caller, CallerKind, Change, Clock, CoreError, Description, Expiry, Grant,
+    Key, KeyAction, KeyId, KeyKind, KeyMaterial, KeyName, KeyQuery, KeyRepository, KeyRingId,
+    KeyVersionId, NewKey, Operation, Outcome, Registration, Role, RotationPolicy, Scope, Secret,
+    SystemClock, Target, MAX_ALIASES,
 };
-use strongroom_store::{MasterKeySource, SqliteStore};
+use strongroom_store::{AuditQuery, InstanceStore, KeyRingRecord, MasterKeySource, SqliteStore};
+use time::OffsetDateTime;
 
 use crate::convert::{
-    api_error, decode, decode_secret, encode, key_info, key_state, parse_time, version_info,
-    version_ref,
+    api_error, decode, decode_secret, encode, key_info, key_state, parse_time, rfc3339,
+    version_info, version_ref,
 };
 use crate::import;
 
-/// The keystore on this computer: domain rules from the core, persistence from a repository.
+/// Every instance of the embedded store, for a server that fronts them all.
 #[derive(Clone)]
-pub struct LocalKeystore {
-    inner: Arc<Inner>,
+pub struct LocalInstances {
+    shared: Arc<Shared>,
 }
 
-struct Inner {
-    repo: Arc<dyn KeyRepository>,
-    /// Keystore-wide settings (the import token). SQLite-specific until a second backend
-    /// needs a settings port.
-    settings: Arc<SqliteStore>,
+/// What every instance's keystore shares.
+struct Shared {
+    store: Arc<SqliteStore>,
     /// Import-token reads and writes are read-modify-write; one at a time.
     import_token: std::sync::Mutex<()>,
     clock: Arc<dyn Clock>,
     location: String,
 }
 
-impl LocalKeystore {
-    /// A keystore over an opened store and a clock (tests drive time through the clock).
+impl LocalInstances {
+    /// The instances of an opened store.
     pub fn new(store: Arc<SqliteStore>, clock: Arc<dyn Clock>) -> Self {
         Self {
-            inner: Arc::new(Inner {
+            shared: Arc::new(Shared {
                 location: store.path().display().to_string(),
-                repo: Arc::clone(&store) as Arc<dyn KeyRepository>,
-                settings: store,
+                store,
                 import_token: std::sync::Mutex::new(()),
                 clock,
             }),
         }
     }
 
-    /// Opens the embedded SQLite keystore in `dir`. Failure (keyring locked, key file
-    /// missing, newer schema) is [`ErrorCode::KeystoreUnavailable`] with a sentence that says
-    /// how to fix it.
-    pub fn open_embedded(dir: &Path, source: &MasterKeySource) -> Result<Self, ApiError> {
-        Ok(Self::over(Arc::new(open_store(dir, source)?)))
-    }
-
-    /// The keystore over an already opened store (shared with [`crate::LocalIam`]).
+    /// The instances of an opened store, on the system clock.
     pub fn over(store: Arc<SqliteStore>) -> Self {
         Self::new(store, Arc::new(SystemClock))
+    }
+
+    /// The first instance, created as `preferred` (or with a random GUID) if there is none.
+    pub fn ensure_default(&self, preferred: Option<&str>) -> Result<String, ApiError> {
+        self.shared
+            .store
+            .ensure_default_instance(preferred, self.shared.clock.now())
+            .map_err(|err| api_error(err.into()))
+    }
+
+    /// The store underneath (identities, settings, the audit trail).
+    pub fn store(&self) -> &Arc<SqliteStore> {
+        &self.shared.store
+    }
+
+    /// One instance as `caller` sees it.
+    pub fn keystore(
+        &self,
+        instance: &str,
+        caller: Caller,
+        correlation_id: &str,
+    ) -> Result<LocalKeystore, ApiError> {
+        let repo = self.shared.store.instance(instance).map_err(|err| match err {
+            strongroom_store::StoreError::InstanceNotFound(_) => ApiError::new(
+                ErrorCode::Unauthenticated,
+                "the token does not grant access to this instance",
+            ),
+            other => api_error(CoreError::from(other)),
+        })?;
+        Ok(LocalKeystore {
+            inner: Arc::new(Inner {
+                shared: Arc::clone(&self.shared),
+                repo,
+                caller,
+                correlation_id: correlation_id.to_owned(),
+            }),
+        })
+    }
+
+    /// The caller a principal is on `instance`: its grants, read afresh from the store so a
+    /// deleted authorization stops working at the next call.
+    pub fn caller(&self, instance: &str, principal: &Principal) -> Result<Caller, ApiError> {
+        let store = &self.shared.store;
+        let record = store
+            .principal(&principal.iam_id)
+            .map_err(|err| api_error(err.into()))?
+            .ok_or_else(|| {
+                ApiError::new(ErrorCode::Unauthenticated, "the principal no longer exists")
+            })?;
+        let policies = store
+            .policies_for(&record, instance)
+            .map_err(|err| api_error(err.into()))?;
+        let grants = policies.iter().filter_map(crate::access::grant).collect();
+        Ok(Caller {
+            iam_id: record.iam_id,
+            kind: match record.service {
+                Some((service, instance)) => CallerKind::Service { service, instance },
+                None => CallerKind::User,
+            },
+            grants,
+        })
+    }
+}
+
+#[async_trait::async_trait]
+impl Instances for LocalInstances {
+    async fn open(
+        &self,
+        instance: &str,
+        principal: &Principal,
+        correlation_id: &str,
+    ) -> Result<Arc<dyn Keystore>, ApiError> {
+        let this = self.clone();
+        let instance = instance.to_owned();
+        let principal = principal.clone();
+        let correlation_id = correlation_id.to_owned();
+        tokio::task::spawn_blocking(move || {
+            let caller = this.caller(&instance, &principal)?;
+            if caller.grants.is_empty() {
+                return Err(ApiError::new(
+                    ErrorCode::Unauthenticated,
+                    "the token does not grant access to this instance",
+                ));
+            }
+            let keystore = this.keystore(&instance, caller, &correlation_id)?;
+            Ok(Arc::new(keystore) as Arc<dyn Keystore>)
+        })
+        .await
+        .map_err(|_| ApiError::internal())?
+    }
+}
+
+/// One KMS instance of the embedded store, as one caller sees it: every method checks the
+/// caller's roles, applies the domain rules and appends the audit event.
+#[derive(Clone)]
+pub struct LocalKeystore {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    shared: Arc<Shared>,
+    repo: InstanceStore,
+    caller: Caller,
+    correlation_id: String,
+}
+
+/// The person at the desktop owns the machine and its keystore: every role, including purge.
+pub const DESKTOP_IAM_ID: &str = "IBMid-local-administrator";
+
+impl LocalKeystore {
+    /// Opens the embedded SQLite keystore in `dir` for the person at the desktop. Failure
+    /// (keyring locked, key file missing, newer schema) is [`ErrorCode::KeystoreUnavailable`]
+    /// with a sentence that says how to fix it.
+    pub fn open_embedded(dir: &Path, source: &MasterKeySource) -> Result<Self, ApiError> {
+        Self::over(Arc::new(open_store(dir, source)?))
+    }
+
+    /// The default instance of an opened store, for the person at the desktop.
+    pub fn over(store: Arc<SqliteStore>) -> Result<Self, ApiError> {
+        Self::administrator(store, Arc::new(SystemClock))
+    }
+
+    /// The default instance with every role, on a given clock (tests drive time with it).
+    pub fn administrator(store: Arc<SqliteStore>, clock: Arc<dyn Clock>) -> Result<Self, ApiError> {
+        let instance = store
+            .ensure_default_instance(None, clock.now())
+            .map_err(|err| ApiError::new(ErrorCode::KeystoreUnavailable, err.to_string()))?;
+        let caller = Caller {
+            iam_id: DESKTOP_IAM_ID.to_owned(),
+            kind: CallerKind::User,
+            grants: vec![Grant {
+                roles: vec![Role::Manager, Role::KeyPurge],
+                scope: Scope::Instance,
+            }],
+        };
+        LocalInstances::new(store, clock).keystore(&instance, caller, "")
+    }
+
+    /// The instance's id.
+    pub fn instance_id(&self) -> &str {
+        self.inner.repo.id()
     }
 
     /// Runs blocking storage work off the async runtime.
@@ -78,19 +214,32 @@ impl LocalKeystore {
             })?
     }
 
-    async fn transition(
+    /// A key-level change: resolve, authorize, apply `step` in one transaction with its
+    /// audit event.
+    async fn change(
         &self,
         id: &str,
-        step: fn(&mut Key, time::OffsetDateTime) -> Result<(), CoreError>,
+        operation: Operation,
+        step: impl FnMut(&mut Key, OffsetDateTime, &Caller) -> Result<(), CoreError>
+            + Send
+            + 'static,
     ) -> Result<KeyInfo, ApiError> {
-        let id = key_id(id)?;
+        let id = id.to_owned();
         self.run(move |inner| {
-            let now = inner.clock.now();
-            let key = inner
-                .repo
-                .update(id, &mut |key| step(key, now).map(|()| Change::Metadata))
-                .map_err(api_error)?;
-            Ok(key_info(&key, now))
+            let mut step = step;
+            inner.audited(operation, &id, |inner| {
+                let key = inner.authorized_key(&id, operation)?;
+                let now = inner.now();
+                let key = inner
+                    .repo
+                    .update(
+                        key.id,
+                        &mut |key| step(key, now, &inner.caller).map(|()| Change::Metadata),
+                        &inner.event(operation, &key.id.to_string(), now),
+                    )
+                    .map_err(api_error)?;
+                Ok(key_info(&key, now))
+            })
         })
         .await
     }
@@ -111,8 +260,12 @@ impl Inner {
         )?;
         let iv = decode("iv", sealed.iv.ok_or_else(missing)?)?;
         let algorithm = ImportAlgorithm::parse(sealed.algorithm).map_err(api_error)?;
-        let _guard = self.import_token.lock().unwrap_or_else(|p| p.into_inner());
-        let token = import::load(&self.settings)?;
+        let _guard = self
+            .shared
+            .import_token
+            .lock()
+            .unwrap_or_else(|p| p.into_inner());
+        let token = import::load(&self.shared.store, self.repo.id())?;
         let sealed = SealedImport {
             payload: &payload,
             encrypted_nonce: &encrypted_nonce,
@@ -139,9 +292,87 @@ impl Inner {
         Ok((self.secure_import(sealed, now)?, true))
     }
 
-    fn usable_key(&self, id: KeyId, action: KeyAction) -> Result<Key, ApiError> {
+    fn now(&self) -> OffsetDateTime {
+        self.shared.clock.now()
+    }
+
+    fn event(&self, operation: Operation, target: &str, at: OffsetDateTime) -> AuditEvent {
+        self.event_named(operation.event(), target, at)
+    }
+
+    fn event_named(&self, action: &str, target: &str, at: OffsetDateTime) -> AuditEvent {
+        AuditEvent {
+            at,
+            instance: self.repo.id().to_owned(),
+            initiator: self.caller.iam_id.clone(),
+            action: action.to_owned(),
+            target: target.to_owned(),
+            outcome: Outcome::Success,
+            correlation_id: self.correlation_id.clone(),
+        }
+    }
+
+    /// Runs `work`, and records its failure in the audit trail (a success records itself,
+    /// in the transaction of its change or through [`Inner::record_use`]).
+    fn audited<T>(
+        &self,
+        operation: Operation,
+        target: &str,
+        work: impl FnOnce(&Self) -> Result<T, ApiError>,
+    ) -> Result<T, ApiError> {
+        let result = work(self);
+        if let Err(err) = &result {
+            let mut event = self.event(operation, target, self.now());
+            event.outcome = Outcome::Failure(error_code_name(err.code));
+            if let Err(audit) = self.shared.store.audit_writer().record(event, None) {
+                tracing::error!(error = %audit, "could not audit a failed call");
+            }
+        }
+        result
+    }
+
+    /// Records a call that changed nothing (a read, a wrap) through group commit; returns once
+    /// the event (and the caller's registration, for a service) is durable.
+    fn record_use(&self, operation: Operation, key: Option<(&Key, KeyVersionId)>) -> Result<(), ApiError> {
+        let now = self.now();
+        let target = key.map(|(k, _)| k.id.to_string()).unwrap_or_default();
+        let registration = match (&self.caller.kind, key) {
+            (CallerKind::Service { service, instance }, Some((key, version))) => Some((
+                self.repo.id().to_owned(),
+                Registration {
+                    key: key.id,
+                    key_version: version,
+                    resource_crn: format!("crn:v1:bluemix:public:{service}:local:a/local:{instance}::"),
+                    service: self.caller.iam_id.clone(),
+                    at: now,
+                },
+            )),
+            _ => None,
+        };
+        self.shared
+            .store
+            .audit_writer()
+            .record(self.event(operation, &target, now), registration)
+            .map_err(api_error)
+    }
+
+    /// Resolves an id or alias and checks the caller may perform `operation` on the key.
+    fn authorized_key(&self, id_or_alias: &str, operation: Operation) -> Result<Key, ApiError> {
+        let id = self.repo.resolve(id_or_alias).map_err(api_error)?;
         let key = self.repo.key(id).map_err(api_error)?;
-        key.check(action, self.clock.now()).map_err(api_error)?;
+        self.caller
+            .require(operation, Target::Key(key.id, &key.key_ring))
+            .map_err(api_error)?;
+        Ok(key)
+    }
+
+    fn require(&self, operation: Operation, target: Target<'_>) -> Result<(), ApiError> {
+        self.caller.require(operation, target).map_err(api_error)
+    }
+
+    fn usable_key(&self, id: &str, operation: Operation, action: KeyAction) -> Result<Key, ApiError> {
+        let key = self.authorized_key(id, operation)?;
+        key.check(action, self.now()).map_err(api_error)?;
         Ok(key)
     }
 
@@ -188,10 +419,6 @@ struct SecureImportFields<'a> {
     algorithm: Option<&'a str>,
 }
 
-fn key_id(text: &str) -> Result<KeyId, ApiError> {
-    text.trim().parse().map_err(api_error)
-}
-
 fn material(
     key_type: KeyType,
     payload: Option<&SecretString>,
@@ -214,27 +441,35 @@ impl Keystore for LocalKeystore {
     async fn info(&self) -> Result<KeystoreInfo, ApiError> {
         Ok(KeystoreInfo {
             mode: KeystoreMode::Embedded,
-            location: self.inner.location.clone(),
+            location: self.inner.shared.location.clone(),
         })
     }
 
     async fn list_keys(&self, request: ListKeysRequest) -> Result<KeyList, ApiError> {
-        let query = KeyQuery {
-            offset: request.offset,
-            limit: request.limit.unwrap_or(KeyQuery::default().limit),
-            states: request.states.into_iter().map(key_state).collect(),
-            search: request.search,
-            kind: request.key_type.map(|t| match t {
-                KeyType::Root => KeyKind::Root,
-                KeyType::Standard => KeyKind::Standard,
-            }),
-        };
         self.run(move |inner| {
-            let page = inner.repo.list(&query).map_err(api_error)?;
-            let now = inner.clock.now();
-            Ok(KeyList {
-                keys: page.keys.iter().map(|k| key_info(k, now)).collect(),
-                total: u32::try_from(page.total).unwrap_or(u32::MAX),
+            inner.audited(Operation::ListKeys, "", |inner| {
+                let filter = request
+                    .key_ring
+                    .as_deref()
+                    .map(KeyRingId::parse)
+                    .transpose()
+                    .map_err(api_error)?;
+                let key_rings = visible_rings(&inner.caller, filter)?;
+                let query = KeyQuery {
+                    offset: request.offset,
+                    limit: request.limit.unwrap_or(KeyQuery::default().limit),
+                    states: request.states.into_iter().map(key_state).collect(),
+                    search: request.search,
+                    kind: request.key_type.map(key_kind),
+                    key_rings,
+                };
+                let page = inner.repo.list(&query).map_err(api_error)?;
+                inner.record_use(Operation::ListKeys, None)?;
+                let now = inner.now();
+                Ok(KeyList {
+                    keys: page.keys.iter().map(|k| key_info(k, now)).collect(),
+                    total: u32::try_from(page.total).unwrap_or(u32::MAX),
+                })
             })
         })
         .await
@@ -242,127 +477,512 @@ impl Keystore for LocalKeystore {
 
     async fn create_key(&self, request: CreateKeyRequest) -> Result<KeyInfo, ApiError> {
         self.run(move |inner| {
-            let now = inner.clock.now();
-            let new = NewKey {
-                name: KeyName::parse(&request.name).map_err(api_error)?,
-                description: request
-                    .description
-                    .as_deref()
-                    .filter(|d| !d.is_empty())
-                    .map(Description::parse)
-                    .transpose()
-                    .map_err(api_error)?,
-                kind: match request.key_type {
-                    KeyType::Root => KeyKind::Root,
-                    KeyType::Standard => KeyKind::Standard,
-                },
-                expiry: request
-                    .expires_at
-                    .as_deref()
-                    .map(|text| parse_time("expiresAt", text))
-                    .transpose()?
-                    .map(|at| Expiry::parse(at, now))
-                    .transpose()
-                    .map_err(api_error)?,
-            };
-            let sealed = SecureImportFields {
-                payload: request.payload.as_ref(),
-                encrypted_nonce: request.secure_import.encrypted_nonce.as_deref(),
-                iv: request.secure_import.iv.as_deref(),
-                algorithm: request.secure_import.encryption_algorithm.as_deref(),
-            };
-            let (material, imported) = inner.new_material(request.key_type, &sealed, now)?;
-            let key = Key::create(new, imported, now);
-            inner.repo.insert(&key, &material).map_err(api_error)?;
-            tracing::info!(key_id = %key.id, imported, "created key");
-            Ok(key_info(&key, now))
+            inner.audited(Operation::CreateKey, "", |inner| {
+                let now = inner.now();
+                let key_ring = match request.key_ring.as_deref() {
+                    Some(ring) if !ring.is_empty() => KeyRingId::parse(ring).map_err(api_error)?,
+                    _ => KeyRingId::default_ring(),
+                };
+                inner.require(Operation::CreateKey, Target::KeyRing(&key_ring))?;
+                let kind = key_kind(request.key_type);
+                let defaults = InstanceDefaults::read(&inner.repo)?;
+                let rotation = match request.rotation {
+                    Some(policy) => Some(
+                        RotationPolicy::new(policy.enabled, policy.interval_month)
+                            .map_err(api_error)?,
+                    ),
+                    None if kind == KeyKind::Root && request.payload.is_none() => defaults.rotation,
+                    None => None,
+                };
+                let new = NewKey {
+                    name: KeyName::parse(&request.name).map_err(api_error)?,
+                    description: request
+                        .description
+                        .as_deref()
+                        .filter(|d| !d.is_empty())
+                        .map(Description::parse)
+                        .transpose()
+                        .map_err(api_error)?,
+                    kind,
+                    expiry: request
+                        .expires_at
+                        .as_deref()
+                        .map(|text| parse_time("expiresAt", text))
+                        .transpose()?
+                        .map(|at| Expiry::parse(at, now))
+                        .transpose()
+                        .map_err(api_error)?,
+                    key_ring,
+                    aliases: parse_aliases(&request.aliases)?,
+                    created_by: inner.caller.iam_id.clone(),
+                    dual_auth_delete: request.dual_auth_delete.unwrap_or(defaults.dual_auth_delete),
+                    rotation,
+                };
+                if new.rotation.is_some() && kind != KeyKind::Root {
+                    return Err(api_error(CoreError::PolicyNeedsRootKey(KeyId::random())));
+                }
+                let sealed = SecureImportFields {
+                    payload: request.payload.as_ref(),
+                    encrypted_nonce: request.secure_import.encrypted_nonce.as_deref(),
+                    iv: request.secure_import.iv.as_deref(),
+                    algorithm: request.secure_import.encryption_algorithm.as_deref(),
+                };
+                let (material, imported) = inner.new_material(request.key_type, &sealed, now)?;
+                let key = Key::create(new, imported, now);
+                let event = inner.event(Operation::CreateKey, &key.id.to_string(), now);
+                inner.repo.insert(&key, &material, &event).map_err(api_error)?;
+                tracing::info!(key_id = %key.id, imported, "created key");
+                Ok(key_info(&key, now))
+            })
         })
         .await
     }
 
     async fn key(&self, id: &str) -> Result<KeyInfo, ApiError> {
-        let id = key_id(id)?;
+        let id = id.to_owned();
         self.run(move |inner| {
-            let key = inner.repo.key(id).map_err(api_error)?;
-            Ok(key_info(&key, inner.clock.now()))
+            inner.audited(Operation::ReadMetadata, &id, |inner| {
+                let key = inner.authorized_key(&id, Operation::ReadMetadata)?;
+                inner.record_use(Operation::ReadMetadata, Some((&key, key.current_version.id)))?;
+                Ok(key_info(&key, inner.now()))
+            })
         })
         .await
     }
 
     async fn key_payload(&self, id: &str) -> Result<SecretString, ApiError> {
-        let id = key_id(id)?;
+        let id = id.to_owned();
         self.run(move |inner| {
-            let key = inner.repo.key(id).map_err(api_error)?;
-            if key.kind != KeyKind::Standard {
-                return Err(ApiError::invalid(
-                    "only standard keys have a retrievable payload; root key material never leaves the keystore",
-                ));
-            }
-            if key.state == strongroom_core::KeyState::Destroyed {
-                return Err(ApiError::new(ErrorCode::InvalidState, format!("key {id} is destroyed")));
-            }
-            let material = inner.repo.material(id, key.current_version.id).map_err(api_error)?;
-            tracing::info!(key_id = %id, "standard key payload read");
-            Ok(SecretString::new(encode(material.expose())))
+            inner.audited(Operation::ReadPayload, &id, |inner| {
+                let key = inner.authorized_key(&id, Operation::ReadPayload)?;
+                if key.kind != KeyKind::Standard {
+                    return Err(ApiError::invalid(
+                        "only standard keys have a retrievable payload; root key material never leaves the keystore",
+                    ));
+                }
+                if key.state == strongroom_core::KeyState::Destroyed {
+                    return Err(ApiError::new(
+                        ErrorCode::InvalidState,
+                        format!("key {} is destroyed", key.id),
+                    ));
+                }
+                let material = inner
+                    .repo
+                    .material(key.id, key.current_version.id)
+                    .map_err(api_error)?;
+                inner.record_use(Operation::ReadPayload, Some((&key, key.current_version.id)))?;
+                tracing::info!(key_id = %key.id, "standard key payload read");
+                Ok(SecretString::new(encode(material.expose())))
+            })
         })
         .await
     }
 
     async fn key_versions(&self, id: &str) -> Result<Vec<KeyVersionInfo>, ApiError> {
-        let id = key_id(id)?;
+        let id = id.to_owned();
         self.run(move |inner| {
-            inner.repo.key(id).map_err(api_error)?;
-            let versions = inner.repo.versions(id).map_err(api_error)?;
-            Ok(versions.iter().map(version_info).collect())
+            inner.audited(Operation::ReadVersions, &id, |inner| {
+                let key = inner.authorized_key(&id, Operation::ReadVersions)?;
+                let versions = inner.repo.versions(key.id).map_err(api_error)?;
+                inner.record_use(Operation::ReadVersions, Some((&key, key.current_version.id)))?;
+                Ok(versions.iter().map(version_info).collect())
+            })
         })
         .await
     }
 
     async fn rotate_key(&self, request: RotateKeyRequest) -> Result<KeyInfo, ApiError> {
-        let id = key_id(&request.key_id)?;
         self.run(move |inner| {
-            let now = inner.clock.now();
-            let current = inner.repo.key(id).map_err(api_error)?;
-            let key_type = match current.kind {
-                KeyKind::Root => KeyType::Root,
-                KeyKind::Standard => KeyType::Standard,
-            };
-            let sealed = SecureImportFields {
-                payload: request.payload.as_ref(),
-                encrypted_nonce: request.secure_import.encrypted_nonce.as_deref(),
-                iv: request.secure_import.iv.as_deref(),
-                algorithm: request.secure_import.encryption_algorithm.as_deref(),
-            };
-            let (material, imported) = inner.new_material(key_type, &sealed, now)?;
-            let mut material = Some(material);
-            let key = inner
-                .repo
-                .update(id, &mut |key| {
-                    let version = key.rotate(now, imported)?;
-                    let material = material.take().ok_or(CoreError::Conflict(id))?;
-                    Ok(Change::NewVersion(version, material))
-                })
-                .map_err(api_error)?;
-            tracing::info!(key_id = %id, version = %key.current_version.id, "rotated key");
-            Ok(key_info(&key, now))
+            inner.audited(Operation::Rotate, &request.key_id, |inner| {
+                let now = inner.now();
+                let current = inner.authorized_key(&request.key_id, Operation::Rotate)?;
+                let key_type = match current.kind {
+                    KeyKind::Root => KeyType::Root,
+                    KeyKind::Standard => KeyType::Standard,
+                };
+                let sealed = SecureImportFields {
+                    payload: request.payload.as_ref(),
+                    encrypted_nonce: request.secure_import.encrypted_nonce.as_deref(),
+                    iv: request.secure_import.iv.as_deref(),
+                    algorithm: request.secure_import.encryption_algorithm.as_deref(),
+                };
+                let (material, imported) = inner.new_material(key_type, &sealed, now)?;
+                let mut material = Some(material);
+                let id = current.id;
+                let key = inner
+                    .repo
+                    .update(
+                        id,
+                        &mut |key| {
+                            let version = key.rotate(now, imported)?;
+                            let material = material.take().ok_or(CoreError::Conflict(id))?;
+                            Ok(Change::NewVersion(version, material))
+                        },
+                        &inner.event(Operation::Rotate, &id.to_string(), now),
+                    )
+                    .map_err(api_error)?;
+                tracing::info!(key_id = %id, version = %key.current_version.id, "rotated key");
+                Ok(key_info(&key, now))
+            })
         })
         .await
     }
 
     async fn disable_key(&self, id: &str) -> Result<KeyInfo, ApiError> {
-        self.transition(id, Key::disable).await
+        self.change(id, Operation::Disable, |key, now, _| key.disable(now))
+            .await
     }
 
     async fn enable_key(&self, id: &str) -> Result<KeyInfo, ApiError> {
-        self.transition(id, Key::enable).await
+        self.change(id, Operation::Enable, |key, now, _| key.enable(now))
+            .await
     }
 
-    async fn delete_key(&self, id: &str) -> Result<KeyInfo, ApiError> {
-        self.transition(id, Key::delete).await
+    async fn delete_key(&self, id: &str, force: bool) -> Result<KeyInfo, ApiError> {
+        let id = id.to_owned();
+        self.run(move |inner| {
+            inner.audited(Operation::Delete, &id, |inner| {
+                if inner.caller.is_service() {
+                    return Err(api_error(CoreError::ServiceCannotDelete));
+                }
+                let key = inner.authorized_key(&id, Operation::Delete)?;
+                let registered = !inner
+                    .repo
+                    .registrations(Some(key.id))
+                    .map_err(api_error)?
+                    .is_empty();
+                if registered && !force && key.state != strongroom_core::KeyState::Destroyed {
+                    return Err(ApiError::new(
+                        ErrorCode::ProtectedResource,
+                        format!("key {} protects registered resources; delete it with force to proceed", key.id),
+                    ));
+                }
+                let now = inner.now();
+                let by = inner.caller.iam_id.clone();
+                let key = inner
+                    .repo
+                    .update(
+                        key.id,
+                        &mut |key| key.delete(now, &by).map(|()| Change::Metadata),
+                        &inner.event(Operation::Delete, &key.id.to_string(), now),
+                    )
+                    .map_err(api_error)?;
+                Ok(key_info(&key, now))
+            })
+        })
+        .await
+    }
+
+    async fn set_key_for_deletion(&self, id: &str) -> Result<KeyInfo, ApiError> {
+        self.change(id, Operation::SetForDeletion, |key, now, caller| {
+            key.set_for_deletion(now, &caller.iam_id)
+        })
+        .await
+    }
+
+    async fn unset_key_for_deletion(&self, id: &str) -> Result<KeyInfo, ApiError> {
+        self.change(id, Operation::UnsetForDeletion, |key, now, _| {
+            key.unset_for_deletion(now)
+        })
+        .await
     }
 
     async fn restore_key(&self, id: &str) -> Result<KeyInfo, ApiError> {
-        self.transition(id, Key::restore).await
+        self.change(id, Operation::Restore, |key, now, _| key.restore(now))
+            .await
+    }
+
+    async fn purge_key(&self, id: &str) -> Result<KeyInfo, ApiError> {
+        let id = id.to_owned();
+        self.run(move |inner| {
+            inner.audited(Operation::Purge, &id, |inner| {
+                let key = inner.authorized_key(&id, Operation::Purge)?;
+                let now = inner.now();
+                let purged = inner
+                    .repo
+                    .purge(
+                        key.id,
+                        &mut |key| key.check_purge(now),
+                        &inner.event(Operation::Purge, &key.id.to_string(), now),
+                    )
+                    .map_err(api_error)?;
+                tracing::info!(key_id = %purged.id, "purged key");
+                Ok(key_info(&purged, now))
+            })
+        })
+        .await
+    }
+
+    async fn move_key(&self, id: &str, key_ring: &str) -> Result<KeyInfo, ApiError> {
+        let ring = KeyRingId::parse(key_ring).map_err(api_error)?;
+        let id = id.to_owned();
+        self.run(move |inner| {
+            inner.audited(Operation::MoveKey, &id, |inner| {
+                inner.require(Operation::MoveKey, Target::KeyRing(&ring))?;
+                let key = inner.authorized_key(&id, Operation::MoveKey)?;
+                let now = inner.now();
+                let key = inner
+                    .repo
+                    .update(
+                        key.id,
+                        &mut |key| {
+                            key.move_to(ring.clone(), now);
+                            Ok(Change::Metadata)
+                        },
+                        &inner.event(Operation::MoveKey, &key.id.to_string(), now),
+                    )
+                    .map_err(api_error)?;
+                Ok(key_info(&key, now))
+            })
+        })
+        .await
+    }
+
+    async fn create_alias(&self, id: &str, alias: &str) -> Result<KeyInfo, ApiError> {
+        let alias = Alias::parse(alias).map_err(api_error)?;
+        self.change(id, Operation::CreateAlias, move |key, now, _| {
+            key.add_alias(alias.clone(), now)
+        })
+        .await
+    }
+
+    async fn delete_alias(&self, id: &str, alias: &str) -> Result<KeyInfo, ApiError> {
+        let alias = Alias::parse(alias).map_err(api_error)?;
+        self.change(id, Operation::DeleteAlias, move |key, now, _| {
+            key.remove_alias(&alias, now)
+        })
+        .await
+    }
+
+    async fn key_policies(&self, id: &str) -> Result<KeyPolicies, ApiError> {
+        let id = id.to_owned();
+        self.run(move |inner| {
+            inner.audited(Operation::ReadPolicies, &id, |inner| {
+                let key = inner.authorized_key(&id, Operation::ReadPolicies)?;
+                inner.record_use(Operation::ReadPolicies, Some((&key, key.current_version.id)))?;
+                Ok(key_policies(&key))
+            })
+        })
+        .await
+    }
+
+    async fn set_key_policies(
+        &self,
+        request: SetKeyPoliciesRequest,
+    ) -> Result<KeyPolicies, ApiError> {
+        let rotation = request
+            .rotation
+            .map(|r| RotationPolicy::new(r.enabled, r.interval_month))
+            .transpose()
+            .map_err(api_error)?;
+        let dual_auth = request.dual_auth_delete;
+        let key = self
+            .change(&request.key_id, Operation::WritePolicies, move |key, now, _| {
+                if let Some(policy) = rotation {
+                    key.set_rotation(policy, now)?;
+                }
+                if let Some(enabled) = dual_auth {
+                    key.set_dual_auth_delete(enabled, now)?;
+                }
+                Ok(())
+            })
+            .await?;
+        Ok(KeyPolicies {
+            rotation: key.rotation,
+            dual_auth_delete: key.dual_auth_delete.enabled,
+        })
+    }
+
+    async fn key_rings(&self) -> Result<Vec<KeyRingInfo>, ApiError> {
+        self.run(move |inner| {
+            inner.audited(Operation::ListKeyRings, "", |inner| {
+                inner.require(Operation::ListKeyRings, Target::Instance)?;
+                let rings = inner.repo.key_rings().map_err(api_error)?;
+                inner.record_use(Operation::ListKeyRings, None)?;
+                Ok(rings.iter().map(ring_info).collect())
+            })
+        })
+        .await
+    }
+
+    async fn create_key_ring(&self, id: &str) -> Result<KeyRingInfo, ApiError> {
+        let id = id.to_owned();
+        self.run(move |inner| {
+            inner.audited(Operation::CreateKeyRing, &id, |inner| {
+                let ring = KeyRingId::parse(&id).map_err(api_error)?;
+                inner.require(Operation::CreateKeyRing, Target::Instance)?;
+                let now = inner.now();
+                inner
+                    .repo
+                    .create_key_ring(&ring, &inner.event(Operation::CreateKeyRing, &id, now))
+                    .map_err(api_error)?;
+                Ok(KeyRingInfo {
+                    id: ring.to_string(),
+                    created_at: rfc3339(now),
+                    created_by: inner.caller.iam_id.clone(),
+                })
+            })
+        })
+        .await
+    }
+
+    async fn delete_key_ring(&self, id: &str, force: bool) -> Result<(), ApiError> {
+        let id = id.to_owned();
+        self.run(move |inner| {
+            inner.audited(Operation::DeleteKeyRing, &id, |inner| {
+                let ring = KeyRingId::parse(&id).map_err(api_error)?;
+                inner.require(Operation::DeleteKeyRing, Target::Instance)?;
+                let event = inner.event(Operation::DeleteKeyRing, &id, inner.now());
+                inner
+                    .repo
+                    .delete_key_ring(&ring, force, &event)
+                    .map_err(api_error)
+            })
+        })
+        .await
+    }
+
+    async fn instance_policies(&self) -> Result<Vec<InstancePolicy>, ApiError> {
+        self.run(move |inner| {
+            inner.audited(Operation::ReadPolicies, "", |inner| {
+                inner.require(Operation::ReadPolicies, Target::Instance)?;
+                let policies = inner.repo.instance_policies().map_err(api_error)?;
+                inner.record_use(Operation::ReadPolicies, None)?;
+                Ok(policies.iter().map(crate::access::instance_policy).collect())
+            })
+        })
+        .await
+    }
+
+    async fn set_instance_policies(
+        &self,
+        policies: Vec<InstancePolicy>,
+    ) -> Result<Vec<InstancePolicy>, ApiError> {
+        self.run(move |inner| {
+            inner.audited(Operation::WritePolicies, "", |inner| {
+                inner.require(Operation::WritePolicies, Target::Instance)?;
+                let rows = policies
+                    .iter()
+                    .map(crate::access::validate_instance_policy)
+                    .collect::<Result<Vec<_>, _>>()?;
+                let event = inner.event_named("kms.instance-policies.write", "", inner.now());
+                inner
+                    .repo
+                    .set_instance_policies(&rows, &event)
+                    .map_err(api_error)?;
+                let stored = inner.repo.instance_policies().map_err(api_error)?;
+                Ok(stored.iter().map(crate::access::instance_policy).collect())
+            })
+        })
+        .await
+    }
+
+    async fn registrations(&self, id: Option<&str>) -> Result<Vec<RegistrationInfo>, ApiError> {
+        let id = id.map(str::to_owned);
+        self.run(move |inner| {
+            let target = id.clone().unwrap_or_default();
+            inner.audited(Operation::ReadRegistrations, &target, |inner| {
+                let key = match &id {
+                    Some(id) => Some(inner.authorized_key(id, Operation::ReadRegistrations)?.id),
+                    None => {
+                        inner.require(Operation::ReadRegistrations, Target::Instance)?;
+                        None
+                    }
+                };
+                let rows = inner.repo.registrations(key).map_err(api_error)?;
+                Ok(rows.iter().map(crate::access::registration_info).collect())
+            })
+        })
+        .await
+    }
+
+    async fn authorizations(&self) -> Result<Vec<AuthorizationInfo>, ApiError> {
+        self.run(move |inner| {
+            inner.audited(Operation::ReadPolicies, "", |inner| {
+                inner.require(Operation::ReadPolicies, Target::Instance)?;
+                crate::access::authorizations(&inner.shared.store, inner.repo.id())
+            })
+        })
+        .await
+    }
+
+    async fn create_authorization(
+        &self,
+        request: CreateAuthorizationRequest,
+    ) -> Result<AuthorizationInfo, ApiError> {
+        self.run(move |inner| {
+            inner.audited(Operation::WritePolicies, "", |inner| {
+                inner.require(Operation::WritePolicies, Target::Instance)?;
+                let now = inner.now();
+                let record = crate::access::new_authorization(
+                    &request,
+                    inner.repo.id(),
+                    &inner.caller.iam_id,
+                    now,
+                )?;
+                let event = inner.event_named("iam.authorization.create", &record.id, now);
+                inner
+                    .shared
+                    .store
+                    .create_policy(&record, &event)
+                    .map_err(|err| api_error(err.into()))?;
+                Ok(crate::access::authorization_info(&record))
+            })
+        })
+        .await
+    }
+
+    async fn delete_authorization(&self, id: &str) -> Result<(), ApiError> {
+        let id = id.to_owned();
+        self.run(move |inner| {
+            inner.audited(Operation::WritePolicies, &id, |inner| {
+                inner.require(Operation::WritePolicies, Target::Instance)?;
+                let store = &inner.shared.store;
+                let found = store
+                    .policy(&id)
+                    .map_err(|err| api_error(err.into()))?
+                    .filter(|p| {
+                        p.policy_type == "authorization"
+                            && p.instance_id.as_deref() == Some(inner.repo.id())
+                    });
+                if found.is_none() {
+                    return Err(ApiError::new(
+                        ErrorCode::NotFound,
+                        format!("authorization {id} was not found"),
+                    ));
+                }
+                let event = inner.event_named("iam.authorization.delete", &id, inner.now());
+                store
+                    .delete_policy(&id, &event)
+                    .map_err(|err| api_error(err.into()))?;
+                Ok(())
+            })
+        })
+        .await
+    }
+
+    async fn audit_events(
+        &self,
+        query: AuditQueryRequest,
+    ) -> Result<Vec<AuditEventInfo>, ApiError> {
+        self.run(move |inner| {
+            inner.require(Operation::ReadPolicies, Target::Instance)?;
+            let rows = inner
+                .shared
+                .store
+                .audit_events(&AuditQuery {
+                    instance: Some(inner.repo.id().to_owned()),
+                    initiator: query.initiator,
+                    action_prefix: query.action,
+                    target: query.target,
+                    failures_only: query.failures_only,
+                    before: query.before,
+                    limit: query.limit.unwrap_or(100),
+                })
+                .map_err(|err| api_error(err.into()))?;
+            Ok(rows.iter().map(crate::access::audit_info).collect())
+        })
+        .await
     }
 
     async fn create_import_token(
@@ -370,85 +990,209 @@ impl Keystore for LocalKeystore {
         request: CreateImportTokenRequest,
     ) -> Result<ImportTokenInfo, ApiError> {
         self.run(move |inner| {
-            let token = ImportToken::create(
-                inner.clock.now(),
-                request.expiration.map(i64::from),
-                request.max_allowed_retrievals,
-            )
-            .map_err(api_error)?;
-            let _guard = inner.import_token.lock().unwrap_or_else(|p| p.into_inner());
-            import::save(&inner.settings, &token)?;
-            tracing::info!(expires = %token.expires_at, "created an import token");
-            import::info(&token, false)
+            inner.audited(Operation::ImportToken, "", |inner| {
+                inner.require(Operation::ImportToken, Target::Instance)?;
+                let token = ImportToken::create(
+                    inner.now(),
+                    request.expiration.map(i64::from),
+                    request.max_allowed_retrievals,
+                )
+                .map_err(api_error)?;
+                let _guard = inner
+                    .shared
+                    .import_token
+                    .lock()
+                    .unwrap_or_else(|p| p.into_inner());
+                import::save(&inner.shared.store, inner.repo.id(), &token)?;
+                inner.record_use(Operation::ImportToken, None)?;
+                tracing::info!(expires = %token.expires_at, "created an import token");
+                import::info(&token, false)
+            })
         })
         .await
     }
 
     async fn import_token(&self) -> Result<ImportTokenInfo, ApiError> {
         self.run(move |inner| {
-            let _guard = inner.import_token.lock().unwrap_or_else(|p| p.into_inner());
-            let mut token = import::load(&inner.settings)?;
-            token.retrieve(inner.clock.now()).map_err(api_error)?;
-            import::save_counters(&inner.settings, &token)?;
-            import::info(&token, true)
+            inner.audited(Operation::ImportToken, "", |inner| {
+                inner.require(Operation::ImportToken, Target::Instance)?;
+                let _guard = inner
+                    .shared
+                    .import_token
+                    .lock()
+                    .unwrap_or_else(|p| p.into_inner());
+                let mut token = import::load(&inner.shared.store, inner.repo.id())?;
+                token.retrieve(inner.now()).map_err(api_error)?;
+                import::save_counters(&inner.shared.store, inner.repo.id(), &token)?;
+                import::info(&token, true)
+            })
         })
         .await
     }
 
     async fn wrap(&self, request: WrapRequest) -> Result<WrapResponse, ApiError> {
-        let id = key_id(&request.key_id)?;
         self.run(move |inner| {
-            let key = inner.usable_key(id, KeyAction::Wrap)?;
-            let (plaintext, generated) = match &request.plaintext {
-                Some(text) => (
-                    Secret::from(decode_secret("plaintext", text.expose())?),
-                    false,
-                ),
-                None => (Secret::generate_dek().map_err(api_error)?, true),
-            };
-            let ciphertext = inner.seal(&key, plaintext.expose(), &request.aad)?;
-            Ok(WrapResponse {
-                ciphertext,
-                key_version: version_ref(key.current_version.id),
-                plaintext: generated.then(|| SecretString::new(encode(plaintext.expose()))),
+            inner.audited(Operation::Wrap, &request.key_id, |inner| {
+                let key = inner.usable_key(&request.key_id, Operation::Wrap, KeyAction::Wrap)?;
+                let (plaintext, generated) = match &request.plaintext {
+                    Some(text) => (
+                        Secret::from(decode_secret("plaintext", text.expose())?),
+                        false,
+                    ),
+                    None => (Secret::generate_dek().map_err(api_error)?, true),
+                };
+                let ciphertext = inner.seal(&key, plaintext.expose(), &request.aad)?;
+                inner.record_use(Operation::Wrap, Some((&key, key.current_version.id)))?;
+                Ok(WrapResponse {
+                    ciphertext,
+                    key_version: version_ref(key.current_version.id),
+                    plaintext: generated.then(|| SecretString::new(encode(plaintext.expose()))),
+                })
             })
         })
         .await
     }
 
     async fn unwrap(&self, request: UnwrapRequest) -> Result<UnwrapResponse, ApiError> {
-        let id = key_id(&request.key_id)?;
         self.run(move |inner| {
-            let key = inner.usable_key(id, KeyAction::Unwrap)?;
-            let (plaintext, wrapped_by) = inner.open(&key, &request.ciphertext, &request.aad)?;
-            let rewrapped = if wrapped_by == key.current_version.id {
-                None
-            } else {
-                Some(Rewrapped {
-                    ciphertext: inner.seal(&key, plaintext.expose(), &request.aad)?,
-                    key_version: version_ref(key.current_version.id),
+            inner.audited(Operation::Unwrap, &request.key_id, |inner| {
+                let key = inner.usable_key(&request.key_id, Operation::Unwrap, KeyAction::Unwrap)?;
+                let (plaintext, wrapped_by) = inner.open(&key, &request.ciphertext, &request.aad)?;
+                let rewrapped = if wrapped_by == key.current_version.id {
+                    None
+                } else {
+                    Some(Rewrapped {
+                        ciphertext: inner.seal(&key, plaintext.expose(), &request.aad)?,
+                        key_version: version_ref(key.current_version.id),
+                    })
+                };
+                inner.record_use(Operation::Unwrap, Some((&key, wrapped_by)))?;
+                Ok(UnwrapResponse {
+                    plaintext: SecretString::new(encode(plaintext.expose())),
+                    key_version: version_ref(wrapped_by),
+                    rewrapped,
                 })
-            };
-            Ok(UnwrapResponse {
-                plaintext: SecretString::new(encode(plaintext.expose())),
-                key_version: version_ref(wrapped_by),
-                rewrapped,
             })
         })
         .await
     }
 
     async fn rewrap(&self, request: RewrapRequest) -> Result<RewrapResponse, ApiError> {
-        let id = key_id(&request.key_id)?;
         self.run(move |inner| {
-            let key = inner.usable_key(id, KeyAction::Rewrap)?;
-            let (plaintext, wrapped_by) = inner.open(&key, &request.ciphertext, &request.aad)?;
-            Ok(RewrapResponse {
-                ciphertext: inner.seal(&key, plaintext.expose(), &request.aad)?,
-                key_version: version_ref(wrapped_by),
-                rewrapped_key_version: version_ref(key.current_version.id),
+            inner.audited(Operation::Rewrap, &request.key_id, |inner| {
+                let key = inner.usable_key(&request.key_id, Operation::Rewrap, KeyAction::Rewrap)?;
+                let (plaintext, wrapped_by) = inner.open(&key, &request.ciphertext, &request.aad)?;
+                let ciphertext = inner.seal(&key, plaintext.expose(), &request.aad)?;
+                inner.record_use(Operation::Rewrap, Some((&key, key.current_version.id)))?;
+                Ok(RewrapResponse {
+                    ciphertext,
+                    key_version: version_ref(wrapped_by),
+                    rewrapped_key_version: version_ref(key.current_version.id),
+                })
             })
         })
         .await
     }
+}
+
+/// Which rings a listing may show: all for an instance-wide grant, else the rings the
+/// caller holds list rights on (keys reachable only by key-level grants are left out, as in
+/// Key Protect), intersected with the ring asked for.
+fn visible_rings(
+    caller: &Caller,
+    filter: Option<KeyRingId>,
+) -> Result<Option<Vec<KeyRingId>>, ApiError> {
+    if caller.lists_all() {
+        return Ok(filter.map(|ring| vec![ring]));
+    }
+    let mut rings: Vec<KeyRingId> = caller
+        .grants
+        .iter()
+        .filter_map(|grant| match &grant.scope {
+            Scope::KeyRing(ring)
+                if grant.roles.iter().any(|r| r.grants(Operation::ListKeys)) =>
+            {
+                Some(ring.clone())
+            }
+            _ => None,
+        })
+        .collect();
+    if let Some(filter) = filter {
+        rings.retain(|ring| *ring == filter);
+    }
+    Ok(Some(rings))
+}
+
+fn key_kind(key_type: KeyType) -> KeyKind {
+    match key_type {
+        KeyType::Root => KeyKind::Root,
+        KeyType::Standard => KeyKind::Standard,
+    }
+}
+
+fn parse_aliases(aliases: &[String]) -> Result<Vec<Alias>, ApiError> {
+    if aliases.len() > MAX_ALIASES {
+        return Err(ApiError::invalid(format!(
+            "a key can have at most {MAX_ALIASES} aliases"
+        )));
+    }
+    let mut parsed: Vec<Alias> = Vec::new();
+    for text in aliases {
+        let alias = Alias::parse(text).map_err(api_error)?;
+        if !parsed.contains(&alias) {
+            parsed.push(alias);
+        }
+    }
+    Ok(parsed)
+}
+
+fn key_policies(key: &Key) -> KeyPolicies {
+    KeyPolicies {
+        rotation: key.rotation.map(|r| RotationPolicyInfo {
+            enabled: r.enabled,
+            interval_month: i64::from(r.interval_months),
+        }),
+        dual_auth_delete: key.dual_auth_delete,
+    }
+}
+
+fn ring_info(ring: &KeyRingRecord) -> KeyRingInfo {
+    KeyRingInfo {
+        id: ring.id.to_string(),
+        created_at: rfc3339(ring.created_at),
+        created_by: ring.created_by.clone(),
+    }
+}
+
+/// What new keys inherit from the instance policies.
+struct InstanceDefaults {
+    dual_auth_delete: bool,
+    rotation: Option<RotationPolicy>,
+}
+
+impl InstanceDefaults {
+    fn read(repo: &InstanceStore) -> Result<Self, ApiError> {
+        let policies = repo.instance_policies().map_err(api_error)?;
+        let enabled = |name: &str| {
+            policies
+                .iter()
+                .find(|p| p.policy_type == name && p.enabled)
+        };
+        let rotation = enabled("rotation")
+            .and_then(|p| p.attributes.as_deref())
+            .and_then(|json| serde_json::from_str::<serde_json::Value>(json).ok())
+            .and_then(|v| v.get("interval_month").and_then(serde_json::Value::as_i64))
+            .and_then(|months| RotationPolicy::new(true, months).ok());
+        Ok(Self {
+            dual_auth_delete: enabled("dualAuthDelete").is_some(),
+            rotation,
+        })
+    }
+}
+
+fn error_code_name(code: ErrorCode) -> String {
+    serde_json::to_value(code)
+        .ok()
+        .and_then(|v| v.as_str().map(str::to_owned))
+        .unwrap_or_else(|| "INTERNAL".to_owned())
 }

@@ -7,10 +7,11 @@
 #![deny(missing_docs)]
 #![cfg_attr(test, allow(clippy::unwrap_used, clippy::expect_used, clippy::panic))]
 
+mod access;
 mod convert;
 mod iam;
 mod import;
 mod keystore;
 
-pub use iam::{LocalIam, TOKEN_LIFETIME_SECS};
-pub use keystore::{open_store, LocalKeystore};
+pub use iam::{LocalIam, ADMIN_IAM_ID, TOKEN_LIFETIME_SECS};
+pub use keystore::{open_store, LocalInstances, LocalKeystore, DESKTOP_IAM_ID};

@@ -6,17 +6,22 @@ use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 
 use crate::error::Failure;
-use crate::ServerState;
+use crate::trace::CorrelationId;
+use crate::{Kms, ServerState};
 
 pub(crate) async fn require_token(
     State(state): State<ServerState>,
     mut request: Request,
     next: Next,
 ) -> Response {
-    match authenticate(&state, request.headers()).await {
-        Ok(principal) => {
-            tracing::Span::current().record("principal", principal.iam_id.as_str());
-            request.extensions_mut().insert(principal);
+    let correlation = request
+        .extensions()
+        .get::<CorrelationId>()
+        .map(|c| c.0.clone())
+        .unwrap_or_default();
+    match authenticate(&state, request.headers(), &correlation).await {
+        Ok(kms) => {
+            request.extensions_mut().insert(kms);
             next.run(request).await
         }
         Err(failure) => failure.into_response(),
@@ -26,7 +31,8 @@ pub(crate) async fn require_token(
 async fn authenticate(
     state: &ServerState,
     headers: &HeaderMap,
-) -> Result<strongroom_api::Principal, Failure> {
+    correlation: &str,
+) -> Result<Kms, Failure> {
     let unauthorized =
         |message: &str| Failure::new(StatusCode::UNAUTHORIZED, "UNAUTHORIZED_ERR", message);
     let authorization = headers
@@ -42,6 +48,7 @@ async fn authenticate(
         }
     };
     let principal = state.iam.authenticate(token).await?;
+    tracing::Span::current().record("principal", principal.iam_id.as_str());
     let instance = headers
         .get("bluemix-instance")
         .and_then(|value| value.to_str().ok())
@@ -53,10 +60,14 @@ async fn authenticate(
                 "the Bluemix-Instance header must name the Key Protect instance",
             )
         })?;
-    if !instance.eq_ignore_ascii_case(&state.instance_id) {
-        return Err(unauthorized(
-            "the token does not grant access to this instance",
-        ));
-    }
-    Ok(principal)
+    tracing::Span::current().record("instance", instance);
+    let keystore = state
+        .instances
+        .open(instance, &principal, correlation)
+        .await?;
+    Ok(Kms {
+        keystore,
+        instance_id: instance.to_owned(),
+        account_id: state.account_id.clone(),
+    })
 }

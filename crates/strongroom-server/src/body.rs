@@ -72,6 +72,49 @@ impl Fields {
         }
     }
 
+    /// A nested object, such as `dualAuthDelete` or `policy_data`.
+    pub(crate) fn object(&self, name: &str) -> Result<Option<Fields>, Failure> {
+        match self.get(name) {
+            None => Ok(None),
+            Some(Value::Object(map)) => Ok(Some(Fields(map.clone()))),
+            Some(_) => Err(Failure::invalid_field(format!(
+                "the field `{name}` must be an object"
+            ))),
+        }
+    }
+
+    /// A whole number.
+    pub(crate) fn integer(&self, name: &str) -> Result<Option<i64>, Failure> {
+        match self.get(name) {
+            None => Ok(None),
+            Some(Value::Number(n)) => n.as_i64().map(Some).ok_or_else(|| {
+                Failure::invalid_field(format!("the field `{name}` must be a whole number"))
+            }),
+            Some(_) => Err(Failure::invalid_field(format!(
+                "the field `{name}` must be a whole number"
+            ))),
+        }
+    }
+
+    /// The raw JSON of a field.
+    pub(crate) fn value(&self, name: &str) -> Option<Value> {
+        self.get(name).cloned()
+    }
+
+    /// Every object of `resources`.
+    pub(crate) fn resources(&self) -> Result<Vec<Fields>, Failure> {
+        match self.get("resources") {
+            Some(Value::Array(items)) if !items.is_empty() => items
+                .iter()
+                .map(|item| match item {
+                    Value::Object(map) => Ok(Fields(map.clone())),
+                    _ => Err(Failure::bad_body("`resources` must hold objects")),
+                })
+                .collect(),
+            _ => Err(Failure::bad_body("the body must have a `resources` list")),
+        }
+    }
+
     /// `resources[0]` of a collection body, the shape of POST /keys.
     pub(crate) fn first_resource(&self) -> Result<Fields, Failure> {
         match self.get("resources") {

@@ -54,6 +54,13 @@ impl From<ApiError> for Failure {
             ErrorCode::ImportTokenExpired => (StatusCode::CONFLICT, "IMPORT_TOKEN_EXPIRED_ERR"),
             ErrorCode::IncorrectNonce => (StatusCode::BAD_REQUEST, "INCORRECT_NONCE_ERR"),
             ErrorCode::Unauthenticated => (StatusCode::UNAUTHORIZED, "UNAUTHORIZED_ERR"),
+            ErrorCode::Forbidden => (StatusCode::FORBIDDEN, "FORBIDDEN_ERR"),
+            ErrorCode::NotDualAuth => (StatusCode::CONFLICT, "NOT_DUAL_AUTH_ERR"),
+            ErrorCode::AuthorizationsNotMet => (StatusCode::CONFLICT, "AUTHORIZATIONS_NOT_MET"),
+            ErrorCode::PurgeTooEarly => (StatusCode::CONFLICT, "KEY_PURGE_TOO_EARLY_ERR"),
+            ErrorCode::ProtectedResource => (StatusCode::CONFLICT, "PROTECTED_RESOURCE_ERR"),
+            ErrorCode::KeyRingInUse => (StatusCode::CONFLICT, "KEY_RING_NOT_EMPTY_ERR"),
+            ErrorCode::AliasTaken => (StatusCode::CONFLICT, "KEY_ALIAS_NOT_UNIQUE_ERR"),
             ErrorCode::KeystoreUnavailable => {
                 (StatusCode::SERVICE_UNAVAILABLE, "SERVICE_UNAVAILABLE_ERR")
             }

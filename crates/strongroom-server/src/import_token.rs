@@ -1,7 +1,7 @@
 //! `/api/v2/import_token`: create (POST) and retrieve (GET) the instance's import token.
 //! Both answer a plain object, not a collection, as Key Protect does.
 
-use axum::extract::State;
+use axum::Extension;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use serde_json::Value;
@@ -9,7 +9,7 @@ use strongroom_api::CreateImportTokenRequest;
 
 use crate::body::{Fields, RawBody};
 use crate::error::Failure;
-use crate::ServerState;
+use crate::Kms;
 
 fn whole_number(fields: &Fields, name: &str) -> Result<Option<u32>, Failure> {
     match fields.get(name) {
@@ -28,7 +28,7 @@ fn whole_number(fields: &Fields, name: &str) -> Result<Option<u32>, Failure> {
 }
 
 pub(crate) async fn create(
-    State(state): State<ServerState>,
+    Extension(state): Extension<Kms>,
     RawBody(body): RawBody,
 ) -> Result<Response, Failure> {
     let request = match Fields::parse(&body)? {
@@ -42,7 +42,7 @@ pub(crate) async fn create(
     Ok((StatusCode::OK, axum::Json(token)).into_response())
 }
 
-pub(crate) async fn get(State(state): State<ServerState>) -> Result<Response, Failure> {
+pub(crate) async fn get(Extension(state): Extension<Kms>) -> Result<Response, Failure> {
     let token = state.keystore.import_token().await?;
     Ok((StatusCode::OK, axum::Json(token)).into_response())
 }

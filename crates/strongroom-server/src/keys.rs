@@ -3,7 +3,8 @@
 //! `Response` (on which they call `.json()`) only for non-`application/json` bodies.
 
 use axum::body::Bytes;
-use axum::extract::{Path, Query, State};
+use axum::extract::{Path, Query};
+use axum::Extension;
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use serde::{Deserialize, Serialize};
@@ -18,7 +19,8 @@ use strongroom_api::{
 
 use crate::body::{Fields, RawBody};
 use crate::error::Failure;
-use crate::ServerState;
+use crate::policies;
+use crate::Kms;
 
 type Outcome = Result<Response, Failure>;
 
@@ -38,7 +40,7 @@ pub(crate) fn typed_json<T: Serialize>(
     response
 }
 
-fn kp_key(state: &ServerState, key: KeyInfo) -> KpKey {
+fn kp_key(state: &Kms, key: KeyInfo) -> KpKey {
     KpKey {
         resource_type: KEY_TYPE.to_owned(),
         crn: format!(
@@ -57,7 +59,7 @@ fn kp_key(state: &ServerState, key: KeyInfo) -> KpKey {
         name: key.name,
         description: key.description,
         imported: key.imported,
-        key_ring_id: "default".to_owned(),
+        key_ring_id: key.key_ring,
         creation_date: key.created_at,
         last_update_date: key.updated_at,
         last_rotate_date: key.last_rotated_at,
@@ -68,13 +70,22 @@ fn kp_key(state: &ServerState, key: KeyInfo) -> KpKey {
             id: key.key_version.id,
             creation_date: Some(key.key_version.created_at),
         },
-        created_by: "IBMid-strongroom-admin".to_owned(),
-        aliases: Vec::new(),
+        created_by: key.created_by,
+        aliases: key.aliases,
+        dual_auth_delete: Some(json!({
+            "enabled": key.dual_auth_delete.enabled,
+            "keySetForDeletion": key.dual_auth_delete.key_set_for_deletion,
+            "authExpiration": key.dual_auth_delete.auth_expiration,
+        })),
+        rotation: key
+            .rotation
+            .map(|r| json!({ "enabled": r.enabled, "interval_month": r.interval_month })),
+        deleted_by: key.deleted_by,
         payload: None,
     }
 }
 
-fn one_key(state: &ServerState, status: StatusCode, key: KeyInfo) -> Response {
+fn one_key(state: &Kms, status: StatusCode, key: KeyInfo) -> Response {
     typed_json(
         status,
         KEY_TYPE,
@@ -92,6 +103,15 @@ pub(crate) struct ListQuery {
     search: Option<String>,
     #[serde(rename = "totalCount")]
     total_count: Option<String>,
+}
+
+/// The ring a request names in `X-Kms-Key-Ring`, if any.
+fn key_ring_header(headers: &HeaderMap) -> Option<String> {
+    headers
+        .get("x-kms-key-ring")
+        .and_then(|v| v.to_str().ok())
+        .map(|v| v.trim().to_owned())
+        .filter(|v| !v.is_empty())
 }
 
 fn number(name: &str, text: Option<&str>, default: u32, max: u32) -> Result<u32, Failure> {
@@ -130,8 +150,9 @@ fn states(text: &str) -> Result<Vec<KeyStateName>, Failure> {
 }
 
 pub(crate) async fn list(
-    State(state): State<ServerState>,
+    Extension(state): Extension<Kms>,
     Query(query): Query<ListQuery>,
+    headers: HeaderMap,
 ) -> Outcome {
     let key_type = match query.extractable.as_deref().map(str::trim) {
         None => None,
@@ -156,6 +177,7 @@ pub(crate) async fn list(
             .unwrap_or_default(),
         search: query.search,
         key_type,
+        key_ring: key_ring_header(&headers),
     };
     let page = state.keystore.list_keys(request).await?;
     let keys: Vec<KpKey> = page.keys.into_iter().map(|k| kp_key(&state, k)).collect();
@@ -170,7 +192,11 @@ pub(crate) async fn list(
     Ok(response)
 }
 
-pub(crate) async fn create(State(state): State<ServerState>, RawBody(body): RawBody) -> Outcome {
+pub(crate) async fn create(
+    Extension(state): Extension<Kms>,
+    headers: HeaderMap,
+    RawBody(body): RawBody,
+) -> Outcome {
     let fields = Fields::parse(&body)?.ok_or_else(|| {
         Failure::new(
             StatusCode::BAD_REQUEST,
@@ -197,6 +223,17 @@ pub(crate) async fn create(State(state): State<ServerState>, RawBody(body): RawB
             iv: resource.string("iv")?,
             encryption_algorithm: resource.string("encryptionAlgorithm")?,
         },
+        key_ring: key_ring_header(&headers).or(resource.string("keyRingID")?),
+        aliases: resource.strings("aliases")?,
+        dual_auth_delete: resource
+            .object("dualAuthDelete")?
+            .map(|policy| policy.bool("enabled"))
+            .transpose()?
+            .flatten(),
+        rotation: resource
+            .object("rotation")?
+            .map(|policy| policies::rotation(&policy))
+            .transpose()?,
     };
     let key = state.keystore.create_key(request).await?;
     record_key(&key.id);
@@ -204,7 +241,7 @@ pub(crate) async fn create(State(state): State<ServerState>, RawBody(body): RawB
 }
 
 /// GET /keys/{id}: a standard key comes with its payload, as Key Protect returns it.
-pub(crate) async fn get(State(state): State<ServerState>, Path(id): Path<String>) -> Outcome {
+pub(crate) async fn get(Extension(state): Extension<Kms>, Path(id): Path<String>) -> Outcome {
     record_key(&id);
     let key = state.keystore.key(&id).await?;
     let payload = if key.key_type == KeyType::Standard && key.state != KeyStateName::Destroyed {
@@ -222,13 +259,13 @@ pub(crate) async fn get(State(state): State<ServerState>, Path(id): Path<String>
 }
 
 /// GET /keys/{id}/metadata: never a payload.
-pub(crate) async fn metadata(State(state): State<ServerState>, Path(id): Path<String>) -> Outcome {
+pub(crate) async fn metadata(Extension(state): Extension<Kms>, Path(id): Path<String>) -> Outcome {
     record_key(&id);
     let key = state.keystore.key(&id).await?;
     Ok(one_key(&state, StatusCode::OK, key))
 }
 
-pub(crate) async fn versions(State(state): State<ServerState>, Path(id): Path<String>) -> Outcome {
+pub(crate) async fn versions(Extension(state): Extension<Kms>, Path(id): Path<String>) -> Outcome {
     record_key(&id);
     let mut versions = state.keystore.key_versions(&id).await?;
     versions.reverse();
@@ -253,13 +290,27 @@ fn wants_representation(headers: &HeaderMap) -> bool {
         .is_some_and(|v| v.to_ascii_lowercase().contains("return=representation"))
 }
 
+#[derive(Deserialize)]
+pub(crate) struct ForceQuery {
+    force: Option<String>,
+}
+
+impl ForceQuery {
+    pub(crate) fn force(&self) -> bool {
+        self.force
+            .as_deref()
+            .is_some_and(|f| f.trim().eq_ignore_ascii_case("true"))
+    }
+}
+
 pub(crate) async fn delete(
-    State(state): State<ServerState>,
+    Extension(state): Extension<Kms>,
     Path(id): Path<String>,
+    Query(query): Query<ForceQuery>,
     headers: HeaderMap,
 ) -> Outcome {
     record_key(&id);
-    let key = state.keystore.delete_key(&id).await?;
+    let key = state.keystore.delete_key(&id, query.force()).await?;
     if wants_representation(&headers) {
         Ok(one_key(&state, StatusCode::OK, key))
     } else {
@@ -267,7 +318,65 @@ pub(crate) async fn delete(
     }
 }
 
-pub(crate) async fn restore(State(state): State<ServerState>, Path(id): Path<String>) -> Outcome {
+/// DELETE /keys/{id}/purge.
+pub(crate) async fn purge(Extension(state): Extension<Kms>, Path(id): Path<String>) -> Outcome {
+    record_key(&id);
+    let key = state.keystore.purge_key(&id).await?;
+    Ok(one_key(&state, StatusCode::OK, key))
+}
+
+/// PATCH /keys/{id} with `{"keyRingID": "<ring>"}`: move the key to another ring.
+pub(crate) async fn patch(
+    Extension(state): Extension<Kms>,
+    Path(id): Path<String>,
+    RawBody(body): RawBody,
+) -> Outcome {
+    record_key(&id);
+    let fields = Fields::parse(&body)?.ok_or_else(|| {
+        Failure::new(StatusCode::BAD_REQUEST, "NO_BODY_ERR", "a body with `keyRingID` is required")
+    })?;
+    let ring = fields
+        .string("keyRingID")?
+        .ok_or_else(|| Failure::invalid_field("the field `keyRingID` is required"))?;
+    let key = state.keystore.move_key(&id, &ring).await?;
+    Ok(one_key(&state, StatusCode::OK, key))
+}
+
+const ALIAS_TYPE: &str = "application/vnd.ibm.kms.alias+json";
+
+/// POST /keys/{id}/aliases/{alias}.
+pub(crate) async fn create_alias(
+    Extension(state): Extension<Kms>,
+    Path((id, alias)): Path<(String, String)>,
+) -> Outcome {
+    record_key(&id);
+    let key = state.keystore.create_alias(&id, &alias).await?;
+    Ok(typed_json(
+        StatusCode::CREATED,
+        ALIAS_TYPE,
+        &Collection::new(
+            ALIAS_TYPE,
+            vec![json!({
+                "keyId": key.id,
+                "alias": alias,
+                "creationDate": key.updated_at,
+                "createdBy": key.created_by,
+            })],
+        ),
+    ))
+}
+
+/// DELETE /keys/{id}/aliases/{alias}: 204 with no body (the Go client passes no target).
+pub(crate) async fn delete_alias(
+    Extension(state): Extension<Kms>,
+    Path((id, alias)): Path<(String, String)>,
+) -> Outcome {
+    record_key(&id);
+    state.keystore.delete_alias(&id, &alias).await?;
+    Ok(StatusCode::NO_CONTENT.into_response())
+}
+
+pub(crate) async fn restore(Extension(state): Extension<Kms>, Path(id): Path<String>) -> Outcome {
     record_key(&id);
     let key = state.keystore.restore_key(&id).await?;
     Ok(one_key(&state, StatusCode::CREATED, key))
@@ -280,7 +389,7 @@ pub(crate) struct ActionQuery {
 
 /// The deprecated form `POST /keys/{id}?action=wrap`.
 pub(crate) async fn action_query(
-    State(state): State<ServerState>,
+    Extension(state): Extension<Kms>,
     Path(id): Path<String>,
     Query(query): Query<ActionQuery>,
     RawBody(body): RawBody,
@@ -291,7 +400,7 @@ pub(crate) async fn action_query(
 
 /// `POST /keys/{id}/actions/{action}`.
 pub(crate) async fn action_path(
-    State(state): State<ServerState>,
+    Extension(state): Extension<Kms>,
     Path((id, action)): Path<(String, String)>,
     RawBody(body): RawBody,
 ) -> Outcome {
@@ -351,7 +460,7 @@ fn no_content() -> Outcome {
     Ok(StatusCode::NO_CONTENT.into_response())
 }
 
-async fn act(state: &ServerState, id: &str, action: &str, body: &Bytes) -> Outcome {
+async fn act(state: &Kms, id: &str, action: &str, body: &Bytes) -> Outcome {
     record_key(id);
     let input = ActionBody::parse(body)?;
     let keystore = &state.keystore;
@@ -407,15 +516,11 @@ async fn act(state: &ServerState, id: &str, action: &str, body: &Bytes) -> Outco
             let key = keystore.restore_key(id).await?;
             Ok(one_key(state, StatusCode::CREATED, key))
         }
-        // Dual authorization is never enabled yet, which is exactly Key Protect's case for this.
-        "setKeyForDeletion" | "unsetKeyForDeletion" => {
-            keystore.key(id).await?;
-            Err(Failure::new(
-                StatusCode::CONFLICT,
-                "NOT_DUAL_AUTH_ERR",
-                "the key does not have a dual authorization policy",
-            ))
-        }
+        "setKeyForDeletion" => keystore.set_key_for_deletion(id).await.map(|_| no_content())?,
+        "unsetKeyForDeletion" => keystore
+            .unset_key_for_deletion(id)
+            .await
+            .map(|_| no_content())?,
         "sync" => keystore.key(id).await.map(|_| no_content())?,
         other => Err(Failure::new(
             StatusCode::BAD_REQUEST,

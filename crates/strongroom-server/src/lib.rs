@@ -12,15 +12,16 @@ mod error;
 mod iam;
 mod import_token;
 mod keys;
+mod policies;
 mod registrations;
 mod trace;
 
 use std::sync::Arc;
 
 use axum::extract::DefaultBodyLimit;
-use axum::routing::{get, post};
+use axum::routing::{delete, get, post};
 use axum::Router;
-use strongroom_api::{Iam, Keystore};
+use strongroom_api::{Iam, Instances, Keystore};
 
 /// The largest request body accepted; Key Protect bodies are small (a 7,500-byte payload,
 /// base64, is the biggest legitimate one).
@@ -29,31 +30,59 @@ pub const MAX_BODY_BYTES: usize = 64 * 1024;
 /// What every handler reaches.
 #[derive(Clone)]
 pub struct ServerState {
-    /// The keys of this instance.
-    pub keystore: Arc<dyn Keystore>,
+    /// The KMS instances served; each request opens one as its caller.
+    pub instances: Arc<dyn Instances>,
     /// Token exchange and verification.
     pub iam: Arc<dyn Iam>,
-    /// The instance GUID clients send in `Bluemix-Instance`.
-    pub instance_id: String,
     /// The account id in CRNs.
     pub account_id: String,
+}
+
+/// The instance a Key Protect request addresses, opened for its authenticated caller by
+/// [`auth::require_token`]. Handlers take it as an `Extension`.
+#[derive(Clone)]
+pub(crate) struct Kms {
+    pub(crate) keystore: Arc<dyn Keystore>,
+    pub(crate) instance_id: String,
+    pub(crate) account_id: String,
 }
 
 /// The whole API: IAM token endpoints (unauthenticated) and the Key Protect v2 routes.
 pub fn router(state: ServerState) -> Router {
     let kp = Router::new()
         .route("/keys", get(keys::list).post(keys::create))
+        .route("/keys_with_policy_overrides", post(keys::create))
         .route(
             "/keys/{id}",
-            get(keys::get).delete(keys::delete).post(keys::action_query),
+            get(keys::get)
+                .delete(keys::delete)
+                .post(keys::action_query)
+                .patch(keys::patch),
         )
         .route("/keys/{id}/metadata", get(keys::metadata))
         .route("/keys/{id}/versions", get(keys::versions))
         .route("/keys/{id}/restore", post(keys::restore))
+        .route("/keys/{id}/purge", delete(keys::purge))
         .route("/keys/{id}/actions/{action}", post(keys::action_path))
+        .route(
+            "/keys/{id}/aliases/{alias}",
+            post(keys::create_alias).delete(keys::delete_alias),
+        )
+        .route(
+            "/keys/{id}/policies",
+            get(policies::key_policies).put(policies::set_key_policies),
+        )
+        .route(
+            "/instance/policies",
+            get(policies::instance_policies).put(policies::set_instance_policies),
+        )
         .route("/keys/registrations", get(registrations::all))
         .route("/keys/{id}/registrations", get(registrations::of_key))
         .route("/key_rings", get(registrations::key_rings))
+        .route(
+            "/key_rings/{ring}",
+            post(registrations::create_key_ring).delete(registrations::delete_key_ring),
+        )
         .route(
             "/import_token",
             get(import_token::get).post(import_token::create),

@@ -11,7 +11,11 @@ use tracing::Instrument;
 
 const CORRELATION_HEADERS: [&str; 3] = ["correlation-id", "x-correlation-id", "x-request-id"];
 
-pub(crate) async fn span(request: Request, next: Next) -> Response {
+/// The request's correlation id, for the audit trail.
+#[derive(Clone)]
+pub(crate) struct CorrelationId(pub(crate) String);
+
+pub(crate) async fn span(mut request: Request, next: Next) -> Response {
     let correlation = CORRELATION_HEADERS
         .iter()
         .find_map(|name| request.headers().get(*name))
@@ -25,8 +29,12 @@ pub(crate) async fn span(request: Request, next: Next) -> Response {
         path = %request.uri().path(),
         correlation_id = %correlation,
         principal = tracing::field::Empty,
+        instance = tracing::field::Empty,
         key_id = tracing::field::Empty,
     );
+    request
+        .extensions_mut()
+        .insert(CorrelationId(correlation.clone()));
     let started = Instant::now();
     async move {
         let mut response = next.run(request).await;

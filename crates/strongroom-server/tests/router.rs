@@ -10,7 +10,7 @@ use axum::Router;
 use http_body_util::BodyExt;
 use serde_json::{json, Value};
 use strongroom_api::SecretString;
-use strongroom_local::{LocalIam, LocalKeystore};
+use strongroom_local::{LocalIam, LocalInstances};
 use strongroom_server::{router, ServerState};
 use strongroom_store::{MasterKeySource, SqliteStore};
 use tower::ServiceExt;
@@ -39,11 +39,12 @@ impl Server {
         let (iam, generated) =
             LocalIam::open(Arc::clone(&store), Some(SecretString::new(API_KEY.into()))).unwrap();
         assert!(generated.is_none(), "a bootstrap key was given");
+        let instances = LocalInstances::over(store);
+        instances.ensure_default(Some(INSTANCE)).unwrap();
         let app = router(ServerState {
             account_id: iam.account().to_owned(),
-            keystore: Arc::new(LocalKeystore::over(store)),
+            instances: Arc::new(instances),
             iam: Arc::new(iam),
-            instance_id: INSTANCE.into(),
         });
         let mut server = Server {
             app,

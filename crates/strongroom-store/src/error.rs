@@ -68,6 +68,12 @@ pub enum StoreError {
     /// Stored data failed authentication under the master key, or does not parse.
     #[error("the keystore is corrupt: {0}")]
     Corrupt(String),
+    /// No instance with this id.
+    #[error("there is no KMS instance {0}")]
+    InstanceNotFound(String),
+    /// An instance with this id exists already.
+    #[error("the KMS instance {0} exists already")]
+    InstanceExists(String),
     /// A domain rule failed.
     #[error(transparent)]
     Core(#[from] CoreError),

@@ -7,12 +7,20 @@
 #![deny(missing_docs)]
 #![cfg_attr(test, allow(clippy::unwrap_used, clippy::expect_used, clippy::panic))]
 
+mod audit;
 mod error;
+mod identity;
+mod instance;
 mod master_key;
 mod schema;
 mod seal;
 mod sqlite;
 
+pub use audit::{AuditQuery, AuditRecord, AuditWriter, ChainVerdict};
 pub use error::StoreError;
+pub use identity::{AccessPolicyRecord, ApiKeyRecord, PrincipalRecord};
+pub use instance::{
+    InstancePolicyRecord, InstanceRecord, InstanceStore, KeyRingRecord, RegistrationRecord,
+};
 pub use master_key::{MasterKeySource, MASTER_KEY_FILE_ENV};
 pub use sqlite::{default_data_dir, SqliteStore, DATABASE_FILE, DATA_DIR_ENV};

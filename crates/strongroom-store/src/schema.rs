@@ -43,6 +43,120 @@ const MIGRATIONS: &[&str] = &[
     );
     CREATE INDEX key_versions_by_key ON key_versions (key_id, created_at);
     "#,
+    // 2: instances, key rings, aliases, policies, identities, authorizations, registrations
+    // and the hash-chained audit trail. Keys of a version-1 store belong to the instance
+    // `SqliteStore::ensure_default_instance` creates (instance_id '' until then).
+    r#"
+    CREATE TABLE instances (
+        id          TEXT PRIMARY KEY,
+        name        TEXT NOT NULL,
+        created_at  INTEGER NOT NULL
+    ) WITHOUT ROWID;
+
+    ALTER TABLE keys ADD COLUMN instance_id TEXT NOT NULL DEFAULT '';
+    ALTER TABLE keys ADD COLUMN key_ring TEXT NOT NULL DEFAULT 'default';
+    ALTER TABLE keys ADD COLUMN created_by TEXT NOT NULL DEFAULT '';
+    ALTER TABLE keys ADD COLUMN deleted_by TEXT;
+    ALTER TABLE keys ADD COLUMN dual_auth_delete INTEGER NOT NULL DEFAULT 0;
+    ALTER TABLE keys ADD COLUMN deletion_authorized_by TEXT;
+    ALTER TABLE keys ADD COLUMN deletion_authorization_expires_at INTEGER;
+    ALTER TABLE keys ADD COLUMN rotation_enabled INTEGER;
+    ALTER TABLE keys ADD COLUMN rotation_interval_months INTEGER;
+    DROP INDEX keys_by_state_and_age;
+    DROP INDEX keys_by_age;
+    CREATE INDEX keys_by_instance_state ON keys (instance_id, state, created_at DESC, id DESC);
+    CREATE INDEX keys_by_instance_ring ON keys (instance_id, key_ring, state, created_at DESC);
+
+    CREATE TABLE key_rings (
+        instance_id TEXT NOT NULL,
+        id          TEXT NOT NULL,
+        created_at  INTEGER NOT NULL,
+        created_by  TEXT NOT NULL,
+        PRIMARY KEY (instance_id, id)
+    ) WITHOUT ROWID;
+
+    CREATE TABLE key_aliases (
+        instance_id TEXT NOT NULL,
+        alias       TEXT NOT NULL,
+        key_id      BLOB NOT NULL REFERENCES keys (id),
+        created_at  INTEGER NOT NULL,
+        created_by  TEXT NOT NULL,
+        PRIMARY KEY (instance_id, alias)
+    ) WITHOUT ROWID;
+    CREATE INDEX key_aliases_by_key ON key_aliases (key_id);
+
+    CREATE TABLE instance_policies (
+        instance_id TEXT NOT NULL,
+        policy_type TEXT NOT NULL,
+        enabled     INTEGER NOT NULL,
+        attributes  TEXT,
+        created_at  INTEGER NOT NULL,
+        created_by  TEXT NOT NULL,
+        updated_at  INTEGER NOT NULL,
+        updated_by  TEXT NOT NULL,
+        PRIMARY KEY (instance_id, policy_type)
+    ) WITHOUT ROWID;
+
+    CREATE TABLE principals (
+        iam_id           TEXT PRIMARY KEY,
+        kind             TEXT NOT NULL CHECK (kind IN ('user', 'service')),
+        name             TEXT NOT NULL,
+        service_name     TEXT,
+        service_instance TEXT,
+        created_at       INTEGER NOT NULL
+    ) WITHOUT ROWID;
+
+    CREATE TABLE api_keys (
+        id          TEXT PRIMARY KEY,
+        iam_id      TEXT NOT NULL REFERENCES principals (iam_id),
+        name        TEXT NOT NULL,
+        digest      BLOB NOT NULL UNIQUE,
+        created_at  INTEGER NOT NULL,
+        revoked_at  INTEGER
+    ) WITHOUT ROWID;
+
+    CREATE TABLE access_policies (
+        id               TEXT PRIMARY KEY,
+        type             TEXT NOT NULL CHECK (type IN ('access', 'authorization')),
+        subject_iam_id   TEXT,
+        source_service   TEXT,
+        source_instance  TEXT,
+        instance_id      TEXT,
+        key_ring         TEXT,
+        key_id           TEXT,
+        roles            TEXT NOT NULL,
+        description      TEXT,
+        created_at       INTEGER NOT NULL,
+        created_by       TEXT NOT NULL,
+        updated_at       INTEGER NOT NULL,
+        updated_by       TEXT NOT NULL,
+        revision         INTEGER NOT NULL
+    ) WITHOUT ROWID;
+
+    CREATE TABLE registrations (
+        key_id       BLOB NOT NULL REFERENCES keys (id),
+        resource_crn TEXT NOT NULL,
+        instance_id  TEXT NOT NULL,
+        service      TEXT NOT NULL,
+        key_version  BLOB NOT NULL,
+        created_at   INTEGER NOT NULL,
+        updated_at   INTEGER NOT NULL,
+        PRIMARY KEY (key_id, resource_crn)
+    ) WITHOUT ROWID;
+    CREATE INDEX registrations_by_instance ON registrations (instance_id, updated_at DESC);
+
+    CREATE TABLE audit_events (
+        seq            INTEGER PRIMARY KEY,
+        at             INTEGER NOT NULL,
+        instance_id    TEXT NOT NULL,
+        initiator      TEXT NOT NULL,
+        action         TEXT NOT NULL,
+        target         TEXT NOT NULL,
+        outcome        TEXT NOT NULL,
+        correlation_id TEXT NOT NULL,
+        hash           BLOB NOT NULL
+    );
+    "#,
 ];
 
 /// The schema version this build writes.

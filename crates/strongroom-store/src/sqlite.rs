@@ -1,16 +1,14 @@
 use std::path::{Path, PathBuf};
 use std::sync::{Mutex, MutexGuard};
 
-use rusqlite::{params, Connection, OptionalExtension, Row, TransactionBehavior};
-use strongroom_core::{
-    Change, CoreError, Description, Expiry, Key, KeyId, KeyKind, KeyMaterial, KeyName, KeyPage,
-    KeyQuery, KeyRepository, KeyState, KeyVersion, KeyVersionId, MAX_PAGE_SIZE,
-};
-use time::OffsetDateTime;
+use rusqlite::{params, Connection, OptionalExtension, TransactionBehavior};
+use strongroom_core::{KeyId, KeyMaterial, KeyVersion};
 use zeroize::Zeroizing;
 
 use crate::error::io;
+use crate::audit::{AuditWriter, Chain};
 use crate::seal::Sealer;
+use rand::RngCore;
 use crate::{schema, MasterKeySource, StoreError};
 
 /// Overrides the platform's data directory.
@@ -33,7 +31,9 @@ pub fn default_data_dir() -> Result<PathBuf, StoreError> {
 /// every method is short. Blocking; async callers run it on a blocking thread.
 pub struct SqliteStore {
     conn: Mutex<Connection>,
-    sealer: Sealer,
+    pub(crate) sealer: Sealer,
+    pub(crate) chain: Chain,
+    pub(crate) audit: AuditWriter,
     path: PathBuf,
 }
 
@@ -50,11 +50,17 @@ impl SqliteStore {
         conn.pragma_update(None, "foreign_keys", "ON")?;
         conn.busy_timeout(std::time::Duration::from_secs(5))?;
         schema::migrate(&mut conn, &path)?;
+        // Purged keys' pages are overwritten, not just unlinked.
+        conn.pragma_update(None, "secure_delete", "ON")?;
         let sealer = unlock(&mut conn, source, &path)?;
+        let chain_key = init_chain_key(&conn, &sealer)?;
+        let audit = AuditWriter::start(&path, Chain::new(chain_key.clone()))?;
         tracing::debug!(path = %path.display(), "opened keystore");
         Ok(Self {
             conn: Mutex::new(conn),
             sealer,
+            chain: Chain::new(chain_key),
+            audit,
             path,
         })
     }
@@ -129,7 +135,7 @@ impl SqliteStore {
         set_meta(&self.conn(), &format!("setting:{name}"), value)
     }
 
-    fn conn(&self) -> MutexGuard<'_, Connection> {
+    pub(crate) fn conn(&self) -> MutexGuard<'_, Connection> {
         // A panic while holding the lock cannot leave a half-applied transaction behind
         // (SQLite rolls it back), so a poisoned lock is safe to reuse.
         self.conn
@@ -137,7 +143,7 @@ impl SqliteStore {
             .unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 
-    fn insert_version(
+    pub(crate) fn insert_version(
         &self,
         conn: &Connection,
         key: KeyId,
@@ -150,12 +156,26 @@ impl SqliteStore {
             params![
                 version.id.as_bytes(),
                 key.as_bytes(),
-                micros(version.created_at),
+                crate::instance::micros(version.created_at),
                 sealed
             ],
         )?;
         Ok(())
     }
+}
+
+/// The audit chain's HMAC key: random, sealed under the master key, created once.
+fn init_chain_key(conn: &Connection, sealer: &Sealer) -> Result<Zeroizing<Vec<u8>>, StoreError> {
+    let name = crate::audit::CHAIN_KEY_SETTING;
+    let mut fresh = Zeroizing::new([0u8; 32]);
+    rand::rng().fill_bytes(fresh.as_mut());
+    conn.execute(
+        "INSERT INTO meta (name, value) VALUES (?1, ?2) ON CONFLICT (name) DO NOTHING",
+        params![format!("secret:{name}"), sealer.seal_setting(name, fresh.as_ref())?],
+    )?;
+    let stored = meta(conn, &format!("secret:{name}"))?
+        .ok_or_else(|| StoreError::Corrupt("the audit chain key vanished".into()))?;
+    sealer.open_setting(name, &stored)
 }
 
 /// Reads or creates the keystore id and its master key, and proves the key is the right one.
@@ -208,7 +228,7 @@ fn unlock(
     Ok(sealer)
 }
 
-fn meta(conn: &Connection, name: &str) -> Result<Option<Vec<u8>>, StoreError> {
+pub(crate) fn meta(conn: &Connection, name: &str) -> Result<Option<Vec<u8>>, StoreError> {
     Ok(conn
         .query_row("SELECT value FROM meta WHERE name = ?1", [name], |row| {
             row.get(0)
@@ -216,279 +236,13 @@ fn meta(conn: &Connection, name: &str) -> Result<Option<Vec<u8>>, StoreError> {
         .optional()?)
 }
 
-fn set_meta(conn: &Connection, name: &str, value: &[u8]) -> Result<(), StoreError> {
+pub(crate) fn set_meta(conn: &Connection, name: &str, value: &[u8]) -> Result<(), StoreError> {
     conn.execute(
         "INSERT INTO meta (name, value) VALUES (?1, ?2)
          ON CONFLICT (name) DO UPDATE SET value = excluded.value",
         params![name, value],
     )?;
     Ok(())
-}
-
-const KEY_COLUMNS: &str = "id, name, description, kind, state, imported, created_at, \
-    updated_at, rotated_at, deleted_at, expires_at, version_id, version_created_at";
-
-impl KeyRepository for SqliteStore {
-    fn insert(&self, key: &Key, material: &KeyMaterial) -> Result<(), CoreError> {
-        let mut conn = self.conn();
-        let tx = conn.transaction().map_err(StoreError::from)?;
-        write_key(&tx, key, true)?;
-        self.insert_version(&tx, key.id, &key.current_version, material)?;
-        tx.commit().map_err(StoreError::from)?;
-        Ok(())
-    }
-
-    fn key(&self, id: KeyId) -> Result<Key, CoreError> {
-        read_key(&self.conn(), id)
-    }
-
-    fn list(&self, query: &KeyQuery) -> Result<KeyPage, CoreError> {
-        let conn = self.conn();
-        let mut filter = String::new();
-        let mut args: Vec<rusqlite::types::Value> = Vec::new();
-
-        let states: Vec<i64> = if query.states.is_empty() {
-            vec![1, 2, 3]
-        } else {
-            query.states.iter().map(|s| i64::from(s.code())).collect()
-        };
-        let placeholders = vec!["?"; states.len()].join(", ");
-        filter.push_str(&format!("state IN ({placeholders})"));
-        args.extend(states.into_iter().map(rusqlite::types::Value::Integer));
-
-        if let Some(search) = query
-            .search
-            .as_deref()
-            .map(str::trim)
-            .filter(|s| !s.is_empty())
-        {
-            match search.parse::<KeyId>() {
-                Ok(id) => {
-                    filter.push_str(" AND id = ?");
-                    args.push(rusqlite::types::Value::Blob(id.as_bytes().to_vec()));
-                }
-                Err(_) => {
-                    filter.push_str(" AND name LIKE ? ESCAPE '\\'");
-                    args.push(rusqlite::types::Value::Text(format!(
-                        "%{}%",
-                        escape_like(search)
-                    )));
-                }
-            }
-        }
-
-        let total: i64 = conn
-            .query_row(
-                &format!("SELECT count(*) FROM keys WHERE {filter}"),
-                rusqlite::params_from_iter(args.iter()),
-                |row| row.get(0),
-            )
-            .map_err(StoreError::from)?;
-
-        let limit = query.limit.min(MAX_PAGE_SIZE);
-        let sql = format!(
-            "SELECT {KEY_COLUMNS} FROM keys WHERE {filter} \
-             ORDER BY created_at DESC, id DESC LIMIT {limit} OFFSET {}",
-            query.offset
-        );
-        let mut stmt = conn.prepare(&sql).map_err(StoreError::from)?;
-        let rows = stmt
-            .query_map(rusqlite::params_from_iter(args.iter()), key_from_row)
-            .map_err(StoreError::from)?;
-        let mut keys = Vec::new();
-        for row in rows {
-            keys.push(row.map_err(StoreError::from)??);
-        }
-        Ok(KeyPage {
-            keys,
-            total: u64::try_from(total).unwrap_or(0),
-        })
-    }
-
-    fn update(
-        &self,
-        id: KeyId,
-        change: &mut dyn FnMut(&mut Key) -> Result<Change, CoreError>,
-    ) -> Result<Key, CoreError> {
-        let mut conn = self.conn();
-        let tx = conn
-            .transaction_with_behavior(TransactionBehavior::Immediate)
-            .map_err(StoreError::from)?;
-        let mut key = read_key(&tx, id)?;
-        match change(&mut key)? {
-            Change::Metadata => {}
-            Change::NewVersion(version, material) => {
-                self.insert_version(&tx, id, &version, &material)?;
-            }
-        }
-        write_key(&tx, &key, false)?;
-        tx.commit().map_err(StoreError::from)?;
-        Ok(key)
-    }
-
-    fn material(&self, key: KeyId, version: KeyVersionId) -> Result<KeyMaterial, CoreError> {
-        let row: Option<(Vec<u8>, Vec<u8>)> = self
-            .conn()
-            .query_row(
-                "SELECT key_id, sealed FROM key_versions WHERE id = ?1",
-                [version.as_bytes()],
-                |row| Ok((row.get(0)?, row.get(1)?)),
-            )
-            .optional()
-            .map_err(StoreError::from)?;
-        match row {
-            Some((owner, sealed)) if owner.as_slice() == key.as_bytes() => {
-                Ok(self.sealer.open(key, version, &sealed)?)
-            }
-            _ => Err(CoreError::WrongKey { key }),
-        }
-    }
-
-    fn versions(&self, key: KeyId) -> Result<Vec<KeyVersion>, CoreError> {
-        let conn = self.conn();
-        let mut stmt = conn
-            .prepare("SELECT id, created_at FROM key_versions WHERE key_id = ?1 ORDER BY created_at, rowid")
-            .map_err(StoreError::from)?;
-        let rows = stmt
-            .query_map([key.as_bytes()], |row| {
-                Ok((row.get::<_, Vec<u8>>(0)?, row.get::<_, i64>(1)?))
-            })
-            .map_err(StoreError::from)?;
-        let mut versions = Vec::new();
-        for row in rows {
-            let (id, created) = row.map_err(StoreError::from)?;
-            versions.push(KeyVersion {
-                id: KeyVersionId::from_bytes(id16(&id)?),
-                created_at: from_micros(created)?,
-            });
-        }
-        Ok(versions)
-    }
-}
-
-fn read_key(conn: &Connection, id: KeyId) -> Result<Key, CoreError> {
-    conn.query_row(
-        &format!("SELECT {KEY_COLUMNS} FROM keys WHERE id = ?1"),
-        [id.as_bytes()],
-        key_from_row,
-    )
-    .optional()
-    .map_err(StoreError::from)?
-    .ok_or(CoreError::KeyNotFound(id))?
-}
-
-fn write_key(conn: &Connection, key: &Key, new: bool) -> Result<(), StoreError> {
-    let sql = if new {
-        "INSERT INTO keys (id, name, description, kind, state, imported, created_at, updated_at,
-            rotated_at, deleted_at, expires_at, version_id, version_created_at)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)"
-    } else {
-        "UPDATE keys SET name = ?2, description = ?3, kind = ?4, state = ?5, imported = ?6,
-            created_at = ?7, updated_at = ?8, rotated_at = ?9, deleted_at = ?10, expires_at = ?11,
-            version_id = ?12, version_created_at = ?13
-         WHERE id = ?1"
-    };
-    conn.execute(
-        sql,
-        params![
-            key.id.as_bytes(),
-            key.name.as_str(),
-            key.description.as_ref().map(Description::as_str),
-            kind_name(key.kind),
-            key.state.code(),
-            key.imported,
-            micros(key.created_at),
-            micros(key.updated_at),
-            key.rotated_at.map(micros),
-            key.deleted_at.map(micros),
-            key.expiry.map(|e| micros(e.at())),
-            key.current_version.id.as_bytes(),
-            micros(key.current_version.created_at),
-        ],
-    )?;
-    Ok(())
-}
-
-/// Rows are decoded into domain types with validation, so a damaged row becomes an error
-/// instead of an invalid `Key`. The outer `Result` is SQLite's, the inner one ours.
-fn key_from_row(row: &Row<'_>) -> rusqlite::Result<Result<Key, CoreError>> {
-    let id: Vec<u8> = row.get(0)?;
-    let name: String = row.get(1)?;
-    let description: Option<String> = row.get(2)?;
-    let kind: String = row.get(3)?;
-    let state: u8 = row.get(4)?;
-    let imported: bool = row.get(5)?;
-    let created_at: i64 = row.get(6)?;
-    let updated_at: i64 = row.get(7)?;
-    let rotated_at: Option<i64> = row.get(8)?;
-    let deleted_at: Option<i64> = row.get(9)?;
-    let expires_at: Option<i64> = row.get(10)?;
-    let version_id: Vec<u8> = row.get(11)?;
-    let version_created_at: i64 = row.get(12)?;
-    Ok((|| {
-        Ok(Key {
-            id: KeyId::from_bytes(id16(&id)?),
-            name: KeyName::parse(&name)?,
-            description: description.as_deref().map(Description::parse).transpose()?,
-            kind: match kind.as_str() {
-                "root" => KeyKind::Root,
-                "standard" => KeyKind::Standard,
-                _ => return Err(corrupt("unknown key kind")),
-            },
-            state: KeyState::from_code(state).ok_or_else(|| corrupt("unknown key state"))?,
-            imported,
-            created_at: from_micros(created_at)?,
-            updated_at: from_micros(updated_at)?,
-            rotated_at: rotated_at.map(from_micros).transpose()?,
-            deleted_at: deleted_at.map(from_micros).transpose()?,
-            expiry: expires_at
-                .map(from_micros)
-                .transpose()?
-                .map(Expiry::from_stored),
-            current_version: KeyVersion {
-                id: KeyVersionId::from_bytes(id16(&version_id)?),
-                created_at: from_micros(version_created_at)?,
-            },
-        })
-    })())
-}
-
-fn kind_name(kind: KeyKind) -> &'static str {
-    match kind {
-        KeyKind::Root => "root",
-        KeyKind::Standard => "standard",
-    }
-}
-
-fn corrupt(what: &str) -> CoreError {
-    StoreError::Corrupt(what.to_owned()).into()
-}
-
-fn id16(bytes: &[u8]) -> Result<[u8; 16], CoreError> {
-    bytes
-        .try_into()
-        .map_err(|_| corrupt("an id is not 16 bytes"))
-}
-
-fn micros(at: OffsetDateTime) -> i64 {
-    // Microseconds since 1970 fit in i64 for the next 290,000 years.
-    (at.unix_timestamp_nanos() / 1_000) as i64
-}
-
-fn from_micros(micros: i64) -> Result<OffsetDateTime, CoreError> {
-    OffsetDateTime::from_unix_timestamp_nanos(i128::from(micros) * 1_000)
-        .map_err(|_| corrupt("a timestamp is out of range"))
-}
-
-fn escape_like(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        if matches!(c, '%' | '_' | '\\') {
-            out.push('\\');
-        }
-        out.push(c);
-    }
-    out
 }
 
 fn create_private_dir(dir: &Path) -> Result<(), StoreError> {

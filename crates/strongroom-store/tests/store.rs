@@ -4,15 +4,38 @@
 use std::path::Path;
 
 use strongroom_core::envelope::{self, Envelope};
+use std::sync::Arc;
+
 use strongroom_core::{
-    Change, Clock, CoreError, Key, KeyKind, KeyMaterial, KeyName, KeyQuery, KeyRepository,
-    KeyState, NewKey, SystemClock,
+    Alias, AuditEvent, Change, Clock, CoreError, Key, KeyKind, KeyMaterial, KeyName, KeyQuery,
+    KeyRepository, KeyRingId, KeyState, NewKey, Outcome, SystemClock,
 };
-use strongroom_store::{MasterKeySource, SqliteStore, StoreError};
+use strongroom_store::{ChainVerdict, InstanceStore, MasterKeySource, SqliteStore, StoreError};
 use zeroize::Zeroizing;
 
 fn key_file(dir: &Path) -> MasterKeySource {
     MasterKeySource::File(dir.join("master.key"))
+}
+
+/// The first instance of the store in `dir`.
+fn open(data: &Path, dir: &Path) -> InstanceStore {
+    let store = Arc::new(SqliteStore::open(data, &key_file(dir)).unwrap());
+    let id = store
+        .ensure_default_instance(Some("11111111-1111-4111-8111-111111111111"), SystemClock.now())
+        .unwrap();
+    store.instance(&id).unwrap()
+}
+
+fn ev(action: &str) -> AuditEvent {
+    AuditEvent {
+        at: SystemClock.now(),
+        instance: "i".into(),
+        initiator: "IBMid-test".into(),
+        action: action.into(),
+        target: String::new(),
+        outcome: Outcome::Success,
+        correlation_id: "c".into(),
+    }
 }
 
 fn new_key(name: &str, kind: KeyKind) -> Key {
@@ -22,6 +45,11 @@ fn new_key(name: &str, kind: KeyKind) -> Key {
             description: None,
             kind,
             expiry: None,
+            key_ring: KeyRingId::default_ring(),
+            aliases: Vec::new(),
+            created_by: "IBMid-test".into(),
+            dual_auth_delete: false,
+            rotation: None,
         },
         false,
         SystemClock.now(),
@@ -34,15 +62,15 @@ fn keys_and_material_survive_a_restart() {
     let data = dir.path().join("data");
     let key = new_key("orders", KeyKind::Root);
     let ciphertext = {
-        let store = SqliteStore::open(&data, &key_file(dir.path())).unwrap();
+        let store = open(&data, dir.path());
         store
-            .insert(&key, &KeyMaterial::generate().unwrap())
+            .insert(&key, &KeyMaterial::generate().unwrap(), &ev("create"))
             .unwrap();
         let material = store.material(key.id, key.current_version.id).unwrap();
         envelope::wrap(&material, key.current_version.id, b"a dek", &["tenant"]).unwrap()
     };
 
-    let store = SqliteStore::open(&data, &key_file(dir.path())).unwrap();
+    let store = open(&data, dir.path());
     assert_eq!(
         store.key(key.id).unwrap(),
         key,
@@ -57,7 +85,7 @@ fn keys_and_material_survive_a_restart() {
 fn the_database_file_holds_no_key_bytes() {
     let dir = tempfile::tempdir().unwrap();
     let data = dir.path().join("data");
-    let store = SqliteStore::open(&data, &key_file(dir.path())).unwrap();
+    let store = open(&data, dir.path());
     let secret: Vec<u8> = (0u8..32)
         .map(|i| i.wrapping_mul(37).wrapping_add(11))
         .collect();
@@ -66,6 +94,7 @@ fn the_database_file_holds_no_key_bytes() {
         .insert(
             &key,
             &KeyMaterial::root(Zeroizing::new(secret.clone())).unwrap(),
+            &ev("create"),
         )
         .unwrap();
     // The material is retrievable, so it is stored somewhere...
@@ -117,11 +146,11 @@ fn a_different_master_key_is_refused() {
 #[test]
 fn material_of_another_keys_version_is_wrong_key() {
     let dir = tempfile::tempdir().unwrap();
-    let store = SqliteStore::open(&dir.path().join("d"), &key_file(dir.path())).unwrap();
+    let store = open(&dir.path().join("d"), dir.path());
     let a = new_key("alpha", KeyKind::Root);
     let b = new_key("bravo", KeyKind::Root);
-    store.insert(&a, &KeyMaterial::generate().unwrap()).unwrap();
-    store.insert(&b, &KeyMaterial::generate().unwrap()).unwrap();
+    store.insert(&a, &KeyMaterial::generate().unwrap(), &ev("create")).unwrap();
+    store.insert(&b, &KeyMaterial::generate().unwrap(), &ev("create")).unwrap();
     assert!(matches!(
         store.material(a.id, b.current_version.id),
         Err(CoreError::WrongKey { .. })
@@ -131,17 +160,21 @@ fn material_of_another_keys_version_is_wrong_key() {
 #[test]
 fn rotation_adds_a_version_in_the_same_transaction() {
     let dir = tempfile::tempdir().unwrap();
-    let store = SqliteStore::open(&dir.path().join("d"), &key_file(dir.path())).unwrap();
+    let store = open(&dir.path().join("d"), dir.path());
     let key = new_key("rotating", KeyKind::Root);
     store
-        .insert(&key, &KeyMaterial::generate().unwrap())
+        .insert(&key, &KeyMaterial::generate().unwrap(), &ev("create"))
         .unwrap();
     let now = SystemClock.now();
     let rotated = store
-        .update(key.id, &mut |k| {
-            let version = k.rotate(now, false)?;
-            Ok(Change::NewVersion(version, KeyMaterial::generate()?))
-        })
+        .update(
+            key.id,
+            &mut |k| {
+                let version = k.rotate(now, false)?;
+                Ok(Change::NewVersion(version, KeyMaterial::generate()?))
+            },
+            &ev("rotate"),
+        )
         .unwrap();
     let versions = store.versions(key.id).unwrap();
     assert_eq!(versions.len(), 2);
@@ -154,10 +187,14 @@ fn rotation_adds_a_version_in_the_same_transaction() {
 
     // A failing change writes nothing.
     let err = store
-        .update(key.id, &mut |k| {
-            let version = k.rotate(now, false)?;
-            Ok(Change::NewVersion(version, KeyMaterial::generate()?))
-        })
+        .update(
+            key.id,
+            &mut |k| {
+                let version = k.rotate(now, false)?;
+                Ok(Change::NewVersion(version, KeyMaterial::generate()?))
+            },
+            &ev("rotate"),
+        )
         .unwrap_err();
     assert!(matches!(err, CoreError::RotationTooSoon(_)));
     assert_eq!(store.versions(key.id).unwrap().len(), 2);
@@ -166,21 +203,29 @@ fn rotation_adds_a_version_in_the_same_transaction() {
 #[test]
 fn listing_filters_searches_and_pages_in_storage() {
     let dir = tempfile::tempdir().unwrap();
-    let store = SqliteStore::open(&dir.path().join("d"), &key_file(dir.path())).unwrap();
+    let store = open(&dir.path().join("d"), dir.path());
     let mut ids = Vec::new();
     for i in 0..25 {
         let key = new_key(&format!("key-{i:02}"), KeyKind::Root);
         store
-            .insert(&key, &KeyMaterial::generate().unwrap())
+            .insert(&key, &KeyMaterial::generate().unwrap(), &ev("create"))
             .unwrap();
         ids.push(key.id);
     }
     let now = SystemClock.now();
     store
-        .update(ids[0], &mut |k| k.disable(now).map(|()| Change::Metadata))
+        .update(
+            ids[0],
+            &mut |k| k.disable(now).map(|()| Change::Metadata),
+            &ev("disable"),
+        )
         .unwrap();
     store
-        .update(ids[1], &mut |k| k.delete(now).map(|()| Change::Metadata))
+        .update(
+            ids[1],
+            &mut |k| k.delete(now, "IBMid-test").map(|()| Change::Metadata),
+            &ev("delete"),
+        )
         .unwrap();
 
     let page = store
@@ -287,4 +332,156 @@ fn secret_settings_are_sealed_and_set_once() {
         b"first secret value!"
     );
     assert_eq!(store.setting("admin").unwrap().unwrap(), b"digest");
+}
+
+#[test]
+fn instances_do_not_see_each_others_keys() {
+    let dir = tempfile::tempdir().unwrap();
+    let first = open(&dir.path().join("d"), dir.path());
+    let store = Arc::clone(first.store());
+    let other_id = "22222222-2222-4222-8222-222222222222";
+    store
+        .create_instance(other_id, "other", SystemClock.now(), &ev("kms.instance.create"))
+        .unwrap();
+    let other = store.instance(other_id).unwrap();
+    let key = new_key("first-only", KeyKind::Root);
+    first
+        .insert(&key, &KeyMaterial::generate().unwrap(), &ev("create"))
+        .unwrap();
+    assert!(matches!(other.key(key.id), Err(CoreError::KeyNotFound(_))));
+    assert!(matches!(
+        other.material(key.id, key.current_version.id),
+        Err(CoreError::WrongKey { .. })
+    ));
+    assert_eq!(other.list(&KeyQuery::default()).unwrap().total, 0);
+    assert_eq!(first.list(&KeyQuery::default()).unwrap().total, 1);
+    assert!(matches!(
+        store.instance("33333333-3333-4333-8333-333333333333"),
+        Err(StoreError::InstanceNotFound(_))
+    ));
+}
+
+#[test]
+fn aliases_resolve_and_are_unique_per_instance() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = open(&dir.path().join("d"), dir.path());
+    let mut a = new_key("alpha", KeyKind::Root);
+    a.aliases = vec![Alias::parse("billing").unwrap()];
+    store
+        .insert(&a, &KeyMaterial::generate().unwrap(), &ev("create"))
+        .unwrap();
+    assert_eq!(store.resolve("billing").unwrap(), a.id);
+    assert_eq!(store.key(a.id).unwrap().aliases, a.aliases);
+    let mut b = new_key("bravo", KeyKind::Root);
+    b.aliases = vec![Alias::parse("billing").unwrap()];
+    assert!(matches!(
+        store.insert(&b, &KeyMaterial::generate().unwrap(), &ev("create")),
+        Err(CoreError::AliasTaken(_))
+    ));
+    assert!(
+        matches!(store.key(b.id), Err(CoreError::KeyNotFound(_))),
+        "nothing half-written"
+    );
+    assert!(matches!(
+        store.resolve("nobody"),
+        Err(CoreError::AliasNotFound(_))
+    ));
+}
+
+#[test]
+fn key_rings_hold_keys_and_refuse_deletion_while_used() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = open(&dir.path().join("d"), dir.path());
+    let ring = KeyRingId::parse("payments").unwrap();
+    store.create_key_ring(&ring, &ev("ring")).unwrap();
+    assert!(matches!(
+        store.create_key_ring(&ring, &ev("ring")),
+        Err(CoreError::KeyRingExists(_))
+    ));
+    let mut key = new_key("in-ring", KeyKind::Root);
+    key.key_ring = ring.clone();
+    store
+        .insert(&key, &KeyMaterial::generate().unwrap(), &ev("create"))
+        .unwrap();
+    let mut stray = new_key("stray", KeyKind::Root);
+    stray.key_ring = KeyRingId::parse("missing").unwrap();
+    assert!(matches!(
+        store.insert(&stray, &KeyMaterial::generate().unwrap(), &ev("create")),
+        Err(CoreError::KeyRingNotFound(_))
+    ));
+    assert!(matches!(
+        store.delete_key_ring(&ring, true, &ev("ring")),
+        Err(CoreError::KeyRingInUse(_))
+    ));
+    let now = SystemClock.now();
+    store
+        .update(
+            key.id,
+            &mut |k| k.delete(now, "IBMid-test").map(|()| Change::Metadata),
+            &ev("delete"),
+        )
+        .unwrap();
+    assert!(matches!(
+        store.delete_key_ring(&ring, false, &ev("ring")),
+        Err(CoreError::KeyRingInUse(_))
+    ));
+    store.delete_key_ring(&ring, true, &ev("ring")).unwrap();
+    assert!(store.key(key.id).unwrap().key_ring.is_default());
+    assert!(matches!(
+        store.delete_key_ring(&KeyRingId::default_ring(), true, &ev("ring")),
+        Err(CoreError::KeyRingInUse(_))
+    ));
+}
+
+#[test]
+fn an_edited_or_deleted_audit_row_breaks_the_chain() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("d");
+    {
+        let store = open(&data, dir.path());
+        for name in ["one-key", "two-key", "three-key"] {
+            let key = new_key(name, KeyKind::Root);
+            store
+                .insert(&key, &KeyMaterial::generate().unwrap(), &ev("create"))
+                .unwrap();
+        }
+        store
+            .store()
+            .audit_writer()
+            .record(ev("kms.secrets.wrap"), None)
+            .unwrap();
+        assert_eq!(
+            store.store().verify_audit().unwrap(),
+            ChainVerdict::Intact { rows: 4 }
+        );
+    }
+    let db = data.join("keystore.db");
+    let conn = rusqlite::Connection::open(&db).unwrap();
+    conn.execute(
+        "UPDATE audit_events SET initiator = 'IBMid-someone-else' WHERE seq = 2",
+        [],
+    )
+    .unwrap();
+    drop(conn);
+    let store = open(&data, dir.path());
+    assert_eq!(
+        store.store().verify_audit().unwrap(),
+        ChainVerdict::Broken { at_seq: 2 }
+    );
+    drop(store);
+
+    let conn = rusqlite::Connection::open(&db).unwrap();
+    conn.execute(
+        "UPDATE audit_events SET initiator = 'IBMid-test' WHERE seq = 2",
+        [],
+    )
+    .unwrap();
+    conn.execute("DELETE FROM audit_events WHERE seq = 4", []).unwrap();
+    drop(conn);
+    let store = open(&data, dir.path());
+    assert_eq!(
+        store.store().verify_audit().unwrap(),
+        ChainVerdict::Broken { at_seq: 4 },
+        "a row cut off the end is detected by the recorded head"
+    );
 }

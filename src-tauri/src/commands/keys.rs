@@ -77,8 +77,12 @@ pub(crate) async fn enable_key(
 pub(crate) async fn delete_key(
     state: State<'_, AppState>,
     id: String,
+    force: Option<bool>,
 ) -> Result<KeyInfo, ApiError> {
-    state.keystore()?.delete_key(&id).await
+    state
+        .keystore()?
+        .delete_key(&id, force.unwrap_or(false))
+        .await
 }
 
 #[tauri::command]

@@ -1,0 +1,205 @@
+//! Types of the administration surface: key rings, policies, registrations, authorizations
+//! and the audit trail.
+
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
+
+use crate::RotationPolicyInfo;
+
+/// A key ring.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct KeyRingInfo {
+    /// The ring id.
+    pub id: String,
+    /// RFC 3339.
+    pub created_at: String,
+    /// The creator's IAM id (empty for `default`).
+    pub created_by: String,
+}
+
+/// A key's policies.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct KeyPolicies {
+    /// Rotation, if set.
+    #[ts(optional)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rotation: Option<RotationPolicyInfo>,
+    /// Dual-authorization delete.
+    pub dual_auth_delete: bool,
+}
+
+/// Change a key's policies; absent fields stay as they are.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct SetKeyPoliciesRequest {
+    /// The key (id or alias).
+    pub key_id: String,
+    /// A new rotation policy.
+    #[ts(optional)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rotation: Option<RotationPolicyInfo>,
+    /// Turn dual-authorization delete on (it cannot be turned off).
+    #[ts(optional)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub dual_auth_delete: Option<bool>,
+}
+
+/// An instance policy in Key Protect's shape. `dualAuthDelete` and `rotation` act on keys
+/// created afterwards; the others are stored and returned.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct InstancePolicy {
+    /// `dualAuthDelete`, `rotation`, `allowedNetwork`, `allowedIP`,
+    /// `keyCreateImportAccess` or `metrics`.
+    pub policy_type: String,
+    /// On or off.
+    pub enabled: bool,
+    /// Type-specific attributes (required when on, absent when off).
+    #[ts(optional, type = "Record<string, unknown>")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub attributes: Option<serde_json::Value>,
+    /// RFC 3339 (responses only).
+    #[ts(optional)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub updated_at: Option<String>,
+    /// IAM id (responses only).
+    #[ts(optional)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub updated_by: Option<String>,
+}
+
+/// A source resource seen using a key.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct RegistrationInfo {
+    /// The key.
+    pub key_id: String,
+    /// Its name.
+    pub key_name: String,
+    /// The resource's CRN.
+    pub resource_crn: String,
+    /// The service identity that used the key.
+    pub service: String,
+    /// The key version last used.
+    pub key_version: String,
+    /// RFC 3339.
+    pub created_at: String,
+    /// RFC 3339.
+    pub updated_at: String,
+}
+
+/// A service-to-service authorization: a source service (optionally one of its instances) may
+/// use the target instance's keys (optionally one key ring or key) with the given roles.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct AuthorizationInfo {
+    /// Policy id.
+    pub id: String,
+    /// Source service name, e.g. `cloud-object-storage`.
+    pub source_service: String,
+    /// One source instance, or every instance when absent.
+    #[ts(optional)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub source_instance: Option<String>,
+    /// The target KMS instance.
+    pub target_instance: String,
+    /// Narrowed to a key ring.
+    #[ts(optional)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub key_ring: Option<String>,
+    /// Narrowed to a key.
+    #[ts(optional)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub key_id: Option<String>,
+    /// Role names (`Reader`).
+    pub roles: Vec<String>,
+    /// RFC 3339.
+    pub created_at: String,
+    /// Creator.
+    pub created_by: String,
+}
+
+/// Create an authorization on this instance.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct CreateAuthorizationRequest {
+    /// Source service name.
+    pub source_service: String,
+    /// One source instance.
+    #[ts(optional)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub source_instance: Option<String>,
+    /// Narrow to a key ring.
+    #[ts(optional)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub key_ring: Option<String>,
+    /// Narrow to a key.
+    #[ts(optional)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub key_id: Option<String>,
+    /// Roles; `Reader` when empty.
+    #[serde(default)]
+    pub roles: Vec<String>,
+}
+
+/// One audit event.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct AuditEventInfo {
+    /// Position in the chain.
+    pub seq: i64,
+    /// RFC 3339.
+    pub at: String,
+    /// Instance addressed.
+    pub instance: String,
+    /// Caller's IAM id.
+    pub initiator: String,
+    /// Activity Tracker action.
+    pub action: String,
+    /// Key, ring or policy id.
+    pub target: String,
+    /// `success` or the error code.
+    pub outcome: String,
+    /// Correlation id.
+    pub correlation_id: String,
+}
+
+/// Filters for the audit view, newest first.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct AuditQueryRequest {
+    /// Only this initiator.
+    #[ts(optional)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub initiator: Option<String>,
+    /// Only actions starting with this.
+    #[ts(optional)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub action: Option<String>,
+    /// Only this target.
+    #[ts(optional)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub target: Option<String>,
+    /// Only failures.
+    #[serde(default)]
+    pub failures_only: bool,
+    /// Events before this seq.
+    #[ts(optional)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub before: Option<i64>,
+    /// Page size, at most 1000; 100 when absent.
+    #[ts(optional)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub limit: Option<u32>,
+}

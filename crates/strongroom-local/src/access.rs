@@ -1,0 +1,218 @@
+//! Stored access policies ⇄ domain grants and wire types, and instance-policy validation.
+
+use strongroom_api::{
+    ApiError, AuditEventInfo, AuthorizationInfo, CreateAuthorizationRequest, InstancePolicy,
+    RegistrationInfo,
+};
+use strongroom_core::{Grant, KeyId, KeyRingId, Role, Scope};
+use strongroom_store::{
+    AccessPolicyRecord, AuditRecord, InstancePolicyRecord, RegistrationRecord, SqliteStore,
+};
+use time::OffsetDateTime;
+
+use crate::convert::{api_error, rfc3339};
+
+/// The grant a stored policy gives on its instance. A policy that no longer parses (an
+/// unknown role name written by a newer version) grants nothing rather than failing calls.
+pub(crate) fn grant(policy: &AccessPolicyRecord) -> Option<Grant> {
+    let roles: Vec<Role> = policy
+        .roles
+        .iter()
+        .filter_map(|r| Role::parse(r).ok())
+        .collect();
+    if roles.is_empty() {
+        return None;
+    }
+    let scope = match (&policy.key_id, &policy.key_ring) {
+        (Some(key), _) => Scope::Key(key.parse::<KeyId>().ok()?),
+        (None, Some(ring)) => Scope::KeyRing(KeyRingId::parse(ring).ok()?),
+        (None, None) => Scope::Instance,
+    };
+    Some(Grant { roles, scope })
+}
+
+/// Policy types Key Protect knows; only `dualAuthDelete` and `rotation` change behaviour here.
+const INSTANCE_POLICY_TYPES: [&str; 6] = [
+    "dualAuthDelete",
+    "rotation",
+    "allowedNetwork",
+    "allowedIP",
+    "keyCreateImportAccess",
+    "metrics",
+];
+
+pub(crate) fn validate_instance_policy(
+    policy: &InstancePolicy,
+) -> Result<(String, bool, Option<String>), ApiError> {
+    let Some(policy_type) = INSTANCE_POLICY_TYPES
+        .iter()
+        .find(|t| t.eq_ignore_ascii_case(&policy.policy_type))
+    else {
+        return Err(ApiError::invalid(format!(
+            "unknown policy_type {:?}; use one of {}",
+            policy.policy_type,
+            INSTANCE_POLICY_TYPES.join(", ")
+        )));
+    };
+    let attributes = policy.attributes.as_ref().filter(|a| !a.is_null());
+    let needs_attributes = !matches!(*policy_type, "dualAuthDelete" | "metrics");
+    match (policy.enabled, attributes, needs_attributes) {
+        (false, Some(_), _) => {
+            return Err(ApiError::invalid(
+                "attributes must be omitted when a policy is disabled",
+            ))
+        }
+        (true, None, true) => {
+            return Err(ApiError::invalid(format!(
+                "the {policy_type} policy needs attributes when enabled"
+            )))
+        }
+        _ => {}
+    }
+    if *policy_type == "rotation" && policy.enabled {
+        let months = attributes
+            .and_then(|a| a.get("interval_month"))
+            .and_then(serde_json::Value::as_i64);
+        if !matches!(months, Some(1..=12)) {
+            return Err(ApiError::invalid(
+                "interval_month must be between 1 and 12",
+            ));
+        }
+    }
+    Ok((
+        (*policy_type).to_owned(),
+        policy.enabled,
+        attributes.map(serde_json::Value::to_string),
+    ))
+}
+
+pub(crate) fn instance_policy(record: &InstancePolicyRecord) -> InstancePolicy {
+    InstancePolicy {
+        policy_type: record.policy_type.clone(),
+        enabled: record.enabled,
+        attributes: record
+            .attributes
+            .as_deref()
+            .and_then(|json| serde_json::from_str(json).ok()),
+        updated_at: Some(rfc3339(record.updated_at)),
+        updated_by: Some(record.updated_by.clone()),
+    }
+}
+
+pub(crate) fn registration_info(record: &RegistrationRecord) -> RegistrationInfo {
+    RegistrationInfo {
+        key_id: record.key_id.to_string(),
+        key_name: record.key_name.clone(),
+        resource_crn: record.resource_crn.clone(),
+        service: record.service.clone(),
+        key_version: record.key_version.to_string(),
+        created_at: rfc3339(record.created_at),
+        updated_at: rfc3339(record.updated_at),
+    }
+}
+
+pub(crate) fn authorizations(
+    store: &SqliteStore,
+    instance: &str,
+) -> Result<Vec<AuthorizationInfo>, ApiError> {
+    Ok(store
+        .policies(Some("authorization"))
+        .map_err(|err| api_error(err.into()))?
+        .iter()
+        .filter(|p| p.instance_id.as_deref() == Some(instance))
+        .map(authorization_info)
+        .collect())
+}
+
+/// Validates a request into a stored `authorization` policy on `instance`.
+pub(crate) fn new_authorization(
+    request: &CreateAuthorizationRequest,
+    instance: &str,
+    by: &str,
+    now: OffsetDateTime,
+) -> Result<AccessPolicyRecord, ApiError> {
+    let service = request.source_service.trim();
+    if service.is_empty()
+        || service.len() > 100
+        || !service
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_' || c == '.')
+    {
+        return Err(ApiError::invalid(
+            "the source service must be a service name such as cloud-object-storage",
+        ));
+    }
+    let roles = if request.roles.is_empty() {
+        vec![Role::Reader]
+    } else {
+        request
+            .roles
+            .iter()
+            .map(|r| Role::parse(r))
+            .collect::<Result<Vec<_>, _>>()
+            .map_err(api_error)?
+    };
+    let key_ring = request
+        .key_ring
+        .as_deref()
+        .filter(|r| !r.is_empty())
+        .map(KeyRingId::parse)
+        .transpose()
+        .map_err(api_error)?;
+    let key_id = request
+        .key_id
+        .as_deref()
+        .filter(|k| !k.is_empty())
+        .map(str::parse::<KeyId>)
+        .transpose()
+        .map_err(api_error)?;
+    Ok(AccessPolicyRecord {
+        id: KeyId::random().to_string(),
+        policy_type: "authorization".into(),
+        subject_iam_id: None,
+        source_service: Some(service.to_owned()),
+        source_instance: request
+            .source_instance
+            .as_deref()
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+            .map(str::to_owned),
+        instance_id: Some(instance.to_owned()),
+        key_ring: key_ring.map(|r| r.to_string()),
+        key_id: key_id.map(|k| k.to_string()),
+        roles: roles.iter().map(|r| r.name().to_owned()).collect(),
+        description: None,
+        created_at: now,
+        created_by: by.to_owned(),
+        updated_at: now,
+        updated_by: by.to_owned(),
+        revision: 1,
+    })
+}
+
+pub(crate) fn authorization_info(record: &AccessPolicyRecord) -> AuthorizationInfo {
+    AuthorizationInfo {
+        id: record.id.clone(),
+        source_service: record.source_service.clone().unwrap_or_default(),
+        source_instance: record.source_instance.clone(),
+        target_instance: record.instance_id.clone().unwrap_or_default(),
+        key_ring: record.key_ring.clone(),
+        key_id: record.key_id.clone(),
+        roles: record.roles.clone(),
+        created_at: rfc3339(record.created_at),
+        created_by: record.created_by.clone(),
+    }
+}
+
+pub(crate) fn audit_info(record: &AuditRecord) -> AuditEventInfo {
+    AuditEventInfo {
+        seq: record.seq,
+        at: rfc3339(record.event.at),
+        instance: record.event.instance.clone(),
+        initiator: record.event.initiator.clone(),
+        action: record.event.action.clone(),
+        target: record.event.target.clone(),
+        outcome: record.event.outcome.as_str().to_owned(),
+        correlation_id: record.event.correlation_id.clone(),
+    }
+}

@@ -1,0 +1,161 @@
+//! Key policies (`/keys/{id}/policies`) and instance policies (`/instance/policies`).
+
+use axum::extract::{Path, Query};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use axum::Extension;
+use serde::Deserialize;
+use serde_json::{json, Value};
+use strongroom_api::kp::Collection;
+use strongroom_api::{InstancePolicy, KeyPolicies, RotationPolicyInfo, SetKeyPoliciesRequest};
+
+use crate::body::{Fields, RawBody};
+use crate::error::Failure;
+use crate::keys::typed_json;
+use crate::Kms;
+
+const POLICY_TYPE: &str = "application/vnd.ibm.kms.policy+json";
+
+#[derive(Deserialize)]
+pub(crate) struct PolicyQuery {
+    policy: Option<String>,
+}
+
+pub(crate) fn rotation(policy: &Fields) -> Result<RotationPolicyInfo, Failure> {
+    Ok(RotationPolicyInfo {
+        enabled: policy.bool("enabled")?.unwrap_or(true),
+        interval_month: policy
+            .integer("interval_month")?
+            .ok_or_else(|| Failure::invalid_field("`interval_month` must be between 1 and 12"))?,
+    })
+}
+
+fn key_policy_resources(state: &Kms, id: &str, policies: &KeyPolicies, only: Option<&str>) -> Vec<Value> {
+    let crn = format!(
+        "crn:v1:bluemix:public:kms:local:a/{}:{}:key:{id}",
+        state.account_id, state.instance_id
+    );
+    let mut out = Vec::new();
+    if only.is_none_or(|p| p == "rotation") {
+        if let Some(r) = policies.rotation {
+            out.push(json!({
+                "id": format!("{id}-rotation"), "crn": crn, "type": POLICY_TYPE,
+                "rotation": { "enabled": r.enabled, "interval_month": r.interval_month },
+            }));
+        }
+    }
+    if only.is_none_or(|p| p == "dualAuthDelete") {
+        out.push(json!({
+            "id": format!("{id}-dualAuthDelete"), "crn": crn, "type": POLICY_TYPE,
+            "dualAuthDelete": { "enabled": policies.dual_auth_delete },
+        }));
+    }
+    out
+}
+
+pub(crate) async fn key_policies(
+    Extension(state): Extension<Kms>,
+    Path(id): Path<String>,
+    Query(query): Query<PolicyQuery>,
+) -> Result<Response, Failure> {
+    let policies = state.keystore.key_policies(&id).await?;
+    let resources = key_policy_resources(&state, &id, &policies, query.policy.as_deref());
+    Ok(typed_json(StatusCode::OK, POLICY_TYPE, &Collection::new(POLICY_TYPE, resources)))
+}
+
+pub(crate) async fn set_key_policies(
+    Extension(state): Extension<Kms>,
+    Path(id): Path<String>,
+    Query(query): Query<PolicyQuery>,
+    RawBody(body): RawBody,
+) -> Result<Response, Failure> {
+    let fields = Fields::parse(&body)?
+        .ok_or_else(|| Failure::new(StatusCode::BAD_REQUEST, "NO_BODY_ERR", "a policy is required"))?;
+    let mut request = SetKeyPoliciesRequest {
+        key_id: id.clone(),
+        rotation: None,
+        dual_auth_delete: None,
+    };
+    for resource in fields.resources()? {
+        if let Some(policy) = resource.object("rotation")? {
+            request.rotation = Some(rotation(&policy)?);
+        }
+        if let Some(policy) = resource.object("dualAuthDelete")? {
+            request.dual_auth_delete = policy.bool("enabled")?;
+        }
+    }
+    if request.rotation.is_none() && request.dual_auth_delete.is_none() {
+        return Err(Failure::bad_body(
+            "the policy must set `rotation` or `dualAuthDelete`",
+        ));
+    }
+    let policies = state.keystore.set_key_policies(request).await?;
+    let resources = key_policy_resources(&state, &id, &policies, query.policy.as_deref());
+    Ok(typed_json(StatusCode::OK, POLICY_TYPE, &Collection::new(POLICY_TYPE, resources)))
+}
+
+pub(crate) async fn instance_policies(
+    Extension(state): Extension<Kms>,
+    Query(query): Query<PolicyQuery>,
+) -> Result<Response, Failure> {
+    let policies = state.keystore.instance_policies().await?;
+    let resources: Vec<Value> = policies
+        .into_iter()
+        .filter(|p| query.policy.as_deref().is_none_or(|only| only == p.policy_type))
+        .map(|p| {
+            let mut data = json!({ "enabled": p.enabled });
+            if let Some(attributes) = p.attributes {
+                data["attributes"] = attributes;
+            }
+            json!({
+                "policy_type": p.policy_type, "policy_data": data,
+                "updatedBy": p.updated_by, "lastUpdated": p.updated_at,
+            })
+        })
+        .collect();
+    Ok(typed_json(StatusCode::OK, POLICY_TYPE, &Collection::new(POLICY_TYPE, resources)))
+}
+
+pub(crate) async fn set_instance_policies(
+    Extension(state): Extension<Kms>,
+    Query(query): Query<PolicyQuery>,
+    RawBody(body): RawBody,
+) -> Result<Response, Failure> {
+    let fields = Fields::parse(&body)?
+        .ok_or_else(|| Failure::new(StatusCode::BAD_REQUEST, "NO_BODY_ERR", "a policy is required"))?;
+    let resources = fields.resources()?;
+    if query.policy.is_some() && resources.len() != 1 {
+        return Err(Failure::new(
+            StatusCode::BAD_REQUEST,
+            "NUM_COLLECTION_RESOURCE_ERR",
+            "with ?policy= the body must hold exactly one policy",
+        ));
+    }
+    let mut policies = Vec::new();
+    for resource in resources {
+        let policy_type = resource
+            .string("policy_type")?
+            .ok_or_else(|| Failure::invalid_field("the field `policy_type` is required"))?;
+        if query.policy.as_deref().is_some_and(|p| p != policy_type) {
+            return Err(Failure::new(
+                StatusCode::BAD_REQUEST,
+                "BODY_QUERY_PARAM_MISMATCH_ERR",
+                "`policy_type` does not match the `policy` query parameter",
+            ));
+        }
+        let data = resource
+            .object("policy_data")?
+            .ok_or_else(|| Failure::invalid_field("the field `policy_data` is required"))?;
+        policies.push(InstancePolicy {
+            policy_type,
+            enabled: data
+                .bool("enabled")?
+                .ok_or_else(|| Failure::invalid_field("`policy_data.enabled` is required"))?,
+            attributes: data.value("attributes"),
+            updated_at: None,
+            updated_by: None,
+        });
+    }
+    state.keystore.set_instance_policies(policies).await?;
+    Ok(StatusCode::NO_CONTENT.into_response())
+}

@@ -1,0 +1,322 @@
+//! The audit trail: one row per call, chained by an HMAC keyed with a secret sealed under the
+//! master key. Editing, deleting or reordering a row breaks the chain, and someone holding
+//! only the database file cannot recompute it.
+//!
+//! Administrative changes append their row inside the transaction that makes the change.
+//! Data-plane calls (wrap, unwrap, rewrap) go through [`AuditWriter`], which commits many
+//! rows per fsync on its own connection and answers each caller only once its row is durable.
+
+use std::path::Path;
+use std::sync::mpsc;
+use std::time::Duration;
+
+use hmac::{Hmac, Mac};
+use rusqlite::{params, Connection, OptionalExtension, TransactionBehavior};
+use sha2::Sha256;
+use strongroom_core::{AuditEvent, CoreError, Outcome, Registration};
+use zeroize::Zeroizing;
+
+use crate::instance::{from_micros, micros};
+use crate::StoreError;
+
+type ChainMac = Hmac<Sha256>;
+
+/// The setting holding the chain key (sealed).
+pub(crate) const CHAIN_KEY_SETTING: &str = "audit-chain-key";
+const HEAD: &str = "audit_head";
+/// Rows committed together at most.
+const MAX_BATCH: usize = 1024;
+
+/// An audit row as stored.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AuditRecord {
+    /// Position in the chain, from 1.
+    pub seq: i64,
+    /// The event.
+    pub event: AuditEvent,
+}
+
+/// Filters for reading the trail, newest first.
+#[derive(Debug, Clone, Default)]
+pub struct AuditQuery {
+    /// Only this instance.
+    pub instance: Option<String>,
+    /// Only this initiator.
+    pub initiator: Option<String>,
+    /// Only actions starting with this prefix (`kms.secrets.wrap`, `iam.`).
+    pub action_prefix: Option<String>,
+    /// Only this target (key id, ring, policy id).
+    pub target: Option<String>,
+    /// Only failures.
+    pub failures_only: bool,
+    /// Rows before this seq (paging backwards).
+    pub before: Option<i64>,
+    /// At most this many (capped at 1000).
+    pub limit: u32,
+}
+
+/// What `audit verify` found.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ChainVerdict {
+    /// Every row links to the previous one and the last matches the recorded head.
+    Intact {
+        /// Rows checked.
+        rows: i64,
+    },
+    /// The first row whose link does not match: it, or a row before it, was edited,
+    /// inserted or deleted.
+    Broken {
+        /// The row's seq (or the head's, when rows were cut off the end).
+        at_seq: i64,
+    },
+}
+
+pub(crate) struct Chain {
+    key: Zeroizing<Vec<u8>>,
+}
+
+impl Chain {
+    pub(crate) fn new(key: Zeroizing<Vec<u8>>) -> Self {
+        Self { key }
+    }
+
+    fn link(&self, prev: &[u8], seq: i64, event: &AuditEvent) -> Result<Vec<u8>, StoreError> {
+        let mut mac = ChainMac::new_from_slice(&self.key)
+            .map_err(|_| StoreError::Corrupt("the audit chain key is unusable".into()))?;
+        mac.update(prev);
+        mac.update(&seq.to_be_bytes());
+        mac.update(&micros(event.at).to_be_bytes());
+        for field in [
+            event.instance.as_str(),
+            event.initiator.as_str(),
+            event.action.as_str(),
+            event.target.as_str(),
+            event.outcome.as_str(),
+            event.correlation_id.as_str(),
+        ] {
+            mac.update(&(field.len() as u64).to_be_bytes());
+            mac.update(field.as_bytes());
+        }
+        Ok(mac.finalize().into_bytes().to_vec())
+    }
+
+    /// Appends `event` after the current head. Call inside a write transaction.
+    pub(crate) fn append(&self, conn: &Connection, event: &AuditEvent) -> Result<(), StoreError> {
+        let head: Option<(i64, Vec<u8>)> = conn
+            .query_row(
+                "SELECT seq, hash FROM audit_events ORDER BY seq DESC LIMIT 1",
+                [],
+                |row| Ok((row.get(0)?, row.get(1)?)),
+            )
+            .optional()?;
+        let (prev_seq, prev_hash) = head.unwrap_or((0, vec![0; 32]));
+        let seq = prev_seq + 1;
+        let hash = self.link(&prev_hash, seq, event)?;
+        conn.execute(
+            "INSERT INTO audit_events (seq, at, instance_id, initiator, action, target, outcome,
+                correlation_id, hash) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+            params![
+                seq,
+                micros(event.at),
+                &event.instance,
+                &event.initiator,
+                &event.action,
+                &event.target,
+                event.outcome.as_str(),
+                &event.correlation_id,
+                &hash
+            ],
+        )?;
+        let mut head = seq.to_be_bytes().to_vec();
+        head.extend_from_slice(&hash);
+        crate::sqlite::set_meta(conn, HEAD, &head)?;
+        Ok(())
+    }
+
+    pub(crate) fn verify(&self, conn: &Connection) -> Result<ChainVerdict, StoreError> {
+        let mut stmt = conn.prepare(&format!(
+            "SELECT seq, {EVENT_COLUMNS}, hash FROM audit_events ORDER BY seq"
+        ))?;
+        let mut rows = stmt.query([])?;
+        let mut prev = vec![0u8; 32];
+        let mut expected_seq = 1;
+        while let Some(row) = rows.next()? {
+            let seq: i64 = row.get(0)?;
+            let event = event_from_row(row, 1)?;
+            let hash: Vec<u8> = row.get(9)?;
+            if seq != expected_seq || self.link(&prev, seq, &event)? != hash {
+                return Ok(ChainVerdict::Broken { at_seq: seq });
+            }
+            prev = hash;
+            expected_seq += 1;
+        }
+        let rows = expected_seq - 1;
+        let head = crate::sqlite::meta(conn, HEAD)?;
+        let expected_head = (rows > 0).then(|| {
+            let mut head = rows.to_be_bytes().to_vec();
+            head.extend_from_slice(&prev);
+            head
+        });
+        if head != expected_head {
+            return Ok(ChainVerdict::Broken { at_seq: rows + 1 });
+        }
+        Ok(ChainVerdict::Intact { rows })
+    }
+}
+
+const EVENT_COLUMNS: &str =
+    "at, instance_id, initiator, action, target, outcome, correlation_id, seq";
+
+fn event_from_row(row: &rusqlite::Row<'_>, first: usize) -> Result<AuditEvent, StoreError> {
+    let outcome: String = row.get(first + 5)?;
+    Ok(AuditEvent {
+        at: from_micros(row.get(first)?)?,
+        instance: row.get(first + 1)?,
+        initiator: row.get(first + 2)?,
+        action: row.get(first + 3)?,
+        target: row.get(first + 4)?,
+        outcome: if outcome == "success" {
+            Outcome::Success
+        } else {
+            Outcome::Failure(outcome)
+        },
+        correlation_id: row.get(first + 6)?,
+    })
+}
+
+pub(crate) fn list(conn: &Connection, query: &AuditQuery) -> Result<Vec<AuditRecord>, StoreError> {
+    let mut stmt = conn.prepare(&format!(
+        "SELECT {EVENT_COLUMNS} FROM audit_events
+         WHERE (?1 IS NULL OR instance_id = ?1) AND (?2 IS NULL OR initiator = ?2)
+           AND (?3 IS NULL OR substr(action, 1, length(?3)) = ?3)
+           AND (?4 IS NULL OR target = ?4) AND (?5 = 0 OR outcome != 'success')
+           AND (?6 IS NULL OR seq < ?6)
+         ORDER BY seq DESC LIMIT ?7"
+    ))?;
+    let mut rows = stmt.query(params![
+        query.instance,
+        query.initiator,
+        query.action_prefix,
+        query.target,
+        query.failures_only,
+        query.before,
+        query.limit.clamp(1, 1000)
+    ])?;
+    let mut out = Vec::new();
+    while let Some(row) = rows.next()? {
+        out.push(AuditRecord {
+            seq: row.get(7)?,
+            event: event_from_row(row, 0)?,
+        });
+    }
+    Ok(out)
+}
+
+struct Pending {
+    event: AuditEvent,
+    registration: Option<(String, Registration)>,
+    done: mpsc::SyncSender<Result<(), String>>,
+}
+
+/// Group commit for data-plane events. One thread owns a second SQLite connection; callers
+/// block (on a blocking thread) until the batch holding their row has been committed.
+pub struct AuditWriter {
+    queue: Option<mpsc::Sender<Pending>>,
+    thread: Option<std::thread::JoinHandle<()>>,
+}
+
+impl Drop for AuditWriter {
+    /// Closes the queue and waits for the writer to finish its batch and close its
+    /// connection, so the files are quiet once the store is dropped.
+    fn drop(&mut self) {
+        self.queue.take();
+        if let Some(thread) = self.thread.take() {
+            let _ = thread.join();
+        }
+    }
+}
+
+impl AuditWriter {
+    pub(crate) fn start(path: &Path, chain: Chain) -> Result<Self, StoreError> {
+        let conn = Connection::open(path)?;
+        conn.pragma_update(None, "synchronous", "FULL")?;
+        conn.busy_timeout(Duration::from_secs(10))?;
+        let (queue, receiver) = mpsc::channel::<Pending>();
+        let thread = std::thread::Builder::new()
+            .name("strongroom-audit".into())
+            .spawn(move || run(conn, chain, receiver))
+            .map_err(|err| StoreError::Corrupt(format!("cannot start the audit writer: {err}")))?;
+        Ok(Self {
+            queue: Some(queue),
+            thread: Some(thread),
+        })
+    }
+
+    /// Appends `event` (and refreshes the registration of the source resource, if any) and
+    /// returns once both are durable.
+    pub fn record(
+        &self,
+        event: AuditEvent,
+        registration: Option<(String, Registration)>,
+    ) -> Result<(), CoreError> {
+        let (done, wait) = mpsc::sync_channel(1);
+        self.queue
+            .as_ref()
+            .ok_or_else(|| StoreError::Corrupt("the audit writer has stopped".into()))?
+            .send(Pending {
+                event,
+                registration,
+                done,
+            })
+            .map_err(|_| StoreError::Corrupt("the audit writer has stopped".into()))?;
+        match wait.recv() {
+            Ok(Ok(())) => Ok(()),
+            Ok(Err(message)) => Err(StoreError::Corrupt(message).into()),
+            Err(_) => Err(StoreError::Corrupt("the audit writer has stopped".into()).into()),
+        }
+    }
+}
+
+fn run(mut conn: Connection, chain: Chain, receiver: mpsc::Receiver<Pending>) {
+    while let Ok(first) = receiver.recv() {
+        let mut batch = vec![first];
+        while batch.len() < MAX_BATCH {
+            match receiver.try_recv() {
+                Ok(next) => batch.push(next),
+                Err(_) => break,
+            }
+        }
+        let result = commit(&mut conn, &chain, &batch).map_err(|err| {
+            tracing::error!(error = %err, "audit batch failed");
+            "the audit trail could not be written".to_owned()
+        });
+        for pending in batch {
+            let _ = pending.done.send(result.clone());
+        }
+    }
+}
+
+fn commit(conn: &mut Connection, chain: &Chain, batch: &[Pending]) -> Result<(), StoreError> {
+    let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+    for pending in batch {
+        chain.append(&tx, &pending.event)?;
+        if let Some((instance, reg)) = &pending.registration {
+            tx.execute(
+                "INSERT INTO registrations (key_id, resource_crn, instance_id, service, key_version,
+                    created_at, updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?6)
+                 ON CONFLICT (key_id, resource_crn) DO UPDATE SET key_version = excluded.key_version,
+                    updated_at = excluded.updated_at, service = excluded.service",
+                params![
+                    reg.key.as_bytes(),
+                    &reg.resource_crn,
+                    instance,
+                    &reg.service,
+                    reg.key_version.as_bytes(),
+                    micros(reg.at)
+                ],
+            )?;
+        }
+    }
+    tx.commit()?;
+    Ok(())
+}

@@ -1,0 +1,914 @@
+//! One KMS instance's view of the store. Every statement is filtered by the instance id, so a
+//! key of another instance behaves exactly like a key that does not exist.
+
+use std::sync::Arc;
+
+use rusqlite::{params, Connection, OptionalExtension, Row, TransactionBehavior};
+use strongroom_core::{
+    Alias, AuditEvent, Change, CoreError, DeletionAuthorization, Description, Expiry, Key, KeyId,
+    KeyKind, KeyMaterial, KeyName, KeyPage, KeyQuery, KeyRepository, KeyRingId, KeyState,
+    KeyVersion, KeyVersionId, RotationPolicy, MAX_KEY_RINGS, MAX_PAGE_SIZE,
+};
+use time::OffsetDateTime;
+
+use crate::{SqliteStore, StoreError};
+
+/// A KMS instance: its id, display name and creation time.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct InstanceRecord {
+    /// The GUID clients send in `Bluemix-Instance`.
+    pub id: String,
+    /// A name for people.
+    pub name: String,
+    /// When it was created.
+    pub created_at: OffsetDateTime,
+}
+
+/// A key ring of an instance.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct KeyRingRecord {
+    /// The ring id.
+    pub id: KeyRingId,
+    /// When it was created.
+    pub created_at: OffsetDateTime,
+    /// Who created it.
+    pub created_by: String,
+}
+
+/// An instance policy as stored: Key Protect's `policy_type`, whether it is on, and its
+/// attributes as JSON text (kept verbatim; only `dualAuthDelete` and `rotation` act here).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct InstancePolicyRecord {
+    /// `dualAuthDelete`, `rotation`, `allowedNetwork`, ...
+    pub policy_type: String,
+    /// On or off.
+    pub enabled: bool,
+    /// `policy_data.attributes`, JSON.
+    pub attributes: Option<String>,
+    /// Creation time.
+    pub created_at: OffsetDateTime,
+    /// Creator.
+    pub created_by: String,
+    /// Last change.
+    pub updated_at: OffsetDateTime,
+    /// Last changer.
+    pub updated_by: String,
+}
+
+/// A source resource seen using a key.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RegistrationRecord {
+    /// The key.
+    pub key_id: KeyId,
+    /// The key's name.
+    pub key_name: String,
+    /// The source resource.
+    pub resource_crn: String,
+    /// The service identity that used the key.
+    pub service: String,
+    /// The version last used.
+    pub key_version: KeyVersionId,
+    /// First use.
+    pub created_at: OffsetDateTime,
+    /// Last use.
+    pub updated_at: OffsetDateTime,
+}
+
+impl SqliteStore {
+    /// Every instance, oldest first.
+    pub fn instances(&self) -> Result<Vec<InstanceRecord>, StoreError> {
+        let conn = self.conn();
+        let mut stmt =
+            conn.prepare("SELECT id, name, created_at FROM instances ORDER BY created_at, id")?;
+        let rows = stmt.query_map([], |row| {
+            Ok((
+                row.get::<_, String>(0)?,
+                row.get::<_, String>(1)?,
+                row.get::<_, i64>(2)?,
+            ))
+        })?;
+        let mut out = Vec::new();
+        for row in rows {
+            let (id, name, created) = row?;
+            out.push(InstanceRecord {
+                id,
+                name,
+                created_at: from_micros(created)?,
+            });
+        }
+        Ok(out)
+    }
+
+    /// Creates an instance with its `default` key ring.
+    pub fn create_instance(
+        &self,
+        id: &str,
+        name: &str,
+        now: OffsetDateTime,
+        event: &AuditEvent,
+    ) -> Result<InstanceRecord, StoreError> {
+        let mut conn = self.conn();
+        let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let exists = tx
+            .query_row("SELECT 1 FROM instances WHERE id = ?1", [id], |_| Ok(()))
+            .optional()?
+            .is_some();
+        if exists {
+            return Err(StoreError::InstanceExists(id.to_owned()));
+        }
+        insert_instance(&tx, id, name, now)?;
+        self.chain.append(&tx, event)?;
+        tx.commit()?;
+        Ok(InstanceRecord {
+            id: id.to_owned(),
+            name: name.to_owned(),
+            created_at: now,
+        })
+    }
+
+    /// The instance a fresh data directory starts with: the oldest one, or — if there is none —
+    /// a new one named `preferred` (else a random GUID), which also adopts the keys a
+    /// version-1 store held.
+    pub fn ensure_default_instance(
+        &self,
+        preferred: Option<&str>,
+        now: OffsetDateTime,
+    ) -> Result<String, StoreError> {
+        let mut conn = self.conn();
+        let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let existing: Option<String> = tx
+            .query_row(
+                "SELECT id FROM instances ORDER BY created_at, id LIMIT 1",
+                [],
+                |row| row.get(0),
+            )
+            .optional()?;
+        if let Some(id) = existing {
+            return Ok(id);
+        }
+        let legacy = crate::sqlite::meta(&tx, "setting:instance-id")?
+            .and_then(|bytes| String::from_utf8(bytes).ok());
+        let id = legacy
+            .or_else(|| preferred.map(str::to_owned))
+            .unwrap_or_else(|| KeyId::random().to_string());
+        insert_instance(&tx, &id, "default", now)?;
+        tx.execute(
+            "UPDATE keys SET instance_id = ?1 WHERE instance_id = ''",
+            [&id],
+        )?;
+        tx.commit()?;
+        tracing::info!(instance = %id, "created the first KMS instance");
+        Ok(id)
+    }
+
+    /// The store as one instance sees it.
+    pub fn instance(self: &Arc<Self>, id: &str) -> Result<InstanceStore, StoreError> {
+        let exists = self
+            .conn()
+            .query_row("SELECT 1 FROM instances WHERE id = ?1", [id], |_| Ok(()))
+            .optional()?
+            .is_some();
+        if !exists {
+            return Err(StoreError::InstanceNotFound(id.to_owned()));
+        }
+        Ok(InstanceStore {
+            store: Arc::clone(self),
+            instance: id.to_owned(),
+        })
+    }
+}
+
+fn insert_instance(
+    conn: &Connection,
+    id: &str,
+    name: &str,
+    now: OffsetDateTime,
+) -> Result<(), StoreError> {
+    conn.execute(
+        "INSERT INTO instances (id, name, created_at) VALUES (?1, ?2, ?3)",
+        params![id, name, micros(now)],
+    )?;
+    conn.execute(
+        "INSERT INTO key_rings (instance_id, id, created_at, created_by) VALUES (?1, 'default', ?2, '')",
+        params![id, micros(now)],
+    )?;
+    Ok(())
+}
+
+/// The keys, rings, policies and registrations of one instance.
+#[derive(Clone)]
+pub struct InstanceStore {
+    store: Arc<SqliteStore>,
+    instance: String,
+}
+
+impl InstanceStore {
+    /// The instance's id.
+    pub fn id(&self) -> &str {
+        &self.instance
+    }
+
+    /// The whole store (settings, identities, the audit trail).
+    pub fn store(&self) -> &Arc<SqliteStore> {
+        &self.store
+    }
+
+    /// The instance's key rings, `default` first.
+    pub fn key_rings(&self) -> Result<Vec<KeyRingRecord>, CoreError> {
+        let conn = self.store.conn();
+        let mut stmt = conn
+            .prepare(
+                "SELECT id, created_at, created_by FROM key_rings WHERE instance_id = ?1
+                 ORDER BY id != 'default', created_at, id",
+            )
+            .map_err(StoreError::from)?;
+        let rows = stmt
+            .query_map([&self.instance], |row| {
+                Ok((
+                    row.get::<_, String>(0)?,
+                    row.get::<_, i64>(1)?,
+                    row.get::<_, String>(2)?,
+                ))
+            })
+            .map_err(StoreError::from)?;
+        let mut out = Vec::new();
+        for row in rows {
+            let (id, created, by) = row.map_err(StoreError::from)?;
+            out.push(KeyRingRecord {
+                id: KeyRingId::parse(&id)?,
+                created_at: from_micros(created)?,
+                created_by: by,
+            });
+        }
+        Ok(out)
+    }
+
+    /// Creates a key ring (at most [`MAX_KEY_RINGS`] per instance, `default` included).
+    pub fn create_key_ring(&self, ring: &KeyRingId, event: &AuditEvent) -> Result<(), CoreError> {
+        self.write(|tx| {
+            if ring_exists(tx, &self.instance, ring)? {
+                return Err(CoreError::KeyRingExists(ring.to_string()));
+            }
+            let count: i64 = tx
+                .query_row(
+                    "SELECT count(*) FROM key_rings WHERE instance_id = ?1",
+                    [&self.instance],
+                    |row| row.get(0),
+                )
+                .map_err(StoreError::from)?;
+            if count >= MAX_KEY_RINGS as i64 {
+                return Err(CoreError::KeyRingInUse(format!(
+                    "an instance can have at most {MAX_KEY_RINGS} key rings"
+                )));
+            }
+            tx.execute(
+                "INSERT INTO key_rings (instance_id, id, created_at, created_by) VALUES (?1, ?2, ?3, ?4)",
+                params![&self.instance, ring.as_str(), micros(event.at), &event.initiator],
+            )
+            .map_err(StoreError::from)?;
+            self.store.chain.append(tx, event)?;
+            Ok(())
+        })
+    }
+
+    /// Deletes a ring. Refused for `default` and while it holds keys that are not destroyed;
+    /// destroyed keys need `force`, and then move to `default`.
+    pub fn delete_key_ring(
+        &self,
+        ring: &KeyRingId,
+        force: bool,
+        event: &AuditEvent,
+    ) -> Result<(), CoreError> {
+        if ring.is_default() {
+            return Err(CoreError::KeyRingInUse(
+                "the default key ring cannot be deleted".into(),
+            ));
+        }
+        self.write(|tx| {
+            if !ring_exists(tx, &self.instance, ring)? {
+                return Err(CoreError::KeyRingNotFound(ring.to_string()));
+            }
+            let (live, destroyed): (i64, i64) = tx
+                .query_row(
+                    "SELECT coalesce(sum(state != 5), 0), coalesce(sum(state = 5), 0)
+                     FROM keys WHERE instance_id = ?1 AND key_ring = ?2",
+                    params![&self.instance, ring.as_str()],
+                    |row| Ok((row.get(0)?, row.get(1)?)),
+                )
+                .map_err(StoreError::from)?;
+            if live > 0 {
+                return Err(CoreError::KeyRingInUse(format!(
+                    "the key ring {ring:?} still holds {live} key(s) that are not deleted"
+                )));
+            }
+            if destroyed > 0 && !force {
+                return Err(CoreError::KeyRingInUse(format!(
+                    "the key ring {ring:?} holds deleted keys; delete it with force=true to move them to the default ring"
+                )));
+            }
+            tx.execute(
+                "UPDATE keys SET key_ring = 'default' WHERE instance_id = ?1 AND key_ring = ?2",
+                params![&self.instance, ring.as_str()],
+            )
+            .map_err(StoreError::from)?;
+            tx.execute(
+                "DELETE FROM key_rings WHERE instance_id = ?1 AND id = ?2",
+                params![&self.instance, ring.as_str()],
+            )
+            .map_err(StoreError::from)?;
+            self.store.chain.append(tx, event)?;
+            Ok(())
+        })
+    }
+
+    /// The instance's policies.
+    pub fn instance_policies(&self) -> Result<Vec<InstancePolicyRecord>, CoreError> {
+        let conn = self.store.conn();
+        let mut stmt = conn
+            .prepare(
+                "SELECT policy_type, enabled, attributes, created_at, created_by, updated_at, updated_by
+                 FROM instance_policies WHERE instance_id = ?1 ORDER BY policy_type",
+            )
+            .map_err(StoreError::from)?;
+        let rows = stmt
+            .query_map([&self.instance], |row| {
+                Ok((
+                    row.get::<_, String>(0)?,
+                    row.get::<_, bool>(1)?,
+                    row.get::<_, Option<String>>(2)?,
+                    row.get::<_, i64>(3)?,
+                    row.get::<_, String>(4)?,
+                    row.get::<_, i64>(5)?,
+                    row.get::<_, String>(6)?,
+                ))
+            })
+            .map_err(StoreError::from)?;
+        let mut out = Vec::new();
+        for row in rows {
+            let (policy_type, enabled, attributes, created, created_by, updated, updated_by) =
+                row.map_err(StoreError::from)?;
+            out.push(InstancePolicyRecord {
+                policy_type,
+                enabled,
+                attributes,
+                created_at: from_micros(created)?,
+                created_by,
+                updated_at: from_micros(updated)?,
+                updated_by,
+            });
+        }
+        Ok(out)
+    }
+
+    /// Replaces instance policies, all in one transaction.
+    pub fn set_instance_policies(
+        &self,
+        policies: &[(String, bool, Option<String>)],
+        event: &AuditEvent,
+    ) -> Result<(), CoreError> {
+        self.write(|tx| {
+            for (policy_type, enabled, attributes) in policies {
+                tx.execute(
+                    "INSERT INTO instance_policies (instance_id, policy_type, enabled, attributes,
+                        created_at, created_by, updated_at, updated_by)
+                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?5, ?6)
+                     ON CONFLICT (instance_id, policy_type) DO UPDATE SET enabled = excluded.enabled,
+                        attributes = excluded.attributes, updated_at = excluded.updated_at,
+                        updated_by = excluded.updated_by",
+                    params![
+                        &self.instance,
+                        policy_type,
+                        enabled,
+                        attributes,
+                        micros(event.at),
+                        &event.initiator
+                    ],
+                )
+                .map_err(StoreError::from)?;
+            }
+            self.store.chain.append(tx, event)?;
+            Ok(())
+        })
+    }
+
+    /// Registrations of one key, or of every key of the instance.
+    pub fn registrations(&self, key: Option<KeyId>) -> Result<Vec<RegistrationRecord>, CoreError> {
+        let conn = self.store.conn();
+        let mut stmt = conn
+            .prepare(
+                "SELECT r.key_id, k.name, r.resource_crn, r.service, r.key_version, r.created_at, r.updated_at
+                 FROM registrations r JOIN keys k ON k.id = r.key_id
+                 WHERE r.instance_id = ?1 AND (?2 IS NULL OR r.key_id = ?2)
+                 ORDER BY r.updated_at DESC LIMIT 5000",
+            )
+            .map_err(StoreError::from)?;
+        let key_bytes = key.map(|k| k.as_bytes().to_vec());
+        let rows = stmt
+            .query_map(params![&self.instance, key_bytes], |row| {
+                Ok((
+                    row.get::<_, Vec<u8>>(0)?,
+                    row.get::<_, String>(1)?,
+                    row.get::<_, String>(2)?,
+                    row.get::<_, String>(3)?,
+                    row.get::<_, Vec<u8>>(4)?,
+                    row.get::<_, i64>(5)?,
+                    row.get::<_, i64>(6)?,
+                ))
+            })
+            .map_err(StoreError::from)?;
+        let mut out = Vec::new();
+        for row in rows {
+            let (key_id, key_name, resource_crn, service, version, created, updated) =
+                row.map_err(StoreError::from)?;
+            out.push(RegistrationRecord {
+                key_id: KeyId::from_bytes(id16(&key_id)?),
+                key_name,
+                resource_crn,
+                service,
+                key_version: KeyVersionId::from_bytes(id16(&version)?),
+                created_at: from_micros(created)?,
+                updated_at: from_micros(updated)?,
+            });
+        }
+        Ok(out)
+    }
+
+    /// Erases a key for good after `check` approves it: versions (material), aliases,
+    /// registrations and metadata, in one transaction. `secure_delete` overwrites the pages.
+    pub fn purge(
+        &self,
+        id: KeyId,
+        check: &mut dyn FnMut(&Key) -> Result<(), CoreError>,
+        event: &AuditEvent,
+    ) -> Result<Key, CoreError> {
+        self.write(|tx| {
+            let key = read_key(tx, &self.instance, id)?;
+            check(&key)?;
+            for table in ["key_aliases", "registrations", "key_versions"] {
+                tx.execute(
+                    &format!("DELETE FROM {table} WHERE key_id = ?1"),
+                    [id.as_bytes()],
+                )
+                .map_err(StoreError::from)?;
+            }
+            tx.execute("DELETE FROM keys WHERE id = ?1", [id.as_bytes()])
+                .map_err(StoreError::from)?;
+            self.store.chain.append(tx, event)?;
+            Ok(key)
+        })
+    }
+
+    /// Appends one event on its own (refusals, reads); see [`crate::AuditWriter`] for the
+    /// batched data-plane path.
+    pub fn record(&self, event: &AuditEvent) -> Result<(), CoreError> {
+        self.write(|tx| self.store.chain.append(tx, event).map_err(CoreError::from))
+    }
+
+    fn write<T>(
+        &self,
+        work: impl FnOnce(&Connection) -> Result<T, CoreError>,
+    ) -> Result<T, CoreError> {
+        let mut conn = self.store.conn();
+        let tx = conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)
+            .map_err(StoreError::from)?;
+        let out = work(&tx)?;
+        tx.commit().map_err(StoreError::from)?;
+        Ok(out)
+    }
+}
+
+fn ring_exists(conn: &Connection, instance: &str, ring: &KeyRingId) -> Result<bool, StoreError> {
+    Ok(conn
+        .query_row(
+            "SELECT 1 FROM key_rings WHERE instance_id = ?1 AND id = ?2",
+            params![instance, ring.as_str()],
+            |_| Ok(()),
+        )
+        .optional()?
+        .is_some())
+}
+
+impl KeyRepository for InstanceStore {
+    fn insert(&self, key: &Key, material: &KeyMaterial, event: &AuditEvent) -> Result<(), CoreError> {
+        self.write(|tx| {
+            write_key(tx, &self.instance, key, true)?;
+            self.store
+                .insert_version(tx, key.id, &key.current_version, material)?;
+            self.store.chain.append(tx, event)?;
+            Ok(())
+        })
+    }
+
+    fn key(&self, id: KeyId) -> Result<Key, CoreError> {
+        read_key(&self.store.conn(), &self.instance, id)
+    }
+
+    fn resolve(&self, id_or_alias: &str) -> Result<KeyId, CoreError> {
+        let text = id_or_alias.trim();
+        if let Ok(id) = text.parse::<KeyId>() {
+            return Ok(id);
+        }
+        let alias = Alias::parse(text).map_err(|_| {
+            CoreError::Invalid(format!("{text:?} is neither a key id nor an alias"))
+        })?;
+        let found: Option<Vec<u8>> = self
+            .store
+            .conn()
+            .query_row(
+                "SELECT key_id FROM key_aliases WHERE instance_id = ?1 AND alias = ?2",
+                params![&self.instance, alias.as_str()],
+                |row| row.get(0),
+            )
+            .optional()
+            .map_err(StoreError::from)?;
+        match found {
+            Some(bytes) => Ok(KeyId::from_bytes(id16(&bytes)?)),
+            None => Err(CoreError::AliasNotFound(alias.as_str().to_owned())),
+        }
+    }
+
+    fn list(&self, query: &KeyQuery) -> Result<KeyPage, CoreError> {
+        let conn = self.store.conn();
+        let mut filter = String::from("instance_id = ?");
+        let mut args: Vec<rusqlite::types::Value> =
+            vec![rusqlite::types::Value::Text(self.instance.clone())];
+
+        let states: Vec<i64> = if query.states.is_empty() {
+            vec![1, 2, 3]
+        } else {
+            query.states.iter().map(|s| i64::from(s.code())).collect()
+        };
+        let placeholders = vec!["?"; states.len()].join(", ");
+        filter.push_str(&format!(" AND state IN ({placeholders})"));
+        args.extend(states.into_iter().map(rusqlite::types::Value::Integer));
+
+        if let Some(rings) = &query.key_rings {
+            if rings.is_empty() {
+                return Ok(KeyPage {
+                    keys: Vec::new(),
+                    total: 0,
+                });
+            }
+            let placeholders = vec!["?"; rings.len()].join(", ");
+            filter.push_str(&format!(" AND key_ring IN ({placeholders})"));
+            args.extend(
+                rings
+                    .iter()
+                    .map(|r| rusqlite::types::Value::Text(r.as_str().to_owned())),
+            );
+        }
+        if let Some(kind) = query.kind {
+            filter.push_str(" AND kind = ?");
+            args.push(rusqlite::types::Value::Text(kind_name(kind).to_owned()));
+        }
+        if let Some(search) = query
+            .search
+            .as_deref()
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+        {
+            match search.parse::<KeyId>() {
+                Ok(id) => {
+                    filter.push_str(" AND id = ?");
+                    args.push(rusqlite::types::Value::Blob(id.as_bytes().to_vec()));
+                }
+                Err(_) => {
+                    filter.push_str(
+                        " AND (name LIKE ? ESCAPE '\\' OR id IN (SELECT key_id FROM key_aliases \
+                         WHERE instance_id = keys.instance_id AND alias LIKE ? ESCAPE '\\'))",
+                    );
+                    let pattern = format!("%{}%", escape_like(search));
+                    args.push(rusqlite::types::Value::Text(pattern.clone()));
+                    args.push(rusqlite::types::Value::Text(pattern));
+                }
+            }
+        }
+
+        let total: i64 = conn
+            .query_row(
+                &format!("SELECT count(*) FROM keys WHERE {filter}"),
+                rusqlite::params_from_iter(args.iter()),
+                |row| row.get(0),
+            )
+            .map_err(StoreError::from)?;
+
+        let limit = query.limit.min(MAX_PAGE_SIZE);
+        let sql = format!(
+            "SELECT {KEY_COLUMNS} FROM keys WHERE {filter} \
+             ORDER BY created_at DESC, id DESC LIMIT {limit} OFFSET {}",
+            query.offset
+        );
+        let mut stmt = conn.prepare(&sql).map_err(StoreError::from)?;
+        let rows = stmt
+            .query_map(rusqlite::params_from_iter(args.iter()), key_from_row)
+            .map_err(StoreError::from)?;
+        let mut keys = Vec::new();
+        for row in rows {
+            keys.push(row.map_err(StoreError::from)??);
+        }
+        Ok(KeyPage {
+            keys,
+            total: u64::try_from(total).unwrap_or(0),
+        })
+    }
+
+    fn update(
+        &self,
+        id: KeyId,
+        change: &mut dyn FnMut(&mut Key) -> Result<Change, CoreError>,
+        event: &AuditEvent,
+    ) -> Result<Key, CoreError> {
+        self.write(|tx| {
+            let mut key = read_key(tx, &self.instance, id)?;
+            match change(&mut key)? {
+                Change::Metadata => {}
+                Change::NewVersion(version, material) => {
+                    self.store.insert_version(tx, id, &version, &material)?;
+                }
+            }
+            write_key(tx, &self.instance, &key, false)?;
+            self.store.chain.append(tx, event)?;
+            Ok(key)
+        })
+    }
+
+    fn material(&self, key: KeyId, version: KeyVersionId) -> Result<KeyMaterial, CoreError> {
+        let row: Option<(Vec<u8>, Vec<u8>)> = self
+            .store
+            .conn()
+            .query_row(
+                "SELECT v.key_id, v.sealed FROM key_versions v JOIN keys k ON k.id = v.key_id
+                 WHERE v.id = ?1 AND k.instance_id = ?2",
+                params![version.as_bytes(), &self.instance],
+                |row| Ok((row.get(0)?, row.get(1)?)),
+            )
+            .optional()
+            .map_err(StoreError::from)?;
+        match row {
+            Some((owner, sealed)) if owner.as_slice() == key.as_bytes() => {
+                Ok(self.store.sealer.open(key, version, &sealed)?)
+            }
+            _ => Err(CoreError::WrongKey { key }),
+        }
+    }
+
+    fn versions(&self, key: KeyId) -> Result<Vec<KeyVersion>, CoreError> {
+        let conn = self.store.conn();
+        let mut stmt = conn
+            .prepare(
+                "SELECT v.id, v.created_at FROM key_versions v JOIN keys k ON k.id = v.key_id
+                 WHERE v.key_id = ?1 AND k.instance_id = ?2 ORDER BY v.created_at, v.rowid",
+            )
+            .map_err(StoreError::from)?;
+        let rows = stmt
+            .query_map(params![key.as_bytes(), &self.instance], |row| {
+                Ok((row.get::<_, Vec<u8>>(0)?, row.get::<_, i64>(1)?))
+            })
+            .map_err(StoreError::from)?;
+        let mut versions = Vec::new();
+        for row in rows {
+            let (id, created) = row.map_err(StoreError::from)?;
+            versions.push(KeyVersion {
+                id: KeyVersionId::from_bytes(id16(&id)?),
+                created_at: from_micros(created)?,
+            });
+        }
+        Ok(versions)
+    }
+}
+
+const KEY_COLUMNS: &str = "id, name, description, kind, state, imported, created_at, \
+    updated_at, rotated_at, deleted_at, expires_at, version_id, version_created_at, key_ring, \
+    created_by, deleted_by, dual_auth_delete, deletion_authorized_by, \
+    deletion_authorization_expires_at, rotation_enabled, rotation_interval_months, \
+    (SELECT group_concat(alias, ' ') FROM (SELECT alias FROM key_aliases a \
+      WHERE a.key_id = keys.id ORDER BY a.created_at, a.alias))";
+
+fn read_key(conn: &Connection, instance: &str, id: KeyId) -> Result<Key, CoreError> {
+    conn.query_row(
+        &format!("SELECT {KEY_COLUMNS} FROM keys WHERE id = ?1 AND instance_id = ?2"),
+        params![id.as_bytes(), instance],
+        key_from_row,
+    )
+    .optional()
+    .map_err(StoreError::from)?
+    .ok_or(CoreError::KeyNotFound(id))?
+}
+
+fn write_key(conn: &Connection, instance: &str, key: &Key, new: bool) -> Result<(), CoreError> {
+    if !ring_exists(conn, instance, &key.key_ring)? {
+        return Err(CoreError::KeyRingNotFound(key.key_ring.to_string()));
+    }
+    let sql = if new {
+        "INSERT INTO keys (id, name, description, kind, state, imported, created_at, updated_at,
+            rotated_at, deleted_at, expires_at, version_id, version_created_at, key_ring,
+            created_by, deleted_by, dual_auth_delete, deletion_authorized_by,
+            deletion_authorization_expires_at, rotation_enabled, rotation_interval_months,
+            instance_id)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17,
+            ?18, ?19, ?20, ?21, ?22)"
+    } else {
+        "UPDATE keys SET name = ?2, description = ?3, kind = ?4, state = ?5, imported = ?6,
+            created_at = ?7, updated_at = ?8, rotated_at = ?9, deleted_at = ?10, expires_at = ?11,
+            version_id = ?12, version_created_at = ?13, key_ring = ?14, created_by = ?15,
+            deleted_by = ?16, dual_auth_delete = ?17, deletion_authorized_by = ?18,
+            deletion_authorization_expires_at = ?19, rotation_enabled = ?20,
+            rotation_interval_months = ?21
+         WHERE id = ?1 AND instance_id = ?22"
+    };
+    let auth = key.deletion_authorization.as_ref();
+    conn.execute(
+        sql,
+        params![
+            key.id.as_bytes(),
+            key.name.as_str(),
+            key.description.as_ref().map(Description::as_str),
+            kind_name(key.kind),
+            key.state.code(),
+            key.imported,
+            micros(key.created_at),
+            micros(key.updated_at),
+            key.rotated_at.map(micros),
+            key.deleted_at.map(micros),
+            key.expiry.map(|e| micros(e.at())),
+            key.current_version.id.as_bytes(),
+            micros(key.current_version.created_at),
+            key.key_ring.as_str(),
+            &key.created_by,
+            key.deleted_by.as_deref(),
+            key.dual_auth_delete,
+            auth.map(|a| a.by.as_str()),
+            auth.map(|a| micros(a.expires_at)),
+            key.rotation.map(|r| r.enabled),
+            key.rotation.map(|r| r.interval_months),
+            instance,
+        ],
+    )
+    .map_err(StoreError::from)?;
+    write_aliases(conn, instance, key)
+}
+
+/// Brings the alias rows in line with `key.aliases`. An alias held by another key of the
+/// instance is [`CoreError::AliasTaken`]; the whole transaction then rolls back.
+fn write_aliases(conn: &Connection, instance: &str, key: &Key) -> Result<(), CoreError> {
+    let mut stmt = conn
+        .prepare("SELECT alias FROM key_aliases WHERE key_id = ?1")
+        .map_err(StoreError::from)?;
+    let stored: Vec<String> = stmt
+        .query_map([key.id.as_bytes()], |row| row.get(0))
+        .map_err(StoreError::from)?
+        .collect::<Result<_, _>>()
+        .map_err(StoreError::from)?;
+    for old in &stored {
+        if !key.aliases.iter().any(|a| a.as_str() == old) {
+            conn.execute(
+                "DELETE FROM key_aliases WHERE instance_id = ?1 AND alias = ?2",
+                params![instance, old],
+            )
+            .map_err(StoreError::from)?;
+        }
+    }
+    for alias in &key.aliases {
+        if stored.iter().any(|s| s == alias.as_str()) {
+            continue;
+        }
+        let owner: Option<Vec<u8>> = conn
+            .query_row(
+                "SELECT key_id FROM key_aliases WHERE instance_id = ?1 AND alias = ?2",
+                params![instance, alias.as_str()],
+                |row| row.get(0),
+            )
+            .optional()
+            .map_err(StoreError::from)?;
+        if owner.is_some() {
+            return Err(CoreError::AliasTaken(alias.as_str().to_owned()));
+        }
+        conn.execute(
+            "INSERT INTO key_aliases (instance_id, alias, key_id, created_at, created_by)
+             VALUES (?1, ?2, ?3, ?4, ?5)",
+            params![
+                instance,
+                alias.as_str(),
+                key.id.as_bytes(),
+                micros(key.updated_at),
+                &key.created_by
+            ],
+        )
+        .map_err(StoreError::from)?;
+    }
+    Ok(())
+}
+
+/// Rows are decoded into domain types with validation, so a damaged row becomes an error
+/// instead of an invalid `Key`. The outer `Result` is SQLite's, the inner one ours.
+fn key_from_row(row: &Row<'_>) -> rusqlite::Result<Result<Key, CoreError>> {
+    let id: Vec<u8> = row.get(0)?;
+    let name: String = row.get(1)?;
+    let description: Option<String> = row.get(2)?;
+    let kind: String = row.get(3)?;
+    let state: u8 = row.get(4)?;
+    let imported: bool = row.get(5)?;
+    let created_at: i64 = row.get(6)?;
+    let updated_at: i64 = row.get(7)?;
+    let rotated_at: Option<i64> = row.get(8)?;
+    let deleted_at: Option<i64> = row.get(9)?;
+    let expires_at: Option<i64> = row.get(10)?;
+    let version_id: Vec<u8> = row.get(11)?;
+    let version_created_at: i64 = row.get(12)?;
+    let key_ring: String = row.get(13)?;
+    let created_by: String = row.get(14)?;
+    let deleted_by: Option<String> = row.get(15)?;
+    let dual_auth_delete: bool = row.get(16)?;
+    let authorized_by: Option<String> = row.get(17)?;
+    let authorization_expires: Option<i64> = row.get(18)?;
+    let rotation_enabled: Option<bool> = row.get(19)?;
+    let rotation_months: Option<i64> = row.get(20)?;
+    let aliases: Option<String> = row.get(21)?;
+    Ok((|| {
+        Ok(Key {
+            id: KeyId::from_bytes(id16(&id)?),
+            name: KeyName::parse(&name)?,
+            description: description.as_deref().map(Description::parse).transpose()?,
+            kind: match kind.as_str() {
+                "root" => KeyKind::Root,
+                "standard" => KeyKind::Standard,
+                _ => return Err(corrupt("unknown key kind")),
+            },
+            state: KeyState::from_code(state).ok_or_else(|| corrupt("unknown key state"))?,
+            imported,
+            created_at: from_micros(created_at)?,
+            updated_at: from_micros(updated_at)?,
+            rotated_at: rotated_at.map(from_micros).transpose()?,
+            deleted_at: deleted_at.map(from_micros).transpose()?,
+            expiry: expires_at
+                .map(from_micros)
+                .transpose()?
+                .map(Expiry::from_stored),
+            current_version: KeyVersion {
+                id: KeyVersionId::from_bytes(id16(&version_id)?),
+                created_at: from_micros(version_created_at)?,
+            },
+            key_ring: KeyRingId::parse(&key_ring)?,
+            aliases: aliases
+                .as_deref()
+                .unwrap_or("")
+                .split(' ')
+                .filter(|a| !a.is_empty())
+                .map(Alias::parse)
+                .collect::<Result<_, _>>()?,
+            created_by,
+            deleted_by,
+            dual_auth_delete,
+            deletion_authorization: match (authorized_by, authorization_expires) {
+                (Some(by), Some(at)) => Some(DeletionAuthorization {
+                    by,
+                    expires_at: from_micros(at)?,
+                }),
+                _ => None,
+            },
+            rotation: match (rotation_enabled, rotation_months) {
+                (Some(enabled), Some(months)) => Some(RotationPolicy::new(enabled, months)?),
+                _ => None,
+            },
+        })
+    })())
+}
+
+fn kind_name(kind: KeyKind) -> &'static str {
+    match kind {
+        KeyKind::Root => "root",
+        KeyKind::Standard => "standard",
+    }
+}
+
+fn corrupt(what: &str) -> CoreError {
+    StoreError::Corrupt(what.to_owned()).into()
+}
+
+pub(crate) fn id16(bytes: &[u8]) -> Result<[u8; 16], CoreError> {
+    bytes
+        .try_into()
+        .map_err(|_| corrupt("an id is not 16 bytes"))
+}
+
+pub(crate) fn micros(at: OffsetDateTime) -> i64 {
+    // Microseconds since 1970 fit in i64 for the next 290,000 years.
+    (at.unix_timestamp_nanos() / 1_000) as i64
+}
+
+pub(crate) fn from_micros(micros: i64) -> Result<OffsetDateTime, CoreError> {
+    OffsetDateTime::from_unix_timestamp_nanos(i128::from(micros) * 1_000)
+        .map_err(|_| corrupt("a timestamp is out of range"))
+}
+
+fn escape_like(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        if matches!(c, '%' | '_' | '\\') {
+            out.push('\\');
+        }
+        out.push(c);
+    }
+    out
+}
