@@ -147,7 +147,8 @@ pub struct CreateAuthorizationRequest {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub key_id: Option<String>,
     /// Roles; `Reader` when empty.
-    #[serde(default)]
+    #[ts(as = "Option<Vec<String>>", optional)]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub roles: Vec<String>,
 }
 
@@ -192,6 +193,7 @@ pub struct AuditQueryRequest {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub target: Option<String>,
     /// Only failures.
+    #[ts(as = "Option<bool>", optional)]
     #[serde(default)]
     pub failures_only: bool,
     /// Events before this seq.

@@ -158,7 +158,8 @@ pub struct CreateKeyRequest {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub key_ring: Option<String>,
     /// Aliases, at most 5.
-    #[serde(default)]
+    #[ts(as = "Option<Vec<String>>", optional)]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub aliases: Vec<String>,
     /// Dual-authorization delete; the instance policy decides when absent.
     #[ts(optional)]

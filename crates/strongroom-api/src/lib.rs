@@ -71,8 +71,10 @@ pub trait Keystore: Send + Sync {
     /// The key's policies.
     async fn key_policies(&self, id: &str) -> Result<KeyPolicies, ApiError>;
     /// Changes the key's policies.
-    async fn set_key_policies(&self, request: SetKeyPoliciesRequest)
-        -> Result<KeyPolicies, ApiError>;
+    async fn set_key_policies(
+        &self,
+        request: SetKeyPoliciesRequest,
+    ) -> Result<KeyPolicies, ApiError>;
     /// The instance's key rings, `default` first.
     async fn key_rings(&self) -> Result<Vec<KeyRingInfo>, ApiError>;
     /// Creates a key ring.

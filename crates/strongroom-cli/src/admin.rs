@@ -69,7 +69,10 @@ pub(crate) fn instances(args: &StoreArgs, command: InstancesCommand) -> anyhow::
     match command {
         InstancesCommand::List => {
             for instance in store.instances()? {
-                println!("{}\t{}\t{}", instance.id, instance.name, instance.created_at);
+                println!(
+                    "{}\t{}\t{}",
+                    instance.id, instance.name, instance.created_at
+                );
             }
         }
         InstancesCommand::Create { id, name } => {
@@ -270,7 +273,10 @@ pub(crate) enum AuthorizationsCommand {
     },
 }
 
-fn administrator(store: &Arc<SqliteStore>, instance: Option<&str>) -> anyhow::Result<LocalKeystore> {
+fn administrator(
+    store: &Arc<SqliteStore>,
+    instance: Option<&str>,
+) -> anyhow::Result<LocalKeystore> {
     let default = store.ensure_default_instance(None, SystemClock.now())?;
     let instance = instance.unwrap_or(&default);
     let caller = strongroom_core::Caller {
@@ -281,11 +287,10 @@ fn administrator(store: &Arc<SqliteStore>, instance: Option<&str>) -> anyhow::Re
             scope: strongroom_core::Scope::Instance,
         }],
     };
-    Ok(LocalInstances::new(Arc::clone(store), Arc::new(SystemClock)).keystore(
-        instance,
-        caller,
-        "",
-    )?)
+    Ok(
+        LocalInstances::new(Arc::clone(store), Arc::new(SystemClock))
+            .keystore(instance, caller, "")?,
+    )
 }
 
 pub(crate) async fn authorizations(
@@ -379,13 +384,15 @@ pub(crate) fn audit(args: &StoreArgs, command: AuditCommand) -> anyhow::Result<(
                 );
             }
         }
-        AuditCommand::Verify => match store.verify_audit()? {
-            ChainVerdict::Intact { rows } => println!("audit trail intact: {rows} events"),
-            ChainVerdict::Broken { at_seq } => {
-                eprintln!("audit trail BROKEN at event {at_seq}: a row was edited, inserted or deleted");
-                std::process::exit(1);
+        AuditCommand::Verify => {
+            match store.verify_audit()? {
+                ChainVerdict::Intact { rows } => println!("audit trail intact: {rows} events"),
+                ChainVerdict::Broken { at_seq } => {
+                    eprintln!("audit trail BROKEN at event {at_seq}: a row was edited, inserted or deleted");
+                    std::process::exit(1);
+                }
             }
-        },
+        }
     }
     Ok(())
 }

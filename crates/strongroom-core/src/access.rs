@@ -243,7 +243,10 @@ impl Operation {
     /// Data-plane operations are frequent and change nothing but the audit trail and
     /// registrations; they are audited with group commit.
     pub fn is_data_plane(self) -> bool {
-        matches!(self, Operation::Wrap | Operation::Unwrap | Operation::Rewrap)
+        matches!(
+            self,
+            Operation::Wrap | Operation::Unwrap | Operation::Rewrap
+        )
     }
 }
 

@@ -693,7 +693,10 @@ mod tests {
     fn delete_then_restore_within_window_only() {
         let mut k = key(KeyKind::Root);
         k.delete(NOW, "alice").unwrap();
-        assert!(matches!(k.delete(NOW, "alice"), Err(CoreError::InvalidState { .. })));
+        assert!(matches!(
+            k.delete(NOW, "alice"),
+            Err(CoreError::InvalidState { .. })
+        ));
         k.restore(NOW + Duration::days(29)).unwrap();
         assert_eq!(k.state, KeyState::Active);
 
@@ -793,7 +796,8 @@ mod tests {
                 .unwrap();
         }
         assert!(k.add_alias(Alias::parse("one-more").unwrap(), NOW).is_err());
-        k.remove_alias(&Alias::parse("alias-0").unwrap(), NOW).unwrap();
+        k.remove_alias(&Alias::parse("alias-0").unwrap(), NOW)
+            .unwrap();
         assert!(matches!(
             k.remove_alias(&Alias::parse("alias-0").unwrap(), NOW),
             Err(CoreError::AliasNotFound(_))

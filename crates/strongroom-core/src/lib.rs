@@ -18,11 +18,11 @@ mod material;
 mod names;
 mod repository;
 
+pub use access::{Caller, CallerKind, Grant, Operation, Role, Scope, Target};
 pub use audit::{AuditEvent, Outcome, Registration};
 pub use clock::{Clock, FixedClock, SystemClock};
 pub use error::CoreError;
 pub use ids::{KeyId, KeyVersionId};
-pub use access::{Caller, CallerKind, Grant, Operation, Role, Scope, Target};
 pub use key::{
     DeletionAuthorization, Description, Expiry, Key, KeyAction, KeyKind, KeyName, KeyState,
     KeyVersion, NewKey, RotationPolicy, DELETION_AUTHORIZATION_LIFETIME, PURGE_DELAY,

@@ -59,8 +59,12 @@ pub enum Change {
 /// and a change is never durable without its audit event (nor the event without the change).
 pub trait KeyRepository: Send + Sync {
     /// Stores a new key, the material of its first version and the audit event.
-    fn insert(&self, key: &Key, material: &KeyMaterial, event: &AuditEvent)
-        -> Result<(), CoreError>;
+    fn insert(
+        &self,
+        key: &Key,
+        material: &KeyMaterial,
+        event: &AuditEvent,
+    ) -> Result<(), CoreError>;
 
     /// The key, in any state.
     fn key(&self, id: KeyId) -> Result<Key, CoreError>;

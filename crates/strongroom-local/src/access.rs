@@ -74,9 +74,7 @@ pub(crate) fn validate_instance_policy(
             .and_then(|a| a.get("interval_month"))
             .and_then(serde_json::Value::as_i64);
         if !matches!(months, Some(1..=12)) {
-            return Err(ApiError::invalid(
-                "interval_month must be between 1 and 12",
-            ));
+            return Err(ApiError::invalid("interval_month must be between 1 and 12"));
         }
     }
     Ok((

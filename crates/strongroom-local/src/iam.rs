@@ -15,8 +15,8 @@ use rand::TryRngCore;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 use strongroom_api::{ApiError, ErrorCode, Iam, IamToken, Principal, SecretString};
-use strongroom_core::{Clock, SystemClock};
 use strongroom_core::{AuditEvent, Outcome};
+use strongroom_core::{Clock, SystemClock};
 use strongroom_store::{AccessPolicyRecord, ApiKeyRecord, PrincipalRecord, SqliteStore};
 use zeroize::Zeroizing;
 
@@ -157,7 +157,12 @@ impl LocalIam {
                 )
                 .map_err(storage)?;
         }
-        if !self.store.api_keys(Some(ADMIN_IAM_ID)).map_err(storage)?.is_empty() {
+        if !self
+            .store
+            .api_keys(Some(ADMIN_IAM_ID))
+            .map_err(storage)?
+            .is_empty()
+        {
             if bootstrap.is_some() {
                 tracing::info!(
                     "STRONGROOM_BOOTSTRAP_API_KEY is ignored: the administrator's API key was set at first start"
@@ -166,7 +171,10 @@ impl LocalIam {
             return Ok(None);
         }
         // A version-1 store kept the administrator's digest as a setting: carry it over.
-        let legacy = self.store.setting(LEGACY_ADMIN_KEY_DIGEST).map_err(storage)?;
+        let legacy = self
+            .store
+            .setting(LEGACY_ADMIN_KEY_DIGEST)
+            .map_err(storage)?;
         let (digest, generated) = match (legacy, bootstrap) {
             (Some(digest), _) => (digest_array(&digest)?, None),
             (None, Some(key)) if !key.expose().trim().is_empty() => (digest_of(&key), None),
@@ -218,7 +226,11 @@ impl LocalIam {
             revoked_at: None,
         };
         self.store
-            .create_api_key(&record, &digest_of(&key), &event("iam.apikey.create", &record.id))
+            .create_api_key(
+                &record,
+                &digest_of(&key),
+                &event("iam.apikey.create", &record.id),
+            )
             .map_err(storage)?;
         Ok((record, key))
     }
@@ -287,7 +299,11 @@ impl LocalIam {
         if claims.account.bss != self.account {
             return Err(invalid());
         }
-        if !self.store.api_key_live(&claims.api_key_id).map_err(storage)? {
+        if !self
+            .store
+            .api_key_live(&claims.api_key_id)
+            .map_err(storage)?
+        {
             return Err(unauthenticated("the API key behind this token was revoked"));
         }
         Ok(Principal {

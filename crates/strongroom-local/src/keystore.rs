@@ -79,13 +79,17 @@ impl LocalInstances {
         caller: Caller,
         correlation_id: &str,
     ) -> Result<LocalKeystore, ApiError> {
-        let repo = self.shared.store.instance(instance).map_err(|err| match err {
-            strongroom_store::StoreError::InstanceNotFound(_) => ApiError::new(
-                ErrorCode::Unauthenticated,
-                "the token does not grant access to this instance",
-            ),
-            other => api_error(CoreError::from(other)),
-        })?;
+        let repo = self
+            .shared
+            .store
+            .instance(instance)
+            .map_err(|err| match err {
+                strongroom_store::StoreError::InstanceNotFound(_) => ApiError::new(
+                    ErrorCode::Unauthenticated,
+                    "the token does not grant access to this instance",
+                ),
+                other => api_error(CoreError::from(other)),
+            })?;
         Ok(LocalKeystore {
             inner: Arc::new(Inner {
                 shared: Arc::clone(&self.shared),
@@ -220,9 +224,7 @@ impl LocalKeystore {
         &self,
         id: &str,
         operation: Operation,
-        step: impl FnMut(&mut Key, OffsetDateTime, &Caller) -> Result<(), CoreError>
-            + Send
-            + 'static,
+        step: impl FnMut(&mut Key, OffsetDateTime, &Caller) -> Result<(), CoreError> + Send + 'static,
     ) -> Result<KeyInfo, ApiError> {
         let id = id.to_owned();
         self.run(move |inner| {
@@ -333,7 +335,11 @@ impl Inner {
 
     /// Records a call that changed nothing (a read, a wrap) through group commit; returns once
     /// the event (and the caller's registration, for a service) is durable.
-    fn record_use(&self, operation: Operation, key: Option<(&Key, KeyVersionId)>) -> Result<(), ApiError> {
+    fn record_use(
+        &self,
+        operation: Operation,
+        key: Option<(&Key, KeyVersionId)>,
+    ) -> Result<(), ApiError> {
         let now = self.now();
         let target = key.map(|(k, _)| k.id.to_string()).unwrap_or_default();
         let registration = match (&self.caller.kind, key) {
@@ -342,7 +348,9 @@ impl Inner {
                 Registration {
                     key: key.id,
                     key_version: version,
-                    resource_crn: format!("crn:v1:bluemix:public:{service}:local:a/local:{instance}::"),
+                    resource_crn: format!(
+                        "crn:v1:bluemix:public:{service}:local:a/local:{instance}::"
+                    ),
                     service: self.caller.iam_id.clone(),
                     at: now,
                 },
@@ -370,7 +378,12 @@ impl Inner {
         self.caller.require(operation, target).map_err(api_error)
     }
 
-    fn usable_key(&self, id: &str, operation: Operation, action: KeyAction) -> Result<Key, ApiError> {
+    fn usable_key(
+        &self,
+        id: &str,
+        operation: Operation,
+        action: KeyAction,
+    ) -> Result<Key, ApiError> {
         let key = self.authorized_key(id, operation)?;
         key.check(action, self.now()).map_err(api_error)?;
         Ok(key)
@@ -515,7 +528,9 @@ impl Keystore for LocalKeystore {
                     key_ring,
                     aliases: parse_aliases(&request.aliases)?,
                     created_by: inner.caller.iam_id.clone(),
-                    dual_auth_delete: request.dual_auth_delete.unwrap_or(defaults.dual_auth_delete),
+                    dual_auth_delete: request
+                        .dual_auth_delete
+                        .unwrap_or(defaults.dual_auth_delete),
                     rotation,
                 };
                 if new.rotation.is_some() && kind != KeyKind::Root {
@@ -530,7 +545,10 @@ impl Keystore for LocalKeystore {
                 let (material, imported) = inner.new_material(request.key_type, &sealed, now)?;
                 let key = Key::create(new, imported, now);
                 let event = inner.event(Operation::CreateKey, &key.id.to_string(), now);
-                inner.repo.insert(&key, &material, &event).map_err(api_error)?;
+                inner
+                    .repo
+                    .insert(&key, &material, &event)
+                    .map_err(api_error)?;
                 tracing::info!(key_id = %key.id, imported, "created key");
                 Ok(key_info(&key, now))
             })
@@ -543,7 +561,10 @@ impl Keystore for LocalKeystore {
         self.run(move |inner| {
             inner.audited(Operation::ReadMetadata, &id, |inner| {
                 let key = inner.authorized_key(&id, Operation::ReadMetadata)?;
-                inner.record_use(Operation::ReadMetadata, Some((&key, key.current_version.id)))?;
+                inner.record_use(
+                    Operation::ReadMetadata,
+                    Some((&key, key.current_version.id)),
+                )?;
                 Ok(key_info(&key, inner.now()))
             })
         })
@@ -584,7 +605,10 @@ impl Keystore for LocalKeystore {
             inner.audited(Operation::ReadVersions, &id, |inner| {
                 let key = inner.authorized_key(&id, Operation::ReadVersions)?;
                 let versions = inner.repo.versions(key.id).map_err(api_error)?;
-                inner.record_use(Operation::ReadVersions, Some((&key, key.current_version.id)))?;
+                inner.record_use(
+                    Operation::ReadVersions,
+                    Some((&key, key.current_version.id)),
+                )?;
                 Ok(versions.iter().map(version_info).collect())
             })
         })
@@ -654,7 +678,10 @@ impl Keystore for LocalKeystore {
                 if registered && !force && key.state != strongroom_core::KeyState::Destroyed {
                     return Err(ApiError::new(
                         ErrorCode::ProtectedResource,
-                        format!("key {} protects registered resources; delete it with force to proceed", key.id),
+                        format!(
+                            "key {} protects registered resources; delete it with force to proceed",
+                            key.id
+                        ),
                     ));
                 }
                 let now = inner.now();
@@ -759,7 +786,10 @@ impl Keystore for LocalKeystore {
         self.run(move |inner| {
             inner.audited(Operation::ReadPolicies, &id, |inner| {
                 let key = inner.authorized_key(&id, Operation::ReadPolicies)?;
-                inner.record_use(Operation::ReadPolicies, Some((&key, key.current_version.id)))?;
+                inner.record_use(
+                    Operation::ReadPolicies,
+                    Some((&key, key.current_version.id)),
+                )?;
                 Ok(key_policies(&key))
             })
         })
@@ -777,15 +807,19 @@ impl Keystore for LocalKeystore {
             .map_err(api_error)?;
         let dual_auth = request.dual_auth_delete;
         let key = self
-            .change(&request.key_id, Operation::WritePolicies, move |key, now, _| {
-                if let Some(policy) = rotation {
-                    key.set_rotation(policy, now)?;
-                }
-                if let Some(enabled) = dual_auth {
-                    key.set_dual_auth_delete(enabled, now)?;
-                }
-                Ok(())
-            })
+            .change(
+                &request.key_id,
+                Operation::WritePolicies,
+                move |key, now, _| {
+                    if let Some(policy) = rotation {
+                        key.set_rotation(policy, now)?;
+                    }
+                    if let Some(enabled) = dual_auth {
+                        key.set_dual_auth_delete(enabled, now)?;
+                    }
+                    Ok(())
+                },
+            )
             .await?;
         Ok(KeyPolicies {
             rotation: key.rotation,
@@ -848,7 +882,10 @@ impl Keystore for LocalKeystore {
                 inner.require(Operation::ReadPolicies, Target::Instance)?;
                 let policies = inner.repo.instance_policies().map_err(api_error)?;
                 inner.record_use(Operation::ReadPolicies, None)?;
-                Ok(policies.iter().map(crate::access::instance_policy).collect())
+                Ok(policies
+                    .iter()
+                    .map(crate::access::instance_policy)
+                    .collect())
             })
         })
         .await
@@ -1056,8 +1093,10 @@ impl Keystore for LocalKeystore {
     async fn unwrap(&self, request: UnwrapRequest) -> Result<UnwrapResponse, ApiError> {
         self.run(move |inner| {
             inner.audited(Operation::Unwrap, &request.key_id, |inner| {
-                let key = inner.usable_key(&request.key_id, Operation::Unwrap, KeyAction::Unwrap)?;
-                let (plaintext, wrapped_by) = inner.open(&key, &request.ciphertext, &request.aad)?;
+                let key =
+                    inner.usable_key(&request.key_id, Operation::Unwrap, KeyAction::Unwrap)?;
+                let (plaintext, wrapped_by) =
+                    inner.open(&key, &request.ciphertext, &request.aad)?;
                 let rewrapped = if wrapped_by == key.current_version.id {
                     None
                 } else {
@@ -1080,8 +1119,10 @@ impl Keystore for LocalKeystore {
     async fn rewrap(&self, request: RewrapRequest) -> Result<RewrapResponse, ApiError> {
         self.run(move |inner| {
             inner.audited(Operation::Rewrap, &request.key_id, |inner| {
-                let key = inner.usable_key(&request.key_id, Operation::Rewrap, KeyAction::Rewrap)?;
-                let (plaintext, wrapped_by) = inner.open(&key, &request.ciphertext, &request.aad)?;
+                let key =
+                    inner.usable_key(&request.key_id, Operation::Rewrap, KeyAction::Rewrap)?;
+                let (plaintext, wrapped_by) =
+                    inner.open(&key, &request.ciphertext, &request.aad)?;
                 let ciphertext = inner.seal(&key, plaintext.expose(), &request.aad)?;
                 inner.record_use(Operation::Rewrap, Some((&key, key.current_version.id)))?;
                 Ok(RewrapResponse {
@@ -1109,9 +1150,7 @@ fn visible_rings(
         .grants
         .iter()
         .filter_map(|grant| match &grant.scope {
-            Scope::KeyRing(ring)
-                if grant.roles.iter().any(|r| r.grants(Operation::ListKeys)) =>
-            {
+            Scope::KeyRing(ring) if grant.roles.iter().any(|r| r.grants(Operation::ListKeys)) => {
                 Some(ring.clone())
             }
             _ => None,
@@ -1173,11 +1212,7 @@ struct InstanceDefaults {
 impl InstanceDefaults {
     fn read(repo: &InstanceStore) -> Result<Self, ApiError> {
         let policies = repo.instance_policies().map_err(api_error)?;
-        let enabled = |name: &str| {
-            policies
-                .iter()
-                .find(|p| p.policy_type == name && p.enabled)
-        };
+        let enabled = |name: &str| policies.iter().find(|p| p.policy_type == name && p.enabled);
         let rotation = enabled("rotation")
             .and_then(|p| p.attributes.as_deref())
             .and_then(|json| serde_json::from_str::<serde_json::Value>(json).ok())

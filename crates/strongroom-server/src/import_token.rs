@@ -1,9 +1,9 @@
 //! `/api/v2/import_token`: create (POST) and retrieve (GET) the instance's import token.
 //! Both answer a plain object, not a collection, as Key Protect does.
 
-use axum::Extension;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
+use axum::Extension;
 use serde_json::Value;
 use strongroom_api::CreateImportTokenRequest;
 

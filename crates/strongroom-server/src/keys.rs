@@ -4,9 +4,9 @@
 
 use axum::body::Bytes;
 use axum::extract::{Path, Query};
-use axum::Extension;
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
+use axum::Extension;
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 use strongroom_api::kp::{
@@ -333,7 +333,11 @@ pub(crate) async fn patch(
 ) -> Outcome {
     record_key(&id);
     let fields = Fields::parse(&body)?.ok_or_else(|| {
-        Failure::new(StatusCode::BAD_REQUEST, "NO_BODY_ERR", "a body with `keyRingID` is required")
+        Failure::new(
+            StatusCode::BAD_REQUEST,
+            "NO_BODY_ERR",
+            "a body with `keyRingID` is required",
+        )
     })?;
     let ring = fields
         .string("keyRingID")?
@@ -516,7 +520,10 @@ async fn act(state: &Kms, id: &str, action: &str, body: &Bytes) -> Outcome {
             let key = keystore.restore_key(id).await?;
             Ok(one_key(state, StatusCode::CREATED, key))
         }
-        "setKeyForDeletion" => keystore.set_key_for_deletion(id).await.map(|_| no_content())?,
+        "setKeyForDeletion" => keystore
+            .set_key_for_deletion(id)
+            .await
+            .map(|_| no_content())?,
         "unsetKeyForDeletion" => keystore
             .unset_key_for_deletion(id)
             .await

@@ -30,7 +30,12 @@ pub(crate) fn rotation(policy: &Fields) -> Result<RotationPolicyInfo, Failure> {
     })
 }
 
-fn key_policy_resources(state: &Kms, id: &str, policies: &KeyPolicies, only: Option<&str>) -> Vec<Value> {
+fn key_policy_resources(
+    state: &Kms,
+    id: &str,
+    policies: &KeyPolicies,
+    only: Option<&str>,
+) -> Vec<Value> {
     let crn = format!(
         "crn:v1:bluemix:public:kms:local:a/{}:{}:key:{id}",
         state.account_id, state.instance_id
@@ -60,7 +65,11 @@ pub(crate) async fn key_policies(
 ) -> Result<Response, Failure> {
     let policies = state.keystore.key_policies(&id).await?;
     let resources = key_policy_resources(&state, &id, &policies, query.policy.as_deref());
-    Ok(typed_json(StatusCode::OK, POLICY_TYPE, &Collection::new(POLICY_TYPE, resources)))
+    Ok(typed_json(
+        StatusCode::OK,
+        POLICY_TYPE,
+        &Collection::new(POLICY_TYPE, resources),
+    ))
 }
 
 pub(crate) async fn set_key_policies(
@@ -69,8 +78,13 @@ pub(crate) async fn set_key_policies(
     Query(query): Query<PolicyQuery>,
     RawBody(body): RawBody,
 ) -> Result<Response, Failure> {
-    let fields = Fields::parse(&body)?
-        .ok_or_else(|| Failure::new(StatusCode::BAD_REQUEST, "NO_BODY_ERR", "a policy is required"))?;
+    let fields = Fields::parse(&body)?.ok_or_else(|| {
+        Failure::new(
+            StatusCode::BAD_REQUEST,
+            "NO_BODY_ERR",
+            "a policy is required",
+        )
+    })?;
     let mut request = SetKeyPoliciesRequest {
         key_id: id.clone(),
         rotation: None,
@@ -91,7 +105,11 @@ pub(crate) async fn set_key_policies(
     }
     let policies = state.keystore.set_key_policies(request).await?;
     let resources = key_policy_resources(&state, &id, &policies, query.policy.as_deref());
-    Ok(typed_json(StatusCode::OK, POLICY_TYPE, &Collection::new(POLICY_TYPE, resources)))
+    Ok(typed_json(
+        StatusCode::OK,
+        POLICY_TYPE,
+        &Collection::new(POLICY_TYPE, resources),
+    ))
 }
 
 pub(crate) async fn instance_policies(
@@ -101,7 +119,12 @@ pub(crate) async fn instance_policies(
     let policies = state.keystore.instance_policies().await?;
     let resources: Vec<Value> = policies
         .into_iter()
-        .filter(|p| query.policy.as_deref().is_none_or(|only| only == p.policy_type))
+        .filter(|p| {
+            query
+                .policy
+                .as_deref()
+                .is_none_or(|only| only == p.policy_type)
+        })
         .map(|p| {
             let mut data = json!({ "enabled": p.enabled });
             if let Some(attributes) = p.attributes {
@@ -113,7 +136,11 @@ pub(crate) async fn instance_policies(
             })
         })
         .collect();
-    Ok(typed_json(StatusCode::OK, POLICY_TYPE, &Collection::new(POLICY_TYPE, resources)))
+    Ok(typed_json(
+        StatusCode::OK,
+        POLICY_TYPE,
+        &Collection::new(POLICY_TYPE, resources),
+    ))
 }
 
 pub(crate) async fn set_instance_policies(
@@ -121,8 +148,13 @@ pub(crate) async fn set_instance_policies(
     Query(query): Query<PolicyQuery>,
     RawBody(body): RawBody,
 ) -> Result<Response, Failure> {
-    let fields = Fields::parse(&body)?
-        .ok_or_else(|| Failure::new(StatusCode::BAD_REQUEST, "NO_BODY_ERR", "a policy is required"))?;
+    let fields = Fields::parse(&body)?.ok_or_else(|| {
+        Failure::new(
+            StatusCode::BAD_REQUEST,
+            "NO_BODY_ERR",
+            "a policy is required",
+        )
+    })?;
     let resources = fields.resources()?;
     if query.policy.is_some() && resources.len() != 1 {
         return Err(Failure::new(

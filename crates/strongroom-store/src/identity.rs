@@ -296,7 +296,10 @@ impl SqliteStore {
     }
 
     /// Policies, optionally of one type.
-    pub fn policies(&self, policy_type: Option<&str>) -> Result<Vec<AccessPolicyRecord>, StoreError> {
+    pub fn policies(
+        &self,
+        policy_type: Option<&str>,
+    ) -> Result<Vec<AccessPolicyRecord>, StoreError> {
         let conn = self.conn();
         let mut stmt = conn.prepare(&format!(
             "SELECT {POLICY_COLUMNS} FROM access_policies WHERE ?1 IS NULL OR type = ?1
@@ -384,7 +387,12 @@ impl SqliteStore {
             Some((name, instance)) => (Some(name.as_str()), Some(instance.as_str())),
             None => (None, None),
         };
-        let mut rows = stmt.query(params![instance, &principal.iam_id, service, service_instance])?;
+        let mut rows = stmt.query(params![
+            instance,
+            &principal.iam_id,
+            service,
+            service_instance
+        ])?;
         let mut out = Vec::new();
         while let Some(row) = rows.next()? {
             out.push(policy_from_row(row)?);

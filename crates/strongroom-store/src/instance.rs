@@ -490,7 +490,12 @@ fn ring_exists(conn: &Connection, instance: &str, ring: &KeyRingId) -> Result<bo
 }
 
 impl KeyRepository for InstanceStore {
-    fn insert(&self, key: &Key, material: &KeyMaterial, event: &AuditEvent) -> Result<(), CoreError> {
+    fn insert(
+        &self,
+        key: &Key,
+        material: &KeyMaterial,
+        event: &AuditEvent,
+    ) -> Result<(), CoreError> {
         self.write(|tx| {
             write_key(tx, &self.instance, key, true)?;
             self.store

@@ -5,11 +5,11 @@ use rusqlite::{params, Connection, OptionalExtension, TransactionBehavior};
 use strongroom_core::{KeyId, KeyMaterial, KeyVersion};
 use zeroize::Zeroizing;
 
-use crate::error::io;
 use crate::audit::{AuditWriter, Chain};
+use crate::error::io;
 use crate::seal::Sealer;
-use rand::RngCore;
 use crate::{schema, MasterKeySource, StoreError};
+use rand::RngCore;
 
 /// Overrides the platform's data directory.
 pub const DATA_DIR_ENV: &str = "STRONGROOM_DATA_DIR";
@@ -171,7 +171,10 @@ fn init_chain_key(conn: &Connection, sealer: &Sealer) -> Result<Zeroizing<Vec<u8
     rand::rng().fill_bytes(fresh.as_mut());
     conn.execute(
         "INSERT INTO meta (name, value) VALUES (?1, ?2) ON CONFLICT (name) DO NOTHING",
-        params![format!("secret:{name}"), sealer.seal_setting(name, fresh.as_ref())?],
+        params![
+            format!("secret:{name}"),
+            sealer.seal_setting(name, fresh.as_ref())?
+        ],
     )?;
     let stored = meta(conn, &format!("secret:{name}"))?
         .ok_or_else(|| StoreError::Corrupt("the audit chain key vanished".into()))?;

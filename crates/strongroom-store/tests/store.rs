@@ -3,8 +3,8 @@
 
 use std::path::Path;
 
-use strongroom_core::envelope::{self, Envelope};
 use std::sync::Arc;
+use strongroom_core::envelope::{self, Envelope};
 
 use strongroom_core::{
     Alias, AuditEvent, Change, Clock, CoreError, Key, KeyKind, KeyMaterial, KeyName, KeyQuery,
@@ -21,7 +21,10 @@ fn key_file(dir: &Path) -> MasterKeySource {
 fn open(data: &Path, dir: &Path) -> InstanceStore {
     let store = Arc::new(SqliteStore::open(data, &key_file(dir)).unwrap());
     let id = store
-        .ensure_default_instance(Some("11111111-1111-4111-8111-111111111111"), SystemClock.now())
+        .ensure_default_instance(
+            Some("11111111-1111-4111-8111-111111111111"),
+            SystemClock.now(),
+        )
         .unwrap();
     store.instance(&id).unwrap()
 }
@@ -149,8 +152,12 @@ fn material_of_another_keys_version_is_wrong_key() {
     let store = open(&dir.path().join("d"), dir.path());
     let a = new_key("alpha", KeyKind::Root);
     let b = new_key("bravo", KeyKind::Root);
-    store.insert(&a, &KeyMaterial::generate().unwrap(), &ev("create")).unwrap();
-    store.insert(&b, &KeyMaterial::generate().unwrap(), &ev("create")).unwrap();
+    store
+        .insert(&a, &KeyMaterial::generate().unwrap(), &ev("create"))
+        .unwrap();
+    store
+        .insert(&b, &KeyMaterial::generate().unwrap(), &ev("create"))
+        .unwrap();
     assert!(matches!(
         store.material(a.id, b.current_version.id),
         Err(CoreError::WrongKey { .. })
@@ -341,7 +348,12 @@ fn instances_do_not_see_each_others_keys() {
     let store = Arc::clone(first.store());
     let other_id = "22222222-2222-4222-8222-222222222222";
     store
-        .create_instance(other_id, "other", SystemClock.now(), &ev("kms.instance.create"))
+        .create_instance(
+            other_id,
+            "other",
+            SystemClock.now(),
+            &ev("kms.instance.create"),
+        )
         .unwrap();
     let other = store.instance(other_id).unwrap();
     let key = new_key("first-only", KeyKind::Root);
@@ -476,7 +488,8 @@ fn an_edited_or_deleted_audit_row_breaks_the_chain() {
         [],
     )
     .unwrap();
-    conn.execute("DELETE FROM audit_events WHERE seq = 4", []).unwrap();
+    conn.execute("DELETE FROM audit_events WHERE seq = 4", [])
+        .unwrap();
     drop(conn);
     let store = open(&data, dir.path());
     assert_eq!(

@@ -20,6 +20,19 @@ export function describe(error: BackendError): string {
       return "The key material did not match the import token. Start the import again.";
     case "UNAUTHENTICATED":
       return "The keystore did not accept the credentials. Check the API key of this connection.";
+    case "FORBIDDEN":
+      return "Your role does not allow this. Ask a Manager of this instance for access.";
+    case "NOT_DUAL_AUTH":
+      return "This key does not need a second authorization to be deleted.";
+    case "AUTHORIZATIONS_NOT_MET":
+      return "This key needs two people to delete it: another user must first authorize the deletion (within the last 7 days).";
+    case "PURGE_TOO_EARLY":
+      return "A deleted key can be purged only 4 hours after its deletion.";
+    case "PROTECTED_RESOURCE":
+      return "Resources of other services are registered to this key. Deleting it anyway makes their data unreadable.";
+    case "KEY_RING_IN_USE":
+    case "ALIAS_TAKEN":
+      return sentence(error.message);
     case "NOT_FOUND":
     case "INVALID_INPUT":
     case "INVALID_STATE":

@@ -50,6 +50,11 @@ export function makeKey(overrides: Partial<KeyInfo> = {}): KeyInfo {
     createdAt: "2025-03-01T12:00:00Z",
     updatedAt: "2025-03-01T12:00:00Z",
     keyVersion: { id: `${n}-1111-4000-8000-000000000000`, createdAt: "2025-03-01T12:00:00Z" },
+    keyRing: "default",
+    aliases: [],
+    createdBy: "IBMid-local-administrator",
+    dualAuthDelete: { enabled: false, keySetForDeletion: false },
+    rotationDue: false,
     ...overrides,
   };
 }

@@ -59,6 +59,13 @@ const KNOWN_CODES: Record<ErrorCode, true> = {
   IMPORT_TOKEN_EXPIRED: true,
   INCORRECT_NONCE: true,
   UNAUTHENTICATED: true,
+  FORBIDDEN: true,
+  NOT_DUAL_AUTH: true,
+  AUTHORIZATIONS_NOT_MET: true,
+  PURGE_TOO_EARLY: true,
+  PROTECTED_RESOURCE: true,
+  KEY_RING_IN_USE: true,
+  ALIAS_TAKEN: true,
   KEYSTORE_UNAVAILABLE: true,
   INTERNAL: true,
 };

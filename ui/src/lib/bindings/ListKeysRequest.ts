@@ -25,4 +25,8 @@ search?: string,
 /**
  * Only root or only standard keys.
  */
-keyType?: KeyType, };
+keyType?: KeyType, 
+/**
+ * Only keys of this key ring.
+ */
+keyRing?: string, };
