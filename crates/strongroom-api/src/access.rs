@@ -205,3 +205,80 @@ pub struct AuditQueryRequest {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub limit: Option<u32>,
 }
+
+/// An IAM policy in the shape of the IAM Policy Management API (`/v1/policies`): `access`
+/// (a user's roles) or `authorization` (a source service's roles). Attributes are
+/// `(name, value)` pairs, matched by equality; absent attributes are wildcards.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct IamPolicy {
+    /// Assigned by the server.
+    pub id: String,
+    /// `access` or `authorization`.
+    pub policy_type: String,
+    /// Free text.
+    pub description: Option<String>,
+    /// Subject attributes: `iam_id` for access; `serviceName`, `serviceInstance` for
+    /// authorizations.
+    pub subject: Vec<(String, String)>,
+    /// Role names.
+    pub roles: Vec<String>,
+    /// Resource attributes: `serviceName` = `kms`, `serviceInstance`, `keyRing`,
+    /// `resourceType` = `key` with `resource`.
+    pub resource: Vec<(String, String)>,
+    /// RFC 3339.
+    pub created_at: String,
+    /// Creator.
+    pub created_by: String,
+    /// RFC 3339.
+    pub updated_at: String,
+    /// Last changer.
+    pub updated_by: String,
+    /// Bumped on each change; the `ETag`.
+    pub revision: i64,
+}
+
+/// The IAM Policy Management side: who may manage which policies is checked against the
+/// caller's own roles (Manager on the target instance).
+#[async_trait::async_trait]
+pub trait PolicyAdmin: Send + Sync {
+    /// Creates a policy.
+    async fn create_policy(
+        &self,
+        caller: &crate::Principal,
+        policy: IamPolicy,
+    ) -> Result<IamPolicy, crate::ApiError>;
+    /// Policies, optionally of one type, that the caller may see.
+    async fn policies(
+        &self,
+        caller: &crate::Principal,
+        policy_type: Option<&str>,
+    ) -> Result<Vec<IamPolicy>, crate::ApiError>;
+    /// One policy.
+    async fn policy(
+        &self,
+        caller: &crate::Principal,
+        id: &str,
+    ) -> Result<IamPolicy, crate::ApiError>;
+    /// Replaces a policy if `revision` is still current.
+    async fn replace_policy(
+        &self,
+        caller: &crate::Principal,
+        id: &str,
+        revision: i64,
+        policy: IamPolicy,
+    ) -> Result<IamPolicy, crate::ApiError>;
+    /// Deletes a policy; what it granted is refused from the next call on.
+    async fn delete_policy(
+        &self,
+        caller: &crate::Principal,
+        id: &str,
+    ) -> Result<(), crate::ApiError>;
+}
+
+/// Key Protect's service roles, as IAM names them.
+pub const SERVICE_ROLES: [&str; 5] = ["Reader", "ReaderPlus", "Writer", "Manager", "KeyPurge"];
+
+/// The IAM CRN of a service role.
+pub fn role_crn(name: &str) -> String {
+    format!("crn:v1:bluemix:public:iam::::serviceRole:{name}")
+}

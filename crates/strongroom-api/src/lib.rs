@@ -15,8 +15,9 @@ mod secret;
 mod wrapping;
 
 pub use access::{
-    AuditEventInfo, AuditQueryRequest, AuthorizationInfo, CreateAuthorizationRequest,
-    InstancePolicy, KeyPolicies, KeyRingInfo, RegistrationInfo, SetKeyPoliciesRequest,
+    role_crn, AuditEventInfo, AuditQueryRequest, AuthorizationInfo, CreateAuthorizationRequest,
+    IamPolicy, InstancePolicy, KeyPolicies, KeyRingInfo, PolicyAdmin, RegistrationInfo,
+    SetKeyPoliciesRequest, SERVICE_ROLES,
 };
 pub use error::{ApiError, ErrorCode};
 pub use iam::{Iam, IamToken, Instances, Principal};
@@ -46,6 +47,17 @@ pub trait Keystore: Send + Sync {
     async fn key(&self, id: &str) -> Result<KeyInfo, ApiError>;
     /// A standard key's payload, base64. Root-key material never leaves the keystore.
     async fn key_payload(&self, id: &str) -> Result<SecretString, ApiError>;
+    /// GET /keys/{id}: the key with a standard key's payload; needs ReaderPlus, unlike
+    /// [`Keystore::key`] (metadata, Reader).
+    async fn read_key(&self, id: &str) -> Result<(KeyInfo, Option<SecretString>), ApiError> {
+        let key = self.key(id).await?;
+        let payload = if key.key_type == KeyType::Standard && key.state != KeyStateName::Destroyed {
+            Some(self.key_payload(id).await?)
+        } else {
+            None
+        };
+        Ok((key, payload))
+    }
     /// A key's versions, oldest first.
     async fn key_versions(&self, id: &str) -> Result<Vec<KeyVersionInfo>, ApiError>;
     /// Starts a new key version.

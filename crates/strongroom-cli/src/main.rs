@@ -111,12 +111,11 @@ async fn serve(data_dir: Option<PathBuf>, listen: SocketAddr) -> anyhow::Result<
             api_key.expose()
         );
     }
+    let instances = Arc::new(LocalInstances::over(Arc::clone(&store)));
     let state = ServerState {
         account_id: iam.account().to_owned(),
-        instances: Arc::new(LocalInstances::new(
-            Arc::clone(&store),
-            Arc::new(SystemClock),
-        )),
+        instances: Arc::clone(&instances) as _,
+        policies: instances,
         iam: Arc::new(iam),
     };
     let listener = tokio::net::TcpListener::bind(listen)

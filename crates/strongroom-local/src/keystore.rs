@@ -4,9 +4,9 @@ use std::sync::Arc;
 use strongroom_api::{
     ApiError, AuditEventInfo, AuditQueryRequest, AuthorizationInfo, CreateAuthorizationRequest,
     CreateImportTokenRequest, CreateKeyRequest, ErrorCode, ImportTokenInfo, InstancePolicy,
-    Instances, KeyInfo, KeyList, KeyPolicies, KeyRingInfo, KeyType, KeyVersionInfo, Keystore,
-    KeystoreInfo, KeystoreMode, ListKeysRequest, Principal, RegistrationInfo, RewrapRequest,
-    RewrapResponse, Rewrapped, RotateKeyRequest, RotationPolicyInfo, SecretString,
+    Instances, KeyInfo, KeyList, KeyPolicies, KeyRingInfo, KeyStateName, KeyType, KeyVersionInfo,
+    Keystore, KeystoreInfo, KeystoreMode, ListKeysRequest, Principal, RegistrationInfo,
+    RewrapRequest, RewrapResponse, Rewrapped, RotateKeyRequest, RotationPolicyInfo, SecretString,
     SetKeyPoliciesRequest, UnwrapRequest, UnwrapResponse, WrapRequest, WrapResponse,
 };
 use strongroom_core::envelope::{self, Envelope};
@@ -65,6 +65,10 @@ impl LocalInstances {
             .store
             .ensure_default_instance(preferred, self.shared.clock.now())
             .map_err(|err| api_error(err.into()))
+    }
+
+    pub(crate) fn now(&self) -> OffsetDateTime {
+        self.shared.clock.now()
     }
 
     /// The store underneath (identities, settings, the audit trail).
@@ -569,6 +573,30 @@ impl Keystore for LocalKeystore {
             })
         })
         .await
+    }
+
+    async fn read_key(&self, id: &str) -> Result<(KeyInfo, Option<SecretString>), ApiError> {
+        let id = id.to_owned();
+        let key = self
+            .run(move |inner| {
+                inner.audited(Operation::ReadPayload, &id, |inner| {
+                    let key = inner.authorized_key(&id, Operation::ReadPayload)?;
+                    if key.kind == KeyKind::Root {
+                        inner.record_use(
+                            Operation::ReadPayload,
+                            Some((&key, key.current_version.id)),
+                        )?;
+                    }
+                    Ok(key_info(&key, inner.now()))
+                })
+            })
+            .await?;
+        let payload = if key.key_type == KeyType::Standard && key.state != KeyStateName::Destroyed {
+            Some(self.key_payload(&key.id).await?)
+        } else {
+            None
+        };
+        Ok((key, payload))
     }
 
     async fn key_payload(&self, id: &str) -> Result<SecretString, ApiError> {
@@ -1156,6 +1184,16 @@ fn visible_rings(
             _ => None,
         })
         .collect();
+    let may_list_somewhere = caller
+        .grants
+        .iter()
+        .any(|grant| grant.roles.iter().any(|r| r.grants(Operation::ListKeys)));
+    if !may_list_somewhere {
+        return Err(api_error(CoreError::Forbidden {
+            iam_id: caller.iam_id.clone(),
+            operation: Operation::ListKeys,
+        }));
+    }
     if let Some(filter) = filter {
         rings.retain(|ring| *ring == filter);
     }

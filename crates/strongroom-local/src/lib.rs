@@ -12,6 +12,7 @@ mod convert;
 mod iam;
 mod import;
 mod keystore;
+mod policy_admin;
 
 pub use iam::{LocalIam, ADMIN_IAM_ID, TOKEN_LIFETIME_SECS};
 pub use keystore::{open_store, LocalInstances, LocalKeystore, DESKTOP_IAM_ID};

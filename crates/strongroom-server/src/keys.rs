@@ -243,12 +243,7 @@ pub(crate) async fn create(
 /// GET /keys/{id}: a standard key comes with its payload, as Key Protect returns it.
 pub(crate) async fn get(Extension(state): Extension<Kms>, Path(id): Path<String>) -> Outcome {
     record_key(&id);
-    let key = state.keystore.key(&id).await?;
-    let payload = if key.key_type == KeyType::Standard && key.state != KeyStateName::Destroyed {
-        Some(state.keystore.key_payload(&id).await?)
-    } else {
-        None
-    };
+    let (key, payload) = state.keystore.read_key(&id).await?;
     let mut resource = kp_key(&state, key);
     resource.payload = payload.map(|p| p.expose().to_owned());
     Ok(typed_json(

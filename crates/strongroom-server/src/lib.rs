@@ -10,6 +10,7 @@ mod auth;
 mod body;
 mod error;
 mod iam;
+mod iam_policy;
 mod import_token;
 mod keys;
 mod policies;
@@ -21,7 +22,7 @@ use std::sync::Arc;
 use axum::extract::DefaultBodyLimit;
 use axum::routing::{delete, get, post};
 use axum::Router;
-use strongroom_api::{Iam, Instances, Keystore};
+use strongroom_api::{Iam, Instances, Keystore, PolicyAdmin};
 
 /// The largest request body accepted; Key Protect bodies are small (a 7,500-byte payload,
 /// base64, is the biggest legitimate one).
@@ -34,6 +35,8 @@ pub struct ServerState {
     pub instances: Arc<dyn Instances>,
     /// Token exchange and verification.
     pub iam: Arc<dyn Iam>,
+    /// IAM access and authorization policies.
+    pub policies: Arc<dyn PolicyAdmin>,
     /// The account id in CRNs.
     pub account_id: String,
 }
@@ -91,8 +94,25 @@ pub fn router(state: ServerState) -> Router {
             state.clone(),
             auth::require_token,
         ));
+    let policies = Router::new()
+        .route(
+            "/v1/policies",
+            get(iam_policy::list).post(iam_policy::create),
+        )
+        .route(
+            "/v1/policies/{id}",
+            get(iam_policy::get)
+                .put(iam_policy::replace)
+                .delete(iam_policy::delete),
+        )
+        .route("/v2/roles", get(iam_policy::roles))
+        .route_layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            iam_policy::require_principal,
+        ));
     Router::new()
         .route("/identity/token", post(iam::token))
+        .merge(policies)
         .route("/oidc/token", post(iam::token))
         .nest("/api/v2", kp)
         .fallback(error::not_found)

@@ -2,126 +2,12 @@
 //! odd bodies real clients send, and each error's Key Protect envelope.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-use std::sync::Arc;
+mod common;
 
 use axum::body::Body;
 use axum::http::{header, Method, Request, StatusCode};
-use axum::Router;
-use http_body_util::BodyExt;
+use common::{reason, Server, API_KEY, INSTANCE};
 use serde_json::{json, Value};
-use strongroom_api::SecretString;
-use strongroom_local::{LocalIam, LocalInstances};
-use strongroom_server::{router, ServerState};
-use strongroom_store::{MasterKeySource, SqliteStore};
-use tower::ServiceExt;
-
-const INSTANCE: &str = "0b0b6d2a-61f5-4d5c-9c1f-2b7f8f6c9a10";
-const API_KEY: &str = "test-admin-api-key";
-
-struct Server {
-    app: Router,
-    token: String,
-    _dir: tempfile::TempDir,
-}
-
-struct Reply {
-    status: StatusCode,
-    content_type: String,
-    headers: axum::http::HeaderMap,
-    body: Value,
-}
-
-impl Server {
-    async fn start() -> Self {
-        let dir = tempfile::tempdir().unwrap();
-        let source = MasterKeySource::File(dir.path().join("master.key"));
-        let store = Arc::new(SqliteStore::open(&dir.path().join("data"), &source).unwrap());
-        let (iam, generated) =
-            LocalIam::open(Arc::clone(&store), Some(SecretString::new(API_KEY.into()))).unwrap();
-        assert!(generated.is_none(), "a bootstrap key was given");
-        let instances = LocalInstances::over(store);
-        instances.ensure_default(Some(INSTANCE)).unwrap();
-        let app = router(ServerState {
-            account_id: iam.account().to_owned(),
-            instances: Arc::new(instances),
-            iam: Arc::new(iam),
-        });
-        let mut server = Server {
-            app,
-            token: String::new(),
-            _dir: dir,
-        };
-        let reply = server
-            .raw(
-                Request::post("/identity/token")
-                    .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
-                    .body(Body::from(format!(
-                        "grant_type=urn%3Aibm%3Aparams%3Aoauth%3Agrant-type%3Aapikey&apikey={API_KEY}&response_type=cloud_iam"
-                    )))
-                    .unwrap(),
-            )
-            .await;
-        assert_eq!(reply.status, StatusCode::OK, "{}", reply.body);
-        server.token = reply.body["access_token"].as_str().unwrap().to_owned();
-        server
-    }
-
-    async fn raw(&self, request: Request<Body>) -> Reply {
-        let response = self.app.clone().oneshot(request).await.unwrap();
-        let status = response.status();
-        let headers = response.headers().clone();
-        let content_type = headers
-            .get(header::CONTENT_TYPE)
-            .map(|v| v.to_str().unwrap().to_owned())
-            .unwrap_or_default();
-        let bytes = response.into_body().collect().await.unwrap().to_bytes();
-        let body = if bytes.is_empty() {
-            Value::Null
-        } else {
-            serde_json::from_slice(&bytes).unwrap()
-        };
-        Reply {
-            status,
-            content_type,
-            headers,
-            body,
-        }
-    }
-
-    /// A Key Protect call as the Go client makes it: no Content-Type, lower-case instance header.
-    async fn call(&self, method: Method, path: &str, body: Option<&str>) -> Reply {
-        let request = Request::builder()
-            .method(method)
-            .uri(path)
-            .header(header::AUTHORIZATION, format!("Bearer {}", self.token))
-            .header("bluemix-instance", INSTANCE)
-            .header("correlation-id", "6d1f3e9e-corr")
-            .body(body.map_or_else(Body::empty, |b| Body::from(b.to_owned())))
-            .unwrap();
-        self.raw(request).await
-    }
-
-    async fn create_root_key(&self, name: &str) -> String {
-        let body = json!({
-            "metadata": {"collectionType": "application/vnd.ibm.kms.key+json", "collectionTotal": 1},
-            "resources": [{"type": "application/vnd.ibm.kms.key+json", "name": name, "extractable": false}]
-        });
-        let reply = self
-            .call(Method::POST, "/api/v2/keys", Some(&body.to_string()))
-            .await;
-        assert_eq!(reply.status, StatusCode::CREATED, "{}", reply.body);
-        reply.body["resources"][0]["id"]
-            .as_str()
-            .unwrap()
-            .to_owned()
-    }
-}
-
-fn reason(reply: &Reply) -> &str {
-    reply.body["resources"][0]["reasons"][0]["code"]
-        .as_str()
-        .unwrap_or("<none>")
-}
 
 #[tokio::test]
 async fn tokens_are_jwts_with_numeric_iat_and_exp_on_both_paths() {

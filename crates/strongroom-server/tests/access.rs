@@ -1,0 +1,577 @@
+//! Who may do what, over HTTP: the role matrix of docs/access.md, service-to-service
+//! authorizations through the IAM Policy Management API, dual-authorization delete, purge,
+//! key rings, aliases and policies — against the real embedded keystore.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+mod common;
+
+use axum::http::{Method, StatusCode};
+use common::{reason, Reply, Server, INSTANCE};
+use serde_json::{json, Value};
+
+fn key_body(name: &str) -> String {
+    json!({
+        "metadata": {"collectionType": "application/vnd.ibm.kms.key+json", "collectionTotal": 1},
+        "resources": [{"type": "application/vnd.ibm.kms.key+json", "name": name, "extractable": false}]
+    })
+    .to_string()
+}
+
+fn policy_body(policy: Value) -> String {
+    json!({
+        "metadata": {"collectionType": "application/vnd.ibm.kms.policy+json", "collectionTotal": 1},
+        "resources": [policy]
+    })
+    .to_string()
+}
+
+/// An access policy for `iam_id` with `role` on the instance, created by the administrator
+/// through `/v1/policies`.
+async fn grant(server: &Server, iam_id: &str, role: &str) {
+    let reply = server
+        .iam_call(
+            &server.token,
+            Method::POST,
+            "/v1/policies",
+            Some(json!({
+                "type": "access",
+                "subjects": [{"attributes": [{"name": "iam_id", "value": iam_id}]}],
+                "roles": [{"role_id": format!("crn:v1:bluemix:public:iam::::serviceRole:{role}")}],
+                "resources": [{"attributes": [
+                    {"name": "serviceName", "value": "kms"},
+                    {"name": "serviceInstance", "value": INSTANCE}
+                ]}]
+            })),
+            None,
+        )
+        .await;
+    assert_eq!(reply.status, StatusCode::CREATED, "{}", reply.body);
+}
+
+fn allowed(reply: &Reply) -> bool {
+    match reply.status {
+        StatusCode::FORBIDDEN => {
+            assert_eq!(reason(reply), "FORBIDDEN_ERR", "{}", reply.body);
+            false
+        }
+        status => {
+            assert!(
+                status.is_success() || status == StatusCode::CONFLICT,
+                "{status}: {}",
+                reply.body
+            );
+            true
+        }
+    }
+}
+
+/// Every role × every operation, asserting allow or deny (403 with the KP error body).
+#[tokio::test]
+async fn the_role_matrix_is_enforced_on_every_operation() {
+    let server = Server::start().await;
+    // (operation, Reader, ReaderPlus, Writer, Manager, KeyPurge)
+    let matrix: [(&str, [bool; 5]); 14] = [
+        ("list", [true, true, true, true, false]),
+        ("metadata", [true, true, true, true, false]),
+        ("get", [false, true, true, true, false]),
+        ("versions", [true, true, true, true, false]),
+        ("create", [false, false, true, true, false]),
+        ("wrap", [true, true, true, true, false]),
+        ("rotate", [false, false, true, true, false]),
+        ("disable", [false, false, false, true, false]),
+        ("setKeyForDeletion", [false, false, true, true, false]),
+        ("delete", [false, false, false, true, false]),
+        ("purge", [false, false, false, false, true]),
+        ("key_ring", [false, false, true, true, false]),
+        ("policies", [false, false, false, true, false]),
+        ("import_token", [false, false, true, true, false]),
+    ];
+    let roles = ["Reader", "ReaderPlus", "Writer", "Manager", "KeyPurge"];
+    for (column, role) in roles.iter().enumerate() {
+        let iam_id = format!("IBMid-{role}");
+        let token = server.identity(&iam_id, None).await;
+        grant(&server, &iam_id, role).await;
+        for (operation, expected) in &matrix {
+            let key = server.create_root_key(&format!("{role}-{operation}")).await;
+            let (method, path, body) = match *operation {
+                "list" => (Method::GET, "/api/v2/keys".to_owned(), None),
+                "metadata" => (Method::GET, format!("/api/v2/keys/{key}/metadata"), None),
+                "get" => (Method::GET, format!("/api/v2/keys/{key}"), None),
+                "versions" => (Method::GET, format!("/api/v2/keys/{key}/versions"), None),
+                "create" => (
+                    Method::POST,
+                    "/api/v2/keys".to_owned(),
+                    Some(key_body("made-by")),
+                ),
+                "wrap" => (
+                    Method::POST,
+                    format!("/api/v2/keys/{key}/actions/wrap"),
+                    Some("{}".into()),
+                ),
+                "rotate" => (
+                    Method::POST,
+                    format!("/api/v2/keys/{key}/actions/rotate"),
+                    None,
+                ),
+                "disable" => (
+                    Method::POST,
+                    format!("/api/v2/keys/{key}/actions/disable"),
+                    None,
+                ),
+                "setKeyForDeletion" => (
+                    Method::POST,
+                    format!("/api/v2/keys/{key}/actions/setKeyForDeletion"),
+                    None,
+                ),
+                "delete" => (Method::DELETE, format!("/api/v2/keys/{key}"), None),
+                "purge" => (Method::DELETE, format!("/api/v2/keys/{key}/purge"), None),
+                "key_ring" => (Method::POST, format!("/api/v2/key_rings/ring-{role}"), None),
+                "policies" => (Method::GET, format!("/api/v2/keys/{key}/policies"), None),
+                "import_token" => (
+                    Method::POST,
+                    "/api/v2/import_token".to_owned(),
+                    Some("{}".into()),
+                ),
+                other => panic!("no request for {other}"),
+            };
+            let reply = server.call_as(&token, method, &path, body.as_deref()).await;
+            assert_eq!(
+                allowed(&reply),
+                expected[column],
+                "{role} / {operation}: {} {}",
+                reply.status,
+                reply.body
+            );
+        }
+    }
+    // Someone with no grant on the instance at all is refused before any key is looked at.
+    let stranger = server.identity("IBMid-stranger", None).await;
+    let reply = server
+        .call_as(&stranger, Method::GET, "/api/v2/keys", None)
+        .await;
+    assert_eq!(reply.status, StatusCode::UNAUTHORIZED);
+}
+
+/// The seed's integration model: a source service may wrap only while an authorization
+/// (Reader) exists; deleting it revokes at once; its use shows up as a registration.
+#[tokio::test]
+async fn a_service_wraps_only_while_its_authorization_exists() {
+    let server = Server::start().await;
+    let key = server.create_root_key("bucket-root").await;
+    let cos = server
+        .identity(
+            "iam-ServiceId-cos-1",
+            Some(("cloud-object-storage", "cos-instance-1")),
+        )
+        .await;
+    let wrap_path = format!("/api/v2/keys/{key}/actions/wrap");
+    let before = server
+        .call_as(&cos, Method::POST, &wrap_path, Some("{}"))
+        .await;
+    assert_eq!(
+        before.status,
+        StatusCode::UNAUTHORIZED,
+        "no authorization yet"
+    );
+
+    let created = server
+        .iam_call(
+            &server.token,
+            Method::POST,
+            "/v1/policies",
+            Some(json!({
+                "type": "authorization",
+                "subjects": [{"attributes": [
+                    {"name": "accountId", "value": "local"},
+                    {"name": "serviceName", "value": "cloud-object-storage"},
+                    {"name": "serviceInstance", "value": "cos-instance-1"}
+                ]}],
+                "roles": [{"role_id": "crn:v1:bluemix:public:iam::::serviceRole:Reader"}],
+                "resources": [{"attributes": [
+                    {"name": "accountId", "value": "local", "operator": "stringEquals"},
+                    {"name": "serviceName", "value": "kms", "operator": "stringEquals"},
+                    {"name": "serviceInstance", "value": INSTANCE, "operator": "stringEquals"}
+                ]}]
+            })),
+            None,
+        )
+        .await;
+    assert_eq!(created.status, StatusCode::CREATED, "{}", created.body);
+    assert_eq!(created.body["roles"][0]["display_name"], "Reader");
+    let id = created.body["id"].as_str().unwrap().to_owned();
+    let etag = created.headers["etag"].to_str().unwrap().to_owned();
+
+    let wrapped = server
+        .call_as(&cos, Method::POST, &wrap_path, Some("{}"))
+        .await;
+    assert_eq!(wrapped.status, StatusCode::OK, "{}", wrapped.body);
+    let ciphertext = wrapped.body["ciphertext"].as_str().unwrap().to_owned();
+    let unwrap_path = format!("/api/v2/keys/{key}/actions/unwrap");
+    let unwrapped = server
+        .call_as(
+            &cos,
+            Method::POST,
+            &unwrap_path,
+            Some(&json!({ "ciphertext": ciphertext }).to_string()),
+        )
+        .await;
+    assert_eq!(unwrapped.status, StatusCode::OK);
+    for (method, path) in [
+        (Method::POST, format!("/api/v2/keys/{key}/actions/rotate")),
+        (Method::DELETE, format!("/api/v2/keys/{key}")),
+        (Method::GET, format!("/api/v2/keys/{key}/policies")),
+    ] {
+        let reply = server.call_as(&cos, method, &path, None).await;
+        assert_eq!(
+            reply.status,
+            StatusCode::FORBIDDEN,
+            "{path}: {}",
+            reply.body
+        );
+    }
+
+    // The wrap registered the bucket against the key; a plain delete is refused.
+    let registrations = server
+        .call(
+            Method::GET,
+            &format!("/api/v2/keys/{key}/registrations"),
+            None,
+        )
+        .await;
+    let crn = registrations.body["resources"][0]["resourceCrn"]
+        .as_str()
+        .unwrap();
+    assert!(
+        crn.contains("cloud-object-storage") && crn.contains("cos-instance-1"),
+        "{crn}"
+    );
+    let refused = server
+        .call(Method::DELETE, &format!("/api/v2/keys/{key}"), None)
+        .await;
+    assert_eq!(refused.status, StatusCode::CONFLICT);
+    assert_eq!(reason(&refused), "PROTECTED_RESOURCE_ERR");
+
+    // Read, list, and the ETag guard on replace.
+    let listed = server
+        .iam_call(
+            &server.token,
+            Method::GET,
+            "/v1/policies?account_id=local&type=authorization",
+            None,
+            None,
+        )
+        .await;
+    assert_eq!(listed.body["policies"].as_array().unwrap().len(), 1);
+    let stale = server
+        .iam_call(
+            &server.token,
+            Method::PUT,
+            &format!("/v1/policies/{id}"),
+            Some(created.body.clone()),
+            Some("\"7\""),
+        )
+        .await;
+    assert_eq!(
+        stale.status,
+        StatusCode::PRECONDITION_FAILED,
+        "{}",
+        stale.body
+    );
+    let replaced = server
+        .iam_call(
+            &server.token,
+            Method::PUT,
+            &format!("/v1/policies/{id}"),
+            Some(created.body.clone()),
+            Some(&etag),
+        )
+        .await;
+    assert_eq!(replaced.status, StatusCode::OK, "{}", replaced.body);
+
+    let deleted = server
+        .iam_call(
+            &server.token,
+            Method::DELETE,
+            &format!("/v1/policies/{id}"),
+            None,
+            None,
+        )
+        .await;
+    assert_eq!(deleted.status, StatusCode::NO_CONTENT);
+    let after = server
+        .call_as(&cos, Method::POST, &wrap_path, Some("{}"))
+        .await;
+    assert_eq!(after.status, StatusCode::UNAUTHORIZED, "revoked at once");
+
+    // Only a Manager may manage policies.
+    let reader = server.identity("IBMid-reader", None).await;
+    grant(&server, "IBMid-reader", "Reader").await;
+    let denied = server
+        .iam_call(
+            &reader,
+            Method::POST,
+            "/v1/policies",
+            Some(created.body.clone()),
+            None,
+        )
+        .await;
+    assert_eq!(denied.status, StatusCode::FORBIDDEN, "{}", denied.body);
+    assert!(denied.body["errors"][0]["code"].is_string());
+    let roles = server
+        .iam_call(
+            &server.token,
+            Method::GET,
+            "/v2/roles?service_name=kms",
+            None,
+            None,
+        )
+        .await;
+    assert_eq!(roles.body["service_roles"].as_array().unwrap().len(), 5);
+}
+
+#[tokio::test]
+async fn dual_authorization_delete_needs_two_people_and_purge_waits_four_hours() {
+    let server = Server::start().await;
+    let key = server.create_root_key("two-person").await;
+    let set = server
+        .call(
+            Method::PUT,
+            &format!("/api/v2/keys/{key}/policies?policy=dualAuthDelete"),
+            Some(&policy_body(json!({"type": "application/vnd.ibm.kms.policy+json", "dualAuthDelete": {"enabled": true}}))),
+        )
+        .await;
+    assert_eq!(set.status, StatusCode::OK, "{}", set.body);
+    assert_eq!(set.body["resources"][0]["dualAuthDelete"]["enabled"], true);
+
+    let delete_path = format!("/api/v2/keys/{key}");
+    let early = server.call(Method::DELETE, &delete_path, None).await;
+    assert_eq!(reason(&early), "AUTHORIZATIONS_NOT_MET");
+    let first = server
+        .call(
+            Method::POST,
+            &format!("/api/v2/keys/{key}/actions/setKeyForDeletion"),
+            None,
+        )
+        .await;
+    assert_eq!(first.status, StatusCode::NO_CONTENT);
+    let same_person = server.call(Method::DELETE, &delete_path, None).await;
+    assert_eq!(
+        reason(&same_person),
+        "AUTHORIZATIONS_NOT_MET",
+        "the second person must differ"
+    );
+    let metadata = server
+        .call(Method::GET, &format!("/api/v2/keys/{key}/metadata"), None)
+        .await;
+    assert_eq!(
+        metadata.body["resources"][0]["dualAuthDelete"]["keySetForDeletion"],
+        true
+    );
+
+    let bob = server.identity("IBMid-bob", None).await;
+    grant(&server, "IBMid-bob", "Manager").await;
+    let deleted = server
+        .call_as(&bob, Method::DELETE, &delete_path, None)
+        .await;
+    assert_eq!(deleted.status, StatusCode::NO_CONTENT, "{}", deleted.body);
+
+    let purger = server.identity("IBMid-purger", None).await;
+    grant(&server, "IBMid-purger", "KeyPurge").await;
+    let purge_path = format!("/api/v2/keys/{key}/purge");
+    let too_early = server
+        .call_as(&purger, Method::DELETE, &purge_path, None)
+        .await;
+    assert_eq!(too_early.status, StatusCode::CONFLICT);
+    assert_eq!(reason(&too_early), "KEY_PURGE_TOO_EARLY_ERR");
+    let manager_purge = server.call(Method::DELETE, &purge_path, None).await;
+    assert_eq!(
+        manager_purge.status,
+        StatusCode::FORBIDDEN,
+        "Manager alone cannot purge"
+    );
+    server.clock.advance(time::Duration::hours(4));
+    let purged = server
+        .call_as(&purger, Method::DELETE, &purge_path, None)
+        .await;
+    assert_eq!(purged.status, StatusCode::OK, "{}", purged.body);
+    let gone = server
+        .call(Method::GET, &format!("/api/v2/keys/{key}/metadata"), None)
+        .await;
+    assert_eq!(gone.status, StatusCode::NOT_FOUND);
+
+    // A key without the policy answers NOT_DUAL_AUTH_ERR.
+    let plain = server.create_root_key("one-person").await;
+    let reply = server
+        .call(
+            Method::POST,
+            &format!("/api/v2/keys/{plain}/actions/unsetKeyForDeletion"),
+            None,
+        )
+        .await;
+    assert_eq!(reason(&reply), "NOT_DUAL_AUTH_ERR");
+}
+
+#[tokio::test]
+async fn instance_policies_are_inherited_by_new_keys() {
+    let server = Server::start().await;
+    let reply = server
+        .call(
+            Method::PUT,
+            "/api/v2/instance/policies?policy=dualAuthDelete",
+            Some(&policy_body(
+                json!({"policy_type": "dualAuthDelete", "policy_data": {"enabled": true}}),
+            )),
+        )
+        .await;
+    assert_eq!(reply.status, StatusCode::NO_CONTENT, "{}", reply.body);
+    let rotation = server
+        .call(
+            Method::PUT,
+            "/api/v2/instance/policies",
+            Some(&policy_body(json!({"policy_type": "rotation", "policy_data": {"enabled": true, "attributes": {"interval_month": 3}}}))),
+        )
+        .await;
+    assert_eq!(rotation.status, StatusCode::NO_CONTENT, "{}", rotation.body);
+    let bad = server
+        .call(
+            Method::PUT,
+            "/api/v2/instance/policies?policy=rotation",
+            Some(&policy_body(json!({"policy_type": "rotation", "policy_data": {"enabled": true, "attributes": {"interval_month": 13}}}))),
+        )
+        .await;
+    assert_eq!(bad.status, StatusCode::BAD_REQUEST);
+    let mismatch = server
+        .call(
+            Method::PUT,
+            "/api/v2/instance/policies?policy=metrics",
+            Some(&policy_body(
+                json!({"policy_type": "rotation", "policy_data": {"enabled": false}}),
+            )),
+        )
+        .await;
+    assert_eq!(reason(&mismatch), "BODY_QUERY_PARAM_MISMATCH_ERR");
+    let listed = server
+        .call(Method::GET, "/api/v2/instance/policies", None)
+        .await;
+    assert_eq!(
+        listed.body["resources"].as_array().unwrap().len(),
+        2,
+        "{}",
+        listed.body
+    );
+
+    let key = server.create_root_key("inherits").await;
+    let metadata = server
+        .call(Method::GET, &format!("/api/v2/keys/{key}/metadata"), None)
+        .await;
+    let resource = &metadata.body["resources"][0];
+    assert_eq!(resource["dualAuthDelete"]["enabled"], true);
+    assert_eq!(resource["rotation"]["interval_month"], 3);
+}
+
+#[tokio::test]
+async fn key_rings_and_aliases_work_in_place_of_ids() {
+    let server = Server::start().await;
+    let created = server
+        .call(Method::POST, "/api/v2/key_rings/payments", None)
+        .await;
+    assert_eq!(created.status, StatusCode::CREATED);
+    assert_eq!(
+        created.body,
+        Value::Null,
+        "the Go client wants an empty 201"
+    );
+    let duplicate = server
+        .call(Method::POST, "/api/v2/key_rings/payments", None)
+        .await;
+    assert_eq!(duplicate.status, StatusCode::CONFLICT);
+
+    let body = json!({
+        "metadata": {"collectionType": "application/vnd.ibm.kms.key+json", "collectionTotal": 1},
+        "resources": [{"type": "application/vnd.ibm.kms.key+json", "name": "card-data",
+                       "extractable": false, "aliases": ["cards"]}]
+    });
+    let request = axum::http::Request::builder()
+        .method(Method::POST)
+        .uri("/api/v2/keys")
+        .header("authorization", format!("Bearer {}", server.token))
+        .header("bluemix-instance", INSTANCE)
+        .header("x-kms-key-ring", "payments")
+        .body(axum::body::Body::from(body.to_string()))
+        .unwrap();
+    let key = server.raw(request).await;
+    assert_eq!(key.status, StatusCode::CREATED, "{}", key.body);
+    assert_eq!(key.body["resources"][0]["keyRingID"], "payments");
+    let id = key.body["resources"][0]["id"].as_str().unwrap().to_owned();
+
+    let by_alias = server
+        .call(Method::POST, "/api/v2/keys/cards/actions/wrap", Some("{}"))
+        .await;
+    assert_eq!(by_alias.status, StatusCode::OK, "{}", by_alias.body);
+    let alias = server
+        .call(
+            Method::POST,
+            &format!("/api/v2/keys/{id}/aliases/card-data-v2"),
+            None,
+        )
+        .await;
+    assert_eq!(alias.status, StatusCode::CREATED, "{}", alias.body);
+    assert_eq!(alias.body["resources"][0]["alias"], "card-data-v2");
+    let other = server.create_root_key("other").await;
+    let taken = server
+        .call(
+            Method::POST,
+            &format!("/api/v2/keys/{other}/aliases/cards"),
+            None,
+        )
+        .await;
+    assert_eq!(reason(&taken), "KEY_ALIAS_NOT_UNIQUE_ERR");
+    let reserved = server
+        .call(
+            Method::POST,
+            &format!("/api/v2/keys/{other}/aliases/versions"),
+            None,
+        )
+        .await;
+    assert_eq!(reserved.status, StatusCode::BAD_REQUEST);
+    let removed = server
+        .call(
+            Method::DELETE,
+            &format!("/api/v2/keys/{id}/aliases/cards"),
+            None,
+        )
+        .await;
+    assert_eq!(removed.status, StatusCode::NO_CONTENT);
+    assert_eq!(removed.body, Value::Null);
+    let stale = server
+        .call(Method::GET, "/api/v2/keys/cards/metadata", None)
+        .await;
+    assert_eq!(stale.status, StatusCode::NOT_FOUND);
+
+    let in_use = server
+        .call(Method::DELETE, "/api/v2/key_rings/payments", None)
+        .await;
+    assert_eq!(reason(&in_use), "KEY_RING_NOT_EMPTY_ERR");
+    let moved = server
+        .call(
+            Method::PATCH,
+            &format!("/api/v2/keys/{id}"),
+            Some(r#"{"keyRingID":"default"}"#),
+        )
+        .await;
+    assert_eq!(
+        moved.body["resources"][0]["keyRingID"], "default",
+        "{}",
+        moved.body
+    );
+    let rings = server.call(Method::GET, "/api/v2/key_rings", None).await;
+    assert_eq!(rings.body["resources"].as_array().unwrap().len(), 2);
+    let gone = server
+        .call(Method::DELETE, "/api/v2/key_rings/payments", None)
+        .await;
+    assert_eq!(gone.status, StatusCode::NO_CONTENT);
+    let default = server
+        .call(Method::DELETE, "/api/v2/key_rings/default", None)
+        .await;
+    assert_eq!(default.status, StatusCode::CONFLICT);
+}
