@@ -61,6 +61,12 @@ const KNOWN_CODES: Record<ErrorCode, true> = {
   UNAUTHENTICATED: true,
   KEYSTORE_UNAVAILABLE: true,
   INTERNAL: true,
+  HOST_UNREACHABLE: true,
+  TLS_FAILURE: true,
+  BAD_API_KEY: true,
+  WRONG_INSTANCE: true,
+  FORBIDDEN: true,
+  TIMEOUT: true,
 };
 
 function isErrorCode(value: string): value is ErrorCode {
