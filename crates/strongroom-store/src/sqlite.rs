@@ -277,6 +277,11 @@ impl KeyRepository for SqliteStore {
             }
         }
 
+        if let Some(kind) = query.kind {
+            filter.push_str(" AND kind = ?");
+            args.push(rusqlite::types::Value::Text(kind_name(kind).to_owned()));
+        }
+
         let total: i64 = conn
             .query_row(
                 &format!("SELECT count(*) FROM keys WHERE {filter}"),
