@@ -12,6 +12,10 @@ use strongroom_server::{router, ServerState};
 use strongroom_store::{default_data_dir, MasterKeySource, SqliteStore};
 use tracing_subscriber::EnvFilter;
 
+use crate::tls::TlsFiles;
+
+mod tls;
+
 #[derive(Parser)]
 #[command(
     name = "strongroom",
@@ -33,6 +37,12 @@ enum Command {
         /// Address to listen on.
         #[arg(long, default_value = "127.0.0.1:8200")]
         listen: SocketAddr,
+        /// PEM certificate chain: serve HTTPS (with --tls-key).
+        #[arg(long, requires = "tls_key")]
+        tls_cert: Option<PathBuf>,
+        /// PEM private key of --tls-cert.
+        #[arg(long, requires = "tls_cert")]
+        tls_key: Option<PathBuf>,
     },
 }
 
@@ -48,11 +58,21 @@ async fn main() -> anyhow::Result<()> {
         .with_writer(std::io::stderr)
         .init();
     match Cli::parse().command {
-        Command::Serve { data_dir, listen } => serve(data_dir, listen).await,
+        Command::Serve {
+            data_dir,
+            listen,
+            tls_cert,
+            tls_key,
+        } => serve(data_dir, listen, TlsFiles::from_args(tls_cert, tls_key)?).await,
     }
 }
 
-async fn serve(data_dir: Option<PathBuf>, listen: SocketAddr) -> anyhow::Result<()> {
+async fn serve(
+    data_dir: Option<PathBuf>,
+    listen: SocketAddr,
+    tls: Option<TlsFiles>,
+) -> anyhow::Result<()> {
+    let tls = tls.map(|files| files.server_config()).transpose()?;
     let dir = match data_dir {
         Some(dir) => dir,
         None => default_data_dir()?,
@@ -81,10 +101,18 @@ async fn serve(data_dir: Option<PathBuf>, listen: SocketAddr) -> anyhow::Result<
         .with_context(|| format!("cannot listen on {listen}"))?;
     let address = listener.local_addr()?;
     tracing::info!(instance = %instance_id, data_dir = %dir.display(), "serving the embedded keystore");
-    println!("listening on http://{address}");
-    axum::serve(listener, router(state))
-        .with_graceful_shutdown(shutdown_signal())
-        .await?;
+    match tls {
+        Some(config) => {
+            println!("listening on https://{address}");
+            tls::serve(listener, router(state), config, shutdown_signal()).await?;
+        }
+        None => {
+            println!("listening on http://{address}");
+            axum::serve(listener, router(state))
+                .with_graceful_shutdown(shutdown_signal())
+                .await?;
+        }
+    }
     tracing::info!("stopped");
     Ok(())
 }
