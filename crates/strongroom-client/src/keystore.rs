@@ -15,6 +15,9 @@ use crate::transport::{keystore_failure, Replay, Transport};
 use crate::wire::{self, key_info, version_info};
 use crate::{ClientError, RemoteConfig};
 
+/// Key Protect's largest page.
+const MAX_PAGE: u32 = 5000;
+
 /// The [`Keystore`] of a remote instance, reached over the Key Protect v2 API.
 pub struct RemoteKeystore {
     transport: Transport,
@@ -249,7 +252,8 @@ impl Keystore for RemoteKeystore {
         let mut call = Call::get(&["keys"]);
         call.query.push(("offset", request.offset.to_string()));
         if let Some(limit) = request.limit {
-            call.query.push(("limit", limit.to_string()));
+            // The facade caps a page at 5,000 where Key Protect refuses a larger limit.
+            call.query.push(("limit", limit.min(MAX_PAGE).to_string()));
         }
         if !request.states.is_empty() {
             let states: Vec<&str> = request.states.iter().map(|s| state_number(*s)).collect();
