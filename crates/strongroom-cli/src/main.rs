@@ -1,4 +1,4 @@
-//! `strongroom`: the headless Key Protect–compatible server (and, later, administration).
+//! `strongroom`: the headless Key Protect–compatible server and the key administration commands.
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -14,6 +14,7 @@ use tracing_subscriber::EnvFilter;
 
 use crate::tls::TlsFiles;
 
+mod commands;
 mod tls;
 
 #[derive(Parser)]
@@ -44,6 +45,19 @@ enum Command {
         #[arg(long, requires = "tls_cert")]
         tls_key: Option<PathBuf>,
     },
+    /// Manage keys in the embedded keystore or, with --endpoint, a remote instance.
+    Keys {
+        #[command(subcommand)]
+        command: commands::keys::KeysCommand,
+        #[command(flatten)]
+        target: commands::Target,
+    },
+    /// Wrap a DEK with a root key.
+    Wrap(commands::wrapping::WrapArgs),
+    /// Unwrap a DEK.
+    Unwrap(commands::wrapping::UnwrapArgs),
+    /// Import a root key with secure import (or rotate one to new material).
+    Import(commands::import::ImportArgs),
 }
 
 const INSTANCE_SETTING: &str = "instance-id";
@@ -64,6 +78,10 @@ async fn main() -> anyhow::Result<()> {
             tls_cert,
             tls_key,
         } => serve(data_dir, listen, TlsFiles::from_args(tls_cert, tls_key)?).await,
+        Command::Keys { command, target } => commands::keys::run(command, &target).await,
+        Command::Wrap(args) => commands::wrapping::wrap(args).await,
+        Command::Unwrap(args) => commands::wrapping::unwrap(args).await,
+        Command::Import(args) => commands::import::run(args).await,
     }
 }
 
