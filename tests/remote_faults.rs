@@ -92,6 +92,10 @@ fn key_resource() -> Value {
 
 async fn token(State(fake): State<Fake>, Form(form): Form<Vec<(String, String)>>) -> Response {
     let n = fake.tokens.fetch_add(1, Ordering::SeqCst) + 1;
+    if n == 1 && fake.token_lifetime == 11 {
+        // The lifetime 11 marks the test where the first exchange never answers.
+        std::future::pending::<()>().await;
+    }
     // Slow enough that concurrent callers overlap with the exchange in flight.
     tokio::time::sleep(Duration::from_millis(100)).await;
     let good = form.iter().any(|(k, v)| k == "apikey" && v == GOOD_API_KEY);
@@ -358,4 +362,15 @@ async fn a_closed_port_is_unreachable() {
         .await
         .unwrap_err();
     assert_eq!(err.code, ErrorCode::HostUnreachable, "{err:?}");
+}
+
+#[tokio::test]
+async fn a_caller_that_gives_up_mid_exchange_does_not_block_the_next_one() {
+    let mut fake = Fake::failing(vec![]);
+    fake.token_lifetime = 11;
+    let ks = client(&fake).await;
+    let abandoned = tokio::time::timeout(Duration::from_millis(300), ks.key(KEY)).await;
+    assert!(abandoned.is_err(), "the first exchange never answers");
+    assert_eq!(ks.key(KEY).await.unwrap().id, KEY);
+    assert_eq!(fake.tokens(), 2, "the dropped exchange released the lock");
 }

@@ -71,3 +71,21 @@ impl Default for RetryPolicy {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_api_key_is_not_in_debug_output() {
+        let config = RemoteConfig::new(
+            "https://kms.example",
+            "https://iam.example/identity/token",
+            "instance",
+            SecretString::new("very-secret-api-key".into()),
+        );
+        let shown = format!("{config:?}");
+        assert!(!shown.contains("very-secret-api-key"), "{shown}");
+        assert!(shown.contains("[redacted]"));
+    }
+}

@@ -195,3 +195,62 @@ fn code_for_status(status: StatusCode) -> ErrorCode {
         _ => ErrorCode::Internal,
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn transport(base: u64, max: u64) -> Transport {
+        let tls = crate::tls::client_config(None, false).unwrap();
+        Transport {
+            http: reqwest::Client::builder()
+                .tls_backend_preconfigured(tls)
+                .build()
+                .unwrap(),
+            host: "test".into(),
+            timeout: Duration::from_secs(1),
+            retry: RetryPolicy {
+                max_attempts: 5,
+                base_delay: Duration::from_millis(base),
+                max_delay: Duration::from_millis(max),
+            },
+        }
+    }
+
+    #[test]
+    fn backoff_stays_under_its_exponential_ceiling_and_the_cap() {
+        let t = transport(100, 1000);
+        for _ in 0..200 {
+            assert!(t.delay(1, None) <= Duration::from_millis(100));
+            assert!(t.delay(3, None) <= Duration::from_millis(400));
+            assert!(t.delay(30, None) <= Duration::from_millis(1000));
+        }
+    }
+
+    #[test]
+    fn retry_after_wins_over_backoff_but_not_over_the_cap() {
+        let t = transport(100, 5000);
+        assert_eq!(
+            t.delay(1, Some(Duration::from_secs(2))),
+            Duration::from_secs(2)
+        );
+        assert_eq!(
+            t.delay(1, Some(Duration::from_secs(3600))),
+            Duration::from_secs(5)
+        );
+    }
+
+    #[test]
+    fn state_changing_calls_are_replayed_only_on_proof_they_were_refused() {
+        use StatusCode as S;
+        for status in [S::TOO_MANY_REQUESTS, S::SERVICE_UNAVAILABLE] {
+            assert!(retryable_status(status, Replay::Unsent), "{status}");
+        }
+        for status in [S::INTERNAL_SERVER_ERROR, S::BAD_GATEWAY, S::GATEWAY_TIMEOUT] {
+            assert!(!retryable_status(status, Replay::Unsent), "{status}");
+            assert!(retryable_status(status, Replay::Safe), "{status}");
+        }
+        assert!(!retryable_status(S::NOT_IMPLEMENTED, Replay::Safe));
+        assert!(!retryable_status(S::BAD_REQUEST, Replay::Safe));
+    }
+}
