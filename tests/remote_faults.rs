@@ -131,10 +131,19 @@ async fn create(State(fake): State<Fake>) -> Response {
     }
 }
 
+const DEK: &str = "ZGVrLXRoYXQtbXVzdC1uZXZlci1iZS1sb2dnZWQ=";
+
+async fn wrap(State(fake): State<Fake>) -> Response {
+    fake.calls.lock().unwrap().push(Instant::now());
+    let body = json!({"ciphertext": "c2VhbGVk", "keyVersion": {"id": KEY}, "plaintext": DEK});
+    Json(body).into_response()
+}
+
 /// The fake IAM and Key Protect API, on a loopback port.
 async fn serve(fake: Fake) -> String {
     let app = Router::new()
         .route("/identity/token", post(token))
+        .route("/api/v2/keys/{id}/actions/wrap", post(wrap))
         .route("/api/v2/keys/{id}/metadata", get(metadata))
         .route("/api/v2/keys", post(create))
         .with_state(fake);
@@ -373,4 +382,48 @@ async fn a_caller_that_gives_up_mid_exchange_does_not_block_the_next_one() {
     assert!(abandoned.is_err(), "the first exchange never answers");
     assert_eq!(ks.key(KEY).await.unwrap().id, KEY);
     assert_eq!(fake.tokens(), 2, "the dropped exchange released the lock");
+}
+
+/// Collects formatted log lines for one test.
+#[derive(Clone, Default)]
+struct Captured(Arc<Mutex<Vec<u8>>>);
+
+impl std::io::Write for Captured {
+    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+        self.0.lock().unwrap().extend_from_slice(bytes);
+        Ok(bytes.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+#[tokio::test]
+async fn trace_logs_name_the_key_but_no_secret() {
+    let captured = Captured::default();
+    let writer = captured.clone();
+    let subscriber = tracing_subscriber::fmt()
+        .with_max_level(tracing::Level::TRACE)
+        .with_writer(move || writer.clone())
+        .finish();
+    let _guard = tracing::subscriber::set_default(subscriber);
+
+    let fake = Fake::failing(vec![(StatusCode::SERVICE_UNAVAILABLE, None)]);
+    let ks = client(&fake).await;
+    let wrapped = ks
+        .wrap(strongroom_tests::wrap(KEY, &["tenant"]))
+        .await
+        .unwrap();
+    assert_eq!(wrapped.plaintext.unwrap().expose(), DEK);
+    ks.key(KEY).await.unwrap();
+
+    let log = String::from_utf8(captured.0.lock().unwrap().clone()).unwrap();
+    assert!(log.contains(KEY), "spans name the key id:\n{log}");
+    for secret in [DEK, GOOD_API_KEY, "token-1"] {
+        assert!(
+            !log.contains(secret),
+            "{secret} leaked into the log:\n{log}"
+        );
+    }
 }
