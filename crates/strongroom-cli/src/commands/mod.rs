@@ -29,7 +29,7 @@ pub(crate) struct Target {
     /// A remote instance's Key Protect URL; the API key comes from IBM_KEY_PROTECT_API_APIKEY.
     #[arg(long, global = true, env = "IBM_KEY_PROTECT_API_URL")]
     endpoint: Option<String>,
-    /// The IAM token URL [default: ENDPOINT/identity/token, as `strongroom serve` answers].
+    /// The IAM token URL; a bare host gets /identity/token [default: ENDPOINT/identity/token].
     #[arg(long, global = true, env = "IBM_KEY_PROTECT_API_AUTH_URL")]
     token_url: Option<String>,
     /// The remote instance's id (sent as Bluemix-Instance).
@@ -73,10 +73,7 @@ impl Target {
             .filter(|k| !k.trim().is_empty())
             .map(SecretString::new)
             .with_context(|| format!("{API_KEY_VAR} must hold the API key of the instance"))?;
-        let token_url = self
-            .token_url
-            .clone()
-            .unwrap_or_else(|| format!("{}/identity/token", endpoint.trim_end_matches('/')));
+        let token_url = token_url(self.token_url.as_deref().unwrap_or(endpoint));
         let mut config = RemoteConfig::new(endpoint, token_url, instance, api_key);
         config.extra_ca = self.ca_file.clone();
         config.timeout = Duration::from_secs(self.timeout.max(1));
@@ -97,6 +94,20 @@ impl Target {
 
     pub(crate) fn print_key(&self, key: &KeyInfo) {
         self.print(key, || describe(key));
+    }
+}
+
+/// The IAM token URL: a bare host (as IBM_KEY_PROTECT_API_AUTH_URL is often set, and as the
+/// endpoint of a `strongroom serve` is) gets IBM's `/identity/token` path.
+fn token_url(url: &str) -> String {
+    let trimmed = url.trim().trim_end_matches('/');
+    let has_path = trimmed
+        .split_once("://")
+        .is_some_and(|(_, rest)| rest.contains('/'));
+    if has_path {
+        trimmed.to_owned()
+    } else {
+        format!("{trimmed}/identity/token")
     }
 }
 
@@ -131,4 +142,19 @@ fn describe(key: &KeyInfo) -> String {
         }
     }
     lines.join("\n")
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn a_bare_host_gets_the_identity_token_path() {
+        assert_eq!(
+            super::token_url("https://iam.cloud.ibm.com/"),
+            "https://iam.cloud.ibm.com/identity/token"
+        );
+        assert_eq!(
+            super::token_url("https://iam.cloud.ibm.com/oidc/token"),
+            "https://iam.cloud.ibm.com/oidc/token"
+        );
+    }
 }
