@@ -98,3 +98,76 @@ pub fn rotate(key_id: &str) -> RotateKeyRequest {
         secure_import: Default::default(),
     }
 }
+
+/// The instance id every `strongroom serve` started by these tests has.
+pub const SERVED_INSTANCE: &str = "7c0d5f8e-2a1b-4c3d-9e8f-0a1b2c3d4e5f";
+/// Its administrator API key.
+pub const SERVED_API_KEY: &str = "contract-admin-key";
+
+/// The `strongroom` binary: `STRONGROOM_BIN`, or the workspace's debug build.
+pub fn strongroom_bin() -> PathBuf {
+    let bin = std::env::var_os("STRONGROOM_BIN")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| target_dir().join("debug/strongroom"));
+    assert!(
+        bin.exists(),
+        "{} is missing: build it with `cargo build -p strongroom-cli`",
+        bin.display()
+    );
+    bin
+}
+
+/// A `strongroom serve` process on a loopback port, killed on drop.
+pub struct Served {
+    child: std::process::Child,
+    /// `http://127.0.0.1:PORT` or `https://127.0.0.1:PORT`.
+    pub url: String,
+}
+
+impl Served {
+    /// Starts `strongroom serve` on a fresh data dir under `dir` with `extra` arguments and
+    /// waits for its `listening on` line.
+    pub fn start(dir: &std::path::Path, extra: &[&std::ffi::OsStr]) -> Self {
+        use std::io::BufRead;
+        let mut child = std::process::Command::new(strongroom_bin())
+            .args(["serve", "--listen", "127.0.0.1:0", "--data-dir"])
+            .arg(dir.join("served"))
+            .args(extra)
+            .env("STRONGROOM_MASTER_KEY_FILE", dir.join("served-master.key"))
+            .env("STRONGROOM_INSTANCE_ID", SERVED_INSTANCE)
+            .env("STRONGROOM_BOOTSTRAP_API_KEY", SERVED_API_KEY)
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .unwrap();
+        let stdout = child.stdout.take().unwrap();
+        let mut lines = std::io::BufReader::new(stdout).lines();
+        let url = loop {
+            let line = lines
+                .next()
+                .expect("serve exited before listening")
+                .unwrap();
+            if let Some(rest) = line.strip_prefix("listening on ") {
+                break rest.trim().to_owned();
+            }
+        };
+        Self { child, url }
+    }
+
+    /// A client configuration for this server with its administrator key.
+    pub fn config(&self) -> strongroom_client::RemoteConfig {
+        strongroom_client::RemoteConfig::new(
+            self.url.clone(),
+            format!("{}/identity/token", self.url),
+            SERVED_INSTANCE,
+            strongroom_api::SecretString::new(SERVED_API_KEY.into()),
+        )
+    }
+}
+
+impl Drop for Served {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}

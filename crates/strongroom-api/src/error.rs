@@ -30,7 +30,7 @@ pub enum ErrorCode {
     ImportTokenExpired,
     /// The encrypted nonce of a secure import does not match the import token.
     IncorrectNonce,
-    /// The caller holds no role that allows this.
+    /// The credentials are good but the caller holds no role that allows this.
     Forbidden,
     /// Dual authorization: the key has no dual-authorization policy.
     NotDualAuth,
@@ -50,6 +50,50 @@ pub enum ErrorCode {
     KeystoreUnavailable,
     /// A bug or an unexpected failure; details are in the log, not in the message.
     Internal,
+    /// A remote instance could not be reached: no route, refused, or the connection dropped.
+    /// The user checks the URL or the network, not their credentials.
+    HostUnreachable,
+    /// The TLS handshake with a remote instance failed (unknown CA, wrong host name,
+    /// expired certificate). The fix is a CA file or the right URL, never retrying.
+    TlsFailure,
+    /// IAM rejected the API key itself, as opposed to a token the keystore refused.
+    BadApiKey,
+    /// The credentials are good but the instance id is not one they reach.
+    WrongInstance,
+    /// A remote instance did not answer in time; a change may or may not have been applied.
+    Timeout,
+}
+
+impl ErrorCode {
+    /// Every code, for tables that map codes both ways.
+    pub const ALL: [ErrorCode; 26] = [
+        ErrorCode::NotFound,
+        ErrorCode::InvalidInput,
+        ErrorCode::InvalidState,
+        ErrorCode::NotARootKey,
+        ErrorCode::Undecryptable,
+        ErrorCode::RotationTooSoon,
+        ErrorCode::PayloadRequired,
+        ErrorCode::RestoreExpired,
+        ErrorCode::Conflict,
+        ErrorCode::ImportTokenExpired,
+        ErrorCode::IncorrectNonce,
+        ErrorCode::Unauthenticated,
+        ErrorCode::KeystoreUnavailable,
+        ErrorCode::Internal,
+        ErrorCode::HostUnreachable,
+        ErrorCode::TlsFailure,
+        ErrorCode::BadApiKey,
+        ErrorCode::WrongInstance,
+        ErrorCode::Forbidden,
+        ErrorCode::Timeout,
+        ErrorCode::NotDualAuth,
+        ErrorCode::AuthorizationsNotMet,
+        ErrorCode::PurgeTooEarly,
+        ErrorCode::ProtectedResource,
+        ErrorCode::KeyRingInUse,
+        ErrorCode::AliasTaken,
+    ];
 }
 
 /// The error every transport carries: `{"code": "...", "message": "..."}`.

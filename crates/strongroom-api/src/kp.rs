@@ -1,7 +1,9 @@
 //! The IBM Key Protect v2 wire format, as the unmodified IBM SDKs send and read it.
-//! Shared by the server (which speaks it) and, later, the remote client (which reads it).
+//! Shared by the server (which speaks it) and the remote client (which reads it).
 
 use serde::{Deserialize, Serialize};
+
+use crate::ErrorCode;
 
 /// Media type of key collections and key resources.
 pub const KEY_TYPE: &str = "application/vnd.ibm.kms.key+json";
@@ -107,6 +109,9 @@ pub struct KpKey {
     /// Who deleted the key.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub deleted_by: Option<String>,
+    /// Strongroom's extension: whether the rotation policy says the key is due.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rotation_due: Option<bool>,
     /// A standard key's payload, base64, on GET /keys/{id} only.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub payload: Option<String>,
@@ -146,4 +151,94 @@ pub struct KpReason {
     pub status: u16,
     /// Documentation link.
     pub more_info: String,
+}
+
+/// The HTTP status and Key Protect reason code the server answers for `code`. The client
+/// reads it back with [`code_for_reason`], so this `match` is the one table of reason codes.
+pub fn reason_for(code: ErrorCode) -> (u16, &'static str) {
+    match code {
+        ErrorCode::NotFound => (404, "KEY_NOT_FOUND_ERR"),
+        ErrorCode::InvalidInput => (400, "INVALID_FIELD_ERR"),
+        ErrorCode::InvalidState => (409, "KEY_ACTION_INVALID_STATE_ERR"),
+        ErrorCode::NotARootKey => (400, "KEY_ROOT_REQ_ERR"),
+        ErrorCode::Undecryptable => (422, "UNPROCESSABLE_CIPHERTEXT_ERR"),
+        ErrorCode::RotationTooSoon => (409, "KEY_ROTATION_NOT_PERMITTED"),
+        ErrorCode::PayloadRequired => (400, "KEY_PAYLOAD_REQ_ERR"),
+        ErrorCode::RestoreExpired => (409, "KEY_RESTORE_EXPIRED_ERR"),
+        ErrorCode::Conflict => (409, "CONFLICT_ERR"),
+        ErrorCode::ImportTokenExpired => (409, "IMPORT_TOKEN_EXPIRED_ERR"),
+        ErrorCode::IncorrectNonce => (400, "INCORRECT_NONCE_ERR"),
+        ErrorCode::Unauthenticated => (401, "UNAUTHORIZED_ERR"),
+        ErrorCode::KeystoreUnavailable => (503, "SERVICE_UNAVAILABLE_ERR"),
+        ErrorCode::Internal => (500, "INTERNAL_SERVER_ERR"),
+        // A server in front of a remote keystore reports the upstream's failure as a gateway.
+        ErrorCode::HostUnreachable => (502, "UPSTREAM_UNREACHABLE_ERR"),
+        ErrorCode::TlsFailure => (502, "UPSTREAM_TLS_ERR"),
+        ErrorCode::BadApiKey => (502, "UPSTREAM_API_KEY_ERR"),
+        ErrorCode::WrongInstance => (502, "UPSTREAM_INSTANCE_ERR"),
+        ErrorCode::Forbidden => (403, "FORBIDDEN_ERR"),
+        ErrorCode::Timeout => (504, "UPSTREAM_TIMEOUT_ERR"),
+        ErrorCode::NotDualAuth => (409, "NOT_DUAL_AUTH_ERR"),
+        ErrorCode::AuthorizationsNotMet => (409, "AUTHORIZATIONS_NOT_MET"),
+        ErrorCode::PurgeTooEarly => (409, "KEY_PURGE_TOO_EARLY_ERR"),
+        ErrorCode::ProtectedResource => (409, "PROTECTED_RESOURCE_ERR"),
+        ErrorCode::KeyRingInUse => (409, "KEY_RING_NOT_EMPTY_ERR"),
+        ErrorCode::AliasTaken => (409, "KEY_ALIAS_NOT_UNIQUE_ERR"),
+    }
+}
+
+/// Reason codes that Key Protect (or this server outside the facade) sends and that no
+/// [`ErrorCode`] produces, each with the code a caller should see.
+const OTHER_REASONS: [(&str, ErrorCode); 15] = [
+    ("BAD_BODY_ERR", ErrorCode::InvalidInput),
+    ("NO_BODY_ERR", ErrorCode::InvalidInput),
+    ("INVALID_QUERY_PARAM_ERR", ErrorCode::InvalidInput),
+    ("COLLECTION_TOTAL_MISMATCH_ERR", ErrorCode::InvalidInput),
+    ("BODY_TOO_LARGE_ERR", ErrorCode::InvalidInput),
+    ("BAD_REQUEST_ERR", ErrorCode::InvalidInput),
+    ("INCORRECT_NONCE_IV_ERR", ErrorCode::IncorrectNonce),
+    ("KEY_EXPIRED_ERR", ErrorCode::InvalidState),
+    ("KEY_DELETED_ERR", ErrorCode::InvalidState),
+    ("RESOURCE_OWNER_ERR", ErrorCode::Forbidden),
+    ("PREV_KEY_DEL_ERR", ErrorCode::ProtectedResource),
+    ("REQ_TOO_EARLY_ERR", ErrorCode::Conflict),
+    ("NOT_FOUND_ERR", ErrorCode::NotFound),
+    ("METHOD_NOT_ALLOWED_ERR", ErrorCode::Internal),
+    ("FORBIDDEN", ErrorCode::Forbidden),
+];
+
+/// The [`ErrorCode`] behind a Key Protect reason code; `None` for a code nobody told us about.
+pub fn code_for_reason(reason: &str) -> Option<ErrorCode> {
+    ErrorCode::ALL
+        .into_iter()
+        .find(|code| reason_for(*code).1.eq_ignore_ascii_case(reason))
+        .or_else(|| {
+            OTHER_REASONS
+                .iter()
+                .find(|(known, _)| known.eq_ignore_ascii_case(reason))
+                .map(|(_, code)| *code)
+        })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_code_survives_the_trip_through_its_reason() {
+        for code in ErrorCode::ALL {
+            let (_, reason) = reason_for(code);
+            assert_eq!(code_for_reason(reason), Some(code), "{reason}");
+        }
+    }
+
+    #[test]
+    fn other_reasons_do_not_shadow_a_code_of_our_own() {
+        for (reason, _) in OTHER_REASONS {
+            assert!(
+                ErrorCode::ALL.iter().all(|c| reason_for(*c).1 != reason),
+                "{reason} is both a primary and an extra reason"
+            );
+        }
+    }
 }

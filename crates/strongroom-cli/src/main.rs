@@ -1,4 +1,4 @@
-//! `strongroom`: the headless Key Protect–compatible server (and, later, administration).
+//! `strongroom`: the headless Key Protect–compatible server and the key administration commands.
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -13,7 +13,11 @@ use strongroom_server::{router, ServerState};
 use strongroom_store::{default_data_dir, MasterKeySource, SqliteStore};
 use tracing_subscriber::EnvFilter;
 
+use crate::tls::TlsFiles;
+
 mod admin;
+mod commands;
+mod tls;
 
 #[derive(Parser)]
 #[command(
@@ -36,6 +40,12 @@ enum Command {
         /// Address to listen on.
         #[arg(long, default_value = "127.0.0.1:8200")]
         listen: SocketAddr,
+        /// PEM certificate chain: serve HTTPS (with --tls-key).
+        #[arg(long, requires = "tls_key")]
+        tls_cert: Option<PathBuf>,
+        /// PEM private key of --tls-cert.
+        #[arg(long, requires = "tls_cert")]
+        tls_key: Option<PathBuf>,
     },
     /// KMS instances of the embedded keystore.
     Instances {
@@ -72,6 +82,19 @@ enum Command {
         #[command(subcommand)]
         command: admin::AuditCommand,
     },
+    /// Manage keys in the embedded keystore or, with --endpoint, a remote instance.
+    Keys {
+        #[command(subcommand)]
+        command: commands::keys::KeysCommand,
+        #[command(flatten)]
+        target: commands::Target,
+    },
+    /// Wrap a DEK with a root key.
+    Wrap(commands::wrapping::WrapArgs),
+    /// Unwrap a DEK.
+    Unwrap(commands::wrapping::UnwrapArgs),
+    /// Import a root key with secure import (or rotate one to new material).
+    Import(commands::import::ImportArgs),
 }
 
 #[tokio::main]
@@ -84,16 +107,30 @@ async fn main() -> anyhow::Result<()> {
         .with_writer(std::io::stderr)
         .init();
     match Cli::parse().command {
-        Command::Serve { data_dir, listen } => serve(data_dir, listen).await,
         Command::Instances { store, command } => admin::instances(&store, command),
         Command::Apikeys { store, command } => admin::api_keys(&store, command),
         Command::Authorizations { store, command } => admin::authorizations(&store, command).await,
         Command::Services { store, command } => admin::services(&store, command),
         Command::Audit { store, command } => admin::audit(&store, command),
+        Command::Serve {
+            data_dir,
+            listen,
+            tls_cert,
+            tls_key,
+        } => serve(data_dir, listen, TlsFiles::from_args(tls_cert, tls_key)?).await,
+        Command::Keys { command, target } => commands::keys::run(command, &target).await,
+        Command::Wrap(args) => commands::wrapping::wrap(args).await,
+        Command::Unwrap(args) => commands::wrapping::unwrap(args).await,
+        Command::Import(args) => commands::import::run(args).await,
     }
 }
 
-async fn serve(data_dir: Option<PathBuf>, listen: SocketAddr) -> anyhow::Result<()> {
+async fn serve(
+    data_dir: Option<PathBuf>,
+    listen: SocketAddr,
+    tls: Option<TlsFiles>,
+) -> anyhow::Result<()> {
+    let tls = tls.map(|files| files.server_config()).transpose()?;
     let dir = match data_dir {
         Some(dir) => dir,
         None => default_data_dir()?,
@@ -123,10 +160,18 @@ async fn serve(data_dir: Option<PathBuf>, listen: SocketAddr) -> anyhow::Result<
         .with_context(|| format!("cannot listen on {listen}"))?;
     let address = listener.local_addr()?;
     tracing::info!(instance = %instance_id, data_dir = %dir.display(), "serving the embedded keystore");
-    println!("listening on http://{address}");
-    axum::serve(listener, router(state))
-        .with_graceful_shutdown(shutdown_signal())
-        .await?;
+    match tls {
+        Some(config) => {
+            println!("listening on https://{address}");
+            tls::serve(listener, router(state), config, shutdown_signal()).await?;
+        }
+        None => {
+            println!("listening on http://{address}");
+            axum::serve(listener, router(state))
+                .with_graceful_shutdown(shutdown_signal())
+                .await?;
+        }
+    }
     tracing::info!("stopped");
     Ok(())
 }

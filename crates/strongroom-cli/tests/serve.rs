@@ -4,7 +4,7 @@
 
 mod common;
 
-use common::{http, start, stop, token, INSTANCE};
+use common::{http, start, start_with, stop, token, INSTANCE};
 
 #[test]
 fn serve_answers_on_loopback_stops_on_sigterm_and_keeps_keys() {
@@ -95,4 +95,61 @@ fn without_a_bootstrap_key_one_is_generated_and_shown_once() {
     );
     token(&again.address, &api_key);
     stop(again);
+}
+
+#[test]
+fn serve_with_a_certificate_speaks_https_and_still_stops_gracefully() {
+    let dir = tempfile::tempdir().unwrap();
+    let certified = rcgen::generate_simple_self_signed(vec!["127.0.0.1".to_owned()]).unwrap();
+    let cert = dir.path().join("cert.pem");
+    let key = dir.path().join("key.pem");
+    std::fs::write(&cert, certified.cert.pem()).unwrap();
+    std::fs::write(&key, certified.signing_key.serialize_pem()).unwrap();
+    let (cert, key) = (cert.display().to_string(), key.display().to_string());
+    let served = start_with(
+        dir.path(),
+        Some("tls-admin-key"),
+        &["--tls-cert", &cert, "--tls-key", &key],
+    );
+    assert!(
+        served
+            .stdout_lines
+            .last()
+            .unwrap()
+            .starts_with("listening on https://"),
+        "{:?}",
+        served.stdout_lines
+    );
+    let listed = std::process::Command::new(env!("CARGO_BIN_EXE_strongroom"))
+        .args([
+            "keys",
+            "list",
+            "--json",
+            "--instance-id",
+            INSTANCE,
+            "--ca-file",
+            &cert,
+        ])
+        .args(["--endpoint", &format!("https://{}", served.address)])
+        .env("IBM_KEY_PROTECT_API_APIKEY", "tls-admin-key")
+        .output()
+        .unwrap();
+    assert!(
+        listed.status.success(),
+        "{}",
+        String::from_utf8_lossy(&listed.stderr)
+    );
+    let page: serde_json::Value = serde_json::from_slice(&listed.stdout).unwrap();
+    assert_eq!(page["total"], 0);
+    stop(served);
+}
+
+#[test]
+fn a_certificate_without_its_key_is_refused_at_start() {
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_strongroom"))
+        .args(["serve", "--tls-cert", "cert.pem"])
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("--tls-key"));
 }

@@ -2,8 +2,8 @@
 
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
-use strongroom_api::kp::{Collection, KpError, KpReason, ERROR_TYPE, MORE_INFO};
-use strongroom_api::{ApiError, ErrorCode};
+use strongroom_api::kp::{reason_for, Collection, KpError, KpReason, ERROR_TYPE, MORE_INFO};
+use strongroom_api::ApiError;
 
 /// A failed request, rendered as Key Protect renders it.
 #[derive(Debug)]
@@ -37,36 +37,9 @@ impl Failure {
 
 impl From<ApiError> for Failure {
     fn from(err: ApiError) -> Self {
-        // One arm per code and no wildcard for known codes: a new code forces a decision here.
-        let (status, reason) = match err.code {
-            ErrorCode::NotFound => (StatusCode::NOT_FOUND, "KEY_NOT_FOUND_ERR"),
-            ErrorCode::InvalidInput => (StatusCode::BAD_REQUEST, "INVALID_FIELD_ERR"),
-            ErrorCode::InvalidState => (StatusCode::CONFLICT, "KEY_ACTION_INVALID_STATE_ERR"),
-            ErrorCode::NotARootKey => (StatusCode::BAD_REQUEST, "KEY_ROOT_REQ_ERR"),
-            ErrorCode::Undecryptable => (
-                StatusCode::UNPROCESSABLE_ENTITY,
-                "UNPROCESSABLE_CIPHERTEXT_ERR",
-            ),
-            ErrorCode::RotationTooSoon => (StatusCode::CONFLICT, "KEY_ROTATION_NOT_PERMITTED"),
-            ErrorCode::PayloadRequired => (StatusCode::BAD_REQUEST, "KEY_PAYLOAD_REQ_ERR"),
-            ErrorCode::RestoreExpired => (StatusCode::CONFLICT, "KEY_RESTORE_EXPIRED_ERR"),
-            ErrorCode::Conflict => (StatusCode::CONFLICT, "CONFLICT_ERR"),
-            ErrorCode::ImportTokenExpired => (StatusCode::CONFLICT, "IMPORT_TOKEN_EXPIRED_ERR"),
-            ErrorCode::IncorrectNonce => (StatusCode::BAD_REQUEST, "INCORRECT_NONCE_ERR"),
-            ErrorCode::Unauthenticated => (StatusCode::UNAUTHORIZED, "UNAUTHORIZED_ERR"),
-            ErrorCode::Forbidden => (StatusCode::FORBIDDEN, "FORBIDDEN_ERR"),
-            ErrorCode::NotDualAuth => (StatusCode::CONFLICT, "NOT_DUAL_AUTH_ERR"),
-            ErrorCode::AuthorizationsNotMet => (StatusCode::CONFLICT, "AUTHORIZATIONS_NOT_MET"),
-            ErrorCode::PurgeTooEarly => (StatusCode::CONFLICT, "KEY_PURGE_TOO_EARLY_ERR"),
-            ErrorCode::ProtectedResource => (StatusCode::CONFLICT, "PROTECTED_RESOURCE_ERR"),
-            ErrorCode::KeyRingInUse => (StatusCode::CONFLICT, "KEY_RING_NOT_EMPTY_ERR"),
-            ErrorCode::AliasTaken => (StatusCode::CONFLICT, "KEY_ALIAS_NOT_UNIQUE_ERR"),
-            ErrorCode::KeystoreUnavailable => {
-                (StatusCode::SERVICE_UNAVAILABLE, "SERVICE_UNAVAILABLE_ERR")
-            }
-            ErrorCode::Internal => (StatusCode::INTERNAL_SERVER_ERROR, "INTERNAL_SERVER_ERR"),
-            _ => (StatusCode::INTERNAL_SERVER_ERROR, "INTERNAL_SERVER_ERR"),
-        };
+        // The table lives in `strongroom_api::kp` so the remote client reads it back exactly.
+        let (status, reason) = reason_for(err.code);
+        let status = StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
         Self::new(status, reason, err.message)
     }
 }

@@ -76,11 +76,13 @@ fn kp_key(state: &Kms, key: KeyInfo) -> KpKey {
             "enabled": key.dual_auth_delete.enabled,
             "keySetForDeletion": key.dual_auth_delete.key_set_for_deletion,
             "authExpiration": key.dual_auth_delete.auth_expiration,
+            "authID": key.dual_auth_delete.authorized_by,
         })),
         rotation: key
             .rotation
             .map(|r| json!({ "enabled": r.enabled, "interval_month": r.interval_month })),
         deleted_by: key.deleted_by,
+        rotation_due: Some(key.rotation_due),
         payload: None,
     }
 }

@@ -6,6 +6,7 @@
 #![deny(missing_docs)]
 #![cfg_attr(test, allow(clippy::unwrap_used, clippy::expect_used, clippy::panic))]
 
+mod audit;
 mod auth;
 mod body;
 mod error;
@@ -81,6 +82,7 @@ pub fn router(state: ServerState) -> Router {
         )
         .route("/keys/registrations", get(registrations::all))
         .route("/keys/{id}/registrations", get(registrations::of_key))
+        .route("/audit_events", get(audit::list))
         .route("/key_rings", get(registrations::key_rings))
         .route(
             "/key_rings/{ring}",

@@ -33,6 +33,16 @@ export function describe(error: BackendError): string {
     case "KEY_RING_IN_USE":
     case "ALIAS_TAKEN":
       return sentence(error.message);
+    case "HOST_UNREACHABLE":
+      return "The remote instance could not be reached. Check its URL and the network.";
+    case "TLS_FAILURE":
+      return "The remote instance's certificate was not trusted. Check its URL, or add its CA certificate to this connection.";
+    case "BAD_API_KEY":
+      return "IAM did not accept the API key of this connection.";
+    case "WRONG_INSTANCE":
+      return "The API key is valid, but not for this instance. Check the instance ID of this connection.";
+    case "TIMEOUT":
+      return "The remote instance did not answer in time. A change may or may not have been made: reload before trying again.";
     case "NOT_FOUND":
     case "INVALID_INPUT":
     case "INVALID_STATE":

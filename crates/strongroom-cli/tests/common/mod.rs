@@ -25,10 +25,16 @@ impl Drop for Served {
 }
 
 pub(crate) fn start(dir: &Path, bootstrap: Option<&str>) -> Served {
+    start_with(dir, bootstrap, &[])
+}
+
+/// `start` with more `serve` arguments; `address` is host:port for http and https alike.
+pub(crate) fn start_with(dir: &Path, bootstrap: Option<&str>, extra: &[&str]) -> Served {
     let mut command = Command::new(env!("CARGO_BIN_EXE_strongroom"));
     command
         .args(["serve", "--listen", "127.0.0.1:0", "--data-dir"])
         .arg(dir.join("data"))
+        .args(extra)
         .env("STRONGROOM_MASTER_KEY_FILE", dir.join("master.key"))
         .env("STRONGROOM_INSTANCE_ID", INSTANCE)
         .env("STRONGROOM_LOG", "strongroom=trace")
@@ -53,7 +59,10 @@ pub(crate) fn start(dir: &Path, bootstrap: Option<&str>) -> Served {
             served.stdout_lines
         );
         let line = line.trim().to_owned();
-        if let Some(address) = line.strip_prefix("listening on http://") {
+        let address = line
+            .strip_prefix("listening on http://")
+            .or_else(|| line.strip_prefix("listening on https://"));
+        if let Some(address) = address {
             served.address = address.to_owned();
         }
         served.stdout_lines.push(line);

@@ -68,6 +68,11 @@ const KNOWN_CODES: Record<ErrorCode, true> = {
   ALIAS_TAKEN: true,
   KEYSTORE_UNAVAILABLE: true,
   INTERNAL: true,
+  HOST_UNREACHABLE: true,
+  TLS_FAILURE: true,
+  BAD_API_KEY: true,
+  WRONG_INSTANCE: true,
+  TIMEOUT: true,
 };
 
 function isErrorCode(value: string): value is ErrorCode {

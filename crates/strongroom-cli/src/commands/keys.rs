@@ -1,0 +1,230 @@
+//! `strongroom keys ...`: the key life cycle.
+
+use clap::Subcommand;
+use serde_json::json;
+use strongroom_api::{
+    CreateKeyRequest, KeyStateName, KeyType, ListKeysRequest, RotateKeyRequest, SecretString,
+};
+
+use super::{failed, Target};
+
+#[derive(Subcommand)]
+pub(crate) enum KeysCommand {
+    /// List keys, newest first.
+    List {
+        /// Page size (at most 5,000).
+        #[arg(long)]
+        limit: Option<u32>,
+        /// Keys to skip.
+        #[arg(long, default_value_t = 0)]
+        offset: u32,
+        /// Only keys in this state (repeatable): active, suspended, deactivated, destroyed.
+        #[arg(long = "state", value_parser = state)]
+        states: Vec<KeyStateName>,
+        /// A substring of the name, or a key id.
+        #[arg(long)]
+        search: Option<String>,
+        /// Only standard keys.
+        #[arg(long, conflicts_with = "root")]
+        standard: bool,
+        /// Only root keys.
+        #[arg(long)]
+        root: bool,
+        /// Only keys of this key ring.
+        #[arg(long)]
+        key_ring: Option<String>,
+    },
+    /// Create a root key (or, with --standard, a standard key) with generated material.
+    Create {
+        /// 2 to 90 characters.
+        name: String,
+        /// Free text.
+        #[arg(long)]
+        description: Option<String>,
+        /// A standard key, whose payload can be read back, instead of a root key.
+        #[arg(long)]
+        standard: bool,
+        /// RFC 3339 expiry.
+        #[arg(long)]
+        expires_at: Option<String>,
+        /// The key ring to create it in [default: default].
+        #[arg(long)]
+        key_ring: Option<String>,
+        /// An alias usable in place of the id (repeatable, at most 5).
+        #[arg(long = "alias")]
+        aliases: Vec<String>,
+        /// Require two people to delete the key (cannot be turned off).
+        #[arg(long)]
+        dual_auth_delete: bool,
+    },
+    /// Show a key's metadata (and, with --payload, a standard key's payload).
+    Show {
+        /// Key id.
+        id: String,
+        /// Also print the payload of a standard key, base64.
+        #[arg(long)]
+        payload: bool,
+        /// Also list the key's versions.
+        #[arg(long)]
+        versions: bool,
+    },
+    /// Start a new key version (generated material; use `import` for imported keys).
+    Rotate {
+        /// Key id.
+        id: String,
+    },
+    /// Suspend a key.
+    Disable {
+        /// Key id.
+        id: String,
+    },
+    /// Reactivate a suspended key.
+    Enable {
+        /// Key id.
+        id: String,
+    },
+    /// Destroy a key; restorable for 30 days.
+    Delete {
+        /// Key id.
+        id: String,
+        /// Delete even though other services' resources are registered to it.
+        #[arg(long)]
+        force: bool,
+    },
+    /// Restore a destroyed key.
+    Restore {
+        /// Key id.
+        id: String,
+    },
+}
+
+fn state(text: &str) -> Result<KeyStateName, String> {
+    match text.to_ascii_lowercase().as_str() {
+        "active" | "1" => Ok(KeyStateName::Active),
+        "suspended" | "2" => Ok(KeyStateName::Suspended),
+        "deactivated" | "3" => Ok(KeyStateName::Deactivated),
+        "destroyed" | "5" => Ok(KeyStateName::Destroyed),
+        _ => Err("one of active, suspended, deactivated, destroyed".into()),
+    }
+}
+
+pub(crate) async fn run(command: KeysCommand, target: &Target) -> anyhow::Result<()> {
+    let ks = target.open()?;
+    match command {
+        KeysCommand::List {
+            limit,
+            offset,
+            states,
+            search,
+            standard,
+            root,
+            key_ring,
+        } => {
+            let key_type = match (standard, root) {
+                (true, _) => Some(KeyType::Standard),
+                (_, true) => Some(KeyType::Root),
+                _ => None,
+            };
+            let request = ListKeysRequest {
+                offset,
+                limit,
+                states,
+                search,
+                key_type,
+                key_ring,
+            };
+            let page = ks.list_keys(request).await.map_err(failed)?;
+            target.print(&page, || {
+                let mut lines: Vec<String> = page
+                    .keys
+                    .iter()
+                    .map(|k| {
+                        let state = format!("{:?}", k.state).to_lowercase();
+                        let kind = format!("{:?}", k.key_type).to_lowercase();
+                        format!("{}  {state:<11} {kind:<8} {}", k.id, k.name)
+                    })
+                    .collect();
+                lines.push(format!("{} of {} keys", page.keys.len(), page.total));
+                lines.join("\n")
+            });
+        }
+        KeysCommand::Create {
+            name,
+            description,
+            standard,
+            expires_at,
+            key_ring,
+            aliases,
+            dual_auth_delete,
+        } => {
+            let request = CreateKeyRequest {
+                name,
+                description,
+                key_type: if standard {
+                    KeyType::Standard
+                } else {
+                    KeyType::Root
+                },
+                expires_at,
+                payload: None,
+                secure_import: Default::default(),
+                key_ring,
+                aliases,
+                dual_auth_delete: dual_auth_delete.then_some(true),
+                rotation: None,
+            };
+            let key = ks.create_key(request).await.map_err(failed)?;
+            target.print_key(&key);
+        }
+        KeysCommand::Show {
+            id,
+            payload,
+            versions,
+        } => {
+            let key = ks.key(&id).await.map_err(failed)?;
+            let payload: Option<SecretString> = if payload {
+                Some(ks.key_payload(&id).await.map_err(failed)?)
+            } else {
+                None
+            };
+            let versions = if versions {
+                Some(ks.key_versions(&id).await.map_err(failed)?)
+            } else {
+                None
+            };
+            let value = json!({"key": key, "payload": payload, "versions": versions});
+            target.print(&value, || {
+                let mut text = super::describe(&key);
+                for version in versions.iter().flatten() {
+                    text.push_str(&format!(
+                        "\nversion      {} {}",
+                        version.id, version.created_at
+                    ));
+                }
+                if let Some(payload) = &payload {
+                    text.push_str(&format!("\npayload:     {}", payload.expose()));
+                }
+                text
+            });
+        }
+        KeysCommand::Rotate { id } => {
+            let request = RotateKeyRequest {
+                key_id: id,
+                payload: None,
+                secure_import: Default::default(),
+            };
+            target.print_key(&ks.rotate_key(request).await.map_err(failed)?);
+        }
+        KeysCommand::Disable { id } => {
+            target.print_key(&ks.disable_key(&id).await.map_err(failed)?)
+        }
+        KeysCommand::Enable { id } => target.print_key(&ks.enable_key(&id).await.map_err(failed)?),
+        KeysCommand::Delete { id, force } => {
+            target.print_key(&ks.delete_key(&id, force).await.map_err(failed)?)
+        }
+        KeysCommand::Restore { id } => {
+            target.print_key(&ks.restore_key(&id).await.map_err(failed)?)
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,116 @@
+//! The administration commands as a user runs them: on the embedded keystore, and with
+//! `--endpoint` on a real `strongroom serve`, with the same results.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+mod common;
+
+use std::path::Path;
+use std::process::{Command, Output};
+
+use common::{start, stop, INSTANCE};
+use serde_json::Value;
+
+const API_KEY: &str = "commands-admin-key";
+
+fn strongroom(dir: &Path, target: &[String], args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_strongroom"))
+        .args(args)
+        .args(target)
+        .env("STRONGROOM_MASTER_KEY_FILE", dir.join("cli-master.key"))
+        .env("IBM_KEY_PROTECT_API_APIKEY", API_KEY)
+        .env_remove("IBM_KEY_PROTECT_API_URL")
+        .env_remove("IBM_KEY_PROTECT_API_AUTH_URL")
+        .env_remove("IBM_KEY_PROTECT_INSTANCE_ID")
+        .env("STRONGROOM_LOG", "warn")
+        .output()
+        .unwrap()
+}
+
+fn json(dir: &Path, target: &[String], args: &[&str]) -> Value {
+    let out = strongroom(dir, target, &[args, &["--json"]].concat());
+    assert!(
+        out.status.success(),
+        "{args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    serde_json::from_slice(&out.stdout).unwrap()
+}
+
+/// The same session of commands on any target; returns what a script would compare.
+fn session(dir: &Path, target: &[String]) -> Vec<String> {
+    let key = json(dir, target, &["keys", "create", "orders"]);
+    let id = key["id"].as_str().unwrap().to_owned();
+    assert_eq!(key["state"], "active");
+
+    let wrapped = json(dir, target, &["wrap", &id, "--aad", "tenant=acme"]);
+    let dek = wrapped["plaintext"]
+        .as_str()
+        .expect("a generated DEK is printed");
+    let ciphertext = wrapped["ciphertext"].as_str().unwrap();
+    let unwrapped = json(
+        dir,
+        target,
+        &["unwrap", &id, ciphertext, "--aad", "tenant=acme"],
+    );
+    assert_eq!(unwrapped["plaintext"], dek);
+
+    let refused = strongroom(
+        dir,
+        target,
+        &["unwrap", &id, ciphertext, "--aad", "tenant=evil"],
+    );
+    assert!(!refused.status.success());
+    let stderr = String::from_utf8_lossy(&refused.stderr);
+    assert!(stderr.contains("[UNDECRYPTABLE]"), "{stderr}");
+
+    std::fs::write(dir.join("material"), [9u8; 32]).unwrap();
+    let material = dir.join("material").display().to_string();
+    let imported = json(
+        dir,
+        target,
+        &["import", "byok", "--material-file", &material],
+    );
+    assert_eq!(imported["imported"], true);
+
+    let disabled = json(dir, target, &["keys", "disable", &id]);
+    assert_eq!(disabled["state"], "suspended");
+    let listed = json(dir, target, &["keys", "list", "--state", "suspended"]);
+    assert_eq!(listed["total"], 1);
+    let text = strongroom(dir, target, &["keys", "list"]);
+    let text = String::from_utf8_lossy(&text.stdout).into_owned();
+    assert!(text.contains("2 of 2 keys"), "{text}");
+    vec![
+        key["type"].to_string(),
+        listed["keys"][0]["name"].to_string(),
+        imported["keyType"].to_string(),
+        stderr.lines().last().unwrap_or_default().to_owned(),
+    ]
+}
+
+#[test]
+fn commands_give_the_same_results_embedded_and_remote() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("embedded").display().to_string();
+    let embedded = session(dir.path(), &["--data-dir".to_owned(), data]);
+
+    let served = start(dir.path(), Some(API_KEY));
+    let remote_dir = tempfile::tempdir().unwrap();
+    let target = [
+        "--endpoint".to_owned(),
+        format!("http://{}", served.address),
+        "--instance-id".to_owned(),
+        INSTANCE.to_owned(),
+    ];
+    let remote = session(remote_dir.path(), &target);
+    assert_eq!(remote, embedded);
+
+    let out = Command::new(env!("CARGO_BIN_EXE_strongroom"))
+        .args(["keys", "list"])
+        .args(&target)
+        .env_remove("IBM_KEY_PROTECT_API_APIKEY")
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("IBM_KEY_PROTECT_API_APIKEY"));
+    stop(served);
+}

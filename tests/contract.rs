@@ -1,0 +1,611 @@
+//! One contract for every `Keystore`: the embedded one, and `RemoteKeystore` talking to a real
+//! `strongroom serve` over HTTP and over HTTPS with a CA made here. Each run asserts the
+//! behaviour and writes a transcript of outcomes (shapes and error codes, no ids or times);
+//! the remote transcripts must equal the embedded one line for line.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+use std::ffi::OsStr;
+use std::path::Path;
+
+use base64::engine::general_purpose::STANDARD;
+use base64::Engine;
+use strongroom_api::{
+    ApiError, AuditQueryRequest, CreateAuthorizationRequest, CreateImportTokenRequest,
+    CreateKeyRequest, ErrorCode, InstancePolicy, KeyStateName, KeyType, Keystore, KeystoreMode,
+    ListKeysRequest, RotationPolicyInfo, SecretString, SetKeyPoliciesRequest,
+};
+use strongroom_client::{seal_for_import, RemoteKeystore};
+use strongroom_local::LocalKeystore;
+use strongroom_store::MasterKeySource;
+use strongroom_tests::{root_key, rotate, unwrap, wrap, Served};
+
+const MISSING: &str = "00000000-0000-4000-8000-000000000000";
+
+/// The outcomes of one run, for comparison across keystores.
+#[derive(Default)]
+struct Transcript(Vec<String>);
+
+impl Transcript {
+    fn note(&mut self, line: impl Into<String>) {
+        self.0.push(line.into());
+    }
+
+    /// Records the error code of a call that must fail, and returns it.
+    fn failure<T>(&mut self, step: &str, result: Result<T, ApiError>) -> ErrorCode {
+        let code = match result {
+            Ok(_) => panic!("{step}: expected an error"),
+            Err(err) => err.code,
+        };
+        self.note(format!("{step}: {code:?}"));
+        code
+    }
+}
+
+fn standard_key(name: &str, payload: &[u8]) -> CreateKeyRequest {
+    CreateKeyRequest {
+        key_type: KeyType::Standard,
+        payload: Some(SecretString::new(STANDARD.encode(payload))),
+        ..root_key(name)
+    }
+}
+
+fn list(offset: u32, limit: Option<u32>) -> ListKeysRequest {
+    ListKeysRequest {
+        offset,
+        limit,
+        ..Default::default()
+    }
+}
+
+async fn contract(ks: &dyn Keystore) -> Transcript {
+    let mut t = Transcript::default();
+    keys_and_lists(ks, &mut t).await;
+    wrapping_and_rotation(ks, &mut t).await;
+    life_cycle(ks, &mut t).await;
+    bad_requests(ks, &mut t).await;
+    secure_import(ks, &mut t).await;
+    administration(ks, &mut t).await;
+    t
+}
+
+/// Key rings, aliases, policies, dual authorization, authorizations and the audit trail.
+async fn administration(ks: &dyn Keystore, t: &mut Transcript) {
+    let ring = ks.create_key_ring("contract-ring").await.unwrap();
+    assert_eq!(ring.id, "contract-ring");
+    t.failure("duplicate ring", ks.create_key_ring("contract-ring").await);
+    t.failure("bad ring id", ks.create_key_ring("a/b").await);
+    let rings = ks.key_rings().await.unwrap();
+    assert_eq!(rings[0].id, "default");
+    t.note(format!("rings: {}", rings.len()));
+
+    let key = ks
+        .create_key(CreateKeyRequest {
+            key_ring: Some("contract-ring".into()),
+            aliases: vec!["contract-alias".into()],
+            ..root_key("contract-admin")
+        })
+        .await
+        .unwrap();
+    assert_eq!(key.key_ring, "contract-ring");
+    assert_eq!(key.aliases, vec!["contract-alias".to_owned()]);
+    let by_alias = ks.wrap(wrap("contract-alias", &["a"])).await.unwrap();
+    ks.unwrap(unwrap(&key.id, &by_alias.ciphertext, &["a"]))
+        .await
+        .unwrap();
+    let aliased = ks.create_alias(&key.id, "contract-second").await.unwrap();
+    t.note(format!("aliases: {}", aliased.aliases.len()));
+    t.failure(
+        "alias taken",
+        ks.create_alias(MISSING, "contract-alias").await,
+    );
+    t.failure("reserved alias", ks.create_alias(&key.id, "wrap").await);
+    let fewer = ks.delete_alias(&key.id, "contract-second").await.unwrap();
+    assert_eq!(fewer.aliases.len(), 1);
+    t.failure(
+        "ring in use",
+        ks.delete_key_ring("contract-ring", true).await,
+    );
+    let moved = ks.move_key(&key.id, "default").await.unwrap();
+    assert_eq!(moved.key_ring, "default");
+    ks.delete_key_ring("contract-ring", false).await.unwrap();
+    t.failure("default ring", ks.delete_key_ring("default", true).await);
+
+    let policies = ks
+        .set_key_policies(SetKeyPoliciesRequest {
+            key_id: key.id.clone(),
+            rotation: Some(RotationPolicyInfo {
+                enabled: true,
+                interval_month: 3,
+            }),
+            dual_auth_delete: Some(true),
+        })
+        .await
+        .unwrap();
+    assert!(policies.dual_auth_delete);
+    assert_eq!(policies.rotation.unwrap().interval_month, 3);
+    assert_eq!(ks.key_policies(&key.id).await.unwrap(), policies);
+    t.failure(
+        "dual auth off",
+        ks.set_key_policies(SetKeyPoliciesRequest {
+            key_id: key.id.clone(),
+            rotation: None,
+            dual_auth_delete: Some(false),
+        })
+        .await,
+    );
+    t.failure(
+        "delete without 2nd person",
+        ks.delete_key(&key.id, false).await,
+    );
+    let set = ks.set_key_for_deletion(&key.id).await.unwrap();
+    assert!(set.dual_auth_delete.key_set_for_deletion);
+    t.failure("same person deletes", ks.delete_key(&key.id, false).await);
+    let unset = ks.unset_key_for_deletion(&key.id).await.unwrap();
+    assert!(!unset.dual_auth_delete.key_set_for_deletion);
+    // Purge depends on the KeyPurge role, which the desktop's user holds and a served
+    // instance's first administrator does not (as in Key Protect): tests/access.rs covers it.
+
+    let stored = ks
+        .set_instance_policies(vec![InstancePolicy {
+            policy_type: "metrics".into(),
+            enabled: true,
+            attributes: None,
+            updated_at: None,
+            updated_by: None,
+        }])
+        .await
+        .unwrap();
+    t.note(format!("instance policies: {}", stored.len()));
+    t.failure(
+        "rotation policy without attributes",
+        ks.set_instance_policies(vec![InstancePolicy {
+            policy_type: "rotation".into(),
+            enabled: true,
+            attributes: None,
+            updated_at: None,
+            updated_by: None,
+        }])
+        .await,
+    );
+
+    let authorization = ks
+        .create_authorization(CreateAuthorizationRequest {
+            source_service: "cloud-object-storage".into(),
+            source_instance: Some("cos-1".into()),
+            key_ring: None,
+            key_id: None,
+            roles: Vec::new(),
+        })
+        .await
+        .unwrap();
+    assert_eq!(authorization.roles, vec!["Reader".to_owned()]);
+    let listed = ks.authorizations().await.unwrap();
+    assert!(listed.iter().any(|a| a.id == authorization.id));
+    ks.delete_authorization(&authorization.id).await.unwrap();
+    assert!(!ks
+        .authorizations()
+        .await
+        .unwrap()
+        .iter()
+        .any(|a| a.id == authorization.id));
+    t.failure(
+        "delete a deleted authorization",
+        ks.delete_authorization(&authorization.id).await,
+    );
+    t.note(format!(
+        "registrations: {}",
+        ks.registrations(Some(&key.id)).await.unwrap().len()
+    ));
+
+    let events = ks
+        .audit_events(AuditQueryRequest {
+            target: Some(key.id.clone()),
+            ..Default::default()
+        })
+        .await
+        .unwrap();
+    let actions: Vec<&str> = events.iter().map(|e| e.action.as_str()).collect();
+    for expected in [
+        "kms.secrets.create",
+        "kms.secrets.wrap",
+        "kms.secrets.setkeyfordeletion",
+    ] {
+        assert!(
+            actions.contains(&expected),
+            "{expected} missing from {actions:?}"
+        );
+    }
+    assert!(
+        events.iter().any(|e| e.outcome == "AUTHORIZATIONS_NOT_MET"),
+        "refusals are audited too"
+    );
+}
+
+async fn keys_and_lists(ks: &dyn Keystore, t: &mut Transcript) {
+    let mut request = root_key("contract-orders");
+    request.description = Some("wraps the order DEKs".into());
+    let root = ks.create_key(request).await.unwrap();
+    assert_eq!(
+        (root.key_type, root.state, root.imported),
+        (KeyType::Root, KeyStateName::Active, false)
+    );
+    assert_eq!(root.description.as_deref(), Some("wraps the order DEKs"));
+    assert_eq!(
+        ks.key(&root.id).await.unwrap(),
+        root,
+        "get returns what create did"
+    );
+    t.note("create root: active, generated");
+
+    let payload = b"a standard key's 32-byte secret!";
+    let standard = ks
+        .create_key(standard_key("contract-standard", payload))
+        .await
+        .unwrap();
+    assert_eq!(standard.key_type, KeyType::Standard);
+    let read = ks.key_payload(&standard.id).await.unwrap();
+    assert_eq!(STANDARD.decode(read.expose()).unwrap(), payload);
+    t.note("standard payload: round trip");
+    t.failure("payload of a root key", ks.key_payload(&root.id).await);
+
+    for n in 1..=3 {
+        ks.create_key(root_key(&format!("contract-page-{n}")))
+            .await
+            .unwrap();
+    }
+    let first = ks.list_keys(list(0, Some(2))).await.unwrap();
+    assert_eq!((first.keys.len(), first.total), (2, 5));
+    assert_eq!(first.keys[0].name, "contract-page-3", "newest first");
+    let last = ks.list_keys(list(4, Some(2))).await.unwrap();
+    assert_eq!((last.keys.len(), last.total), (1, 5));
+    assert_eq!(last.keys[0].id, root.id, "the oldest key is last");
+    t.note(format!(
+        "paging: {:?}",
+        [&first, &last].map(|p| p.keys.iter().map(|k| k.name.clone()).collect::<Vec<_>>())
+    ));
+
+    let search = ListKeysRequest {
+        search: Some("page".into()),
+        ..Default::default()
+    };
+    let found = ks.list_keys(search).await.unwrap();
+    assert_eq!(found.total, 3);
+    let by_id = ListKeysRequest {
+        search: Some(root.id.clone()),
+        ..Default::default()
+    };
+    assert_eq!(ks.list_keys(by_id).await.unwrap().keys, vec![root.clone()]);
+    let standards = ListKeysRequest {
+        key_type: Some(KeyType::Standard),
+        ..Default::default()
+    };
+    assert_eq!(ks.list_keys(standards).await.unwrap().total, 1);
+    t.note(format!(
+        "search: {} by name, 1 by id, 1 standard",
+        found.total
+    ));
+
+    let versions = ks.key_versions(&root.id).await.unwrap();
+    assert_eq!(versions, vec![root.key_version.clone()]);
+    t.note("versions: 1");
+}
+
+async fn wrapping_and_rotation(ks: &dyn Keystore, t: &mut Transcript) {
+    let key = ks.create_key(root_key("contract-wrapping")).await.unwrap();
+    let generated = ks.wrap(wrap(&key.id, &["tenant=acme"])).await.unwrap();
+    let dek = generated
+        .plaintext
+        .clone()
+        .expect("a generated DEK comes back");
+    assert_eq!(STANDARD.decode(dek.expose()).unwrap().len(), 32);
+    assert_eq!(generated.key_version.id, key.key_version.id);
+
+    let mut supplied = wrap(&key.id, &[]);
+    supplied.plaintext = Some(SecretString::new(
+        STANDARD.encode(b"thirty bytes of plaintext DEK!"),
+    ));
+    let sealed = ks.wrap(supplied).await.unwrap();
+    assert!(sealed.plaintext.is_none(), "a supplied DEK is not echoed");
+    let opened = ks
+        .unwrap(unwrap(&key.id, &sealed.ciphertext, &[]))
+        .await
+        .unwrap();
+    assert_eq!(
+        STANDARD.decode(opened.plaintext.expose()).unwrap(),
+        b"thirty bytes of plaintext DEK!"
+    );
+    let back = ks
+        .unwrap(unwrap(&key.id, &generated.ciphertext, &["tenant=acme"]))
+        .await
+        .unwrap();
+    assert_eq!(back.plaintext, dek);
+    assert!(back.rewrapped.is_none());
+    t.note("wrap/unwrap: generated and supplied DEKs round trip");
+    t.failure(
+        "unwrap with other AAD",
+        ks.unwrap(unwrap(&key.id, &generated.ciphertext, &["tenant=evil"]))
+            .await,
+    );
+    t.failure(
+        "unwrap without AAD",
+        ks.unwrap(unwrap(&key.id, &generated.ciphertext, &[])).await,
+    );
+    t.failure(
+        "unwrap of non-base64",
+        ks.unwrap(unwrap(&key.id, "not base64!", &[])).await,
+    );
+
+    let rotated = ks.rotate_key(rotate(&key.id)).await.unwrap();
+    assert_ne!(rotated.key_version.id, key.key_version.id);
+    assert!(rotated.last_rotated_at.is_some());
+    let versions = ks.key_versions(&key.id).await.unwrap();
+    assert_eq!(versions.len(), 2);
+    assert_eq!(versions[0].id, key.key_version.id, "oldest first");
+    t.note("rotate: a second version");
+    t.failure("rotate again", ks.rotate_key(rotate(&key.id)).await);
+
+    let after = ks
+        .unwrap(unwrap(&key.id, &generated.ciphertext, &["tenant=acme"]))
+        .await
+        .unwrap();
+    assert_eq!(after.plaintext, dek);
+    assert_eq!(after.key_version.id, key.key_version.id);
+    let rewrapped = after
+        .rewrapped
+        .expect("an old ciphertext comes back rewrapped");
+    assert_eq!(rewrapped.key_version.id, rotated.key_version.id);
+    let rewrap = ks
+        .rewrap(unwrap(&key.id, &generated.ciphertext, &["tenant=acme"]))
+        .await
+        .unwrap();
+    assert_eq!(rewrap.key_version.id, key.key_version.id);
+    assert_eq!(rewrap.rewrapped_key_version.id, rotated.key_version.id);
+    let fresh = ks
+        .unwrap(unwrap(&key.id, &rewrap.ciphertext, &["tenant=acme"]))
+        .await
+        .unwrap();
+    assert_eq!(fresh.plaintext, dek);
+    assert!(
+        fresh.rewrapped.is_none(),
+        "already under the newest version"
+    );
+    t.note("unwrap after rotation: rewrapped; rewrap: newest version");
+}
+
+async fn life_cycle(ks: &dyn Keystore, t: &mut Transcript) {
+    let key = ks.create_key(root_key("contract-life")).await.unwrap();
+    let disabled = ks.disable_key(&key.id).await.unwrap();
+    assert_eq!(disabled.state, KeyStateName::Suspended);
+    t.failure(
+        "wrap with a disabled key",
+        ks.wrap(wrap(&key.id, &[])).await,
+    );
+    t.failure("disable twice", ks.disable_key(&key.id).await);
+    let suspended = ListKeysRequest {
+        states: vec![KeyStateName::Suspended],
+        ..Default::default()
+    };
+    assert_eq!(ks.list_keys(suspended).await.unwrap().keys, vec![disabled]);
+    let enabled = ks.enable_key(&key.id).await.unwrap();
+    assert_eq!(enabled.state, KeyStateName::Active);
+    ks.wrap(wrap(&key.id, &[])).await.unwrap();
+    t.failure("enable twice", ks.enable_key(&key.id).await);
+    t.note("disable/enable: suspended and back");
+
+    let before = ks
+        .list_keys(ListKeysRequest::default())
+        .await
+        .unwrap()
+        .total;
+    let deleted = ks.delete_key(&key.id, false).await.unwrap();
+    assert_eq!(deleted.state, KeyStateName::Destroyed);
+    assert!(deleted.deleted_at.is_some());
+    assert_eq!(
+        ks.key(&key.id).await.unwrap().state,
+        KeyStateName::Destroyed
+    );
+    let after = ks
+        .list_keys(ListKeysRequest::default())
+        .await
+        .unwrap()
+        .total;
+    assert_eq!(
+        after + 1,
+        before,
+        "destroyed keys are not listed by default"
+    );
+    t.failure("wrap with a deleted key", ks.wrap(wrap(&key.id, &[])).await);
+    t.failure("delete twice", ks.delete_key(&key.id, false).await);
+    let restored = ks.restore_key(&key.id).await.unwrap();
+    assert_eq!(restored.state, KeyStateName::Active);
+    assert!(restored.deleted_at.is_none());
+    t.failure("restore an active key", ks.restore_key(&key.id).await);
+    t.note("delete/restore: destroyed and back");
+
+    let standard = ks
+        .create_key(standard_key("contract-doomed", &[7; 16]))
+        .await
+        .unwrap();
+    ks.delete_key(&standard.id, false).await.unwrap();
+    t.failure(
+        "payload of a deleted standard key",
+        ks.key_payload(&standard.id).await,
+    );
+    t.failure(
+        "wrap with a standard key",
+        ks.wrap(wrap(&standard.id, &[])).await,
+    );
+}
+
+async fn bad_requests(ks: &dyn Keystore, t: &mut Transcript) {
+    t.failure("get a missing key", ks.key(MISSING).await);
+    t.failure("versions of a missing key", ks.key_versions(MISSING).await);
+    t.failure("wrap with a missing key", ks.wrap(wrap(MISSING, &[])).await);
+    t.failure("delete a missing key", ks.delete_key(MISSING, false).await);
+    t.failure("disable a missing key", ks.disable_key(MISSING).await);
+    t.failure("get a malformed id", ks.key("not-a-key-id").await);
+    t.failure("get an empty id", ks.key("").await);
+    t.failure(
+        "create a one-letter name",
+        ks.create_key(root_key("x")).await,
+    );
+    let mut short = root_key("contract-short");
+    short.payload = Some(SecretString::new(STANDARD.encode([1u8; 7])));
+    t.failure("import 7 bytes", ks.create_key(short).await);
+    let key = ks.create_key(root_key("contract-bad-input")).await.unwrap();
+    let mut request = wrap(&key.id, &[]);
+    request.plaintext = Some(SecretString::new("%%% not base64".into()));
+    t.failure("wrap non-base64 plaintext", ks.wrap(request).await);
+    let page = ks.list_keys(list(0, Some(10_000))).await.unwrap();
+    assert_eq!(
+        page.keys.len() as u32,
+        page.total,
+        "a limit above 5,000 is capped"
+    );
+    t.note("list 10,000 keys: capped, not refused");
+}
+
+async fn secure_import(ks: &dyn Keystore, t: &mut Transcript) {
+    let created = ks
+        .create_import_token(CreateImportTokenRequest {
+            expiration: None,
+            max_allowed_retrievals: Some(3),
+        })
+        .await
+        .unwrap();
+    assert_eq!(
+        (created.max_allowed_retrievals, created.remaining_retrievals),
+        (3, 3)
+    );
+    assert!(
+        created.payload.is_none(),
+        "creating does not hand out the key"
+    );
+    let token = ks.import_token().await.unwrap();
+    assert_eq!(token.remaining_retrievals, 2);
+
+    let material = [42u8; 32];
+    let (payload, sealed) = seal_for_import(&token, &material).unwrap();
+    let request = CreateKeyRequest {
+        payload: Some(payload),
+        secure_import: sealed,
+        ..root_key("contract-imported")
+    };
+    let imported = ks.create_key(request).await.unwrap();
+    assert!(imported.imported);
+    let wrapped = ks.wrap(wrap(&imported.id, &[])).await.unwrap();
+    ks.unwrap(unwrap(&imported.id, &wrapped.ciphertext, &[]))
+        .await
+        .unwrap();
+    t.note("secure import: imported root key wraps");
+    t.failure(
+        "rotate an imported key without material",
+        ks.rotate_key(rotate(&imported.id)).await,
+    );
+
+    let mut forged = ks.import_token().await.unwrap();
+    forged.nonce = Some(STANDARD.encode([0u8; 12]));
+    let (payload, sealed) = seal_for_import(&forged, &material).unwrap();
+    let request = CreateKeyRequest {
+        payload: Some(payload),
+        secure_import: sealed,
+        ..root_key("contract-forged")
+    };
+    t.failure("import with another nonce", ks.create_key(request).await);
+}
+
+async fn embedded_transcript(dir: &Path) -> Vec<String> {
+    let source = MasterKeySource::File(dir.join("embedded-master.key"));
+    let ks = LocalKeystore::open_embedded(&dir.join("embedded"), &source).unwrap();
+    assert_eq!(ks.info().await.unwrap().mode, KeystoreMode::Embedded);
+    contract(&ks).await.0
+}
+
+#[tokio::test]
+async fn embedded_keystore_keeps_the_contract() {
+    let dir = tempfile::tempdir().unwrap();
+    let transcript = embedded_transcript(dir.path()).await;
+    eprintln!("{transcript:#?}");
+    assert!(transcript.len() > 30, "{transcript:#?}");
+}
+
+#[tokio::test]
+async fn remote_keystore_over_http_matches_the_embedded_one() {
+    let dir = tempfile::tempdir().unwrap();
+    let served = Served::start(dir.path(), &[]);
+    assert!(served.url.starts_with("http://"));
+    let remote = RemoteKeystore::new(served.config()).unwrap();
+    let info = remote.info().await.unwrap();
+    assert_eq!(info.mode, KeystoreMode::Remote);
+    let transcript = contract(&remote).await.0;
+    assert_eq!(transcript, embedded_transcript(dir.path()).await);
+
+    let mut wrong_key = served.config();
+    wrong_key.api_key = SecretString::new("not-the-key".into());
+    let err = RemoteKeystore::new(wrong_key)
+        .unwrap()
+        .key(MISSING)
+        .await
+        .unwrap_err();
+    assert_eq!(err.code, ErrorCode::BadApiKey, "{err:?}");
+    assert!(!err.message.contains("not-the-key"));
+
+    let mut wrong_instance = served.config();
+    wrong_instance.instance_id = MISSING.into();
+    let err = RemoteKeystore::new(wrong_instance)
+        .unwrap()
+        .key(MISSING)
+        .await
+        .unwrap_err();
+    assert_eq!(err.code, ErrorCode::WrongInstance, "{err:?}");
+}
+
+/// A CA and a certificate for 127.0.0.1 signed by it, as PEM files in `dir`.
+fn test_pki(dir: &Path) -> (std::path::PathBuf, std::path::PathBuf, std::path::PathBuf) {
+    use rcgen::{BasicConstraints, CertificateParams, DnType, IsCa, Issuer, KeyPair};
+    let ca_key = KeyPair::generate().unwrap();
+    let mut ca = CertificateParams::new(Vec::<String>::new()).unwrap();
+    ca.is_ca = IsCa::Ca(BasicConstraints::Unconstrained);
+    ca.distinguished_name
+        .push(DnType::CommonName, "Strongroom contract test CA");
+    let ca_cert = ca.self_signed(&ca_key).unwrap();
+    let issuer = Issuer::new(ca, ca_key);
+    let leaf_key = KeyPair::generate().unwrap();
+    let leaf = CertificateParams::new(vec!["127.0.0.1".to_owned(), "localhost".to_owned()])
+        .unwrap()
+        .signed_by(&leaf_key, &issuer)
+        .unwrap();
+    let paths = (
+        dir.join("ca.pem"),
+        dir.join("cert.pem"),
+        dir.join("key.pem"),
+    );
+    std::fs::write(&paths.0, ca_cert.pem()).unwrap();
+    std::fs::write(&paths.1, leaf.pem()).unwrap();
+    std::fs::write(&paths.2, leaf_key.serialize_pem()).unwrap();
+    paths
+}
+
+#[tokio::test]
+async fn remote_keystore_over_https_matches_the_embedded_one() {
+    let dir = tempfile::tempdir().unwrap();
+    let (ca, cert, key) = test_pki(dir.path());
+    let args = [
+        OsStr::new("--tls-cert"),
+        cert.as_os_str(),
+        OsStr::new("--tls-key"),
+        key.as_os_str(),
+    ];
+    let served = Served::start(dir.path(), &args);
+    assert!(served.url.starts_with("https://"), "{}", served.url);
+
+    let untrusted = RemoteKeystore::new(served.config()).unwrap();
+    let err = untrusted.key(MISSING).await.unwrap_err();
+    assert_eq!(err.code, ErrorCode::TlsFailure, "{err:?}");
+
+    let mut config = served.config();
+    config.extra_ca = Some(ca);
+    let remote = RemoteKeystore::new(config).unwrap();
+    let transcript = contract(&remote).await.0;
+    assert_eq!(transcript, embedded_transcript(dir.path()).await);
+}
