@@ -67,9 +67,15 @@ interface Props {
   /** Bumped by the parent to reload; the table bumps it through `onChanged`. */
   refreshToken: number;
   onChanged: () => void;
+  /** Opens a key's details: a click on its row or name, or "Details" in its menu. */
+  onOpen?: (key: KeyInfo) => void;
+  /** The key whose details are open, highlighted in the table. */
+  openKeyId?: string;
+  /** Extra toolbar buttons, e.g. "Import root key". */
+  toolbarActions?: React.ReactNode;
 }
 
-export function KeyTable({ refreshToken, onChanged }: Props) {
+export function KeyTable({ refreshToken, onChanged, onOpen, openKeyId, toolbarActions }: Props) {
   const backend = useBackend();
   const notify = useNotify();
   const [search, setSearch] = useState("");
@@ -135,7 +141,10 @@ export function KeyTable({ refreshToken, onChanged }: Props) {
           No keys yet
         </h2>
         <p>Create a root key to start wrapping data encryption keys, or import key material you already have.</p>
-        {createButton}
+        <div className="key-table__empty-actions">
+          {createButton}
+          {toolbarActions}
+        </div>
         {createModal}
       </section>
     );
@@ -178,6 +187,7 @@ export function KeyTable({ refreshToken, onChanged }: Props) {
                   itemToString={(item) => item?.text ?? ""}
                   onChange={({ selectedItem }) => setFilter(selectedItem?.id ?? "all")}
                 />
+                {toolbarActions}
                 {createButton}
               </TableToolbarContent>
             </TableToolbar>
@@ -217,9 +227,31 @@ export function KeyTable({ refreshToken, onChanged }: Props) {
                   if (keyInfo === undefined) return null;
                   const { key, ...rowProps } = getRowProps({ row });
                   return (
-                    <TableRow key={key} {...rowProps} data-key-id={keyInfo.id} data-key-name={keyInfo.name}>
+                    <TableRow
+                      key={key}
+                      {...rowProps}
+                      className={keyInfo.id === openKeyId ? "key-table__row--open" : undefined}
+                      data-key-id={keyInfo.id}
+                      data-key-name={keyInfo.name}
+                      onClick={onOpen === undefined ? undefined : () => onOpen(keyInfo)}
+                    >
                       <TableCell className="key-table__name">
-                        <span title={keyInfo.description ?? keyInfo.name}>{keyInfo.name}</span>
+                        {onOpen === undefined ? (
+                          <span title={keyInfo.description ?? keyInfo.name}>{keyInfo.name}</span>
+                        ) : (
+                          <button
+                            type="button"
+                            className="key-table__name-button"
+                            title={keyInfo.description ?? `Details of ${keyInfo.name}`}
+                            aria-expanded={keyInfo.id === openKeyId}
+                            onClick={(event) => {
+                              event.stopPropagation();
+                              onOpen(keyInfo);
+                            }}
+                          >
+                            {keyInfo.name}
+                          </button>
+                        )}
                       </TableCell>
                       <TableCell>{keyInfo.keyType === "root" ? "Root" : "Standard"}</TableCell>
                       <TableCell>
@@ -233,8 +265,13 @@ export function KeyTable({ refreshToken, onChanged }: Props) {
                       <TableCell>
                         <time dateTime={keyInfo.createdAt}>{formatTimestamp(keyInfo.createdAt)}</time>
                       </TableCell>
-                      <TableCell className="cds--table-column-menu">
-                        <KeyActions keyInfo={keyInfo} onChanged={onChanged} />
+                      {/* The menu and its dialogs are not part of the row's click target. */}
+                      <TableCell className="cds--table-column-menu" onClick={(event) => event.stopPropagation()}>
+                        <KeyActions
+                          keyInfo={keyInfo}
+                          onChanged={onChanged}
+                          onDetails={onOpen === undefined ? undefined : () => onOpen(keyInfo)}
+                        />
                       </TableCell>
                     </TableRow>
                   );

@@ -1,3 +1,10 @@
+import { Button } from "@carbon/react";
+import { Upload } from "@carbon/icons-react";
+import { useState } from "react";
+import { useNotify } from "../../components/notifications";
+import type { KeyInfo } from "../../lib/types";
+import { ImportRootKeyModal } from "./ImportRootKeyModal";
+import { KeyDetailsPanel } from "./KeyDetailsPanel";
 import { KeyTable } from "./KeyTable";
 
 interface Props {
@@ -6,9 +13,39 @@ interface Props {
 }
 
 export function KeysPage({ refreshToken, onChanged }: Props) {
+  const notify = useNotify();
+  const [openKeyId, setOpenKeyId] = useState<string | null>(null);
+  const [importing, setImporting] = useState(false);
+
+  const imported = (key: KeyInfo) => {
+    setImporting(false);
+    notify({ kind: "success", title: `Key ${key.name} imported` });
+    onChanged();
+    setOpenKeyId(key.id);
+  };
+
   return (
-    <div className="app-page">
-      <KeyTable refreshToken={refreshToken} onChanged={onChanged} />
+    <div className={openKeyId === null ? "app-page" : "app-page app-page--with-panel"}>
+      <KeyTable
+        refreshToken={refreshToken}
+        onChanged={onChanged}
+        onOpen={(key) => setOpenKeyId(key.id)}
+        openKeyId={openKeyId ?? undefined}
+        toolbarActions={
+          <Button id="import-key-button" kind="tertiary" renderIcon={Upload} onClick={() => setImporting(true)}>
+            Import root key
+          </Button>
+        }
+      />
+      {openKeyId !== null && (
+        <KeyDetailsPanel
+          keyId={openKeyId}
+          refreshToken={refreshToken}
+          onChanged={onChanged}
+          onClose={() => setOpenKeyId(null)}
+        />
+      )}
+      {importing && <ImportRootKeyModal onClose={() => setImporting(false)} onImported={imported} />}
     </div>
   );
 }
