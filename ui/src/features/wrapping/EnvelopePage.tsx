@@ -5,7 +5,7 @@ interface Props {
   onChanged: () => void;
 }
 
-export function EnvelopePage({ refreshToken }: Props) {
+export function EnvelopePage({ refreshToken, onChanged }: Props) {
   return (
     <div className="app-page app-page--narrow">
       <header className="app-page__header">
@@ -15,7 +15,7 @@ export function EnvelopePage({ refreshToken }: Props) {
           rotation. Nothing here is stored.
         </p>
       </header>
-      <TestWrapPanel refreshToken={refreshToken} />
+      <TestWrapPanel refreshToken={refreshToken} onChanged={onChanged} />
     </div>
   );
 }
