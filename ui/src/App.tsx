@@ -15,7 +15,7 @@ import {
   Tag,
   Theme,
 } from "@carbon/react";
-import { Asleep, DataEnrichment, Dashboard, Light, Password } from "@carbon/icons-react";
+import { Asleep, Dashboard, Encryption, Light, Password } from "@carbon/icons-react";
 import { useCallback, useEffect, useState, type ComponentType } from "react";
 import { DashboardPage } from "./features/dashboard/DashboardPage";
 import { KeysPage } from "./features/keys/KeysPage";
@@ -36,7 +36,7 @@ export const THEME_STORAGE_KEY = "strongroom.theme";
 const PAGE_ICONS: Record<Page, ComponentType> = {
   dashboard: Dashboard,
   keys: Password,
-  envelope: DataEnrichment,
+  envelope: Encryption,
 };
 
 function KeystoreTag({ info }: { info: KeystoreInfo }) {

@@ -84,7 +84,7 @@ export function SignIn({ onSignedIn, connect = connectSameOrigin }: Props) {
             <TextInput
               id="sign-in-instance"
               labelText="Instance ID"
-              helperText="Printed by `strongroom serve` at first start; links may carry it as ?instance=."
+              helperText="Printed by strongroom serve when it first starts. A link may carry it as ?instance=…"
               autoComplete="off"
               value={instanceId}
               disabled={busy}

@@ -167,7 +167,7 @@ export function DashboardPage({ refreshToken, onNavigate }: Props) {
             </>
           )}
 
-          <Tile className="dashboard__tile dashboard__tile--wide">
+          <Tile className="dashboard__tile">
             <h2 className="dashboard__tile-title">Due for rotation</h2>
             <p className="dashboard__rule">
               Active root keys whose current version is more than {ROTATION_DAYS} days old: last rotated, or created if

@@ -25,7 +25,8 @@ export function KeysPage({ refreshToken, onChanged }: Props) {
   };
 
   return (
-    <div className={openKeyId === null ? "app-page" : "app-page app-page--with-panel"}>
+    // The details panel lays over the table's right side, so opening it moves nothing.
+    <div className="app-page">
       <KeyTable
         refreshToken={refreshToken}
         onChanged={onChanged}

@@ -11,8 +11,8 @@ export function EnvelopePage({ refreshToken, onChanged }: Props) {
       <header className="app-page__header">
         <h1 className="app-page__title">Envelope encryption</h1>
         <p className="app-page__intro">
-          Wrap a data encryption key (DEK) with a root key, unwrap it to check the round trip, and rewrap it after a
-          rotation. Nothing here is stored.
+          Services encrypt their data with a data encryption key (DEK) and store the DEK only wrapped by a root key that
+          never leaves the keystore. Try the calls they make: wrap, unwrap, and rewrap after a rotation.
         </p>
       </header>
       <TestWrapPanel refreshToken={refreshToken} onChanged={onChanged} />
