@@ -1,7 +1,9 @@
 import { screen, waitFor, within } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
 import { describe, expect, it, vi } from "vitest";
+import { encodeBase64 } from "../../lib/base64";
 import { fakeBackend, makeKey, rejectWith } from "../../test/fakeBackend";
+import { makeImportToken } from "../../test/importToken";
 import { renderWithBackend } from "../../test/render";
 import { KeyDetailsPanel } from "./KeyDetailsPanel";
 
@@ -79,5 +81,31 @@ describe("KeyDetailsPanel", () => {
   it("explains a key that cannot be loaded", async () => {
     setup({ key: () => rejectWith("NOT_FOUND", "no key has this id") });
     expect(await screen.findByText("No key has this id.")).toBeInTheDocument();
+  });
+
+  it("rotates an imported key with secure import, never sending the material in the clear", async () => {
+    const imported = { ...key, imported: true };
+    const { token } = await makeImportToken();
+    const material = encodeBase64(new Uint8Array(32).fill(9));
+    const { backend, onChanged, user } = setup({
+      key: () => Promise.resolve(imported),
+      createImportToken: () => Promise.resolve({ ...token, payload: undefined, nonce: undefined }),
+      importToken: () => Promise.resolve(token),
+      rotateKey: () => Promise.resolve(imported),
+    });
+    await screen.findByRole("heading", { name: "payments-root" });
+    await user.click(screen.getByRole("button", { name: "Rotate" }));
+    await user.click(await screen.findByLabelText("New key material"));
+    await user.paste(material);
+    const confirm = document.getElementById("rotate-key-confirm");
+    if (confirm === null) throw new Error("no rotate confirmation");
+    await user.click(confirm);
+
+    await waitFor(() => expect(onChanged).toHaveBeenCalled());
+    const request = backend.rotateKey.mock.calls[0]?.[0];
+    expect(request).toMatchObject({ keyId: key.id, encryptionAlgorithm: "RSAES_OAEP_SHA_256" });
+    expect(request?.payload).not.toBe(material);
+    expect(request?.encryptedNonce).toBeDefined();
+    expect(backend.createImportToken).toHaveBeenCalledWith({});
   });
 });

@@ -15,6 +15,14 @@ export interface ImportRequest {
   material: Uint8Array;
 }
 
+/** A fresh import token, retrieved with its public key and nonce. */
+async function freshToken(backend: Backend, onStep: (index: number) => void) {
+  onStep(0);
+  await backend.createImportToken({});
+  onStep(1);
+  return backend.importToken();
+}
+
 /**
  * Secure import of root key material: a fresh import token, its public key, local sealing, then
  * `createKey` with the sealed fields. `onStep` reports the index of the step being started.
@@ -25,10 +33,7 @@ export async function importRootKey(
   onStep: (index: number) => void,
   subtle?: SubtleCrypto,
 ): Promise<KeyInfo> {
-  onStep(0);
-  await backend.createImportToken({});
-  onStep(1);
-  const token = await backend.importToken();
+  const token = await freshToken(backend, onStep);
   onStep(2);
   const sealed = await sealForImport(request.material, token, subtle);
   onStep(3);
@@ -38,4 +43,19 @@ export async function importRootKey(
     keyType: "root",
     ...sealed,
   });
+}
+
+/** Rotates an imported root key onto new material, sent the same way as an import. */
+export async function rotateImportedKey(
+  backend: Backend,
+  keyId: string,
+  material: Uint8Array,
+  onStep: (index: number) => void = () => undefined,
+  subtle?: SubtleCrypto,
+): Promise<KeyInfo> {
+  const token = await freshToken(backend, onStep);
+  onStep(2);
+  const sealed = await sealForImport(material, token, subtle);
+  onStep(3);
+  return backend.rotateKey({ keyId, ...sealed });
 }

@@ -2,9 +2,12 @@ import { PasswordInput } from "@carbon/react";
 import { useState, type ReactNode } from "react";
 import { ConfirmDialog } from "../../components/ConfirmDialog";
 import { useNotify } from "../../components/notifications";
-import { toBackendError, useBackend } from "../../lib/backend";
+import { BackendError, toBackendError, useBackend } from "../../lib/backend";
+import { decodeBase64 } from "../../lib/base64";
 import { describe } from "../../lib/errors";
+import { ROOT_KEY_SIZES, SecureImportError } from "../../lib/secureImport";
 import type { KeyInfo } from "../../lib/types";
+import { rotateImportedKey } from "./importSteps";
 
 type Dialog = "delete" | "rotate-imported" | null;
 export type LifecycleAction = "rotate" | "disable" | "enable" | "delete" | "restore";
@@ -97,14 +100,29 @@ export function useKeyLifecycle(keyInfo: KeyInfo, onChanged: () => void): KeyLif
           confirmDisabled={payload.trim() === ""}
           onClose={() => setDialog(null)}
           onConfirm={async () => {
-            await backend.rotateKey({ keyId: id, payload: payload.trim() });
+            const material = decodeBase64(payload);
+            if (material === null || !(ROOT_KEY_SIZES as readonly number[]).includes(material.length)) {
+              throw new BackendError("INVALID_INPUT", "New key material must be base64 of 16, 24 or 32 bytes.");
+            }
+            try {
+              await rotateImportedKey(backend, id, material);
+            } catch (thrown) {
+              // Local sealing failures are not the keystore's; say what happened in the same words as import.
+              if (thrown instanceof SecureImportError) {
+                throw new BackendError("INVALID_INPUT", "The new material could not be sealed for the keystore. Try again.");
+              }
+              throw thrown;
+            } finally {
+              material.fill(0);
+            }
             setDialog(null);
             succeeded("rotated");
           }}
         >
           <p>
-            This key&apos;s material was imported, so the new version needs new material. Existing ciphertexts still
-            unwrap; new wraps use the new version.
+            This key&apos;s material was imported, so the new version needs new material. It is encrypted here to a
+            one-time public key from the keystore (secure import). Existing ciphertexts still unwrap; new wraps use the
+            new version.
           </p>
           <PasswordInput
             id="rotate-key-payload"
