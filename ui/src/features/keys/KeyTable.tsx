@@ -24,6 +24,7 @@ import { useBackend } from "../../lib/backend";
 import { describe } from "../../lib/errors";
 import { ALL_STATES, formatTimestamp, shortId, STATE_LABELS } from "../../lib/format";
 import { useDebouncedValue } from "../../lib/hooks/useDebouncedValue";
+import { useSlashToSearch } from "../../lib/hooks/useSlashToSearch";
 import { useRequest } from "../../lib/hooks/useRequest";
 import type { KeyInfo, KeyStateName } from "../../lib/types";
 import { CreateKeyModal } from "./CreateKeyModal";
@@ -82,6 +83,7 @@ export function KeyTable({ refreshToken, onChanged, onOpen, openKeyId, toolbarAc
   const [filter, setFilter] = useState<StateFilter>("all");
   const [paging, setPaging] = useState<Paging>({ page: 1, pageSize: PAGE_SIZES[0] ?? 10, filterKey: "" });
   const [creating, setCreating] = useState(false);
+  useSlashToSearch("key-search");
 
   const debouncedSearch = useDebouncedValue(search.trim(), SEARCH_DEBOUNCE_MS);
   const filterKey = JSON.stringify([debouncedSearch, filter]);
@@ -171,7 +173,7 @@ export function KeyTable({ refreshToken, onChanged, onOpen, openKeyId, toolbarAc
                   persistent
                   id="key-search"
                   labelText="Search keys"
-                  placeholder="Search by name or key id"
+                  placeholder="Search by name or key id (press /)"
                   value={search}
                   onChange={(_event, value) => setSearch(value ?? "")}
                 />
