@@ -2,7 +2,7 @@ import { screen, waitFor } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { App, PAGE_STORAGE_KEY, THEME_STORAGE_KEY } from "./App";
-import { fakeBackend, rejectWith } from "./test/fakeBackend";
+import { fakeBackend, makeKey, rejectWith } from "./test/fakeBackend";
 import { renderWithBackend } from "./test/render";
 
 // The chart library draws with SVG layout APIs jsdom lacks; its own tests cover it.
@@ -43,6 +43,26 @@ describe("App", () => {
     renderWithBackend(<App />, fakeBackend());
     expect(await screen.findByRole("heading", { name: "Envelope encryption" })).toBeInTheDocument();
     expect(byId("nav-envelope")).toHaveAttribute("aria-current", "page");
+  });
+
+  it("opens the envelope page with the key chosen from its details", async () => {
+    window.localStorage.setItem(PAGE_STORAGE_KEY, "keys");
+    const first = makeKey({ name: "first-root" });
+    const second = makeKey({ name: "second-root" });
+    const user = userEvent.setup();
+    renderWithBackend(
+      <App />,
+      fakeBackend({
+        listKeys: () => Promise.resolve({ keys: [first, second], total: 2 }),
+        key: () => Promise.resolve(second),
+        keyVersions: () => Promise.resolve([second.keyVersion]),
+      }),
+    );
+    await user.click(await screen.findByRole("button", { name: "second-root" }));
+    await user.click(await screen.findByRole("button", { name: "Try envelope encryption with this key" }));
+
+    expect(await screen.findByRole("heading", { name: "Envelope encryption" })).toBeInTheDocument();
+    await waitFor(() => expect(screen.getByLabelText<HTMLSelectElement>("Root key").value).toBe(second.id));
   });
 
   it("ignores a remembered page it does not know", async () => {

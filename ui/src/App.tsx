@@ -72,6 +72,15 @@ export function App({ headerActions }: Props = {}) {
   const refresh = useCallback(() => setRefreshToken((token) => token + 1), []);
   const [page, setPage] = useStoredState<Page>(PAGE_STORAGE_KEY, PAGES, "dashboard");
   const [theme, setTheme] = useStoredState<ThemeName>(THEME_STORAGE_KEY, THEMES, "g10");
+  // The root key a key's details asked the envelope page to start with; a nav click starts afresh.
+  const [envelopeKeyId, setEnvelopeKeyId] = useState<string | undefined>(undefined);
+  const navigate = useCallback(
+    (next: Page) => {
+      setEnvelopeKeyId(undefined);
+      setPage(next);
+    },
+    [setPage],
+  );
   useDocumentTheme(theme);
   const dark = theme === "g100";
 
@@ -101,11 +110,26 @@ export function App({ headerActions }: Props = {}) {
       </div>
     );
   } else if (page === "dashboard") {
-    content = <DashboardPage refreshToken={refreshToken} onNavigate={setPage} />;
+    content = <DashboardPage refreshToken={refreshToken} onNavigate={navigate} />;
   } else if (page === "keys") {
-    content = <KeysPage refreshToken={refreshToken} onChanged={refresh} />;
+    content = (
+      <KeysPage
+        refreshToken={refreshToken}
+        onChanged={refresh}
+        onOpenEnvelope={(key) => {
+          setPage("envelope");
+          setEnvelopeKeyId(key.id);
+        }}
+      />
+    );
   } else {
-    content = <EnvelopePage refreshToken={refreshToken} onChanged={refresh} />;
+    content = (
+      <EnvelopePage
+        refreshToken={refreshToken}
+        onChanged={refresh}
+        {...(envelopeKeyId === undefined ? {} : { keyId: envelopeKeyId })}
+      />
+    );
   }
 
   return (
@@ -142,7 +166,7 @@ export function App({ headerActions }: Props = {}) {
               aria-current={page === name ? "page" : undefined}
               onClick={(event: React.MouseEvent) => {
                 event.preventDefault();
-                setPage(name);
+                navigate(name);
               }}
             >
               {PAGE_TITLES[name]}

@@ -8,7 +8,7 @@ import {
   SkeletonText,
   Tag,
 } from "@carbon/react";
-import { Close } from "@carbon/icons-react";
+import { Close, Encryption } from "@carbon/icons-react";
 import { useCallback, useEffect, useRef } from "react";
 import { KeyStateTag } from "../../components/KeyStateTag";
 import { useBackend } from "../../lib/backend";
@@ -26,6 +26,8 @@ interface Props {
   refreshToken: number;
   onChanged: () => void;
   onClose: () => void;
+  /** Offered for root keys that can wrap or unwrap. */
+  onOpenEnvelope?: (key: KeyInfo) => void;
 }
 
 function CopyableId({ id, label, value }: { id: string; label: string; value: string }) {
@@ -131,7 +133,7 @@ function Versions({ versions, current }: { versions: KeyVersionInfo[]; current: 
 }
 
 /** A right-hand panel with everything about one key; Escape or the close button dismisses it. */
-export function KeyDetailsPanel({ keyId, refreshToken, onChanged, onClose }: Props) {
+export function KeyDetailsPanel({ keyId, refreshToken, onChanged, onClose, onOpenEnvelope }: Props) {
   const backend = useBackend();
   const loadKey = useCallback(() => backend.key(keyId), [backend, keyId]);
   const loadVersions = useCallback(() => backend.keyVersions(keyId), [backend, keyId]);
@@ -195,6 +197,20 @@ export function KeyDetailsPanel({ keyId, refreshToken, onChanged, onClose }: Pro
           {info.description !== undefined && <p className="key-details__description">{info.description}</p>}
 
           <Actions keyInfo={info} onChanged={onChanged} />
+          {onOpenEnvelope !== undefined &&
+            info.keyType === "root" &&
+            (info.state === "active" || info.state === "deactivated") && (
+              <Button
+                id="key-details-envelope"
+                kind="ghost"
+                size="sm"
+                renderIcon={Encryption}
+                className="key-details__envelope"
+                onClick={() => onOpenEnvelope(info)}
+              >
+                Try envelope encryption with this key
+              </Button>
+            )}
 
           <dl className="key-details__fields">
             <CopyableId id="key-details-id" label="Key ID" value={info.id} />

@@ -10,9 +10,11 @@ import { KeyTable } from "./KeyTable";
 interface Props {
   refreshToken: number;
   onChanged: () => void;
+  /** Opens the envelope encryption page with this root key chosen. */
+  onOpenEnvelope?: (key: KeyInfo) => void;
 }
 
-export function KeysPage({ refreshToken, onChanged }: Props) {
+export function KeysPage({ refreshToken, onChanged, onOpenEnvelope }: Props) {
   const notify = useNotify();
   const [openKeyId, setOpenKeyId] = useState<string | null>(null);
   const [importing, setImporting] = useState(false);
@@ -44,6 +46,7 @@ export function KeysPage({ refreshToken, onChanged }: Props) {
           refreshToken={refreshToken}
           onChanged={onChanged}
           onClose={() => setOpenKeyId(null)}
+          {...(onOpenEnvelope === undefined ? {} : { onOpenEnvelope })}
         />
       )}
       {importing && <ImportRootKeyModal onClose={() => setImporting(false)} onImported={imported} />}

@@ -3,9 +3,11 @@ import { TestWrapPanel } from "./TestWrapPanel";
 interface Props {
   refreshToken: number;
   onChanged: () => void;
+  /** Preselects this root key in the panel. */
+  keyId?: string;
 }
 
-export function EnvelopePage({ refreshToken, onChanged }: Props) {
+export function EnvelopePage({ refreshToken, onChanged, keyId }: Props) {
   return (
     <div className="app-page app-page--narrow">
       <header className="app-page__header">
@@ -15,7 +17,11 @@ export function EnvelopePage({ refreshToken, onChanged }: Props) {
           never leaves the keystore. Try the calls they make: wrap, unwrap, and rewrap after a rotation.
         </p>
       </header>
-      <TestWrapPanel refreshToken={refreshToken} onChanged={onChanged} />
+      <TestWrapPanel
+        refreshToken={refreshToken}
+        onChanged={onChanged}
+        {...(keyId === undefined ? {} : { initialKeyId: keyId })}
+      />
     </div>
   );
 }

@@ -68,9 +68,11 @@ interface Props {
   refreshToken: number;
   /** Called after the panel changed a key (a rotation), so other views reload. */
   onChanged?: () => void;
+  /** The root key to start with, e.g. when opened from a key's details. */
+  initialKeyId?: string;
 }
 
-export function TestWrapPanel({ refreshToken, onChanged }: Props) {
+export function TestWrapPanel({ refreshToken, onChanged, initialKeyId = "" }: Props) {
   const backend = useBackend();
   const notify = useNotify();
   const loadKeys = useCallback(
@@ -82,7 +84,7 @@ export function TestWrapPanel({ refreshToken, onChanged }: Props) {
   );
   const keys = useRequest(loadKeys, refreshToken);
 
-  const [chosenKeyId, setChosenKeyId] = useState("");
+  const [chosenKeyId, setChosenKeyId] = useState(initialKeyId);
   const [dekSource, setDekSource] = useState<DekSource>("generate");
   const [pastedDek, setPastedDek] = useState("");
   const [dekMissing, setDekMissing] = useState(false);
