@@ -149,6 +149,11 @@ async fn create_root_key(client: &Client, name: &str) -> Result<(), fantoccini::
     Ok(())
 }
 
+/// Shows a page of the console through its side-nav link (the console remembers the last page).
+async fn open_page(client: &Client, page: &str) -> Result<(), fantoccini::error::CmdError> {
+    element(client, &format!("#nav-{page}")).await.click().await
+}
+
 /// Opens a row's action menu and picks the item marked `data-action`.
 async fn row_action(
     client: &Client,
@@ -196,6 +201,7 @@ async fn disable_enable_delete_and_restore_from_the_key_table() {
     let (_driver, client) = launch(&data).await;
 
     let outcome = async {
+        open_page(&client, "keys").await?;
         for name in ["ledger", "archive", "payments"] {
             create_root_key(&client, name).await?;
         }
@@ -207,11 +213,13 @@ async fn disable_enable_delete_and_restore_from_the_key_table() {
 
         row_action(&client, "archive", "disable").await?;
         assert_eq!(state_of(&client, "archive", "suspended").await, "suspended");
+        open_page(&client, "envelope").await?;
         let offered = text_until(&client, "#wrap-key-select", |t| !t.contains("archive")).await;
         assert!(
             !offered.contains("archive"),
             "a suspended key is not offered for wrapping: {offered:?}"
         );
+        open_page(&client, "keys").await?;
 
         row_action(&client, "ledger", "delete").await?;
         element(&client, "#delete-key-confirm")
@@ -227,6 +235,7 @@ async fn disable_enable_delete_and_restore_from_the_key_table() {
         assert_eq!(state_of(&client, "archive", "active").await, "active");
 
         // A picture of the console at rest for docs/: a wrap round trip, notifications gone.
+        open_page(&client, "envelope").await?;
         element(&client, "#wrap-button").await.click().await?;
         text_until(&client, "#wrap-ciphertext", |t| t.len() > 40).await;
         element(&client, "#unwrap-button").await.click().await?;
@@ -258,6 +267,7 @@ async fn create_a_root_key_then_wrap_and_unwrap_a_generated_dek_with_aad() {
     let (_driver, client) = launch(&data).await;
 
     let outcome = async {
+        open_page(&client, "keys").await?;
         element(&client, "#create-key-button").await.click().await?;
         element(&client, "#create-key-name")
             .await
@@ -265,6 +275,7 @@ async fn create_a_root_key_then_wrap_and_unwrap_a_generated_dek_with_aad() {
             .await?;
         element(&client, "#create-key-submit").await.click().await?;
         element(&client, "[data-key-name='e2e-payments']").await;
+        open_page(&client, "envelope").await?;
 
         let select = element(&client, "#wrap-key-select").await;
         let option = text_until(&client, "#wrap-key-select", |t| t.contains("e2e-payments")).await;

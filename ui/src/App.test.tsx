@@ -1,32 +1,98 @@
 import { screen, waitFor } from "@testing-library/react";
-import { describe, expect, it } from "vitest";
-import { App } from "./App";
-import { fakeBackend, rejectWith } from "./test/fakeBackend";
+import userEvent from "@testing-library/user-event";
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { App, PAGE_STORAGE_KEY, THEME_STORAGE_KEY } from "./App";
+import { fakeBackend, makeKey, rejectWith } from "./test/fakeBackend";
 import { renderWithBackend } from "./test/render";
 
+// The chart library draws with SVG layout APIs jsdom lacks; its own tests cover it.
+vi.mock("./features/dashboard/KeysByStateChart", () => ({ default: () => <div data-testid="keys-by-state" /> }));
+
+const byId = (id: string) => {
+  const element = document.getElementById(id);
+  if (element === null) throw new Error(`#${id} is not in the document`);
+  return element;
+};
+
 describe("App", () => {
-  it("shows the keystore location in the header", async () => {
+  beforeEach(() => window.localStorage.clear());
+  afterEach(() => document.documentElement.classList.remove("cds--g10", "cds--g100"));
+
+  it("shows the keystore location in the header and starts on the dashboard", async () => {
     renderWithBackend(<App />, fakeBackend());
     await waitFor(() =>
-      expect(document.getElementById("keystore-tag")).toHaveTextContent(
-        "Embedded · /home/test/.local/share/strongroom/keys.db",
-      ),
+      expect(byId("keystore-tag")).toHaveTextContent("Embedded · /home/test/.local/share/strongroom/keys.db"),
     );
-    expect(await screen.findByText("No keys yet")).toBeInTheDocument();
-    expect(document.getElementById("wrap-panel")).toBeInTheDocument();
+    expect(await screen.findByRole("heading", { name: "Dashboard" })).toBeInTheDocument();
+    expect(byId("nav-dashboard")).toHaveAttribute("aria-current", "page");
   });
 
-  it("replaces the table with the keystore's explanation when it is unavailable", async () => {
+  it("moves between pages from the side navigation and remembers the last one", async () => {
+    const user = userEvent.setup();
+    const first = renderWithBackend(<App />, fakeBackend());
+    await user.click(await screen.findByRole("link", { name: "Keys" }));
+    expect(await screen.findByText("No keys yet")).toBeInTheDocument();
+    expect(byId("create-key-button")).toBeInTheDocument();
+    expect(window.localStorage.getItem(PAGE_STORAGE_KEY)).toBe("keys");
+
+    await user.click(byId("nav-envelope"));
+    expect(await screen.findByRole("heading", { name: "Envelope encryption" })).toBeInTheDocument();
+    expect(byId("wrap-panel")).toBeInTheDocument();
+    first.unmount();
+
+    renderWithBackend(<App />, fakeBackend());
+    expect(await screen.findByRole("heading", { name: "Envelope encryption" })).toBeInTheDocument();
+    expect(byId("nav-envelope")).toHaveAttribute("aria-current", "page");
+  });
+
+  it("opens the envelope page with the key chosen from its details", async () => {
+    window.localStorage.setItem(PAGE_STORAGE_KEY, "keys");
+    const first = makeKey({ name: "first-root" });
+    const second = makeKey({ name: "second-root" });
+    const user = userEvent.setup();
+    renderWithBackend(
+      <App />,
+      fakeBackend({
+        listKeys: () => Promise.resolve({ keys: [first, second], total: 2 }),
+        key: () => Promise.resolve(second),
+        keyVersions: () => Promise.resolve([second.keyVersion]),
+      }),
+    );
+    await user.click(await screen.findByRole("button", { name: "second-root" }));
+    await user.click(await screen.findByRole("button", { name: "Try envelope encryption with this key" }));
+
+    expect(await screen.findByRole("heading", { name: "Envelope encryption" })).toBeInTheDocument();
+    await waitFor(() => expect(screen.getByLabelText<HTMLSelectElement>("Root key").value).toBe(second.id));
+  });
+
+  it("ignores a remembered page it does not know", async () => {
+    window.localStorage.setItem(PAGE_STORAGE_KEY, "audit-log");
+    renderWithBackend(<App />, fakeBackend());
+    expect(await screen.findByRole("heading", { name: "Dashboard" })).toBeInTheDocument();
+  });
+
+  it("switches to the dark theme and remembers it", async () => {
+    const user = userEvent.setup();
+    renderWithBackend(<App />, fakeBackend());
+    expect(document.documentElement).toHaveClass("cds--g10");
+
+    await user.click(screen.getByRole("button", { name: "Switch to dark theme" }));
+
+    expect(document.documentElement).toHaveClass("cds--g100");
+    expect(document.documentElement).not.toHaveClass("cds--g10");
+    expect(window.localStorage.getItem(THEME_STORAGE_KEY)).toBe("g100");
+    expect(screen.getByRole("button", { name: "Switch to light theme" })).toBeInTheDocument();
+  });
+
+  it("replaces every page with the keystore's explanation when it is unavailable", async () => {
+    window.localStorage.setItem(PAGE_STORAGE_KEY, "keys");
     const backend = fakeBackend({
-      info: () =>
-        rejectWith("KEYSTORE_UNAVAILABLE", "The system keyring is locked. Unlock it and try again."),
+      info: () => rejectWith("KEYSTORE_UNAVAILABLE", "The system keyring is locked. Unlock it and try again."),
     });
     renderWithBackend(<App />, backend);
 
     await waitFor(() =>
-      expect(document.getElementById("keystore-error")).toHaveTextContent(
-        "The system keyring is locked. Unlock it and try again.",
-      ),
+      expect(byId("keystore-error")).toHaveTextContent("The system keyring is locked. Unlock it and try again."),
     );
     expect(document.getElementById("wrap-panel")).toBeNull();
     expect(document.querySelector("table")).toBeNull();

@@ -3,20 +3,41 @@ import {
   Content,
   GlobalTheme,
   Header,
+  HeaderGlobalAction,
+  HeaderGlobalBar,
   HeaderName,
   InlineNotification,
+  SideNav,
+  SideNavItems,
+  SideNavLink,
   SkeletonPlaceholder,
   SkipToContent,
   Tag,
   Theme,
 } from "@carbon/react";
-import { useCallback, useState } from "react";
-import { KeyTable } from "./features/keys/KeyTable";
-import { TestWrapPanel } from "./features/wrapping/TestWrapPanel";
+import { Asleep, Dashboard, Encryption, Light, Password } from "@carbon/icons-react";
+import { useCallback, useEffect, useState, type ComponentType } from "react";
+import { DashboardPage } from "./features/dashboard/DashboardPage";
+import { KeysPage } from "./features/keys/KeysPage";
+import { PAGE_TITLES, PAGES, type Page } from "./features/shell/pages";
+import { EnvelopePage } from "./features/wrapping/EnvelopePage";
 import { useBackend } from "./lib/backend";
 import { describe } from "./lib/errors";
 import { useRequest } from "./lib/hooks/useRequest";
+import { useStoredState } from "./lib/hooks/useStoredState";
 import type { KeystoreInfo } from "./lib/types";
+
+const THEMES = ["g10", "g100"] as const;
+type ThemeName = (typeof THEMES)[number];
+
+export const PAGE_STORAGE_KEY = "strongroom.page";
+export const THEME_STORAGE_KEY = "strongroom.theme";
+
+const PAGE_ICONS: Record<Page, ComponentType> = {
+  dashboard: Dashboard,
+  keys: Password,
+  envelope: Encryption,
+};
 
 function KeystoreTag({ info }: { info: KeystoreInfo }) {
   const mode = info.mode === "embedded" ? "Embedded" : "Remote";
@@ -27,19 +48,47 @@ function KeystoreTag({ info }: { info: KeystoreInfo }) {
   );
 }
 
-export function App() {
+/** Carbon's zone classes on <html>, so modals and toasts rendered at the document root follow the theme. */
+function useDocumentTheme(theme: ThemeName) {
+  useEffect(() => {
+    const root = document.documentElement;
+    root.classList.remove(...THEMES.map((name) => `cds--${name}`));
+    root.classList.add(`cds--${theme}`);
+    root.style.colorScheme = theme === "g100" ? "dark" : "light";
+  }, [theme]);
+}
+
+interface Props {
+  /** Shown at the end of the header, e.g. "Sign out" for a remote keystore. */
+  headerActions?: React.ReactNode;
+}
+
+export function App({ headerActions }: Props = {}) {
   const backend = useBackend();
   const loadInfo = useCallback(() => backend.info(), [backend]);
   const [infoAttempt, setInfoAttempt] = useState(0);
   const info = useRequest(loadInfo, infoAttempt);
   const [refreshToken, setRefreshToken] = useState(0);
   const refresh = useCallback(() => setRefreshToken((token) => token + 1), []);
+  const [page, setPage] = useStoredState<Page>(PAGE_STORAGE_KEY, PAGES, "dashboard");
+  const [theme, setTheme] = useStoredState<ThemeName>(THEME_STORAGE_KEY, THEMES, "g10");
+  // The root key a key's details asked the envelope page to start with; a nav click starts afresh.
+  const [envelopeKeyId, setEnvelopeKeyId] = useState<string | undefined>(undefined);
+  const navigate = useCallback(
+    (next: Page) => {
+      setEnvelopeKeyId(undefined);
+      setPage(next);
+    },
+    [setPage],
+  );
+  useDocumentTheme(theme);
+  const dark = theme === "g100";
 
   let content;
   if (info.error !== undefined) {
     const unavailable = info.error.code === "KEYSTORE_UNAVAILABLE";
     content = (
-      <div className="app-main__full">
+      <div className="app-page app-page--message">
         <InlineNotification
           id="keystore-error"
           className="app-keystore-error"
@@ -55,26 +104,36 @@ export function App() {
     );
   } else if (info.data === undefined) {
     content = (
-      <>
+      <div className="app-page" aria-label="Loading">
+        <SkeletonPlaceholder className="app-skeleton app-skeleton--title" />
         <SkeletonPlaceholder className="app-skeleton app-skeleton--table" />
-        <SkeletonPlaceholder className="app-skeleton app-skeleton--panel" />
-      </>
+      </div>
+    );
+  } else if (page === "dashboard") {
+    content = <DashboardPage refreshToken={refreshToken} onNavigate={navigate} />;
+  } else if (page === "keys") {
+    content = (
+      <KeysPage
+        refreshToken={refreshToken}
+        onChanged={refresh}
+        onOpenEnvelope={(key) => {
+          setPage("envelope");
+          setEnvelopeKeyId(key.id);
+        }}
+      />
     );
   } else {
     content = (
-      <>
-        <div className="app-main__keys">
-          <KeyTable refreshToken={refreshToken} onChanged={refresh} />
-        </div>
-        <aside className="app-main__panel" aria-label="Test wrap and unwrap">
-          <TestWrapPanel refreshToken={refreshToken} />
-        </aside>
-      </>
+      <EnvelopePage
+        refreshToken={refreshToken}
+        onChanged={refresh}
+        {...(envelopeKeyId === undefined ? {} : { keyId: envelopeKeyId })}
+      />
     );
   }
 
   return (
-    <GlobalTheme theme="g10">
+    <GlobalTheme theme={theme}>
       <Theme theme="g100">
         <Header aria-label="Strongroom">
           <SkipToContent />
@@ -82,9 +141,40 @@ export function App() {
             Strongroom
           </HeaderName>
           {info.data !== undefined && <KeystoreTag info={info.data} />}
+          <HeaderGlobalBar>
+            <HeaderGlobalAction
+              className="app-theme-toggle"
+              aria-label={dark ? "Switch to light theme" : "Switch to dark theme"}
+              tooltipAlignment="end"
+              onClick={() => setTheme(dark ? "g10" : "g100")}
+            >
+              {dark ? <Light size={20} /> : <Asleep size={20} />}
+            </HeaderGlobalAction>
+            {headerActions}
+          </HeaderGlobalBar>
         </Header>
       </Theme>
-      <Content id="main-content" className="app-main" aria-busy={info.loading}>
+      <SideNav aria-label="Pages" expanded isFixedNav isChildOfHeader={false} className="app-nav">
+        <SideNavItems>
+          {PAGES.map((name) => (
+            <SideNavLink
+              key={name}
+              id={`nav-${name}`}
+              href={`#${name}`}
+              renderIcon={PAGE_ICONS[name]}
+              isActive={page === name}
+              aria-current={page === name ? "page" : undefined}
+              onClick={(event: React.MouseEvent) => {
+                event.preventDefault();
+                navigate(name);
+              }}
+            >
+              {PAGE_TITLES[name]}
+            </SideNavLink>
+          ))}
+        </SideNavItems>
+      </SideNav>
+      <Content id="main-content" className="app-main" aria-busy={info.loading} tabIndex={-1}>
         {content}
       </Content>
     </GlobalTheme>

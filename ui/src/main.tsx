@@ -2,24 +2,30 @@ import { StrictMode } from "react";
 import { createRoot } from "react-dom/client";
 import { App } from "./App";
 import { NotificationsProvider } from "./components/notifications";
+import { RemoteConsole } from "./features/connection/RemoteConsole";
 import { BackendProvider } from "./lib/backend";
 import { TauriBackend } from "./lib/backend/tauri";
 import "./styles.scss";
-
-// The HTTP backend for a remote keystore will be chosen here.
-const backend = new TauriBackend();
 
 const root = document.getElementById("root");
 if (root === null) {
   throw new Error("index.html has no #root element");
 }
 
+// Inside the desktop shell the keystore is reached through Tauri commands; served by
+// `strongroom serve` at /ui, the same app talks to the REST API after a sign-in.
+const desktop = "__TAURI_INTERNALS__" in window;
+
 createRoot(root).render(
   <StrictMode>
-    <BackendProvider backend={backend}>
-      <NotificationsProvider>
-        <App />
-      </NotificationsProvider>
-    </BackendProvider>
+    {desktop ? (
+      <BackendProvider backend={new TauriBackend()}>
+        <NotificationsProvider>
+          <App />
+        </NotificationsProvider>
+      </BackendProvider>
+    ) : (
+      <RemoteConsole />
+    )}
   </StrictMode>,
 );

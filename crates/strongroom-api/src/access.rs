@@ -158,6 +158,7 @@ pub struct CreateAuthorizationRequest {
 #[ts(export)]
 pub struct AuditEventInfo {
     /// Position in the chain.
+    #[ts(type = "number")]
     pub seq: i64,
     /// RFC 3339.
     pub at: String,
@@ -197,7 +198,7 @@ pub struct AuditQueryRequest {
     #[serde(default)]
     pub failures_only: bool,
     /// Events before this seq.
-    #[ts(optional)]
+    #[ts(optional, type = "number")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub before: Option<i64>,
     /// Page size, at most 1000; 100 when absent.

@@ -124,6 +124,7 @@ pub struct RotationPolicyInfo {
     /// On or off.
     pub enabled: bool,
     /// 1 to 12.
+    #[ts(type = "number")]
     pub interval_month: i64,
 }
 

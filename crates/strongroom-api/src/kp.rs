@@ -220,9 +220,42 @@ pub fn code_for_reason(reason: &str) -> Option<ErrorCode> {
         })
 }
 
+/// Every reason code this side understands, with its [`ErrorCode`]: the table the web
+/// console's HTTP backend reads (exported to TypeScript by the tests below).
+pub fn reason_table() -> Vec<(&'static str, ErrorCode)> {
+    ErrorCode::ALL
+        .into_iter()
+        .map(|code| (reason_for(code).1, code))
+        .chain(OTHER_REASONS)
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Writes `kpReasons.ts` beside the ts-rs bindings, so the UI never retypes the table.
+    #[test]
+    fn export_reason_table_to_typescript() {
+        let Some(dir) = std::env::var_os("TS_RS_EXPORT_DIR") else {
+            return;
+        };
+        let mut text = String::from(
+            "// Generated from strongroom-api's kp::reason_table by `cargo test -p strongroom-api`. Do not edit.\n\
+             import type { ErrorCode } from \"./ErrorCode\";\n\n\
+             /** Key Protect reason codes and the ErrorCode each stands for. */\n\
+             export const KP_REASONS: Readonly<Record<string, ErrorCode>> = {\n",
+        );
+        for (reason, code) in reason_table() {
+            let code = serde_json::to_value(code).unwrap();
+            text.push_str(&format!("  {reason}: {code},\n"));
+        }
+        text.push_str("};\n");
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("../..")
+            .join(dir);
+        std::fs::write(dir.join("kpReasons.ts"), text).unwrap();
+    }
 
     #[test]
     fn every_code_survives_the_trip_through_its_reason() {

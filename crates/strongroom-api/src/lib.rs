@@ -7,6 +7,7 @@
 #![cfg_attr(test, allow(clippy::unwrap_used, clippy::expect_used, clippy::panic))]
 
 mod access;
+mod connection;
 mod error;
 mod iam;
 mod keys;
@@ -19,6 +20,7 @@ pub use access::{
     IamPolicy, InstancePolicy, KeyPolicies, KeyRingInfo, PolicyAdmin, RegistrationInfo,
     SetKeyPoliciesRequest, SERVICE_ROLES,
 };
+pub use connection::{ConnectionProfile, ConnectionTest, LocalServerStatus, SaveConnectionRequest};
 pub use error::{ApiError, ErrorCode};
 pub use iam::{Iam, IamToken, Instances, Principal};
 pub use keys::{

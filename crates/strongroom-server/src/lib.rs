@@ -9,6 +9,7 @@
 mod audit;
 mod auth;
 mod body;
+mod console;
 mod error;
 mod iam;
 mod iam_policy;
@@ -115,6 +116,9 @@ pub fn router(state: ServerState) -> Router {
     Router::new()
         .route("/identity/token", post(iam::token))
         .merge(policies)
+        .route("/ui", get(console::root))
+        .route("/ui/", get(console::index))
+        .route("/ui/{*path}", get(console::asset))
         .route("/oidc/token", post(iam::token))
         .nest("/api/v2", kp)
         .fallback(error::not_found)

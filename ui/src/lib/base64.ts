@@ -34,3 +34,12 @@ export function sameBytes(a: string, b: string): boolean {
   }
   return left.length === right.length && left.every((byte, i) => byte === right[i]);
 }
+
+/** Standard base64 with padding. */
+export function encodeBase64(bytes: Uint8Array): string {
+  let binary = "";
+  for (const byte of bytes) {
+    binary += String.fromCharCode(byte);
+  }
+  return btoa(binary);
+}

@@ -1,6 +1,8 @@
 export type { ApiError } from "./bindings/ApiError";
+export type { CreateImportTokenRequest } from "./bindings/CreateImportTokenRequest";
 export type { CreateKeyRequest } from "./bindings/CreateKeyRequest";
 export type { ErrorCode } from "./bindings/ErrorCode";
+export type { ImportTokenInfo } from "./bindings/ImportTokenInfo";
 export type { KeyInfo } from "./bindings/KeyInfo";
 export type { KeyList } from "./bindings/KeyList";
 export type { KeyStateName } from "./bindings/KeyStateName";
@@ -14,6 +16,7 @@ export type { RewrapResponse } from "./bindings/RewrapResponse";
 export type { Rewrapped } from "./bindings/Rewrapped";
 export type { RotateKeyRequest } from "./bindings/RotateKeyRequest";
 export type { SecretString } from "./bindings/SecretString";
+export type { SecureImport } from "./bindings/SecureImport";
 export type { UnwrapRequest } from "./bindings/UnwrapRequest";
 export type { UnwrapResponse } from "./bindings/UnwrapResponse";
 export type { WrapRequest } from "./bindings/WrapRequest";

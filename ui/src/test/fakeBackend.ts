@@ -31,6 +31,8 @@ export function fakeBackend(overrides: Partial<Backend> = {}): FakeBackend {
     wrap: unexpected("wrap"),
     unwrap: unexpected("unwrap"),
     rewrap: unexpected("rewrap"),
+    createImportToken: unexpected("createImportToken"),
+    importToken: unexpected("importToken"),
     ...overrides,
   };
   return Object.fromEntries(Object.entries(base).map(([name, method]) => [name, vi.fn(method)])) as FakeBackend;

@@ -97,4 +97,13 @@ describe("KeyTable", () => {
     expect(backend.deleteKey).toHaveBeenCalledWith(key.id);
     expect(onChanged).not.toHaveBeenCalled();
   });
+
+  it("focuses the search field on /", async () => {
+    const { user } = setup({ listKeys: () => Promise.resolve({ keys: [makeKey()], total: 1 }) });
+    const search = await screen.findByRole("searchbox");
+    expect(search).not.toHaveFocus();
+    await user.keyboard("/");
+    expect(search).toHaveFocus();
+    expect(search).toHaveValue("");
+  });
 });

@@ -24,6 +24,7 @@ import { useBackend } from "../../lib/backend";
 import { describe } from "../../lib/errors";
 import { ALL_STATES, formatTimestamp, shortId, STATE_LABELS } from "../../lib/format";
 import { useDebouncedValue } from "../../lib/hooks/useDebouncedValue";
+import { useSlashToSearch } from "../../lib/hooks/useSlashToSearch";
 import { useRequest } from "../../lib/hooks/useRequest";
 import type { KeyInfo, KeyStateName } from "../../lib/types";
 import { CreateKeyModal } from "./CreateKeyModal";
@@ -67,15 +68,22 @@ interface Props {
   /** Bumped by the parent to reload; the table bumps it through `onChanged`. */
   refreshToken: number;
   onChanged: () => void;
+  /** Opens a key's details: a click on its row or name, or "Details" in its menu. */
+  onOpen?: (key: KeyInfo) => void;
+  /** The key whose details are open, highlighted in the table. */
+  openKeyId?: string;
+  /** Extra toolbar buttons, e.g. "Import root key". */
+  toolbarActions?: React.ReactNode;
 }
 
-export function KeyTable({ refreshToken, onChanged }: Props) {
+export function KeyTable({ refreshToken, onChanged, onOpen, openKeyId, toolbarActions }: Props) {
   const backend = useBackend();
   const notify = useNotify();
   const [search, setSearch] = useState("");
   const [filter, setFilter] = useState<StateFilter>("all");
   const [paging, setPaging] = useState<Paging>({ page: 1, pageSize: PAGE_SIZES[0] ?? 10, filterKey: "" });
   const [creating, setCreating] = useState(false);
+  useSlashToSearch("key-search");
 
   const debouncedSearch = useDebouncedValue(search.trim(), SEARCH_DEBOUNCE_MS);
   const filterKey = JSON.stringify([debouncedSearch, filter]);
@@ -135,7 +143,10 @@ export function KeyTable({ refreshToken, onChanged }: Props) {
           No keys yet
         </h2>
         <p>Create a root key to start wrapping data encryption keys, or import key material you already have.</p>
-        {createButton}
+        <div className="key-table__empty-actions">
+          {createButton}
+          {toolbarActions}
+        </div>
         {createModal}
       </section>
     );
@@ -162,7 +173,7 @@ export function KeyTable({ refreshToken, onChanged }: Props) {
                   persistent
                   id="key-search"
                   labelText="Search keys"
-                  placeholder="Search by name or key id"
+                  placeholder="Search by name or key id (press /)"
                   value={search}
                   onChange={(_event, value) => setSearch(value ?? "")}
                 />
@@ -178,6 +189,7 @@ export function KeyTable({ refreshToken, onChanged }: Props) {
                   itemToString={(item) => item?.text ?? ""}
                   onChange={({ selectedItem }) => setFilter(selectedItem?.id ?? "all")}
                 />
+                {toolbarActions}
                 {createButton}
               </TableToolbarContent>
             </TableToolbar>
@@ -217,9 +229,31 @@ export function KeyTable({ refreshToken, onChanged }: Props) {
                   if (keyInfo === undefined) return null;
                   const { key, ...rowProps } = getRowProps({ row });
                   return (
-                    <TableRow key={key} {...rowProps} data-key-id={keyInfo.id} data-key-name={keyInfo.name}>
+                    <TableRow
+                      key={key}
+                      {...rowProps}
+                      className={keyInfo.id === openKeyId ? "key-table__row--open" : undefined}
+                      data-key-id={keyInfo.id}
+                      data-key-name={keyInfo.name}
+                      onClick={onOpen === undefined ? undefined : () => onOpen(keyInfo)}
+                    >
                       <TableCell className="key-table__name">
-                        <span title={keyInfo.description ?? keyInfo.name}>{keyInfo.name}</span>
+                        {onOpen === undefined ? (
+                          <span title={keyInfo.description ?? keyInfo.name}>{keyInfo.name}</span>
+                        ) : (
+                          <button
+                            type="button"
+                            className="key-table__name-button"
+                            title={keyInfo.description ?? `Details of ${keyInfo.name}`}
+                            aria-expanded={keyInfo.id === openKeyId}
+                            onClick={(event) => {
+                              event.stopPropagation();
+                              onOpen(keyInfo);
+                            }}
+                          >
+                            {keyInfo.name}
+                          </button>
+                        )}
                       </TableCell>
                       <TableCell>{keyInfo.keyType === "root" ? "Root" : "Standard"}</TableCell>
                       <TableCell>
@@ -233,8 +267,13 @@ export function KeyTable({ refreshToken, onChanged }: Props) {
                       <TableCell>
                         <time dateTime={keyInfo.createdAt}>{formatTimestamp(keyInfo.createdAt)}</time>
                       </TableCell>
-                      <TableCell className="cds--table-column-menu">
-                        <KeyActions keyInfo={keyInfo} onChanged={onChanged} />
+                      {/* The menu and its dialogs are not part of the row's click target. */}
+                      <TableCell className="cds--table-column-menu" onClick={(event) => event.stopPropagation()}>
+                        <KeyActions
+                          keyInfo={keyInfo}
+                          onChanged={onChanged}
+                          onDetails={onOpen === undefined ? undefined : () => onOpen(keyInfo)}
+                        />
                       </TableCell>
                     </TableRow>
                   );

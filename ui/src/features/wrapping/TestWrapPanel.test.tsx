@@ -1,6 +1,6 @@
 import { screen, waitFor, within } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { UNDECRYPTABLE_SENTENCE } from "../../lib/errors";
 import { fakeBackend, makeKey, rejectWith } from "../../test/fakeBackend";
 import { renderWithBackend } from "../../test/render";
@@ -158,5 +158,57 @@ describe("TestWrapPanel", () => {
     await user.click(byId("wrap-button"));
     expect(await screen.findByText("Paste a base64 DEK, or choose Generate.")).toBeInTheDocument();
     expect(backend.wrap).not.toHaveBeenCalled();
+  });
+});
+
+describe("TestWrapPanel with a ciphertext from elsewhere", () => {
+  it("unwraps a pasted ciphertext without claiming a round trip", async () => {
+    const { backend, user } = setup();
+    await keysLoaded();
+    await user.click(byId("wrap-ciphertext"));
+    await user.paste(CIPHERTEXT);
+    await user.click(byId("unwrap-button"));
+
+    await waitFor(() => expect(byId("match-verdict").textContent).toBe("Unwrapped"));
+    expect(backend.unwrap).toHaveBeenCalledWith({ keyId: rootA.id, ciphertext: CIPHERTEXT, aad: [] });
+    expect(byId("unwrap-plaintext")).toHaveTextContent("•••• 32 bytes");
+  });
+
+  it("rewraps a pasted ciphertext and shows the versions before and after", async () => {
+    const { user } = setup({
+      rewrap: () =>
+        Promise.resolve({ ciphertext: "cmV3cmFwcGVk", keyVersion: { id: "old-version" }, rewrappedKeyVersion: { id: "new-version" } }),
+    });
+    await keysLoaded();
+    await user.click(byId("wrap-ciphertext"));
+    await user.paste(CIPHERTEXT);
+    await user.click(byId("rewrap-button"));
+
+    await waitFor(() => expect(byId("wrap-ciphertext")).toHaveValue("cmV3cmFwcGVk"));
+    expect(byId("rewrap-versions")).toHaveTextContent("old-version → new-version");
+  });
+
+  it("rotates the chosen key so a rewrap can move onto the new version", async () => {
+    const onChanged = vi.fn();
+    const backend = fakeBackend({
+      listKeys: () => Promise.resolve({ keys: [rootA], total: 1 }),
+      rotateKey: () => Promise.resolve(rootA),
+    });
+    const user = userEvent.setup();
+    renderWithBackend(<TestWrapPanel refreshToken={0} onChanged={onChanged} />, backend);
+    await keysLoaded();
+
+    await user.click(byId("wrap-rotate"));
+
+    await waitFor(() => expect(onChanged).toHaveBeenCalled());
+    expect(backend.rotateKey).toHaveBeenCalledWith({ keyId: rootA.id });
+    expect(await screen.findByText("Key payments-root rotated")).toBeInTheDocument();
+  });
+
+  it("does not offer rotation for a deactivated key", async () => {
+    const { user } = setup();
+    const select = await keysLoaded();
+    await user.selectOptions(select, rootB.id);
+    expect(byId("wrap-rotate")).toBeDisabled();
   });
 });

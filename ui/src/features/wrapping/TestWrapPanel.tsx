@@ -3,6 +3,7 @@ import {
   ButtonSet,
   CopyButton,
   IconButton,
+  InlineLoading,
   InlineNotification,
   PasswordInput,
   RadioButton,
@@ -16,9 +17,10 @@ import {
   TextInput,
   Tile,
 } from "@carbon/react";
-import { Add, TrashCan } from "@carbon/icons-react";
+import { Add, Renew, TrashCan } from "@carbon/icons-react";
 import { useCallback, useRef, useState } from "react";
 import { MaskedSecret } from "../../components/MaskedSecret";
+import { useNotify } from "../../components/notifications";
 import { toBackendError, useBackend } from "../../lib/backend";
 import { sameBytes } from "../../lib/base64";
 import { describe } from "../../lib/errors";
@@ -43,7 +45,8 @@ interface Wrapped {
 }
 
 interface Unwrapped {
-  match: boolean;
+  /** Null when the ciphertext was not wrapped here, so there is no DEK to compare with. */
+  match: boolean | null;
   plaintext: string;
   keyVersion: string;
   rewrappedVersion?: string;
@@ -63,10 +66,15 @@ const FAILURE_TITLES: Record<Action, string> = {
 interface Props {
   /** Bumped whenever the key table reloads, so the picker sees new and changed keys. */
   refreshToken: number;
+  /** Called after the panel changed a key (a rotation), so other views reload. */
+  onChanged?: () => void;
+  /** The root key to start with, e.g. when opened from a key's details. */
+  initialKeyId?: string;
 }
 
-export function TestWrapPanel({ refreshToken }: Props) {
+export function TestWrapPanel({ refreshToken, onChanged, initialKeyId = "" }: Props) {
   const backend = useBackend();
+  const notify = useNotify();
   const loadKeys = useCallback(
     () =>
       backend
@@ -76,7 +84,7 @@ export function TestWrapPanel({ refreshToken }: Props) {
   );
   const keys = useRequest(loadKeys, refreshToken);
 
-  const [chosenKeyId, setChosenKeyId] = useState("");
+  const [chosenKeyId, setChosenKeyId] = useState(initialKeyId);
   const [dekSource, setDekSource] = useState<DekSource>("generate");
   const [pastedDek, setPastedDek] = useState("");
   const [dekMissing, setDekMissing] = useState(false);
@@ -87,6 +95,9 @@ export function TestWrapPanel({ refreshToken }: Props) {
   const [busy, setBusy] = useState<Action | null>(null);
   const [failure, setFailure] = useState<{ action: Action; message: string } | null>(null);
   const [wrapped, setWrapped] = useState<Wrapped | null>(null);
+  /** The ciphertext to unwrap or rewrap: the last wrap's, or one pasted in. */
+  const [ciphertext, setCiphertext] = useState("");
+  const [rotating, setRotating] = useState(false);
   const [unwrapped, setUnwrapped] = useState<Unwrapped | null>(null);
   const [rewrapped, setRewrapped] = useState<Rewrapped | null>(null);
   // Remounts the masked values so each new result starts hidden again.
@@ -135,6 +146,7 @@ export function TestWrapPanel({ refreshToken }: Props) {
     if (dekSource === "paste") request.plaintext = pasted;
     void attempt("wrap", async () => {
       const response = await backend.wrap(request);
+      setCiphertext(response.ciphertext);
       setWrapped({
         ciphertext: response.ciphertext,
         keyVersion: response.keyVersion.id,
@@ -144,12 +156,13 @@ export function TestWrapPanel({ refreshToken }: Props) {
     });
   };
 
-  const unwrap = (current: Wrapped) => {
+  const unwrap = () => {
+    const current = ciphertext.trim();
     setUnwrapped(null);
     void attempt("unwrap", async () => {
-      const response = await backend.unwrap({ keyId, ciphertext: current.ciphertext, aad: aadValues });
+      const response = await backend.unwrap({ keyId, ciphertext: current, aad: aadValues });
       setUnwrapped({
-        match: sameBytes(response.plaintext, current.dek),
+        match: wrapped !== null && wrapped.ciphertext === current ? sameBytes(response.plaintext, wrapped.dek) : null,
         plaintext: response.plaintext,
         keyVersion: response.keyVersion.id,
         rewrappedVersion: response.rewrapped?.keyVersion.id,
@@ -157,14 +170,40 @@ export function TestWrapPanel({ refreshToken }: Props) {
     });
   };
 
-  const rewrap = (current: Wrapped) => {
+  const rewrap = () => {
+    const current = ciphertext.trim();
     setUnwrapped(null);
     void attempt("rewrap", async () => {
-      const response = await backend.rewrap({ keyId, ciphertext: current.ciphertext, aad: aadValues });
-      setWrapped({ ...current, ciphertext: response.ciphertext, keyVersion: response.rewrappedKeyVersion.id });
+      const response = await backend.rewrap({ keyId, ciphertext: current, aad: aadValues });
+      setCiphertext(response.ciphertext);
+      if (wrapped !== null && wrapped.ciphertext === current) {
+        setWrapped({ ...wrapped, ciphertext: response.ciphertext, keyVersion: response.rewrappedKeyVersion.id });
+      }
       setRewrapped({ from: response.keyVersion.id, to: response.rewrappedKeyVersion.id });
     });
   };
+
+  const chosenKey = rootKeys.find((key) => key.id === keyId);
+  const rotatable = chosenKey !== undefined && chosenKey.state === "active" && !chosenKey.imported;
+  const rotate = async () => {
+    if (chosenKey === undefined) return;
+    setRotating(true);
+    try {
+      const key = await backend.rotateKey({ keyId: chosenKey.id });
+      notify({
+        kind: "success",
+        title: `Key ${key.name} rotated`,
+        subtitle: "New wraps use the new version; rewrap moves a ciphertext onto it.",
+      });
+      onChanged?.();
+    } catch (thrown) {
+      notify({ kind: "error", title: `Could not rotate key ${chosenKey.name}`, subtitle: describe(toBackendError(thrown)) });
+    } finally {
+      setRotating(false);
+    }
+  };
+
+  const noCiphertext = ciphertext.trim() === "";
 
   return (
     <Tile id="wrap-panel" className="wrap-panel">
@@ -195,6 +234,25 @@ export function TestWrapPanel({ refreshToken }: Props) {
               <SelectItem key={key.id} value={key.id} text={key.name} />
             ))}
           </Select>
+        )}
+        {rootKeys.length > 0 && (
+          <div className="wrap-panel__rotate">
+            <Button
+              id="wrap-rotate"
+              kind="ghost"
+              size="sm"
+              renderIcon={Renew}
+              disabled={!rotatable || rotating || busy !== null}
+              onClick={() => void rotate()}
+            >
+              {rotating ? <InlineLoading description="Rotating…" /> : "Rotate this key"}
+            </Button>
+            <span className="wrap-panel__hint">
+              {rotatable
+                ? "Adds a key version; then rewrap to move a ciphertext onto it."
+                : "Only active keys with generated material rotate here; rotate imported keys from the Keys page."}
+            </span>
+          </div>
         )}
 
         <RadioButtonGroup
@@ -268,16 +326,16 @@ export function TestWrapPanel({ refreshToken }: Props) {
           <Button
             id="unwrap-button"
             kind="secondary"
-            onClick={() => wrapped !== null && unwrap(wrapped)}
-            disabled={wrapped === null || keyId === "" || busy !== null}
+            onClick={unwrap}
+            disabled={noCiphertext || keyId === "" || busy !== null}
           >
             {busy === "unwrap" ? "Unwrapping…" : "Unwrap"}
           </Button>
           <Button
             id="rewrap-button"
             kind="tertiary"
-            onClick={() => wrapped !== null && rewrap(wrapped)}
-            disabled={wrapped === null || keyId === "" || busy !== null}
+            onClick={rewrap}
+            disabled={noCiphertext || keyId === "" || busy !== null}
           >
             {busy === "rewrap" ? "Rewrapping…" : "Rewrap"}
           </Button>
@@ -295,23 +353,42 @@ export function TestWrapPanel({ refreshToken }: Props) {
           />
         )}
 
+        <div className="wrap-panel__ciphertext">
+          <TextArea
+            id="wrap-ciphertext"
+            labelText="Ciphertext"
+            helperText="The result of wrap, or paste a ciphertext made earlier to unwrap or rewrap it."
+            rows={4}
+            value={ciphertext}
+            onChange={(event) => {
+              setCiphertext(event.target.value);
+              setUnwrapped(null);
+            }}
+          />
+          <CopyButton
+            iconDescription="Copy ciphertext"
+            feedback="Copied"
+            disabled={noCiphertext}
+            onClick={() => void navigator.clipboard?.writeText(ciphertext.trim())}
+          />
+        </div>
+
         {wrapped !== null && (
           <section className="wrap-panel__result" aria-label="Wrap result">
             <Stack gap={5}>
-              <p>
-                Wrapped with key version{" "}
-                <code id="wrap-key-version" className="wrap-panel__version">
-                  {wrapped.keyVersion}
-                </code>
-              </p>
-              <div className="wrap-panel__ciphertext">
-                <TextArea id="wrap-ciphertext" labelText="Ciphertext" rows={4} readOnly value={wrapped.ciphertext} />
+              <p className="wrap-panel__version-row">
+                <span>
+                  {wrapped.ciphertext === ciphertext ? "Wrapped with key version" : "The last wrap used key version"}{" "}
+                  <code id="wrap-key-version" className="wrap-panel__version">
+                    {wrapped.keyVersion}
+                  </code>
+                </span>
                 <CopyButton
-                  iconDescription="Copy ciphertext"
+                  iconDescription="Copy key version"
                   feedback="Copied"
-                  onClick={() => void navigator.clipboard?.writeText(wrapped.ciphertext)}
+                  onClick={() => void navigator.clipboard?.writeText(wrapped.keyVersion)}
                 />
-              </div>
+              </p>
               <MaskedSecret
                 key={`dek-${resultNumber}`}
                 id="wrap-dek"
@@ -319,24 +396,32 @@ export function TestWrapPanel({ refreshToken }: Props) {
                 label={wrapped.generated ? "Generated DEK" : "Pasted DEK"}
                 value={wrapped.dek}
               />
-              {rewrapped !== null && (
-                <p id="rewrap-versions">
-                  Re-wrapped: version <code className="wrap-panel__version">{rewrapped.from}</code> →{" "}
-                  <code className="wrap-panel__version">{rewrapped.to}</code>
-                </p>
-              )}
             </Stack>
           </section>
+        )}
+
+        {rewrapped !== null && (
+          <p id="rewrap-versions" className="wrap-panel__note" aria-live="polite">
+            Re-wrapped: version <code className="wrap-panel__version">{rewrapped.from}</code> →{" "}
+            <code className="wrap-panel__version">{rewrapped.to}</code>
+            {rewrapped.from === rewrapped.to ? " (already the newest version)" : ""}
+          </p>
         )}
 
         {unwrapped !== null && (
           <section className="wrap-panel__result" aria-label="Unwrap result">
             <Stack gap={4}>
               <div className="wrap-panel__verdict" aria-live="polite">
-                <span className="cds--label">Round trip</span>
-                <Tag type={unwrapped.match ? "green" : "red"} size="md">
-                  <span id="match-verdict">{unwrapped.match ? "Match" : "Mismatch"}</span>
-                </Tag>
+                <span className="cds--label">{unwrapped.match === null ? "Result" : "Round trip"}</span>
+                {unwrapped.match === null ? (
+                  <Tag type="blue" size="md">
+                    <span id="match-verdict">Unwrapped</span>
+                  </Tag>
+                ) : (
+                  <Tag type={unwrapped.match ? "green" : "red"} size="md">
+                    <span id="match-verdict">{unwrapped.match ? "Match" : "Mismatch"}</span>
+                  </Tag>
+                )}
               </div>
               <p>
                 It had been wrapped with key version{" "}

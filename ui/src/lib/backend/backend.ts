@@ -1,6 +1,8 @@
 import type {
+  CreateImportTokenRequest,
   CreateKeyRequest,
   ErrorCode,
+  ImportTokenInfo,
   KeyInfo,
   KeyList,
   KeystoreInfo,
@@ -29,6 +31,10 @@ export interface Backend {
   wrap(request: WrapRequest): Promise<WrapResponse>;
   unwrap(request: UnwrapRequest): Promise<UnwrapResponse>;
   rewrap(request: UnwrapRequest): Promise<RewrapResponse>;
+  /** A new import token for secure import, replacing any earlier one; no public key or nonce yet. */
+  createImportToken(request: CreateImportTokenRequest): Promise<ImportTokenInfo>;
+  /** Retrieves the import token with its public key and nonce (uses up one retrieval). */
+  importToken(): Promise<ImportTokenInfo>;
 }
 
 /** A failed backend call. Callers branch on `code`; `message` is for people. */

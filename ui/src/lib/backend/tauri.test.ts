@@ -34,9 +34,20 @@ describe("TauriBackend", () => {
     ["wrap", (b) => b.wrap(wrapRequest), "wrap", { request: wrapRequest }],
     ["unwrap", (b) => b.unwrap(unwrapRequest), "unwrap", { request: unwrapRequest }],
     ["rewrap", (b) => b.rewrap(unwrapRequest), "rewrap", { request: unwrapRequest }],
+    [
+      "createImportToken",
+      (b) => b.createImportToken({ expiration: 600 }),
+      "create_import_token",
+      { request: { expiration: 600 } },
+    ],
   ])("%s invokes %s", async (_method, call, command, args) => {
     await call(new TauriBackend());
     expect(invokeMock).toHaveBeenCalledWith(command, args);
+  });
+
+  it("importToken invokes import_token without arguments", async () => {
+    await new TauriBackend().importToken();
+    expect(invokeMock).toHaveBeenCalledWith("import_token", undefined);
   });
 
   it("rejects with a BackendError carrying the ApiError code", async () => {

@@ -1,6 +1,8 @@
 import { invoke, type InvokeArgs } from "@tauri-apps/api/core";
 import type {
+  CreateImportTokenRequest,
   CreateKeyRequest,
+  ImportTokenInfo,
   KeyInfo,
   KeyList,
   KeystoreInfo,
@@ -75,5 +77,13 @@ export class TauriBackend implements Backend {
 
   rewrap(request: UnwrapRequest): Promise<RewrapResponse> {
     return call("rewrap", { request });
+  }
+
+  createImportToken(request: CreateImportTokenRequest): Promise<ImportTokenInfo> {
+    return call("create_import_token", { request });
+  }
+
+  importToken(): Promise<ImportTokenInfo> {
+    return call("import_token");
   }
 }

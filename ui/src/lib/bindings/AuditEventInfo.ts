@@ -7,7 +7,7 @@ export type AuditEventInfo = {
 /**
  * Position in the chain.
  */
-seq: bigint, 
+seq: number, 
 /**
  * RFC 3339.
  */

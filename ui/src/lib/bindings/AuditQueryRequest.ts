@@ -23,7 +23,7 @@ failuresOnly?: boolean,
 /**
  * Events before this seq.
  */
-before?: bigint, 
+before?: number, 
 /**
  * Page size, at most 1000; 100 when absent.
  */

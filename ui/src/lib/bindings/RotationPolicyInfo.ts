@@ -11,4 +11,4 @@ enabled: boolean,
 /**
  * 1 to 12.
  */
-intervalMonth: bigint, };
+intervalMonth: number, };

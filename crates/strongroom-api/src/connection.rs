@@ -1,0 +1,89 @@
+//! The console's connections (this computer's keystore or a remote instance) and the local
+//! server it can start. The API key of a remote connection lives only in the OS keyring;
+//! these types carry whether one is stored, never the key itself.
+
+use serde::{Deserialize, Serialize};
+use ts_rs::TS;
+
+use crate::SecretString;
+
+/// A place the console can manage keys in.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct ConnectionProfile {
+    /// Stable id; `local` is this computer's embedded keystore.
+    pub id: String,
+    /// A name for people.
+    pub name: String,
+    /// Embedded or remote.
+    pub mode: crate::KeystoreMode,
+    /// Remote only: the instance's base URL (`https://us-south.kms.cloud.ibm.com`).
+    #[ts(optional)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub endpoint: Option<String>,
+    /// Remote only: the IAM token URL.
+    #[ts(optional)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub token_url: Option<String>,
+    /// Remote only: the instance GUID.
+    #[ts(optional)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub instance_id: Option<String>,
+    /// Remote only: an extra CA certificate (PEM file path) to trust.
+    #[ts(optional)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ca_file: Option<String>,
+    /// Whether an API key is stored in the OS keyring for it.
+    #[serde(default)]
+    pub has_api_key: bool,
+}
+
+/// Save (create or replace) a connection; `apiKey` replaces the stored key when given.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct SaveConnectionRequest {
+    /// The profile.
+    pub profile: ConnectionProfile,
+    /// A new API key, kept in the OS keyring only.
+    #[ts(optional)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub api_key: Option<SecretString>,
+}
+
+/// The verdict of a connection test, in steps a person can act on.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct ConnectionTest {
+    /// Whether every step passed.
+    pub ok: bool,
+    /// The failure's code, if any (HOST_UNREACHABLE, TLS_FAILURE, BAD_API_KEY, ...).
+    #[ts(optional)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub code: Option<crate::ErrorCode>,
+    /// A sentence for people.
+    pub message: String,
+    /// Keys visible with these credentials, when the test passed.
+    #[ts(optional)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub key_count: Option<u32>,
+}
+
+/// The local server the desktop app can run over its embedded keystore.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct LocalServerStatus {
+    /// Whether it is serving.
+    pub running: bool,
+    /// `http://127.0.0.1:PORT` while running.
+    #[ts(optional)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub url: Option<String>,
+    /// The instance GUID clients send in `Bluemix-Instance`.
+    #[ts(optional)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub instance_id: Option<String>,
+}

@@ -1,0 +1,103 @@
+import { screen, waitFor, within } from "@testing-library/react";
+import userEvent from "@testing-library/user-event";
+import { describe, expect, it, vi } from "vitest";
+import type { ListKeysRequest } from "../../lib/types";
+import { fakeBackend, makeKey, rejectWith } from "../../test/fakeBackend";
+import { renderWithBackend } from "../../test/render";
+import { rotationDue } from "./counts";
+import { DashboardPage } from "./DashboardPage";
+
+vi.mock("./KeysByStateChart", () => ({
+  default: ({ byState }: { byState: Record<string, number> }) => (
+    <div data-testid="keys-by-state">{JSON.stringify(byState)}</div>
+  ),
+}));
+
+const NOW = Date.parse("2026-06-01T00:00:00Z");
+const stale = makeKey({ name: "ledger-root", createdAt: "2025-01-01T00:00:00Z" });
+const rotatedLongAgo = makeKey({
+  name: "billing-root",
+  createdAt: "2024-01-01T00:00:00Z",
+  lastRotatedAt: "2025-06-01T00:00:00Z",
+});
+const fresh = makeKey({ name: "payments-root", createdAt: new Date(Date.now() - 86_400_000).toISOString() });
+
+/** A keystore with 7 keys: 4 active (3 root), 1 suspended, 1 deactivated, 1 destroyed; 5 root. */
+function total(request: ListKeysRequest): number {
+  const { states, keyType } = request;
+  if (keyType === "root") return states.length === 1 && states[0] === "active" ? 3 : 5;
+  if (keyType === "standard") return 2;
+  if (states.length === 1) return { active: 4, suspended: 1, deactivated: 1, destroyed: 1 }[states[0] ?? "active"];
+  return 7;
+}
+
+function setup(overrides: Parameters<typeof fakeBackend>[0] = {}) {
+  const backend = fakeBackend({
+    listKeys: (request) =>
+      Promise.resolve({
+        keys: request.limit === 1 ? [] : [fresh, rotatedLongAgo, stale],
+        total: total(request),
+      }),
+    ...overrides,
+  });
+  const onNavigate = vi.fn();
+  const user = userEvent.setup();
+  renderWithBackend(<DashboardPage refreshToken={0} onNavigate={onNavigate} />, backend);
+  return { backend, onNavigate, user };
+}
+
+const byId = (id: string) => {
+  const element = document.getElementById(id);
+  if (element === null) throw new Error(`#${id} is not in the document`);
+  return element;
+};
+
+describe("DashboardPage", () => {
+  it("counts keys by state and type with one-key queries", async () => {
+    const { backend } = setup();
+    await waitFor(() => expect(byId("dashboard-total")).toHaveTextContent("7"));
+    expect(byId("dashboard-root")).toHaveTextContent("5");
+    expect(byId("dashboard-standard")).toHaveTextContent("2");
+    expect(byId("dashboard-active")).toHaveTextContent("4");
+    expect(byId("dashboard-destroyed")).toHaveTextContent("1");
+    expect(await screen.findByTestId("keys-by-state")).toHaveTextContent(
+      JSON.stringify({ active: 4, suspended: 1, deactivated: 1, destroyed: 1 }),
+    );
+    const limits = backend.listKeys.mock.calls.map(([request]) => request.limit);
+    expect(limits.filter((limit) => limit !== 1)).toEqual([500]);
+  });
+
+  it("lists root keys due for rotation, oldest first, and explains the rule", async () => {
+    setup();
+    const list = await waitFor(() => byId("rotation-due"));
+    const names = [...list.querySelectorAll("[data-rotation-key]")].map((row) => row.getAttribute("data-rotation-key"));
+    expect(names).toEqual(["ledger-root", "billing-root"]);
+    expect(within(list).getByText(/never rotated/)).toBeInTheDocument();
+    expect(screen.getByText(/more than 90 days old/)).toBeInTheDocument();
+  });
+
+  it("shows an empty state that leads to the keys page", async () => {
+    const { user, onNavigate } = setup({ listKeys: () => Promise.resolve({ keys: [], total: 0 }) });
+    expect(await screen.findByText("No keys yet")).toBeInTheDocument();
+    await user.click(byId("dashboard-go-keys"));
+    expect(onNavigate).toHaveBeenCalledWith("keys");
+  });
+
+  it("says why counts are missing, in plain words", async () => {
+    setup({ listKeys: () => rejectWith("UNAUTHENTICATED", "token expired") });
+    expect(await screen.findByText("Key counts could not be loaded")).toBeInTheDocument();
+    expect(screen.getAllByText(/did not accept the credentials/).length).toBeGreaterThan(0);
+  });
+});
+
+describe("rotationDue", () => {
+  it("reads only the oldest page of active root keys", async () => {
+    const backend = fakeBackend({
+      listKeys: (request) => Promise.resolve({ keys: request.limit === 1 ? [] : [stale], total: 1234 }),
+    });
+    const due = await rotationDue(backend, NOW);
+    expect(backend.listKeys).toHaveBeenLastCalledWith({ offset: 734, limit: 500, states: ["active"], keyType: "root" });
+    expect(due).toMatchObject({ activeRootKeys: 1234, checked: 1 });
+    expect(due.keys.map((key) => key.name)).toEqual(["ledger-root"]);
+  });
+});

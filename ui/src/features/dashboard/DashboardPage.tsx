@@ -1,0 +1,195 @@
+import {
+  Button,
+  InlineNotification,
+  SkeletonPlaceholder,
+  SkeletonText,
+  StructuredListBody,
+  StructuredListCell,
+  StructuredListHead,
+  StructuredListRow,
+  StructuredListWrapper,
+  Tile,
+  useTheme,
+} from "@carbon/react";
+import { lazy, Suspense, useCallback } from "react";
+import { KeyStateTag } from "../../components/KeyStateTag";
+import { useBackend } from "../../lib/backend";
+import { describe } from "../../lib/errors";
+import { ALL_STATES, formatTimestamp, STATE_LABELS } from "../../lib/format";
+import { useRequest } from "../../lib/hooks/useRequest";
+import type { Page } from "../shell/pages";
+import { countKeys, lastRotation, ROTATION_DAYS, rotationDue, type KeyCounts, type RotationDue } from "./counts";
+
+const KeysByStateChart = lazy(() => import("./KeysByStateChart"));
+
+interface Props {
+  refreshToken: number;
+  onNavigate: (page: Page) => void;
+}
+
+function Figure({ id, label, value }: { id: string; label: string; value: number }) {
+  return (
+    <div className="dashboard__figure">
+      <span className="dashboard__figure-label">{label}</span>
+      <span id={id} className="dashboard__figure-value">
+        {value.toLocaleString()}
+      </span>
+    </div>
+  );
+}
+
+function CountTiles({ counts }: { counts: KeyCounts }) {
+  return (
+    <>
+      <Tile className="dashboard__tile">
+        <h2 className="dashboard__tile-title">Keys by type</h2>
+        <div className="dashboard__figures">
+          <Figure id="dashboard-total" label="All keys" value={counts.total} />
+          <Figure id="dashboard-root" label="Root keys" value={counts.byType.root} />
+          <Figure id="dashboard-standard" label="Standard keys" value={counts.byType.standard} />
+        </div>
+      </Tile>
+      <Tile className="dashboard__tile">
+        <h2 className="dashboard__tile-title">Keys by state</h2>
+        <div className="dashboard__figures">
+          {ALL_STATES.map((state) => (
+            <Figure key={state} id={`dashboard-${state}`} label={STATE_LABELS[state]} value={counts.byState[state]} />
+          ))}
+        </div>
+      </Tile>
+    </>
+  );
+}
+
+function RotationList({ due, onNavigate }: { due: RotationDue; onNavigate: (page: Page) => void }) {
+  if (due.activeRootKeys === 0) {
+    return <p className="dashboard__muted">There are no active root keys to rotate.</p>;
+  }
+  if (due.keys.length === 0) {
+    return (
+      <p id="rotation-none" className="dashboard__muted">
+        All {due.checked === due.activeRootKeys ? due.activeRootKeys.toLocaleString() : `${due.checked.toLocaleString()} checked`}{" "}
+        active root keys were rotated or created within the last {ROTATION_DAYS} days.
+      </p>
+    );
+  }
+  return (
+    <>
+      <StructuredListWrapper isCondensed aria-label="Keys due for rotation" id="rotation-due">
+        <StructuredListHead>
+          <StructuredListRow head>
+            <StructuredListCell head>Name</StructuredListCell>
+            <StructuredListCell head>State</StructuredListCell>
+            <StructuredListCell head>Current version since</StructuredListCell>
+          </StructuredListRow>
+        </StructuredListHead>
+        <StructuredListBody>
+          {due.keys.slice(0, 10).map((key) => (
+            <StructuredListRow key={key.id} data-rotation-key={key.name}>
+              <StructuredListCell>{key.name}</StructuredListCell>
+              <StructuredListCell>
+                <KeyStateTag state={key.state} />
+              </StructuredListCell>
+              <StructuredListCell>
+                <time dateTime={lastRotation(key)}>{formatTimestamp(lastRotation(key))}</time>
+                {key.lastRotatedAt === undefined ? " (never rotated)" : ""}
+              </StructuredListCell>
+            </StructuredListRow>
+          ))}
+        </StructuredListBody>
+      </StructuredListWrapper>
+      <p className="dashboard__muted">
+        {due.keys.length > 10 ? `Showing the 10 oldest of ${due.keys.length.toLocaleString()}. ` : ""}
+        {due.checked < due.activeRootKeys
+          ? `Checked the ${due.checked.toLocaleString()} oldest of ${due.activeRootKeys.toLocaleString()} active root keys. `
+          : ""}
+        Rotate them from the Keys page.
+      </p>
+      <Button kind="tertiary" size="sm" onClick={() => onNavigate("keys")}>
+        Go to keys
+      </Button>
+    </>
+  );
+}
+
+export function DashboardPage({ refreshToken, onNavigate }: Props) {
+  const backend = useBackend();
+  const dark = useTheme().theme === "g100";
+  const loadCounts = useCallback(() => countKeys(backend), [backend]);
+  const loadDue = useCallback(() => rotationDue(backend), [backend]);
+  const counts = useRequest(loadCounts, refreshToken);
+  const due = useRequest(loadDue, refreshToken);
+
+  return (
+    <div className="app-page dashboard" aria-busy={counts.loading || due.loading}>
+      <header className="app-page__header">
+        <h1 className="app-page__title">Dashboard</h1>
+        <p className="app-page__intro">What this keystore holds and what needs attention.</p>
+      </header>
+
+      {counts.error !== undefined && (
+        <InlineNotification
+          id="dashboard-error"
+          kind="error"
+          title="Key counts could not be loaded"
+          subtitle={describe(counts.error)}
+          lowContrast
+          hideCloseButton
+        />
+      )}
+
+      {counts.data !== undefined && counts.data.total === 0 ? (
+        <Tile className="dashboard__empty">
+          <h2 className="dashboard__tile-title">No keys yet</h2>
+          <p className="dashboard__muted">
+            Create a root key to start wrapping data encryption keys, or import key material you already have.
+          </p>
+          <Button id="dashboard-go-keys" onClick={() => onNavigate("keys")}>
+            Go to keys
+          </Button>
+        </Tile>
+      ) : (
+        <div className="dashboard__grid">
+          {counts.data === undefined ? (
+            <>
+              <SkeletonPlaceholder className="dashboard__skeleton" />
+              <SkeletonPlaceholder className="dashboard__skeleton" />
+              <SkeletonPlaceholder className="dashboard__skeleton dashboard__skeleton--chart" />
+            </>
+          ) : (
+            <>
+              <CountTiles counts={counts.data} />
+              <Tile className="dashboard__tile dashboard__tile--chart" id="keys-by-state-chart">
+                <Suspense fallback={<SkeletonPlaceholder className="dashboard__skeleton dashboard__skeleton--chart" />}>
+                  <KeysByStateChart byState={counts.data.byState} dark={dark} />
+                </Suspense>
+              </Tile>
+            </>
+          )}
+
+          <Tile className="dashboard__tile">
+            <h2 className="dashboard__tile-title">Due for rotation</h2>
+            <p className="dashboard__rule">
+              Active root keys whose current version is more than {ROTATION_DAYS} days old: last rotated, or created if
+              never rotated, before then. Rotating adds a new version for new wraps; ciphertexts made with older versions
+              still unwrap.
+            </p>
+            {due.error !== undefined ? (
+              <InlineNotification
+                kind="error"
+                title="The rotation check failed"
+                subtitle={describe(due.error)}
+                lowContrast
+                hideCloseButton
+              />
+            ) : due.data === undefined ? (
+              <SkeletonText paragraph lineCount={3} />
+            ) : (
+              <RotationList due={due.data} onNavigate={onNavigate} />
+            )}
+          </Tile>
+        </div>
+      )}
+    </div>
+  );
+}

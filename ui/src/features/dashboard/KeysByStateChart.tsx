@@ -1,0 +1,38 @@
+import { DonutChart } from "@carbon/charts-react";
+import "@carbon/charts-react/styles.min.css";
+import type { ChartTabularData } from "@carbon/charts";
+import { ALL_STATES, STATE_LABELS } from "../../lib/format";
+import type { KeyStateName } from "../../lib/types";
+
+interface Props {
+  byState: Record<KeyStateName, number>;
+  dark: boolean;
+}
+
+// The same hues as the state tags in the key table.
+const STATE_COLORS: Record<string, string> = {
+  Active: "#24a148",
+  Suspended: "#8a3ffc",
+  Deactivated: "#878d96",
+  Destroyed: "#da1e28",
+};
+
+/** Loaded on demand: the chart library is large and only the dashboard needs it. */
+export default function KeysByStateChart({ byState, dark }: Props) {
+  const data: ChartTabularData = ALL_STATES.map((state) => ({ group: STATE_LABELS[state], value: byState[state] }));
+  return (
+    <DonutChart
+      data={data}
+      options={{
+        title: "Keys by state",
+        height: "18rem",
+        resizable: true,
+        theme: dark ? "g100" : "g10",
+        color: { scale: STATE_COLORS },
+        donut: { center: { label: "Keys" }, alignment: "center" },
+        legend: { alignment: "center" },
+        toolbar: { enabled: true },
+      }}
+    />
+  );
+}

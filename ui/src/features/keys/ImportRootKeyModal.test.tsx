@@ -1,0 +1,107 @@
+import { screen, waitFor } from "@testing-library/react";
+import userEvent from "@testing-library/user-event";
+import { beforeAll, describe, expect, it, vi } from "vitest";
+import { decodeBase64, encodeBase64 } from "../../lib/base64";
+import type { CreateKeyRequest, ImportTokenInfo } from "../../lib/types";
+import { fakeBackend, makeKey, rejectWith } from "../../test/fakeBackend";
+import { makeImportToken } from "../../test/importToken";
+import { renderWithBackend } from "../../test/render";
+import { ImportRootKeyModal } from "./ImportRootKeyModal";
+
+const MATERIAL = new Uint8Array(32).map((_, i) => i + 1);
+let token: ImportTokenInfo;
+let privateKey: CryptoKey;
+
+beforeAll(async () => {
+  ({ token, privateKey } = await makeImportToken());
+});
+
+const tokenMetadata: ImportTokenInfo = {
+  creationDate: "2026-01-01T00:00:00Z",
+  expirationDate: "2026-01-01T00:10:00Z",
+  maxAllowedRetrievals: 1,
+  remainingRetrievals: 1,
+};
+
+function setup(overrides: Parameters<typeof fakeBackend>[0] = {}) {
+  const imported = makeKey({ name: "byok-root", imported: true });
+  const backend = fakeBackend({
+    createImportToken: () => Promise.resolve(tokenMetadata),
+    importToken: () => Promise.resolve(token),
+    createKey: () => Promise.resolve(imported),
+    ...overrides,
+  });
+  const onClose = vi.fn();
+  const onImported = vi.fn();
+  const user = userEvent.setup();
+  renderWithBackend(<ImportRootKeyModal onClose={onClose} onImported={onImported} />, backend);
+  return { backend, onClose, onImported, user, imported };
+}
+
+async function decryptPayload(request: CreateKeyRequest): Promise<Uint8Array> {
+  const sealed = decodeBase64(request.payload ?? "");
+  if (sealed === null) throw new Error("payload is not base64");
+  return new Uint8Array(await globalThis.crypto.subtle.decrypt({ name: "RSA-OAEP" }, privateKey, new Uint8Array(sealed)));
+}
+
+describe("ImportRootKeyModal", () => {
+  it("imports pasted material with secure import: token, public key, local sealing, create", async () => {
+    const { backend, onImported, user, imported } = setup();
+    await user.type(screen.getByLabelText("Name"), "byok-root");
+    await user.click(screen.getByLabelText("Key material (base64)"));
+    await user.paste(encodeBase64(MATERIAL));
+    await user.click(screen.getByRole("button", { name: "Import" }));
+
+    await waitFor(() => expect(onImported).toHaveBeenCalledWith(imported));
+    expect(backend.createImportToken).toHaveBeenCalledWith({});
+    expect(backend.importToken).toHaveBeenCalled();
+    const request = backend.createKey.mock.calls[0]?.[0];
+    if (request === undefined) throw new Error("createKey was not called");
+    expect(request).toMatchObject({ name: "byok-root", keyType: "root", encryptionAlgorithm: "RSAES_OAEP_SHA_256" });
+    expect(request.payload).not.toBe(encodeBase64(MATERIAL));
+    expect(decodeBase64(request.iv ?? "")).toHaveLength(12);
+    expect(await decryptPayload(request)).toEqual(MATERIAL);
+  });
+
+  it("reads a key file as bytes", async () => {
+    const { backend, onImported, user } = setup();
+    await user.type(screen.getByLabelText("Name"), "file-root");
+    await user.click(screen.getByText("Choose a file"));
+    const input = document.querySelector<HTMLInputElement>('input[type="file"]');
+    if (input === null) throw new Error("no file input");
+    await user.upload(input, new File([MATERIAL], "root.key", { type: "application/octet-stream" }));
+    expect(await screen.findByText("Chosen: root.key")).toBeInTheDocument();
+    await user.click(screen.getByRole("button", { name: "Import" }));
+
+    await waitFor(() => expect(onImported).toHaveBeenCalled());
+    const request = backend.createKey.mock.calls[0]?.[0];
+    if (request === undefined) throw new Error("createKey was not called");
+    expect(await decryptPayload(request)).toEqual(MATERIAL);
+  });
+
+  it("checks the material's size before asking the keystore for anything", async () => {
+    const { backend, user } = setup();
+    await user.type(screen.getByLabelText("Name"), "short-root");
+    await user.click(screen.getByLabelText("Key material (base64)"));
+    await user.paste(encodeBase64(new Uint8Array(20)));
+    await user.click(screen.getByRole("button", { name: "Import" }));
+
+    expect(await screen.findByText("Root key material must be 16, 24 or 32 bytes; this is 20.")).toBeInTheDocument();
+    expect(backend.createImportToken).not.toHaveBeenCalled();
+  });
+
+  it("marks the failed step and explains the keystore's refusal by its code", async () => {
+    const { onImported, user } = setup({
+      createKey: () => rejectWith("INCORRECT_NONCE", "nonce mismatch"),
+    });
+    await user.type(screen.getByLabelText("Name"), "byok-root");
+    await user.click(screen.getByLabelText("Key material (base64)"));
+    await user.paste(encodeBase64(MATERIAL));
+    await user.click(screen.getByRole("button", { name: "Import" }));
+
+    expect(await screen.findByText("The key material did not match the import token. Start the import again.")).toBeInTheDocument();
+    expect(screen.getByText("Failed")).toBeInTheDocument();
+    expect(onImported).not.toHaveBeenCalled();
+    expect(screen.getByRole("button", { name: "Import" })).toBeEnabled();
+  });
+});

@@ -1,0 +1,256 @@
+import {
+  Button,
+  ComposedModal,
+  FileUploaderButton,
+  Form,
+  InlineLoading,
+  InlineNotification,
+  ModalBody,
+  ModalFooter,
+  ModalHeader,
+  PasswordInput,
+  ProgressIndicator,
+  ProgressStep,
+  RadioButton,
+  RadioButtonGroup,
+  Stack,
+  TextInput,
+} from "@carbon/react";
+import { useEffect, useRef, useState, type FormEvent } from "react";
+import { toBackendError, useBackend } from "../../lib/backend";
+import { decodeBase64 } from "../../lib/base64";
+import { describe } from "../../lib/errors";
+import { ROOT_KEY_SIZES, SecureImportError } from "../../lib/secureImport";
+import type { KeyInfo } from "../../lib/types";
+import { IMPORT_STEPS, importRootKey } from "./importSteps";
+
+const NAME_MIN = 2;
+const NAME_MAX = 90;
+const FORM_ID = "import-key-form";
+const SIZES_TEXT = "16, 24 or 32 bytes";
+
+type Source = "paste" | "file";
+
+/** A sentence for a failure in the local part of the import. */
+function explainSealing(error: SecureImportError): string {
+  switch (error.reason) {
+    case "MATERIAL_SIZE":
+      return `Root key material must be ${SIZES_TEXT}.`;
+    case "TOKEN_INCOMPLETE":
+      return "The keystore sent the import token without its public key or nonce. Start the import again.";
+    case "PUBLIC_KEY":
+      return "The import token's public key could not be read. Start the import again.";
+    case "AES_KEY_SIZE":
+      return "This window cannot seal 24-byte (AES-192) material. Use 16 or 32 bytes.";
+  }
+}
+
+function sizeProblem(bytes: Uint8Array): string | undefined {
+  return (ROOT_KEY_SIZES as readonly number[]).includes(bytes.length)
+    ? undefined
+    : `Root key material must be ${SIZES_TEXT}; this is ${bytes.length}.`;
+}
+
+/** A key file holds the raw bytes, or their base64 text (as `openssl rand -base64 32` writes). */
+function materialFromFile(bytes: Uint8Array): Uint8Array {
+  if ((ROOT_KEY_SIZES as readonly number[]).includes(bytes.length)) return bytes;
+  const asText = decodeBase64(new TextDecoder().decode(bytes));
+  return asText ?? bytes;
+}
+
+interface Props {
+  onClose: () => void;
+  onImported: (key: KeyInfo) => void;
+}
+
+/** Imports root key material with secure import; mounted only while open. */
+export function ImportRootKeyModal({ onClose, onImported }: Props) {
+  const backend = useBackend();
+  const [name, setName] = useState("");
+  const [source, setSource] = useState<Source>("paste");
+  const [pasted, setPasted] = useState("");
+  const [fileName, setFileName] = useState<string | null>(null);
+  const [fileProblem, setFileProblem] = useState<string | null>(null);
+  const fileMaterial = useRef<Uint8Array | null>(null);
+  const [fileReady, setFileReady] = useState(false);
+  const [submitted, setSubmitted] = useState(false);
+  const [step, setStep] = useState<number | null>(null);
+  const [failedStep, setFailedStep] = useState<number | null>(null);
+  const [failure, setFailure] = useState<string | null>(null);
+
+  // Overwrite the file's bytes when the dialog goes away; the pasted text is in a masked field.
+  useEffect(
+    () => () => {
+      fileMaterial.current?.fill(0);
+    },
+    [],
+  );
+
+  const trimmedName = name.trim();
+  const nameError =
+    trimmedName.length < NAME_MIN || trimmedName.length > NAME_MAX
+      ? `Enter a name of ${NAME_MIN} to ${NAME_MAX} characters.`
+      : undefined;
+
+  let materialError: string | undefined;
+  if (source === "paste") {
+    const bytes = pasted.trim() === "" ? null : decodeBase64(pasted);
+    if (pasted.trim() === "") materialError = `Paste the key material in base64 (${SIZES_TEXT}).`;
+    else if (bytes === null) materialError = "Key material must be base64, for example from `openssl rand -base64 32`.";
+    else materialError = sizeProblem(bytes);
+  } else if (fileProblem !== null) {
+    materialError = fileProblem;
+  } else if (!fileReady) {
+    materialError = `Choose a file with ${SIZES_TEXT} of key material.`;
+  }
+
+  const busy = step !== null && failedStep === null;
+
+  const chooseFile = async (files: FileList | null) => {
+    const file = files?.[0];
+    fileMaterial.current?.fill(0);
+    fileMaterial.current = null;
+    setFileReady(false);
+    setFileProblem(null);
+    setFileName(file?.name ?? null);
+    if (file === undefined) return;
+    const material = materialFromFile(new Uint8Array(await file.arrayBuffer()));
+    const problem = sizeProblem(material);
+    if (problem === undefined) fileMaterial.current = material;
+    setFileReady(problem === undefined);
+    setFileProblem(problem ?? null);
+  };
+
+  const submit = async (event: FormEvent<HTMLFormElement>) => {
+    event.preventDefault();
+    setSubmitted(true);
+    if (nameError !== undefined || materialError !== undefined || busy) return;
+    const material = source === "paste" ? decodeBase64(pasted) : fileMaterial.current;
+    if (material === null) return;
+    setFailure(null);
+    setFailedStep(null);
+    let current = 0;
+    try {
+      const key = await importRootKey(backend, { name: trimmedName, material }, (index) => {
+        current = index;
+        setStep(index);
+      });
+      onImported(key);
+    } catch (thrown) {
+      setFailedStep(current);
+      setFailure(thrown instanceof SecureImportError ? explainSealing(thrown) : describe(toBackendError(thrown)));
+    } finally {
+      if (source === "paste") material.fill(0);
+    }
+  };
+
+  const shownNameError = submitted ? nameError : undefined;
+  const shownMaterialError = submitted || fileName !== null ? materialError : undefined;
+
+  return (
+    <ComposedModal open onClose={busy ? () => false : onClose} aria-label="Import a root key" preventCloseOnClickOutside>
+      <ModalHeader title="Import a root key" label="Keys" />
+      <ModalBody hasForm>
+        <Form id={FORM_ID} noValidate onSubmit={(event) => void submit(event)}>
+          <Stack gap={6}>
+            <p className="import-key__intro">
+              Bring your own AES key material. It is encrypted in this window to a one-time public key from the
+              keystore (secure import), so it never travels in the clear.
+            </p>
+            <TextInput
+              id="import-key-name"
+              labelText="Name"
+              helperText={`${NAME_MIN} to ${NAME_MAX} characters. Names are visible to anyone who can list keys.`}
+              value={name}
+              autoComplete="off"
+              data-modal-primary-focus
+              disabled={busy}
+              invalid={shownNameError !== undefined}
+              invalidText={shownNameError}
+              onChange={(event) => setName(event.target.value)}
+            />
+            <RadioButtonGroup
+              legendText="Key material"
+              name="import-key-source"
+              valueSelected={source}
+              disabled={busy}
+              onChange={(value) => setSource(value === "file" ? "file" : "paste")}
+            >
+              <RadioButton id="import-key-source-paste" labelText="Paste base64" value="paste" />
+              <RadioButton id="import-key-source-file" labelText="Choose a file" value="file" />
+            </RadioButtonGroup>
+            {source === "paste" ? (
+              <PasswordInput
+                id="import-key-material"
+                labelText="Key material (base64)"
+                helperText={`${SIZES_TEXT}, e.g. from \`openssl rand -base64 32\`.`}
+                autoComplete="off"
+                value={pasted}
+                disabled={busy}
+                showPasswordLabel="Show key material"
+                hidePasswordLabel="Hide key material"
+                invalid={shownMaterialError !== undefined}
+                invalidText={shownMaterialError}
+                onChange={(event) => setPasted(event.target.value)}
+              />
+            ) : (
+              <div className="import-key__file">
+                <FileUploaderButton
+                  id="import-key-file"
+                  labelText="Choose key file"
+                  buttonKind="tertiary"
+                  size="md"
+                  disableLabelChanges
+                  disabled={busy}
+                  onChange={(event) => void chooseFile(event.target.files)}
+                />
+                <p className="import-key__file-status" aria-live="polite">
+                  {fileName === null ? `Raw bytes or base64 text, ${SIZES_TEXT}.` : `Chosen: ${fileName}`}
+                </p>
+                {shownMaterialError !== undefined && (
+                  <p id="import-key-file-error" className="import-key__file-error" role="alert">
+                    {shownMaterialError}
+                  </p>
+                )}
+              </div>
+            )}
+
+            {step !== null && (
+              <ProgressIndicator vertical currentIndex={step} id="import-key-progress" aria-label="Import progress">
+                {IMPORT_STEPS.map((item, index) => (
+                  <ProgressStep
+                    key={item.label}
+                    label={item.label}
+                    description={item.description}
+                    secondaryLabel={index === failedStep ? "Failed" : item.description}
+                    invalid={index === failedStep}
+                  />
+                ))}
+              </ProgressIndicator>
+            )}
+
+            {failure !== null && (
+              <InlineNotification
+                id="import-key-error"
+                kind="error"
+                role="alert"
+                title="The key was not imported"
+                subtitle={failure}
+                lowContrast
+                hideCloseButton
+              />
+            )}
+          </Stack>
+        </Form>
+      </ModalBody>
+      <ModalFooter>
+        <Button kind="secondary" onClick={onClose} disabled={busy}>
+          Cancel
+        </Button>
+        <Button id="import-key-submit" kind="primary" type="submit" form={FORM_ID} disabled={busy}>
+          {busy ? <InlineLoading description={IMPORT_STEPS[step]?.label ?? "Importing…"} /> : "Import"}
+        </Button>
+      </ModalFooter>
+    </ComposedModal>
+  );
+}

@@ -1,0 +1,111 @@
+import { screen, waitFor, within } from "@testing-library/react";
+import userEvent from "@testing-library/user-event";
+import { describe, expect, it, vi } from "vitest";
+import { encodeBase64 } from "../../lib/base64";
+import { fakeBackend, makeKey, rejectWith } from "../../test/fakeBackend";
+import { makeImportToken } from "../../test/importToken";
+import { renderWithBackend } from "../../test/render";
+import { KeyDetailsPanel } from "./KeyDetailsPanel";
+
+const key = makeKey({
+  name: "payments-root",
+  description: "Wraps the payments DEKs",
+  lastRotatedAt: "2026-02-01T00:00:00Z",
+  keyVersion: { id: "bbbbbbbb-0000-4000-8000-000000000002", createdAt: "2026-02-01T00:00:00Z" },
+});
+const versions = [
+  { id: "aaaaaaaa-0000-4000-8000-000000000001", createdAt: "2025-03-01T12:00:00Z" },
+  { id: "bbbbbbbb-0000-4000-8000-000000000002", createdAt: "2026-02-01T00:00:00Z" },
+];
+
+function setup(overrides: Parameters<typeof fakeBackend>[0] = {}) {
+  const backend = fakeBackend({
+    key: () => Promise.resolve(key),
+    keyVersions: () => Promise.resolve(versions),
+    ...overrides,
+  });
+  const onChanged = vi.fn();
+  const onClose = vi.fn();
+  const user = userEvent.setup();
+  renderWithBackend(
+    <KeyDetailsPanel keyId={key.id} refreshToken={0} onChanged={onChanged} onClose={onClose} />,
+    backend,
+  );
+  return { backend, onChanged, onClose, user };
+}
+
+describe("KeyDetailsPanel", () => {
+  it("shows the key's metadata, copyable ids and its versions newest first", async () => {
+    const { backend } = setup();
+    expect(await screen.findByRole("heading", { name: "payments-root" })).toHaveFocus();
+    expect(backend.key).toHaveBeenCalledWith(key.id);
+    expect(backend.keyVersions).toHaveBeenCalledWith(key.id);
+    expect(document.getElementById("key-details-id")).toHaveTextContent(key.id);
+    expect(document.getElementById("key-details-version")).toHaveTextContent(key.keyVersion.id);
+    expect(screen.getByRole("button", { name: "Copy key id" })).toBeInTheDocument();
+    expect(screen.getByText("Wraps the payments DEKs")).toBeInTheDocument();
+    expect(screen.getByText("Last rotated")).toBeInTheDocument();
+
+    const list = await screen.findByRole("list", { name: "Key versions, newest first" });
+    const ids = within(list)
+      .getAllByRole("listitem")
+      .map((item) => item.getAttribute("data-version-id"));
+    expect(ids).toEqual([versions[1]?.id, versions[0]?.id]);
+    expect(within(list).getAllByText("Current")).toHaveLength(1);
+  });
+
+  it("copies the key id", async () => {
+    const { user } = setup();
+    const writeText = vi.spyOn(navigator.clipboard, "writeText").mockResolvedValue();
+    await user.click(await screen.findByRole("button", { name: "Copy key id" }));
+    expect(writeText).toHaveBeenCalledWith(key.id);
+  });
+
+  it("runs the key's actions and reports them", async () => {
+    const { backend, onChanged, user } = setup({ rotateKey: () => Promise.resolve(key) });
+    await screen.findByRole("heading", { name: "payments-root" });
+    expect(screen.queryByRole("button", { name: "Enable" })).toBeNull();
+    await user.click(screen.getByRole("button", { name: "Rotate" }));
+    await waitFor(() => expect(onChanged).toHaveBeenCalled());
+    expect(backend.rotateKey).toHaveBeenCalledWith({ keyId: key.id });
+    expect(await screen.findByText("Key payments-root rotated")).toBeInTheDocument();
+  });
+
+  it("closes on Escape", async () => {
+    const { onClose, user } = setup();
+    await screen.findByRole("heading", { name: "payments-root" });
+    await user.keyboard("{Escape}");
+    expect(onClose).toHaveBeenCalled();
+  });
+
+  it("explains a key that cannot be loaded", async () => {
+    setup({ key: () => rejectWith("NOT_FOUND", "no key has this id") });
+    expect(await screen.findByText("No key has this id.")).toBeInTheDocument();
+  });
+
+  it("rotates an imported key with secure import, never sending the material in the clear", async () => {
+    const imported = { ...key, imported: true };
+    const { token } = await makeImportToken();
+    const material = encodeBase64(new Uint8Array(32).fill(9));
+    const { backend, onChanged, user } = setup({
+      key: () => Promise.resolve(imported),
+      createImportToken: () => Promise.resolve({ ...token, payload: undefined, nonce: undefined }),
+      importToken: () => Promise.resolve(token),
+      rotateKey: () => Promise.resolve(imported),
+    });
+    await screen.findByRole("heading", { name: "payments-root" });
+    await user.click(screen.getByRole("button", { name: "Rotate" }));
+    await user.click(await screen.findByLabelText("New key material"));
+    await user.paste(material);
+    const confirm = document.getElementById("rotate-key-confirm");
+    if (confirm === null) throw new Error("no rotate confirmation");
+    await user.click(confirm);
+
+    await waitFor(() => expect(onChanged).toHaveBeenCalled());
+    const request = backend.rotateKey.mock.calls[0]?.[0];
+    expect(request).toMatchObject({ keyId: key.id, encryptionAlgorithm: "RSAES_OAEP_SHA_256" });
+    expect(request?.payload).not.toBe(material);
+    expect(request?.encryptedNonce).toBeDefined();
+    expect(backend.createImportToken).toHaveBeenCalledWith({});
+  });
+});

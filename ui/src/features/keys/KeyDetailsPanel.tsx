@@ -1,0 +1,259 @@
+import {
+  Button,
+  CopyButton,
+  IconButton,
+  InlineLoading,
+  InlineNotification,
+  Layer,
+  SkeletonText,
+  Tag,
+} from "@carbon/react";
+import { Close, Encryption } from "@carbon/icons-react";
+import { useCallback, useEffect, useRef } from "react";
+import { KeyStateTag } from "../../components/KeyStateTag";
+import { useBackend } from "../../lib/backend";
+import { describe } from "../../lib/errors";
+import { formatTimestamp } from "../../lib/format";
+import { useRequest } from "../../lib/hooks/useRequest";
+import type { KeyInfo, KeyVersionInfo } from "../../lib/types";
+import { useKeyLifecycle, type LifecycleAction } from "./useKeyLifecycle";
+
+const RESTORE_WINDOW_DAYS = 30;
+
+interface Props {
+  keyId: string;
+  /** Bumped when keys change elsewhere, so the panel shows the same state as the table. */
+  refreshToken: number;
+  onChanged: () => void;
+  onClose: () => void;
+  /** Offered for root keys that can wrap or unwrap. */
+  onOpenEnvelope?: (key: KeyInfo) => void;
+}
+
+function CopyableId({ id, label, value }: { id: string; label: string; value: string }) {
+  return (
+    <div className="key-details__field">
+      <dt className="cds--label">{label}</dt>
+      <dd className="key-details__copyable">
+        <code id={id} className="key-details__code">
+          {value}
+        </code>
+        <CopyButton
+          iconDescription={`Copy ${label.toLowerCase()}`}
+          feedback="Copied"
+          onClick={() => void navigator.clipboard?.writeText(value)}
+        />
+      </dd>
+    </div>
+  );
+}
+
+function When({ label, at, note }: { label: string; at: string | undefined; note?: string }) {
+  if (at === undefined) return null;
+  return (
+    <div className="key-details__field">
+      <dt className="cds--label">{label}</dt>
+      <dd>
+        <time dateTime={at}>{formatTimestamp(at)}</time>
+        {note !== undefined && <span className="key-details__note"> {note}</span>}
+      </dd>
+    </div>
+  );
+}
+
+function restoreUntil(deletedAt: string): string {
+  return new Date(Date.parse(deletedAt) + RESTORE_WINDOW_DAYS * 86_400_000).toISOString();
+}
+
+function Actions({ keyInfo, onChanged }: { keyInfo: KeyInfo; onChanged: () => void }) {
+  const lifecycle = useKeyLifecycle(keyInfo, onChanged);
+  const { allowed, busy } = lifecycle;
+  const label = (action: LifecycleAction, text: string, busyText: string) =>
+    busy === action ? <InlineLoading description={busyText} /> : text;
+  return (
+    <div className="key-details__actions" role="group" aria-label="Key actions">
+      {allowed.rotate && (
+        <Button size="sm" kind="tertiary" data-panel-action="rotate" disabled={busy !== null} onClick={lifecycle.rotate}>
+          {label("rotate", "Rotate", "Rotating…")}
+        </Button>
+      )}
+      {allowed.disable && (
+        <Button size="sm" kind="tertiary" data-panel-action="disable" disabled={busy !== null} onClick={lifecycle.disable}>
+          {label("disable", "Disable", "Disabling…")}
+        </Button>
+      )}
+      {allowed.enable && (
+        <Button size="sm" kind="tertiary" data-panel-action="enable" disabled={busy !== null} onClick={lifecycle.enable}>
+          {label("enable", "Enable", "Enabling…")}
+        </Button>
+      )}
+      {allowed.restore && (
+        <Button size="sm" kind="tertiary" data-panel-action="restore" disabled={busy !== null} onClick={lifecycle.restore}>
+          {label("restore", "Restore", "Restoring…")}
+        </Button>
+      )}
+      {allowed.delete && (
+        <Button
+          size="sm"
+          kind="danger--tertiary"
+          data-panel-action="delete"
+          disabled={busy !== null}
+          onClick={lifecycle.requestDelete}
+        >
+          Delete
+        </Button>
+      )}
+      {lifecycle.dialogs}
+    </div>
+  );
+}
+
+function Versions({ versions, current }: { versions: KeyVersionInfo[]; current: string }) {
+  // Newest first, whatever order the transport returns.
+  const sorted = [...versions].sort((a, b) => Date.parse(b.createdAt) - Date.parse(a.createdAt));
+  return (
+    <ol className="key-details__versions" aria-label="Key versions, newest first">
+      {sorted.map((version) => (
+        <li key={version.id} className="key-details__version" data-version-id={version.id}>
+          <code className="key-details__code" title={version.id}>
+            {version.id}
+          </code>
+          <span className="key-details__version-meta">
+            <time dateTime={version.createdAt}>{formatTimestamp(version.createdAt)}</time>
+            {version.id === current && (
+              <Tag size="sm" type="blue">
+                Current
+              </Tag>
+            )}
+          </span>
+        </li>
+      ))}
+    </ol>
+  );
+}
+
+/** A right-hand panel with everything about one key; Escape or the close button dismisses it. */
+export function KeyDetailsPanel({ keyId, refreshToken, onChanged, onClose, onOpenEnvelope }: Props) {
+  const backend = useBackend();
+  const loadKey = useCallback(() => backend.key(keyId), [backend, keyId]);
+  const loadVersions = useCallback(() => backend.keyVersions(keyId), [backend, keyId]);
+  const key = useRequest(loadKey, refreshToken);
+  const versions = useRequest(loadVersions, refreshToken);
+  const heading = useRef<HTMLHeadingElement>(null);
+
+  const info = key.data?.id === keyId ? key.data : undefined;
+  const loaded = info !== undefined;
+
+  // Focus moves into the panel when it opens on a key, so keyboard users land on it.
+  useEffect(() => {
+    heading.current?.focus();
+  }, [keyId, loaded]);
+
+  return (
+    <Layer
+      as="aside"
+      id="key-details"
+      className="key-details"
+      aria-label="Key details"
+      aria-busy={key.loading || versions.loading}
+      onKeyDown={(event: React.KeyboardEvent) => {
+        if (event.key === "Escape" && !event.defaultPrevented) onClose();
+      }}
+    >
+      <div className="key-details__header">
+        <h2 ref={heading} tabIndex={-1} className="key-details__title">
+          {info?.name ?? "Key details"}
+        </h2>
+        <IconButton kind="ghost" size="md" label="Close details" align="left" onClick={onClose}>
+          <Close />
+        </IconButton>
+      </div>
+
+      {key.error !== undefined && (
+        <InlineNotification
+          kind="error"
+          title="This key could not be loaded"
+          subtitle={describe(key.error)}
+          lowContrast
+          hideCloseButton
+        />
+      )}
+
+      {info === undefined ? (
+        key.error === undefined && <SkeletonText paragraph lineCount={8} />
+      ) : (
+        <>
+          <div className="key-details__tags">
+            <KeyStateTag state={info.state} />
+            <Tag size="sm" type="outline">
+              {info.keyType === "root" ? "Root key" : "Standard key"}
+            </Tag>
+            {info.imported && (
+              <Tag size="sm" type="outline">
+                Imported
+              </Tag>
+            )}
+          </div>
+          {info.description !== undefined && <p className="key-details__description">{info.description}</p>}
+
+          <Actions keyInfo={info} onChanged={onChanged} />
+          {onOpenEnvelope !== undefined &&
+            info.keyType === "root" &&
+            (info.state === "active" || info.state === "deactivated") && (
+              <Button
+                id="key-details-envelope"
+                kind="ghost"
+                size="sm"
+                renderIcon={Encryption}
+                className="key-details__envelope"
+                onClick={() => onOpenEnvelope(info)}
+              >
+                Try envelope encryption with this key
+              </Button>
+            )}
+
+          <dl className="key-details__fields">
+            <CopyableId id="key-details-id" label="Key ID" value={info.id} />
+            <CopyableId id="key-details-version" label="Current key version" value={info.keyVersion.id} />
+            <When label="Created" at={info.createdAt} />
+            <When label="Last updated" at={info.updatedAt} />
+            <When label="Last rotated" at={info.lastRotatedAt} />
+            <When
+              label="Expires"
+              at={info.expiresAt}
+              note="An expired key is deactivated: it still unwraps, but no longer wraps."
+            />
+            <When
+              label="Destroyed"
+              at={info.deletedAt}
+              note={
+                info.deletedAt === undefined
+                  ? undefined
+                  : `Restorable until ${formatTimestamp(restoreUntil(info.deletedAt))}.`
+              }
+            />
+          </dl>
+
+          <section aria-labelledby="key-details-versions-title">
+            <h3 id="key-details-versions-title" className="key-details__subtitle">
+              Versions
+            </h3>
+            {versions.error !== undefined ? (
+              <InlineNotification
+                kind="error"
+                title="Versions could not be loaded"
+                subtitle={describe(versions.error)}
+                lowContrast
+                hideCloseButton
+              />
+            ) : versions.data === undefined ? (
+              <SkeletonText paragraph lineCount={2} />
+            ) : (
+              <Versions versions={versions.data} current={info.keyVersion.id} />
+            )}
+          </section>
+        </>
+      )}
+    </Layer>
+  );
+}

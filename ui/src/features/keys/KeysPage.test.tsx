@@ -1,0 +1,57 @@
+import { screen, waitFor } from "@testing-library/react";
+import userEvent from "@testing-library/user-event";
+import { describe, expect, it } from "vitest";
+import { fakeBackend, makeKey } from "../../test/fakeBackend";
+import { renderWithBackend } from "../../test/render";
+import { KeysPage } from "./KeysPage";
+
+const key = makeKey({ name: "payments-root" });
+
+function setup() {
+  const backend = fakeBackend({
+    listKeys: () => Promise.resolve({ keys: [key], total: 1 }),
+    key: () => Promise.resolve(key),
+    keyVersions: () => Promise.resolve([key.keyVersion]),
+  });
+  const user = userEvent.setup();
+  renderWithBackend(<KeysPage refreshToken={0} onChanged={() => undefined} />, backend);
+  return { backend, user };
+}
+
+const row = () => document.querySelector<HTMLElement>('[data-key-name="payments-root"]');
+
+describe("KeysPage", () => {
+  it("opens a key's details by clicking its row and closes them again", async () => {
+    const { backend, user } = setup();
+    await waitFor(() => expect(row()).not.toBeNull());
+    await user.click(screen.getByText("Root"));
+    expect(await screen.findByRole("heading", { name: "payments-root", level: 2 })).toBeInTheDocument();
+    expect(backend.key).toHaveBeenCalledWith(key.id);
+
+    await user.click(screen.getByRole("button", { name: "Close details" }));
+    expect(document.getElementById("key-details")).toBeNull();
+  });
+
+  it("opens details from the keyboard through the key's name", async () => {
+    const { user } = setup();
+    await waitFor(() => expect(row()).not.toBeNull());
+    screen.getByRole("button", { name: "payments-root" }).focus();
+    await user.keyboard("{Enter}");
+    expect(await screen.findByRole("complementary", { name: "Key details" })).toBeInTheDocument();
+  });
+
+  it("does not open details when the row's menu is used", async () => {
+    const { user } = setup();
+    await waitFor(() => expect(row()).not.toBeNull());
+    await user.click(screen.getByRole("button", { name: "Actions for payments-root" }));
+    expect(document.getElementById("key-details")).toBeNull();
+    await user.click(await screen.findByText("Details"));
+    expect(await screen.findByRole("complementary", { name: "Key details" })).toBeInTheDocument();
+  });
+
+  it("opens the import dialog", async () => {
+    const { user } = setup();
+    await user.click(await screen.findByRole("button", { name: "Import root key" }));
+    expect(await screen.findByRole("heading", { name: "Import a root key" })).toBeInTheDocument();
+  });
+});

@@ -1,0 +1,55 @@
+import { Button } from "@carbon/react";
+import { Upload } from "@carbon/icons-react";
+import { useState } from "react";
+import { useNotify } from "../../components/notifications";
+import type { KeyInfo } from "../../lib/types";
+import { ImportRootKeyModal } from "./ImportRootKeyModal";
+import { KeyDetailsPanel } from "./KeyDetailsPanel";
+import { KeyTable } from "./KeyTable";
+
+interface Props {
+  refreshToken: number;
+  onChanged: () => void;
+  /** Opens the envelope encryption page with this root key chosen. */
+  onOpenEnvelope?: (key: KeyInfo) => void;
+}
+
+export function KeysPage({ refreshToken, onChanged, onOpenEnvelope }: Props) {
+  const notify = useNotify();
+  const [openKeyId, setOpenKeyId] = useState<string | null>(null);
+  const [importing, setImporting] = useState(false);
+
+  const imported = (key: KeyInfo) => {
+    setImporting(false);
+    notify({ kind: "success", title: `Key ${key.name} imported` });
+    onChanged();
+    setOpenKeyId(key.id);
+  };
+
+  return (
+    // The details panel lays over the table's right side, so opening it moves nothing.
+    <div className="app-page">
+      <KeyTable
+        refreshToken={refreshToken}
+        onChanged={onChanged}
+        onOpen={(key) => setOpenKeyId(key.id)}
+        openKeyId={openKeyId ?? undefined}
+        toolbarActions={
+          <Button id="import-key-button" kind="tertiary" renderIcon={Upload} onClick={() => setImporting(true)}>
+            Import root key
+          </Button>
+        }
+      />
+      {openKeyId !== null && (
+        <KeyDetailsPanel
+          keyId={openKeyId}
+          refreshToken={refreshToken}
+          onChanged={onChanged}
+          onClose={() => setOpenKeyId(null)}
+          {...(onOpenEnvelope === undefined ? {} : { onOpenEnvelope })}
+        />
+      )}
+      {importing && <ImportRootKeyModal onClose={() => setImporting(false)} onImported={imported} />}
+    </div>
+  );
+}

@@ -1,0 +1,61 @@
+import type { Backend } from "../../lib/backend";
+import { sealForImport } from "../../lib/secureImport";
+import type { KeyInfo } from "../../lib/types";
+
+export const IMPORT_STEPS = [
+  { label: "Create an import token", description: "The keystore makes a one-time RSA key pair and a nonce." },
+  { label: "Retrieve its public key", description: "Uses up the token's single retrieval." },
+  { label: "Encrypt the material here", description: "RSA-OAEP-SHA-256 and AES-GCM, in this window." },
+  { label: "Import the root key", description: "Only ciphertext leaves this window." },
+] as const;
+
+export interface ImportRequest {
+  name: string;
+  description?: string;
+  material: Uint8Array;
+}
+
+/** A fresh import token, retrieved with its public key and nonce. */
+async function freshToken(backend: Backend, onStep: (index: number) => void) {
+  onStep(0);
+  await backend.createImportToken({});
+  onStep(1);
+  return backend.importToken();
+}
+
+/**
+ * Secure import of root key material: a fresh import token, its public key, local sealing, then
+ * `createKey` with the sealed fields. `onStep` reports the index of the step being started.
+ */
+export async function importRootKey(
+  backend: Backend,
+  request: ImportRequest,
+  onStep: (index: number) => void,
+  subtle?: SubtleCrypto,
+): Promise<KeyInfo> {
+  const token = await freshToken(backend, onStep);
+  onStep(2);
+  const sealed = await sealForImport(request.material, token, subtle);
+  onStep(3);
+  return backend.createKey({
+    name: request.name,
+    ...(request.description === undefined ? {} : { description: request.description }),
+    keyType: "root",
+    ...sealed,
+  });
+}
+
+/** Rotates an imported root key onto new material, sent the same way as an import. */
+export async function rotateImportedKey(
+  backend: Backend,
+  keyId: string,
+  material: Uint8Array,
+  onStep: (index: number) => void = () => undefined,
+  subtle?: SubtleCrypto,
+): Promise<KeyInfo> {
+  const token = await freshToken(backend, onStep);
+  onStep(2);
+  const sealed = await sealForImport(material, token, subtle);
+  onStep(3);
+  return backend.rotateKey({ keyId, ...sealed });
+}

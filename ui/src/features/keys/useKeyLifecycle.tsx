@@ -1,0 +1,158 @@
+import { PasswordInput } from "@carbon/react";
+import { useState, type ReactNode } from "react";
+import { ConfirmDialog } from "../../components/ConfirmDialog";
+import { useNotify } from "../../components/notifications";
+import { BackendError, toBackendError, useBackend } from "../../lib/backend";
+import { decodeBase64 } from "../../lib/base64";
+import { describe } from "../../lib/errors";
+import { ROOT_KEY_SIZES, SecureImportError } from "../../lib/secureImport";
+import type { KeyInfo } from "../../lib/types";
+import { rotateImportedKey } from "./importSteps";
+
+type Dialog = "delete" | "rotate-imported" | null;
+export type LifecycleAction = "rotate" | "disable" | "enable" | "delete" | "restore";
+
+export interface KeyLifecycle {
+  /** What the key's state allows (Key Protect's state table). */
+  allowed: Record<LifecycleAction, boolean>;
+  /** The action in flight, if any. */
+  busy: LifecycleAction | null;
+  rotate: () => void;
+  disable: () => void;
+  enable: () => void;
+  /** Asks first, in a dialog. */
+  requestDelete: () => void;
+  restore: () => void;
+  /** The confirmation dialogs; render them once, anywhere. */
+  dialogs: ReactNode;
+}
+
+/** The life-cycle actions on one key, shared by its row menu and its details panel. */
+export function useKeyLifecycle(keyInfo: KeyInfo, onChanged: () => void): KeyLifecycle {
+  const backend = useBackend();
+  const notify = useNotify();
+  const [dialog, setDialog] = useState<Dialog>(null);
+  const [payload, setPayload] = useState("");
+  const [busy, setBusy] = useState<LifecycleAction | null>(null);
+  const { id, name, state } = keyInfo;
+
+  const succeeded = (pastTense: string) => {
+    notify({ kind: "success", title: `Key ${name} ${pastTense}` });
+    onChanged();
+  };
+
+  const run = async (action: LifecycleAction, pastTense: string, call: () => Promise<unknown>) => {
+    setBusy(action);
+    try {
+      await call();
+      succeeded(pastTense);
+    } catch (thrown) {
+      notify({
+        kind: "error",
+        title: `Could not ${action} key ${name}`,
+        subtitle: describe(toBackendError(thrown)),
+      });
+    } finally {
+      setBusy(null);
+    }
+  };
+
+  const rotate = () => {
+    if (keyInfo.imported) {
+      setPayload("");
+      setDialog("rotate-imported");
+    } else {
+      void run("rotate", "rotated", () => backend.rotateKey({ keyId: id }));
+    }
+  };
+
+  const dialogs = (
+    <>
+      {dialog === "delete" && (
+        <ConfirmDialog
+          title={`Delete key ${name}?`}
+          label="Delete key"
+          primaryText="Delete"
+          primaryId="delete-key-confirm"
+          busyText="Deleting…"
+          danger
+          onClose={() => setDialog(null)}
+          onConfirm={async () => {
+            await backend.deleteKey(id);
+            setDialog(null);
+            succeeded("deleted");
+          }}
+        >
+          <p>
+            Nothing can wrap or unwrap with this key once it is destroyed. It can be restored for a limited time;
+            after that, every DEK it wrapped is lost for good.
+          </p>
+        </ConfirmDialog>
+      )}
+
+      {dialog === "rotate-imported" && (
+        <ConfirmDialog
+          title={`Rotate key ${name}`}
+          label="Rotate key"
+          primaryText="Rotate"
+          primaryId="rotate-key-confirm"
+          busyText="Rotating…"
+          confirmDisabled={payload.trim() === ""}
+          onClose={() => setDialog(null)}
+          onConfirm={async () => {
+            const material = decodeBase64(payload);
+            if (material === null || !(ROOT_KEY_SIZES as readonly number[]).includes(material.length)) {
+              throw new BackendError("INVALID_INPUT", "New key material must be base64 of 16, 24 or 32 bytes.");
+            }
+            try {
+              await rotateImportedKey(backend, id, material);
+            } catch (thrown) {
+              // Local sealing failures are not the keystore's; say what happened in the same words as import.
+              if (thrown instanceof SecureImportError) {
+                throw new BackendError("INVALID_INPUT", "The new material could not be sealed for the keystore. Try again.");
+              }
+              throw thrown;
+            } finally {
+              material.fill(0);
+            }
+            setDialog(null);
+            succeeded("rotated");
+          }}
+        >
+          <p>
+            This key&apos;s material was imported, so the new version needs new material. It is encrypted here to a
+            one-time public key from the keystore (secure import). Existing ciphertexts still unwrap; new wraps use the
+            new version.
+          </p>
+          <PasswordInput
+            id="rotate-key-payload"
+            labelText="New key material"
+            helperText="Base64: 16, 24 or 32 bytes for a root key."
+            autoComplete="off"
+            value={payload}
+            showPasswordLabel="Show key material"
+            hidePasswordLabel="Hide key material"
+            onChange={(event) => setPayload(event.target.value)}
+          />
+        </ConfirmDialog>
+      )}
+    </>
+  );
+
+  return {
+    allowed: {
+      rotate: state === "active" && keyInfo.keyType === "root",
+      disable: state === "active",
+      enable: state === "suspended",
+      delete: state !== "destroyed",
+      restore: state === "destroyed",
+    },
+    busy,
+    rotate,
+    disable: () => void run("disable", "disabled", () => backend.disableKey(id)),
+    enable: () => void run("enable", "enabled", () => backend.enableKey(id)),
+    requestDelete: () => setDialog("delete"),
+    restore: () => void run("restore", "restored", () => backend.restoreKey(id)),
+    dialogs,
+  };
+}

@@ -1,0 +1,388 @@
+import type {
+  CreateImportTokenRequest,
+  CreateKeyRequest,
+  ErrorCode,
+  ImportTokenInfo,
+  KeyInfo,
+  KeyList,
+  KeyStateName,
+  KeystoreInfo,
+  KeyVersionInfo,
+  ListKeysRequest,
+  RewrapResponse,
+  RotateKeyRequest,
+  UnwrapRequest,
+  UnwrapResponse,
+  WrapRequest,
+  WrapResponse,
+} from "../types";
+import { KP_REASONS } from "../bindings/kpReasons";
+import { BackendError, GENERIC_FAILURE, type Backend } from "./backend";
+
+const KEY_TYPE = "application/vnd.ibm.kms.key+json";
+const API_KEY_GRANT = "urn:ibm:params:oauth:grant-type:apikey";
+/** Fetch a new token this long before the current one expires. */
+const REFRESH_MARGIN_MS = 60_000;
+
+
+/** When a body names no reason we know, the HTTP status still says something. */
+function codeForStatus(status: number): ErrorCode {
+  if (status === 401 || status === 403) return "UNAUTHENTICATED";
+  if (status === 404) return "NOT_FOUND";
+  if (status === 409) return "CONFLICT";
+  if (status === 410) return "INVALID_STATE";
+  if (status === 422) return "UNDECRYPTABLE";
+  if (status === 502 || status === 503 || status === 504) return "KEYSTORE_UNAVAILABLE";
+  if (status >= 400 && status < 500) return "INVALID_INPUT";
+  return "INTERNAL";
+}
+
+const STATES: Record<number, KeyStateName> = { 1: "active", 2: "suspended", 3: "deactivated", 5: "destroyed" };
+const STATE_NUMBERS: Record<KeyStateName, number> = { active: 1, suspended: 2, deactivated: 3, destroyed: 5 };
+
+/** The fields of a Key Protect key resource the console reads. */
+interface KpKey {
+  id: string;
+  name: string;
+  description?: string;
+  state: number;
+  extractable: boolean;
+  imported?: boolean;
+  creationDate: string;
+  lastUpdateDate?: string;
+  lastRotateDate?: string;
+  expirationDate?: string;
+  deletionDate?: string;
+  keyVersion?: { id: string; creationDate?: string };
+  keyRingID?: string;
+  aliases?: string[];
+  createdBy?: string;
+  deletedBy?: string;
+  dualAuthDelete?: { enabled?: boolean; keySetForDeletion?: boolean; authExpiration?: string | null; authID?: string | null };
+  rotation?: { enabled?: boolean; interval_month?: number };
+  rotationDue?: boolean;
+}
+
+interface KpCollection<T> {
+  metadata?: { collectionTotal?: number; totalCount?: number };
+  resources?: T[];
+}
+
+interface KpErrorBody {
+  resources?: { errorMsg?: string; reasons?: { code?: string; message?: string }[] }[];
+  errorCode?: string;
+  errorMessage?: string;
+}
+
+/** A Key Protect key resource as the console's KeyInfo. */
+export function keyInfoFromKp(kp: KpKey): KeyInfo {
+  const info: KeyInfo = {
+    id: kp.id,
+    name: kp.name,
+    keyType: kp.extractable ? "standard" : "root",
+    // Pre-activation (0) behaves like a key that cannot be used yet.
+    state: STATES[kp.state] ?? "suspended",
+    imported: kp.imported ?? false,
+    createdAt: kp.creationDate,
+    updatedAt: kp.lastUpdateDate ?? kp.creationDate,
+    keyVersion: {
+      id: kp.keyVersion?.id ?? kp.id,
+      createdAt: kp.keyVersion?.creationDate ?? kp.lastRotateDate ?? kp.creationDate,
+    },
+    keyRing: kp.keyRingID ?? "default",
+    aliases: kp.aliases ?? [],
+    createdBy: kp.createdBy ?? "",
+    dualAuthDelete: {
+      enabled: kp.dualAuthDelete?.enabled ?? false,
+      keySetForDeletion: kp.dualAuthDelete?.keySetForDeletion ?? false,
+    },
+    rotationDue: kp.rotationDue ?? false,
+  };
+  if (kp.dualAuthDelete?.authID) info.dualAuthDelete.authorizedBy = kp.dualAuthDelete.authID;
+  if (kp.dualAuthDelete?.authExpiration) info.dualAuthDelete.authExpiration = kp.dualAuthDelete.authExpiration;
+  if (kp.rotation?.interval_month !== undefined) {
+    info.rotation = { enabled: kp.rotation.enabled ?? true, intervalMonth: kp.rotation.interval_month };
+  }
+  if (kp.deletedBy !== undefined) info.deletedBy = kp.deletedBy;
+  if (kp.description !== undefined) info.description = kp.description;
+  if (kp.lastRotateDate !== undefined) info.lastRotatedAt = kp.lastRotateDate;
+  if (kp.deletionDate !== undefined) info.deletedAt = kp.deletionDate;
+  if (kp.expirationDate !== undefined) info.expiresAt = kp.expirationDate;
+  return info;
+}
+
+async function readJson(response: Response): Promise<unknown> {
+  const text = await response.text();
+  if (text.trim() === "") return undefined;
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return undefined;
+  }
+}
+
+/** Turns a failed response (Key Protect's envelope, or IAM's) into a BackendError. */
+export function errorFromResponse(status: number, body: unknown): BackendError {
+  const envelope = (typeof body === "object" && body !== null ? body : {}) as KpErrorBody;
+  const resource = envelope.resources?.[0];
+  const reason = resource?.reasons?.[0];
+  if (reason?.code !== undefined) {
+    const code = KP_REASONS[reason.code] ?? codeForStatus(status);
+    return new BackendError(code, reason.message ?? resource?.errorMsg ?? GENERIC_FAILURE);
+  }
+  if (resource?.errorMsg !== undefined) {
+    return new BackendError(codeForStatus(status), resource.errorMsg);
+  }
+  if (envelope.errorCode !== undefined) {
+    // IAM: any refusal of the API key is a credentials problem.
+    const code = status >= 500 ? "INTERNAL" : "UNAUTHENTICATED";
+    return new BackendError(code, envelope.errorMessage ?? GENERIC_FAILURE);
+  }
+  return new BackendError(codeForStatus(status), GENERIC_FAILURE);
+}
+
+export interface HttpBackendOptions {
+  /** Origin of the server, e.g. `https://kms.example` (same origin when served at /ui). */
+  baseUrl: string;
+  instanceId: string;
+  /** Kept in memory only, for token refreshes; never stored or logged. */
+  apiKey: string;
+  fetch?: typeof fetch;
+  now?: () => number;
+}
+
+interface Token {
+  value: string;
+  expiresAt: number;
+}
+
+/** Talks to `strongroom serve` (or Key Protect) over its v2 REST API with an IAM token. */
+export class HttpBackend implements Backend {
+  readonly #baseUrl: string;
+  readonly #instanceId: string;
+  #apiKey: string;
+  readonly #fetch: typeof fetch;
+  readonly #now: () => number;
+  #token: Token | null = null;
+  #pendingToken: Promise<Token> | null = null;
+
+  constructor(options: HttpBackendOptions) {
+    this.#baseUrl = options.baseUrl.replace(/\/+$/, "");
+    this.#instanceId = options.instanceId.trim();
+    this.#apiKey = options.apiKey;
+    this.#fetch = options.fetch ?? globalThis.fetch.bind(globalThis);
+    this.#now = options.now ?? Date.now;
+  }
+
+  /** Forgets the API key and the token; every later call fails as unauthenticated. */
+  signOut(): void {
+    this.#apiKey = "";
+    this.#token = null;
+    this.#pendingToken = null;
+  }
+
+  async #send(url: string, init: RequestInit): Promise<Response> {
+    try {
+      return await this.#fetch(url, init);
+    } catch (thrown) {
+      throw new BackendError(
+        "KEYSTORE_UNAVAILABLE",
+        `The keystore at ${this.#baseUrl} could not be reached. Check that it is running and try again.`,
+        { cause: thrown },
+      );
+    }
+  }
+
+  async #requestToken(): Promise<Token> {
+    if (this.#apiKey === "") {
+      throw new BackendError("UNAUTHENTICATED", "Signed out. Sign in again with an API key.");
+    }
+    const form = new URLSearchParams({ grant_type: API_KEY_GRANT, apikey: this.#apiKey });
+    const response = await this.#send(`${this.#baseUrl}/identity/token`, {
+      method: "POST",
+      headers: { "Content-Type": "application/x-www-form-urlencoded", Accept: "application/json" },
+      body: form.toString(),
+    });
+    const body = await readJson(response);
+    if (!response.ok) throw errorFromResponse(response.status, body);
+    const { access_token: value, expires_in: expiresIn, expiration } = (body ?? {}) as {
+      access_token?: string;
+      expires_in?: number;
+      expiration?: number;
+    };
+    if (typeof value !== "string" || value === "") {
+      throw new BackendError("INTERNAL", "The keystore answered the sign-in without a token.");
+    }
+    const expiresAt =
+      typeof expiration === "number"
+        ? expiration * 1000
+        : this.#now() + (typeof expiresIn === "number" ? expiresIn : 3600) * 1000;
+    return { value, expiresAt };
+  }
+
+  /** A valid token, fetched once for all concurrent callers and renewed before it expires. */
+  async #bearer(): Promise<string> {
+    if (this.#token !== null && this.#now() < this.#token.expiresAt - REFRESH_MARGIN_MS) {
+      return this.#token.value;
+    }
+    this.#pendingToken ??= this.#requestToken().finally(() => {
+      this.#pendingToken = null;
+    });
+    const token = await this.#pendingToken;
+    this.#token = token;
+    return token.value;
+  }
+
+  async #call<T>(method: string, path: string, body?: unknown, extraHeaders: Record<string, string> = {}, retried = false): Promise<T> {
+    const bearer = await this.#bearer();
+    const headers: Record<string, string> = {
+      Authorization: `Bearer ${bearer}`,
+      "Bluemix-Instance": this.#instanceId,
+      Accept: "application/json",
+      ...extraHeaders,
+    };
+    if (body !== undefined) headers["Content-Type"] = "application/json";
+    const response = await this.#send(`${this.#baseUrl}/api/v2${path}`, {
+      method,
+      headers,
+      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+    });
+    if (response.status === 401 && !retried) {
+      // The token may have been revoked or the server restarted; one fresh token, then give up.
+      this.#token = null;
+      return this.#call<T>(method, path, body, extraHeaders, true);
+    }
+    const parsed = await readJson(response);
+    if (!response.ok) throw errorFromResponse(response.status, parsed);
+    return parsed as T;
+  }
+
+  async #oneKey(method: string, path: string, body?: unknown, headers?: Record<string, string>): Promise<KeyInfo> {
+    const collection = await this.#call<KpCollection<KpKey>>(method, path, body, headers);
+    const resource = collection?.resources?.[0];
+    if (resource === undefined) {
+      throw new BackendError("INTERNAL", "The keystore answered without the key.");
+    }
+    return keyInfoFromKp(resource);
+  }
+
+  async #action(id: string, action: string, body: unknown = {}): Promise<unknown> {
+    return this.#call("POST", `/keys/${encodeURIComponent(id)}/actions/${action}`, body);
+  }
+
+  async info(): Promise<KeystoreInfo> {
+    // Proves the API key and the instance id together.
+    await this.#call("GET", "/keys?limit=1");
+    return { mode: "remote", location: `${this.#baseUrl} · instance ${this.#instanceId}` };
+  }
+
+  async listKeys(request: ListKeysRequest): Promise<KeyList> {
+    const query = new URLSearchParams({ offset: String(request.offset), totalCount: "true" });
+    if (request.limit !== undefined) query.set("limit", String(request.limit));
+    if (request.states.length > 0) query.set("state", request.states.map((state) => STATE_NUMBERS[state]).join(","));
+    if (request.keyType !== undefined) query.set("extractable", String(request.keyType === "standard"));
+    if (request.search !== undefined && request.search !== "") query.set("search", request.search);
+    const collection = await this.#call<KpCollection<KpKey>>("GET", `/keys?${query.toString()}`);
+    const keys = (collection?.resources ?? []).map(keyInfoFromKp);
+    return { keys, total: collection?.metadata?.totalCount ?? keys.length };
+  }
+
+  createKey(request: CreateKeyRequest): Promise<KeyInfo> {
+    const resource: Record<string, unknown> = {
+      type: KEY_TYPE,
+      name: request.name,
+      extractable: request.keyType === "standard",
+    };
+    if (request.description !== undefined) resource.description = request.description;
+    if (request.expiresAt !== undefined) resource.expirationDate = request.expiresAt;
+    if (request.payload !== undefined) resource.payload = request.payload;
+    if (request.encryptedNonce !== undefined) resource.encryptedNonce = request.encryptedNonce;
+    if (request.iv !== undefined) resource.iv = request.iv;
+    if (request.encryptionAlgorithm !== undefined) resource.encryptionAlgorithm = request.encryptionAlgorithm;
+    return this.#oneKey("POST", "/keys", {
+      metadata: { collectionType: KEY_TYPE, collectionTotal: 1 },
+      resources: [resource],
+    });
+  }
+
+  key(id: string): Promise<KeyInfo> {
+    // The metadata path never carries a standard key's payload.
+    return this.#oneKey("GET", `/keys/${encodeURIComponent(id)}/metadata`);
+  }
+
+  async keyVersions(id: string): Promise<KeyVersionInfo[]> {
+    const collection = await this.#call<KpCollection<{ id: string; creationDate?: string }>>(
+      "GET",
+      `/keys/${encodeURIComponent(id)}/versions`,
+    );
+    // Key Protect lists newest first; the console's other backend gives oldest first.
+    return (collection?.resources ?? [])
+      .map((version) => ({ id: version.id, createdAt: version.creationDate ?? "" }))
+      .reverse();
+  }
+
+  async rotateKey(request: RotateKeyRequest): Promise<KeyInfo> {
+    const { keyId, ...material } = request;
+    await this.#action(keyId, "rotate", material);
+    return this.key(keyId);
+  }
+
+  async disableKey(id: string): Promise<KeyInfo> {
+    await this.#action(id, "disable");
+    return this.key(id);
+  }
+
+  async enableKey(id: string): Promise<KeyInfo> {
+    await this.#action(id, "enable");
+    return this.key(id);
+  }
+
+  deleteKey(id: string): Promise<KeyInfo> {
+    return this.#oneKey("DELETE", `/keys/${encodeURIComponent(id)}`, undefined, { Prefer: "return=representation" });
+  }
+
+  restoreKey(id: string): Promise<KeyInfo> {
+    return this.#oneKey("POST", `/keys/${encodeURIComponent(id)}/restore`, {});
+  }
+
+  async wrap(request: WrapRequest): Promise<WrapResponse> {
+    const { keyId, ...body } = request;
+    const result = (await this.#action(keyId, "wrap", body)) as WrapResponse;
+    const response: WrapResponse = { ciphertext: result.ciphertext, keyVersion: { id: result.keyVersion.id } };
+    if (result.plaintext !== undefined) response.plaintext = result.plaintext;
+    return response;
+  }
+
+  async unwrap(request: UnwrapRequest): Promise<UnwrapResponse> {
+    const { keyId, ...body } = request;
+    const result = (await this.#action(keyId, "unwrap", body)) as {
+      plaintext: string;
+      keyVersion: { id: string };
+      ciphertext?: string;
+      rewrappedKeyVersion?: { id: string };
+    };
+    const response: UnwrapResponse = { plaintext: result.plaintext, keyVersion: { id: result.keyVersion.id } };
+    if (result.ciphertext !== undefined && result.rewrappedKeyVersion !== undefined) {
+      response.rewrapped = { ciphertext: result.ciphertext, keyVersion: { id: result.rewrappedKeyVersion.id } };
+    }
+    return response;
+  }
+
+  async rewrap(request: UnwrapRequest): Promise<RewrapResponse> {
+    const { keyId, ...body } = request;
+    const result = (await this.#action(keyId, "rewrap", body)) as RewrapResponse;
+    return {
+      ciphertext: result.ciphertext,
+      keyVersion: { id: result.keyVersion.id },
+      rewrappedKeyVersion: { id: result.rewrappedKeyVersion.id },
+    };
+  }
+
+  createImportToken(request: CreateImportTokenRequest): Promise<ImportTokenInfo> {
+    return this.#call("POST", "/import_token", request);
+  }
+
+  importToken(): Promise<ImportTokenInfo> {
+    return this.#call("GET", "/import_token");
+  }
+}
