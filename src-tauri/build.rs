@@ -34,6 +34,15 @@ const COMMANDS: &[&str] = &[
     "audit_events",
     "create_import_token",
     "import_token",
+    "connections",
+    "current_connection",
+    "save_connection",
+    "delete_connection",
+    "select_connection",
+    "test_connection",
+    "local_server_status",
+    "start_local_server",
+    "stop_local_server",
 ];
 
 fn main() {

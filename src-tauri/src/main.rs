@@ -3,6 +3,7 @@
 #![cfg_attr(not(debug_assertions), windows_subsystem = "windows")]
 
 mod commands;
+mod connections;
 mod state;
 
 use tracing_subscriber::EnvFilter;
@@ -53,6 +54,15 @@ fn main() -> anyhow::Result<()> {
             commands::admin::audit_events,
             commands::admin::create_import_token,
             commands::admin::import_token,
+            commands::connections::connections,
+            commands::connections::current_connection,
+            commands::connections::save_connection,
+            commands::connections::delete_connection,
+            commands::connections::select_connection,
+            commands::connections::test_connection,
+            commands::connections::local_server_status,
+            commands::connections::start_local_server,
+            commands::connections::stop_local_server,
         ])
         .run(tauri::generate_context!())?;
     Ok(())

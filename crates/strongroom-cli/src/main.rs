@@ -8,7 +8,7 @@ use anyhow::Context;
 use clap::{Parser, Subcommand};
 use strongroom_api::SecretString;
 use strongroom_core::{Clock, SystemClock};
-use strongroom_local::{open_store, LocalIam, LocalInstances};
+use strongroom_local::{open_store, LocalIam, LocalInstances, Seed};
 use strongroom_server::{router, ServerState};
 use strongroom_store::{default_data_dir, MasterKeySource, SqliteStore};
 use tracing_subscriber::EnvFilter;
@@ -46,6 +46,10 @@ enum Command {
         /// PEM private key of --tls-cert.
         #[arg(long, requires = "tls_cert")]
         tls_key: Option<PathBuf>,
+        /// A YAML (or JSON) seed of keys with fixed ids, aliases, key rings, material and past
+        /// versions, applied at start; keys that exist already are left alone.
+        #[arg(long)]
+        seed: Option<PathBuf>,
     },
     /// KMS instances of the embedded keystore.
     Instances {
@@ -117,7 +121,17 @@ async fn main() -> anyhow::Result<()> {
             listen,
             tls_cert,
             tls_key,
-        } => serve(data_dir, listen, TlsFiles::from_args(tls_cert, tls_key)?).await,
+            seed,
+        } => {
+            let seed = seed.as_deref().map(read_seed).transpose()?;
+            serve(
+                data_dir,
+                listen,
+                TlsFiles::from_args(tls_cert, tls_key)?,
+                seed,
+            )
+            .await
+        }
         Command::Keys { command, target } => commands::keys::run(command, &target).await,
         Command::Wrap(args) => commands::wrapping::wrap(args).await,
         Command::Unwrap(args) => commands::wrapping::unwrap(args).await,
@@ -129,6 +143,7 @@ async fn serve(
     data_dir: Option<PathBuf>,
     listen: SocketAddr,
     tls: Option<TlsFiles>,
+    seed: Option<Seed>,
 ) -> anyhow::Result<()> {
     let tls = tls.map(|files| files.server_config()).transpose()?;
     let dir = match data_dir {
@@ -149,6 +164,14 @@ async fn serve(
         );
     }
     let instances = Arc::new(LocalInstances::over(Arc::clone(&store)));
+    if let Some(seed) = &seed {
+        let report = instances.seed(seed)?;
+        tracing::info!(
+            created = report.created,
+            existing = report.existing,
+            "applied the seed"
+        );
+    }
     let state = ServerState {
         account_id: iam.account().to_owned(),
         instances: Arc::clone(&instances) as _,
@@ -192,6 +215,18 @@ fn instance_id(store: &SqliteStore) -> anyhow::Result<String> {
         tracing::info!(instance = %id, "STRONGROOM_INSTANCE_ID is ignored: the first instance was created earlier");
     }
     Ok(id)
+}
+
+/// Reads a seed file; `.json` is JSON, anything else YAML (a superset of it).
+fn read_seed(path: &std::path::Path) -> anyhow::Result<Seed> {
+    let text = std::fs::read_to_string(path)
+        .with_context(|| format!("cannot read the seed {}", path.display()))?;
+    let seed = if path.extension().is_some_and(|e| e == "json") {
+        serde_json::from_str(&text).map_err(anyhow::Error::from)
+    } else {
+        serde_yaml::from_str(&text).map_err(anyhow::Error::from)
+    };
+    seed.with_context(|| format!("the seed {} is not valid", path.display()))
 }
 
 async fn shutdown_signal() {

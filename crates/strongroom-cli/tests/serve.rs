@@ -153,3 +153,141 @@ fn a_certificate_without_its_key_is_refused_at_start() {
     assert!(!out.status.success());
     assert!(String::from_utf8_lossy(&out.stderr).contains("--tls-key"));
 }
+
+/// `--seed`: fixed ids, aliases, rings and material, so a ciphertext made in one run (or by
+/// another machine with the same seed) unwraps in the next; seeding twice changes nothing.
+#[test]
+fn a_seed_gives_deterministic_keys_across_restarts_and_machines() {
+    let seed = r#"
+key_rings: [payments]
+keys:
+  - id: 5eed0000-0000-4000-8000-000000000001
+    name: seeded-orders
+    key_ring: payments
+    aliases: [orders]
+    versions:
+      - id: 5eed0000-0000-4000-8000-0000000000a1
+        material: AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=
+        created_at: 2026-01-01T00:00:00Z
+      - id: 5eed0000-0000-4000-8000-0000000000a2
+        material: HxwdHBsaGRgXFhUUExIREA8ODQwLCgkIBwYFBAMCAQA=
+  - id: 5eed0000-0000-4000-8000-000000000002
+    name: seeded-config
+    type: standard
+    versions:
+      - material: c2VlZGVkIHN0YW5kYXJkIHBheWxvYWQ=
+"#;
+    let first = tempfile::tempdir().unwrap();
+    let second = tempfile::tempdir().unwrap();
+    let path = first.path().join("seed.yaml");
+    std::fs::write(&path, seed).unwrap();
+    let path = path.to_str().unwrap().to_owned();
+
+    // Machine one wraps with the old version by asking the seeded key through its alias.
+    let served = start_with(first.path(), Some("seed-key"), &["--seed", &path]);
+    let bearer = format!("Bearer {}", token(&served.address, "seed-key"));
+    let auth = [
+        ("Authorization", bearer.as_str()),
+        ("Bluemix-Instance", INSTANCE),
+    ];
+    let (status, metadata) = http(
+        &served.address,
+        "GET",
+        "/api/v2/keys/orders/metadata",
+        &auth,
+        "",
+    );
+    assert_eq!(status, 200, "{metadata}");
+    let key = &metadata["resources"][0];
+    assert_eq!(key["id"], "5eed0000-0000-4000-8000-000000000001");
+    assert_eq!(key["keyRingID"], "payments");
+    assert_eq!(
+        key["keyVersion"]["id"],
+        "5eed0000-0000-4000-8000-0000000000a2"
+    );
+    let (_, versions) = http(
+        &served.address,
+        "GET",
+        "/api/v2/keys/orders/versions",
+        &auth,
+        "",
+    );
+    assert_eq!(versions["resources"].as_array().unwrap().len(), 2);
+    let (status, wrapped) = http(
+        &served.address,
+        "POST",
+        "/api/v2/keys/orders/actions/wrap",
+        &auth,
+        r#"{"plaintext":"ZGV0ZXJtaW5pc3RpYyBkZWs="}"#,
+    );
+    assert_eq!(status, 200, "{wrapped}");
+    let (status, standard) = http(
+        &served.address,
+        "GET",
+        "/api/v2/keys/5eed0000-0000-4000-8000-000000000002",
+        &auth,
+        "",
+    );
+    assert_eq!(status, 200);
+    assert_eq!(
+        standard["resources"][0]["payload"],
+        "c2VlZGVkIHN0YW5kYXJkIHBheWxvYWQ="
+    );
+    stop(served);
+
+    // Restart with the same seed: nothing duplicated.
+    let served = start_with(first.path(), Some("seed-key"), &["--seed", &path]);
+    let bearer = format!("Bearer {}", token(&served.address, "seed-key"));
+    let auth = [
+        ("Authorization", bearer.as_str()),
+        ("Bluemix-Instance", INSTANCE),
+    ];
+    let (_, listed) = http(
+        &served.address,
+        "GET",
+        "/api/v2/keys?totalCount=true",
+        &auth,
+        "",
+    );
+    assert_eq!(listed["metadata"]["totalCount"], 2, "{listed}");
+    stop(served);
+
+    // Machine two, same seed, unwraps machine one's ciphertext.
+    let served = start_with(second.path(), Some("seed-key"), &["--seed", &path]);
+    let bearer = format!("Bearer {}", token(&served.address, "seed-key"));
+    let auth = [
+        ("Authorization", bearer.as_str()),
+        ("Bluemix-Instance", INSTANCE),
+    ];
+    let body = format!(
+        r#"{{"ciphertext":"{}"}}"#,
+        wrapped["ciphertext"].as_str().unwrap()
+    );
+    let (status, unwrapped) = http(
+        &served.address,
+        "POST",
+        "/api/v2/keys/orders/actions/unwrap",
+        &auth,
+        &body,
+    );
+    assert_eq!(status, 200, "{unwrapped}");
+    assert_eq!(unwrapped["plaintext"], "ZGV0ZXJtaW5pc3RpYyBkZWs=");
+    stop(served);
+
+    // A bad seed is refused before serving, with a sentence naming the entry.
+    let bad = first.path().join("bad.yaml");
+    std::fs::write(&bad, "keys:\n  - id: not-a-uuid\n    name: x1\n").unwrap();
+    let output = std::process::Command::new(env!("CARGO_BIN_EXE_strongroom"))
+        .args(["serve", "--listen", "127.0.0.1:0", "--data-dir"])
+        .arg(first.path().join("other"))
+        .args(["--seed", bad.to_str().unwrap()])
+        .env(
+            "STRONGROOM_MASTER_KEY_FILE",
+            first.path().join("master.key"),
+        )
+        .output()
+        .unwrap();
+    assert!(!output.status.success());
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.contains("keys[0]"), "{stderr}");
+}

@@ -13,6 +13,8 @@ mod iam;
 mod import;
 mod keystore;
 mod policy_admin;
+mod seed;
 
 pub use iam::{LocalIam, ADMIN_IAM_ID, TOKEN_LIFETIME_SECS};
 pub use keystore::{open_store, LocalInstances, LocalKeystore, DESKTOP_IAM_ID};
+pub use seed::{Seed, SeedKey, SeedReport, SeedVersion};

@@ -7,7 +7,7 @@ use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 
 #[derive(rust_embed::Embed)]
-#[folder = "$CARGO_MANIFEST_DIR/../../ui/dist/"]
+#[folder = "../../ui/dist/"]
 #[allow_missing = true]
 struct Console;
 

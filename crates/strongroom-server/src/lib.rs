@@ -52,6 +52,17 @@ pub(crate) struct Kms {
     pub(crate) account_id: String,
 }
 
+/// The OpenAPI 3 document of everything [`router`] serves. A test walks it against the router
+/// so a route cannot be added or removed without the document following.
+pub const OPENAPI: &str = include_str!("../api/openapi.json");
+
+async fn openapi() -> impl axum::response::IntoResponse {
+    (
+        [(axum::http::header::CONTENT_TYPE, "application/json")],
+        OPENAPI,
+    )
+}
+
 /// The whole API: IAM token endpoints (unauthenticated) and the Key Protect v2 routes.
 pub fn router(state: ServerState) -> Router {
     let kp = Router::new()
@@ -116,6 +127,7 @@ pub fn router(state: ServerState) -> Router {
     Router::new()
         .route("/identity/token", post(iam::token))
         .merge(policies)
+        .route("/api/openapi.json", get(openapi))
         .route("/ui", get(console::root))
         .route("/ui/", get(console::index))
         .route("/ui/{*path}", get(console::asset))

@@ -554,3 +554,42 @@ async fn key_rings_and_registrations_are_served() {
         .await;
     assert_eq!(missing.status, StatusCode::NOT_FOUND);
 }
+
+#[tokio::test]
+async fn the_web_console_is_served_at_ui_with_a_strict_policy() {
+    let server = Server::start().await;
+    let redirect = server
+        .raw(Request::get("/ui").body(Body::empty()).unwrap())
+        .await;
+    assert_eq!(redirect.status, StatusCode::PERMANENT_REDIRECT);
+    assert_eq!(redirect.headers["location"], "/ui/");
+    let built = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../../ui/dist/index.html")
+        .exists();
+    let request = Request::get("/ui/").body(Body::empty()).unwrap();
+    let response = tower::ServiceExt::oneshot(server.app.clone(), request)
+        .await
+        .unwrap();
+    if built {
+        assert_eq!(response.status(), StatusCode::OK);
+        assert!(response.headers()[header::CONTENT_TYPE]
+            .to_str()
+            .unwrap()
+            .starts_with("text/html"));
+        let policy = response.headers()[header::CONTENT_SECURITY_POLICY]
+            .to_str()
+            .unwrap();
+        assert!(policy.contains("frame-ancestors 'none'"), "{policy}");
+    } else {
+        assert_eq!(response.status(), StatusCode::NOT_FOUND);
+    }
+    let missing_asset = tower::ServiceExt::oneshot(
+        server.app.clone(),
+        Request::get("/ui/assets/nope.js")
+            .body(Body::empty())
+            .unwrap(),
+    )
+    .await
+    .unwrap();
+    assert_eq!(missing_asset.status(), StatusCode::NOT_FOUND);
+}

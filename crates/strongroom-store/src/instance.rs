@@ -458,6 +458,45 @@ impl InstanceStore {
         })
     }
 
+    /// Stores a key with given versions (oldest first; the key's current version last), as a
+    /// seed file describes it. An existing key with the same id is left alone: seeding twice
+    /// is harmless. Returns whether the key was written.
+    pub fn seed_key(
+        &self,
+        key: &Key,
+        versions: &[(KeyVersion, KeyMaterial)],
+        event: &AuditEvent,
+    ) -> Result<bool, CoreError> {
+        self.write(|tx| {
+            let exists = tx
+                .query_row(
+                    "SELECT 1 FROM keys WHERE id = ?1",
+                    [key.id.as_bytes()],
+                    |_| Ok(()),
+                )
+                .optional()
+                .map_err(StoreError::from)?
+                .is_some();
+            if exists {
+                return Ok(false);
+            }
+            write_key(tx, &self.instance, key, true)?;
+            for (version, material) in versions {
+                self.store.insert_version(tx, key.id, version, material)?;
+            }
+            self.store.chain.append(tx, event)?;
+            Ok(true)
+        })
+    }
+
+    /// Creates a key ring unless it exists (seeding).
+    pub fn ensure_key_ring(&self, ring: &KeyRingId, event: &AuditEvent) -> Result<(), CoreError> {
+        match self.create_key_ring(ring, event) {
+            Ok(()) | Err(CoreError::KeyRingExists(_)) => Ok(()),
+            Err(err) => Err(err),
+        }
+    }
+
     /// Appends one event on its own (refusals, reads); see [`crate::AuditWriter`] for the
     /// batched data-plane path.
     pub fn record(&self, event: &AuditEvent) -> Result<(), CoreError> {

@@ -2,5 +2,6 @@
 //! Each carries a span with the key id it touches; request bodies are never recorded.
 
 pub(crate) mod admin;
+pub(crate) mod connections;
 pub(crate) mod keys;
 pub(crate) mod wrapping;

@@ -1,0 +1,227 @@
+//! Seed files: fixed key ids, names, aliases, key rings, material and past versions, so a
+//! test suite starts every run from the same keys. Applying a seed twice changes nothing.
+
+use serde::Deserialize;
+use strongroom_api::{ApiError, KeyType};
+use strongroom_core::{
+    Alias, AuditEvent, Description, Key, KeyId, KeyKind, KeyMaterial, KeyName, KeyRingId, KeyState,
+    KeyVersion, KeyVersionId, Outcome, RotationPolicy,
+};
+use time::OffsetDateTime;
+
+use crate::convert::{api_error, decode_secret, parse_time};
+use crate::LocalInstances;
+
+/// A seed file's contents (YAML or JSON).
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Seed {
+    /// The instance to seed; the first one when absent.
+    #[serde(default)]
+    pub instance: Option<String>,
+    /// Key rings to create (besides `default`).
+    #[serde(default)]
+    pub key_rings: Vec<String>,
+    /// Keys to create.
+    #[serde(default)]
+    pub keys: Vec<SeedKey>,
+}
+
+/// One key of a seed.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SeedKey {
+    /// Its fixed id (UUID).
+    pub id: String,
+    /// Display name.
+    pub name: String,
+    /// `root` (default) or `standard`.
+    #[serde(default, rename = "type")]
+    pub key_type: Option<KeyType>,
+    /// Free text.
+    #[serde(default)]
+    pub description: Option<String>,
+    /// The ring it lives in.
+    #[serde(default)]
+    pub key_ring: Option<String>,
+    /// Aliases.
+    #[serde(default)]
+    pub aliases: Vec<String>,
+    /// Dual-authorization delete.
+    #[serde(default)]
+    pub dual_auth_delete: bool,
+    /// Rotation policy in months.
+    #[serde(default)]
+    pub rotation_interval_months: Option<i64>,
+    /// Versions, oldest first; the last is current. Without any, one generated version.
+    #[serde(default)]
+    pub versions: Vec<SeedVersion>,
+}
+
+/// One version of a seeded key.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct SeedVersion {
+    /// Its fixed id (UUID), so ciphertexts made in one run unwrap in the next.
+    #[serde(default)]
+    pub id: Option<String>,
+    /// Base64 material: 16, 24 or 32 bytes for a root key. Generated when absent.
+    #[serde(default)]
+    pub material: Option<String>,
+    /// RFC 3339 creation time.
+    #[serde(default)]
+    pub created_at: Option<String>,
+}
+
+/// What a seed did.
+#[derive(Debug, Default, PartialEq, Eq)]
+pub struct SeedReport {
+    /// Keys written.
+    pub created: usize,
+    /// Keys already present (left alone).
+    pub existing: usize,
+}
+
+fn field(what: &str, err: ApiError) -> ApiError {
+    ApiError::invalid(format!("{what}: {}", err.message))
+}
+
+impl LocalInstances {
+    /// Applies a seed, validating everything before writing each key.
+    pub fn seed(&self, seed: &Seed) -> Result<SeedReport, ApiError> {
+        let instance = match &seed.instance {
+            Some(id) => id.clone(),
+            None => self.ensure_default(None)?,
+        };
+        let repo = self
+            .store()
+            .instance(&instance)
+            .map_err(|err| ApiError::invalid(err.to_string()))?;
+        let now = self.now();
+        let event = |action: &str, target: &str| AuditEvent {
+            at: now,
+            instance: instance.clone(),
+            initiator: "seed".into(),
+            action: action.into(),
+            target: target.into(),
+            outcome: Outcome::Success,
+            correlation_id: String::new(),
+        };
+        for ring in &seed.key_rings {
+            let ring = KeyRingId::parse(ring).map_err(api_error)?;
+            repo.ensure_key_ring(&ring, &event("kms.key-rings.create", ring.as_str()))
+                .map_err(api_error)?;
+        }
+        let mut report = SeedReport::default();
+        for (index, entry) in seed.keys.iter().enumerate() {
+            let what = format!("keys[{index}] ({})", entry.name);
+            let (key, versions) = seed_key(entry, now).map_err(|err| field(&what, err))?;
+            if repo
+                .seed_key(
+                    &key,
+                    &versions,
+                    &event("kms.secrets.create", &key.id.to_string()),
+                )
+                .map_err(|err| field(&what, api_error(err)))?
+            {
+                report.created += 1;
+            } else {
+                report.existing += 1;
+            }
+        }
+        Ok(report)
+    }
+}
+
+fn seed_key(
+    entry: &SeedKey,
+    now: OffsetDateTime,
+) -> Result<(Key, Vec<(KeyVersion, KeyMaterial)>), ApiError> {
+    let kind = match entry.key_type.unwrap_or(KeyType::Root) {
+        KeyType::Root => KeyKind::Root,
+        KeyType::Standard => KeyKind::Standard,
+    };
+    let mut versions = Vec::new();
+    let mut imported = false;
+    let planned: Vec<&SeedVersion> = entry.versions.iter().collect();
+    if planned.is_empty() {
+        versions.push((
+            KeyVersion {
+                id: KeyVersionId::random(),
+                created_at: now,
+            },
+            KeyMaterial::generate().map_err(api_error)?,
+        ));
+    }
+    for version in planned {
+        let material = match &version.material {
+            Some(text) => {
+                imported = true;
+                let bytes = decode_secret("material", text)?;
+                match kind {
+                    KeyKind::Root => KeyMaterial::root(bytes),
+                    KeyKind::Standard => KeyMaterial::standard(bytes),
+                }
+                .map_err(api_error)?
+            }
+            None => KeyMaterial::generate().map_err(api_error)?,
+        };
+        versions.push((
+            KeyVersion {
+                id: match &version.id {
+                    Some(id) => id.parse::<KeyVersionId>().map_err(api_error)?,
+                    None => KeyVersionId::random(),
+                },
+                created_at: match &version.created_at {
+                    Some(text) => parse_time("created_at", text)?,
+                    None => now,
+                },
+            },
+            material,
+        ));
+    }
+    let created_at = versions.first().map_or(now, |(v, _)| v.created_at);
+    let current = versions
+        .last()
+        .map(|(v, _)| *v)
+        .ok_or_else(ApiError::internal)?;
+    let key = Key {
+        id: entry.id.parse::<KeyId>().map_err(api_error)?,
+        name: KeyName::parse(&entry.name).map_err(api_error)?,
+        description: entry
+            .description
+            .as_deref()
+            .map(Description::parse)
+            .transpose()
+            .map_err(api_error)?,
+        kind,
+        state: KeyState::Active,
+        imported,
+        created_at,
+        updated_at: current.created_at,
+        rotated_at: (versions.len() > 1).then_some(current.created_at),
+        deleted_at: None,
+        expiry: None,
+        current_version: current,
+        key_ring: match &entry.key_ring {
+            Some(ring) => KeyRingId::parse(ring).map_err(api_error)?,
+            None => KeyRingId::default_ring(),
+        },
+        aliases: entry
+            .aliases
+            .iter()
+            .map(|a| Alias::parse(a))
+            .collect::<Result<_, _>>()
+            .map_err(api_error)?,
+        created_by: "seed".into(),
+        deleted_by: None,
+        dual_auth_delete: entry.dual_auth_delete,
+        deletion_authorization: None,
+        rotation: entry
+            .rotation_interval_months
+            .map(|m| RotationPolicy::new(true, m))
+            .transpose()
+            .map_err(api_error)?,
+    };
+    Ok((key, versions))
+}
