@@ -20,6 +20,8 @@ fn conformance(interpreter: &str, script: &str) {
         .env("STRONGROOM_URL", format!("http://{}", served.address))
         .env("STRONGROOM_INSTANCE", INSTANCE)
         .env("STRONGROOM_API_KEY", "sdk-admin-key")
+        // tests/sdk/secure_import.py is imported: keep __pycache__ out of the source tree.
+        .env("PYTHONDONTWRITEBYTECODE", "1")
         .output()
         .unwrap();
     let report = String::from_utf8_lossy(&output.stdout).into_owned();
