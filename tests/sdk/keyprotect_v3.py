@@ -13,6 +13,7 @@ import sys
 from ibm_cloud_sdk_core import ApiException
 from ibm_cloud_sdk_core.authenticators import IAMAuthenticator
 from keyprotect.ibm_key_protect_api_v2 import IbmKeyProtectApiV2
+from secure_import import import_fields
 
 URL = os.environ["STRONGROOM_URL"]
 INSTANCE = os.environ["STRONGROOM_INSTANCE"]
@@ -32,8 +33,8 @@ def as_json(result):
     return result if isinstance(result, dict) else result.json()
 
 
-def key_body(name, payload=None):
-    resource = {"type": KEY_TYPE, "name": name, "extractable": False}
+def key_body(name, payload=None, **extra):
+    resource = {"type": KEY_TYPE, "name": name, "extractable": False, **extra}
     if payload is not None:
         resource["payload"] = payload
     return body({"metadata": {"collectionType": KEY_TYPE, "collectionTotal": 1}, "resources": [resource]})
@@ -71,6 +72,51 @@ def import_root_key():
     key = as_json(r.get_result())["resources"][0]
     assert key["imported"] is True, key
     state["imported"] = key["id"]
+
+
+def reason_code(err):
+    return err.http_response.json()["resources"][0]["reasons"][0]["code"]
+
+
+def import_token():
+    created = as_json(kp.post_import_token(bluemix_instance=INSTANCE, expiration=600, max_allowed_retrievals=1).get_result())
+    assert created["maxAllowedRetrievals"] == 1 and created["remainingRetrievals"] == 1, created
+    assert "payload" not in created, "the public key comes with the retrieval only"
+    token = as_json(kp.get_import_token(bluemix_instance=INSTANCE).get_result())
+    assert token["remainingRetrievals"] == 0, token
+    assert len(base64.b64decode(token["nonce"])) > 0
+    state["token"] = token
+
+
+def forged_nonce_is_400():
+    forged = import_fields(state["token"], os.urandom(32), nonce=bytes(12))
+    try:
+        kp.create_key(bluemix_instance=INSTANCE, key_create_body=key_body("sdk-v3-forged", **forged))
+    except ApiException as err:
+        assert err.code == 400 and reason_code(err) == "INCORRECT_NONCE_ERR", (err.code, err.http_response.text)
+        return
+    raise AssertionError("a key sealed over the wrong nonce was imported")
+
+
+def secure_import():
+    fields = import_fields(state["token"], os.urandom(32))
+    r = kp.create_key(bluemix_instance=INSTANCE, key_create_body=key_body("sdk-v3-secure", **fields))
+    assert r.get_status_code() == 201, r.get_status_code()
+    key = as_json(r.get_result())["resources"][0]
+    assert key["imported"] is True and key["extractable"] is False, key
+    state["secure"] = key["id"]
+
+
+def wrap_unwrap_secure():
+    dek = base64.b64encode(os.urandom(32)).decode()
+    r = kp.wrap_key(
+        id=state["secure"], bluemix_instance=INSTANCE, key_action_wrap_body=body({"plaintext": dek, "aad": ["byok"]})
+    )
+    ciphertext = as_json(r.get_result())["ciphertext"]
+    r = kp.unwrap_key(
+        id=state["secure"], bluemix_instance=INSTANCE, key_action_unwrap_body=body({"ciphertext": ciphertext, "aad": ["byok"]})
+    )
+    assert as_json(r.get_result())["plaintext"] == dek
 
 
 def wrap_generated():
@@ -172,7 +218,7 @@ def error_reason_code():
     try:
         kp.get_key(id="6f1c1a9e-2d0b-4a7e-9a51-0c1d2e3f4a5b", bluemix_instance=INSTANCE)
     except ApiException as err:
-        assert err.code == 404, err.code
+        assert err.code == 404 and reason_code(err) == "KEY_NOT_FOUND_ERR", (err.code, err.http_response.text)
         return
     raise AssertionError("a missing key was found")
 
@@ -180,6 +226,10 @@ def error_reason_code():
 for name, check in [
     ("create a root key", create_root_key),
     ("import a root key", import_root_key),
+    ("create and retrieve an import token", import_token),
+    ("a nonce sealed wrong is 400 INCORRECT_NONCE_ERR", forged_nonce_is_400),
+    ("import a root key with the import token", secure_import),
+    ("wrap and unwrap with the securely imported key", wrap_unwrap_secure),
     ("wrap without plaintext, with AAD", wrap_generated),
     ("wrap a supplied plaintext with AAD", wrap_supplied),
     ("unwrap", unwrap),
@@ -189,7 +239,7 @@ for name, check in [
     ("disable and enable", disable_enable),
     ("delete and restore", delete_restore),
     ("list and HEAD", list_and_head),
-    ("an error with its status", error_reason_code),
+    ("an error with its status and reason code", error_reason_code),
 ]:
     step(name, check)
 

@@ -118,7 +118,11 @@ pub(crate) enum ApiKeysCommand {
 }
 
 fn iam(store: &Arc<SqliteStore>) -> anyhow::Result<LocalIam> {
-    let (iam, generated) = LocalIam::open(Arc::clone(store), None)?;
+    // Honour the same bootstrap key as `serve`, whichever command touches a fresh store first.
+    let bootstrap = std::env::var("STRONGROOM_BOOTSTRAP_API_KEY")
+        .ok()
+        .map(strongroom_api::SecretString::new);
+    let (iam, generated) = LocalIam::open(Arc::clone(store), bootstrap)?;
     if let Some(key) = generated {
         println!(
             "administrator API key (shown once, store it now): {}",

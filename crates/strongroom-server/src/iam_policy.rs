@@ -220,7 +220,7 @@ pub(crate) async fn replace(
     headers: HeaderMap,
     RawBody(body): RawBody,
 ) -> Result<Response, IamFailure> {
-    let revision = headers
+    let etag = headers
         .get(header::IF_MATCH)
         .and_then(|v| v.to_str().ok())
         .map(|v| {
@@ -229,8 +229,10 @@ pub(crate) async fn replace(
                 .trim_matches('"')
                 .to_owned()
         })
-        .and_then(|v| v.parse::<i64>().ok())
         .ok_or_else(|| invalid("If-Match must carry the policy's ETag"))?;
+    // ETags are opaque to clients: one that is not ours matches no revision (they start at 1),
+    // so it fails the precondition (412) like a stale one.
+    let revision = etag.parse::<i64>().unwrap_or(0);
     let policy = state
         .policies
         .replace_policy(&caller, &id, revision, parse(&body)?)

@@ -277,6 +277,22 @@ async fn a_service_wraps_only_while_its_authorization_exists() {
         "{}",
         stale.body
     );
+    // ETags are opaque: one that was never ours is as stale as an old one, not a bad request.
+    let foreign = server
+        .iam_call(
+            &server.token,
+            Method::PUT,
+            &format!("/v1/policies/{id}"),
+            Some(created.body.clone()),
+            Some("\"not-one-of-ours\""),
+        )
+        .await;
+    assert_eq!(
+        foreign.status,
+        StatusCode::PRECONDITION_FAILED,
+        "{}",
+        foreign.body
+    );
     let replaced = server
         .iam_call(
             &server.token,

@@ -593,3 +593,172 @@ async fn the_web_console_is_served_at_ui_with_a_strict_policy() {
     .unwrap();
     assert_eq!(missing_asset.status(), StatusCode::NOT_FOUND);
 }
+
+/// One exchange exactly as `keyprotect-go-client` makes it: lower-case headers, `correlation-id`,
+/// `accept: application/json`, the key ring header when one is configured, and no Content-Type
+/// whatever the body. Returns the raw body bytes, so "empty" means zero bytes.
+async fn go_call(
+    server: &Server,
+    method: Method,
+    path: &str,
+    key_ring: Option<&str>,
+    body: Option<&str>,
+) -> (StatusCode, axum::http::HeaderMap, Vec<u8>) {
+    use http_body_util::BodyExt;
+    use tower::ServiceExt;
+
+    let mut request = Request::builder()
+        .method(method)
+        .uri(path)
+        .header("authorization", format!("Bearer {}", server.token))
+        .header("bluemix-instance", INSTANCE)
+        .header("correlation-id", "0f0e0d0c-go-client")
+        .header("accept", "application/json");
+    if let Some(ring) = key_ring {
+        request = request.header("x-kms-key-ring", ring);
+    }
+    let request = request
+        .body(body.map_or_else(Body::empty, |b| Body::from(b.to_owned())))
+        .unwrap();
+    let response = server.app.clone().oneshot(request).await.unwrap();
+    let status = response.status();
+    let headers = response.headers().clone();
+    let bytes = response.into_body().collect().await.unwrap().to_bytes();
+    (status, headers, bytes.to_vec())
+}
+
+/// The Go client's rules (spec §1.6): a 200 must carry JSON; a 204 and the successes of
+/// CreateKeyRing, DeleteKeyAlias, SyncAssociatedResources and DeleteKeyRing must carry nothing.
+#[tokio::test]
+async fn the_go_client_scenario_byte_for_byte() {
+    let server = Server::start().await;
+    let json_of = |status: StatusCode, bytes: &[u8]| -> Value {
+        serde_json::from_slice(bytes).unwrap_or_else(|_| {
+            panic!(
+                "{status}: a Go client needs JSON here, got {:?}",
+                String::from_utf8_lossy(bytes)
+            )
+        })
+    };
+
+    let (status, headers, body) = go_call(
+        &server,
+        Method::POST,
+        "/api/v2/key_rings/go-ring",
+        None,
+        None,
+    )
+    .await;
+    assert_eq!(status, StatusCode::CREATED);
+    assert!(body.is_empty(), "CreateKeyRing: {body:?}");
+    assert_eq!(headers["correlation-id"], "0f0e0d0c-go-client");
+
+    // CreateKey: Go's field names as its structs marshal them, `KeyRingID` and `Tags`.
+    let create = json!({
+        "metadata": {"collectionType": "application/vnd.ibm.kms.key+json", "collectionTotal": 1},
+        "resources": [{"type": "application/vnd.ibm.kms.key+json", "name": "go-root",
+                       "extractable": false, "KeyRingID": "go-ring", "Tags": ["team:payments"]}]
+    })
+    .to_string();
+    let (status, _, body) =
+        go_call(&server, Method::POST, "/api/v2/keys", None, Some(&create)).await;
+    assert_eq!(status, StatusCode::CREATED);
+    let created = json_of(status, &body);
+    assert_eq!(created["resources"][0]["keyRingID"], "go-ring", "{created}");
+    let id = created["resources"][0]["id"].as_str().unwrap().to_owned();
+    let key = format!("/api/v2/keys/{id}");
+    let ring = Some("go-ring");
+
+    let (status, _, body) = go_call(
+        &server,
+        Method::POST,
+        &format!("{key}/actions/wrap"),
+        ring,
+        Some("null"),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK);
+    let wrapped = json_of(status, &body);
+    assert!(wrapped["plaintext"].is_string() && wrapped["ciphertext"].is_string());
+
+    for action in ["disable", "enable", "rotate", "sync"] {
+        let (status, _, body) = go_call(
+            &server,
+            Method::POST,
+            &format!("{key}/actions/{action}"),
+            ring,
+            Some("null"),
+        )
+        .await;
+        assert_eq!(
+            status,
+            StatusCode::NO_CONTENT,
+            "{action}: {}",
+            String::from_utf8_lossy(&body)
+        );
+        assert!(body.is_empty(), "{action}: {body:?}");
+    }
+
+    let unwrap = json!({ "ciphertext": wrapped["ciphertext"] }).to_string();
+    let (status, _, body) = go_call(
+        &server,
+        Method::POST,
+        &format!("{key}/actions/unwrap"),
+        ring,
+        Some(&unwrap),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK);
+    let unwrapped = json_of(status, &body);
+    assert_eq!(unwrapped["plaintext"], wrapped["plaintext"]);
+    assert!(
+        unwrapped["rewrappedKeyVersion"]["id"].is_string(),
+        "rotated by the null-bodied rotate"
+    );
+
+    let (status, _, body) = go_call(
+        &server,
+        Method::POST,
+        &format!("{key}/aliases/go-alias"),
+        ring,
+        None,
+    )
+    .await;
+    assert_eq!(status, StatusCode::CREATED);
+    assert_eq!(json_of(status, &body)["resources"][0]["alias"], "go-alias");
+    let (status, _, body) = go_call(
+        &server,
+        Method::DELETE,
+        &format!("{key}/aliases/go-alias"),
+        ring,
+        None,
+    )
+    .await;
+    assert_eq!(status, StatusCode::NO_CONTENT);
+    assert!(body.is_empty(), "DeleteKeyAlias: {body:?}");
+
+    // SetKeyRing: PATCH with Go's `KeyRingID`, then the emptied ring can go.
+    let (status, _, body) = go_call(
+        &server,
+        Method::PATCH,
+        &key,
+        ring,
+        Some(r#"{"KeyRingID":"default"}"#),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(
+        json_of(status, &body)["resources"][0]["keyRingID"],
+        "default"
+    );
+    let (status, _, body) = go_call(
+        &server,
+        Method::DELETE,
+        "/api/v2/key_rings/go-ring",
+        None,
+        None,
+    )
+    .await;
+    assert_eq!(status, StatusCode::NO_CONTENT);
+    assert!(body.is_empty(), "DeleteKeyRing: {body:?}");
+}
