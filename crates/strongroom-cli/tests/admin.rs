@@ -1,0 +1,98 @@
+//! The administration commands as processes on a real data directory: instances, service
+//! identities, authorizations, and `audit verify` catching a row edited behind its back.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+use std::path::Path;
+use std::process::{Command, Output};
+
+fn strongroom(dir: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_strongroom"))
+        .args(args)
+        .arg("--data-dir")
+        .arg(dir.join("data"))
+        .env("STRONGROOM_MASTER_KEY_FILE", dir.join("master.key"))
+        .env("STRONGROOM_BOOTSTRAP_API_KEY", "admin-key-for-tests")
+        .env("STRONGROOM_LOG", "off")
+        .output()
+        .unwrap()
+}
+
+fn stdout(output: &Output) -> String {
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    String::from_utf8(output.stdout.clone()).unwrap()
+}
+
+#[test]
+fn authorizations_and_the_audit_trail_from_the_shell() {
+    let dir = tempfile::tempdir().unwrap();
+    let created = stdout(&strongroom(
+        dir.path(),
+        &["instances", "create", "--name", "billing"],
+    ));
+    let listed = stdout(&strongroom(dir.path(), &["instances", "list"]));
+    assert_eq!(listed.lines().count(), 2, "{listed}");
+    assert!(listed.contains(created.trim()));
+
+    let registered = stdout(&strongroom(
+        dir.path(),
+        &[
+            "services",
+            "register",
+            "--service",
+            "cloud-object-storage",
+            "--instance",
+            "cos-1",
+        ],
+    ));
+    assert!(registered.contains("iam-ServiceId-cloud-object-storage-cos-1"));
+    let id = stdout(&strongroom(
+        dir.path(),
+        &[
+            "authorizations",
+            "create",
+            "--source-service",
+            "cloud-object-storage",
+            "--source-instance",
+            "cos-1",
+        ],
+    ));
+    let list = stdout(&strongroom(dir.path(), &["authorizations", "list"]));
+    assert!(
+        list.contains(id.trim()) && list.contains("Reader"),
+        "{list}"
+    );
+    stdout(&strongroom(
+        dir.path(),
+        &["authorizations", "delete", id.trim()],
+    ));
+    let list = stdout(&strongroom(dir.path(), &["authorizations", "list"]));
+    assert!(!list.contains(id.trim()), "{list}");
+
+    let trail = stdout(&strongroom(dir.path(), &["audit", "list"]));
+    assert!(trail.contains("iam.authorization.create"), "{trail}");
+    assert!(trail.contains("iam.authorization.delete"), "{trail}");
+    assert!(
+        !trail.contains("admin-key-for-tests"),
+        "no credentials in the trail"
+    );
+    let verified = stdout(&strongroom(dir.path(), &["audit", "verify"]));
+    assert!(verified.contains("intact"), "{verified}");
+
+    // Someone with the database file but not the master key edits a row.
+    let conn = rusqlite::Connection::open(dir.path().join("data/keystore.db")).unwrap();
+    let changed = conn
+        .execute(
+            "UPDATE audit_events SET initiator = 'IBMid-nobody' WHERE action = 'iam.authorization.delete'",
+            [],
+        )
+        .unwrap();
+    assert_eq!(changed, 1);
+    drop(conn);
+    let broken = strongroom(dir.path(), &["audit", "verify"]);
+    assert_eq!(broken.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&broken.stderr).contains("BROKEN"));
+}
