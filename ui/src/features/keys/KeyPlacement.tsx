@@ -94,6 +94,7 @@ export function KeyPlacement({ keyInfo, onChanged }: Props) {
         {keyInfo.aliases.map((name) => (
           <Tag
             key={name}
+            data-alias={name}
             size="sm"
             type="cool-gray"
             filter={editable}
