@@ -17,6 +17,7 @@ import { formatTimestamp } from "../../lib/format";
 import { useRequest } from "../../lib/hooks/useRequest";
 import type { KeyInfo, KeyVersionInfo } from "../../lib/types";
 import { DualAuthDeletion } from "./DualAuthDeletion";
+import { KeyActivity } from "./KeyActivity";
 import { KeyPlacement } from "./KeyPlacement";
 import { KeyPoliciesSection } from "./KeyPoliciesSection";
 import { KeyReach } from "./KeyReach";
@@ -260,6 +261,7 @@ export function KeyDetailsPanel({ keyId, refreshToken, onChanged, onClose, onOpe
           <KeyPlacement key={`${info.id}:${info.keyRing}`} keyInfo={info} onChanged={onChanged} />
           <KeyPoliciesSection keyInfo={info} refreshToken={refreshToken} onChanged={onChanged} />
           <KeyReach keyInfo={info} refreshToken={refreshToken} />
+          <KeyActivity keyId={info.id} refreshToken={refreshToken} />
 
           <section aria-labelledby="key-details-versions-title">
             <h3 id="key-details-versions-title" className="key-details__subtitle">

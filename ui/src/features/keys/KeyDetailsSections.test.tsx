@@ -179,4 +179,18 @@ describe("KeyDetailsPanel: ring, aliases, policies, dual authorization, reach", 
     expect(reach).not.toHaveTextContent("server-protect");
     expect(await screen.findByText("crn:v1:pg:db-1")).toBeInTheDocument();
   });
+
+  it("shows the key's recent audit events", async () => {
+    const key = makeKey({ name: "payments-root" });
+    const { backend } = setup(key, {
+      auditEvents: () =>
+        Promise.resolve([
+          { seq: 7, at: "2026-03-01T10:00:00Z", instance: "i", initiator: "IBMid-bob", action: "kms.secrets.unwrap", target: key.id, outcome: "UNDECRYPTABLE", correlationId: "c" },
+        ]),
+    });
+    const list = await screen.findByRole("list", { name: "Recent activity, newest first" });
+    expect(list).toHaveTextContent("kms.secrets.unwrap");
+    expect(within(list).getByText("UNDECRYPTABLE")).toBeInTheDocument();
+    expect(backend.auditEvents).toHaveBeenCalledWith({ target: key.id, limit: 10 });
+  });
 });

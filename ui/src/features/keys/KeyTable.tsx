@@ -17,6 +17,7 @@ import {
   TableToolbar,
   TableToolbarContent,
   TableToolbarSearch,
+  Tag,
 } from "@carbon/react";
 import { Add } from "@carbon/icons-react";
 import { useCallback, useMemo, useState } from "react";
@@ -285,6 +286,16 @@ export function KeyTable({ refreshToken, onChanged, onOpen, openKeyId, toolbarAc
                       <TableCell>{keyInfo.keyType === "root" ? "Root" : "Standard"}</TableCell>
                       <TableCell>
                         <KeyStateTag state={keyInfo.state} />
+                        {keyInfo.dualAuthDelete.keySetForDeletion && keyInfo.state !== "destroyed" && (
+                          <Tag
+                            size="sm"
+                            type="purple"
+                            data-pending-deletion
+                            title={`Deletion authorized by ${keyInfo.dualAuthDelete.authorizedBy ?? "another user"}`}
+                          >
+                            Pending deletion
+                          </Tag>
+                        )}
                       </TableCell>
                       <TableCell>
                         <code className="key-table__version" title={keyInfo.keyVersion.id}>
