@@ -434,7 +434,8 @@ describe("HttpBackend: key rings, aliases, policies and dual authorization", () 
       rotation: { enabled: true, interval_month: 3 },
     });
     await backend.listKeys({ offset: 0, states: [], keyRing: "payments" });
-    expect(lastCall(fetch, "/api/v2/keys").url.searchParams.get("keyRingID")).toBe("payments");
+    const listed = callsTo(fetch, "/api/v2/keys").at(-1);
+    expect(headersOf(listed?.[1]).get("X-Kms-Key-Ring")).toBe("payments");
   });
 
   it("reads instance policies and registrations", async () => {

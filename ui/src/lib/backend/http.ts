@@ -374,8 +374,9 @@ export class HttpBackend implements Backend {
     if (request.states.length > 0) query.set("state", request.states.map((state) => STATE_NUMBERS[state]).join(","));
     if (request.keyType !== undefined) query.set("extractable", String(request.keyType === "standard"));
     if (request.search !== undefined && request.search !== "") query.set("search", request.search);
-    if (request.keyRing !== undefined) query.set("keyRingID", request.keyRing);
-    const collection = await this.#call<KpCollection<KpKey>>("GET", `/keys?${query.toString()}`);
+    // Key Protect narrows a listing to one ring with a header, not a query parameter.
+    const headers: Record<string, string> = request.keyRing === undefined ? {} : { "X-Kms-Key-Ring": request.keyRing };
+    const collection = await this.#call<KpCollection<KpKey>>("GET", `/keys?${query.toString()}`, undefined, headers);
     const keys = (collection?.resources ?? []).map(keyInfoFromKp);
     return { keys, total: collection?.metadata?.totalCount ?? keys.length };
   }
