@@ -15,7 +15,7 @@ import { useState, type FormEvent } from "react";
 import { toBackendError, useBackend } from "../../lib/backend";
 import { describe } from "../../lib/errors";
 import type { ConnectionProfile, ConnectionTest, SaveConnectionRequest } from "../../lib/types";
-import { defaultTokenUrl, verdictSentence } from "./profile";
+import { defaultTokenUrl, newConnectionId, verdictSentence } from "./profile";
 
 const FORM_ID = "connection-form";
 
@@ -83,7 +83,7 @@ export function ConnectionForm({ profile, onClose, onSaved }: Props) {
   const request = (): SaveConnectionRequest => {
     const endpoint = fields.endpoint.trim().replace(/\/+$/, "");
     const saved: ConnectionProfile = {
-      id: profile?.id ?? globalThis.crypto.randomUUID(),
+      id: profile?.id ?? newConnectionId(),
       name: fields.name.trim(),
       mode: "remote",
       endpoint,

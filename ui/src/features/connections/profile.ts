@@ -21,3 +21,10 @@ export function verdictSentence(test: ConnectionTest): string {
   }
   return describe(new BackendError(test.code ?? "INTERNAL", test.message));
 }
+
+/** A fresh id for a new connection. */
+export function newConnectionId(): string {
+  if (typeof globalThis.crypto.randomUUID === "function") return globalThis.crypto.randomUUID();
+  const bytes = globalThis.crypto.getRandomValues(new Uint8Array(16));
+  return `remote-${Array.from(bytes, (byte) => byte.toString(16).padStart(2, "0")).join("")}`;
+}
