@@ -2,6 +2,7 @@ import { screen, waitFor } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { App, PAGE_STORAGE_KEY, THEME_STORAGE_KEY } from "./App";
+import type { ConnectionProfile } from "./lib/types";
 import { fakeBackend, makeKey, rejectWith } from "./test/fakeBackend";
 import { renderWithBackend } from "./test/render";
 
@@ -97,5 +98,45 @@ describe("App", () => {
     expect(document.getElementById("wrap-panel")).toBeNull();
     expect(document.querySelector("table")).toBeNull();
     expect(backend.listKeys).not.toHaveBeenCalled();
+  });
+
+  it("shows connections and the local server on the desktop only", async () => {
+    const first = renderWithBackend(<App />, fakeBackend());
+    expect(await screen.findByRole("link", { name: "Connections" })).toBeInTheDocument();
+    expect(byId("nav-local-server")).toBeInTheDocument();
+    expect(byId("nav-authorizations")).toBeInTheDocument();
+    expect(byId("nav-audit")).toBeInTheDocument();
+    first.unmount();
+
+    window.localStorage.setItem(PAGE_STORAGE_KEY, "connections");
+    renderWithBackend(<App />, fakeBackend({}, { connections: false, localServer: false }));
+    expect(await screen.findByRole("heading", { name: "Dashboard" })).toBeInTheDocument();
+    expect(document.getElementById("nav-connections")).toBeNull();
+    expect(document.getElementById("nav-local-server")).toBeNull();
+    expect(document.getElementById("connection-switcher")).toBeNull();
+  });
+
+  it("switches connection from the header and reloads everything", async () => {
+    const user = userEvent.setup();
+    const local = { id: "local", name: "This computer", mode: "embedded" as const, hasApiKey: false };
+    const remote = { id: "r1", name: "prod", mode: "remote" as const, endpoint: "https://kms.test", instanceId: "i", hasApiKey: true };
+    let active: ConnectionProfile = local;
+    const backend = fakeBackend({
+      connections: () => Promise.resolve([local, remote]),
+      currentConnection: () => Promise.resolve(active),
+      selectConnection: (id) => {
+        active = id === "r1" ? remote : local;
+        return Promise.resolve({ mode: active.mode, location: "https://kms.test · instance i" });
+      },
+    });
+    renderWithBackend(<App />, backend);
+    const switcher = await screen.findByLabelText("Connection");
+    expect(screen.getByRole("option", { name: "This computer" })).toBeInTheDocument();
+    const infoCalls = backend.info.mock.calls.length;
+    await user.selectOptions(switcher, "r1");
+    await waitFor(() => expect(backend.selectConnection).toHaveBeenCalledWith("r1"));
+    await waitFor(() => expect(backend.info.mock.calls.length).toBeGreaterThan(infoCalls));
+    expect(await screen.findByText("Now using prod (remote)")).toBeInTheDocument();
+    expect(byId("connection-remote-tag")).toHaveTextContent("Remote");
   });
 });

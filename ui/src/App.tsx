@@ -15,17 +15,35 @@ import {
   Tag,
   Theme,
 } from "@carbon/react";
-import { Asleep, Dashboard, Encryption, Light, Password } from "@carbon/icons-react";
-import { useCallback, useEffect, useState, type ComponentType } from "react";
+import {
+  Asleep,
+  CloudServiceManagement,
+  Dashboard,
+  Encryption,
+  Light,
+  Password,
+  RecentlyViewed,
+  Security,
+  ServerProxy,
+} from "@carbon/icons-react";
+import { Fragment, useCallback, useEffect, useState, type ComponentType } from "react";
+import { useNotify } from "./components/notifications";
+import { AuditPage } from "./features/audit/AuditPage";
+import { AuthorizationsPage } from "./features/authorizations/AuthorizationsPage";
+import { ConnectionsPage } from "./features/connections/ConnectionsPage";
+import { ConnectionSwitcher } from "./features/connections/ConnectionSwitcher";
+import { connectionLabel } from "./features/connections/profile";
 import { DashboardPage } from "./features/dashboard/DashboardPage";
 import { KeysPage } from "./features/keys/KeysPage";
-import { PAGE_TITLES, PAGES, type Page } from "./features/shell/pages";
+import { LocalServerPage } from "./features/localServer/LocalServerPage";
+import { PAGE_TITLES, PAGES, pagesFor, type Page } from "./features/shell/pages";
 import { EnvelopePage } from "./features/wrapping/EnvelopePage";
 import { useBackend } from "./lib/backend";
+import { toBackendError } from "./lib/backend";
 import { describe } from "./lib/errors";
 import { useRequest } from "./lib/hooks/useRequest";
 import { useStoredState } from "./lib/hooks/useStoredState";
-import type { KeystoreInfo } from "./lib/types";
+import type { ConnectionProfile, KeystoreInfo } from "./lib/types";
 
 const THEMES = ["g10", "g100"] as const;
 type ThemeName = (typeof THEMES)[number];
@@ -37,7 +55,13 @@ const PAGE_ICONS: Record<Page, ComponentType> = {
   dashboard: Dashboard,
   keys: Password,
   envelope: Encryption,
+  authorizations: Security,
+  audit: RecentlyViewed,
+  connections: CloudServiceManagement,
+  "local-server": ServerProxy,
 };
+
+const noConnections = () => Promise.resolve(undefined);
 
 function KeystoreTag({ info }: { info: KeystoreInfo }) {
   const mode = info.mode === "embedded" ? "Embedded" : "Remote";
@@ -70,7 +94,42 @@ export function App({ headerActions }: Props = {}) {
   const info = useRequest(loadInfo, infoAttempt);
   const [refreshToken, setRefreshToken] = useState(0);
   const refresh = useCallback(() => setRefreshToken((token) => token + 1), []);
-  const [page, setPage] = useStoredState<Page>(PAGE_STORAGE_KEY, PAGES, "dashboard");
+  const [storedPage, setPage] = useStoredState<Page>(PAGE_STORAGE_KEY, PAGES, "dashboard");
+  const visiblePages = pagesFor(backend.capabilities);
+  const page = visiblePages.includes(storedPage) ? storedPage : "dashboard";
+  const notify = useNotify();
+
+  // Connections: the switcher's list and the active one (desktop only).
+  const [connectionsToken, setConnectionsToken] = useState(0);
+  const loadConnections = useCallback(
+    () =>
+      backend.capabilities.connections
+        ? Promise.all([backend.connections(), backend.currentConnection()])
+        : noConnections(),
+    [backend],
+  );
+  const connections = useRequest(loadConnections, connectionsToken);
+  const [switching, setSwitching] = useState(false);
+  // Bumped on a switch: every page remounts and reloads against the new keystore.
+  const [generation, setGeneration] = useState(0);
+  const switchTo = useCallback(
+    async (profile: ConnectionProfile) => {
+      setSwitching(true);
+      try {
+        await backend.selectConnection(profile.id);
+        setGeneration((n) => n + 1);
+        setInfoAttempt((n) => n + 1);
+        setConnectionsToken((n) => n + 1);
+        notify({ kind: "info", title: `Now using ${connectionLabel(profile)}` });
+      } catch (thrown) {
+        notify({ kind: "error", title: `Could not switch to ${profile.name}`, subtitle: describe(toBackendError(thrown)) });
+      } finally {
+        setSwitching(false);
+      }
+    },
+    [backend, notify],
+  );
+  const activeConnectionId = connections.data?.[1].id;
   const [theme, setTheme] = useStoredState<ThemeName>(THEME_STORAGE_KEY, THEMES, "g10");
   // The root key a key's details asked the envelope page to start with; a nav click starts afresh.
   const [envelopeKeyId, setEnvelopeKeyId] = useState<string | undefined>(undefined);
@@ -122,6 +181,21 @@ export function App({ headerActions }: Props = {}) {
         }}
       />
     );
+  } else if (page === "authorizations") {
+    content = <AuthorizationsPage refreshToken={refreshToken} />;
+  } else if (page === "audit") {
+    content = <AuditPage refreshToken={refreshToken} />;
+  } else if (page === "connections") {
+    content = (
+      <ConnectionsPage
+        refreshToken={connectionsToken}
+        activeId={activeConnectionId}
+        onChanged={() => setConnectionsToken((n) => n + 1)}
+        onSwitch={(profile) => void switchTo(profile)}
+      />
+    );
+  } else if (page === "local-server") {
+    content = <LocalServerPage />;
   } else {
     content = (
       <EnvelopePage
@@ -141,6 +215,14 @@ export function App({ headerActions }: Props = {}) {
             Strongroom
           </HeaderName>
           {info.data !== undefined && <KeystoreTag info={info.data} />}
+          {connections.data !== undefined && (
+            <ConnectionSwitcher
+              connections={connections.data[0]}
+              activeId={activeConnectionId}
+              busy={switching}
+              onSwitch={(profile) => void switchTo(profile)}
+            />
+          )}
           <HeaderGlobalBar>
             <HeaderGlobalAction
               className="app-theme-toggle"
@@ -156,7 +238,7 @@ export function App({ headerActions }: Props = {}) {
       </Theme>
       <SideNav aria-label="Pages" expanded isFixedNav isChildOfHeader={false} className="app-nav">
         <SideNavItems>
-          {PAGES.map((name) => (
+          {visiblePages.map((name) => (
             <SideNavLink
               key={name}
               id={`nav-${name}`}
@@ -175,7 +257,7 @@ export function App({ headerActions }: Props = {}) {
         </SideNavItems>
       </SideNav>
       <Content id="main-content" className="app-main" aria-busy={info.loading} tabIndex={-1}>
-        {content}
+        <Fragment key={generation}>{content}</Fragment>
       </Content>
     </GlobalTheme>
   );

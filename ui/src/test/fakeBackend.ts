@@ -2,7 +2,8 @@ import { vi, type Mock } from "vitest";
 import type { Backend } from "../lib/backend";
 import type { ApiError, KeyInfo } from "../lib/types";
 
-export type FakeBackend = { [K in keyof Backend]: Mock<Backend[K]> };
+type Methods = Omit<Backend, "capabilities">;
+export type FakeBackend = { [K in keyof Methods]: Mock<Methods[K]> } & Pick<Backend, "capabilities">;
 
 /** Rejects the way a Tauri command does: with a plain ApiError object, not an Error. */
 export function rejectWith(code: ApiError["code"], message: string): Promise<never> {
@@ -16,8 +17,11 @@ function unexpected(name: string) {
 }
 
 /** A Backend whose every method is a spy; unlisted calls reject so tests notice them. */
-export function fakeBackend(overrides: Partial<Backend> = {}): FakeBackend {
-  const base: Backend = {
+export function fakeBackend(
+  overrides: Partial<Methods> = {},
+  capabilities: Backend["capabilities"] = { connections: true, localServer: true },
+): FakeBackend {
+  const base: Methods = {
     info: () => Promise.resolve({ mode: "embedded", location: "/home/test/.local/share/strongroom/keys.db" }),
     listKeys: () => Promise.resolve({ keys: [], total: 0 }),
     createKey: unexpected("createKey"),
@@ -33,9 +37,37 @@ export function fakeBackend(overrides: Partial<Backend> = {}): FakeBackend {
     rewrap: unexpected("rewrap"),
     createImportToken: unexpected("createImportToken"),
     importToken: unexpected("importToken"),
+    setKeyForDeletion: unexpected("setKeyForDeletion"),
+    unsetKeyForDeletion: unexpected("unsetKeyForDeletion"),
+    purgeKey: unexpected("purgeKey"),
+    moveKey: unexpected("moveKey"),
+    createAlias: unexpected("createAlias"),
+    deleteAlias: unexpected("deleteAlias"),
+    keyPolicies: () => Promise.resolve({ dualAuthDelete: false }),
+    setKeyPolicies: unexpected("setKeyPolicies"),
+    keyRings: () => Promise.resolve([{ id: "default", createdAt: "2025-01-01T00:00:00Z", createdBy: "" }]),
+    createKeyRing: unexpected("createKeyRing"),
+    deleteKeyRing: unexpected("deleteKeyRing"),
+    instancePolicies: () => Promise.resolve([]),
+    setInstancePolicies: unexpected("setInstancePolicies"),
+    registrations: () => Promise.resolve([]),
+    authorizations: () => Promise.resolve([]),
+    createAuthorization: unexpected("createAuthorization"),
+    deleteAuthorization: unexpected("deleteAuthorization"),
+    auditEvents: () => Promise.resolve([]),
+    connections: () => Promise.resolve([{ id: "local", name: "This computer", mode: "embedded", hasApiKey: false }]),
+    saveConnection: unexpected("saveConnection"),
+    deleteConnection: unexpected("deleteConnection"),
+    selectConnection: unexpected("selectConnection"),
+    currentConnection: () => Promise.resolve({ id: "local", name: "This computer", mode: "embedded", hasApiKey: false }),
+    testConnection: unexpected("testConnection"),
+    localServerStatus: () => Promise.resolve({ running: false }),
+    startLocalServer: unexpected("startLocalServer"),
+    stopLocalServer: unexpected("stopLocalServer"),
     ...overrides,
   };
-  return Object.fromEntries(Object.entries(base).map(([name, method]) => [name, vi.fn(method)])) as FakeBackend;
+  const spies = Object.fromEntries(Object.entries(base).map(([name, method]) => [name, vi.fn(method)]));
+  return { ...spies, capabilities } as FakeBackend;
 }
 
 let keyNumber = 0;

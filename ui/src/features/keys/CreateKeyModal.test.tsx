@@ -63,4 +63,42 @@ describe("CreateKeyModal", () => {
     expect(name).toHaveValue("payments-root");
     expect(onCreated).not.toHaveBeenCalled();
   });
+
+  it("creates a key in a ring with aliases, rotation and dual authorization", async () => {
+    const created = makeKey({ name: "payments-root" });
+    const { backend, onCreated, user, name, submit } = setup({
+      createKey: () => Promise.resolve(created),
+      keyRings: () =>
+        Promise.resolve([
+          { id: "default", createdAt: "", createdBy: "" },
+          { id: "payments", createdAt: "", createdBy: "" },
+        ]),
+    });
+    await user.type(name, "payments-root");
+    await waitFor(() => expect(screen.getByLabelText("Key ring")).toBeEnabled());
+    await user.selectOptions(screen.getByLabelText("Key ring"), "payments");
+    await user.type(screen.getByLabelText("Aliases (optional)"), "pay-root, cards");
+    await user.click(screen.getByRole("switch", { name: "Rotate automatically" }));
+    await user.click(screen.getByRole("switch", { name: "Dual authorization to delete" }));
+    await submit();
+
+    await waitFor(() => expect(onCreated).toHaveBeenCalledWith(created));
+    expect(backend.createKey).toHaveBeenCalledWith({
+      name: "payments-root",
+      keyType: "root",
+      keyRing: "payments",
+      aliases: ["pay-root", "cards"],
+      rotation: { enabled: true, intervalMonth: 3 },
+      dualAuthDelete: true,
+    });
+  }, 20_000);
+
+  it("checks aliases before sending", async () => {
+    const { backend, user, name, submit } = setup();
+    await user.type(name, "payments-root");
+    await user.type(screen.getByLabelText("Aliases (optional)"), "ok-alias, b@d");
+    await submit();
+    expect(await screen.findByText(/b@d: Use letters, digits/)).toBeInTheDocument();
+    expect(backend.createKey).not.toHaveBeenCalled();
+  }, 15_000);
 });

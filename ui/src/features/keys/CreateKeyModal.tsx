@@ -1,6 +1,12 @@
 import {
   Button,
   ComposedModal,
+  DatePicker,
+  DatePickerInput,
+  NumberInput,
+  Select,
+  SelectItem,
+  Toggle,
   Form,
   InlineLoading,
   InlineNotification,
@@ -14,11 +20,13 @@ import {
   TextArea,
   TextInput,
 } from "@carbon/react";
-import { useState, type FormEvent } from "react";
+import { useCallback, useState, type FormEvent } from "react";
 import { toBackendError, useBackend } from "../../lib/backend";
 import { decodeBase64 } from "../../lib/base64";
 import { describe } from "../../lib/errors";
 import { localDateTimeToRfc3339 } from "../../lib/format";
+import { useRequest } from "../../lib/hooks/useRequest";
+import { aliasProblem } from "./aliasRules";
 import type { CreateKeyRequest, KeyInfo, KeyType } from "../../lib/types";
 
 const NAME_MIN = 2;
@@ -33,6 +41,20 @@ interface Fields {
   keyType: KeyType;
   expires: string;
   payload: string;
+  keyRing: string;
+  /** Comma- or space-separated. */
+  aliases: string;
+  rotation: boolean;
+  rotationMonths: number;
+  dualAuthDelete: boolean;
+}
+
+const splitAliases = (text: string) => text.split(/[\s,]+/).filter((alias) => alias !== "");
+
+/** A DatePicker day as the end of that day, local time, in the `datetime-local` shape. */
+function endOfDay(date: Date): string {
+  const pad = (n: number) => String(n).padStart(2, "0");
+  return `${date.getFullYear()}-${pad(date.getMonth() + 1)}-${pad(date.getDate())}T23:59:59`;
 }
 
 type FieldErrors = Partial<Record<keyof Fields, string>>;
@@ -49,6 +71,17 @@ function validate(fields: Fields): FieldErrors {
   }
   if (fields.expires !== "" && localDateTimeToRfc3339(fields.expires) === null) {
     errors.expires = "Enter a valid date and time.";
+  }
+  const aliases = splitAliases(fields.aliases);
+  for (const [index, alias] of aliases.entries()) {
+    const problem = aliasProblem(alias, aliases.slice(0, index));
+    if (problem !== undefined) {
+      errors.aliases = `${alias}: ${problem}`;
+      break;
+    }
+  }
+  if (fields.rotation && (!Number.isInteger(fields.rotationMonths) || fields.rotationMonths < 1 || fields.rotationMonths > 12)) {
+    errors.rotationMonths = "Choose 1 to 12 months.";
   }
   if (fields.payload.trim() !== "") {
     const bytes = decodeBase64(fields.payload);
@@ -69,23 +102,39 @@ function toRequest(fields: Fields): CreateKeyRequest {
   if (expiresAt !== null) request.expiresAt = expiresAt;
   const payload = fields.payload.trim();
   if (payload !== "") request.payload = payload;
+  if (fields.keyRing !== "default") request.keyRing = fields.keyRing;
+  const aliases = splitAliases(fields.aliases);
+  if (aliases.length > 0) request.aliases = aliases;
+  if (fields.rotation && fields.keyType === "root") request.rotation = { enabled: true, intervalMonth: fields.rotationMonths };
+  if (fields.dualAuthDelete) request.dualAuthDelete = true;
   return request;
 }
 
 interface Props {
+  /** The key ring to start with. */
+  keyRing?: string;
   onClose: () => void;
   onCreated: (key: KeyInfo) => void;
 }
 
 /** Mounted only while open, so every opening starts with an empty form. */
-export function CreateKeyModal({ onClose, onCreated }: Props) {
+export function CreateKeyModal({ keyRing = "default", onClose, onCreated }: Props) {
   const backend = useBackend();
+  const loadRings = useCallback(() => backend.keyRings(), [backend]);
+  const rings = useRequest(loadRings);
+  // Read the clock once, when the dialog opens.
+  const [minExpiry] = useState(() => new Date(Date.now() + 86_400_000).toISOString().slice(0, 10));
   const [fields, setFields] = useState<Fields>({
     name: "",
     description: "",
     keyType: "root",
     expires: "",
     payload: "",
+    keyRing,
+    aliases: "",
+    rotation: false,
+    rotationMonths: 3,
+    dualAuthDelete: false,
   });
   const [touched, setTouched] = useState<Partial<Record<keyof Fields, boolean>>>({});
   const [submitted, setSubmitted] = useState(false);
@@ -175,16 +224,77 @@ export function CreateKeyModal({ onClose, onCreated }: Props) {
               <RadioButton id="create-key-type-root" labelText="Root key" value="root" />
               <RadioButton id="create-key-type-standard" labelText="Standard key" value="standard" />
             </RadioButtonGroup>
+            <Select
+              id="create-key-ring"
+              labelText="Key ring"
+              value={fields.keyRing}
+              disabled={rings.data === undefined}
+              onChange={(event) => update("keyRing", event.target.value)}
+            >
+              {(rings.data ?? [{ id: fields.keyRing }]).map((ring) => (
+                <SelectItem key={ring.id} value={ring.id} text={ring.id} />
+              ))}
+            </Select>
             <TextInput
-              id="create-key-expires"
-              type="datetime-local"
-              labelText="Expiration (optional)"
-              helperText="Your local time. An expired key is deactivated: it can still unwrap, but not wrap."
-              value={fields.expires}
-              invalid={shown("expires") !== undefined}
-              invalidText={shown("expires")}
-              onChange={(event) => update("expires", event.target.value)}
-              onBlur={() => touch("expires")}
+              id="create-key-aliases"
+              labelText="Aliases (optional)"
+              helperText="Up to 5, separated by commas: 2 to 90 letters, digits, - or _. Usable in place of the key id."
+              value={fields.aliases}
+              autoComplete="off"
+              invalid={shown("aliases") !== undefined}
+              invalidText={shown("aliases")}
+              onChange={(event) => update("aliases", event.target.value)}
+              onBlur={() => touch("aliases")}
+            />
+            <DatePicker
+              datePickerType="single"
+              minDate={minExpiry}
+              dateFormat="Y-m-d"
+              onChange={(dates: Date[]) => {
+                const date = dates[0];
+                update("expires", date === undefined ? "" : endOfDay(date));
+                touch("expires");
+              }}
+            >
+              <DatePickerInput
+                id="create-key-expires"
+                labelText="Expiration date (optional)"
+                placeholder="yyyy-mm-dd"
+                helperText="The key expires at the end of that day, your local time. An expired key is deactivated: it can still unwrap, but not wrap."
+                invalid={shown("expires") !== undefined}
+                invalidText={shown("expires")}
+              />
+            </DatePicker>
+            {fields.keyType === "root" && (
+              <div className="create-key__rotation">
+                <Toggle
+                  id="create-key-rotation"
+                  labelText="Rotate automatically"
+                  labelA="Off"
+                  labelB="On"
+                  toggled={fields.rotation}
+                  onToggle={(on) => update("rotation", on)}
+                />
+                <NumberInput
+                  id="create-key-rotation-months"
+                  label="Every (months)"
+                  min={1}
+                  max={12}
+                  value={fields.rotationMonths}
+                  disabled={!fields.rotation}
+                  invalid={shown("rotationMonths") !== undefined}
+                  invalidText={shown("rotationMonths")}
+                  onChange={(_event, { value }) => update("rotationMonths", Number(value))}
+                />
+              </div>
+            )}
+            <Toggle
+              id="create-key-dual-auth"
+              labelText="Dual authorization to delete"
+              labelA="Off (instance policy decides)"
+              labelB="On — cannot be turned off later"
+              toggled={fields.dualAuthDelete}
+              onToggle={(on) => update("dualAuthDelete", on)}
             />
             <PasswordInput
               id="create-key-payload"

@@ -23,6 +23,9 @@ export function KeyActions({ keyInfo, onChanged, onDetails }: Props) {
         {allowed.disable && <OverflowMenuItem itemText="Disable" data-action="disable" onClick={lifecycle.disable} />}
         {allowed.enable && <OverflowMenuItem itemText="Enable" data-action="enable" onClick={lifecycle.enable} />}
         {allowed.restore && <OverflowMenuItem itemText="Restore" data-action="restore" onClick={lifecycle.restore} />}
+        {allowed.purge && (
+          <OverflowMenuItem itemText="Purge" data-action="purge" isDelete hasDivider onClick={lifecycle.requestPurge} />
+        )}
         {allowed.delete && (
           <OverflowMenuItem
             itemText="Delete"

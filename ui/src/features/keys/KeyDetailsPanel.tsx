@@ -16,6 +16,11 @@ import { describe } from "../../lib/errors";
 import { formatTimestamp } from "../../lib/format";
 import { useRequest } from "../../lib/hooks/useRequest";
 import type { KeyInfo, KeyVersionInfo } from "../../lib/types";
+import { DualAuthDeletion } from "./DualAuthDeletion";
+import { KeyActivity } from "./KeyActivity";
+import { KeyPlacement } from "./KeyPlacement";
+import { KeyPoliciesSection } from "./KeyPoliciesSection";
+import { KeyReach } from "./KeyReach";
 import { useKeyLifecycle, type LifecycleAction } from "./useKeyLifecycle";
 
 const RESTORE_WINDOW_DAYS = 30;
@@ -101,6 +106,18 @@ function Actions({ keyInfo, onChanged }: { keyInfo: KeyInfo; onChanged: () => vo
           onClick={lifecycle.requestDelete}
         >
           Delete
+        </Button>
+      )}
+      {allowed.purge && (
+        <Button
+          size="sm"
+          kind="danger--tertiary"
+          id="key-details-purge"
+          data-panel-action="purge"
+          disabled={busy !== null}
+          onClick={lifecycle.requestPurge}
+        >
+          Purge
         </Button>
       )}
       {lifecycle.dialogs}
@@ -197,6 +214,7 @@ export function KeyDetailsPanel({ keyId, refreshToken, onChanged, onClose, onOpe
           {info.description !== undefined && <p className="key-details__description">{info.description}</p>}
 
           <Actions keyInfo={info} onChanged={onChanged} />
+          <DualAuthDeletion keyInfo={info} onChanged={onChanged} />
           {onOpenEnvelope !== undefined &&
             info.keyType === "root" &&
             (info.state === "active" || info.state === "deactivated") && (
@@ -216,6 +234,12 @@ export function KeyDetailsPanel({ keyId, refreshToken, onChanged, onClose, onOpe
             <CopyableId id="key-details-id" label="Key ID" value={info.id} />
             <CopyableId id="key-details-version" label="Current key version" value={info.keyVersion.id} />
             <When label="Created" at={info.createdAt} />
+            {info.createdBy !== "" && (
+              <div className="key-details__field">
+                <dt className="cds--label">Created by</dt>
+                <dd>{info.createdBy}</dd>
+              </div>
+            )}
             <When label="Last updated" at={info.updatedAt} />
             <When label="Last rotated" at={info.lastRotatedAt} />
             <When
@@ -229,10 +253,15 @@ export function KeyDetailsPanel({ keyId, refreshToken, onChanged, onClose, onOpe
               note={
                 info.deletedAt === undefined
                   ? undefined
-                  : `Restorable until ${formatTimestamp(restoreUntil(info.deletedAt))}.`
+                  : `${info.deletedBy === undefined ? "" : `By ${info.deletedBy}. `}Restorable until ${formatTimestamp(restoreUntil(info.deletedAt))}; purgeable 4 hours after deletion.`
               }
             />
           </dl>
+
+          <KeyPlacement key={`${info.id}:${info.keyRing}`} keyInfo={info} onChanged={onChanged} />
+          <KeyPoliciesSection keyInfo={info} refreshToken={refreshToken} onChanged={onChanged} />
+          <KeyReach keyInfo={info} refreshToken={refreshToken} />
+          <KeyActivity keyId={info.id} refreshToken={refreshToken} />
 
           <section aria-labelledby="key-details-versions-title">
             <h3 id="key-details-versions-title" className="key-details__subtitle">

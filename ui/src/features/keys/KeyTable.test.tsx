@@ -106,4 +106,15 @@ describe("KeyTable", () => {
     expect(search).toHaveFocus();
     expect(search).toHaveValue("");
   });
+
+  it("marks a key whose deletion is authorized and pending", async () => {
+    const pending = makeKey({
+      name: "two-person-root",
+      dualAuthDelete: { enabled: true, keySetForDeletion: true, authorizedBy: "IBMid-alice" },
+    });
+    setup({ listKeys: () => Promise.resolve({ keys: [pending], total: 1 }) });
+    await waitFor(() => expect(rowFor("two-person-root")).toBeInTheDocument());
+    expect(within(rowFor("two-person-root")).getByText("Pending deletion")).toBeInTheDocument();
+    expect(rowFor("two-person-root").querySelector("[data-pending-deletion]")).not.toBeNull();
+  });
 });

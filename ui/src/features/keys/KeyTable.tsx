@@ -5,6 +5,8 @@ import {
   Dropdown,
   InlineNotification,
   Pagination,
+  Select,
+  SelectItem,
   Table,
   TableBody,
   TableCell,
@@ -15,6 +17,7 @@ import {
   TableToolbar,
   TableToolbarContent,
   TableToolbarSearch,
+  Tag,
 } from "@carbon/react";
 import { Add } from "@carbon/icons-react";
 import { useCallback, useMemo, useState } from "react";
@@ -81,12 +84,15 @@ export function KeyTable({ refreshToken, onChanged, onOpen, openKeyId, toolbarAc
   const notify = useNotify();
   const [search, setSearch] = useState("");
   const [filter, setFilter] = useState<StateFilter>("all");
+  const [keyRing, setKeyRing] = useState("");
+  const loadRings = useCallback(() => backend.keyRings(), [backend]);
+  const rings = useRequest(loadRings, refreshToken);
   const [paging, setPaging] = useState<Paging>({ page: 1, pageSize: PAGE_SIZES[0] ?? 10, filterKey: "" });
   const [creating, setCreating] = useState(false);
   useSlashToSearch("key-search");
 
   const debouncedSearch = useDebouncedValue(search.trim(), SEARCH_DEBOUNCE_MS);
-  const filterKey = JSON.stringify([debouncedSearch, filter]);
+  const filterKey = JSON.stringify([debouncedSearch, filter, keyRing]);
   const page = paging.filterKey === filterKey ? paging.page : 1;
   const { pageSize } = paging;
 
@@ -97,8 +103,9 @@ export function KeyTable({ refreshToken, onChanged, onOpen, openKeyId, toolbarAc
         limit: pageSize,
         states: statesFor(filter),
         ...(debouncedSearch === "" ? {} : { search: debouncedSearch }),
+        ...(keyRing === "" ? {} : { keyRing }),
       }),
-    [backend, page, pageSize, filter, debouncedSearch],
+    [backend, page, pageSize, filter, debouncedSearch, keyRing],
   );
   const { data, error, loading } = useRequest(load, refreshToken);
 
@@ -124,7 +131,13 @@ export function KeyTable({ refreshToken, onChanged, onOpen, openKeyId, toolbarAc
     onChanged();
   };
 
-  const createModal = creating && <CreateKeyModal onClose={() => setCreating(false)} onCreated={created} />;
+  const createModal = creating && (
+    <CreateKeyModal
+      {...(keyRing === "" ? {} : { keyRing })}
+      onClose={() => setCreating(false)}
+      onCreated={created}
+    />
+  );
   const createButton = (
     <Button id="create-key-button" renderIcon={Add} onClick={openCreate}>
       Create root key
@@ -135,7 +148,7 @@ export function KeyTable({ refreshToken, onChanged, onOpen, openKeyId, toolbarAc
     return <DataTableSkeleton headers={HEADERS} columnCount={HEADERS.length} rowCount={5} showHeader={false} />;
   }
 
-  const unfiltered = debouncedSearch === "" && search.trim() === "" && filter === "all";
+  const unfiltered = debouncedSearch === "" && search.trim() === "" && filter === "all" && keyRing === "";
   if (data !== undefined && data.total === 0 && unfiltered) {
     return (
       <section className="key-table__empty" aria-labelledby="key-table-empty-title">
@@ -189,6 +202,21 @@ export function KeyTable({ refreshToken, onChanged, onOpen, openKeyId, toolbarAc
                   itemToString={(item) => item?.text ?? ""}
                   onChange={({ selectedItem }) => setFilter(selectedItem?.id ?? "all")}
                 />
+                <Select
+                  id="key-ring-filter"
+                  className="key-table__filter"
+                  labelText="Key ring"
+                  hideLabel
+                  inline
+                  size="lg"
+                  value={keyRing}
+                  onChange={(event) => setKeyRing(event.target.value)}
+                >
+                  <SelectItem value="" text="All key rings" />
+                  {(rings.data ?? []).map((ring) => (
+                    <SelectItem key={ring.id} value={ring.id} text={`Ring: ${ring.id}`} />
+                  ))}
+                </Select>
                 {toolbarActions}
                 {createButton}
               </TableToolbarContent>
@@ -258,6 +286,16 @@ export function KeyTable({ refreshToken, onChanged, onOpen, openKeyId, toolbarAc
                       <TableCell>{keyInfo.keyType === "root" ? "Root" : "Standard"}</TableCell>
                       <TableCell>
                         <KeyStateTag state={keyInfo.state} />
+                        {keyInfo.dualAuthDelete.keySetForDeletion && keyInfo.state !== "destroyed" && (
+                          <Tag
+                            size="sm"
+                            type="purple"
+                            data-pending-deletion
+                            title={`Deletion authorized by ${keyInfo.dualAuthDelete.authorizedBy ?? "another user"}`}
+                          >
+                            Pending deletion
+                          </Tag>
+                        )}
                       </TableCell>
                       <TableCell>
                         <code className="key-table__version" title={keyInfo.keyVersion.id}>

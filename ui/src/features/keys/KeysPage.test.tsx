@@ -7,11 +7,12 @@ import { KeysPage } from "./KeysPage";
 
 const key = makeKey({ name: "payments-root" });
 
-function setup() {
+function setup(overrides: Parameters<typeof fakeBackend>[0] = {}) {
   const backend = fakeBackend({
     listKeys: () => Promise.resolve({ keys: [key], total: 1 }),
     key: () => Promise.resolve(key),
     keyVersions: () => Promise.resolve([key.keyVersion]),
+    ...overrides,
   });
   const user = userEvent.setup();
   renderWithBackend(<KeysPage refreshToken={0} onChanged={() => undefined} />, backend);
@@ -53,5 +54,31 @@ describe("KeysPage", () => {
     const { user } = setup();
     await user.click(await screen.findByRole("button", { name: "Import root key" }));
     expect(await screen.findByRole("heading", { name: "Import a root key" })).toBeInTheDocument();
+  });
+
+  it("filters the keys by key ring", async () => {
+    const { backend, user } = setup({
+      keyRings: () =>
+        Promise.resolve([
+          { id: "default", createdAt: "", createdBy: "" },
+          { id: "payments", createdAt: "", createdBy: "" },
+        ]),
+    });
+    await waitFor(() => expect(screen.getByRole("option", { name: "Ring: payments" })).toBeInTheDocument());
+    await user.selectOptions(screen.getByLabelText("Key ring"), "payments");
+    await waitFor(() =>
+      expect(backend.listKeys).toHaveBeenLastCalledWith(expect.objectContaining({ keyRing: "payments", offset: 0 })),
+    );
+  });
+
+  it("creates a key ring", async () => {
+    const { backend, user } = setup({
+      createKeyRing: (id) => Promise.resolve({ id, createdAt: "", createdBy: "" }),
+    });
+    await user.click(await screen.findByRole("button", { name: "Create key ring" }));
+    await user.type(screen.getByLabelText("Key ring ID"), "payments");
+    await user.click(document.getElementById("create-key-ring-submit") as HTMLElement);
+    await waitFor(() => expect(backend.createKeyRing).toHaveBeenCalledWith("payments"));
+    expect(await screen.findByText("Key ring payments created")).toBeInTheDocument();
   });
 });

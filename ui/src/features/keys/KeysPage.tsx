@@ -1,8 +1,9 @@
 import { Button } from "@carbon/react";
-import { Upload } from "@carbon/icons-react";
+import { FolderAdd, Upload } from "@carbon/icons-react";
 import { useState } from "react";
 import { useNotify } from "../../components/notifications";
 import type { KeyInfo } from "../../lib/types";
+import { CreateKeyRingModal } from "./CreateKeyRingModal";
 import { ImportRootKeyModal } from "./ImportRootKeyModal";
 import { KeyDetailsPanel } from "./KeyDetailsPanel";
 import { KeyTable } from "./KeyTable";
@@ -18,6 +19,7 @@ export function KeysPage({ refreshToken, onChanged, onOpenEnvelope }: Props) {
   const notify = useNotify();
   const [openKeyId, setOpenKeyId] = useState<string | null>(null);
   const [importing, setImporting] = useState(false);
+  const [creatingRing, setCreatingRing] = useState(false);
 
   const imported = (key: KeyInfo) => {
     setImporting(false);
@@ -35,9 +37,14 @@ export function KeysPage({ refreshToken, onChanged, onOpenEnvelope }: Props) {
         onOpen={(key) => setOpenKeyId(key.id)}
         openKeyId={openKeyId ?? undefined}
         toolbarActions={
-          <Button id="import-key-button" kind="tertiary" renderIcon={Upload} onClick={() => setImporting(true)}>
-            Import root key
-          </Button>
+          <>
+            <Button id="create-key-ring-button" kind="ghost" renderIcon={FolderAdd} onClick={() => setCreatingRing(true)}>
+              Create key ring
+            </Button>
+            <Button id="import-key-button" kind="tertiary" renderIcon={Upload} onClick={() => setImporting(true)}>
+              Import root key
+            </Button>
+          </>
         }
       />
       {openKeyId !== null && (
@@ -47,6 +54,16 @@ export function KeysPage({ refreshToken, onChanged, onOpenEnvelope }: Props) {
           onChanged={onChanged}
           onClose={() => setOpenKeyId(null)}
           {...(onOpenEnvelope === undefined ? {} : { onOpenEnvelope })}
+        />
+      )}
+      {creatingRing && (
+        <CreateKeyRingModal
+          onClose={() => setCreatingRing(false)}
+          onCreated={(ring) => {
+            setCreatingRing(false);
+            notify({ kind: "success", title: `Key ring ${ring.id} created` });
+            onChanged();
+          }}
         />
       )}
       {importing && <ImportRootKeyModal onClose={() => setImporting(false)} onImported={imported} />}

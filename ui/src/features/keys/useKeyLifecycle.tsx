@@ -7,10 +7,12 @@ import { decodeBase64 } from "../../lib/base64";
 import { describe } from "../../lib/errors";
 import { ROOT_KEY_SIZES, SecureImportError } from "../../lib/secureImport";
 import type { KeyInfo } from "../../lib/types";
+import { DeleteKeyDialog } from "./DeleteKeyDialog";
 import { rotateImportedKey } from "./importSteps";
+import { PurgeKeyDialog } from "./PurgeKeyDialog";
 
-type Dialog = "delete" | "rotate-imported" | null;
-export type LifecycleAction = "rotate" | "disable" | "enable" | "delete" | "restore";
+type Dialog = "delete" | "purge" | "rotate-imported" | null;
+export type LifecycleAction = "rotate" | "disable" | "enable" | "delete" | "restore" | "purge";
 
 export interface KeyLifecycle {
   /** What the key's state allows (Key Protect's state table). */
@@ -23,6 +25,8 @@ export interface KeyLifecycle {
   /** Asks first, in a dialog. */
   requestDelete: () => void;
   restore: () => void;
+  /** Asks first, in a dialog that explains the 4-hour rule. */
+  requestPurge: () => void;
   /** The confirmation dialogs; render them once, anywhere. */
   dialogs: ReactNode;
 }
@@ -69,25 +73,25 @@ export function useKeyLifecycle(keyInfo: KeyInfo, onChanged: () => void): KeyLif
   const dialogs = (
     <>
       {dialog === "delete" && (
-        <ConfirmDialog
-          title={`Delete key ${name}?`}
-          label="Delete key"
-          primaryText="Delete"
-          primaryId="delete-key-confirm"
-          busyText="Deleting…"
-          danger
+        <DeleteKeyDialog
+          keyInfo={keyInfo}
           onClose={() => setDialog(null)}
-          onConfirm={async () => {
-            await backend.deleteKey(id);
+          onDeleted={() => {
             setDialog(null);
             succeeded("deleted");
           }}
-        >
-          <p>
-            Nothing can wrap or unwrap with this key once it is destroyed. It can be restored for a limited time;
-            after that, every DEK it wrapped is lost for good.
-          </p>
-        </ConfirmDialog>
+        />
+      )}
+
+      {dialog === "purge" && (
+        <PurgeKeyDialog
+          keyInfo={keyInfo}
+          onClose={() => setDialog(null)}
+          onPurged={() => {
+            setDialog(null);
+            succeeded("purged");
+          }}
+        />
       )}
 
       {dialog === "rotate-imported" && (
@@ -146,12 +150,14 @@ export function useKeyLifecycle(keyInfo: KeyInfo, onChanged: () => void): KeyLif
       enable: state === "suspended",
       delete: state !== "destroyed",
       restore: state === "destroyed",
+      purge: state === "destroyed",
     },
     busy,
     rotate,
     disable: () => void run("disable", "disabled", () => backend.disableKey(id)),
     enable: () => void run("enable", "enabled", () => backend.enableKey(id)),
     requestDelete: () => setDialog("delete"),
+    requestPurge: () => setDialog("purge"),
     restore: () => void run("restore", "restored", () => backend.restoreKey(id)),
     dialogs,
   };

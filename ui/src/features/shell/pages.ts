@@ -1,10 +1,31 @@
-export const PAGES = ["dashboard", "keys", "envelope"] as const;
+import type { BackendCapabilities } from "../../lib/backend";
 
-/** The pages of the console. Authorizations, Audit log, Local server and Connections come later. */
+export const PAGES = [
+  "dashboard",
+  "keys",
+  "envelope",
+  "authorizations",
+  "audit",
+  "connections",
+  "local-server",
+] as const;
+
+/** The pages of the console. */
 export type Page = (typeof PAGES)[number];
 
 export const PAGE_TITLES: Record<Page, string> = {
   dashboard: "Dashboard",
   keys: "Keys",
   envelope: "Envelope encryption",
+  authorizations: "Authorizations",
+  audit: "Audit log",
+  connections: "Connections",
+  "local-server": "Local server",
 };
+
+/** The pages this transport can show: connections and the local server exist on the desktop only. */
+export function pagesFor(capabilities: BackendCapabilities): Page[] {
+  return PAGES.filter(
+    (page) => (page !== "connections" || capabilities.connections) && (page !== "local-server" || capabilities.localServer),
+  );
+}

@@ -1,11 +1,24 @@
 import type {
+  AuditEventInfo,
+  AuditQueryRequest,
+  AuthorizationInfo,
+  ConnectionProfile,
+  ConnectionTest,
+  CreateAuthorizationRequest,
   CreateImportTokenRequest,
   CreateKeyRequest,
   ErrorCode,
   ImportTokenInfo,
   KeyInfo,
   KeyList,
+  KeyPolicies,
+  KeyRingInfo,
   KeystoreInfo,
+  LocalServerStatus,
+  InstancePolicy,
+  RegistrationInfo,
+  SaveConnectionRequest,
+  SetKeyPoliciesRequest,
   KeyVersionInfo,
   ListKeysRequest,
   RewrapResponse,
@@ -16,8 +29,17 @@ import type {
   WrapResponse,
 } from "../types";
 
+/** What this transport can do beyond the keystore itself. */
+export interface BackendCapabilities {
+  /** Switch between this computer's keystore and remote instances (desktop only). */
+  connections: boolean;
+  /** Serve the embedded keystore on 127.0.0.1 (desktop only). */
+  localServer: boolean;
+}
+
 /** Everything the console asks of a keystore, whatever carries the calls. */
 export interface Backend {
+  readonly capabilities: BackendCapabilities;
   info(): Promise<KeystoreInfo>;
   listKeys(request: ListKeysRequest): Promise<KeyList>;
   createKey(request: CreateKeyRequest): Promise<KeyInfo>;
@@ -26,7 +48,31 @@ export interface Backend {
   rotateKey(request: RotateKeyRequest): Promise<KeyInfo>;
   disableKey(id: string): Promise<KeyInfo>;
   enableKey(id: string): Promise<KeyInfo>;
-  deleteKey(id: string): Promise<KeyInfo>;
+  /** Destroys the key; `force` deletes it even while other services' resources are registered to it. */
+  deleteKey(id: string, force?: boolean): Promise<KeyInfo>;
+  /** The first of two authorizations to delete a dual-authorization key. */
+  setKeyForDeletion(id: string): Promise<KeyInfo>;
+  /** Withdraws the pending first authorization. */
+  unsetKeyForDeletion(id: string): Promise<KeyInfo>;
+  /** Removes a destroyed key for good (at least 4 hours after its deletion). */
+  purgeKey(id: string): Promise<KeyInfo>;
+  moveKey(id: string, keyRing: string): Promise<KeyInfo>;
+  createAlias(id: string, alias: string): Promise<KeyInfo>;
+  deleteAlias(id: string, alias: string): Promise<KeyInfo>;
+  keyPolicies(id: string): Promise<KeyPolicies>;
+  setKeyPolicies(request: SetKeyPoliciesRequest): Promise<KeyPolicies>;
+  keyRings(): Promise<KeyRingInfo[]>;
+  createKeyRing(id: string): Promise<KeyRingInfo>;
+  deleteKeyRing(id: string, force?: boolean): Promise<void>;
+  instancePolicies(): Promise<InstancePolicy[]>;
+  setInstancePolicies(policies: InstancePolicy[]): Promise<InstancePolicy[]>;
+  /** Resources of other services registered to one key, or to every key when `keyId` is absent. */
+  registrations(keyId?: string): Promise<RegistrationInfo[]>;
+  authorizations(): Promise<AuthorizationInfo[]>;
+  createAuthorization(request: CreateAuthorizationRequest): Promise<AuthorizationInfo>;
+  deleteAuthorization(id: string): Promise<void>;
+  /** Newest first. */
+  auditEvents(query: AuditQueryRequest): Promise<AuditEventInfo[]>;
   restoreKey(id: string): Promise<KeyInfo>;
   wrap(request: WrapRequest): Promise<WrapResponse>;
   unwrap(request: UnwrapRequest): Promise<UnwrapResponse>;
@@ -35,6 +81,18 @@ export interface Backend {
   createImportToken(request: CreateImportTokenRequest): Promise<ImportTokenInfo>;
   /** Retrieves the import token with its public key and nonce (uses up one retrieval). */
   importToken(): Promise<ImportTokenInfo>;
+  /** Saved connections, `local` (this computer) first. Desktop only. */
+  connections(): Promise<ConnectionProfile[]>;
+  /** Creates or replaces a connection; the API key, if given, goes to the OS keyring only. */
+  saveConnection(request: SaveConnectionRequest): Promise<ConnectionProfile>;
+  deleteConnection(id: string): Promise<void>;
+  /** Points every later call at that connection's keystore. */
+  selectConnection(id: string): Promise<KeystoreInfo>;
+  currentConnection(): Promise<ConnectionProfile>;
+  testConnection(request: SaveConnectionRequest): Promise<ConnectionTest>;
+  localServerStatus(): Promise<LocalServerStatus>;
+  startLocalServer(port?: number): Promise<LocalServerStatus>;
+  stopLocalServer(): Promise<LocalServerStatus>;
 }
 
 /** A failed backend call. Callers branch on `code`; `message` is for people. */

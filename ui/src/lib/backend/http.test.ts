@@ -318,3 +318,232 @@ describe("errorFromResponse", () => {
     expect(errorFromResponse(502, undefined).code).toBe("KEYSTORE_UNAVAILABLE");
   });
 });
+
+describe("HttpBackend: key rings, aliases, policies and dual authorization", () => {
+  const KEY = kpKey.id;
+  const keyPath = `/api/v2/keys/${KEY}`;
+  const lastCall = (fetch: ReturnType<typeof setup>["fetch"], path: string) => {
+    const calls = callsTo(fetch, path);
+    const call = calls[calls.length - 1];
+    return { method: call?.[1]?.method, body: bodyOf(call?.[1]), url: urlOf(call?.[0]) };
+  };
+
+  it("sets and unsets a key for deletion, then reads the key back", async () => {
+    const { backend, fetch } = setup((url) =>
+      url.pathname.includes("/actions/") ? new Response(null, { status: 204 }) : json(200, collection([kpKey])),
+    );
+    await backend.setKeyForDeletion(KEY);
+    expect(lastCall(fetch, `${keyPath}/actions/setKeyForDeletion`).method).toBe("POST");
+    await backend.unsetKeyForDeletion(KEY);
+    expect(lastCall(fetch, `${keyPath}/actions/unsetKeyForDeletion`).method).toBe("POST");
+    expect(callsTo(fetch, `${keyPath}/metadata`)).toHaveLength(2);
+  });
+
+  it("maps the dual-authorization fields of a key", () => {
+    const info = keyInfoFromKp({
+      ...kpKey,
+      dualAuthDelete: { enabled: true, keySetForDeletion: true, authID: "IBMid-alice", authExpiration: "2026-03-08T00:00:00Z" },
+      rotation: { enabled: true, interval_month: 3 },
+    });
+    expect(info.dualAuthDelete).toEqual({
+      enabled: true,
+      keySetForDeletion: true,
+      authorizedBy: "IBMid-alice",
+      authExpiration: "2026-03-08T00:00:00Z",
+    });
+    expect(info.rotation).toEqual({ enabled: true, intervalMonth: 3 });
+  });
+
+  it("forces a delete, purges, and moves a key to another ring", async () => {
+    const { backend, fetch } = setup(() => json(200, collection([kpKey])));
+    await backend.deleteKey(KEY, true);
+    const deleted = lastCall(fetch, keyPath);
+    expect(deleted.method).toBe("DELETE");
+    expect(deleted.url.searchParams.get("force")).toBe("true");
+
+    await backend.purgeKey(KEY);
+    expect(lastCall(fetch, `${keyPath}/purge`).method).toBe("DELETE");
+
+    await backend.moveKey(KEY, "payments");
+    const moved = lastCall(fetch, keyPath);
+    expect(moved.method).toBe("PATCH");
+    expect(JSON.parse(moved.body)).toEqual({ keyRingID: "payments" });
+  });
+
+  it("adds and removes aliases", async () => {
+    const { backend, fetch } = setup(() => json(200, collection([kpKey])));
+    await backend.createAlias(KEY, "pay-root");
+    expect(lastCall(fetch, `${keyPath}/aliases/pay-root`).method).toBe("POST");
+    await backend.deleteAlias(KEY, "pay-root");
+    expect(lastCall(fetch, `${keyPath}/aliases/pay-root`).method).toBe("DELETE");
+  });
+
+  it("reads and writes key policies in Key Protect's collection shape", async () => {
+    const policies = collection([
+      { type: "application/vnd.ibm.kms.policy+json", rotation: { enabled: true, interval_month: 6 } },
+      { type: "application/vnd.ibm.kms.policy+json", dualAuthDelete: { enabled: true } },
+    ]);
+    const { backend, fetch } = setup(() => json(200, policies));
+    expect(await backend.keyPolicies(KEY)).toEqual({ rotation: { enabled: true, intervalMonth: 6 }, dualAuthDelete: true });
+
+    await backend.setKeyPolicies({ keyId: KEY, rotation: { enabled: true, intervalMonth: 6 }, dualAuthDelete: true });
+    const put = lastCall(fetch, `${keyPath}/policies`);
+    expect(put.method).toBe("PUT");
+    expect(JSON.parse(put.body)).toEqual({
+      metadata: { collectionType: "application/vnd.ibm.kms.policy+json", collectionTotal: 2 },
+      resources: [
+        { type: "application/vnd.ibm.kms.policy+json", rotation: { enabled: true, interval_month: 6 } },
+        { type: "application/vnd.ibm.kms.policy+json", dualAuthDelete: { enabled: true } },
+      ],
+    });
+  });
+
+  it("lists, creates and deletes key rings", async () => {
+    const rings = collection([
+      { id: "default", creationDate: "2026-01-01T00:00:00Z", createdBy: "" },
+      { id: "payments", creationDate: "2026-02-01T00:00:00Z", createdBy: "IBMid-alice" },
+    ]);
+    const { backend, fetch } = setup((_url, init) => (init.method === "GET" ? json(200, rings) : new Response(null, { status: 201 })));
+    expect(await backend.createKeyRing("payments")).toEqual({
+      id: "payments",
+      createdAt: "2026-02-01T00:00:00Z",
+      createdBy: "IBMid-alice",
+    });
+    expect(lastCall(fetch, "/api/v2/key_rings/payments").method).toBe("POST");
+    await backend.deleteKeyRing("payments", true);
+    const deleted = lastCall(fetch, "/api/v2/key_rings/payments");
+    expect(deleted.method).toBe("DELETE");
+    expect(deleted.url.searchParams.get("force")).toBe("true");
+  });
+
+  it("creates keys with a ring, aliases, dual authorization and rotation, and filters by ring", async () => {
+    const { backend, fetch } = setup(() => json(200, collection([kpKey], 1)));
+    await backend.createKey({
+      name: "payments-root",
+      keyType: "root",
+      keyRing: "payments",
+      aliases: ["pay-root"],
+      dualAuthDelete: true,
+      rotation: { enabled: true, intervalMonth: 3 },
+    });
+    const body = JSON.parse(lastCall(fetch, "/api/v2/keys").body) as { resources: Record<string, unknown>[] };
+    expect(body.resources[0]).toMatchObject({
+      keyRingID: "payments",
+      aliases: ["pay-root"],
+      dualAuthDelete: { enabled: true },
+      rotation: { enabled: true, interval_month: 3 },
+    });
+    await backend.listKeys({ offset: 0, states: [], keyRing: "payments" });
+    const listed = callsTo(fetch, "/api/v2/keys").at(-1);
+    expect(headersOf(listed?.[1]).get("X-Kms-Key-Ring")).toBe("payments");
+  });
+
+  it("reads instance policies and registrations", async () => {
+    const { backend, fetch } = setup((url) =>
+      url.pathname.endsWith("/registrations")
+        ? json(200, collection([{ keyId: KEY, keyName: "payments-root", resourceCrn: "crn:cos:bucket", createdBy: "cloud-object-storage", keyVersion: { id: "v1" }, creationDate: "c", lastUpdated: "u" }]))
+        : json(200, collection([{ policy_type: "dualAuthDelete", policy_data: { enabled: true } }])),
+    );
+    expect(await backend.instancePolicies()).toEqual([{ policyType: "dualAuthDelete", enabled: true }]);
+    expect(await backend.registrations(KEY)).toEqual([
+      { keyId: KEY, keyName: "payments-root", resourceCrn: "crn:cos:bucket", service: "cloud-object-storage", keyVersion: "v1", createdAt: "c", updatedAt: "u" },
+    ]);
+    await backend.registrations();
+    expect(callsTo(fetch, "/api/v2/keys/registrations")).toHaveLength(1);
+  });
+});
+
+describe("HttpBackend: authorizations and audit", () => {
+  const policy = (instance: string) => ({
+    id: "p1",
+    type: "authorization",
+    subjects: [{ attributes: [{ name: "serviceName", value: "cloud-object-storage" }, { name: "serviceInstance", value: "cos-1" }] }],
+    roles: [{ role_id: "crn:v1:bluemix:public:iam::::serviceRole:Reader", display_name: "Reader" }],
+    resources: [
+      {
+        attributes: [
+          { name: "serviceName", value: "kms", operator: "stringEquals" },
+          { name: "serviceInstance", value: instance, operator: "stringEquals" },
+          { name: "keyRing", value: "payments", operator: "stringEquals" },
+        ],
+      },
+    ],
+    created_at: "2026-02-01T00:00:00Z",
+    created_by_id: "IBMid-alice",
+  });
+
+  it("lists this instance's authorizations from IAM on the same origin", async () => {
+    const { backend, fetch } = setup(() => json(200, { policies: [policy(INSTANCE), policy("other")] }));
+    expect(await backend.authorizations()).toEqual([
+      {
+        id: "p1",
+        sourceService: "cloud-object-storage",
+        sourceInstance: "cos-1",
+        targetInstance: INSTANCE,
+        keyRing: "payments",
+        roles: ["Reader"],
+        createdAt: "2026-02-01T00:00:00Z",
+        createdBy: "IBMid-alice",
+      },
+    ]);
+    const [call] = callsTo(fetch, "/v1/policies");
+    expect(urlOf(call?.[0]).searchParams.get("type")).toBe("authorization");
+  });
+
+  it("creates an authorization as an IAM policy, Reader by default, and deletes it", async () => {
+    const { backend, fetch } = setup((_url, init) =>
+      init.method === "DELETE" ? new Response(null, { status: 204 }) : json(201, policy(INSTANCE)),
+    );
+    await backend.createAuthorization({ sourceService: "cloud-object-storage", keyId: "k1" });
+    const [call] = callsTo(fetch, "/v1/policies");
+    expect(call?.[1]?.method).toBe("POST");
+    expect(JSON.parse(bodyOf(call?.[1]))).toEqual({
+      type: "authorization",
+      subjects: [{ attributes: [{ name: "serviceName", value: "cloud-object-storage" }] }],
+      roles: [{ role_id: "crn:v1:bluemix:public:iam::::serviceRole:Reader" }],
+      resources: [
+        {
+          attributes: [
+            { name: "serviceName", value: "kms", operator: "stringEquals" },
+            { name: "serviceInstance", value: INSTANCE, operator: "stringEquals" },
+            { name: "resourceType", value: "key", operator: "stringEquals" },
+            { name: "resource", value: "k1", operator: "stringEquals" },
+          ],
+        },
+      ],
+    });
+    await backend.deleteAuthorization("p1");
+    expect(callsTo(fetch, "/v1/policies/p1")[0]?.[1]?.method).toBe("DELETE");
+  });
+
+  it("maps IAM's error shape", () => {
+    const error = errorFromResponse(403, { errors: [{ code: "forbidden", message: "not allowed" }], status_code: 403 });
+    expect(error.code).toBe("FORBIDDEN");
+    expect(error.message).toBe("not allowed");
+    expect(errorFromResponse(404, { errors: [{ code: "not_found", message: "gone" }], status_code: 404 }).code).toBe(
+      "NOT_FOUND",
+    );
+  });
+
+  it("queries audit events with its filters", async () => {
+    const event = { seq: 9, at: "t", instance: INSTANCE, initiator: "IBMid-alice", action: "kms.secrets.wrap", target: "k1", outcome: "success", correlationId: "c" };
+    const { backend, fetch } = setup(() => json(200, collection([event])));
+    expect(await backend.auditEvents({ initiator: "IBMid-alice", action: "kms.secrets", target: "k1", failuresOnly: true, before: 10, limit: 50 })).toEqual([event]);
+    const url = urlOf(callsTo(fetch, "/api/v2/audit_events")[0]?.[0]);
+    expect(Object.fromEntries(url.searchParams)).toEqual({
+      initiator: "IBMid-alice",
+      action: "kms.secrets",
+      target: "k1",
+      failuresOnly: "true",
+      before: "10",
+      limit: "50",
+    });
+  });
+
+  it("has no connections or local server on the web", async () => {
+    const { backend } = setup(() => json(200, {}));
+    expect(backend.capabilities).toEqual({ connections: false, localServer: false });
+    await expect(backend.connections()).rejects.toMatchObject({ code: "INVALID_STATE" });
+    await expect(backend.startLocalServer()).rejects.toMatchObject({ code: "INVALID_STATE" });
+  });
+});

@@ -1,12 +1,24 @@
 import type {
+  AuditEventInfo,
+  AuditQueryRequest,
+  AuthorizationInfo,
+  ConnectionProfile,
+  ConnectionTest,
+  CreateAuthorizationRequest,
   CreateImportTokenRequest,
   CreateKeyRequest,
   ErrorCode,
   ImportTokenInfo,
   KeyInfo,
   KeyList,
+  KeyPolicies,
+  KeyRingInfo,
   KeyStateName,
   KeystoreInfo,
+  InstancePolicy,
+  LocalServerStatus,
+  RegistrationInfo,
+  SetKeyPoliciesRequest,
   KeyVersionInfo,
   ListKeysRequest,
   RewrapResponse,
@@ -20,6 +32,8 @@ import { KP_REASONS } from "../bindings/kpReasons";
 import { BackendError, GENERIC_FAILURE, type Backend } from "./backend";
 
 const KEY_TYPE = "application/vnd.ibm.kms.key+json";
+const POLICY_TYPE = "application/vnd.ibm.kms.policy+json";
+const ROLE_PREFIX = "crn:v1:bluemix:public:iam::::serviceRole:";
 const API_KEY_GRANT = "urn:ibm:params:oauth:grant-type:apikey";
 /** Fetch a new token this long before the current one expires. */
 const REFRESH_MARGIN_MS = 60_000;
@@ -72,6 +86,74 @@ interface KpErrorBody {
   resources?: { errorMsg?: string; reasons?: { code?: string; message?: string }[] }[];
   errorCode?: string;
   errorMessage?: string;
+  /** IAM Policy Management's shape. */
+  errors?: { code?: string; message?: string }[];
+}
+
+interface KpPolicyResource {
+  rotation?: { enabled?: boolean; interval_month?: number };
+  dualAuthDelete?: { enabled?: boolean };
+}
+
+interface KpRegistration {
+  keyId?: string;
+  keyName?: string;
+  resourceCrn?: string;
+  createdBy?: string;
+  keyVersion?: { id?: string };
+  creationDate?: string;
+  lastUpdated?: string;
+}
+
+interface IamAttribute {
+  name?: string;
+  value?: string;
+}
+
+/** An IAM authorization policy, as IAM Policy Management lists it. */
+interface IamPolicy {
+  id?: string;
+  subjects?: { attributes?: IamAttribute[] }[];
+  resources?: { attributes?: IamAttribute[] }[];
+  roles?: { role_id?: string; display_name?: string }[];
+  created_at?: string;
+  created_by_id?: string;
+}
+
+const DESKTOP_ONLY = "Connections and the local server are available in the desktop app only.";
+
+function keyPoliciesFromKp(resources: KpPolicyResource[]): KeyPolicies {
+  const policies: KeyPolicies = { dualAuthDelete: false };
+  for (const resource of resources) {
+    if (resource.rotation?.interval_month !== undefined) {
+      policies.rotation = { enabled: resource.rotation.enabled ?? true, intervalMonth: resource.rotation.interval_month };
+    }
+    if (resource.dualAuthDelete !== undefined) policies.dualAuthDelete = resource.dualAuthDelete.enabled ?? false;
+  }
+  return policies;
+}
+
+/** An IAM authorization policy back into the console's shape. */
+export function authorizationFromIam(policy: IamPolicy): AuthorizationInfo {
+  const attribute = (list: { attributes?: IamAttribute[] }[] | undefined, name: string) =>
+    list?.[0]?.attributes?.find((a) => a.name === name)?.value;
+  const info: AuthorizationInfo = {
+    id: policy.id ?? "",
+    sourceService: attribute(policy.subjects, "serviceName") ?? "",
+    targetInstance: attribute(policy.resources, "serviceInstance") ?? "",
+    roles: (policy.roles ?? []).map(
+      (role) => role.display_name ?? (role.role_id ?? "").replace(ROLE_PREFIX, ""),
+    ),
+    createdAt: policy.created_at ?? "",
+    createdBy: policy.created_by_id ?? "",
+  };
+  const sourceInstance = attribute(policy.subjects, "serviceInstance");
+  if (sourceInstance !== undefined) info.sourceInstance = sourceInstance;
+  const keyRing = attribute(policy.resources, "keyRing");
+  if (keyRing !== undefined) info.keyRing = keyRing;
+  const keyId = attribute(policy.resources, "resource");
+  if (keyId !== undefined) info.keyId = keyId;
+  return info;
 }
 
 /** A Key Protect key resource as the console's KeyInfo. */
@@ -124,6 +206,11 @@ async function readJson(response: Response): Promise<unknown> {
 /** Turns a failed response (Key Protect's envelope, or IAM's) into a BackendError. */
 export function errorFromResponse(status: number, body: unknown): BackendError {
   const envelope = (typeof body === "object" && body !== null ? body : {}) as KpErrorBody;
+  const iamError = envelope.errors?.[0];
+  if (iamError !== undefined) {
+    const code: ErrorCode = status === 403 ? "FORBIDDEN" : codeForStatus(status);
+    return new BackendError(code, iamError.message ?? GENERIC_FAILURE);
+  }
   const resource = envelope.resources?.[0];
   const reason = resource?.reasons?.[0];
   if (reason?.code !== undefined) {
@@ -158,6 +245,7 @@ interface Token {
 
 /** Talks to `strongroom serve` (or Key Protect) over its v2 REST API with an IAM token. */
 export class HttpBackend implements Backend {
+  readonly capabilities = { connections: false, localServer: false };
   readonly #baseUrl: string;
   readonly #instanceId: string;
   #apiKey: string;
@@ -233,7 +321,11 @@ export class HttpBackend implements Backend {
     return token.value;
   }
 
-  async #call<T>(method: string, path: string, body?: unknown, extraHeaders: Record<string, string> = {}, retried = false): Promise<T> {
+  #call<T>(method: string, path: string, body?: unknown, extraHeaders: Record<string, string> = {}): Promise<T> {
+    return this.#request<T>(method, `/api/v2${path}`, body, extraHeaders);
+  }
+
+  async #request<T>(method: string, path: string, body?: unknown, extraHeaders: Record<string, string> = {}, retried = false): Promise<T> {
     const bearer = await this.#bearer();
     const headers: Record<string, string> = {
       Authorization: `Bearer ${bearer}`,
@@ -242,7 +334,7 @@ export class HttpBackend implements Backend {
       ...extraHeaders,
     };
     if (body !== undefined) headers["Content-Type"] = "application/json";
-    const response = await this.#send(`${this.#baseUrl}/api/v2${path}`, {
+    const response = await this.#send(`${this.#baseUrl}${path}`, {
       method,
       headers,
       ...(body === undefined ? {} : { body: JSON.stringify(body) }),
@@ -250,7 +342,7 @@ export class HttpBackend implements Backend {
     if (response.status === 401 && !retried) {
       // The token may have been revoked or the server restarted; one fresh token, then give up.
       this.#token = null;
-      return this.#call<T>(method, path, body, extraHeaders, true);
+      return this.#request<T>(method, path, body, extraHeaders, true);
     }
     const parsed = await readJson(response);
     if (!response.ok) throw errorFromResponse(response.status, parsed);
@@ -282,7 +374,9 @@ export class HttpBackend implements Backend {
     if (request.states.length > 0) query.set("state", request.states.map((state) => STATE_NUMBERS[state]).join(","));
     if (request.keyType !== undefined) query.set("extractable", String(request.keyType === "standard"));
     if (request.search !== undefined && request.search !== "") query.set("search", request.search);
-    const collection = await this.#call<KpCollection<KpKey>>("GET", `/keys?${query.toString()}`);
+    // Key Protect narrows a listing to one ring with a header, not a query parameter.
+    const headers: Record<string, string> = request.keyRing === undefined ? {} : { "X-Kms-Key-Ring": request.keyRing };
+    const collection = await this.#call<KpCollection<KpKey>>("GET", `/keys?${query.toString()}`, undefined, headers);
     const keys = (collection?.resources ?? []).map(keyInfoFromKp);
     return { keys, total: collection?.metadata?.totalCount ?? keys.length };
   }
@@ -299,6 +393,12 @@ export class HttpBackend implements Backend {
     if (request.encryptedNonce !== undefined) resource.encryptedNonce = request.encryptedNonce;
     if (request.iv !== undefined) resource.iv = request.iv;
     if (request.encryptionAlgorithm !== undefined) resource.encryptionAlgorithm = request.encryptionAlgorithm;
+    if (request.aliases !== undefined && request.aliases.length > 0) resource.aliases = request.aliases;
+    if (request.keyRing !== undefined) resource.keyRingID = request.keyRing;
+    if (request.dualAuthDelete !== undefined) resource.dualAuthDelete = { enabled: request.dualAuthDelete };
+    if (request.rotation !== undefined) {
+      resource.rotation = { enabled: request.rotation.enabled, interval_month: request.rotation.intervalMonth };
+    }
     return this.#oneKey("POST", "/keys", {
       metadata: { collectionType: KEY_TYPE, collectionTotal: 1 },
       resources: [resource],
@@ -337,8 +437,182 @@ export class HttpBackend implements Backend {
     return this.key(id);
   }
 
-  deleteKey(id: string): Promise<KeyInfo> {
-    return this.#oneKey("DELETE", `/keys/${encodeURIComponent(id)}`, undefined, { Prefer: "return=representation" });
+  deleteKey(id: string, force = false): Promise<KeyInfo> {
+    const query = force ? "?force=true" : "";
+    return this.#oneKey("DELETE", `/keys/${encodeURIComponent(id)}${query}`, undefined, {
+      Prefer: "return=representation",
+    });
+  }
+
+  async setKeyForDeletion(id: string): Promise<KeyInfo> {
+    await this.#action(id, "setKeyForDeletion");
+    return this.key(id);
+  }
+
+  async unsetKeyForDeletion(id: string): Promise<KeyInfo> {
+    await this.#action(id, "unsetKeyForDeletion");
+    return this.key(id);
+  }
+
+  purgeKey(id: string): Promise<KeyInfo> {
+    return this.#oneKey("DELETE", `/keys/${encodeURIComponent(id)}/purge`);
+  }
+
+  moveKey(id: string, keyRing: string): Promise<KeyInfo> {
+    return this.#oneKey("PATCH", `/keys/${encodeURIComponent(id)}`, { keyRingID: keyRing });
+  }
+
+  async createAlias(id: string, alias: string): Promise<KeyInfo> {
+    await this.#call("POST", `/keys/${encodeURIComponent(id)}/aliases/${encodeURIComponent(alias)}`, {});
+    return this.key(id);
+  }
+
+  async deleteAlias(id: string, alias: string): Promise<KeyInfo> {
+    await this.#call("DELETE", `/keys/${encodeURIComponent(id)}/aliases/${encodeURIComponent(alias)}`);
+    return this.key(id);
+  }
+
+  async keyPolicies(id: string): Promise<KeyPolicies> {
+    const collection = await this.#call<KpCollection<KpPolicyResource>>("GET", `/keys/${encodeURIComponent(id)}/policies`);
+    return keyPoliciesFromKp(collection?.resources ?? []);
+  }
+
+  async setKeyPolicies(request: SetKeyPoliciesRequest): Promise<KeyPolicies> {
+    const resources: unknown[] = [];
+    if (request.rotation !== undefined) {
+      resources.push({
+        type: POLICY_TYPE,
+        rotation: { enabled: request.rotation.enabled, interval_month: request.rotation.intervalMonth },
+      });
+    }
+    if (request.dualAuthDelete !== undefined) {
+      resources.push({ type: POLICY_TYPE, dualAuthDelete: { enabled: request.dualAuthDelete } });
+    }
+    const collection = await this.#call<KpCollection<KpPolicyResource>>(
+      "PUT",
+      `/keys/${encodeURIComponent(request.keyId)}/policies`,
+      { metadata: { collectionType: POLICY_TYPE, collectionTotal: resources.length }, resources },
+    );
+    return keyPoliciesFromKp(collection?.resources ?? []);
+  }
+
+  async keyRings(): Promise<KeyRingInfo[]> {
+    const collection = await this.#call<KpCollection<{ id?: string; creationDate?: string; createdBy?: string }>>(
+      "GET",
+      "/key_rings",
+    );
+    return (collection?.resources ?? []).map((ring) => ({
+      id: ring.id ?? "",
+      createdAt: ring.creationDate ?? "",
+      createdBy: ring.createdBy ?? "",
+    }));
+  }
+
+  async createKeyRing(id: string): Promise<KeyRingInfo> {
+    await this.#call("POST", `/key_rings/${encodeURIComponent(id)}`, {});
+    const ring = (await this.keyRings()).find((candidate) => candidate.id === id);
+    if (ring === undefined) throw new BackendError("INTERNAL", "The keystore did not list the new key ring.");
+    return ring;
+  }
+
+  async deleteKeyRing(id: string, force = false): Promise<void> {
+    await this.#call("DELETE", `/key_rings/${encodeURIComponent(id)}${force ? "?force=true" : ""}`);
+  }
+
+  async instancePolicies(): Promise<InstancePolicy[]> {
+    const collection = await this.#call<
+      KpCollection<{
+        policy_type?: string;
+        policy_data?: { enabled?: boolean; attributes?: Record<string, unknown> | null };
+        lastUpdated?: string;
+        updatedBy?: string;
+      }>
+    >("GET", "/instance/policies");
+    return (collection?.resources ?? []).map((resource) => {
+      const policy: InstancePolicy = {
+        policyType: resource.policy_type ?? "",
+        enabled: resource.policy_data?.enabled ?? false,
+      };
+      if (resource.policy_data?.attributes) policy.attributes = resource.policy_data.attributes;
+      if (resource.lastUpdated !== undefined) policy.updatedAt = resource.lastUpdated;
+      if (resource.updatedBy !== undefined) policy.updatedBy = resource.updatedBy;
+      return policy;
+    });
+  }
+
+  async setInstancePolicies(policies: InstancePolicy[]): Promise<InstancePolicy[]> {
+    const resources = policies.map((policy) => ({
+      policy_type: policy.policyType,
+      policy_data:
+        policy.attributes === undefined
+          ? { enabled: policy.enabled }
+          : { enabled: policy.enabled, attributes: policy.attributes },
+    }));
+    await this.#call("PUT", "/instance/policies", {
+      metadata: { collectionType: POLICY_TYPE, collectionTotal: resources.length },
+      resources,
+    });
+    return this.instancePolicies();
+  }
+
+  async registrations(keyId?: string): Promise<RegistrationInfo[]> {
+    const path = keyId === undefined ? "/keys/registrations" : `/keys/${encodeURIComponent(keyId)}/registrations`;
+    const collection = await this.#call<KpCollection<KpRegistration>>("GET", path);
+    return (collection?.resources ?? []).map((registration) => ({
+      keyId: registration.keyId ?? "",
+      keyName: registration.keyName ?? "",
+      resourceCrn: registration.resourceCrn ?? "",
+      service: registration.createdBy ?? "",
+      keyVersion: registration.keyVersion?.id ?? "",
+      createdAt: registration.creationDate ?? "",
+      updatedAt: registration.lastUpdated ?? "",
+    }));
+  }
+
+  async authorizations(): Promise<AuthorizationInfo[]> {
+    const list = await this.#request<{ policies?: IamPolicy[] }>("GET", "/v1/policies?type=authorization");
+    return (list?.policies ?? [])
+      .map(authorizationFromIam)
+      .filter((authorization) => authorization.targetInstance === this.#instanceId);
+  }
+
+  async createAuthorization(request: CreateAuthorizationRequest): Promise<AuthorizationInfo> {
+    const subject: IamAttribute[] = [{ name: "serviceName", value: request.sourceService }];
+    if (request.sourceInstance !== undefined) subject.push({ name: "serviceInstance", value: request.sourceInstance });
+    const resource: (IamAttribute & { operator: string })[] = [
+      { name: "serviceName", value: "kms", operator: "stringEquals" },
+      { name: "serviceInstance", value: this.#instanceId, operator: "stringEquals" },
+    ];
+    if (request.keyRing !== undefined) resource.push({ name: "keyRing", value: request.keyRing, operator: "stringEquals" });
+    if (request.keyId !== undefined) {
+      resource.push({ name: "resourceType", value: "key", operator: "stringEquals" });
+      resource.push({ name: "resource", value: request.keyId, operator: "stringEquals" });
+    }
+    const roles = request.roles === undefined || request.roles.length === 0 ? ["Reader"] : request.roles;
+    const created = await this.#request<IamPolicy>("POST", "/v1/policies", {
+      type: "authorization",
+      subjects: [{ attributes: subject }],
+      roles: roles.map((role) => ({ role_id: `${ROLE_PREFIX}${role}` })),
+      resources: [{ attributes: resource }],
+    });
+    return authorizationFromIam(created ?? {});
+  }
+
+  async deleteAuthorization(id: string): Promise<void> {
+    await this.#request("DELETE", `/v1/policies/${encodeURIComponent(id)}`);
+  }
+
+  async auditEvents(query: AuditQueryRequest): Promise<AuditEventInfo[]> {
+    const params = new URLSearchParams();
+    if (query.initiator !== undefined) params.set("initiator", query.initiator);
+    if (query.action !== undefined) params.set("action", query.action);
+    if (query.target !== undefined) params.set("target", query.target);
+    if (query.failuresOnly === true) params.set("failuresOnly", "true");
+    if (query.before !== undefined) params.set("before", String(query.before));
+    if (query.limit !== undefined) params.set("limit", String(query.limit));
+    const text = params.toString();
+    const collection = await this.#call<KpCollection<AuditEventInfo>>("GET", `/audit_events${text === "" ? "" : `?${text}`}`);
+    return collection?.resources ?? [];
   }
 
   restoreKey(id: string): Promise<KeyInfo> {
@@ -384,5 +658,41 @@ export class HttpBackend implements Backend {
 
   importToken(): Promise<ImportTokenInfo> {
     return this.#call("GET", "/import_token");
+  }
+
+  connections(): Promise<ConnectionProfile[]> {
+    return Promise.reject(new BackendError("INVALID_STATE", DESKTOP_ONLY));
+  }
+
+  saveConnection(): Promise<ConnectionProfile> {
+    return Promise.reject(new BackendError("INVALID_STATE", DESKTOP_ONLY));
+  }
+
+  deleteConnection(): Promise<void> {
+    return Promise.reject(new BackendError("INVALID_STATE", DESKTOP_ONLY));
+  }
+
+  selectConnection(): Promise<KeystoreInfo> {
+    return Promise.reject(new BackendError("INVALID_STATE", DESKTOP_ONLY));
+  }
+
+  currentConnection(): Promise<ConnectionProfile> {
+    return Promise.reject(new BackendError("INVALID_STATE", DESKTOP_ONLY));
+  }
+
+  testConnection(): Promise<ConnectionTest> {
+    return Promise.reject(new BackendError("INVALID_STATE", DESKTOP_ONLY));
+  }
+
+  localServerStatus(): Promise<LocalServerStatus> {
+    return Promise.reject(new BackendError("INVALID_STATE", DESKTOP_ONLY));
+  }
+
+  startLocalServer(): Promise<LocalServerStatus> {
+    return Promise.reject(new BackendError("INVALID_STATE", DESKTOP_ONLY));
+  }
+
+  stopLocalServer(): Promise<LocalServerStatus> {
+    return Promise.reject(new BackendError("INVALID_STATE", DESKTOP_ONLY));
   }
 }

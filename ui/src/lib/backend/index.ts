@@ -1,3 +1,3 @@
-export { BackendError, GENERIC_FAILURE, toBackendError, type Backend } from "./backend";
+export { BackendError, GENERIC_FAILURE, toBackendError, type Backend, type BackendCapabilities } from "./backend";
 export { BackendProvider } from "./BackendProvider";
 export { useBackend } from "./useBackend";

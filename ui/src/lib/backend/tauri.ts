@@ -1,11 +1,24 @@
 import { invoke, type InvokeArgs } from "@tauri-apps/api/core";
 import type {
+  AuditEventInfo,
+  AuditQueryRequest,
+  AuthorizationInfo,
+  ConnectionProfile,
+  ConnectionTest,
+  CreateAuthorizationRequest,
   CreateImportTokenRequest,
   CreateKeyRequest,
   ImportTokenInfo,
   KeyInfo,
   KeyList,
+  KeyPolicies,
+  KeyRingInfo,
   KeystoreInfo,
+  InstancePolicy,
+  LocalServerStatus,
+  RegistrationInfo,
+  SaveConnectionRequest,
+  SetKeyPoliciesRequest,
   KeyVersionInfo,
   ListKeysRequest,
   RewrapResponse,
@@ -27,6 +40,8 @@ async function call<T>(command: string, args?: InvokeArgs): Promise<T> {
 
 /** Talks to the Rust side through Tauri commands; a rejection carries an ApiError. */
 export class TauriBackend implements Backend {
+  readonly capabilities = { connections: true, localServer: true };
+
   info(): Promise<KeystoreInfo> {
     return call("keystore_info", {});
   }
@@ -59,8 +74,80 @@ export class TauriBackend implements Backend {
     return call("enable_key", { id });
   }
 
-  deleteKey(id: string): Promise<KeyInfo> {
-    return call("delete_key", { id });
+  deleteKey(id: string, force = false): Promise<KeyInfo> {
+    return call("delete_key", force ? { id, force } : { id });
+  }
+
+  setKeyForDeletion(id: string): Promise<KeyInfo> {
+    return call("set_key_for_deletion", { id });
+  }
+
+  unsetKeyForDeletion(id: string): Promise<KeyInfo> {
+    return call("unset_key_for_deletion", { id });
+  }
+
+  purgeKey(id: string): Promise<KeyInfo> {
+    return call("purge_key", { id });
+  }
+
+  moveKey(id: string, keyRing: string): Promise<KeyInfo> {
+    return call("move_key", { id, keyRing });
+  }
+
+  createAlias(id: string, alias: string): Promise<KeyInfo> {
+    return call("create_alias", { id, alias });
+  }
+
+  deleteAlias(id: string, alias: string): Promise<KeyInfo> {
+    return call("delete_alias", { id, alias });
+  }
+
+  keyPolicies(id: string): Promise<KeyPolicies> {
+    return call("key_policies", { id });
+  }
+
+  setKeyPolicies(request: SetKeyPoliciesRequest): Promise<KeyPolicies> {
+    return call("set_key_policies", { request });
+  }
+
+  keyRings(): Promise<KeyRingInfo[]> {
+    return call("key_rings", {});
+  }
+
+  createKeyRing(id: string): Promise<KeyRingInfo> {
+    return call("create_key_ring", { id });
+  }
+
+  deleteKeyRing(id: string, force = false): Promise<void> {
+    return call("delete_key_ring", force ? { id, force } : { id });
+  }
+
+  instancePolicies(): Promise<InstancePolicy[]> {
+    return call("instance_policies", {});
+  }
+
+  setInstancePolicies(policies: InstancePolicy[]): Promise<InstancePolicy[]> {
+    return call("set_instance_policies", { policies });
+  }
+
+  registrations(keyId?: string): Promise<RegistrationInfo[]> {
+    return call("registrations", keyId === undefined ? {} : { id: keyId });
+  }
+
+  authorizations(): Promise<AuthorizationInfo[]> {
+    return call("authorizations", {});
+  }
+
+  createAuthorization(request: CreateAuthorizationRequest): Promise<AuthorizationInfo> {
+    return call("create_authorization", { request });
+  }
+
+  deleteAuthorization(id: string): Promise<void> {
+    return call("delete_authorization", { id });
+  }
+
+  auditEvents(query: AuditQueryRequest): Promise<AuditEventInfo[]> {
+    return call("audit_events", { query });
   }
 
   restoreKey(id: string): Promise<KeyInfo> {
@@ -85,5 +172,41 @@ export class TauriBackend implements Backend {
 
   importToken(): Promise<ImportTokenInfo> {
     return call("import_token");
+  }
+
+  connections(): Promise<ConnectionProfile[]> {
+    return call("connections", {});
+  }
+
+  saveConnection(request: SaveConnectionRequest): Promise<ConnectionProfile> {
+    return call("save_connection", { request });
+  }
+
+  deleteConnection(id: string): Promise<void> {
+    return call("delete_connection", { id });
+  }
+
+  selectConnection(id: string): Promise<KeystoreInfo> {
+    return call("select_connection", { id });
+  }
+
+  currentConnection(): Promise<ConnectionProfile> {
+    return call("current_connection", {});
+  }
+
+  testConnection(request: SaveConnectionRequest): Promise<ConnectionTest> {
+    return call("test_connection", { request });
+  }
+
+  localServerStatus(): Promise<LocalServerStatus> {
+    return call("local_server_status", {});
+  }
+
+  startLocalServer(port?: number): Promise<LocalServerStatus> {
+    return call("start_local_server", port === undefined ? {} : { port });
+  }
+
+  stopLocalServer(): Promise<LocalServerStatus> {
+    return call("stop_local_server", {});
   }
 }

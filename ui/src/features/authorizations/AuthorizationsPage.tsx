@@ -1,0 +1,170 @@
+import {
+  Button,
+  DataTableSkeleton,
+  IconButton,
+  InlineNotification,
+  Table,
+  TableBody,
+  TableCell,
+  TableContainer,
+  TableHead,
+  TableHeader,
+  TableRow,
+  TableToolbar,
+  TableToolbarContent,
+  Tag,
+} from "@carbon/react";
+import { Add, TrashCan } from "@carbon/icons-react";
+import { useCallback, useState } from "react";
+import { ConfirmDialog } from "../../components/ConfirmDialog";
+import { useNotify } from "../../components/notifications";
+import { useBackend } from "../../lib/backend";
+import { describe } from "../../lib/errors";
+import { formatTimestamp } from "../../lib/format";
+import { useRequest } from "../../lib/hooks/useRequest";
+import type { AuthorizationInfo } from "../../lib/types";
+import { CreateAuthorizationModal } from "./CreateAuthorizationModal";
+import { scopeOf } from "./scope";
+
+const HEADERS = ["Source service", "Source instance", "Scope", "Roles", "Created", ""];
+
+interface Props {
+  refreshToken: number;
+}
+
+/** Which other services may use this instance's keys (IAM service-to-service authorizations). */
+export function AuthorizationsPage({ refreshToken }: Props) {
+  const backend = useBackend();
+  const notify = useNotify();
+  const [reload, setReload] = useState(0);
+  const load = useCallback(() => backend.authorizations(), [backend]);
+  const { data, error, loading } = useRequest(load, refreshToken + reload);
+  const [creating, setCreating] = useState(false);
+  const [removing, setRemoving] = useState<AuthorizationInfo | null>(null);
+
+  const createButton = (
+    <Button id="create-authorization-button" renderIcon={Add} onClick={() => setCreating(true)}>
+      Authorize a service
+    </Button>
+  );
+
+  let body;
+  if (data === undefined && error === undefined) {
+    body = <DataTableSkeleton headers={HEADERS.map((header) => ({ header, key: header }))} rowCount={3} showHeader={false} />;
+  } else if (data !== undefined && data.length === 0) {
+    body = (
+      <section id="authorizations-empty" className="app-empty" aria-labelledby="authorizations-empty-title">
+        <h2 id="authorizations-empty-title" className="app-empty__title">
+          No service may use these keys yet
+        </h2>
+        <p>
+          An authorization lets another service — Cloud Object Storage, a database, a Kubernetes cluster — wrap and
+          unwrap its data encryption keys with root keys of this instance. Without one, that service cannot encrypt
+          with your keys. Grant the Reader role unless the service documents otherwise.
+        </p>
+        {createButton}
+      </section>
+    );
+  } else {
+    body = (
+      <TableContainer id="authorizations-table"
+        title="Authorizations"
+        description="Services allowed to use this instance's keys."
+        aria-busy={loading}
+      >
+        <TableToolbar aria-label="Authorizations toolbar">
+          <TableToolbarContent>{createButton}</TableToolbarContent>
+        </TableToolbar>
+        <Table aria-label="Authorizations">
+          <TableHead>
+            <TableRow>
+              {HEADERS.map((header) => (
+                <TableHeader key={header}>
+                  {header === "" ? <span className="cds--visually-hidden">Actions</span> : header}
+                </TableHeader>
+              ))}
+            </TableRow>
+          </TableHead>
+          <TableBody>
+            {(data ?? []).map((authorization) => (
+              <TableRow key={authorization.id} data-authorization-id={authorization.id}>
+                <TableCell>{authorization.sourceService}</TableCell>
+                <TableCell>{authorization.sourceInstance ?? "All instances"}</TableCell>
+                <TableCell>{scopeOf(authorization)}</TableCell>
+                <TableCell>
+                  {authorization.roles.map((role) => (
+                    <Tag key={role} size="sm" type="blue">
+                      {role}
+                    </Tag>
+                  ))}
+                </TableCell>
+                <TableCell>{authorization.createdAt === "" ? "" : formatTimestamp(authorization.createdAt)}</TableCell>
+                <TableCell>
+                  <IconButton
+                    kind="ghost"
+                    size="sm"
+                    align="left"
+                    label={`Remove the authorization of ${authorization.sourceService}`}
+                    data-action="remove-authorization"
+                    onClick={() => setRemoving(authorization)}
+                  >
+                    <TrashCan />
+                  </IconButton>
+                </TableCell>
+              </TableRow>
+            ))}
+          </TableBody>
+        </Table>
+      </TableContainer>
+    );
+  }
+
+  return (
+    <div className="app-page">
+      <h1 className="app-page__title">Authorizations</h1>
+      {error !== undefined && (
+        <InlineNotification
+          kind="error"
+          title="Authorizations could not be listed"
+          subtitle={describe(error)}
+          lowContrast
+          hideCloseButton
+        />
+      )}
+      {body}
+      {creating && (
+        <CreateAuthorizationModal
+          onClose={() => setCreating(false)}
+          onCreated={(created) => {
+            setCreating(false);
+            notify({ kind: "success", title: `${created.sourceService} authorized` });
+            setReload((n) => n + 1);
+          }}
+        />
+      )}
+      {removing !== null && (
+        <ConfirmDialog
+          title={`Remove the authorization of ${removing.sourceService}?`}
+          label="Authorizations"
+          primaryText="Remove"
+          primaryId="remove-authorization-confirm"
+          busyText="Removing…"
+          danger
+          onClose={() => setRemoving(null)}
+          onConfirm={async () => {
+            await backend.deleteAuthorization(removing.id);
+            setRemoving(null);
+            notify({ kind: "success", title: `Authorization of ${removing.sourceService} removed` });
+            setReload((n) => n + 1);
+          }}
+        >
+          <p>
+            {removing.sourceService} ({removing.sourceInstance ?? "all instances"}) will no longer be able to wrap or
+            unwrap with {scopeOf(removing).toLowerCase()}. Data it encrypted stays encrypted and becomes unreadable to it
+            until an authorization is granted again.
+          </p>
+        </ConfirmDialog>
+      )}
+    </div>
+  );
+}

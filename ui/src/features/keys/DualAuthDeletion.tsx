@@ -1,0 +1,76 @@
+import { Button, InlineLoading, Tag } from "@carbon/react";
+import { useState } from "react";
+import { useNotify } from "../../components/notifications";
+import { toBackendError, useBackend } from "../../lib/backend";
+import { describe } from "../../lib/errors";
+import { formatTimestamp } from "../../lib/format";
+import type { KeyInfo } from "../../lib/types";
+
+interface Props {
+  keyInfo: KeyInfo;
+  onChanged: () => void;
+}
+
+/** The two-person delete of a dual-authorization key: who authorized it, until when, and the buttons. */
+export function DualAuthDeletion({ keyInfo, onChanged }: Props) {
+  const backend = useBackend();
+  const notify = useNotify();
+  const [busy, setBusy] = useState(false);
+  const { dualAuthDelete: dual, name, id } = keyInfo;
+  if (!dual.enabled || keyInfo.state === "destroyed") return null;
+
+  const run = async (authorize: boolean) => {
+    setBusy(true);
+    try {
+      await (authorize ? backend.setKeyForDeletion(id) : backend.unsetKeyForDeletion(id));
+      notify({ kind: "success", title: authorize ? `Deletion of ${name} authorized` : `Authorization to delete ${name} cancelled` });
+      onChanged();
+    } catch (thrown) {
+      notify({
+        kind: "error",
+        title: authorize ? `Could not authorize deletion of ${name}` : "Could not cancel the authorization",
+        subtitle: describe(toBackendError(thrown)),
+      });
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  return (
+    <section id="key-details-dual-auth-state" aria-labelledby="key-details-dual-auth-title" className="key-details__section">
+      <h3 id="key-details-dual-auth-title" className="key-details__subtitle">
+        Deletion needs two people
+      </h3>
+      {dual.keySetForDeletion ? (
+        <>
+          <Tag id="key-details-pending-deletion" type="purple" size="sm">
+            Pending deletion
+          </Tag>
+          <p>
+            Authorized by <strong>{dual.authorizedBy ?? "another user"}</strong>
+            {dual.authExpiration !== undefined && (
+              <>
+                {" "}
+                until <time dateTime={dual.authExpiration}>{formatTimestamp(dual.authExpiration)}</time>
+              </>
+            )}
+            . A different person with the Manager role can now delete the key; after that date the authorization lapses.
+          </p>
+          <Button id="key-details-cancel-authorization" kind="tertiary" size="sm" disabled={busy} onClick={() => void run(false)}>
+            {busy ? <InlineLoading description="Cancelling…" /> : "Cancel authorization"}
+          </Button>
+        </>
+      ) : (
+        <>
+          <p>
+            To delete this key, one person authorizes the deletion here; then a different person deletes it within 7
+            days. The key stays usable until then.
+          </p>
+          <Button id="key-details-authorize-deletion" kind="tertiary" size="sm" disabled={busy} onClick={() => void run(true)}>
+            {busy ? <InlineLoading description="Authorizing…" /> : "Authorize deletion"}
+          </Button>
+        </>
+      )}
+    </section>
+  );
+}

@@ -1,0 +1,135 @@
+import { Button, InlineLoading, Select, SelectItem, Tag, TextInput } from "@carbon/react";
+import { useCallback, useState, type FormEvent } from "react";
+import { useNotify } from "../../components/notifications";
+import { toBackendError, useBackend } from "../../lib/backend";
+import { describe } from "../../lib/errors";
+import { useRequest } from "../../lib/hooks/useRequest";
+import type { KeyInfo } from "../../lib/types";
+import { ALIASES_PER_KEY, aliasProblem } from "./aliasRules";
+
+interface Props {
+  keyInfo: KeyInfo;
+  onChanged: () => void;
+}
+
+/** Where the key lives (its key ring) and the other names it answers to (its aliases). */
+export function KeyPlacement({ keyInfo, onChanged }: Props) {
+  const backend = useBackend();
+  const notify = useNotify();
+  const loadRings = useCallback(() => backend.keyRings(), [backend]);
+  const rings = useRequest(loadRings);
+  const [ring, setRing] = useState(keyInfo.keyRing);
+  const [alias, setAlias] = useState("");
+  const [aliasTouched, setAliasTouched] = useState(false);
+  const [busy, setBusy] = useState<string | null>(null);
+  const editable = keyInfo.state !== "destroyed";
+
+  const run = async (what: string, success: string, failure: string, call: () => Promise<unknown>) => {
+    setBusy(what);
+    try {
+      await call();
+      notify({ kind: "success", title: success });
+      onChanged();
+      return true;
+    } catch (thrown) {
+      notify({ kind: "error", title: failure, subtitle: describe(toBackendError(thrown)) });
+      return false;
+    } finally {
+      setBusy(null);
+    }
+  };
+
+  const problem = aliasProblem(alias.trim(), keyInfo.aliases);
+  const addAlias = async (event: FormEvent) => {
+    event.preventDefault();
+    setAliasTouched(true);
+    if (problem !== undefined) return;
+    const name = alias.trim();
+    const added = await run("alias", `Alias ${name} added`, `Could not add alias ${name}`, () =>
+      backend.createAlias(keyInfo.id, name),
+    );
+    if (added) {
+      setAlias("");
+      setAliasTouched(false);
+    }
+  };
+
+  const ringIds = rings.data?.map((item) => item.id) ?? [keyInfo.keyRing];
+  if (!ringIds.includes(keyInfo.keyRing)) ringIds.unshift(keyInfo.keyRing);
+
+  return (
+    <section aria-labelledby="key-details-placement-title" className="key-details__section">
+      <h3 id="key-details-placement-title" className="key-details__subtitle">
+        Key ring and aliases
+      </h3>
+      <div className="key-details__row">
+        <Select
+          id="key-details-ring"
+          labelText="Key ring"
+          size="sm"
+          value={ring}
+          disabled={!editable || rings.data === undefined || busy !== null}
+          onChange={(event) => setRing(event.target.value)}
+        >
+          {ringIds.map((id) => (
+            <SelectItem key={id} value={id} text={id} />
+          ))}
+        </Select>
+        <Button
+          id="key-details-move"
+          kind="tertiary"
+          size="sm"
+          disabled={ring === keyInfo.keyRing || busy !== null}
+          onClick={() =>
+            void run("move", `Key ${keyInfo.name} moved to ${ring}`, `Could not move key ${keyInfo.name}`, () =>
+              backend.moveKey(keyInfo.id, ring),
+            )
+          }
+        >
+          {busy === "move" ? <InlineLoading description="Moving…" /> : "Move"}
+        </Button>
+      </div>
+      <div className="key-details__aliases" id="key-details-aliases" aria-label="Aliases">
+        {keyInfo.aliases.length === 0 && <span className="key-details__note">No aliases.</span>}
+        {keyInfo.aliases.map((name) => (
+          <Tag
+            key={name}
+            data-alias={name}
+            size="sm"
+            type="cool-gray"
+            filter={editable}
+            title={`Remove alias ${name}`}
+            disabled={busy !== null}
+            onClose={() =>
+              void run("alias", `Alias ${name} removed`, `Could not remove alias ${name}`, () =>
+                backend.deleteAlias(keyInfo.id, name),
+              )
+            }
+          >
+            {name}
+          </Tag>
+        ))}
+      </div>
+      {editable && keyInfo.aliases.length < ALIASES_PER_KEY && (
+        <form className="key-details__row" noValidate onSubmit={(event) => void addAlias(event)}>
+          <TextInput
+            id="key-details-alias"
+            labelText="New alias"
+            size="sm"
+            helperText="2 to 90 characters: letters, digits, - and _. Usable in place of the key id."
+            value={alias}
+            invalid={aliasTouched && alias !== "" && problem !== undefined}
+            invalidText={problem}
+            onChange={(event) => {
+              setAlias(event.target.value);
+              setAliasTouched(true);
+            }}
+          />
+          <Button id="key-details-alias-add" kind="tertiary" size="sm" type="submit" disabled={busy !== null}>
+            {busy === "alias" ? <InlineLoading description="Saving…" /> : "Add alias"}
+          </Button>
+        </form>
+      )}
+    </section>
+  );
+}

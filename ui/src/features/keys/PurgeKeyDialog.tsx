@@ -1,0 +1,43 @@
+import { ConfirmDialog } from "../../components/ConfirmDialog";
+import { useBackend } from "../../lib/backend";
+import { formatTimestamp } from "../../lib/format";
+import type { KeyInfo } from "../../lib/types";
+
+const PURGE_DELAY_MS = 4 * 3_600_000;
+
+interface Props {
+  keyInfo: KeyInfo;
+  onClose: () => void;
+  onPurged: () => void;
+}
+
+/** Removes a destroyed key for good; the keystore refuses (PURGE_TOO_EARLY) within 4 hours of the deletion. */
+export function PurgeKeyDialog({ keyInfo, onClose, onPurged }: Props) {
+  const backend = useBackend();
+  const allowedFrom =
+    keyInfo.deletedAt === undefined ? undefined : new Date(Date.parse(keyInfo.deletedAt) + PURGE_DELAY_MS).toISOString();
+  return (
+    <ConfirmDialog
+      title={`Purge key ${keyInfo.name}?`}
+      label="Purge key"
+      primaryText="Purge"
+      primaryId="purge-key-confirm"
+      busyText="Purging…"
+      danger
+      onClose={onClose}
+      onConfirm={async () => {
+        await backend.purgeKey(keyInfo.id);
+        onPurged();
+      }}
+    >
+      <p>
+        Purging shreds the key material and removes the key&apos;s metadata. It cannot be restored afterwards, and
+        anything it wrapped is lost for good.
+      </p>
+      <p id="purge-key-rule">
+        A key can be purged from 4 hours after its deletion
+        {allowedFrom === undefined ? "." : `: this one from ${formatTimestamp(allowedFrom)}.`}
+      </p>
+    </ConfirmDialog>
+  );
+}
