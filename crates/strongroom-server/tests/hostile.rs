@@ -906,3 +906,89 @@ async fn forged_edited_and_misdirected_tokens_are_refused_with_401() {
     let reply = server.call(Method::GET, "/api/v2/keys", None).await;
     assert_eq!(reply.status, StatusCode::OK, "{}", reply.body);
 }
+
+#[tokio::test]
+async fn iam_policy_routes_refuse_hostile_input_with_a_4xx() {
+    let server = Server::start().await;
+    let iam = |method: Method, path: &str, body: Body| {
+        Request::builder()
+            .method(method)
+            .uri(path)
+            .header(header::AUTHORIZATION, format!("Bearer {}", server.token))
+            .header(header::CONTENT_TYPE, "application/json")
+            .body(body)
+            .unwrap()
+    };
+    let mut cases = vec![
+        case(
+            "a policy over the body limit",
+            iam(
+                Method::POST,
+                "/v1/policies",
+                Body::from(vec![b'{'; MAX_BODY_BYTES + 1]),
+            ),
+        )
+        .status(StatusCode::PAYLOAD_TOO_LARGE),
+        case(
+            "10,000 nested arrays as a policy",
+            iam(Method::POST, "/v1/policies", Body::from("[".repeat(10_000))),
+        ),
+        case(
+            "a policy of invalid UTF-8",
+            iam(Method::POST, "/v1/policies", Body::from(vec![0xff, 0xfe])),
+        ),
+        case(
+            "a policy with 5,000 subjects' attributes",
+            iam(
+                Method::POST,
+                "/v1/policies",
+                Body::from(
+                    json!({
+                        "type": "access",
+                        "subjects": [{"attributes": (0..5_000)
+                            .map(|i| json!({"name": format!("n{i}"), "value": "v"}))
+                            .collect::<Vec<_>>()}],
+                        "roles": [{"role_id": "crn:v1:bluemix:public:iam::::serviceRole:Reader"}],
+                        "resources": [{"attributes": [{"name": "serviceName", "value": "kms"}]}]
+                    })
+                    .to_string(),
+                ),
+            ),
+        ),
+        case(
+            "a policy granting a role that does not exist",
+            iam(
+                Method::POST,
+                "/v1/policies",
+                Body::from(
+                    json!({
+                        "type": "access",
+                        "subjects": [{"attributes": [{"name": "iam_id", "value": "IBMid-x"}]}],
+                        "roles": [{"role_id": "crn:v1:bluemix:public:iam::::serviceRole:Root"}],
+                        "resources": [{"attributes": [
+                            {"name": "serviceName", "value": "kms"},
+                            {"name": "serviceInstance", "value": INSTANCE}
+                        ]}]
+                    })
+                    .to_string(),
+                ),
+            ),
+        ),
+    ];
+    for path in [
+        "/v1/policies/..",
+        "/v1/policies/%00",
+        "/v1/policies/%FF%FE",
+        "/v1/policies/..%2F..%2Fv2%2Froles",
+    ] {
+        cases.push(case(
+            format!("GET {path}"),
+            iam(Method::GET, path, Body::empty()),
+        ));
+        cases.push(case(
+            format!("DELETE {path}"),
+            iam(Method::DELETE, path, Body::empty()),
+        ));
+    }
+    run(&server, cases).await;
+}
