@@ -364,3 +364,75 @@ impl Iam for LocalIam {
         self.verify(token)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use strongroom_core::FixedClock;
+    use strongroom_store::MasterKeySource;
+    use time::OffsetDateTime;
+
+    use super::*;
+
+    fn open() -> (tempfile::TempDir, LocalIam) {
+        let dir = tempfile::tempdir().unwrap();
+        let source = MasterKeySource::File(dir.path().join("master.key"));
+        let store = Arc::new(SqliteStore::open(&dir.path().join("data"), &source).unwrap());
+        let (iam, generated) =
+            LocalIam::open(store, Some(SecretString::new("unit-admin-key".into()))).unwrap();
+        assert!(generated.is_none());
+        (dir, iam)
+    }
+
+    #[tokio::test]
+    async fn a_token_is_refused_from_its_expiry_on() {
+        let (_dir, mut iam) = open();
+        let issued_at = OffsetDateTime::now_utc();
+        let clock = Arc::new(FixedClock::new(issued_at));
+        iam.clock = clock.clone();
+        let token = iam
+            .token(&SecretString::new("unit-admin-key".into()))
+            .await
+            .unwrap();
+        let token = token.access_token.expose();
+        clock.advance(time::Duration::seconds(TOKEN_LIFETIME_SECS - 1));
+        assert_eq!(
+            iam.authenticate(token).await.unwrap().iam_id,
+            ADMIN_IAM_ID,
+            "valid until its last second"
+        );
+        clock.advance(time::Duration::seconds(1));
+        let refused = iam.authenticate(token).await.err().unwrap();
+        assert_eq!(refused.code, ErrorCode::Unauthenticated);
+        assert!(refused.message.contains("expired"), "{}", refused.message);
+    }
+
+    #[tokio::test]
+    async fn revoking_the_api_key_refuses_its_live_tokens_at_once() {
+        let (_dir, iam) = open();
+        let token = iam
+            .token(&SecretString::new("unit-admin-key".into()))
+            .await
+            .unwrap();
+        let token = token.access_token.expose();
+        iam.authenticate(token).await.unwrap();
+        let key = &iam.store.api_keys(Some(ADMIN_IAM_ID)).unwrap()[0];
+        let event = AuditEvent {
+            at: OffsetDateTime::now_utc(),
+            instance: String::new(),
+            initiator: ADMIN_IAM_ID.into(),
+            action: "iam.apikey.revoke".into(),
+            target: key.id.clone(),
+            outcome: Outcome::Success,
+            correlation_id: String::new(),
+        };
+        assert!(iam.store.revoke_api_key(&key.id, &event).unwrap());
+        let refused = iam.authenticate(token).await.err().unwrap();
+        assert_eq!(refused.code, ErrorCode::Unauthenticated);
+        assert!(
+            iam.token(&SecretString::new("unit-admin-key".into()))
+                .await
+                .is_err(),
+            "a revoked key gets no new token"
+        );
+    }
+}

@@ -1,7 +1,7 @@
 //! `GET /api/v2/audit_events`: Strongroom's extension (Key Protect sends its events to
 //! Activity Tracker instead), so a console connected remotely shows the same audit view.
 
-use axum::extract::Query;
+use crate::extract::Query;
 use axum::http::StatusCode;
 use axum::response::Response;
 use axum::Extension;

@@ -2,8 +2,8 @@
 //! shape. Action results use vendor media types because IBM's Python SDK hands callers a
 //! `Response` (on which they call `.json()`) only for non-`application/json` bodies.
 
+use crate::extract::{Path, Query};
 use axum::body::Bytes;
-use axum::extract::{Path, Query};
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Extension;

@@ -11,6 +11,7 @@ mod auth;
 mod body;
 mod console;
 mod error;
+mod extract;
 mod iam;
 mod iam_policy;
 mod import_token;

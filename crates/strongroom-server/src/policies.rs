@@ -1,6 +1,6 @@
 //! Key policies (`/keys/{id}/policies`) and instance policies (`/instance/policies`).
 
-use axum::extract::{Path, Query};
+use crate::extract::{Path, Query};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::Extension;

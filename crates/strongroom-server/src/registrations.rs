@@ -1,6 +1,6 @@
 //! Key rings and registrations.
 
-use axum::extract::{Path, Query};
+use crate::extract::{Path, Query};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::Extension;
