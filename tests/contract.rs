@@ -88,6 +88,15 @@ async fn administration(ks: &dyn Keystore, t: &mut Transcript) {
         .unwrap();
     assert_eq!(key.key_ring, "contract-ring");
     assert_eq!(key.aliases, vec!["contract-alias".to_owned()]);
+    let in_ring = ks
+        .list_keys(ListKeysRequest {
+            key_ring: Some("contract-ring".into()),
+            ..Default::default()
+        })
+        .await
+        .unwrap();
+    assert_eq!(in_ring.total, 1, "only the key of the ring");
+    assert_eq!(in_ring.keys[0].id, key.id);
     let by_alias = ks.wrap(wrap("contract-alias", &["a"])).await.unwrap();
     ks.unwrap(unwrap(&key.id, &by_alias.ciphertext, &["a"]))
         .await

@@ -42,6 +42,8 @@ struct Call<'a> {
     representation: bool,
     /// Another base than `/api/v2` (the IAM policy API lives beside the token endpoint).
     base: Option<&'a Url>,
+    /// `X-Kms-Key-Ring`: how Key Protect narrows a listing to one ring.
+    key_ring: Option<String>,
 }
 
 impl<'a> Call<'a> {
@@ -54,6 +56,7 @@ impl<'a> Call<'a> {
             replay: Replay::Safe,
             representation: false,
             base: None,
+            key_ring: None,
         }
     }
 
@@ -148,6 +151,9 @@ impl RemoteKeystore {
                         .header(reqwest::header::ACCEPT, "application/json");
                     if call.representation {
                         request = request.header("Prefer", "return=representation");
+                    }
+                    if let Some(ring) = &call.key_ring {
+                        request = request.header("X-Kms-Key-Ring", ring);
                     }
                     match &call.body {
                         Some(body) => request.json(body),
@@ -345,9 +351,7 @@ impl Keystore for RemoteKeystore {
         if let Some(search) = request.search {
             call.query.push(("search", search));
         }
-        if let Some(ring) = request.key_ring {
-            call.query.push(("keyRing", ring));
-        }
+        call.key_ring = request.key_ring;
         call.query.push(("totalCount", "true".to_owned()));
         let page: Collection<KpKey> = self.json(call).await?;
         let total = page
