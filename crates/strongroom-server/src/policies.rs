@@ -58,6 +58,25 @@ fn key_policy_resources(
     out
 }
 
+/// A policy PUT without a body is Key Protect's `NO_BODY_ERR`.
+fn required_body(body: &axum::body::Bytes) -> Result<Fields, Failure> {
+    Fields::parse(body)?.ok_or_else(|| {
+        Failure::new(
+            StatusCode::BAD_REQUEST,
+            "NO_BODY_ERR",
+            "a policy is required",
+        )
+    })
+}
+
+fn policy_collection(resources: Vec<Value>) -> Response {
+    typed_json(
+        StatusCode::OK,
+        POLICY_TYPE,
+        &Collection::new(POLICY_TYPE, resources),
+    )
+}
+
 pub(crate) async fn key_policies(
     Extension(state): Extension<Kms>,
     Path(id): Path<String>,
@@ -65,11 +84,7 @@ pub(crate) async fn key_policies(
 ) -> Result<Response, Failure> {
     let policies = state.keystore.key_policies(&id).await?;
     let resources = key_policy_resources(&state, &id, &policies, query.policy.as_deref());
-    Ok(typed_json(
-        StatusCode::OK,
-        POLICY_TYPE,
-        &Collection::new(POLICY_TYPE, resources),
-    ))
+    Ok(policy_collection(resources))
 }
 
 pub(crate) async fn set_key_policies(
@@ -78,13 +93,7 @@ pub(crate) async fn set_key_policies(
     Query(query): Query<PolicyQuery>,
     RawBody(body): RawBody,
 ) -> Result<Response, Failure> {
-    let fields = Fields::parse(&body)?.ok_or_else(|| {
-        Failure::new(
-            StatusCode::BAD_REQUEST,
-            "NO_BODY_ERR",
-            "a policy is required",
-        )
-    })?;
+    let fields = required_body(&body)?;
     let mut request = SetKeyPoliciesRequest {
         key_id: id.clone(),
         rotation: None,
@@ -105,11 +114,7 @@ pub(crate) async fn set_key_policies(
     }
     let policies = state.keystore.set_key_policies(request).await?;
     let resources = key_policy_resources(&state, &id, &policies, query.policy.as_deref());
-    Ok(typed_json(
-        StatusCode::OK,
-        POLICY_TYPE,
-        &Collection::new(POLICY_TYPE, resources),
-    ))
+    Ok(policy_collection(resources))
 }
 
 pub(crate) async fn instance_policies(
@@ -136,11 +141,7 @@ pub(crate) async fn instance_policies(
             })
         })
         .collect();
-    Ok(typed_json(
-        StatusCode::OK,
-        POLICY_TYPE,
-        &Collection::new(POLICY_TYPE, resources),
-    ))
+    Ok(policy_collection(resources))
 }
 
 pub(crate) async fn set_instance_policies(
@@ -148,13 +149,7 @@ pub(crate) async fn set_instance_policies(
     Query(query): Query<PolicyQuery>,
     RawBody(body): RawBody,
 ) -> Result<Response, Failure> {
-    let fields = Fields::parse(&body)?.ok_or_else(|| {
-        Failure::new(
-            StatusCode::BAD_REQUEST,
-            "NO_BODY_ERR",
-            "a policy is required",
-        )
-    })?;
+    let fields = required_body(&body)?;
     let resources = fields.resources()?;
     if query.policy.is_some() && resources.len() != 1 {
         return Err(Failure::new(
