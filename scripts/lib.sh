@@ -29,9 +29,11 @@ APP_PACKAGES=(
   build-essential pkg-config curl file libssl-dev libdbus-1-dev
   libwebkit2gtk-4.1-dev libayatana-appindicator3-dev librsvg2-dev libxdo-dev
 )
-# What the tests add: a virtual display, the WebDriver for WebKitGTK, a Secret Service.
+# What the tests add: a virtual display, the WebDriver for WebKitGTK, a Secret Service, and
+# Chromium for the web console served at /ui.
 TEST_PACKAGES=(
   xvfb xauth webkit2gtk-driver dbus dbus-daemon gnome-keyring libsecret-tools python3 python3-venv
+  chromium
 )
 
 # Vite 8 needs Node 20.19 or later; Debian 12's own nodejs (18) is too old.

@@ -112,19 +112,37 @@ async fn element(client: &Client, css: &str) -> Element {
 async fn text_until(client: &Client, css: &str, accept: impl Fn(&str) -> bool) -> String {
     let deadline = Instant::now() + WAIT;
     loop {
-        let text = match client.find(Locator::Css(css)).await {
-            Ok(el) => {
-                let text = el.text().await.unwrap_or_default();
-                if text.is_empty() {
-                    el.prop("value").await.ok().flatten().unwrap_or_default()
-                } else {
-                    text
-                }
-            }
-            Err(_) => String::new(),
-        };
+        // textContent, not the WebDriver's visible text: WebKitWebDriver reports some Carbon
+        // components (tags, inline notifications) as having none. Inputs answer with their value.
+        let text = client
+            .execute(
+                "const el = document.querySelector(arguments[0]);
+                 if (!el) return '';
+                 return (el.tagName === 'INPUT' || el.tagName === 'TEXTAREA')
+                   ? String(el.value) : el.textContent.trim();",
+                vec![serde_json::json!(css)],
+            )
+            .await
+            .ok()
+            .and_then(|v| v.as_str().map(str::to_owned))
+            .unwrap_or_default();
         if accept(&text) || Instant::now() > deadline {
             return text;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
+
+/// Polls an input's or select's value until `accept` holds; returns the last value seen.
+async fn value_until(client: &Client, css: &str, accept: impl Fn(&str) -> bool) -> String {
+    let deadline = Instant::now() + WAIT;
+    loop {
+        let value = match client.find(Locator::Css(css)).await {
+            Ok(el) => el.prop("value").await.ok().flatten().unwrap_or_default(),
+            Err(_) => String::new(),
+        };
+        if accept(&value) || Instant::now() > deadline {
+            return value;
         }
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
@@ -138,8 +156,55 @@ async fn screenshot(client: &Client, name: &str) {
     }
 }
 
+/// Ends a session; a failed flow leaves a picture of the window in target/e2e-screenshots.
+async fn finish(client: &Client, outcome: Result<(), fantoccini::error::CmdError>, test: &str) {
+    if outcome.is_err() {
+        screenshot(client, &format!("failed-{test}")).await;
+    }
+    let _ = client.clone().close().await;
+    outcome.expect("WebDriver commands");
+}
+
+/// Clicks what `css` finds once it is enabled, finding it again if a re-render replaced it.
+async fn click(client: &Client, css: &str) -> Result<(), fantoccini::error::CmdError> {
+    let deadline = Instant::now() + WAIT;
+    loop {
+        let found = element(client, css).await;
+        // A disabled button (say, before the keys have loaded) would swallow the click.
+        if !found.is_enabled().await.unwrap_or(true) && Instant::now() < deadline {
+            tokio::time::sleep(Duration::from_millis(100)).await;
+            continue;
+        }
+        match found.click().await {
+            Err(e) if e.is_stale_element_reference() && Instant::now() < deadline => {
+                tokio::time::sleep(Duration::from_millis(100)).await;
+            }
+            other => return other,
+        }
+    }
+}
+
+/// Flips a Carbon toggle: its switch button is visually hidden, so click what is drawn.
+async fn flip(client: &Client, id: &str) -> Result<(), fantoccini::error::CmdError> {
+    element(client, &format!("label[for='{id}'] .cds--toggle__switch"))
+        .await
+        .click()
+        .await
+}
+
+/// Opens a key's details by its name in the table (a row itself is not clickable for WebDriver).
+async fn open_details(client: &Client, name: &str) -> Result<(), fantoccini::error::CmdError> {
+    element(
+        client,
+        &format!("[data-key-name='{name}'] .key-table__name-button"),
+    )
+    .await
+    .click()
+    .await
+}
+
 async fn create_root_key(client: &Client, name: &str) -> Result<(), fantoccini::error::CmdError> {
-    element(client, "#create-key-button").await.click().await?;
+    click(client, "#create-key-button").await?;
     element(client, "#create-key-name")
         .await
         .send_keys(name)
@@ -151,7 +216,7 @@ async fn create_root_key(client: &Client, name: &str) -> Result<(), fantoccini::
 
 /// Shows a page of the console through its side-nav link (the console remembers the last page).
 async fn open_page(client: &Client, page: &str) -> Result<(), fantoccini::error::CmdError> {
-    element(client, &format!("#nav-{page}")).await.click().await
+    click(client, &format!("#nav-{page}")).await
 }
 
 /// Opens a row's action menu and picks the item marked `data-action`.
@@ -236,9 +301,9 @@ async fn disable_enable_delete_and_restore_from_the_key_table() {
 
         // A picture of the console at rest for docs/: a wrap round trip, notifications gone.
         open_page(&client, "envelope").await?;
-        element(&client, "#wrap-button").await.click().await?;
+        click(&client, "#wrap-button").await?;
         text_until(&client, "#wrap-ciphertext", |t| t.len() > 40).await;
-        element(&client, "#unwrap-button").await.click().await?;
+        click(&client, "#unwrap-button").await?;
         assert_eq!(
             text_until(&client, "#match-verdict", |t| t == "Match").await,
             "Match"
@@ -256,8 +321,12 @@ async fn disable_enable_delete_and_restore_from_the_key_table() {
         Ok::<_, fantoccini::error::CmdError>(())
     }
     .await;
-    let _ = client.close().await;
-    outcome.expect("WebDriver commands");
+    finish(
+        &client,
+        outcome,
+        "disable_enable_delete_and_restore_from_the_key_table",
+    )
+    .await;
 }
 
 #[tokio::test]
@@ -318,8 +387,12 @@ async fn create_a_root_key_then_wrap_and_unwrap_a_generated_dek_with_aad() {
         Ok::<_, fantoccini::error::CmdError>(())
     }
     .await;
-    let _ = client.close().await;
-    outcome.expect("WebDriver commands");
+    finish(
+        &client,
+        outcome,
+        "create_a_root_key_then_wrap_and_unwrap_a_generated_dek_with_aad",
+    )
+    .await;
 }
 
 /// Picks an option of a native `<select>` by its visible text.
@@ -413,9 +486,279 @@ async fn authorize_a_source_service_as_reader_then_remove_it() {
             "the authorization is no longer listed"
         );
         element(&client, "#authorizations-empty").await;
+
+        // The local server serves this keystore on loopback for code on this machine.
+        open_page(&client, "local-server").await?;
+        flip(&client, "local-server-toggle").await?;
+        let url = text_until(&client, "#local-server-url", |t| {
+            t.starts_with("http://127.0.0.1:")
+        })
+        .await;
+        let address = url
+            .strip_prefix("http://")
+            .unwrap_or_else(|| panic!("the page shows where it serves: {url:?}"));
+        assert!(
+            std::net::TcpStream::connect(address.trim_end_matches('/')).is_ok(),
+            "something listens at {address}"
+        );
+        screenshot(&client, "local-server").await;
         Ok::<_, fantoccini::error::CmdError>(())
     }
     .await;
-    let _ = client.close().await;
-    outcome.expect("WebDriver commands");
+    finish(
+        &client,
+        outcome,
+        "authorize_a_source_service_as_reader_then_remove_it",
+    )
+    .await;
+}
+
+#[tokio::test]
+#[ignore = "drives the real desktop window; needs Xvfb, tauri-driver and a keyring: run scripts/test"]
+async fn create_a_key_ring_and_a_key_in_it_with_an_alias() {
+    let data = tempfile::tempdir().unwrap();
+    let (_driver, client) = launch(&data).await;
+
+    let outcome = async {
+        open_page(&client, "keys").await?;
+        element(&client, "#create-key-ring-button")
+            .await
+            .click()
+            .await?;
+        element(&client, "#create-key-ring-id")
+            .await
+            .send_keys("payments")
+            .await?;
+        element(&client, "#create-key-ring-submit")
+            .await
+            .click()
+            .await?;
+        assert!(
+            gone(&client, "#create-key-ring-id").await,
+            "the key ring dialog closes once the ring exists"
+        );
+
+        element(&client, "#create-key-button").await.click().await?;
+        element(&client, "#create-key-name")
+            .await
+            .send_keys("ringed-root")
+            .await?;
+        // The new ring is offered once the rings have loaded.
+        element(&client, "#create-key-ring option[value='payments']").await;
+        choose(&client, "#create-key-ring", "payments").await?;
+        element(&client, "#create-key-aliases")
+            .await
+            .send_keys("ringed-alias")
+            .await?;
+        element(&client, "#create-key-submit").await.click().await?;
+        open_details(&client, "ringed-root").await?;
+
+        let moved_to = value_until(&client, "#key-details-ring", |v| v == "payments").await;
+        assert_eq!(moved_to, "payments", "the key was created in the ring");
+        element(&client, "#key-details-aliases [data-alias='ringed-alias']").await;
+
+        // The ring filter offers the ring and still shows the key.
+        element(&client, "#key-ring-filter option[value='payments']").await;
+        choose(&client, "#key-ring-filter", "Ring: payments").await?;
+        element(&client, "[data-key-name='ringed-root']").await;
+        screenshot(&client, "key-ring-and-alias").await;
+        Ok::<_, fantoccini::error::CmdError>(())
+    }
+    .await;
+    finish(
+        &client,
+        outcome,
+        "create_a_key_ring_and_a_key_in_it_with_an_alias",
+    )
+    .await;
+}
+
+#[tokio::test]
+#[ignore = "drives the real desktop window; needs Xvfb, tauri-driver and a keyring: run scripts/test"]
+async fn turn_on_dual_authorization_delete_then_authorize_deletion() {
+    let data = tempfile::tempdir().unwrap();
+    let (_driver, client) = launch(&data).await;
+
+    let outcome = async {
+        open_page(&client, "keys").await?;
+        create_root_key(&client, "two-person-root").await?;
+        open_details(&client, "two-person-root").await?;
+
+        flip(&client, "key-details-dual-auth").await?;
+        element(&client, "#key-dual-auth-confirm")
+            .await
+            .click()
+            .await?;
+        element(&client, "#key-details-authorize-deletion")
+            .await
+            .click()
+            .await?;
+
+        element(&client, "#key-details-pending-deletion").await;
+        let state = text_until(&client, "#key-details-dual-auth-state", |t| {
+            t.contains("Authorized by")
+        })
+        .await;
+        assert!(
+            state.contains("Authorized by"),
+            "the pending authorization names who gave it: {state:?}"
+        );
+        element(&client, "#key-details-cancel-authorization").await;
+        screenshot(&client, "dual-authorization-pending").await;
+        Ok::<_, fantoccini::error::CmdError>(())
+    }
+    .await;
+    finish(
+        &client,
+        outcome,
+        "turn_on_dual_authorization_delete_then_authorize_deletion",
+    )
+    .await;
+}
+
+/// 32 bytes of AES key material, base64: what `openssl rand -base64 32` prints.
+const IMPORTED_MATERIAL: &str = "q83vEjRWeJCrze8SNFZ4kKvN7xI0VniQq83vEjRWeJA=";
+
+#[tokio::test]
+#[ignore = "drives the real desktop window; needs Xvfb, tauri-driver and a keyring: run scripts/test"]
+async fn import_a_root_key_securely_then_rotate_a_key() {
+    let data = tempfile::tempdir().unwrap();
+    let (_driver, client) = launch(&data).await;
+
+    let outcome = async {
+        open_page(&client, "keys").await?;
+        element(&client, "#import-key-button").await.click().await?;
+        element(&client, "#import-key-name")
+            .await
+            .send_keys("imported-root")
+            .await?;
+        element(&client, "#import-key-material")
+            .await
+            .send_keys(IMPORTED_MATERIAL)
+            .await?;
+        element(&client, "#import-key-submit").await.click().await?;
+        // Import token, sealing in the window, import: the dialog closes on success and the
+        // new key's details open.
+        element(&client, "[data-key-name='imported-root']").await;
+        assert!(
+            gone(&client, "#import-key-name").await,
+            "the import dialog closes once the key exists"
+        );
+        let title = text_until(&client, "#key-details .key-details__title", |t| {
+            t == "imported-root"
+        })
+        .await;
+        assert_eq!(
+            title, "imported-root",
+            "the imported key's details are open"
+        );
+
+        // Rotation adds a version; the old one stays for unwrapping.
+        element(&client, "#key-details-close").await.click().await?;
+        create_root_key(&client, "rotating-root").await?;
+        open_details(&client, "rotating-root").await?;
+        element(&client, "#key-details [data-version-id]").await;
+        element(&client, "#key-details [data-panel-action='rotate']")
+            .await
+            .click()
+            .await?;
+        let deadline = Instant::now() + WAIT;
+        let mut versions = 0;
+        while versions < 2 && Instant::now() < deadline {
+            versions = client
+                .find_all(Locator::Css("#key-details [data-version-id]"))
+                .await?
+                .len();
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        assert_eq!(versions, 2, "rotation added a second version");
+        screenshot(&client, "key-rotated").await;
+        Ok::<_, fantoccini::error::CmdError>(())
+    }
+    .await;
+    finish(
+        &client,
+        outcome,
+        "import_a_root_key_securely_then_rotate_a_key",
+    )
+    .await;
+}
+
+#[tokio::test]
+#[ignore = "drives the real desktop window; needs Xvfb, tauri-driver and a keyring: run scripts/test"]
+async fn connect_to_a_remote_instance_and_create_a_key_there() {
+    use strongroom_api::{Keystore, ListKeysRequest};
+    use strongroom_tests::{Served, SERVED_API_KEY, SERVED_INSTANCE};
+
+    let data = tempfile::tempdir().unwrap();
+    let served = Served::start(data.path(), &[]);
+    let (_driver, client) = launch(&data).await;
+
+    let outcome = async {
+        open_page(&client, "connections").await?;
+        element(&client, "#add-connection-button")
+            .await
+            .click()
+            .await?;
+        element(&client, "#connection-name")
+            .await
+            .send_keys("loopback")
+            .await?;
+        element(&client, "#connection-endpoint")
+            .await
+            .send_keys(&served.url)
+            .await?;
+        let token_url = element(&client, "#connection-token-url").await;
+        token_url.clear().await?;
+        token_url
+            .send_keys(&format!("{}/identity/token", served.url))
+            .await?;
+        element(&client, "#connection-instance")
+            .await
+            .send_keys(SERVED_INSTANCE)
+            .await?;
+        element(&client, "#connection-api-key")
+            .await
+            .send_keys(SERVED_API_KEY)
+            .await?;
+        click(&client, "#connection-test").await?;
+        let verdict = text_until(&client, "#connection-test-result", |t| {
+            t.contains("Connected")
+        })
+        .await;
+        screenshot(&client, "connection-test").await;
+        assert!(
+            verdict.contains("Connected"),
+            "the connection test passes: {verdict:?}"
+        );
+        element(&client, "#connection-save").await.click().await?;
+        element(&client, "[data-connection-id] [data-action='switch']")
+            .await
+            .click()
+            .await?;
+        let tag = text_until(&client, "#keystore-tag", |t| t.contains("Remote")).await;
+        assert!(
+            tag.contains("Remote"),
+            "the header names the remote: {tag:?}"
+        );
+
+        open_page(&client, "keys").await?;
+        create_root_key(&client, "made-remotely").await?;
+        Ok::<_, fantoccini::error::CmdError>(())
+    }
+    .await;
+    finish(
+        &client,
+        outcome,
+        "connect_to_a_remote_instance_and_create_a_key_there",
+    )
+    .await;
+
+    // The key lives on the server, not in the window's embedded keystore.
+    let remote = strongroom_client::RemoteKeystore::new(served.config()).unwrap();
+    let keys = remote.list_keys(ListKeysRequest::default()).await.unwrap();
+    assert!(
+        keys.keys.iter().any(|k| k.name == "made-remotely"),
+        "the remote instance holds the key created in the console"
+    );
 }

@@ -4,7 +4,9 @@
 
 mod commands;
 mod connections;
+mod preferences;
 mod state;
+mod window;
 
 use tracing_subscriber::EnvFilter;
 
@@ -19,6 +21,11 @@ fn main() -> anyhow::Result<()> {
 
     let state = state::AppState::new();
     tauri::Builder::default()
+        .setup(|app| {
+            window::restore_size(app);
+            Ok(())
+        })
+        .on_window_event(window::remember_size)
         .manage(state)
         .invoke_handler(tauri::generate_handler![
             commands::keys::keystore_info,

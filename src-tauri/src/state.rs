@@ -9,6 +9,7 @@ use strongroom_server::{router, ServerState};
 use strongroom_store::{default_data_dir, MasterKeySource, SqliteStore};
 
 use crate::connections::{Profiles, LOCAL};
+use crate::preferences::{Preferences, PreferencesFile};
 
 /// What every command reaches. If the keystore cannot be opened (say, the keyring is locked)
 /// the app still starts and every command answers with the reason; the next command tries
@@ -43,6 +44,12 @@ impl AppState {
             current: Mutex::new((crate::connections::local_profile(), None)),
             server: Mutex::new(None),
         };
+        // Start on the connection used last; a profile deleted since falls back to this computer.
+        let last = state.preferences().and_then(|p| p.last_connection);
+        if let Some(profile) = last.and_then(|id| state.profiles().ok()?.get(&id).ok()) {
+            tracing::info!(connection = %profile.id, "reopening the connection used last");
+            *lock(&state.current) = (profile, None);
+        }
         if let Err(err) = state.keystore() {
             tracing::error!(error = %err, "the embedded keystore is unavailable");
         }
@@ -51,6 +58,17 @@ impl AppState {
 
     fn data_dir(&self) -> Result<PathBuf, ApiError> {
         self.data_dir.clone()
+    }
+
+    /// What the console remembered from its last run; `None` without a data directory.
+    pub(crate) fn preferences(&self) -> Option<Preferences> {
+        Some(PreferencesFile::new(self.data_dir.as_ref().ok()?).load())
+    }
+
+    pub(crate) fn remember(&self, change: impl FnOnce(&mut Preferences)) {
+        if let Ok(dir) = &self.data_dir {
+            PreferencesFile::new(dir).update(change);
+        }
     }
 
     fn profiles(&self) -> Result<Profiles, ApiError> {
@@ -118,7 +136,9 @@ impl AppState {
     pub(crate) fn select_connection(&self, id: &str) -> Result<Arc<dyn Keystore>, ApiError> {
         let profile = self.profiles()?.get(id)?;
         *lock(&self.current) = (profile, None);
-        self.keystore()
+        let keystore = self.keystore()?;
+        self.remember(|p| p.last_connection = Some(id.to_owned()));
+        Ok(keystore)
     }
 
     /// Tries a profile without selecting it: a token, then one listing.

@@ -27,7 +27,7 @@ import {
   ServerProxy,
 } from "@carbon/icons-react";
 import { Fragment, useCallback, useEffect, useState, type ComponentType } from "react";
-import { useNotify } from "./components/notifications";
+import { NoticeLogButton, useNotify } from "./components/notifications";
 import { AuditPage } from "./features/audit/AuditPage";
 import { AuthorizationsPage } from "./features/authorizations/AuthorizationsPage";
 import { ConnectionsPage } from "./features/connections/ConnectionsPage";
@@ -60,6 +60,8 @@ const PAGE_ICONS: Record<Page, ComponentType> = {
   connections: CloudServiceManagement,
   "local-server": ServerProxy,
 };
+
+const prefersDark = () => typeof window.matchMedia === "function" && window.matchMedia("(prefers-color-scheme: dark)").matches;
 
 const noConnections = () => Promise.resolve(undefined);
 
@@ -130,7 +132,8 @@ export function App({ headerActions }: Props = {}) {
     [backend, notify],
   );
   const activeConnectionId = connections.data?.[1].id;
-  const [theme, setTheme] = useStoredState<ThemeName>(THEME_STORAGE_KEY, THEMES, "g10");
+  // Until the person picks one, the theme follows the operating system's.
+  const [theme, setTheme] = useStoredState<ThemeName>(THEME_STORAGE_KEY, THEMES, prefersDark() ? "g100" : "g10");
   // The root key a key's details asked the envelope page to start with; a nav click starts afresh.
   const [envelopeKeyId, setEnvelopeKeyId] = useState<string | undefined>(undefined);
   const navigate = useCallback(
@@ -232,6 +235,7 @@ export function App({ headerActions }: Props = {}) {
             >
               {dark ? <Light size={20} /> : <Asleep size={20} />}
             </HeaderGlobalAction>
+            <NoticeLogButton />
             {headerActions}
           </HeaderGlobalBar>
         </Header>

@@ -274,6 +274,106 @@ pub struct ListKeysRequest {
     #[ts(optional)]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub key_ring: Option<String>,
+    /// Order, most significant first; newest first when empty.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[ts(as = "Option<Vec<KeySort>>", optional)]
+    pub sort: Vec<KeySort>,
+}
+
+/// A field keys can be sorted by. The names are Key Protect's `sort` fields (plus `name` and
+/// `keyType`, which the console's table sorts by).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub enum KeySortField {
+    /// Key id.
+    Id,
+    /// Display name, case-insensitive.
+    Name,
+    /// Root or standard.
+    KeyType,
+    /// State number.
+    State,
+    /// Imported or generated.
+    Imported,
+    /// Creation time.
+    CreationDate,
+    /// Last change.
+    LastUpdateDate,
+    /// Last rotation.
+    LastRotateDate,
+    /// Deletion time.
+    DeletionDate,
+    /// Expiration time.
+    ExpirationDate,
+}
+
+const SORT_FIELDS: [(KeySortField, &str); 10] = [
+    (KeySortField::Id, "id"),
+    (KeySortField::Name, "name"),
+    (KeySortField::KeyType, "keyType"),
+    (KeySortField::State, "state"),
+    (KeySortField::Imported, "imported"),
+    (KeySortField::CreationDate, "creationDate"),
+    (KeySortField::LastUpdateDate, "lastUpdateDate"),
+    (KeySortField::LastRotateDate, "lastRotateDate"),
+    (KeySortField::DeletionDate, "deletionDate"),
+    (KeySortField::ExpirationDate, "expirationDate"),
+];
+
+/// One sort key of a listing.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct KeySort {
+    /// The field.
+    pub field: KeySortField,
+    /// Largest (or latest) first.
+    #[serde(default)]
+    pub descending: bool,
+}
+
+impl KeySort {
+    /// Key Protect's `sort` parameter: comma-separated fields, `-` before a field for
+    /// descending (`-creationDate,name`). The error is the first field it does not know.
+    pub fn parse_list(text: &str) -> Result<Vec<KeySort>, String> {
+        text.split(',')
+            .map(str::trim)
+            .filter(|part| !part.is_empty())
+            .map(|part| {
+                let (descending, name) = match part.strip_prefix('-') {
+                    Some(rest) => (true, rest),
+                    None => (false, part.strip_prefix('+').unwrap_or(part)),
+                };
+                SORT_FIELDS
+                    .iter()
+                    .find(|(_, wire)| *wire == name)
+                    .map(|(field, _)| KeySort {
+                        field: *field,
+                        descending,
+                    })
+                    .ok_or_else(|| name.to_owned())
+            })
+            .collect()
+    }
+
+    /// The inverse of [`KeySort::parse_list`].
+    pub fn format_list(sort: &[KeySort]) -> String {
+        sort.iter()
+            .map(|key| {
+                let name = SORT_FIELDS
+                    .iter()
+                    .find(|(field, _)| *field == key.field)
+                    .map_or("creationDate", |(_, wire)| *wire);
+                if key.descending {
+                    format!("-{name}")
+                } else {
+                    name.to_owned()
+                }
+            })
+            .collect::<Vec<_>>()
+            .join(",")
+    }
 }
 
 /// A page of keys.
@@ -307,4 +407,34 @@ pub struct KeystoreInfo {
     pub mode: KeystoreMode,
     /// The database path or the instance URL.
     pub location: String,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sort_lists_round_trip_in_key_protect_syntax() {
+        let sort = KeySort::parse_list("-creationDate, name,+state").unwrap();
+        assert_eq!(
+            sort,
+            vec![
+                KeySort {
+                    field: KeySortField::CreationDate,
+                    descending: true
+                },
+                KeySort {
+                    field: KeySortField::Name,
+                    descending: false
+                },
+                KeySort {
+                    field: KeySortField::State,
+                    descending: false
+                },
+            ]
+        );
+        assert_eq!(KeySort::format_list(&sort), "-creationDate,name,state");
+        assert_eq!(KeySort::parse_list("").unwrap(), vec![]);
+        assert_eq!(KeySort::parse_list("name,-colour").unwrap_err(), "colour");
+    }
 }

@@ -25,8 +25,8 @@ pub use error::{ApiError, ErrorCode};
 pub use iam::{Iam, IamToken, Instances, Principal};
 pub use keys::{
     CreateImportTokenRequest, CreateKeyRequest, DualAuthDelete, ImportTokenInfo, KeyInfo, KeyList,
-    KeyStateName, KeyType, KeyVersionInfo, KeystoreInfo, KeystoreMode, ListKeysRequest,
-    RotateKeyRequest, RotationPolicyInfo, SecureImport,
+    KeySort, KeySortField, KeyStateName, KeyType, KeyVersionInfo, KeystoreInfo, KeystoreMode,
+    ListKeysRequest, RotateKeyRequest, RotationPolicyInfo, SecureImport,
 };
 pub use secret::SecretString;
 pub use wrapping::{

@@ -79,6 +79,13 @@ fn session(dir: &Path, target: &[String]) -> Vec<String> {
     let text = strongroom(dir, target, &["keys", "list"]);
     let text = String::from_utf8_lossy(&text.stdout).into_owned();
     assert!(text.contains("2 of 2 keys"), "{text}");
+    let first = |sort: &str| {
+        json(dir, target, &["keys", "list", "--sort", sort])["keys"][0]["name"].clone()
+    };
+    assert_eq!(first("name"), "byok");
+    assert_eq!(first("-name"), "orders");
+    let bad_sort = strongroom(dir, target, &["keys", "list", "--sort", "colour"]);
+    assert!(!bad_sort.status.success());
     vec![
         key["type"].to_string(),
         listed["keys"][0]["name"].to_string(),

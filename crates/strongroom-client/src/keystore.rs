@@ -6,7 +6,7 @@ use strongroom_api::kp::{Collection, KpKey, KpKeyVersion, KEY_TYPE};
 use strongroom_api::{
     ApiError, AuditEventInfo, AuditQueryRequest, AuthorizationInfo, CreateAuthorizationRequest,
     CreateImportTokenRequest, CreateKeyRequest, ErrorCode, ImportTokenInfo, InstancePolicy,
-    KeyInfo, KeyList, KeyPolicies, KeyRingInfo, KeyStateName, KeyType, KeyVersionInfo,
+    KeyInfo, KeyList, KeyPolicies, KeyRingInfo, KeySort, KeyStateName, KeyType, KeyVersionInfo,
     KeyVersionRef, Keystore, KeystoreInfo, KeystoreMode, ListKeysRequest, RegistrationInfo,
     RewrapRequest, RewrapResponse, Rewrapped, RotateKeyRequest, SecretString, SecureImport,
     SetKeyPoliciesRequest, UnwrapRequest, UnwrapResponse, WrapRequest, WrapResponse,
@@ -350,6 +350,10 @@ impl Keystore for RemoteKeystore {
         }
         if let Some(search) = request.search {
             call.query.push(("search", search));
+        }
+        if !request.sort.is_empty() {
+            call.query
+                .push(("sort", KeySort::format_list(&request.sort)));
         }
         call.key_ring = request.key_ring;
         call.query.push(("totalCount", "true".to_owned()));

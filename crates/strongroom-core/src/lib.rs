@@ -30,4 +30,4 @@ pub use key::{
 };
 pub use material::{KeyMaterial, Secret};
 pub use names::{Alias, KeyRingId, MAX_ALIASES, MAX_KEY_RINGS};
-pub use repository::{Change, KeyPage, KeyQuery, KeyRepository, MAX_PAGE_SIZE};
+pub use repository::{Change, KeyOrder, KeyPage, KeyQuery, KeyRepository, KeySort, MAX_PAGE_SIZE};

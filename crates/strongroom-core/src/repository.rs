@@ -22,6 +22,44 @@ pub struct KeyQuery {
     pub kind: Option<KeyKind>,
     /// Only keys in these rings; `None` means every ring.
     pub key_rings: Option<Vec<KeyRingId>>,
+    /// Sort keys, most significant first; empty means newest first. Ties fall back to the id
+    /// so that paging never shows a key twice or skips one.
+    pub sort: Vec<KeySort>,
+}
+
+/// A field a key listing can be ordered by: Key Protect's `sort` fields, plus the name and
+/// type the console's table sorts by.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum KeyOrder {
+    /// Key id.
+    Id,
+    /// Display name, case-insensitive.
+    Name,
+    /// Root or standard.
+    Kind,
+    /// Stored state.
+    State,
+    /// Whether the material was supplied by the caller.
+    Imported,
+    /// Creation time.
+    CreationDate,
+    /// Last metadata change.
+    LastUpdateDate,
+    /// Last rotation (never-rotated keys first when ascending).
+    LastRotateDate,
+    /// Deletion time (live keys first when ascending).
+    DeletionDate,
+    /// Expiration (keys that never expire first when ascending).
+    ExpirationDate,
+}
+
+/// One sort key of a listing.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct KeySort {
+    /// The field.
+    pub by: KeyOrder,
+    /// Largest first.
+    pub descending: bool,
 }
 
 impl Default for KeyQuery {
@@ -33,6 +71,7 @@ impl Default for KeyQuery {
             search: None,
             kind: None,
             key_rings: None,
+            sort: Vec::new(),
         }
     }
 }

@@ -4,18 +4,19 @@ use std::sync::Arc;
 use strongroom_api::{
     ApiError, AuditEventInfo, AuditQueryRequest, AuthorizationInfo, CreateAuthorizationRequest,
     CreateImportTokenRequest, CreateKeyRequest, ErrorCode, ImportTokenInfo, InstancePolicy,
-    Instances, KeyInfo, KeyList, KeyPolicies, KeyRingInfo, KeyStateName, KeyType, KeyVersionInfo,
-    Keystore, KeystoreInfo, KeystoreMode, ListKeysRequest, Principal, RegistrationInfo,
-    RewrapRequest, RewrapResponse, Rewrapped, RotateKeyRequest, RotationPolicyInfo, SecretString,
-    SetKeyPoliciesRequest, UnwrapRequest, UnwrapResponse, WrapRequest, WrapResponse,
+    Instances, KeyInfo, KeyList, KeyPolicies, KeyRingInfo, KeySort, KeySortField, KeyStateName,
+    KeyType, KeyVersionInfo, Keystore, KeystoreInfo, KeystoreMode, ListKeysRequest, Principal,
+    RegistrationInfo, RewrapRequest, RewrapResponse, Rewrapped, RotateKeyRequest,
+    RotationPolicyInfo, SecretString, SetKeyPoliciesRequest, UnwrapRequest, UnwrapResponse,
+    WrapRequest, WrapResponse,
 };
 use strongroom_core::envelope::{self, Envelope};
 use strongroom_core::import_token::{ImportAlgorithm, ImportToken, SealedImport};
 use strongroom_core::{
     Alias, AuditEvent, Caller, CallerKind, Change, Clock, CoreError, Description, Expiry, Grant,
-    Key, KeyAction, KeyId, KeyKind, KeyMaterial, KeyName, KeyQuery, KeyRepository, KeyRingId,
-    KeyVersionId, NewKey, Operation, Outcome, Registration, Role, RotationPolicy, Scope, Secret,
-    SystemClock, Target, MAX_ALIASES,
+    Key, KeyAction, KeyId, KeyKind, KeyMaterial, KeyName, KeyOrder, KeyQuery, KeyRepository,
+    KeyRingId, KeySort as CoreSort, KeyVersionId, NewKey, Operation, Outcome, Registration, Role,
+    RotationPolicy, Scope, Secret, SystemClock, Target, MAX_ALIASES,
 };
 use strongroom_store::{AuditQuery, InstanceStore, KeyRingRecord, MasterKeySource, SqliteStore};
 use time::OffsetDateTime;
@@ -479,6 +480,7 @@ impl Keystore for LocalKeystore {
                     search: request.search,
                     kind: request.key_type.map(key_kind),
                     key_rings,
+                    sort: request.sort.iter().map(key_sort).collect(),
                 };
                 let page = inner.repo.list(&query).map_err(api_error)?;
                 inner.record_use(Operation::ListKeys, None)?;
@@ -1204,6 +1206,25 @@ fn key_kind(key_type: KeyType) -> KeyKind {
     match key_type {
         KeyType::Root => KeyKind::Root,
         KeyType::Standard => KeyKind::Standard,
+    }
+}
+
+fn key_sort(sort: &KeySort) -> CoreSort {
+    let by = match sort.field {
+        KeySortField::Id => KeyOrder::Id,
+        KeySortField::Name => KeyOrder::Name,
+        KeySortField::KeyType => KeyOrder::Kind,
+        KeySortField::State => KeyOrder::State,
+        KeySortField::Imported => KeyOrder::Imported,
+        KeySortField::CreationDate => KeyOrder::CreationDate,
+        KeySortField::LastUpdateDate => KeyOrder::LastUpdateDate,
+        KeySortField::LastRotateDate => KeyOrder::LastRotateDate,
+        KeySortField::DeletionDate => KeyOrder::DeletionDate,
+        KeySortField::ExpirationDate => KeyOrder::ExpirationDate,
+    };
+    CoreSort {
+        by,
+        descending: sort.descending,
     }
 }
 

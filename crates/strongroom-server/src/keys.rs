@@ -13,7 +13,7 @@ use strongroom_api::kp::{
     Collection, KpKey, KpKeyVersion, KEY_ACTION_TYPE, KEY_TYPE, KEY_VERSION_TYPE,
 };
 use strongroom_api::{
-    CreateKeyRequest, KeyInfo, KeyStateName, KeyType, ListKeysRequest, RotateKeyRequest,
+    CreateKeyRequest, KeyInfo, KeySort, KeyStateName, KeyType, ListKeysRequest, RotateKeyRequest,
     SecretString, SecureImport, UnwrapRequest, WrapRequest,
 };
 
@@ -103,6 +103,7 @@ pub(crate) struct ListQuery {
     state: Option<String>,
     extractable: Option<String>,
     search: Option<String>,
+    sort: Option<String>,
     #[serde(rename = "totalCount")]
     total_count: Option<String>,
 }
@@ -180,6 +181,13 @@ pub(crate) async fn list(
         search: query.search,
         key_type,
         key_ring: key_ring_header(&headers),
+        sort: KeySort::parse_list(query.sort.as_deref().unwrap_or_default()).map_err(|field| {
+            Failure::new(
+                StatusCode::BAD_REQUEST,
+                "INVALID_QUERY_PARAM_ERR",
+                format!("`sort` cannot order keys by {field:?}"),
+            )
+        })?,
     };
     let page = state.keystore.list_keys(request).await?;
     let keys: Vec<KpKey> = page.keys.into_iter().map(|k| kp_key(&state, k)).collect();

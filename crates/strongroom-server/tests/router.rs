@@ -6,7 +6,7 @@ mod common;
 
 use axum::body::Body;
 use axum::http::{header, Method, Request, StatusCode};
-use common::{reason, Server, API_KEY, INSTANCE};
+use common::{reason, Reply, Server, API_KEY, INSTANCE};
 use serde_json::{json, Value};
 
 #[tokio::test]
@@ -327,6 +327,29 @@ async fn life_cycle_listing_and_errors() {
         .call(Method::GET, "/api/v2/keys?limit=99999", None)
         .await;
     assert_eq!(bad_limit.status, StatusCode::BAD_REQUEST);
+    let bad_sort = server
+        .call(Method::GET, "/api/v2/keys?sort=-colour", None)
+        .await;
+    assert_eq!(bad_sort.status, StatusCode::BAD_REQUEST);
+    assert_eq!(reason(&bad_sort), "INVALID_QUERY_PARAM_ERR");
+    let names = |list: &Reply| -> Vec<String> {
+        list.body["resources"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|k| k["name"].as_str().unwrap().to_owned())
+            .collect()
+    };
+    let ascending = server
+        .call(Method::GET, "/api/v2/keys?sort=name", None)
+        .await;
+    let descending = server
+        .call(Method::GET, "/api/v2/keys?sort=-name", None)
+        .await;
+    let mut reversed = names(&descending);
+    reversed.reverse();
+    assert!(names(&ascending).len() >= 2);
+    assert_eq!(names(&ascending), reversed);
     let too_big = server
         .call(
             Method::POST,

@@ -6,8 +6,8 @@ use std::sync::Arc;
 use rusqlite::{params, Connection, OptionalExtension, Row, TransactionBehavior};
 use strongroom_core::{
     Alias, AuditEvent, Change, CoreError, DeletionAuthorization, Description, Expiry, Key, KeyId,
-    KeyKind, KeyMaterial, KeyName, KeyPage, KeyQuery, KeyRepository, KeyRingId, KeyState,
-    KeyVersion, KeyVersionId, RotationPolicy, MAX_KEY_RINGS, MAX_PAGE_SIZE,
+    KeyKind, KeyMaterial, KeyName, KeyOrder, KeyPage, KeyQuery, KeyRepository, KeyRingId, KeySort,
+    KeyState, KeyVersion, KeyVersionId, RotationPolicy, MAX_KEY_RINGS, MAX_PAGE_SIZE,
 };
 use time::OffsetDateTime;
 
@@ -638,9 +638,10 @@ impl KeyRepository for InstanceStore {
             .map_err(StoreError::from)?;
 
         let limit = query.limit.min(MAX_PAGE_SIZE);
+        let order = order_by(&query.sort);
         let sql = format!(
             "SELECT {KEY_COLUMNS} FROM keys WHERE {filter} \
-             ORDER BY created_at DESC, id DESC LIMIT {limit} OFFSET {}",
+             ORDER BY {order} LIMIT {limit} OFFSET {}",
             query.offset
         );
         let mut stmt = conn.prepare(&sql).map_err(StoreError::from)?;
@@ -720,6 +721,37 @@ impl KeyRepository for InstanceStore {
         }
         Ok(versions)
     }
+}
+
+/// The ORDER BY clause of a listing. Column names come from this match, never from the
+/// caller, so the clause cannot carry SQL.
+fn order_by(sort: &[KeySort]) -> String {
+    if sort.is_empty() {
+        return "created_at DESC, id DESC".to_owned();
+    }
+    let mut terms: Vec<String> = sort
+        .iter()
+        .map(|key| {
+            let column = match key.by {
+                KeyOrder::Id => "id",
+                KeyOrder::Name => "name COLLATE NOCASE",
+                KeyOrder::Kind => "kind",
+                KeyOrder::State => "state",
+                KeyOrder::Imported => "imported",
+                KeyOrder::CreationDate => "created_at",
+                KeyOrder::LastUpdateDate => "updated_at",
+                KeyOrder::LastRotateDate => "rotated_at",
+                KeyOrder::DeletionDate => "deleted_at",
+                KeyOrder::ExpirationDate => "expires_at",
+            };
+            format!("{column} {}", if key.descending { "DESC" } else { "ASC" })
+        })
+        .collect();
+    if !sort.iter().any(|key| key.by == KeyOrder::Id) {
+        let last = sort.last().is_some_and(|key| key.descending);
+        terms.push(format!("id {}", if last { "DESC" } else { "ASC" }));
+    }
+    terms.join(", ")
 }
 
 const KEY_COLUMNS: &str = "id, name, description, kind, state, imported, created_at, \

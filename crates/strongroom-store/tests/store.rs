@@ -7,8 +7,8 @@ use std::sync::Arc;
 use strongroom_core::envelope::{self, Envelope};
 
 use strongroom_core::{
-    Alias, AuditEvent, Change, Clock, CoreError, Key, KeyKind, KeyMaterial, KeyName, KeyQuery,
-    KeyRepository, KeyRingId, KeyState, NewKey, Outcome, SystemClock,
+    Alias, AuditEvent, Change, Clock, CoreError, Key, KeyKind, KeyMaterial, KeyName, KeyOrder,
+    KeyQuery, KeyRepository, KeyRingId, KeySort, KeyState, NewKey, Outcome, SystemClock,
 };
 use strongroom_store::{ChainVerdict, InstanceStore, MasterKeySource, SqliteStore, StoreError};
 use zeroize::Zeroizing;
@@ -284,6 +284,77 @@ fn listing_filters_searches_and_pages_in_storage() {
         })
         .unwrap();
     assert_eq!(by_id.keys[0].id, ids[5]);
+}
+
+#[test]
+fn listing_sorts_in_storage_with_the_id_breaking_ties() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = open(&dir.path().join("d"), dir.path());
+    let mut ids = Vec::new();
+    for name in ["b-key", "A-key", "c-key", "same", "same"] {
+        let key = new_key(name, KeyKind::Root);
+        store
+            .insert(&key, &KeyMaterial::generate().unwrap(), &ev("create"))
+            .unwrap();
+        ids.push(key.id);
+    }
+    let names = |sort: Vec<KeySort>| {
+        store
+            .list(&KeyQuery {
+                sort,
+                ..KeyQuery::default()
+            })
+            .unwrap()
+            .keys
+            .into_iter()
+            .map(|k| (k.name.as_str().to_owned(), k.id))
+            .collect::<Vec<_>>()
+    };
+    let by_name = |descending| {
+        vec![KeySort {
+            by: KeyOrder::Name,
+            descending,
+        }]
+    };
+    let ascending = names(by_name(false));
+    assert_eq!(
+        ascending
+            .iter()
+            .map(|(n, _)| n.as_str())
+            .collect::<Vec<_>>(),
+        ["A-key", "b-key", "c-key", "same", "same"],
+        "names sort case-insensitively"
+    );
+    let mut descending = names(by_name(true));
+    descending.reverse();
+    assert_eq!(
+        descending, ascending,
+        "equal names keep a stable order by id"
+    );
+
+    let now = SystemClock.now();
+    store
+        .update(
+            ids[2],
+            &mut |k| k.disable(now).map(|()| Change::Metadata),
+            &ev("disable"),
+        )
+        .unwrap();
+    let by_state = names(vec![
+        KeySort {
+            by: KeyOrder::State,
+            descending: true,
+        },
+        KeySort {
+            by: KeyOrder::Name,
+            descending: false,
+        },
+    ]);
+    assert_eq!(
+        by_state[0].0, "c-key",
+        "the suspended key (state 2) sorts first"
+    );
+    assert_eq!(by_state[1].0, "A-key");
 }
 
 #[test]

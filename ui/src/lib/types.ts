@@ -5,6 +5,8 @@ export type { ErrorCode } from "./bindings/ErrorCode";
 export type { ImportTokenInfo } from "./bindings/ImportTokenInfo";
 export type { KeyInfo } from "./bindings/KeyInfo";
 export type { KeyList } from "./bindings/KeyList";
+export type { KeySort } from "./bindings/KeySort";
+export type { KeySortField } from "./bindings/KeySortField";
 export type { KeyStateName } from "./bindings/KeyStateName";
 export type { KeystoreInfo } from "./bindings/KeystoreInfo";
 export type { KeystoreMode } from "./bindings/KeystoreMode";

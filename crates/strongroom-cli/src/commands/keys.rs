@@ -3,7 +3,8 @@
 use clap::Subcommand;
 use serde_json::json;
 use strongroom_api::{
-    CreateKeyRequest, KeyStateName, KeyType, ListKeysRequest, RotateKeyRequest, SecretString,
+    CreateKeyRequest, KeySort, KeyStateName, KeyType, ListKeysRequest, RotateKeyRequest,
+    SecretString,
 };
 
 use super::{failed, Target};
@@ -33,6 +34,10 @@ pub(crate) enum KeysCommand {
         /// Only keys of this key ring.
         #[arg(long)]
         key_ring: Option<String>,
+        /// Order, as Key Protect's `sort`: fields such as name, state, creationDate or
+        /// lastRotateDate, comma-separated, `-` for descending (default: -creationDate).
+        #[arg(long, allow_hyphen_values = true)]
+        sort: Option<String>,
     },
     /// Create a root key (or, with --standard, a standard key) with generated material.
     Create {
@@ -119,6 +124,7 @@ pub(crate) async fn run(command: KeysCommand, target: &Target) -> anyhow::Result
             standard,
             root,
             key_ring,
+            sort,
         } => {
             let key_type = match (standard, root) {
                 (true, _) => Some(KeyType::Standard),
@@ -132,6 +138,8 @@ pub(crate) async fn run(command: KeysCommand, target: &Target) -> anyhow::Result
                 search,
                 key_type,
                 key_ring,
+                sort: KeySort::parse_list(sort.as_deref().unwrap_or_default())
+                    .map_err(|field| anyhow::anyhow!("cannot sort keys by {field:?}"))?,
             };
             let page = ks.list_keys(request).await.map_err(failed)?;
             target.print(&page, || {

@@ -13,6 +13,12 @@ vi.mock("./KeysByStateChart", () => ({
   ),
 }));
 
+vi.mock("./ActivityChart", () => ({
+  default: ({ buckets }: { buckets: { counts: Record<string, number> }[] }) => (
+    <div data-testid="activity-chart">{buckets.length} hours</div>
+  ),
+}));
+
 const NOW = Date.parse("2026-06-01T00:00:00Z");
 const stale = makeKey({ name: "ledger-root", createdAt: "2025-01-01T00:00:00Z" });
 const rotatedLongAgo = makeKey({
@@ -99,5 +105,42 @@ describe("rotationDue", () => {
     expect(backend.listKeys).toHaveBeenLastCalledWith({ offset: 734, limit: 500, states: ["active"], keyType: "root" });
     expect(due).toMatchObject({ activeRootKeys: 1234, checked: 1 });
     expect(due.keys.map((key) => key.name)).toEqual(["ledger-root"]);
+  });
+});
+
+describe("the activity tile", () => {
+  it("counts the last day's wraps, unwraps and refusals from the audit trail", async () => {
+    const recent = new Date(Date.now() - 60_000).toISOString();
+    const old = new Date(Date.now() - 3 * 86_400_000).toISOString();
+    const event = (action: string, at: string, outcome = "success") => ({
+      seq: 1,
+      at,
+      instance: "i",
+      initiator: "IBMid-a",
+      action,
+      target: "k",
+      outcome,
+      correlationId: "c",
+    });
+    const { backend } = setup({
+      auditEvents: ({ action }) =>
+        Promise.resolve(
+          action === "kms.secrets.wrap"
+            ? [event("kms.secrets.wrap", recent), event("kms.secrets.wrap", recent, "failure"), event("kms.secrets.wrap", old)]
+            : action === "kms.secrets.unwrap"
+              ? [event("kms.secrets.unwrap", recent)]
+              : [],
+        ),
+    });
+    await waitFor(() => expect(byId("dashboard-wraps")).toHaveTextContent("2"));
+    expect(byId("dashboard-unwraps")).toHaveTextContent("1");
+    expect(byId("dashboard-failures")).toHaveTextContent("1");
+    expect(await screen.findByTestId("activity-chart")).toHaveTextContent("24 hours");
+    expect(backend.auditEvents).toHaveBeenCalledWith({ action: "kms.secrets.wrap", limit: 1000 });
+  });
+
+  it("says why there is no chart when the keystore keeps its audit trail to itself", async () => {
+    setup({ auditEvents: () => rejectWith("NOT_FOUND", "Key Protect does not serve audit events.") });
+    expect(await screen.findByText(/does not share its audit trail/)).toBeInTheDocument();
   });
 });

@@ -16,11 +16,13 @@ import { KeyStateTag } from "../../components/KeyStateTag";
 import { useBackend } from "../../lib/backend";
 import { describe } from "../../lib/errors";
 import { ALL_STATES, formatTimestamp, STATE_LABELS } from "../../lib/format";
-import { useRequest } from "../../lib/hooks/useRequest";
+import { useRequest, type RequestState } from "../../lib/hooks/useRequest";
 import type { Page } from "../shell/pages";
+import { ACTIVITY_EVENT_LIMIT, loadActivity, type Activity } from "./activity";
 import { countKeys, lastRotation, ROTATION_DAYS, rotationDue, type KeyCounts, type RotationDue } from "./counts";
 
 const KeysByStateChart = lazy(() => import("./KeysByStateChart"));
+const ActivityChart = lazy(() => import("./ActivityChart"));
 
 interface Props {
   refreshToken: number;
@@ -112,6 +114,48 @@ function RotationList({ due, onNavigate }: { due: RotationDue; onNavigate: (page
   );
 }
 
+function ActivityTile({ activity, dark }: { activity: RequestState<Activity>; dark: boolean }) {
+  if (activity.error !== undefined) {
+    return (
+      <Tile className="dashboard__tile dashboard__tile--wide" id="activity">
+        <h2 className="dashboard__tile-title">Wrap and unwrap activity</h2>
+        <p className="dashboard__muted">
+          This keystore does not share its audit trail, so its activity cannot be charted: {describe(activity.error)}
+        </p>
+      </Tile>
+    );
+  }
+  if (activity.data === undefined) {
+    return <SkeletonPlaceholder className="dashboard__skeleton dashboard__skeleton--chart dashboard__tile--wide" />;
+  }
+  const totals = activity.data.buckets.reduce(
+    (sum, bucket) => ({
+      wraps: sum.wraps + bucket.counts.wrap,
+      unwraps: sum.unwraps + bucket.counts.unwrap + bucket.counts.rewrap,
+      failures: sum.failures + bucket.failures,
+    }),
+    { wraps: 0, unwraps: 0, failures: 0 },
+  );
+  return (
+    <Tile className="dashboard__tile dashboard__tile--wide" id="activity">
+      <div className="dashboard__figures">
+        <Figure id="dashboard-wraps" label="Wraps, last 24 h" value={totals.wraps} />
+        <Figure id="dashboard-unwraps" label="Unwraps and rewraps, last 24 h" value={totals.unwraps} />
+        <Figure id="dashboard-failures" label="Refused, last 24 h" value={totals.failures} />
+      </div>
+      <Suspense fallback={<SkeletonPlaceholder className="dashboard__skeleton dashboard__skeleton--chart" />}>
+        <ActivityChart buckets={activity.data.buckets} dark={dark} />
+      </Suspense>
+      {activity.data.truncated && (
+        <p className="dashboard__muted">
+          Counts the latest {ACTIVITY_EVENT_LIMIT.toLocaleString()} events of each operation; earlier hours show fewer
+          than happened. The Audit log page has every event.
+        </p>
+      )}
+    </Tile>
+  );
+}
+
 export function DashboardPage({ refreshToken, onNavigate }: Props) {
   const backend = useBackend();
   const dark = useTheme().theme === "g100";
@@ -119,6 +163,8 @@ export function DashboardPage({ refreshToken, onNavigate }: Props) {
   const loadDue = useCallback(() => rotationDue(backend), [backend]);
   const counts = useRequest(loadCounts, refreshToken);
   const due = useRequest(loadDue, refreshToken);
+  const loadEnvelopeActivity = useCallback(() => loadActivity(backend), [backend]);
+  const activity = useRequest(loadEnvelopeActivity, refreshToken);
 
   return (
     <div className="app-page dashboard" aria-busy={counts.loading || due.loading}>
@@ -188,6 +234,7 @@ export function DashboardPage({ refreshToken, onNavigate }: Props) {
               <RotationList due={due.data} onNavigate={onNavigate} />
             )}
           </Tile>
+          <ActivityTile activity={activity} dark={dark} />
         </div>
       )}
     </div>

@@ -181,7 +181,7 @@ export function KeyDetailsPanel({ keyId, refreshToken, onChanged, onClose, onOpe
         <h2 ref={heading} tabIndex={-1} className="key-details__title">
           {info?.name ?? "Key details"}
         </h2>
-        <IconButton kind="ghost" size="md" label="Close details" align="left" onClick={onClose}>
+        <IconButton id="key-details-close" kind="ghost" size="md" label="Close details" align="left" onClick={onClose}>
           <Close />
         </IconButton>
       </div>

@@ -34,13 +34,71 @@ describe("KeyTable", () => {
       offset: 0,
       limit: 10,
       states: ["active", "suspended", "deactivated", "destroyed"],
+      sort: [{ field: "creationDate", descending: true }],
     });
+  });
+
+  it("asks the backend to sort when a column header is clicked: ascending, descending, then newest first", async () => {
+    const { backend, user } = setup({
+      listKeys: () => Promise.resolve({ keys: [makeKey({ name: "payments-root" })], total: 1 }),
+    });
+    await waitFor(() => expect(rowFor("payments-root")).toBeInTheDocument());
+    const nameHeader = () => screen.getByRole("button", { name: /^Name/ });
+
+    await user.click(nameHeader());
+    await waitFor(() =>
+      expect(backend.listKeys).toHaveBeenLastCalledWith(
+        expect.objectContaining({ sort: [{ field: "name", descending: false }] }),
+      ),
+    );
+    await user.click(nameHeader());
+    await waitFor(() =>
+      expect(backend.listKeys).toHaveBeenLastCalledWith(
+        expect.objectContaining({ sort: [{ field: "name", descending: true }] }),
+      ),
+    );
+    await user.click(nameHeader());
+    await waitFor(() =>
+      expect(backend.listKeys).toHaveBeenLastCalledWith(
+        expect.objectContaining({ sort: [{ field: "creationDate", descending: true }] }),
+      ),
+    );
+  });
+
+  it("filters by key type in the backend and shows each key's ring and aliases", async () => {
+    const key = makeKey({ name: "payments-root", keyRing: "payments", aliases: ["pay-main"] });
+    const { backend, user } = setup({ listKeys: () => Promise.resolve({ keys: [key], total: 1 }) });
+    await waitFor(() => expect(rowFor("payments-root")).toBeInTheDocument());
+    expect(within(rowFor("payments-root")).getByText("payments")).toBeInTheDocument();
+    expect(within(rowFor("payments-root")).getByText("pay-main")).toBeInTheDocument();
+
+    await user.selectOptions(screen.getByLabelText("Key type"), "standard");
+    await waitFor(() =>
+      expect(backend.listKeys).toHaveBeenLastCalledWith(expect.objectContaining({ offset: 0, keyType: "standard" })),
+    );
   });
 
   it("shows a friendly empty state with the create button when there are no keys", async () => {
     setup();
     expect(await screen.findByText("No keys yet")).toBeInTheDocument();
-    expect(document.getElementById("create-key-button")).toHaveTextContent("Create root key");
+    expect(document.getElementById("create-key-button")).toHaveTextContent("Create key");
+  });
+
+  it("opens the create dialog on n and focuses the search on /, but not while typing", async () => {
+    const { user } = setup({
+      listKeys: () => Promise.resolve({ keys: [makeKey({ name: "payments-root" })], total: 1 }),
+    });
+    await waitFor(() => expect(rowFor("payments-root")).toBeInTheDocument());
+    await user.keyboard("/");
+    const search = screen.getByRole("searchbox");
+    expect(search).toHaveFocus();
+    await user.keyboard("n");
+    expect(search).toHaveValue("n");
+    expect(screen.queryByRole("dialog", { name: /create/i })).not.toBeInTheDocument();
+
+    search.blur();
+    await user.keyboard("n");
+    expect(await screen.findByRole("dialog", { name: /create/i })).toBeInTheDocument();
   });
 
   it("passes the search to the backend once typing pauses, from the first page", async () => {

@@ -19,6 +19,7 @@ import {
   TableToolbarSearch,
   Tag,
 } from "@carbon/react";
+import type { DataTableSortState } from "@carbon/react/lib/components/DataTable/state/sortStates";
 import { Add } from "@carbon/icons-react";
 import { useCallback, useMemo, useState } from "react";
 import { KeyStateTag } from "../../components/KeyStateTag";
@@ -27,22 +28,42 @@ import { useBackend } from "../../lib/backend";
 import { describe } from "../../lib/errors";
 import { ALL_STATES, formatTimestamp, shortId, STATE_LABELS } from "../../lib/format";
 import { useDebouncedValue } from "../../lib/hooks/useDebouncedValue";
-import { useSlashToSearch } from "../../lib/hooks/useSlashToSearch";
+import { useShortcut, useSlashToSearch } from "../../lib/hooks/useSlashToSearch";
 import { useRequest } from "../../lib/hooks/useRequest";
-import type { KeyInfo, KeyStateName } from "../../lib/types";
+import type { KeyInfo, KeySort, KeySortField, KeyStateName, KeyType } from "../../lib/types";
 import { CreateKeyModal } from "./CreateKeyModal";
 import { KeyActions } from "./KeyActions";
 
 const SEARCH_DEBOUNCE_MS = 250;
 const PAGE_SIZES = [10, 20, 50, 100];
 
-const HEADERS = [
-  { key: "name", header: "Name" },
-  { key: "keyType", header: "Type" },
-  { key: "state", header: "State" },
-  { key: "version", header: "Key version" },
-  { key: "createdAt", header: "Created" },
+/** Key Protect's default columns; `sortBy` names the backend's sort field for sortable ones. */
+const HEADERS: { key: string; header: string; sortBy?: KeySortField }[] = [
+  { key: "name", header: "Name", sortBy: "name" },
+  { key: "id", header: "Key ID" },
+  { key: "keyRing", header: "Key ring" },
+  { key: "aliases", header: "Aliases" },
+  { key: "keyType", header: "Type", sortBy: "keyType" },
+  { key: "state", header: "State", sortBy: "state" },
+  { key: "createdAt", header: "Created", sortBy: "creationDate" },
   { key: "actions", header: "" },
+];
+
+/** Newest first, as Key Protect lists keys when no order is asked for. */
+const DEFAULT_SORT: KeySort = { field: "creationDate", descending: true };
+
+/** A header click cycles ascending → descending → the default order. */
+function nextSort(current: KeySort, field: KeySortField): KeySort {
+  if (current.field !== field) return { field, descending: false };
+  if (!current.descending) return { field, descending: true };
+  return DEFAULT_SORT;
+}
+
+type TypeFilter = "all" | KeyType;
+const TYPE_ITEMS: { id: TypeFilter; text: string }[] = [
+  { id: "all", text: "All types" },
+  { id: "root", text: "Root keys" },
+  { id: "standard", text: "Standard keys" },
 ];
 
 type StateFilter = "all" | KeyStateName;
@@ -85,14 +106,17 @@ export function KeyTable({ refreshToken, onChanged, onOpen, openKeyId, toolbarAc
   const [search, setSearch] = useState("");
   const [filter, setFilter] = useState<StateFilter>("all");
   const [keyRing, setKeyRing] = useState("");
+  const [keyType, setKeyType] = useState<TypeFilter>("all");
+  const [sort, setSort] = useState<KeySort>(DEFAULT_SORT);
   const loadRings = useCallback(() => backend.keyRings(), [backend]);
   const rings = useRequest(loadRings, refreshToken);
   const [paging, setPaging] = useState<Paging>({ page: 1, pageSize: PAGE_SIZES[0] ?? 10, filterKey: "" });
   const [creating, setCreating] = useState(false);
   useSlashToSearch("key-search");
+  useShortcut("n", () => setCreating(true));
 
   const debouncedSearch = useDebouncedValue(search.trim(), SEARCH_DEBOUNCE_MS);
-  const filterKey = JSON.stringify([debouncedSearch, filter, keyRing]);
+  const filterKey = JSON.stringify([debouncedSearch, filter, keyRing, keyType, sort]);
   const page = paging.filterKey === filterKey ? paging.page : 1;
   const { pageSize } = paging;
 
@@ -104,8 +128,10 @@ export function KeyTable({ refreshToken, onChanged, onOpen, openKeyId, toolbarAc
         states: statesFor(filter),
         ...(debouncedSearch === "" ? {} : { search: debouncedSearch }),
         ...(keyRing === "" ? {} : { keyRing }),
+        ...(keyType === "all" ? {} : { keyType }),
+        sort: [sort],
       }),
-    [backend, page, pageSize, filter, debouncedSearch, keyRing],
+    [backend, page, pageSize, filter, debouncedSearch, keyRing, keyType, sort],
   );
   const { data, error, loading } = useRequest(load, refreshToken);
 
@@ -115,9 +141,10 @@ export function KeyTable({ refreshToken, onChanged, onOpen, openKeyId, toolbarAc
       (data?.keys ?? []).map((key) => ({
         id: key.id,
         name: key.name,
+        keyRing: key.keyRing,
+        aliases: key.aliases.join(", "),
         keyType: key.keyType,
         state: key.state,
-        version: key.keyVersion.id,
         createdAt: key.createdAt,
         actions: "",
       })),
@@ -139,8 +166,8 @@ export function KeyTable({ refreshToken, onChanged, onOpen, openKeyId, toolbarAc
     />
   );
   const createButton = (
-    <Button id="create-key-button" renderIcon={Add} onClick={openCreate}>
-      Create root key
+    <Button id="create-key-button" renderIcon={Add} onClick={openCreate} title="Create a key (n)">
+      Create key
     </Button>
   );
 
@@ -148,7 +175,8 @@ export function KeyTable({ refreshToken, onChanged, onOpen, openKeyId, toolbarAc
     return <DataTableSkeleton headers={HEADERS} columnCount={HEADERS.length} rowCount={5} showHeader={false} />;
   }
 
-  const unfiltered = debouncedSearch === "" && search.trim() === "" && filter === "all" && keyRing === "";
+  const unfiltered =
+    debouncedSearch === "" && search.trim() === "" && filter === "all" && keyRing === "" && keyType === "all";
   if (data !== undefined && data.total === 0 && unfiltered) {
     return (
       <section className="key-table__empty" aria-labelledby="key-table-empty-title">
@@ -180,13 +208,13 @@ export function KeyTable({ refreshToken, onChanged, onOpen, openKeyId, toolbarAc
       <DataTable rows={rows} headers={HEADERS} size="md">
         {({ rows: tableRows, headers, getTableProps, getHeaderProps, getRowProps, getToolbarProps }) => (
           <TableContainer title="Keys" description={description} aria-busy={loading}>
-            <TableToolbar {...getToolbarProps()} aria-label="Key table toolbar">
+            <TableToolbar {...getToolbarProps()} aria-label="Key table toolbar" className="key-table__toolbar">
               <TableToolbarContent>
                 <TableToolbarSearch
                   persistent
                   id="key-search"
                   labelText="Search keys"
-                  placeholder="Search by name or key id (press /)"
+                  placeholder="Search by name, alias or key id (press /)"
                   value={search}
                   onChange={(_event, value) => setSearch(value ?? "")}
                 />
@@ -202,6 +230,20 @@ export function KeyTable({ refreshToken, onChanged, onOpen, openKeyId, toolbarAc
                   itemToString={(item) => item?.text ?? ""}
                   onChange={({ selectedItem }) => setFilter(selectedItem?.id ?? "all")}
                 />
+                <Select
+                  id="key-type-filter"
+                  className="key-table__filter"
+                  labelText="Key type"
+                  hideLabel
+                  inline
+                  size="lg"
+                  value={keyType}
+                  onChange={(event) => setKeyType(event.target.value as TypeFilter)}
+                >
+                  {TYPE_ITEMS.map((item) => (
+                    <SelectItem key={item.id} value={item.id} text={item.text} />
+                  ))}
+                </Select>
                 <Select
                   id="key-ring-filter"
                   className="key-table__filter"
@@ -235,9 +277,23 @@ export function KeyTable({ refreshToken, onChanged, onOpen, openKeyId, toolbarAc
               <TableHead>
                 <TableRow>
                   {headers.map((header) => {
-                    const { key, ...headerProps } = getHeaderProps({ header });
+                    const { key, ...headerProps } = getHeaderProps({ header, isSortable: false });
+                    const sortBy = HEADERS.find((h) => h.key === header.key)?.sortBy;
+                    const direction: DataTableSortState =
+                      sort.field === sortBy ? (sort.descending ? "DESC" : "ASC") : "NONE";
+                    // Sorting happens in the keystore: the header only says which order to ask for.
+                    const sortProps =
+                      sortBy === undefined
+                        ? {}
+                        : {
+                            isSortable: true,
+                            isSortHeader: sort.field === sortBy,
+                            sortDirection: direction,
+                            onClick: () => setSort((current) => nextSort(current, sortBy)),
+                            "data-sort-field": sortBy,
+                          };
                     return (
-                      <TableHeader key={key} {...headerProps}>
+                      <TableHeader key={key} {...headerProps} {...sortProps}>
                         {header.key === "actions" ? <span className="cds--visually-hidden">Actions</span> : header.header}
                       </TableHeader>
                     );
@@ -283,6 +339,19 @@ export function KeyTable({ refreshToken, onChanged, onOpen, openKeyId, toolbarAc
                           </button>
                         )}
                       </TableCell>
+                      <TableCell>
+                        <code className="key-table__id" title={keyInfo.id}>
+                          {shortId(keyInfo.id)}
+                        </code>
+                      </TableCell>
+                      <TableCell>{keyInfo.keyRing}</TableCell>
+                      <TableCell>
+                        {keyInfo.aliases.map((alias) => (
+                          <Tag key={alias} size="sm" type="cool-gray">
+                            {alias}
+                          </Tag>
+                        ))}
+                      </TableCell>
                       <TableCell>{keyInfo.keyType === "root" ? "Root" : "Standard"}</TableCell>
                       <TableCell>
                         <KeyStateTag state={keyInfo.state} />
@@ -296,11 +365,6 @@ export function KeyTable({ refreshToken, onChanged, onOpen, openKeyId, toolbarAc
                             Pending deletion
                           </Tag>
                         )}
-                      </TableCell>
-                      <TableCell>
-                        <code className="key-table__version" title={keyInfo.keyVersion.id}>
-                          {shortId(keyInfo.keyVersion.id)}
-                        </code>
                       </TableCell>
                       <TableCell>
                         <time dateTime={keyInfo.createdAt}>{formatTimestamp(keyInfo.createdAt)}</time>

@@ -52,7 +52,7 @@ describe("KeysPage", () => {
 
   it("opens the import dialog", async () => {
     const { user } = setup();
-    await user.click(await screen.findByRole("button", { name: "Import root key" }));
+    await user.click(await screen.findByRole("button", { name: "Import key" }));
     expect(await screen.findByRole("heading", { name: "Import a root key" })).toBeInTheDocument();
   });
 

@@ -38,11 +38,17 @@ export function KeysPage({ refreshToken, onChanged, onOpenEnvelope }: Props) {
         openKeyId={openKeyId ?? undefined}
         toolbarActions={
           <>
-            <Button id="create-key-ring-button" kind="ghost" renderIcon={FolderAdd} onClick={() => setCreatingRing(true)}>
-              Create key ring
-            </Button>
+            <Button
+              id="create-key-ring-button"
+              kind="ghost"
+              renderIcon={FolderAdd}
+              hasIconOnly
+              iconDescription="Create key ring"
+              tooltipPosition="bottom"
+              onClick={() => setCreatingRing(true)}
+            />
             <Button id="import-key-button" kind="tertiary" renderIcon={Upload} onClick={() => setImporting(true)}>
-              Import root key
+              Import key
             </Button>
           </>
         }

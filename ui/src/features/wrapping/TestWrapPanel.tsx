@@ -1,4 +1,7 @@
 import {
+  Accordion,
+  AccordionItem,
+  CodeSnippet,
   Button,
   ButtonSet,
   CopyButton,
@@ -18,6 +21,7 @@ import {
   Tile,
 } from "@carbon/react";
 import { Add, Renew, TrashCan } from "@carbon/icons-react";
+import { envelopeCurl } from "./curl";
 import { useCallback, useRef, useState } from "react";
 import { MaskedSecret } from "../../components/MaskedSecret";
 import { useNotify } from "../../components/notifications";
@@ -444,6 +448,20 @@ export function TestWrapPanel({ refreshToken, onChanged, initialKeyId = "" }: Pr
               />
             </Stack>
           </section>
+        )}
+
+        {keyId !== "" && (
+          <Accordion align="start" size="sm">
+            <AccordionItem title="The same calls from code (curl)" className="wrap-panel__curl">
+              <p className="wrap-panel__note">
+                Set <code>KMS_URL</code>, <code>TOKEN</code> (from the IAM token endpoint), <code>INSTANCE_ID</code> and{" "}
+                <code>DEK</code> first; the DEK never appears in the snippet.
+              </p>
+              <CodeSnippet type="multi" feedback="Copied" wrapText>
+                {envelopeCurl(keyId, aadValues, ciphertext.trim())}
+              </CodeSnippet>
+            </AccordionItem>
+          </Accordion>
         )}
       </Stack>
     </Tile>

@@ -11,6 +11,7 @@ import type {
   ImportTokenInfo,
   KeyInfo,
   KeyList,
+  KeySort,
   KeyPolicies,
   KeyRingInfo,
   KeyStateName,
@@ -53,6 +54,10 @@ function codeForStatus(status: number): ErrorCode {
 
 const STATES: Record<number, KeyStateName> = { 1: "active", 2: "suspended", 3: "deactivated", 5: "destroyed" };
 const STATE_NUMBERS: Record<KeyStateName, number> = { active: 1, suspended: 2, deactivated: 3, destroyed: 5 };
+
+/** Key Protect's `sort` parameter; the generated field names are its wire names. */
+const sortParameter = (sort: KeySort[]): string =>
+  sort.map((key) => `${key.descending ? "-" : ""}${key.field}`).join(",");
 
 /** The fields of a Key Protect key resource the console reads. */
 interface KpKey {
@@ -374,6 +379,7 @@ export class HttpBackend implements Backend {
     if (request.states.length > 0) query.set("state", request.states.map((state) => STATE_NUMBERS[state]).join(","));
     if (request.keyType !== undefined) query.set("extractable", String(request.keyType === "standard"));
     if (request.search !== undefined && request.search !== "") query.set("search", request.search);
+    if (request.sort !== undefined && request.sort.length > 0) query.set("sort", sortParameter(request.sort));
     // Key Protect narrows a listing to one ring with a header, not a query parameter.
     const headers: Record<string, string> = request.keyRing === undefined ? {} : { "X-Kms-Key-Ring": request.keyRing };
     const collection = await this.#call<KpCollection<KpKey>>("GET", `/keys?${query.toString()}`, undefined, headers);

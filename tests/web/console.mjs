@@ -1,0 +1,136 @@
+// The web console that `strongroom serve` hosts at /ui, in Debian's Chromium through
+// playwright-core: sign in, create keys, sort them in the keystore, wrap and unwrap with AAD,
+// read the audit log. Run by tests/web_console.rs against a server on loopback.
+// With STRONGROOM_SCREENSHOTS=<dir>, saves a picture of every page there.
+import assert from "node:assert/strict";
+import { chromium } from "playwright-core";
+
+const url = process.env.STRONGROOM_URL;
+const instance = process.env.STRONGROOM_INSTANCE;
+const apiKey = process.env.STRONGROOM_API_KEY;
+const shots = process.env.STRONGROOM_SCREENSHOTS;
+assert.ok(url && instance && apiKey, "STRONGROOM_URL, STRONGROOM_INSTANCE and STRONGROOM_API_KEY are needed");
+
+let passed = 0;
+let failed = 0;
+async function step(name, run) {
+  try {
+    await run();
+    passed += 1;
+    console.log(`ok   ${name}`);
+  } catch (error) {
+    failed += 1;
+    console.log(`FAIL ${name}: ${error?.message ?? error}`);
+    throw error;
+  }
+}
+
+const browser = await chromium.launch({
+  executablePath: process.env.CHROMIUM ?? "/usr/bin/chromium",
+  // Root in CI: Chromium's sandbox needs user namespaces it may not have.
+  args: ["--no-sandbox"],
+});
+const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+const pageErrors = [];
+page.on("pageerror", (error) => pageErrors.push(error.message));
+page.setDefaultTimeout(20_000);
+
+const picture = async (name) => {
+  if (shots) await page.screenshot({ path: `${shots}/${name}.png` });
+};
+const open = async (name) => {
+  await page.click(`#nav-${name}`);
+};
+const createKey = async (name) => {
+  await page.click("#create-key-button");
+  await page.fill("#create-key-name", name);
+  await page.click("#create-key-submit");
+  await page.waitForSelector(`[data-key-name="${name}"]`);
+};
+const rowNames = () => page.$$eval("[data-key-name]", (rows) => rows.map((row) => row.dataset.keyName));
+
+try {
+  await step("a wrong API key is refused in plain words", async () => {
+    await page.goto(`${url}/ui/?instance=${instance}`);
+    await page.fill("#sign-in-api-key", "not-the-key");
+    await page.click("#sign-in-submit");
+    const error = await page.textContent("#sign-in-error");
+    assert.match(error ?? "", /not accepted/);
+  });
+
+  await step("signs in with the API key and the instance from the link", async () => {
+    await page.fill("#sign-in-api-key", apiKey);
+    await page.click("#sign-in-submit");
+    await page.waitForSelector("#nav-keys");
+  });
+
+  await step("creates root keys from the key table", async () => {
+    await open("keys");
+    await page.waitForSelector("#create-key-button");
+    for (const name of ["mango-root", "apple-root", "zebra-root"]) await createKey(name);
+    await page.waitForFunction(() => document.getElementById("key-total")?.textContent === "3");
+  });
+
+  await step("sorts by name in the keystore, both ways", async () => {
+    await page.getByRole("button", { name: /^Name/ }).click();
+    await page.waitForFunction(() => document.querySelector("[data-key-name]")?.dataset.keyName === "apple-root");
+    assert.deepEqual(await rowNames(), ["apple-root", "mango-root", "zebra-root"]);
+    await page.getByRole("button", { name: /^Name/ }).click();
+    await page.waitForFunction(() => document.querySelector("[data-key-name]")?.dataset.keyName === "zebra-root");
+    assert.deepEqual(await rowNames(), ["zebra-root", "mango-root", "apple-root"]);
+  });
+
+  await step("opens a key's details", async () => {
+    await page.click('[data-key-name="mango-root"] .key-table__name-button');
+    await page.waitForSelector("#key-details [data-version-id]");
+    await picture("keys");
+    await page.click("#key-details-close");
+  });
+
+  await step("wraps a generated DEK with AAD, unwraps it, and refuses other AAD", async () => {
+    await open("envelope");
+    await page.selectOption("#wrap-key-select", { label: "apple-root" });
+    await page.click("#wrap-aad-add");
+    await page.fill("#wrap-aad-0", "tenant=acme");
+    await page.click("#wrap-button");
+    await page.waitForFunction(() => (document.getElementById("wrap-ciphertext")?.textContent ?? "").length > 40);
+    await page.click("#unwrap-button");
+    await page.waitForFunction(() => document.getElementById("match-verdict")?.textContent === "Match");
+    await picture("envelope");
+    await page.fill("#wrap-aad-0", "tenant=other");
+    await page.click("#unwrap-button");
+    const error = await page.waitForSelector("#wrap-error");
+    assert.match((await error.textContent()) ?? "", /additional authenticated data/);
+  });
+
+  await step("the dashboard counts the keys and charts the wraps", async () => {
+    await open("dashboard");
+    await page.waitForFunction(() => document.getElementById("dashboard-total")?.textContent === "3");
+    await page.waitForFunction(() => Number(document.getElementById("dashboard-wraps")?.textContent) >= 1);
+    await picture("dashboard");
+  });
+
+  await step("the audit log lists the wrap, and never the API key", async () => {
+    await open("audit");
+    await page.waitForSelector("text=kms.secrets.wrap");
+    const text = (await page.textContent("#main-content")) ?? "";
+    assert.ok(!text.includes(apiKey), "the audit page shows the API key");
+    await picture("audit");
+  });
+
+  await step("the authorizations page opens on its empty state", async () => {
+    await open("authorizations");
+    await page.waitForSelector("#authorizations-empty");
+    await picture("authorizations");
+  });
+
+  await step("no uncaught errors in the page", async () => {
+    assert.deepEqual(pageErrors, []);
+  });
+} catch {
+  // Reported by step(); the tally below makes the run fail.
+} finally {
+  await browser.close();
+}
+console.log(`web console: ${passed} passed, ${failed} failed`);
+process.exitCode = failed === 0 && passed > 0 ? 0 : 1;
