@@ -16,8 +16,8 @@ use strongroom_api::{
     KeyStateName, KeyType, Keystore, ListKeysRequest, SecretString, UnwrapRequest, WrapRequest,
 };
 use strongroom_core::{
-    Alias, AuditEvent, Clock, Key, KeyKind, KeyMaterial, KeyName, KeyRingId, NewKey, Outcome,
-    SystemClock,
+    Alias, AuditEvent, Clock, Key, KeyKind, KeyMaterial, KeyName, KeyQuery, KeyRepository,
+    KeyRingId, KeyState, NewKey, Outcome, SystemClock,
 };
 use strongroom_local::{LocalKeystore, DESKTOP_IAM_ID};
 use strongroom_store::{MasterKeySource, SqliteStore, DATABASE_FILE};
@@ -108,6 +108,45 @@ pub(crate) async fn run(options: Options) -> anyhow::Result<()> {
             let page = keystore.list_keys(request).await?;
             times.push(start.elapsed());
             anyhow::ensure!(!page.keys.is_empty(), "{label}: an empty page");
+        }
+        timed.push((label.to_owned(), times));
+    }
+
+    // The same pages straight from storage: the facade's figures above include appending
+    // the read to the audit trail, which waits for a durable (fsync'd) group commit.
+    let instance = store.instance(keystore.instance_id())?;
+    for (label, query) in [
+        (
+            "storage only: list 200, default states",
+            KeyQuery::default(),
+        ),
+        (
+            "storage only: list 200, active root keys",
+            KeyQuery {
+                states: vec![KeyState::Active],
+                kind: Some(KeyKind::Root),
+                ..KeyQuery::default()
+            },
+        ),
+        (
+            "storage only: list 200, ring-3, active",
+            KeyQuery {
+                states: vec![KeyState::Active],
+                key_rings: Some(vec![KeyRingId::parse("ring-3")?]),
+                ..KeyQuery::default()
+            },
+        ),
+    ] {
+        let samples = options.samples.min(200);
+        let mut times = Vec::with_capacity(samples);
+        for _ in 0..samples {
+            let mut query = query.clone();
+            query.limit = 200;
+            query.offset = 200 * rng.random_range(0..pages) as u32;
+            let instance = instance.clone();
+            let start = Instant::now();
+            tokio::task::spawn_blocking(move || instance.list(&query)).await??;
+            times.push(start.elapsed());
         }
         timed.push((label.to_owned(), times));
     }
