@@ -442,9 +442,12 @@ impl InstanceStore {
         check: &mut dyn FnMut(&Key) -> Result<(), CoreError>,
         event: &AuditEvent,
     ) -> Result<Key, CoreError> {
-        let purged = self.write(|tx| {
+        self.write(|tx| {
             let key = read_key(tx, &self.instance, id)?;
             check(&key)?;
+            // Under the connection's lock, so no reader can cache this key's material between
+            // here and the commit (see `material`).
+            self.store.materials.forget(id);
             for table in ["key_aliases", "registrations", "key_versions"] {
                 tx.execute(
                     &format!("DELETE FROM {table} WHERE key_id = ?1"),
@@ -456,9 +459,7 @@ impl InstanceStore {
                 .map_err(StoreError::from)?;
             self.store.chain.append(tx, event)?;
             Ok(key)
-        });
-        self.store.materials.forget(id);
-        purged
+        })
     }
 
     /// Stores a key with given versions (oldest first; the key's current version last), as a
@@ -690,7 +691,11 @@ impl KeyRepository for InstanceStore {
         change: &mut dyn FnMut(&mut Key) -> Result<Change, CoreError>,
         event: &AuditEvent,
     ) -> Result<Key, CoreError> {
-        let updated = self.write(|tx| {
+        self.write(|tx| {
+            // Every change (rotate, disable, enable, delete, restore, move) drops the key's
+            // unsealed material; the next use reads it again. Done under the connection's lock,
+            // like the cache's inserts, so a read racing this change cannot put it back.
+            self.store.materials.forget(id);
             let mut key = read_key(tx, &self.instance, id)?;
             match change(&mut key)? {
                 Change::Metadata => {}
@@ -701,20 +706,18 @@ impl KeyRepository for InstanceStore {
             write_key(tx, &self.instance, &key, false)?;
             self.store.chain.append(tx, event)?;
             Ok(key)
-        });
-        // Every change (rotate, disable, enable, delete, restore, move) drops the key's
-        // unsealed material, whether or not the change committed; the next use reads it again.
-        self.store.materials.forget(id);
-        updated
+        })
     }
 
     fn material(&self, key: KeyId, version: KeyVersionId) -> Result<Arc<KeyMaterial>, CoreError> {
         if let Some(material) = self.store.materials.get(&self.instance, key, version) {
             return Ok(material);
         }
-        let row: Option<(Vec<u8>, Vec<u8>)> = self
-            .store
-            .conn()
+        // The connection stays locked until the material is cached: writes (which forget a
+        // key's material) hold the same lock, so a purge cannot slip between this read and the
+        // insert and leave the purged key's material behind in memory.
+        let conn = self.store.conn();
+        let row: Option<(Vec<u8>, Vec<u8>)> = conn
             .prepare_cached(
                 "SELECT v.key_id, v.sealed FROM key_versions v JOIN keys k ON k.id = v.key_id
                  WHERE v.id = ?1 AND k.instance_id = ?2",
