@@ -308,3 +308,44 @@ async fn keys_persist_across_a_restart() {
         .unwrap();
     assert_eq!(Some(back.plaintext), wrapped.plaintext);
 }
+
+/// The store keeps recently used material unsealed; a key's state is still read on every call,
+/// so a state change takes effect at the very next wrap or unwrap.
+#[tokio::test]
+async fn cached_material_does_not_outlive_a_state_change() {
+    let t = TestKeystore::new();
+    let key = t.keystore.create_key(root("cached")).await.unwrap();
+    let wrapped = t.keystore.wrap(wrap(&key.id, &[])).await.unwrap();
+    t.keystore
+        .unwrap(unwrap(&key.id, &wrapped.ciphertext, &[]))
+        .await
+        .unwrap();
+
+    t.keystore.disable_key(&key.id).await.unwrap();
+    for refused in [
+        t.keystore.wrap(wrap(&key.id, &[])).await.map(|_| ()),
+        t.keystore
+            .unwrap(unwrap(&key.id, &wrapped.ciphertext, &[]))
+            .await
+            .map(|_| ()),
+    ] {
+        assert_eq!(refused.unwrap_err().code, ErrorCode::InvalidState);
+    }
+    t.keystore.enable_key(&key.id).await.unwrap();
+    t.keystore.wrap(wrap(&key.id, &[])).await.unwrap();
+
+    t.keystore.delete_key(&key.id, false).await.unwrap();
+    assert!(t.keystore.wrap(wrap(&key.id, &[])).await.is_err());
+    assert!(t
+        .keystore
+        .unwrap(unwrap(&key.id, &wrapped.ciphertext, &[]))
+        .await
+        .is_err());
+    t.keystore.restore_key(&key.id).await.unwrap();
+    let back = t
+        .keystore
+        .unwrap(unwrap(&key.id, &wrapped.ciphertext, &[]))
+        .await
+        .unwrap();
+    assert_eq!(Some(back.plaintext), wrapped.plaintext);
+}

@@ -1,3 +1,5 @@
+use std::sync::Arc;
+
 use crate::{
     AuditEvent, CoreError, Key, KeyId, KeyKind, KeyMaterial, KeyRingId, KeyState, KeyVersion,
     KeyVersionId,
@@ -125,7 +127,9 @@ pub trait KeyRepository: Send + Sync {
 
     /// The unsealed material of one version of one key. A version of another key is
     /// [`CoreError::WrongKey`], so a ciphertext cannot be unwrapped through the wrong key.
-    fn material(&self, key: KeyId, version: KeyVersionId) -> Result<KeyMaterial, CoreError>;
+    /// Shared (`Arc`) so a store may keep recently used material unsealed between calls; it
+    /// is zeroized when the last holder drops it.
+    fn material(&self, key: KeyId, version: KeyVersionId) -> Result<Arc<KeyMaterial>, CoreError>;
 
     /// Every version of a key, oldest first.
     fn versions(&self, key: KeyId) -> Result<Vec<KeyVersion>, CoreError>;

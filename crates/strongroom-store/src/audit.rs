@@ -103,30 +103,27 @@ impl Chain {
     /// Appends `event` after the current head. Call inside a write transaction.
     pub(crate) fn append(&self, conn: &Connection, event: &AuditEvent) -> Result<(), StoreError> {
         let head: Option<(i64, Vec<u8>)> = conn
-            .query_row(
-                "SELECT seq, hash FROM audit_events ORDER BY seq DESC LIMIT 1",
-                [],
-                |row| Ok((row.get(0)?, row.get(1)?)),
-            )
+            .prepare_cached("SELECT seq, hash FROM audit_events ORDER BY seq DESC LIMIT 1")?
+            .query_row([], |row| Ok((row.get(0)?, row.get(1)?)))
             .optional()?;
         let (prev_seq, prev_hash) = head.unwrap_or((0, vec![0; 32]));
         let seq = prev_seq + 1;
         let hash = self.link(&prev_hash, seq, event)?;
-        conn.execute(
+        conn.prepare_cached(
             "INSERT INTO audit_events (seq, at, instance_id, initiator, action, target, outcome,
                 correlation_id, hash) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
-            params![
-                seq,
-                micros(event.at),
-                &event.instance,
-                &event.initiator,
-                &event.action,
-                &event.target,
-                event.outcome.as_str(),
-                &event.correlation_id,
-                &hash
-            ],
-        )?;
+        )?
+        .execute(params![
+            seq,
+            micros(event.at),
+            &event.instance,
+            &event.initiator,
+            &event.action,
+            &event.target,
+            event.outcome.as_str(),
+            &event.correlation_id,
+            &hash
+        ])?;
         let mut head = seq.to_be_bytes().to_vec();
         head.extend_from_slice(&hash);
         crate::sqlite::set_meta(conn, HEAD, &head)?;

@@ -155,7 +155,7 @@ impl SqliteStore {
     /// One principal.
     pub fn principal(&self, iam_id: &str) -> Result<Option<PrincipalRecord>, StoreError> {
         let conn = self.conn();
-        let mut stmt = conn.prepare(
+        let mut stmt = conn.prepare_cached(
             "SELECT iam_id, name, service_name, service_instance, created_at FROM principals WHERE iam_id = ?1",
         )?;
         let mut rows = stmt.query([iam_id])?;
@@ -256,11 +256,8 @@ impl SqliteStore {
     pub fn api_key_live(&self, id: &str) -> Result<bool, StoreError> {
         Ok(self
             .conn()
-            .query_row(
-                "SELECT 1 FROM api_keys WHERE id = ?1 AND revoked_at IS NULL",
-                [id],
-                |_| Ok(()),
-            )
+            .prepare_cached("SELECT 1 FROM api_keys WHERE id = ?1 AND revoked_at IS NULL")?
+            .query_row([id], |_| Ok(()))
             .optional()?
             .is_some())
     }
@@ -376,7 +373,7 @@ impl SqliteStore {
         instance: &str,
     ) -> Result<Vec<AccessPolicyRecord>, StoreError> {
         let conn = self.conn();
-        let mut stmt = conn.prepare(&format!(
+        let mut stmt = conn.prepare_cached(&format!(
             "SELECT {POLICY_COLUMNS} FROM access_policies
              WHERE (instance_id IS NULL OR instance_id = ?1)
                AND ((type = 'access' AND subject_iam_id = ?2)

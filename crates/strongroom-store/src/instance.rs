@@ -165,7 +165,8 @@ impl SqliteStore {
     pub fn instance(self: &Arc<Self>, id: &str) -> Result<InstanceStore, StoreError> {
         let exists = self
             .conn()
-            .query_row("SELECT 1 FROM instances WHERE id = ?1", [id], |_| Ok(()))
+            .prepare_cached("SELECT 1 FROM instances WHERE id = ?1")?
+            .query_row([id], |_| Ok(()))
             .optional()?
             .is_some();
         if !exists {
@@ -444,6 +445,9 @@ impl InstanceStore {
         self.write(|tx| {
             let key = read_key(tx, &self.instance, id)?;
             check(&key)?;
+            // Under the connection's lock, so no reader can cache this key's material between
+            // here and the commit (see `material`).
+            self.store.materials.forget(id);
             for table in ["key_aliases", "registrations", "key_versions"] {
                 tx.execute(
                     &format!("DELETE FROM {table} WHERE key_id = ?1"),
@@ -486,6 +490,23 @@ impl InstanceStore {
             }
             self.store.chain.append(tx, event)?;
             Ok(true)
+        })
+    }
+
+    /// Creates many keys in one transaction, each with its first version and its own audit
+    /// event. [`KeyRepository::insert`] commits (and fsyncs) once per key, which caps creation
+    /// at a few hundred keys a second; seeding a large keystore (a million keys for the scale
+    /// benchmark) needs one commit per batch. All or nothing: one failure (a taken alias, a
+    /// missing key ring) rolls the whole batch back.
+    pub fn insert_many(&self, keys: &[(Key, KeyMaterial, AuditEvent)]) -> Result<(), CoreError> {
+        self.write(|tx| {
+            for (key, material, event) in keys {
+                write_key(tx, &self.instance, key, true)?;
+                self.store
+                    .insert_version(tx, key.id, &key.current_version, material)?;
+                self.store.chain.append(tx, event)?;
+            }
+            Ok(())
         })
     }
 
@@ -559,11 +580,9 @@ impl KeyRepository for InstanceStore {
         let found: Option<Vec<u8>> = self
             .store
             .conn()
-            .query_row(
-                "SELECT key_id FROM key_aliases WHERE instance_id = ?1 AND alias = ?2",
-                params![&self.instance, alias.as_str()],
-                |row| row.get(0),
-            )
+            .prepare_cached("SELECT key_id FROM key_aliases WHERE instance_id = ?1 AND alias = ?2")
+            .map_err(StoreError::from)?
+            .query_row(params![&self.instance, alias.as_str()], |row| row.get(0))
             .optional()
             .map_err(StoreError::from)?;
         match found {
@@ -606,12 +625,13 @@ impl KeyRepository for InstanceStore {
             filter.push_str(" AND kind = ?");
             args.push(rusqlite::types::Value::Text(kind_name(kind).to_owned()));
         }
-        if let Some(search) = query
+        let search = query
             .search
             .as_deref()
             .map(str::trim)
-            .filter(|s| !s.is_empty())
-        {
+            .filter(|s| !s.is_empty());
+        let searching = search.is_some();
+        if let Some(search) = search {
             match search.parse::<KeyId>() {
                 Ok(id) => {
                     filter.push_str(" AND id = ?");
@@ -629,9 +649,17 @@ impl KeyRepository for InstanceStore {
             }
         }
 
+        // Without a search, every filter is a column of `key_counts` (migration 3), so the
+        // total is a sum over a few counter rows instead of a count over every matching key.
+        let counted_in = if searching { "keys" } else { "key_counts" };
+        let count = if searching {
+            "count(*)"
+        } else {
+            "coalesce(sum(n), 0)"
+        };
         let total: i64 = conn
             .query_row(
-                &format!("SELECT count(*) FROM keys WHERE {filter}"),
+                &format!("SELECT {count} FROM {counted_in} WHERE {filter}"),
                 rusqlite::params_from_iter(args.iter()),
                 |row| row.get(0),
             )
@@ -665,6 +693,10 @@ impl KeyRepository for InstanceStore {
         event: &AuditEvent,
     ) -> Result<Key, CoreError> {
         self.write(|tx| {
+            // Every change (rotate, disable, enable, delete, restore, move) drops the key's
+            // unsealed material; the next use reads it again. Done under the connection's lock,
+            // like the cache's inserts, so a read racing this change cannot put it back.
+            self.store.materials.forget(id);
             let mut key = read_key(tx, &self.instance, id)?;
             match change(&mut key)? {
                 Change::Metadata => {}
@@ -678,21 +710,32 @@ impl KeyRepository for InstanceStore {
         })
     }
 
-    fn material(&self, key: KeyId, version: KeyVersionId) -> Result<KeyMaterial, CoreError> {
-        let row: Option<(Vec<u8>, Vec<u8>)> = self
-            .store
-            .conn()
-            .query_row(
+    fn material(&self, key: KeyId, version: KeyVersionId) -> Result<Arc<KeyMaterial>, CoreError> {
+        if let Some(material) = self.store.materials.get(&self.instance, key, version) {
+            return Ok(material);
+        }
+        // The connection stays locked until the material is cached: writes (which forget a
+        // key's material) hold the same lock, so a purge cannot slip between this read and the
+        // insert and leave the purged key's material behind in memory.
+        let conn = self.store.conn();
+        let row: Option<(Vec<u8>, Vec<u8>)> = conn
+            .prepare_cached(
                 "SELECT v.key_id, v.sealed FROM key_versions v JOIN keys k ON k.id = v.key_id
                  WHERE v.id = ?1 AND k.instance_id = ?2",
-                params![version.as_bytes(), &self.instance],
-                |row| Ok((row.get(0)?, row.get(1)?)),
             )
+            .map_err(StoreError::from)?
+            .query_row(params![version.as_bytes(), &self.instance], |row| {
+                Ok((row.get(0)?, row.get(1)?))
+            })
             .optional()
             .map_err(StoreError::from)?;
         match row {
             Some((owner, sealed)) if owner.as_slice() == key.as_bytes() => {
-                Ok(self.store.sealer.open(key, version, &sealed)?)
+                let material = Arc::new(self.store.sealer.open(key, version, &sealed)?);
+                self.store
+                    .materials
+                    .insert(&self.instance, key, version, Arc::clone(&material));
+                Ok(material)
             }
             _ => Err(CoreError::WrongKey { key }),
         }
@@ -762,11 +805,11 @@ const KEY_COLUMNS: &str = "id, name, description, kind, state, imported, created
       WHERE a.key_id = keys.id ORDER BY a.created_at, a.alias))";
 
 fn read_key(conn: &Connection, instance: &str, id: KeyId) -> Result<Key, CoreError> {
-    conn.query_row(
-        &format!("SELECT {KEY_COLUMNS} FROM keys WHERE id = ?1 AND instance_id = ?2"),
-        params![id.as_bytes(), instance],
-        key_from_row,
-    )
+    conn.prepare_cached(&format!(
+        "SELECT {KEY_COLUMNS} FROM keys WHERE id = ?1 AND instance_id = ?2"
+    ))
+    .map_err(StoreError::from)?
+    .query_row(params![id.as_bytes(), instance], key_from_row)
     .optional()
     .map_err(StoreError::from)?
     .ok_or(CoreError::KeyNotFound(id))?

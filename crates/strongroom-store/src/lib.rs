@@ -12,6 +12,7 @@ mod error;
 mod identity;
 mod instance;
 mod master_key;
+mod material_cache;
 mod schema;
 mod seal;
 mod sqlite;

@@ -157,6 +157,50 @@ const MIGRATIONS: &[&str] = &[
         hash           BLOB NOT NULL
     );
     "#,
+    // 3: listing a large instance. A page's total came from count(*) over every matching
+    // key (half a second at a million keys); `key_counts` keeps it per instance, ring, kind
+    // and state, maintained by triggers in the same transaction as the change, so a listing
+    // sums at most a few hundred rows. Newest-first pages over all states walk
+    // `keys_by_instance_age` instead of sorting; the ring index gains `id` so a ring's page is
+    // read in order too.
+    r#"
+    CREATE TABLE key_counts (
+        instance_id TEXT NOT NULL,
+        key_ring    TEXT NOT NULL,
+        kind        TEXT NOT NULL,
+        state       INTEGER NOT NULL,
+        n           INTEGER NOT NULL,
+        PRIMARY KEY (instance_id, key_ring, kind, state)
+    ) WITHOUT ROWID;
+    INSERT INTO key_counts (instance_id, key_ring, kind, state, n)
+        SELECT instance_id, key_ring, kind, state, count(*) FROM keys
+        GROUP BY instance_id, key_ring, kind, state;
+
+    CREATE TRIGGER key_counts_after_insert AFTER INSERT ON keys BEGIN
+        INSERT INTO key_counts (instance_id, key_ring, kind, state, n)
+            VALUES (NEW.instance_id, NEW.key_ring, NEW.kind, NEW.state, 1)
+            ON CONFLICT (instance_id, key_ring, kind, state) DO UPDATE SET n = n + 1;
+    END;
+    CREATE TRIGGER key_counts_after_delete AFTER DELETE ON keys BEGIN
+        UPDATE key_counts SET n = n - 1
+            WHERE instance_id = OLD.instance_id AND key_ring = OLD.key_ring
+              AND kind = OLD.kind AND state = OLD.state;
+    END;
+    CREATE TRIGGER key_counts_after_update AFTER UPDATE OF instance_id, key_ring, kind, state
+        ON keys BEGIN
+        UPDATE key_counts SET n = n - 1
+            WHERE instance_id = OLD.instance_id AND key_ring = OLD.key_ring
+              AND kind = OLD.kind AND state = OLD.state;
+        INSERT INTO key_counts (instance_id, key_ring, kind, state, n)
+            VALUES (NEW.instance_id, NEW.key_ring, NEW.kind, NEW.state, 1)
+            ON CONFLICT (instance_id, key_ring, kind, state) DO UPDATE SET n = n + 1;
+    END;
+
+    CREATE INDEX keys_by_instance_age ON keys (instance_id, created_at DESC, id DESC);
+    DROP INDEX keys_by_instance_ring;
+    CREATE INDEX keys_by_instance_ring ON keys
+        (instance_id, key_ring, state, created_at DESC, id DESC);
+    "#,
 ];
 
 /// The schema version this build writes.

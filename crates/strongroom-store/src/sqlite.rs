@@ -7,6 +7,7 @@ use zeroize::Zeroizing;
 
 use crate::audit::{AuditWriter, Chain};
 use crate::error::io;
+use crate::material_cache::MaterialCache;
 use crate::seal::Sealer;
 use crate::{schema, MasterKeySource, StoreError};
 use rand::RngCore;
@@ -34,6 +35,8 @@ pub struct SqliteStore {
     pub(crate) sealer: Sealer,
     pub(crate) chain: Chain,
     pub(crate) audit: AuditWriter,
+    /// Recently used material, unsealed; see `material_cache.rs` for what keeps it safe.
+    pub(crate) materials: MaterialCache,
     path: PathBuf,
 }
 
@@ -49,6 +52,9 @@ impl SqliteStore {
         conn.pragma_update(None, "synchronous", "FULL")?;
         conn.pragma_update(None, "foreign_keys", "ON")?;
         conn.busy_timeout(std::time::Duration::from_secs(5))?;
+        // Every call on the data plane runs the same handful of statements; compiling them
+        // once per connection instead of once per call was a tenth of a wrap's CPU.
+        conn.set_prepared_statement_cache_capacity(64);
         schema::migrate(&mut conn, &path)?;
         // Purged keys' pages are overwritten, not just unlinked.
         conn.pragma_update(None, "secure_delete", "ON")?;
@@ -61,6 +67,7 @@ impl SqliteStore {
             sealer,
             chain: Chain::new(chain_key),
             audit,
+            materials: MaterialCache::default(),
             path,
         })
     }
@@ -233,18 +240,17 @@ fn unlock(
 
 pub(crate) fn meta(conn: &Connection, name: &str) -> Result<Option<Vec<u8>>, StoreError> {
     Ok(conn
-        .query_row("SELECT value FROM meta WHERE name = ?1", [name], |row| {
-            row.get(0)
-        })
+        .prepare_cached("SELECT value FROM meta WHERE name = ?1")?
+        .query_row([name], |row| row.get(0))
         .optional()?)
 }
 
 pub(crate) fn set_meta(conn: &Connection, name: &str, value: &[u8]) -> Result<(), StoreError> {
-    conn.execute(
+    conn.prepare_cached(
         "INSERT INTO meta (name, value) VALUES (?1, ?2)
          ON CONFLICT (name) DO UPDATE SET value = excluded.value",
-        params![name, value],
-    )?;
+    )?
+    .execute(params![name, value])?;
     Ok(())
 }
 

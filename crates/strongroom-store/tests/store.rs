@@ -286,6 +286,201 @@ fn listing_filters_searches_and_pages_in_storage() {
     assert_eq!(by_id.keys[0].id, ids[5]);
 }
 
+fn total(store: &InstanceStore, query: KeyQuery) -> u64 {
+    store.list(&query).unwrap().total
+}
+
+#[test]
+fn list_totals_follow_creates_state_changes_moves_and_purges() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = open(&dir.path().join("d"), dir.path());
+    let ring = KeyRingId::parse("payments").unwrap();
+    store.create_key_ring(&ring, &ev("ring")).unwrap();
+    let batch: Vec<_> = (0..6)
+        .map(|i| {
+            let kind = if i < 4 {
+                KeyKind::Root
+            } else {
+                KeyKind::Standard
+            };
+            let key = new_key(&format!("batch-{i}"), kind);
+            (key, KeyMaterial::generate().unwrap(), ev("create"))
+        })
+        .collect();
+    store.insert_many(&batch).unwrap();
+    let ids: Vec<_> = batch.iter().map(|(k, _, _)| k.id).collect();
+    let active_roots = || KeyQuery {
+        states: vec![KeyState::Active],
+        kind: Some(KeyKind::Root),
+        ..KeyQuery::default()
+    };
+    assert_eq!(total(&store, KeyQuery::default()), 6);
+    assert_eq!(total(&store, active_roots()), 4);
+
+    let now = SystemClock.now();
+    store
+        .update(
+            ids[0],
+            &mut |k| k.disable(now).map(|()| Change::Metadata),
+            &ev("disable"),
+        )
+        .unwrap();
+    assert_eq!(total(&store, active_roots()), 3, "a disabled key leaves");
+    store
+        .update(
+            ids[1],
+            &mut |k| {
+                k.key_ring = ring.clone();
+                Ok(Change::Metadata)
+            },
+            &ev("move"),
+        )
+        .unwrap();
+    let in_ring = KeyQuery {
+        key_rings: Some(vec![ring.clone()]),
+        ..KeyQuery::default()
+    };
+    assert_eq!(
+        total(&store, in_ring.clone()),
+        1,
+        "a moved key counts in its new ring"
+    );
+    store
+        .update(
+            ids[2],
+            &mut |k| k.delete(now, "IBMid-test").map(|()| Change::Metadata),
+            &ev("delete"),
+        )
+        .unwrap();
+    assert_eq!(total(&store, KeyQuery::default()), 5);
+    store.purge(ids[2], &mut |_| Ok(()), &ev("purge")).unwrap();
+    let everything = KeyQuery {
+        states: vec![
+            KeyState::Active,
+            KeyState::Suspended,
+            KeyState::Deactivated,
+            KeyState::Destroyed,
+        ],
+        ..KeyQuery::default()
+    };
+    assert_eq!(
+        total(&store, everything),
+        5,
+        "a purged key is gone from the counts"
+    );
+    assert_eq!(
+        total(
+            &store,
+            KeyQuery {
+                search: Some("batch".into()),
+                ..KeyQuery::default()
+            }
+        ),
+        5,
+        "a search counts the matching keys themselves"
+    );
+}
+
+#[test]
+fn a_failing_batch_writes_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = open(&dir.path().join("d"), dir.path());
+    let mut second = new_key("second", KeyKind::Root);
+    second.key_ring = KeyRingId::parse("no-such-ring").unwrap();
+    let batch = vec![
+        (
+            new_key("first", KeyKind::Root),
+            KeyMaterial::generate().unwrap(),
+            ev("create"),
+        ),
+        (second, KeyMaterial::generate().unwrap(), ev("create")),
+    ];
+    assert!(matches!(
+        store.insert_many(&batch),
+        Err(CoreError::KeyRingNotFound(_))
+    ));
+    assert_eq!(total(&store, KeyQuery::default()), 0);
+}
+
+/// A keystore written by a build with schema version 2 (before the key counts and the age
+/// index) opens, is upgraded, and lists its keys with the right totals afterwards.
+#[test]
+fn a_version_2_keystore_is_upgraded() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("d");
+    let old = new_key("from-version-2", KeyKind::Root);
+    {
+        let store = open(&data, dir.path());
+        store
+            .insert(&old, &KeyMaterial::generate().unwrap(), &ev("create"))
+            .unwrap();
+    }
+    // Take the file back to version 2 exactly as migration 2 left it.
+    let conn = rusqlite::Connection::open(data.join("keystore.db")).unwrap();
+    conn.execute_batch(
+        "DROP TRIGGER key_counts_after_insert;
+         DROP TRIGGER key_counts_after_delete;
+         DROP TRIGGER key_counts_after_update;
+         DROP TABLE key_counts;
+         DROP INDEX keys_by_instance_age;
+         DROP INDEX keys_by_instance_ring;
+         CREATE INDEX keys_by_instance_ring ON keys (instance_id, key_ring, state, created_at DESC);
+         PRAGMA user_version = 2;",
+    )
+    .unwrap();
+    drop(conn);
+
+    let store = open(&data, dir.path());
+    let conn = rusqlite::Connection::open(data.join("keystore.db")).unwrap();
+    let version: u32 = conn
+        .query_row("PRAGMA user_version", [], |row| row.get(0))
+        .unwrap();
+    assert_eq!(version, 3);
+    assert_eq!(
+        total(&store, KeyQuery::default()),
+        1,
+        "existing keys are counted"
+    );
+    store
+        .insert(
+            &new_key("after-upgrade", KeyKind::Root),
+            &KeyMaterial::generate().unwrap(),
+            &ev("create"),
+        )
+        .unwrap();
+    let page = store.list(&KeyQuery::default()).unwrap();
+    assert_eq!(page.total, 2);
+    assert_eq!(page.keys.len(), 2);
+    assert_eq!(store.key(old.id).unwrap(), old);
+}
+
+#[test]
+fn material_read_once_is_gone_with_its_purged_key() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = open(&dir.path().join("d"), dir.path());
+    let key = new_key("cached", KeyKind::Root);
+    store
+        .insert(&key, &KeyMaterial::generate().unwrap(), &ev("create"))
+        .unwrap();
+    let first = store.material(key.id, key.current_version.id).unwrap();
+    let again = store.material(key.id, key.current_version.id).unwrap();
+    assert_eq!(
+        first.expose(),
+        again.expose(),
+        "the second read is the same material"
+    );
+    drop((first, again));
+
+    store.purge(key.id, &mut |_| Ok(()), &ev("purge")).unwrap();
+    assert!(
+        matches!(
+            store.material(key.id, key.current_version.id),
+            Err(CoreError::WrongKey { .. })
+        ),
+        "a purged key's material must not be served from memory"
+    );
+}
+
 #[test]
 fn listing_sorts_in_storage_with_the_id_breaking_ties() {
     let dir = tempfile::tempdir().unwrap();
