@@ -35,8 +35,16 @@ const pageErrors = [];
 page.on("pageerror", (error) => pageErrors.push(error.message));
 page.setDefaultTimeout(20_000);
 
+/** A picture for docs/: toasts dismissed, charts drawn. */
 const picture = async (name) => {
-  if (shots) await page.screenshot({ path: `${shots}/${name}.png` });
+  if (!shots) return;
+  await page.$$eval(".cds--toast-notification__close-button", (buttons) => buttons.forEach((b) => b.click()));
+  // The page scrolls inside the main area, not the document: grow the window to show it all.
+  const height = await page.$eval("#main-content", (main) => main.scrollHeight + main.getBoundingClientRect().top);
+  await page.setViewportSize({ width: 1280, height: Math.min(Math.max(800, Math.ceil(height)), 1600) });
+  await page.waitForTimeout(200);
+  await page.screenshot({ path: `${shots}/${name}.png` });
+  await page.setViewportSize({ width: 1280, height: 800 });
 };
 const open = async (name) => {
   await page.click(`#nav-${name}`);
@@ -107,6 +115,8 @@ try {
     await open("dashboard");
     await page.waitForFunction(() => document.getElementById("dashboard-total")?.textContent === "3");
     await page.waitForFunction(() => Number(document.getElementById("dashboard-wraps")?.textContent) >= 1);
+    await page.waitForSelector("#keys-by-state-chart svg");
+    await page.waitForSelector("#activity svg");
     await picture("dashboard");
   });
 

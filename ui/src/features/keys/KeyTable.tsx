@@ -214,7 +214,7 @@ export function KeyTable({ refreshToken, onChanged, onOpen, openKeyId, toolbarAc
                   persistent
                   id="key-search"
                   labelText="Search keys"
-                  placeholder="Search by name, alias or key id (press /)"
+                  placeholder="Search keys (press /)"
                   value={search}
                   onChange={(_event, value) => setSearch(value ?? "")}
                 />
