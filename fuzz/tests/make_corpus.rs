@@ -161,15 +161,6 @@ fn make_corpus() {
     );
     write(
         "request_body",
-        "import-token",
-        &body(
-            "/api/v2/import_token",
-            0,
-            r#"{"expiration":600,"maxAllowedRetrievals":2}"#,
-        ),
-    );
-    write(
-        "request_body",
         "token-form",
         &body(
             "/identity/token",
