@@ -227,6 +227,7 @@ fn list(offset: u32, limit: u32) -> ListKeysRequest {
         search: None,
         key_type: None,
         key_ring: None,
+        sort: Vec::new(),
     }
 }
 
