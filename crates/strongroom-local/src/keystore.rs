@@ -402,7 +402,8 @@ impl Inner {
     }
 
     /// Records a call that changed nothing (a read, a wrap) through group commit; returns once
-    /// the event (and the caller's registration, for a service) is durable.
+    /// the event (and the caller's registration, for a service) is committed to the WAL, which a
+    /// killed process cannot lose (the writer does not wait for fsync; see `AuditWriter`).
     fn record_use(
         &self,
         operation: Operation,

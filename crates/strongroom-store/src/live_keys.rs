@@ -5,7 +5,7 @@
 //! store (`SqliteStore::revoke_api_key`) forgets them all once it has committed, and a lookup
 //! that raced with it is not remembered (the generation check below), so in this process a
 //! revoked key's tokens are refused from the next request on. A revocation committed by
-//! another process (`strongroom admin api-keys revoke` on the same data directory while the
+//! another process (`strongroom apikeys revoke` on the same data directory while the
 //! server runs) takes effect within [`TTL`].
 
 use std::collections::HashMap;
