@@ -18,6 +18,8 @@ pub struct Principal {
 pub trait Instances: Send + Sync {
     /// The keystore of `instance` for `principal`. An unknown instance, or one the principal
     /// holds nothing on, is [`crate::ErrorCode::Unauthenticated`] (Key Protect answers 401).
+    /// An implementation may report that at the keystore's first call instead of here (the
+    /// embedded one does, so the caller's grants are read in that call's own blocking task).
     async fn open(
         &self,
         instance: &str,

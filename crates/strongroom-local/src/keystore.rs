@@ -1,5 +1,5 @@
 use std::path::Path;
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 use strongroom_api::{
     ApiError, AuditEventInfo, AuditQueryRequest, AuthorizationInfo, CreateAuthorizationRequest,
@@ -84,6 +84,61 @@ impl LocalInstances {
         caller: Caller,
         correlation_id: &str,
     ) -> Result<LocalKeystore, ApiError> {
+        let inner = self.inner(instance, caller, correlation_id)?;
+        Ok(LocalKeystore {
+            inner: Arc::new(Deferred {
+                shared: Arc::clone(&self.shared),
+                instance: instance.to_owned(),
+                principal: None,
+                resolved: OnceLock::from(inner),
+            }),
+        })
+    }
+
+    /// A keystore for `principal` on `instance` whose caller is looked up (and refused if it
+    /// holds nothing there) inside its first call's blocking task: the server opens one per
+    /// request, and looking the caller up beforehand cost a second trip through Tokio's
+    /// blocking pool on every wrap.
+    fn deferred(
+        &self,
+        instance: &str,
+        principal: &Principal,
+        correlation_id: &str,
+    ) -> LocalKeystore {
+        LocalKeystore {
+            inner: Arc::new(Deferred {
+                shared: Arc::clone(&self.shared),
+                instance: instance.to_owned(),
+                principal: Some((principal.clone(), correlation_id.to_owned())),
+                resolved: OnceLock::new(),
+            }),
+        }
+    }
+
+    /// `principal`'s view of `instance`, its grants read from the store now; none at all is
+    /// [`ErrorCode::Unauthenticated`] as Key Protect answers for an instance one cannot see.
+    fn resolve(
+        &self,
+        instance: &str,
+        principal: &Principal,
+        correlation_id: &str,
+    ) -> Result<Inner, ApiError> {
+        let caller = self.caller(instance, principal)?;
+        if caller.grants.is_empty() {
+            return Err(ApiError::new(
+                ErrorCode::Unauthenticated,
+                "the token does not grant access to this instance",
+            ));
+        }
+        self.inner(instance, caller, correlation_id)
+    }
+
+    fn inner(
+        &self,
+        instance: &str,
+        caller: Caller,
+        correlation_id: &str,
+    ) -> Result<Inner, ApiError> {
         let repo = self
             .shared
             .store
@@ -95,13 +150,11 @@ impl LocalInstances {
                 ),
                 other => api_error(CoreError::from(other)),
             })?;
-        Ok(LocalKeystore {
-            inner: Arc::new(Inner {
-                shared: Arc::clone(&self.shared),
-                repo,
-                caller,
-                correlation_id: correlation_id.to_owned(),
-            }),
+        Ok(Inner {
+            shared: Arc::clone(&self.shared),
+            repo,
+            caller,
+            correlation_id: correlation_id.to_owned(),
         })
     }
 
@@ -138,23 +191,9 @@ impl Instances for LocalInstances {
         principal: &Principal,
         correlation_id: &str,
     ) -> Result<Arc<dyn Keystore>, ApiError> {
-        let this = self.clone();
-        let instance = instance.to_owned();
-        let principal = principal.clone();
-        let correlation_id = correlation_id.to_owned();
-        tokio::task::spawn_blocking(move || {
-            let caller = this.caller(&instance, &principal)?;
-            if caller.grants.is_empty() {
-                return Err(ApiError::new(
-                    ErrorCode::Unauthenticated,
-                    "the token does not grant access to this instance",
-                ));
-            }
-            let keystore = this.keystore(&instance, caller, &correlation_id)?;
-            Ok(Arc::new(keystore) as Arc<dyn Keystore>)
-        })
-        .await
-        .map_err(|_| ApiError::internal())?
+        // No storage here: the caller is resolved inside the first call's blocking task, so a
+        // principal without grants is refused there, before anything is read or audited.
+        Ok(Arc::new(self.deferred(instance, principal, correlation_id)) as Arc<dyn Keystore>)
     }
 }
 
@@ -162,7 +201,31 @@ impl Instances for LocalInstances {
 /// caller's roles, applies the domain rules and appends the audit event.
 #[derive(Clone)]
 pub struct LocalKeystore {
-    inner: Arc<Inner>,
+    inner: Arc<Deferred>,
+}
+
+/// A keystore whose caller may not be resolved yet (see [`LocalInstances::deferred`]).
+struct Deferred {
+    shared: Arc<Shared>,
+    instance: String,
+    /// Who to resolve, and the request's correlation id, until `resolved` is set.
+    principal: Option<(Principal, String)>,
+    resolved: OnceLock<Inner>,
+}
+
+impl Deferred {
+    /// The resolved keystore, looking the caller up on first use (blocking: storage).
+    fn resolve(&self) -> Result<&Inner, ApiError> {
+        if let Some(inner) = self.resolved.get() {
+            return Ok(inner);
+        }
+        let (principal, correlation_id) = self.principal.as_ref().ok_or_else(ApiError::internal)?;
+        let instances = LocalInstances {
+            shared: Arc::clone(&self.shared),
+        };
+        let inner = instances.resolve(&self.instance, principal, correlation_id)?;
+        Ok(self.resolved.get_or_init(|| inner))
+    }
 }
 
 struct Inner {
@@ -206,7 +269,7 @@ impl LocalKeystore {
 
     /// The instance's id.
     pub fn instance_id(&self) -> &str {
-        self.inner.repo.id()
+        &self.inner.instance
     }
 
     /// Runs blocking storage work off the async runtime.
@@ -214,8 +277,8 @@ impl LocalKeystore {
         &self,
         work: impl FnOnce(&Inner) -> Result<T, ApiError> + Send + 'static,
     ) -> Result<T, ApiError> {
-        let inner = Arc::clone(&self.inner);
-        tokio::task::spawn_blocking(move || work(&inner))
+        let deferred = Arc::clone(&self.inner);
+        tokio::task::spawn_blocking(move || work(deferred.resolve()?))
             .await
             .map_err(|err| {
                 tracing::error!(error = %err, "keystore task failed");
@@ -339,7 +402,8 @@ impl Inner {
     }
 
     /// Records a call that changed nothing (a read, a wrap) through group commit; returns once
-    /// the event (and the caller's registration, for a service) is durable.
+    /// the event (and the caller's registration, for a service) is committed to the WAL, which a
+    /// killed process cannot lose (the writer does not wait for fsync; see `AuditWriter`).
     fn record_use(
         &self,
         operation: Operation,

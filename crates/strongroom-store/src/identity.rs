@@ -238,9 +238,10 @@ impl SqliteStore {
     }
 
     /// Revokes an API key; tokens issued for it stop working at their next verification
-    /// because verification re-reads the key's state.
+    /// because verification re-reads the key's state (its remembered "live" answers are
+    /// forgotten once the revocation has committed).
     pub fn revoke_api_key(&self, id: &str, event: &AuditEvent) -> Result<bool, StoreError> {
-        self.write_tx(|tx| {
+        let revoked = self.write_tx(|tx| {
             let changed = tx.execute(
                 "UPDATE api_keys SET revoked_at = ?2 WHERE id = ?1 AND revoked_at IS NULL",
                 params![id, micros(event.at)],
@@ -249,17 +250,29 @@ impl SqliteStore {
                 self.chain.append(tx, event)?;
             }
             Ok(changed == 1)
-        })
+        });
+        self.live_keys.forget_all();
+        revoked
     }
 
-    /// Whether the API key is live (not revoked and still present).
+    /// Whether the API key is live (not revoked and still present). A "live" answer read
+    /// less than a second ago is reused without a query (see `live_keys.rs`: a revocation in
+    /// this process is seen at once, one by another process within that second).
     pub fn api_key_live(&self, id: &str) -> Result<bool, StoreError> {
-        Ok(self
+        let generation = match self.live_keys.check(id) {
+            Ok(()) => return Ok(true),
+            Err(generation) => generation,
+        };
+        let live = self
             .conn()
             .prepare_cached("SELECT 1 FROM api_keys WHERE id = ?1 AND revoked_at IS NULL")?
             .query_row([id], |_| Ok(()))
             .optional()?
-            .is_some())
+            .is_some();
+        if live {
+            self.live_keys.remember(id, generation);
+        }
+        Ok(live)
     }
 
     /// The id of the live API key with this digest.

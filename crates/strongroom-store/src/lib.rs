@@ -11,6 +11,7 @@ mod audit;
 mod error;
 mod identity;
 mod instance;
+mod live_keys;
 mod master_key;
 mod material_cache;
 mod schema;

@@ -7,6 +7,7 @@ use zeroize::Zeroizing;
 
 use crate::audit::{AuditWriter, Chain};
 use crate::error::io;
+use crate::live_keys::LiveKeys;
 use crate::material_cache::MaterialCache;
 use crate::seal::Sealer;
 use crate::{schema, MasterKeySource, StoreError};
@@ -37,6 +38,8 @@ pub struct SqliteStore {
     pub(crate) audit: AuditWriter,
     /// Recently used material, unsealed; see `material_cache.rs` for what keeps it safe.
     pub(crate) materials: MaterialCache,
+    /// API keys recently read live; see `live_keys.rs` for how revocation stays immediate.
+    pub(crate) live_keys: LiveKeys,
     path: PathBuf,
 }
 
@@ -68,6 +71,7 @@ impl SqliteStore {
             chain: Chain::new(chain_key),
             audit,
             materials: MaterialCache::default(),
+            live_keys: LiveKeys::default(),
             path,
         })
     }
