@@ -10,7 +10,8 @@
 //! - every acknowledged operation (a 2xx status line reached the client) is there: keys, their
 //!   rotations, their deletions, and the audit row of the call (found by its correlation id),
 //!   because a change and its audit row commit in one transaction and data-plane rows are
-//!   made durable before the answer is sent (`strongroom_store::AuditWriter`);
+//!   committed to the WAL before the answer is sent (`strongroom_store::AuditWriter`; a
+//!   process kill cannot lose them, an OS crash could lose the newest: see SECURITY.md);
 //! - `strongroom audit verify` finds the chain intact;
 //! - after the restart, every ciphertext acknowledged before any kill unwraps to its DEK.
 //!
