@@ -566,7 +566,12 @@ async fn create_a_key_ring_and_a_key_in_it_with_an_alias() {
         assert_eq!(moved_to, "payments", "the key was created in the ring");
         element(&client, "#key-details-aliases [data-alias='ringed-alias']").await;
 
-        // The ring filter offers the ring and still shows the key.
+        // The ring filter offers the ring and still shows the key (the panel lies over it: close it).
+        click(&client, "#key-details-close").await?;
+        assert!(
+            gone(&client, "#key-details").await,
+            "Close hides the details"
+        );
         element(&client, "#key-ring-filter option[value='payments']").await;
         choose(&client, "#key-ring-filter", "Ring: payments").await?;
         element(&client, "[data-key-name='ringed-root']").await;
