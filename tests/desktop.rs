@@ -700,12 +700,17 @@ async fn import_a_root_key_securely_then_rotate_a_key() {
 
 #[tokio::test]
 #[ignore = "drives the real desktop window; needs Xvfb, tauri-driver and a keyring: run scripts/test"]
-async fn connect_to_a_remote_instance_and_create_a_key_there() {
+async fn connect_to_a_remote_instance_create_a_key_then_lose_it() {
     use strongroom_api::{Keystore, ListKeysRequest};
     use strongroom_tests::{Served, SERVED_API_KEY, SERVED_INSTANCE};
 
     let data = tempfile::tempdir().unwrap();
-    let served = Served::start(data.path(), &[]);
+    // Taken (and so killed) halfway through, to see the window lose its remote.
+    let mut served = Some(Served::start(data.path(), &[]));
+    let (url, config) = served
+        .as_ref()
+        .map(|s| (s.url.clone(), s.config()))
+        .unwrap();
     let (_driver, client) = launch(&data).await;
 
     let outcome = async {
@@ -720,12 +725,12 @@ async fn connect_to_a_remote_instance_and_create_a_key_there() {
             .await?;
         element(&client, "#connection-endpoint")
             .await
-            .send_keys(&served.url)
+            .send_keys(&url)
             .await?;
         let token_url = element(&client, "#connection-token-url").await;
         token_url.clear().await?;
         token_url
-            .send_keys(&format!("{}/identity/token", served.url))
+            .send_keys(&format!("{url}/identity/token"))
             .await?;
         element(&client, "#connection-instance")
             .await
@@ -773,21 +778,40 @@ async fn connect_to_a_remote_instance_and_create_a_key_there() {
 
         open_page(&client, "keys").await?;
         create_root_key(&client, "made-remotely").await?;
+
+        // The key lives on the server, not in the window's embedded keystore.
+        let remote = strongroom_client::RemoteKeystore::new(config.clone()).unwrap();
+        let keys = remote.list_keys(ListKeysRequest::default()).await.unwrap();
+        assert!(
+            keys.keys.iter().any(|k| k.name == "made-remotely"),
+            "the remote instance holds the key created in the console"
+        );
+
+        // The remote disappears mid-session: the next action is refused in plain words, and
+        // the window keeps showing what it had.
+        drop(served.take());
+        click(&client, "#create-key-button").await?;
+        element(&client, "#create-key-name")
+            .await
+            .send_keys("after-the-fall")
+            .await?;
+        click(&client, "#create-key-submit").await?;
+        let refusal = text_until(&client, "#create-key-error", |t| {
+            t.contains("could not be reached")
+        })
+        .await;
+        assert!(
+            refusal.contains("could not be reached"),
+            "a vanished remote is explained: {refusal:?}"
+        );
+        element(&client, "[data-key-name='made-remotely']").await;
         Ok::<_, fantoccini::error::CmdError>(())
     }
     .await;
     finish(
         &client,
         outcome,
-        "connect_to_a_remote_instance_and_create_a_key_there",
+        "connect_to_a_remote_instance_create_a_key_then_lose_it",
     )
     .await;
-
-    // The key lives on the server, not in the window's embedded keystore.
-    let remote = strongroom_client::RemoteKeystore::new(served.config()).unwrap();
-    let keys = remote.list_keys(ListKeysRequest::default()).await.unwrap();
-    assert!(
-        keys.keys.iter().any(|k| k.name == "made-remotely"),
-        "the remote instance holds the key created in the console"
-    );
 }

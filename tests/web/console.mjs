@@ -128,6 +128,30 @@ try {
     await picture("audit");
   });
 
+  await step("the key rings page counts each ring's keys in the keystore", async () => {
+    await open("key-rings");
+    await page.waitForFunction(
+      () => document.querySelector('[data-key-ring="default"] [data-ring-keys]')?.textContent === "3",
+    );
+    await page.click("#key-rings-create");
+    await page.fill("#create-key-ring-id", "payments");
+    await page.click("#create-key-ring-submit");
+    await page.waitForSelector('[data-key-ring="payments"] [data-ring-keys]');
+    assert.equal(await page.textContent('[data-key-ring="payments"] [data-ring-keys]'), "0");
+    await picture("key-rings");
+  });
+
+  await step("a default rotation policy is saved and shows who changed it", async () => {
+    await open("policies");
+    await page.click('label[for="policy-rotation-toggle"] .cds--toggle__switch');
+    await page.fill("#policy-rotation-months", "6");
+    await page.click("#policy-rotation-save");
+    await page.waitForFunction(() =>
+      (document.querySelector("#policy-rotation [data-policy-changed]")?.textContent ?? "").startsWith("Last changed by"),
+    );
+    await picture("policies");
+  });
+
   await step("the authorizations page opens on its empty state", async () => {
     await open("authorizations");
     await page.waitForSelector("#authorizations-empty");

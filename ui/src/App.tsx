@@ -21,7 +21,9 @@ import {
   Dashboard,
   Encryption,
   Light,
+  Folders,
   Password,
+  Policy,
   RecentlyViewed,
   Security,
   ServerProxy,
@@ -34,8 +36,10 @@ import { ConnectionsPage } from "./features/connections/ConnectionsPage";
 import { ConnectionSwitcher } from "./features/connections/ConnectionSwitcher";
 import { connectionLabel } from "./features/connections/profile";
 import { DashboardPage } from "./features/dashboard/DashboardPage";
+import { KeyRingsPage } from "./features/keyRings/KeyRingsPage";
 import { KeysPage } from "./features/keys/KeysPage";
 import { LocalServerPage } from "./features/localServer/LocalServerPage";
+import { PoliciesPage } from "./features/policies/PoliciesPage";
 import { PAGE_TITLES, PAGES, pagesFor, type Page } from "./features/shell/pages";
 import { EnvelopePage } from "./features/wrapping/EnvelopePage";
 import { useBackend } from "./lib/backend";
@@ -54,8 +58,10 @@ export const THEME_STORAGE_KEY = "strongroom.theme";
 const PAGE_ICONS: Record<Page, ComponentType> = {
   dashboard: Dashboard,
   keys: Password,
+  "key-rings": Folders,
   envelope: Encryption,
   authorizations: Security,
+  policies: Policy,
   audit: RecentlyViewed,
   connections: CloudServiceManagement,
   "local-server": ServerProxy,
@@ -184,6 +190,10 @@ export function App({ headerActions }: Props = {}) {
         }}
       />
     );
+  } else if (page === "key-rings") {
+    content = <KeyRingsPage refreshToken={refreshToken} />;
+  } else if (page === "policies") {
+    content = <PoliciesPage refreshToken={refreshToken} />;
   } else if (page === "authorizations") {
     content = <AuthorizationsPage refreshToken={refreshToken} />;
   } else if (page === "audit") {

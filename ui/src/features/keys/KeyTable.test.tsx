@@ -116,6 +116,31 @@ describe("KeyTable", () => {
     expect(searches).not.toContain("pa");
   });
 
+  // Every row action: the backend refuses, the refusal is said in plain words, and the table is
+  // neither told to reload nor shows the key in another state.
+  it.each([
+    { action: "Rotate", call: "rotateKey", state: "active" },
+    { action: "Disable", call: "disableKey", state: "active" },
+    { action: "Enable", call: "enableKey", state: "suspended" },
+    { action: "Restore", call: "restoreKey", state: "destroyed" },
+  ] as const)("survives a refused $action: the message is shown, nothing changes", async ({ action, call, state }) => {
+    const key = makeKey({ name: "payments-root", state });
+    const { backend, onChanged, user } = setup({
+      listKeys: () => Promise.resolve({ keys: [key], total: 1 }),
+      [call]: () => rejectWith("HOST_UNREACHABLE", "The keystore at https://kms.test could not be reached."),
+    });
+    await waitFor(() => expect(rowFor("payments-root")).toBeInTheDocument());
+
+    await user.click(within(rowFor("payments-root")).getByRole("button", { name: "Actions for payments-root" }));
+    await user.click(await screen.findByText(action));
+
+    expect(await screen.findByText(`Could not ${action.toLowerCase()} key payments-root`)).toBeInTheDocument();
+    expect(screen.getAllByText(/could not be reached/).length).toBeGreaterThan(0);
+    expect(backend[call]).toHaveBeenCalledWith(call === "rotateKey" ? { keyId: key.id } : key.id);
+    expect(onChanged).not.toHaveBeenCalled();
+    expect(rowFor("payments-root").querySelector("[data-state]")).toHaveAttribute("data-state", state);
+  });
+
   it("disables an active key from its row menu and reports it", async () => {
     const key = makeKey({ name: "payments-root" });
     const { backend, onChanged, user } = setup({

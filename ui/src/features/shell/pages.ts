@@ -3,8 +3,10 @@ import type { BackendCapabilities } from "../../lib/backend";
 export const PAGES = [
   "dashboard",
   "keys",
+  "key-rings",
   "envelope",
   "authorizations",
+  "policies",
   "audit",
   "connections",
   "local-server",
@@ -16,8 +18,10 @@ export type Page = (typeof PAGES)[number];
 export const PAGE_TITLES: Record<Page, string> = {
   dashboard: "Dashboard",
   keys: "Keys",
+  "key-rings": "Key rings",
   envelope: "Envelope encryption",
   authorizations: "Authorizations",
+  policies: "Policies",
   audit: "Audit log",
   connections: "Connections",
   "local-server": "Local server",

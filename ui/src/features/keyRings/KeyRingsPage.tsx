@@ -1,0 +1,183 @@
+import {
+  Button,
+  Checkbox,
+  DataTableSkeleton,
+  IconButton,
+  InlineNotification,
+  Table,
+  TableBody,
+  TableCell,
+  TableContainer,
+  TableHead,
+  TableHeader,
+  TableRow,
+  TableToolbar,
+  TableToolbarContent,
+} from "@carbon/react";
+import { Add, TrashCan } from "@carbon/icons-react";
+import { useCallback, useState } from "react";
+import { ConfirmDialog } from "../../components/ConfirmDialog";
+import { useNotify } from "../../components/notifications";
+import { useBackend, type Backend } from "../../lib/backend";
+import { describe } from "../../lib/errors";
+import { ALL_STATES, formatTimestamp } from "../../lib/format";
+import { useRequest } from "../../lib/hooks/useRequest";
+import type { KeyRingInfo } from "../../lib/types";
+import { CreateKeyRingModal } from "../keys/CreateKeyRingModal";
+
+const HEADERS = ["Key ring", "Keys", "Created", "Created by", ""];
+/** Key Protect's limit per instance. */
+export const MAX_KEY_RINGS = 50;
+
+interface RingRow extends KeyRingInfo {
+  /** Keys in the ring in any state, counted by the keystore. */
+  keys: number;
+}
+
+/** One `limit: 1` listing per ring: the keystore counts (at most 50 rings). */
+async function ringsWithCounts(backend: Backend): Promise<RingRow[]> {
+  const rings = await backend.keyRings();
+  const counts = await Promise.all(
+    rings.map((ring) =>
+      backend.listKeys({ offset: 0, limit: 1, states: ALL_STATES, keyRing: ring.id }).then((list) => list.total),
+    ),
+  );
+  return rings.map((ring, i) => ({ ...ring, keys: counts[i] ?? 0 }));
+}
+
+interface Props {
+  refreshToken: number;
+}
+
+export function KeyRingsPage({ refreshToken }: Props) {
+  const backend = useBackend();
+  const notify = useNotify();
+  const [reload, setReload] = useState(0);
+  const load = useCallback(() => ringsWithCounts(backend), [backend]);
+  const { data, error, loading } = useRequest(load, refreshToken + reload);
+  const [creating, setCreating] = useState(false);
+  const [removing, setRemoving] = useState<RingRow | null>(null);
+  const [force, setForce] = useState(false);
+  const full = (data?.length ?? 0) >= MAX_KEY_RINGS;
+
+  return (
+    <div className="app-page" aria-busy={loading}>
+      <header className="app-page__header">
+        <h1 className="app-page__title">Key rings</h1>
+        <p className="app-page__intro">
+          Key rings group keys so that access can be granted per group. Every key is in one ring; new keys go to{" "}
+          <code>default</code> unless another is chosen. An instance holds up to {MAX_KEY_RINGS} rings.
+        </p>
+      </header>
+      {error !== undefined && (
+        <InlineNotification
+          id="key-rings-error"
+          kind="error"
+          title="Key rings could not be listed"
+          subtitle={describe(error)}
+          lowContrast
+          hideCloseButton
+        />
+      )}
+      {data === undefined && error === undefined ? (
+        <DataTableSkeleton headers={HEADERS.map((header) => ({ header, key: header }))} rowCount={3} showHeader={false} />
+      ) : (
+        <TableContainer id="key-rings-table" title="Key rings" description={`${data?.length ?? 0} of ${MAX_KEY_RINGS}`}>
+          <TableToolbar aria-label="Key rings toolbar">
+            <TableToolbarContent>
+              <Button
+                id="key-rings-create"
+                renderIcon={Add}
+                disabled={full}
+                title={full ? `An instance holds at most ${MAX_KEY_RINGS} key rings.` : undefined}
+                onClick={() => setCreating(true)}
+              >
+                Create key ring
+              </Button>
+            </TableToolbarContent>
+          </TableToolbar>
+          <Table aria-label="Key rings">
+            <TableHead>
+              <TableRow>
+                {HEADERS.map((header) => (
+                  <TableHeader key={header}>
+                    {header === "" ? <span className="cds--visually-hidden">Actions</span> : header}
+                  </TableHeader>
+                ))}
+              </TableRow>
+            </TableHead>
+            <TableBody>
+              {(data ?? []).map((ring) => (
+                <TableRow key={ring.id} data-key-ring={ring.id}>
+                  <TableCell>
+                    <code>{ring.id}</code>
+                  </TableCell>
+                  <TableCell data-ring-keys>{ring.keys.toLocaleString()}</TableCell>
+                  <TableCell>
+                    <time dateTime={ring.createdAt}>{formatTimestamp(ring.createdAt)}</time>
+                  </TableCell>
+                  <TableCell>{ring.createdBy === "" ? "— (with the instance)" : ring.createdBy}</TableCell>
+                  <TableCell className="cds--table-column-menu">
+                    {ring.id !== "default" && (
+                      <IconButton
+                        kind="ghost"
+                        size="sm"
+                        label={`Delete key ring ${ring.id}`}
+                        align="left"
+                        data-action="delete-key-ring"
+                        onClick={() => {
+                          setForce(false);
+                          setRemoving(ring);
+                        }}
+                      >
+                        <TrashCan />
+                      </IconButton>
+                    )}
+                  </TableCell>
+                </TableRow>
+              ))}
+            </TableBody>
+          </Table>
+        </TableContainer>
+      )}
+      {creating && (
+        <CreateKeyRingModal
+          onClose={() => setCreating(false)}
+          onCreated={(ring) => {
+            setCreating(false);
+            notify({ kind: "success", title: `Key ring ${ring.id} created` });
+            setReload((n) => n + 1);
+          }}
+        />
+      )}
+      {removing !== null && (
+        <ConfirmDialog
+          title={`Delete key ring ${removing.id}`}
+          label="Key rings"
+          primaryText="Delete"
+          primaryId="delete-key-ring-confirm"
+          busyText="Deleting…"
+          danger
+          onClose={() => setRemoving(null)}
+          onConfirm={async () => {
+            await backend.deleteKeyRing(removing.id, force);
+            setRemoving(null);
+            notify({ kind: "success", title: `Key ring ${removing.id} deleted` });
+            setReload((n) => n + 1);
+          }}
+        >
+          <p>
+            A ring can be deleted only when none of its keys is live. Destroyed keys block it too, unless you move them
+            to <code>default</code> as part of the deletion.
+          </p>
+          <Checkbox
+            id="delete-key-ring-force"
+            labelText="Move this ring's destroyed keys to default"
+            checked={force}
+            onChange={(_event, { checked }) => setForce(checked)}
+          />
+        </ConfirmDialog>
+      )}
+    </div>
+  );
+}

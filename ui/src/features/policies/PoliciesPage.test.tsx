@@ -1,0 +1,68 @@
+import { screen, waitFor, within } from "@testing-library/react";
+import userEvent from "@testing-library/user-event";
+import { describe, expect, it, vi } from "vitest";
+import type { InstancePolicy } from "../../lib/types";
+import { fakeBackend, rejectWith } from "../../test/fakeBackend";
+import { renderWithBackend } from "../../test/render";
+import { PoliciesPage } from "./PoliciesPage";
+
+const card = (type: string) => {
+  const element = document.getElementById(`policy-${type}`);
+  if (element === null) throw new Error(`no card for ${type}`);
+  return within(element);
+};
+
+describe("PoliciesPage", () => {
+  it("shows who changed a policy and when, and never-changed ones as such", async () => {
+    const dual: InstancePolicy = {
+      policyType: "dualAuthDelete",
+      enabled: true,
+      updatedAt: "2026-11-01T10:00:00Z",
+      updatedBy: "IBMid-alice",
+    };
+    renderWithBackend(<PoliciesPage refreshToken={0} />, fakeBackend({ instancePolicies: () => Promise.resolve([dual]) }));
+    await waitFor(() => expect(card("dualAuthDelete").getByText(/Last changed by IBMid-alice/)).toBeInTheDocument());
+    expect(card("dualAuthDelete").getByRole("switch")).toHaveAttribute("aria-checked", "true");
+    expect(card("rotation").getByText("Never changed on this instance.")).toBeInTheDocument();
+  });
+
+  it("saves a default rotation in Key Protect's shape, with its JSON shown first", async () => {
+    const user = userEvent.setup();
+    const setInstancePolicies = vi.fn((policies: InstancePolicy[]) => Promise.resolve(policies));
+    renderWithBackend(<PoliciesPage refreshToken={0} />, fakeBackend({ setInstancePolicies }));
+    await waitFor(() => expect(card("rotation").getByRole("switch")).toBeInTheDocument());
+    const save = card("rotation").getByRole("button", { name: "Save" });
+    expect(save).toBeDisabled();
+
+    await user.click(card("rotation").getByRole("switch"));
+    const months = card("rotation").getByLabelText("Rotate every (months)");
+    await user.clear(months);
+    await user.type(months, "6");
+    expect(card("rotation").getByText(/"interval_month": 6/)).toBeInTheDocument();
+    await user.click(save);
+
+    await waitFor(() =>
+      expect(setInstancePolicies).toHaveBeenCalledWith([
+        { policyType: "rotation", enabled: true, attributes: { interval_month: 6 } },
+      ]),
+    );
+    expect(await screen.findByText("Default rotation: saved")).toBeInTheDocument();
+  });
+
+  it("refuses months outside 1 to 12 before asking, and shows a keystore refusal in plain words", async () => {
+    const user = userEvent.setup();
+    const setInstancePolicies = vi.fn(() => rejectWith("FORBIDDEN", "Only a Manager may change instance policies."));
+    renderWithBackend(<PoliciesPage refreshToken={0} />, fakeBackend({ setInstancePolicies }));
+    await waitFor(() => expect(card("rotation").getByRole("switch")).toBeInTheDocument());
+    await user.click(card("rotation").getByRole("switch"));
+    const months = card("rotation").getByLabelText("Rotate every (months)");
+    await user.clear(months);
+    await user.type(months, "13");
+    expect(card("rotation").getByRole("button", { name: "Save" })).toBeDisabled();
+
+    await user.click(card("dualAuthDelete").getByRole("switch"));
+    await user.click(card("dualAuthDelete").getByRole("button", { name: "Save" }));
+    expect(await card("dualAuthDelete").findByText("Not saved")).toBeInTheDocument();
+    expect(setInstancePolicies).toHaveBeenCalledTimes(1);
+  });
+});
