@@ -19,13 +19,13 @@ describe("App", () => {
   beforeEach(() => window.localStorage.clear());
   afterEach(() => document.documentElement.classList.remove("cds--g10", "cds--g100"));
 
-  it("shows the keystore location in the header and starts on the dashboard", async () => {
+  it("shows the keystore location in the header and starts on the key table", async () => {
     renderWithBackend(<App />, fakeBackend());
     await waitFor(() =>
       expect(byId("keystore-tag")).toHaveTextContent("Embedded · /home/test/.local/share/strongroom/keys.db"),
     );
-    expect(await screen.findByRole("heading", { name: "Dashboard" })).toBeInTheDocument();
-    expect(byId("nav-dashboard")).toHaveAttribute("aria-current", "page");
+    expect(await screen.findByText("No keys yet")).toBeInTheDocument();
+    expect(byId("nav-keys")).toHaveAttribute("aria-current", "page");
   });
 
   it("moves between pages from the side navigation and remembers the last one", async () => {
@@ -69,7 +69,7 @@ describe("App", () => {
   it("ignores a remembered page it does not know", async () => {
     window.localStorage.setItem(PAGE_STORAGE_KEY, "audit-log");
     renderWithBackend(<App />, fakeBackend());
-    expect(await screen.findByRole("heading", { name: "Dashboard" })).toBeInTheDocument();
+    expect(await screen.findByText("No keys yet")).toBeInTheDocument();
   });
 
   it("switches to the dark theme and remembers it", async () => {
@@ -110,7 +110,7 @@ describe("App", () => {
 
     window.localStorage.setItem(PAGE_STORAGE_KEY, "connections");
     renderWithBackend(<App />, fakeBackend({}, { connections: false, localServer: false }));
-    expect(await screen.findByRole("heading", { name: "Dashboard" })).toBeInTheDocument();
+    expect(await screen.findByText("No keys yet")).toBeInTheDocument();
     expect(document.getElementById("nav-connections")).toBeNull();
     expect(document.getElementById("nav-local-server")).toBeNull();
     expect(document.getElementById("connection-switcher")).toBeNull();

@@ -102,9 +102,11 @@ export function App({ headerActions }: Props = {}) {
   const info = useRequest(loadInfo, infoAttempt);
   const [refreshToken, setRefreshToken] = useState(0);
   const refresh = useCallback(() => setRefreshToken((token) => token + 1), []);
-  const [storedPage, setPage] = useStoredState<Page>(PAGE_STORAGE_KEY, PAGES, "dashboard");
+  // A first start lands on the key table, as Key Protect's console does: it is what people
+  // open the console for, and it draws fast where the dashboard's charts take a while.
+  const [storedPage, setPage] = useStoredState<Page>(PAGE_STORAGE_KEY, PAGES, "keys");
   const visiblePages = pagesFor(backend.capabilities);
-  const page = visiblePages.includes(storedPage) ? storedPage : "dashboard";
+  const page = visiblePages.includes(storedPage) ? storedPage : "keys";
   const notify = useNotify();
 
   // Connections: the switcher's list and the active one (desktop only).

@@ -402,8 +402,8 @@ fn a_failing_batch_writes_nothing() {
     assert_eq!(total(&store, KeyQuery::default()), 0);
 }
 
-/// A keystore written by a build with schema version 2 (before the key counts and the age
-/// index) opens, is upgraded, and lists its keys with the right totals afterwards.
+/// A keystore written by a build with schema version 2 (before the key counts and the age and
+/// name indexes) opens, is upgraded, and lists its keys with the right totals afterwards.
 #[test]
 fn a_version_2_keystore_is_upgraded() {
     let dir = tempfile::tempdir().unwrap();
@@ -422,6 +422,7 @@ fn a_version_2_keystore_is_upgraded() {
          DROP TRIGGER key_counts_after_delete;
          DROP TRIGGER key_counts_after_update;
          DROP TABLE key_counts;
+         DROP INDEX keys_by_instance_name;
          DROP INDEX keys_by_instance_age;
          DROP INDEX keys_by_instance_ring;
          CREATE INDEX keys_by_instance_ring ON keys (instance_id, key_ring, state, created_at DESC);
@@ -435,7 +436,7 @@ fn a_version_2_keystore_is_upgraded() {
     let version: u32 = conn
         .query_row("PRAGMA user_version", [], |row| row.get(0))
         .unwrap();
-    assert_eq!(version, 3);
+    assert_eq!(version, 4);
     assert_eq!(
         total(&store, KeyQuery::default()),
         1,
