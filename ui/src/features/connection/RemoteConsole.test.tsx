@@ -46,7 +46,7 @@ describe("RemoteConsole", () => {
     await user.type(screen.getByLabelText("Instance ID"), INSTANCE);
     await user.click(screen.getByRole("button", { name: "Sign in" }));
 
-    expect(await screen.findByRole("heading", { name: "Dashboard" })).toBeInTheDocument();
+    expect(await screen.findByRole("link", { name: "Keys" })).toHaveAttribute("aria-current", "page");
     expect(connect).toHaveBeenCalledWith("right-key", INSTANCE);
     expect(await screen.findByText(`Remote · https://kms.test · instance ${INSTANCE}`)).toBeInTheDocument();
     expect(document.body).not.toHaveTextContent("right-key");
@@ -76,7 +76,7 @@ describe("RemoteConsole", () => {
     await user.type(screen.getByLabelText("API key"), "right-key");
     await user.type(screen.getByLabelText("Instance ID"), INSTANCE);
     await user.click(screen.getByRole("button", { name: "Sign in" }));
-    await screen.findByRole("heading", { name: "Dashboard" });
+    await screen.findByRole("link", { name: "Keys" });
 
     await user.click(screen.getByRole("button", { name: "Sign out" }));
     expect(await screen.findByRole("heading", { name: "Sign in to Strongroom" })).toBeInTheDocument();
