@@ -280,8 +280,8 @@ pub struct ListKeysRequest {
     pub sort: Vec<KeySort>,
 }
 
-/// A field keys can be sorted by. The names are Key Protect's `sort` fields (plus `name` and
-/// `keyType`, which the console's table sorts by).
+/// A field keys can be sorted by. The serde names are Key Protect's `sort` fields (plus `name`
+/// and `keyType`, which the console's table sorts by).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "camelCase")]
 #[ts(export)]
@@ -308,19 +308,6 @@ pub enum KeySortField {
     ExpirationDate,
 }
 
-const SORT_FIELDS: [(KeySortField, &str); 10] = [
-    (KeySortField::Id, "id"),
-    (KeySortField::Name, "name"),
-    (KeySortField::KeyType, "keyType"),
-    (KeySortField::State, "state"),
-    (KeySortField::Imported, "imported"),
-    (KeySortField::CreationDate, "creationDate"),
-    (KeySortField::LastUpdateDate, "lastUpdateDate"),
-    (KeySortField::LastRotateDate, "lastRotateDate"),
-    (KeySortField::DeletionDate, "deletionDate"),
-    (KeySortField::ExpirationDate, "expirationDate"),
-];
-
 /// One sort key of a listing.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "camelCase")]
@@ -331,6 +318,17 @@ pub struct KeySort {
     /// Largest (or latest) first.
     #[serde(default)]
     pub descending: bool,
+}
+
+impl KeySortField {
+    /// The field's name in Key Protect's `sort` parameter: its serde name, which the
+    /// generated TypeScript type carries too, so the wire names are written down once.
+    fn wire_name(self) -> String {
+        serde_json::to_value(self)
+            .ok()
+            .and_then(|v| v.as_str().map(str::to_owned))
+            .unwrap_or_default()
+    }
 }
 
 impl KeySort {
@@ -345,14 +343,9 @@ impl KeySort {
                     Some(rest) => (true, rest),
                     None => (false, part.strip_prefix('+').unwrap_or(part)),
                 };
-                SORT_FIELDS
-                    .iter()
-                    .find(|(_, wire)| *wire == name)
-                    .map(|(field, _)| KeySort {
-                        field: *field,
-                        descending,
-                    })
-                    .ok_or_else(|| name.to_owned())
+                serde_json::from_value(serde_json::Value::from(name))
+                    .map(|field| KeySort { field, descending })
+                    .map_err(|_| name.to_owned())
             })
             .collect()
     }
@@ -361,15 +354,8 @@ impl KeySort {
     pub fn format_list(sort: &[KeySort]) -> String {
         sort.iter()
             .map(|key| {
-                let name = SORT_FIELDS
-                    .iter()
-                    .find(|(field, _)| *field == key.field)
-                    .map_or("creationDate", |(_, wire)| *wire);
-                if key.descending {
-                    format!("-{name}")
-                } else {
-                    name.to_owned()
-                }
+                let sign = if key.descending { "-" } else { "" };
+                format!("{sign}{}", key.field.wire_name())
             })
             .collect::<Vec<_>>()
             .join(",")

@@ -28,7 +28,7 @@ import { useBackend } from "../../lib/backend";
 import { describe } from "../../lib/errors";
 import { ALL_STATES, formatTimestamp, shortId, STATE_LABELS } from "../../lib/format";
 import { useDebouncedValue } from "../../lib/hooks/useDebouncedValue";
-import { useShortcut, useSlashToSearch } from "../../lib/hooks/useSlashToSearch";
+import { useShortcut, useSlashToSearch } from "../../lib/hooks/useShortcut";
 import { useRequest } from "../../lib/hooks/useRequest";
 import type { KeyInfo, KeySort, KeySortField, KeyStateName, KeyType } from "../../lib/types";
 import { CreateKeyModal } from "./CreateKeyModal";
