@@ -228,6 +228,36 @@ async fn administration(ks: &dyn Keystore, t: &mut Transcript) {
         events.iter().any(|e| e.outcome == "AUTHORIZATIONS_NOT_MET"),
         "refusals are audited too"
     );
+
+    // A time window: the key's events fall between the first one and now, none before it.
+    let first = events.last().map(|e| e.at.clone()).unwrap();
+    let in_window = ks
+        .audit_events(AuditQueryRequest {
+            target: Some(key.id.clone()),
+            since: Some(first.clone()),
+            until: Some("2999-01-01T00:00:00Z".into()),
+            ..Default::default()
+        })
+        .await
+        .unwrap();
+    assert_eq!(in_window.len(), events.len(), "since the first event");
+    let before_it = ks
+        .audit_events(AuditQueryRequest {
+            target: Some(key.id.clone()),
+            until: Some(first),
+            ..Default::default()
+        })
+        .await
+        .unwrap();
+    assert!(before_it.is_empty(), "until the first event: {before_it:?}");
+    t.failure(
+        "audit events since a time that is not RFC 3339",
+        ks.audit_events(AuditQueryRequest {
+            since: Some("yesterday".into()),
+            ..Default::default()
+        })
+        .await,
+    );
 }
 
 async fn keys_and_lists(ks: &dyn Keystore, t: &mut Transcript) {

@@ -201,6 +201,14 @@ pub struct AuditQueryRequest {
     #[ts(optional, type = "number")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub before: Option<i64>,
+    /// Events at or after this time (RFC 3339).
+    #[ts(optional)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub since: Option<String>,
+    /// Events before this time (RFC 3339).
+    #[ts(optional)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub until: Option<String>,
     /// Page size, at most 1000; 100 when absent.
     #[ts(optional)]
     #[serde(default, skip_serializing_if = "Option::is_none")]

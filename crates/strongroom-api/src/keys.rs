@@ -393,6 +393,11 @@ pub struct KeystoreInfo {
     pub mode: KeystoreMode,
     /// The database path or the instance URL.
     pub location: String,
+    /// The embedded store's schema version (migrations applied), for the About dialog and
+    /// bug reports; a remote instance does not publish one.
+    #[ts(optional)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub schema_version: Option<u32>,
 }
 
 #[cfg(test)]

@@ -329,6 +329,7 @@ impl Keystore for RemoteKeystore {
         Ok(KeystoreInfo {
             mode: KeystoreMode::Remote,
             location: self.location.clone(),
+            schema_version: None,
         })
     }
 
@@ -736,6 +737,12 @@ impl Keystore for RemoteKeystore {
         }
         if let Some(before) = query.before {
             call.query.push(("before", before.to_string()));
+        }
+        if let Some(since) = query.since {
+            call.query.push(("since", since));
+        }
+        if let Some(until) = query.until {
+            call.query.push(("until", until));
         }
         if let Some(limit) = query.limit {
             call.query.push(("limit", limit.to_string()));

@@ -524,6 +524,7 @@ impl Keystore for LocalKeystore {
         Ok(KeystoreInfo {
             mode: KeystoreMode::Embedded,
             location: self.inner.shared.location.clone(),
+            schema_version: Some(strongroom_store::SCHEMA_VERSION),
         })
     }
 
@@ -1098,6 +1099,16 @@ impl Keystore for LocalKeystore {
     ) -> Result<Vec<AuditEventInfo>, ApiError> {
         self.run(move |inner| {
             inner.require(Operation::ReadPolicies, Target::Instance)?;
+            let since = query
+                .since
+                .as_deref()
+                .map(|at| parse_time("since", at))
+                .transpose()?;
+            let until = query
+                .until
+                .as_deref()
+                .map(|at| parse_time("until", at))
+                .transpose()?;
             let rows = inner
                 .shared
                 .store
@@ -1108,6 +1119,8 @@ impl Keystore for LocalKeystore {
                     target: query.target,
                     failures_only: query.failures_only,
                     before: query.before,
+                    since,
+                    until,
                     limit: query.limit.unwrap_or(100),
                 })
                 .map_err(|err| api_error(err.into()))?;

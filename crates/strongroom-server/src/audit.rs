@@ -23,6 +23,8 @@ pub(crate) struct AuditQuery {
     target: Option<String>,
     failures_only: Option<bool>,
     before: Option<i64>,
+    since: Option<String>,
+    until: Option<String>,
     limit: Option<u32>,
 }
 
@@ -38,6 +40,8 @@ pub(crate) async fn list(
             target: query.target,
             failures_only: query.failures_only.unwrap_or(false),
             before: query.before,
+            since: query.since,
+            until: query.until,
             limit: query.limit,
         })
         .await?;

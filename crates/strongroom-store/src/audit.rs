@@ -53,6 +53,10 @@ pub struct AuditQuery {
     pub failures_only: bool,
     /// Rows before this seq (paging backwards).
     pub before: Option<i64>,
+    /// Rows at or after this time.
+    pub since: Option<time::OffsetDateTime>,
+    /// Rows before this time.
+    pub until: Option<time::OffsetDateTime>,
     /// At most this many (capped at 1000).
     pub limit: u32,
 }
@@ -190,6 +194,7 @@ pub(crate) fn list(conn: &Connection, query: &AuditQuery) -> Result<Vec<AuditRec
            AND (?3 IS NULL OR substr(action, 1, length(?3)) = ?3)
            AND (?4 IS NULL OR target = ?4) AND (?5 = 0 OR outcome != 'success')
            AND (?6 IS NULL OR seq < ?6)
+           AND (?8 IS NULL OR at >= ?8) AND (?9 IS NULL OR at < ?9)
          ORDER BY seq DESC LIMIT ?7"
     ))?;
     let mut rows = stmt.query(params![
@@ -199,7 +204,9 @@ pub(crate) fn list(conn: &Connection, query: &AuditQuery) -> Result<Vec<AuditRec
         query.target,
         query.failures_only,
         query.before,
-        query.limit.clamp(1, 1000)
+        query.limit.clamp(1, 1000),
+        query.since.map(micros),
+        query.until.map(micros)
     ])?;
     let mut out = Vec::new();
     while let Some(row) = rows.next()? {

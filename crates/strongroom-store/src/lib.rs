@@ -25,4 +25,5 @@ pub use instance::{
     InstancePolicyRecord, InstanceRecord, InstanceStore, KeyRingRecord, RegistrationRecord,
 };
 pub use master_key::{MasterKeySource, MASTER_KEY_FILE_ENV};
+pub use schema::CURRENT as SCHEMA_VERSION;
 pub use sqlite::{default_data_dir, SqliteStore, DATABASE_FILE, DATA_DIR_ENV};

@@ -208,8 +208,8 @@ const MIGRATIONS: &[&str] = &[
     "#,
 ];
 
-/// The schema version this build writes.
-pub(crate) const CURRENT: u32 = MIGRATIONS.len() as u32;
+/// The schema version a store is at once opened (migrations applied).
+pub const CURRENT: u32 = MIGRATIONS.len() as u32;
 
 pub(crate) fn migrate(conn: &mut Connection, path: &Path) -> Result<(), StoreError> {
     let found: u32 = conn.query_row("PRAGMA user_version", [], |row| row.get(0))?;

@@ -615,6 +615,8 @@ export class HttpBackend implements Backend {
     if (query.target !== undefined) params.set("target", query.target);
     if (query.failuresOnly === true) params.set("failuresOnly", "true");
     if (query.before !== undefined) params.set("before", String(query.before));
+    if (query.since !== undefined) params.set("since", query.since);
+    if (query.until !== undefined) params.set("until", query.until);
     if (query.limit !== undefined) params.set("limit", String(query.limit));
     const text = params.toString();
     const collection = await this.#call<KpCollection<AuditEventInfo>>("GET", `/audit_events${text === "" ? "" : `?${text}`}`);

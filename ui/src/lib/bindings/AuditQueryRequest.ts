@@ -25,6 +25,14 @@ failuresOnly?: boolean,
  */
 before?: number, 
 /**
+ * Events at or after this time (RFC 3339).
+ */
+since?: string, 
+/**
+ * Events before this time (RFC 3339).
+ */
+until?: string, 
+/**
  * Page size, at most 1000; 100 when absent.
  */
 limit?: number, };

@@ -12,4 +12,9 @@ mode: KeystoreMode,
 /**
  * The database path or the instance URL.
  */
-location: string, };
+location: string, 
+/**
+ * The embedded store's schema version (migrations applied), for the About dialog and
+ * bug reports; a remote instance does not publish one.
+ */
+schemaVersion?: number, };
