@@ -8,15 +8,23 @@ mod preferences;
 mod state;
 mod window;
 
+use tracing_subscriber::fmt::format::FmtSpan;
 use tracing_subscriber::EnvFilter;
 
 fn main() -> anyhow::Result<()> {
+    window::prefer_software_compositing();
     tracing_subscriber::fmt()
         .with_env_filter(
             EnvFilter::try_from_env("STRONGROOM_LOG")
                 .unwrap_or_else(|_| EnvFilter::new("strongroom=info,warn")),
         )
         .with_writer(std::io::stderr)
+        // STRONGROOM_LOG_SPANS=1 logs each request's or command's span as it closes, with
+        // its busy and idle time: where a slow screen or call spends it, without a profiler.
+        .with_span_events(match std::env::var_os("STRONGROOM_LOG_SPANS") {
+            Some(_) => FmtSpan::CLOSE,
+            None => FmtSpan::NONE,
+        })
         .init();
 
     let state = state::AppState::new();

@@ -11,6 +11,7 @@ use strongroom_core::{Clock, SystemClock};
 use strongroom_local::{open_store, LocalIam, LocalInstances, Seed};
 use strongroom_server::{router, ServerState};
 use strongroom_store::{default_data_dir, MasterKeySource, SqliteStore};
+use tracing_subscriber::fmt::format::FmtSpan;
 use tracing_subscriber::EnvFilter;
 
 use crate::tls::TlsFiles;
@@ -109,6 +110,12 @@ async fn main() -> anyhow::Result<()> {
                 .unwrap_or_else(|_| EnvFilter::new("strongroom=info,warn")),
         )
         .with_writer(std::io::stderr)
+        // STRONGROOM_LOG_SPANS=1 logs each request's or command's span as it closes, with
+        // its busy and idle time: where a slow screen or call spends it, without a profiler.
+        .with_span_events(match std::env::var_os("STRONGROOM_LOG_SPANS") {
+            Some(_) => FmtSpan::CLOSE,
+            None => FmtSpan::NONE,
+        })
         .init();
     match Cli::parse().command {
         Command::Instances { store, command } => admin::instances(&store, command),

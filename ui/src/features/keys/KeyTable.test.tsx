@@ -38,6 +38,30 @@ describe("KeyTable", () => {
     });
   });
 
+  it("keeps Carbon's page select for small tables and a page number field for large ones", async () => {
+    const { backend, user } = setup({
+      listKeys: () => Promise.resolve({ keys: [makeKey({ name: "payments-root" })], total: 100_000 }),
+    });
+    await waitFor(() => expect(rowFor("payments-root")).toBeInTheDocument());
+    // 10,000 pages would be 10,000 <option>s; none are rendered.
+    expect(document.querySelectorAll(".cds--select__page-number option")).toHaveLength(0);
+    expect(screen.getByText(/^of 10,?000 pages$/)).toBeInTheDocument();
+    const page = screen.getByLabelText(/Page of 10,?000 pages/);
+    await user.clear(page);
+    await user.type(page, "17{Enter}");
+    await waitFor(() =>
+      expect(backend.listKeys).toHaveBeenLastCalledWith(expect.objectContaining({ offset: 160, limit: 10 })),
+    );
+    expect(page).toHaveValue("17");
+  });
+
+  it("lists every page in the page select while there are few", async () => {
+    setup({ listKeys: () => Promise.resolve({ keys: [makeKey({ name: "payments-root" })], total: 27 }) });
+    await waitFor(() => expect(rowFor("payments-root")).toBeInTheDocument());
+    expect(document.querySelectorAll(".cds--select__page-number option")).toHaveLength(3);
+    expect(document.getElementById("key-table-page")).toBeNull();
+  });
+
   it("asks the backend to sort when a column header is clicked: ascending, descending, then newest first", async () => {
     const { backend, user } = setup({
       listKeys: () => Promise.resolve({ keys: [makeKey({ name: "payments-root" })], total: 1 }),

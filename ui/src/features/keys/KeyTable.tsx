@@ -33,9 +33,20 @@ import { useRequest } from "../../lib/hooks/useRequest";
 import type { KeyInfo, KeySort, KeySortField, KeyStateName, KeyType } from "../../lib/types";
 import { CreateKeyModal } from "./CreateKeyModal";
 import { KeyActions } from "./KeyActions";
+import { PageJump, type PageSelectProps } from "./PageJump";
 
 const SEARCH_DEBOUNCE_MS = 250;
 const PAGE_SIZES = [10, 20, 50, 100];
+/**
+ * Carbon's pagination lists every page as an `<option>`: 10,000 of them for 100,000 keys at
+ * ten a page, which took WebKit most of two seconds to lay out on the first render. Past
+ * this many pages a number field jumps to a page instead.
+ */
+const PAGE_SELECT_LIMIT = 100;
+const pageJumpFor = (totalPages: number) =>
+  totalPages > PAGE_SELECT_LIMIT
+    ? (props: PageSelectProps) => <PageJump key={props.currentPage} {...props} />
+    : undefined;
 
 /** Key Protect's default columns; `sortBy` names the backend's sort field for sortable ones. */
 const HEADERS: { key: string; header: string; sortBy?: KeySortField }[] = [
@@ -388,6 +399,7 @@ export function KeyTable({ refreshToken, onChanged, onOpen, openKeyId, toolbarAc
               pageSizes={PAGE_SIZES}
               totalItems={total}
               itemsPerPageText="Keys per page:"
+              renderPageSelect={pageJumpFor(Math.ceil(total / pageSize))}
               onChange={({ page: nextPage, pageSize: nextSize }) =>
                 setPaging({
                   page: nextSize === pageSize ? nextPage : 1,
