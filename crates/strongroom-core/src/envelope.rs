@@ -210,6 +210,29 @@ mod tests {
         KeyMaterial::generate().unwrap()
     }
 
+    /// A format-v1 envelope built outside this crate (Python's `cryptography`, from the layout
+    /// in this module's docs). The console's ciphertext inspector parses the same string
+    /// (`ui/src/features/wrapping/envelopeFormat.test.ts`), so a format change fails both.
+    const KNOWN_ENVELOPE: &str = "U1IBDVwvHno7TJ2OHyo7TF1uf6Gio6SlpqeoqaqrrGStxS22F3wtzDzwMhaAjjEg1WhtNQcWxaDddRImWiWU17GGFN76C4zBu8ShXtZVWg==";
+
+    #[test]
+    fn opens_an_envelope_built_from_the_documented_layout() {
+        use base64::Engine;
+        let bytes = base64::engine::general_purpose::STANDARD
+            .decode(KNOWN_ENVELOPE)
+            .unwrap();
+        let material = KeyMaterial::root(Zeroizing::new((0u8..32).collect())).unwrap();
+        let env = Envelope::parse(&bytes).unwrap();
+        assert_eq!(
+            env.version().to_string(),
+            "0d5c2f1e-7a3b-4c9d-8e1f-2a3b4c5d6e7f"
+        );
+        assert_eq!(
+            env.open(&material, &[] as &[&[u8]]).unwrap().expose(),
+            &[0x42u8; 32]
+        );
+    }
+
     proptest! {
         #[test]
         fn round_trip_any_size_and_aad(

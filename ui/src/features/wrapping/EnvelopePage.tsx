@@ -1,3 +1,4 @@
+import { InspectCiphertext } from "./InspectCiphertext";
 import { TestWrapPanel } from "./TestWrapPanel";
 
 interface Props {
@@ -22,6 +23,7 @@ export function EnvelopePage({ refreshToken, onChanged, keyId }: Props) {
         onChanged={onChanged}
         {...(keyId === undefined ? {} : { initialKeyId: keyId })}
       />
+      <InspectCiphertext />
     </div>
   );
 }
