@@ -12,7 +12,7 @@ use base64::Engine;
 use strongroom_api::{
     ApiError, AuditQueryRequest, CreateAuthorizationRequest, CreateImportTokenRequest,
     CreateKeyRequest, ErrorCode, InstancePolicy, KeyStateName, KeyType, Keystore, KeystoreMode,
-    ListKeysRequest, RotationPolicyInfo, SecretString, SetKeyPoliciesRequest,
+    ListAliasesRequest, ListKeysRequest, RotationPolicyInfo, SecretString, SetKeyPoliciesRequest,
 };
 use strongroom_client::{seal_for_import, RemoteKeystore};
 use strongroom_local::LocalKeystore;
@@ -108,6 +108,50 @@ async fn administration(ks: &dyn Keystore, t: &mut Transcript) {
         ks.create_alias(MISSING, "contract-alias").await,
     );
     t.failure("reserved alias", ks.create_alias(&key.id, "wrap").await);
+    let aliases = ks
+        .list_aliases(ListAliasesRequest {
+            prefix: Some("contract-".into()),
+            ..Default::default()
+        })
+        .await
+        .unwrap();
+    let pointing: Vec<(&str, &str)> = aliases
+        .aliases
+        .iter()
+        .map(|a| (a.alias.as_str(), a.key_id.as_str()))
+        .collect();
+    assert_eq!(
+        pointing,
+        [
+            ("contract-alias", key.id.as_str()),
+            ("contract-second", key.id.as_str())
+        ],
+        "in alias order, each naming its key"
+    );
+    assert_eq!(aliases.total, 2);
+    assert_eq!(aliases.aliases[0].key_name, key.name);
+    let second_page = ks
+        .list_aliases(ListAliasesRequest {
+            prefix: Some("contract-".into()),
+            offset: 1,
+            limit: Some(1),
+        })
+        .await
+        .unwrap();
+    assert_eq!(
+        (second_page.total, second_page.aliases.len()),
+        (2, 1),
+        "a page of one after the first"
+    );
+    assert_eq!(second_page.aliases[0].alias, "contract-second");
+    let none = ks
+        .list_aliases(ListAliasesRequest {
+            prefix: Some("CONTRACT-".into()),
+            ..Default::default()
+        })
+        .await
+        .unwrap();
+    assert_eq!(none.total, 0, "prefixes match case-sensitively");
     let fewer = ks.delete_alias(&key.id, "contract-second").await.unwrap();
     assert_eq!(fewer.aliases.len(), 1);
     t.failure(

@@ -58,6 +58,7 @@ fn main() -> anyhow::Result<()> {
             commands::admin::key_policies,
             commands::admin::set_key_policies,
             commands::admin::key_rings,
+            commands::admin::list_aliases,
             commands::admin::create_key_ring,
             commands::admin::delete_key_ring,
             commands::admin::instance_policies,

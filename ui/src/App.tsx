@@ -22,6 +22,7 @@ import {
   Encryption,
   Light,
   Folders,
+  TagGroup,
   Password,
   Policy,
   RecentlyViewed,
@@ -36,6 +37,7 @@ import { ConnectionsPage } from "./features/connections/ConnectionsPage";
 import { ConnectionSwitcher } from "./features/connections/ConnectionSwitcher";
 import { connectionLabel } from "./features/connections/profile";
 import { DashboardPage } from "./features/dashboard/DashboardPage";
+import { AliasesPage } from "./features/aliases/AliasesPage";
 import { KeyRingsPage } from "./features/keyRings/KeyRingsPage";
 import { KeysPage } from "./features/keys/KeysPage";
 import { LocalServerPage } from "./features/localServer/LocalServerPage";
@@ -59,6 +61,7 @@ const PAGE_ICONS: Record<Page, ComponentType> = {
   dashboard: Dashboard,
   keys: Password,
   "key-rings": Folders,
+  aliases: TagGroup,
   envelope: Encryption,
   authorizations: Security,
   policies: Policy,
@@ -194,6 +197,8 @@ export function App({ headerActions }: Props = {}) {
     );
   } else if (page === "key-rings") {
     content = <KeyRingsPage refreshToken={refreshToken} />;
+  } else if (page === "aliases") {
+    content = <AliasesPage refreshToken={refreshToken} />;
   } else if (page === "policies") {
     content = <PoliciesPage refreshToken={refreshToken} />;
   } else if (page === "authorizations") {

@@ -373,6 +373,54 @@ pub struct KeyList {
     pub total: u32,
 }
 
+/// A page of the instance's aliases, in alias order: where each name points.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct ListAliasesRequest {
+    /// Only aliases starting with this (case-sensitive, as aliases are).
+    #[ts(optional)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub prefix: Option<String>,
+    /// Skip this many.
+    #[serde(default)]
+    pub offset: u32,
+    /// Page size, at most 1000; 100 when absent.
+    #[ts(optional)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub limit: Option<u32>,
+}
+
+/// One alias and the key it names.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct AliasInfo {
+    /// The alias.
+    pub alias: String,
+    /// The key it resolves to.
+    pub key_id: String,
+    /// That key's name.
+    pub key_name: String,
+    /// That key's state.
+    pub key_state: KeyStateName,
+    /// RFC 3339.
+    pub created_at: String,
+    /// Who added the alias.
+    pub created_by: String,
+}
+
+/// A page of aliases.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct AliasList {
+    /// In alias order.
+    pub aliases: Vec<AliasInfo>,
+    /// Matches across all pages.
+    pub total: u32,
+}
+
 /// Whether the keystore is this computer's or a remote instance.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "camelCase")]

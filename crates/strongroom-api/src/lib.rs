@@ -24,9 +24,10 @@ pub use connection::{ConnectionProfile, ConnectionTest, LocalServerStatus, SaveC
 pub use error::{ApiError, ErrorCode};
 pub use iam::{Iam, IamToken, Instances, Principal};
 pub use keys::{
-    CreateImportTokenRequest, CreateKeyRequest, DualAuthDelete, ImportTokenInfo, KeyInfo, KeyList,
-    KeySort, KeySortField, KeyStateName, KeyType, KeyVersionInfo, KeystoreInfo, KeystoreMode,
-    ListKeysRequest, RotateKeyRequest, RotationPolicyInfo, SecureImport,
+    AliasInfo, AliasList, CreateImportTokenRequest, CreateKeyRequest, DualAuthDelete,
+    ImportTokenInfo, KeyInfo, KeyList, KeySort, KeySortField, KeyStateName, KeyType,
+    KeyVersionInfo, KeystoreInfo, KeystoreMode, ListAliasesRequest, ListKeysRequest,
+    RotateKeyRequest, RotationPolicyInfo, SecureImport,
 };
 pub use secret::SecretString;
 pub use wrapping::{
@@ -82,6 +83,9 @@ pub trait Keystore: Send + Sync {
     async fn create_alias(&self, id: &str, alias: &str) -> Result<KeyInfo, ApiError>;
     /// Removes an alias from a key.
     async fn delete_alias(&self, id: &str, alias: &str) -> Result<KeyInfo, ApiError>;
+    /// Every alias of the instance and the key it names (Strongroom's extension: Key Protect
+    /// finds keys by alias but cannot list where its aliases point).
+    async fn list_aliases(&self, request: ListAliasesRequest) -> Result<AliasList, ApiError>;
     /// The key's policies.
     async fn key_policies(&self, id: &str) -> Result<KeyPolicies, ApiError>;
     /// Changes the key's policies.

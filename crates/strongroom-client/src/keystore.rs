@@ -4,12 +4,13 @@ use serde::de::DeserializeOwned;
 use serde_json::{json, Map, Value};
 use strongroom_api::kp::{Collection, KpKey, KpKeyVersion, KEY_TYPE};
 use strongroom_api::{
-    ApiError, AuditEventInfo, AuditQueryRequest, AuthorizationInfo, CreateAuthorizationRequest,
-    CreateImportTokenRequest, CreateKeyRequest, ErrorCode, ImportTokenInfo, InstancePolicy,
-    KeyInfo, KeyList, KeyPolicies, KeyRingInfo, KeySort, KeyStateName, KeyType, KeyVersionInfo,
-    KeyVersionRef, Keystore, KeystoreInfo, KeystoreMode, ListKeysRequest, RegistrationInfo,
-    RewrapRequest, RewrapResponse, Rewrapped, RotateKeyRequest, SecretString, SecureImport,
-    SetKeyPoliciesRequest, UnwrapRequest, UnwrapResponse, WrapRequest, WrapResponse,
+    AliasInfo, AliasList, ApiError, AuditEventInfo, AuditQueryRequest, AuthorizationInfo,
+    CreateAuthorizationRequest, CreateImportTokenRequest, CreateKeyRequest, ErrorCode,
+    ImportTokenInfo, InstancePolicy, KeyInfo, KeyList, KeyPolicies, KeyRingInfo, KeySort,
+    KeyStateName, KeyType, KeyVersionInfo, KeyVersionRef, Keystore, KeystoreInfo, KeystoreMode,
+    ListAliasesRequest, ListKeysRequest, RegistrationInfo, RewrapRequest, RewrapResponse,
+    Rewrapped, RotateKeyRequest, SecretString, SecureImport, SetKeyPoliciesRequest, UnwrapRequest,
+    UnwrapResponse, WrapRequest, WrapResponse,
 };
 
 use crate::iam::TokenSource;
@@ -520,6 +521,27 @@ impl Keystore for RemoteKeystore {
         self.send(Call::get(&path).with_method(Method::DELETE, Replay::Unsent))
             .await?;
         Ok(self.metadata(id).await?)
+    }
+
+    #[tracing::instrument(name = "remote_list_aliases", skip_all, fields(offset = request.offset))]
+    async fn list_aliases(&self, request: ListAliasesRequest) -> Result<AliasList, ApiError> {
+        let mut call = Call::get(&["aliases"]);
+        if let Some(prefix) = request.prefix {
+            call.query.push(("prefix", prefix));
+        }
+        call.query.push(("offset", request.offset.to_string()));
+        if let Some(limit) = request.limit {
+            call.query.push(("limit", limit.to_string()));
+        }
+        let page: Collection<AliasInfo> = self.json(call).await?;
+        let total = page
+            .metadata
+            .total_count
+            .unwrap_or(page.resources.len() as u64);
+        Ok(AliasList {
+            aliases: page.resources,
+            total: u32::try_from(total).unwrap_or(u32::MAX),
+        })
     }
 
     #[tracing::instrument(name = "remote_key_policies", skip(self))]

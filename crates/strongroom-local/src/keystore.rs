@@ -2,13 +2,13 @@ use std::path::Path;
 use std::sync::{Arc, OnceLock};
 
 use strongroom_api::{
-    ApiError, AuditEventInfo, AuditQueryRequest, AuthorizationInfo, CreateAuthorizationRequest,
-    CreateImportTokenRequest, CreateKeyRequest, ErrorCode, ImportTokenInfo, InstancePolicy,
-    Instances, KeyInfo, KeyList, KeyPolicies, KeyRingInfo, KeySort, KeySortField, KeyStateName,
-    KeyType, KeyVersionInfo, Keystore, KeystoreInfo, KeystoreMode, ListKeysRequest, Principal,
-    RegistrationInfo, RewrapRequest, RewrapResponse, Rewrapped, RotateKeyRequest,
-    RotationPolicyInfo, SecretString, SetKeyPoliciesRequest, UnwrapRequest, UnwrapResponse,
-    WrapRequest, WrapResponse,
+    AliasInfo, AliasList, ApiError, AuditEventInfo, AuditQueryRequest, AuthorizationInfo,
+    CreateAuthorizationRequest, CreateImportTokenRequest, CreateKeyRequest, ErrorCode,
+    ImportTokenInfo, InstancePolicy, Instances, KeyInfo, KeyList, KeyPolicies, KeyRingInfo,
+    KeySort, KeySortField, KeyStateName, KeyType, KeyVersionInfo, Keystore, KeystoreInfo,
+    KeystoreMode, ListAliasesRequest, ListKeysRequest, Principal, RegistrationInfo, RewrapRequest,
+    RewrapResponse, Rewrapped, RotateKeyRequest, RotationPolicyInfo, SecretString,
+    SetKeyPoliciesRequest, UnwrapRequest, UnwrapResponse, WrapRequest, WrapResponse,
 };
 use strongroom_core::envelope::{self, Envelope};
 use strongroom_core::import_token::{ImportAlgorithm, ImportToken, SealedImport};
@@ -18,11 +18,13 @@ use strongroom_core::{
     KeyRingId, KeySort as CoreSort, KeyVersionId, NewKey, Operation, Outcome, Registration, Role,
     RotationPolicy, Scope, Secret, SystemClock, Target, MAX_ALIASES,
 };
-use strongroom_store::{AuditQuery, InstanceStore, KeyRingRecord, MasterKeySource, SqliteStore};
+use strongroom_store::{
+    AliasRecord, AuditQuery, InstanceStore, KeyRingRecord, MasterKeySource, SqliteStore,
+};
 use time::OffsetDateTime;
 
 use crate::convert::{
-    api_error, decode, decode_secret, encode, key_info, key_state, parse_time, rfc3339,
+    api_error, decode, decode_secret, encode, key_info, key_state, parse_time, rfc3339, state_name,
     version_info, version_ref,
 };
 use crate::import;
@@ -922,6 +924,25 @@ impl Keystore for LocalKeystore {
         })
     }
 
+    async fn list_aliases(&self, request: ListAliasesRequest) -> Result<AliasList, ApiError> {
+        self.run(move |inner| {
+            inner.audited(Operation::ListKeys, "", |inner| {
+                inner.require(Operation::ListKeys, Target::Instance)?;
+                let limit = request.limit.unwrap_or(100).clamp(1, 1000);
+                let (rows, total) = inner
+                    .repo
+                    .aliases(request.prefix.as_deref(), request.offset, limit)
+                    .map_err(api_error)?;
+                inner.record_use(Operation::ListKeys, None)?;
+                Ok(AliasList {
+                    aliases: rows.iter().map(alias_info).collect(),
+                    total,
+                })
+            })
+        })
+        .await
+    }
+
     async fn key_rings(&self) -> Result<Vec<KeyRingInfo>, ApiError> {
         self.run(move |inner| {
             inner.audited(Operation::ListKeyRings, "", |inner| {
@@ -1328,6 +1349,17 @@ fn key_policies(key: &Key) -> KeyPolicies {
             interval_month: i64::from(r.interval_months),
         }),
         dual_auth_delete: key.dual_auth_delete,
+    }
+}
+
+fn alias_info(row: &AliasRecord) -> AliasInfo {
+    AliasInfo {
+        alias: row.alias.to_string(),
+        key_id: row.key_id.to_string(),
+        key_name: row.key_name.clone(),
+        key_state: state_name(row.key_state),
+        created_at: rfc3339(row.created_at),
+        created_by: row.created_by.clone(),
     }
 }
 

@@ -1,5 +1,6 @@
-//! `GET /api/v2/audit_events`: Strongroom's extension (Key Protect sends its events to
-//! Activity Tracker instead), so a console connected remotely shows the same audit view.
+//! Strongroom's read-only extensions, so a console connected remotely shows the same views:
+//! `GET /api/v2/audit_events` (Key Protect sends its events to Activity Tracker instead) and
+//! `GET /api/v2/aliases` (Key Protect resolves aliases but cannot list them).
 
 use crate::extract::Query;
 use axum::http::StatusCode;
@@ -7,13 +8,14 @@ use axum::response::Response;
 use axum::Extension;
 use serde::Deserialize;
 use strongroom_api::kp::Collection;
-use strongroom_api::AuditQueryRequest;
+use strongroom_api::{AuditQueryRequest, ListAliasesRequest};
 
 use crate::error::Failure;
 use crate::keys::typed_json;
 use crate::Kms;
 
 const AUDIT_TYPE: &str = "application/vnd.strongroom.audit_event+json";
+const ALIAS_TYPE: &str = "application/vnd.strongroom.alias+json";
 
 #[derive(Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -50,4 +52,29 @@ pub(crate) async fn list(
         AUDIT_TYPE,
         &Collection::new(AUDIT_TYPE, events),
     ))
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub(crate) struct AliasQuery {
+    prefix: Option<String>,
+    offset: Option<u32>,
+    limit: Option<u32>,
+}
+
+pub(crate) async fn aliases(
+    Extension(state): Extension<Kms>,
+    Query(query): Query<AliasQuery>,
+) -> Result<Response, Failure> {
+    let page = state
+        .keystore
+        .list_aliases(ListAliasesRequest {
+            prefix: query.prefix,
+            offset: query.offset.unwrap_or(0),
+            limit: query.limit,
+        })
+        .await?;
+    let mut collection = Collection::new(ALIAS_TYPE, page.aliases);
+    collection.metadata.total_count = Some(u64::from(page.total));
+    Ok(typed_json(StatusCode::OK, ALIAS_TYPE, &collection))
 }

@@ -96,6 +96,7 @@ pub fn router(state: ServerState) -> Router {
         .route("/keys/registrations", get(registrations::all))
         .route("/keys/{id}/registrations", get(registrations::of_key))
         .route("/audit_events", get(audit::list))
+        .route("/aliases", get(audit::aliases))
         .route("/key_rings", get(registrations::key_rings))
         .route(
             "/key_rings/{ring}",

@@ -35,6 +35,23 @@ pub struct KeyRingRecord {
     pub created_by: String,
 }
 
+/// An alias and the key it names.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AliasRecord {
+    /// The alias.
+    pub alias: Alias,
+    /// The key it resolves to.
+    pub key_id: KeyId,
+    /// That key's name.
+    pub key_name: String,
+    /// That key's state.
+    pub key_state: KeyState,
+    /// When the alias was added.
+    pub created_at: OffsetDateTime,
+    /// Who added it.
+    pub created_by: String,
+}
+
 /// An instance policy as stored: Key Protect's `policy_type`, whether it is on, and its
 /// attributes as JSON text (kept verbatim; only `dualAuthDelete` and `rotation` act here).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -212,6 +229,59 @@ impl InstanceStore {
     /// The whole store (settings, identities, the audit trail).
     pub fn store(&self) -> &Arc<SqliteStore> {
         &self.store
+    }
+
+    /// A page of the instance's aliases in alias order (the primary key's order, so a page
+    /// is read straight off it), optionally those starting with `prefix` (case-sensitive, as
+    /// aliases are), and how many match.
+    pub fn aliases(
+        &self,
+        prefix: Option<&str>,
+        offset: u32,
+        limit: u32,
+    ) -> Result<(Vec<AliasRecord>, u32), CoreError> {
+        let conn = self.store.conn();
+        let filter = "a.instance_id = ?1 AND (?2 IS NULL OR substr(a.alias, 1, length(?2)) = ?2)";
+        let total: u32 = conn
+            .prepare_cached(&format!(
+                "SELECT count(*) FROM key_aliases a WHERE {filter}"
+            ))
+            .and_then(|mut stmt| stmt.query_row(params![&self.instance, prefix], |r| r.get(0)))
+            .map_err(StoreError::from)?;
+        let mut stmt = conn
+            .prepare_cached(&format!(
+                "SELECT a.alias, a.key_id, k.name, k.state, a.created_at, a.created_by
+                 FROM key_aliases a JOIN keys k ON k.id = a.key_id
+                 WHERE {filter} ORDER BY a.alias LIMIT ?3 OFFSET ?4"
+            ))
+            .map_err(StoreError::from)?;
+        let rows = stmt
+            .query_map(params![&self.instance, prefix, limit, offset], |row| {
+                Ok((
+                    row.get::<_, String>(0)?,
+                    row.get::<_, Vec<u8>>(1)?,
+                    row.get::<_, String>(2)?,
+                    row.get::<_, u8>(3)?,
+                    row.get::<_, i64>(4)?,
+                    row.get::<_, String>(5)?,
+                ))
+            })
+            .map_err(StoreError::from)?;
+        let mut out = Vec::new();
+        for row in rows {
+            let (alias, key_id, key_name, state, created, created_by) =
+                row.map_err(StoreError::from)?;
+            out.push(AliasRecord {
+                alias: Alias::parse(&alias)?,
+                key_id: KeyId::from_bytes(id16(&key_id)?),
+                key_name,
+                key_state: KeyState::from_code(state)
+                    .ok_or_else(|| corrupt("unknown key state"))?,
+                created_at: from_micros(created)?,
+                created_by,
+            });
+        }
+        Ok((out, total))
     }
 
     /// The instance's key rings, `default` first.

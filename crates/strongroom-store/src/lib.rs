@@ -22,7 +22,8 @@ pub use audit::{AuditQuery, AuditRecord, AuditWriter, ChainVerdict};
 pub use error::StoreError;
 pub use identity::{AccessPolicyRecord, ApiKeyRecord, PrincipalRecord};
 pub use instance::{
-    InstancePolicyRecord, InstanceRecord, InstanceStore, KeyRingRecord, RegistrationRecord,
+    AliasRecord, InstancePolicyRecord, InstanceRecord, InstanceStore, KeyRingRecord,
+    RegistrationRecord,
 };
 pub use master_key::{MasterKeySource, MASTER_KEY_FILE_ENV};
 pub use schema::CURRENT as SCHEMA_VERSION;

@@ -2,9 +2,9 @@
 //! and the audit trail: each command parses its arguments and calls the facade.
 
 use strongroom_api::{
-    ApiError, AuditEventInfo, AuditQueryRequest, AuthorizationInfo, CreateAuthorizationRequest,
-    CreateImportTokenRequest, ImportTokenInfo, InstancePolicy, KeyInfo, KeyPolicies, KeyRingInfo,
-    RegistrationInfo, SetKeyPoliciesRequest,
+    AliasList, ApiError, AuditEventInfo, AuditQueryRequest, AuthorizationInfo,
+    CreateAuthorizationRequest, CreateImportTokenRequest, ImportTokenInfo, InstancePolicy, KeyInfo,
+    KeyPolicies, KeyRingInfo, ListAliasesRequest, RegistrationInfo, SetKeyPoliciesRequest,
 };
 use tauri::State;
 
@@ -80,6 +80,15 @@ pub(crate) async fn set_key_policies(
     request: SetKeyPoliciesRequest,
 ) -> Result<KeyPolicies, ApiError> {
     state.keystore()?.set_key_policies(request).await
+}
+
+#[tauri::command]
+#[tracing::instrument(skip_all, fields(offset = request.offset), err(level = "info"))]
+pub(crate) async fn list_aliases(
+    state: State<'_, AppState>,
+    request: ListAliasesRequest,
+) -> Result<AliasList, ApiError> {
+    state.keystore()?.list_aliases(request).await
 }
 
 #[tauri::command]

@@ -1,3 +1,5 @@
+export type { AliasInfo } from "./bindings/AliasInfo";
+export type { AliasList } from "./bindings/AliasList";
 export type { ApiError } from "./bindings/ApiError";
 export type { CreateImportTokenRequest } from "./bindings/CreateImportTokenRequest";
 export type { CreateKeyRequest } from "./bindings/CreateKeyRequest";
@@ -13,6 +15,7 @@ export type { KeystoreMode } from "./bindings/KeystoreMode";
 export type { KeyType } from "./bindings/KeyType";
 export type { KeyVersionInfo } from "./bindings/KeyVersionInfo";
 export type { KeyVersionRef } from "./bindings/KeyVersionRef";
+export type { ListAliasesRequest } from "./bindings/ListAliasesRequest";
 export type { ListKeysRequest } from "./bindings/ListKeysRequest";
 export type { RewrapResponse } from "./bindings/RewrapResponse";
 export type { Rewrapped } from "./bindings/Rewrapped";

@@ -45,6 +45,7 @@ export function fakeBackend(
     deleteAlias: unexpected("deleteAlias"),
     keyPolicies: () => Promise.resolve({ dualAuthDelete: false }),
     setKeyPolicies: unexpected("setKeyPolicies"),
+    listAliases: () => Promise.resolve({ aliases: [], total: 0 }),
     keyRings: () => Promise.resolve([{ id: "default", createdAt: "2025-01-01T00:00:00Z", createdBy: "" }]),
     createKeyRing: unexpected("createKeyRing"),
     deleteKeyRing: unexpected("deleteKeyRing"),

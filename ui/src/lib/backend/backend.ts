@@ -1,4 +1,6 @@
 import type {
+  AliasList,
+  ListAliasesRequest,
   AuditEventInfo,
   AuditQueryRequest,
   AuthorizationInfo,
@@ -61,6 +63,8 @@ export interface Backend {
   deleteAlias(id: string, alias: string): Promise<KeyInfo>;
   keyPolicies(id: string): Promise<KeyPolicies>;
   setKeyPolicies(request: SetKeyPoliciesRequest): Promise<KeyPolicies>;
+  /** Every alias and the key it names, in alias order (Strongroom's extension). */
+  listAliases(request: ListAliasesRequest): Promise<AliasList>;
   keyRings(): Promise<KeyRingInfo[]>;
   createKeyRing(id: string): Promise<KeyRingInfo>;
   deleteKeyRing(id: string, force?: boolean): Promise<void>;

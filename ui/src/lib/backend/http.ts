@@ -1,4 +1,7 @@
 import type {
+  AliasInfo,
+  AliasList,
+  ListAliasesRequest,
   AuditEventInfo,
   AuditQueryRequest,
   AuthorizationInfo,
@@ -500,6 +503,15 @@ export class HttpBackend implements Backend {
       { metadata: { collectionType: POLICY_TYPE, collectionTotal: resources.length }, resources },
     );
     return keyPoliciesFromKp(collection?.resources ?? []);
+  }
+
+  async listAliases(request: ListAliasesRequest): Promise<AliasList> {
+    const query = new URLSearchParams({ offset: String(request.offset) });
+    if (request.prefix !== undefined) query.set("prefix", request.prefix);
+    if (request.limit !== undefined) query.set("limit", String(request.limit));
+    const collection = await this.#call<KpCollection<AliasInfo>>("GET", `/aliases?${query.toString()}`);
+    const aliases = collection?.resources ?? [];
+    return { aliases, total: collection?.metadata?.totalCount ?? aliases.length };
   }
 
   async keyRings(): Promise<KeyRingInfo[]> {

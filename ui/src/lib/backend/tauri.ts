@@ -1,5 +1,7 @@
 import { invoke, type InvokeArgs } from "@tauri-apps/api/core";
 import type {
+  AliasList,
+  ListAliasesRequest,
   AuditEventInfo,
   AuditQueryRequest,
   AuthorizationInfo,
@@ -108,6 +110,10 @@ export class TauriBackend implements Backend {
 
   setKeyPolicies(request: SetKeyPoliciesRequest): Promise<KeyPolicies> {
     return call("set_key_policies", { request });
+  }
+
+  listAliases(request: ListAliasesRequest): Promise<AliasList> {
+    return call("list_aliases", { request });
   }
 
   keyRings(): Promise<KeyRingInfo[]> {
