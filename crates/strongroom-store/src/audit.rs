@@ -255,6 +255,7 @@ impl AuditWriter {
         conn.pragma_update(None, "journal_mode", "WAL")?;
         conn.pragma_update(None, "synchronous", "NORMAL")?;
         conn.busy_timeout(Duration::from_secs(10))?;
+        crate::checkpoint::defer_checkpoints(&conn)?;
         let (queue, receiver) = mpsc::channel::<Pending>();
         let thread = std::thread::Builder::new()
             .name("strongroom-audit".into())

@@ -6,6 +6,7 @@ use strongroom_core::{KeyId, KeyMaterial, KeyVersion};
 use zeroize::Zeroizing;
 
 use crate::audit::{AuditWriter, Chain};
+use crate::checkpoint::{defer_checkpoints, Checkpointer};
 use crate::error::io;
 use crate::live_keys::LiveKeys;
 use crate::material_cache::MaterialCache;
@@ -40,6 +41,8 @@ pub struct SqliteStore {
     pub(crate) materials: MaterialCache,
     /// API keys recently read live; see `live_keys.rs` for how revocation stays immediate.
     pub(crate) live_keys: LiveKeys,
+    /// Writes the WAL back into the database file off the request path (`checkpoint.rs`).
+    _checkpointer: Checkpointer,
     path: PathBuf,
 }
 
@@ -55,6 +58,7 @@ impl SqliteStore {
         conn.pragma_update(None, "synchronous", "FULL")?;
         conn.pragma_update(None, "foreign_keys", "ON")?;
         conn.busy_timeout(std::time::Duration::from_secs(5))?;
+        defer_checkpoints(&conn)?;
         // Every call on the data plane runs the same handful of statements; compiling them
         // once per connection instead of once per call was a tenth of a wrap's CPU.
         conn.set_prepared_statement_cache_capacity(64);
@@ -64,6 +68,7 @@ impl SqliteStore {
         let sealer = unlock(&mut conn, source, &path)?;
         let chain_key = init_chain_key(&conn, &sealer)?;
         let audit = AuditWriter::start(&path, Chain::new(chain_key.clone()))?;
+        let checkpointer = Checkpointer::start(&path)?;
         tracing::debug!(path = %path.display(), "opened keystore");
         Ok(Self {
             conn: Mutex::new(conn),
@@ -72,6 +77,7 @@ impl SqliteStore {
             audit,
             materials: MaterialCache::default(),
             live_keys: LiveKeys::default(),
+            _checkpointer: checkpointer,
             path,
         })
     }

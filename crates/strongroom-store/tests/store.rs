@@ -85,6 +85,36 @@ fn keys_and_material_survive_a_restart() {
 }
 
 #[test]
+fn the_write_ahead_log_is_written_back_off_the_request_path() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    let store = open(&data, dir.path());
+    let db = data.join(strongroom_store::DATABASE_FILE);
+    let before = std::fs::metadata(&db).unwrap().len();
+    // Commits stop at the WAL (no request pays for a checkpoint) ...
+    let mut last = None;
+    for i in 0..300 {
+        let key = new_key(&format!("wal-{i}"), KeyKind::Root);
+        store
+            .insert(&key, &KeyMaterial::generate().unwrap(), &ev("create"))
+            .unwrap();
+        last = Some(key);
+    }
+    // ... and the checkpointer copies them into the database file while the store is open.
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    while std::fs::metadata(&db).unwrap().len() <= before {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "nothing was written back to {} within 10 s",
+            db.display()
+        );
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    let last = last.unwrap();
+    assert_eq!(store.key(last.id).unwrap(), last);
+}
+
+#[test]
 fn the_database_file_holds_no_key_bytes() {
     let dir = tempfile::tempdir().unwrap();
     let data = dir.path().join("data");
