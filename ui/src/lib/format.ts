@@ -13,12 +13,29 @@ export function shortId(id: string): string {
   return id.split("-")[0] ?? id;
 }
 
+/**
+ * One vocabulary for states: Key Protect's API says "suspended", "deactivated" and "destroyed"
+ * where its console says "disabled", "expired" and "deleted", so each label carries both.
+ */
 export const STATE_LABELS: Record<KeyStateName, string> = {
   active: "Active",
-  suspended: "Suspended",
-  deactivated: "Deactivated",
-  destroyed: "Destroyed",
+  suspended: "Suspended (disabled)",
+  deactivated: "Deactivated (expired)",
+  destroyed: "Destroyed (deleted)",
 };
+
+/** Key Protect's numeric state, as its API and audit events report it (4 is unused). */
+export const STATE_NUMBERS: Record<KeyStateName, 1 | 2 | 3 | 5> = {
+  active: 1,
+  suspended: 2,
+  deactivated: 3,
+  destroyed: 5,
+};
+
+/** The hover text of a state: its Key Protect number, for matching API output and audit records. */
+export function stateTitle(state: KeyStateName): string {
+  return `Key Protect state ${STATE_NUMBERS[state]} (${state})`;
+}
 
 export const ALL_STATES: KeyStateName[] = ["active", "suspended", "deactivated", "destroyed"];
 

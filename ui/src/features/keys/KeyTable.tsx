@@ -26,7 +26,7 @@ import { KeyStateTag } from "../../components/KeyStateTag";
 import { useNotify } from "../../components/notifications";
 import { useBackend } from "../../lib/backend";
 import { describe } from "../../lib/errors";
-import { ALL_STATES, formatTimestamp, shortId, STATE_LABELS } from "../../lib/format";
+import { ALL_STATES, formatTimestamp, shortId, STATE_LABELS, stateTitle } from "../../lib/format";
 import { useDebouncedValue } from "../../lib/hooks/useDebouncedValue";
 import { useShortcut, useSlashToSearch } from "../../lib/hooks/useShortcut";
 import { useRequest } from "../../lib/hooks/useRequest";
@@ -77,6 +77,13 @@ const FILTER_ITEMS: FilterItem[] = [
   { id: "all", text: "All states" },
   ...ALL_STATES.map((state) => ({ id: state, text: STATE_LABELS[state] })),
 ];
+
+/** The open menu names each state in full; the closed filter keeps to its first word to stay narrow. */
+function FilterItemText({ item, compact }: { item: FilterItem; compact: boolean }) {
+  if (item.id === "all") return <>{item.text}</>;
+  const short = compact ? (item.text.split(" (")[0] ?? item.text) : item.text;
+  return <span title={`${item.text} · ${stateTitle(item.id)}`}>{short}</span>;
+}
 
 // "All" names every state: an empty list would mean "all but destroyed" to the keystore.
 const statesFor = (filter: StateFilter): KeyStateName[] => (filter === "all" ? ALL_STATES : [filter]);
@@ -228,6 +235,8 @@ export function KeyTable({ refreshToken, onChanged, onOpen, openKeyId, toolbarAc
                   items={FILTER_ITEMS}
                   selectedItem={FILTER_ITEMS.find((item) => item.id === filter)}
                   itemToString={(item) => item?.text ?? ""}
+                  itemToElement={(item) => <FilterItemText item={item} compact={false} />}
+                  renderSelectedItem={(item) => <FilterItemText item={item} compact />}
                   onChange={({ selectedItem }) => setFilter(selectedItem?.id ?? "all")}
                 />
                 <Select
