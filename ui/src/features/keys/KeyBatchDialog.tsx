@@ -10,9 +10,11 @@ import {
   SelectItem,
   Stack,
 } from "@carbon/react";
-import { useState, type ReactNode } from "react";
+import { useState } from "react";
 import { createPortal } from "react-dom";
+import { CliSnippet } from "../../components/CliSnippet";
 import { useBackend } from "../../lib/backend";
+import { batchScript, keyActionCommand, type CliTarget } from "../../lib/cli";
 import { describe } from "../../lib/errors";
 import type { KeyInfo } from "../../lib/types";
 import { planBatch, runBatch, type BatchAction, type BatchOutcome, type BatchPlan } from "./batch";
@@ -131,6 +133,25 @@ function Summary({ action, outcome, plan, keyRing }: SummaryProps) {
   );
 }
 
+/** One command per key; null when the CLI has a command for none of them. */
+function batchCommands(action: BatchAction, plan: BatchPlan, target: CliTarget | undefined): string | null {
+  const lines = plan.steps.map((step) => {
+    const { key } = step;
+    switch (action) {
+      case "disable":
+      case "enable":
+        return { key, what: action, command: keyActionCommand({ action, keyId: key.id }, target) };
+      case "move":
+        return { key, what: "moving to a key ring", command: null };
+      case "delete":
+        return step.kind === "schedule"
+          ? { key, what: "scheduling deletion", command: null }
+          : { key, what: "deleting", command: keyActionCommand({ action: "delete", keyId: key.id }, target) };
+    }
+  });
+  return lines.some((line) => line.command !== null) ? batchScript(lines) : null;
+}
+
 interface Props {
   action: BatchAction;
   keys: KeyInfo[];
@@ -139,15 +160,13 @@ interface Props {
   /** Called once the calls have run, before the summary is closed. */
   onFinished: (outcome: BatchOutcome, plan: BatchPlan) => void;
   onClose: () => void;
-  /** The commands that would do the same, shown under the consequences. */
-  renderCli?: (plan: BatchPlan, keyRing: string) => ReactNode;
 }
 
 /**
  * Confirms one change for several keys, naming how many and what follows; then runs the calls one
  * by one and shows a single summary. Keys the change does not apply to are listed and not sent.
  */
-export function KeyBatchDialog({ action, keys, keyRings = [], onFinished, onClose, renderCli }: Props) {
+export function KeyBatchDialog({ action, keys, keyRings = [], onFinished, onClose }: Props) {
   const backend = useBackend();
   const [keyRing, setKeyRing] = useState(() => keyRings.find((ring) => keys.some((key) => key.keyRing !== ring)) ?? "default");
   const [progress, setProgress] = useState<number | null>(null);
@@ -209,7 +228,7 @@ export function KeyBatchDialog({ action, keys, keyRings = [], onFinished, onClos
                 <Consequence action={action} plan={plan} keyRing={keyRing} />
               )}
               <Skipped plan={plan} />
-              {n > 0 && renderCli?.(plan, keyRing)}
+              {n > 0 && <CliSnippet id="key-batch-cli" command={(target) => batchCommands(action, plan, target)} />}
             </>
           )}
         </Stack>

@@ -10,8 +10,10 @@ import {
 } from "@carbon/react";
 import { Close, Encryption } from "@carbon/icons-react";
 import { useCallback, useEffect, useRef } from "react";
+import { CliSnippet } from "../../components/CliSnippet";
 import { KeyStateTag } from "../../components/KeyStateTag";
 import { useBackend } from "../../lib/backend";
+import { keyActionCommand } from "../../lib/cli";
 import { describe } from "../../lib/errors";
 import { formatTimestamp } from "../../lib/format";
 import { useRequest } from "../../lib/hooks/useRequest";
@@ -76,52 +78,60 @@ function Actions({ keyInfo, onChanged }: { keyInfo: KeyInfo; onChanged: () => vo
   const label = (action: LifecycleAction, text: string, busyText: string) =>
     busy === action ? <InlineLoading description={busyText} /> : text;
   return (
-    <div className="key-details__actions" role="group" aria-label="Key actions">
-      {allowed.rotate && (
-        <Button size="sm" kind="tertiary" data-panel-action="rotate" disabled={busy !== null} onClick={lifecycle.rotate}>
-          {label("rotate", "Rotate", "Rotating…")}
-        </Button>
+    <>
+      <div className="key-details__actions" role="group" aria-label="Key actions">
+        {allowed.rotate && (
+          <Button size="sm" kind="tertiary" data-panel-action="rotate" disabled={busy !== null} onClick={lifecycle.rotate}>
+            {label("rotate", "Rotate", "Rotating…")}
+          </Button>
+        )}
+        {allowed.disable && (
+          <Button size="sm" kind="tertiary" data-panel-action="disable" disabled={busy !== null} onClick={lifecycle.disable}>
+            {label("disable", "Disable", "Disabling…")}
+          </Button>
+        )}
+        {allowed.enable && (
+          <Button size="sm" kind="tertiary" data-panel-action="enable" disabled={busy !== null} onClick={lifecycle.enable}>
+            {label("enable", "Enable", "Enabling…")}
+          </Button>
+        )}
+        {allowed.restore && (
+          <Button size="sm" kind="tertiary" data-panel-action="restore" disabled={busy !== null} onClick={lifecycle.restore}>
+            {label("restore", "Restore", "Restoring…")}
+          </Button>
+        )}
+        {allowed.delete && (
+          <Button
+            size="sm"
+            kind="danger--tertiary"
+            data-panel-action="delete"
+            disabled={busy !== null}
+            onClick={lifecycle.requestDelete}
+          >
+            Delete
+          </Button>
+        )}
+        {allowed.purge && (
+          <Button
+            size="sm"
+            kind="danger--tertiary"
+            id="key-details-purge"
+            data-panel-action="purge"
+            disabled={busy !== null}
+            onClick={lifecycle.requestPurge}
+          >
+            Purge
+          </Button>
+        )}
+        {lifecycle.dialogs}
+      </div>
+      {lifecycle.lastAction !== null && (
+        <CliSnippet
+          id="key-details-cli"
+          command={(target) => (lifecycle.lastAction === null ? null : keyActionCommand(lifecycle.lastAction, target))}
+        />
       )}
-      {allowed.disable && (
-        <Button size="sm" kind="tertiary" data-panel-action="disable" disabled={busy !== null} onClick={lifecycle.disable}>
-          {label("disable", "Disable", "Disabling…")}
-        </Button>
-      )}
-      {allowed.enable && (
-        <Button size="sm" kind="tertiary" data-panel-action="enable" disabled={busy !== null} onClick={lifecycle.enable}>
-          {label("enable", "Enable", "Enabling…")}
-        </Button>
-      )}
-      {allowed.restore && (
-        <Button size="sm" kind="tertiary" data-panel-action="restore" disabled={busy !== null} onClick={lifecycle.restore}>
-          {label("restore", "Restore", "Restoring…")}
-        </Button>
-      )}
-      {allowed.delete && (
-        <Button
-          size="sm"
-          kind="danger--tertiary"
-          data-panel-action="delete"
-          disabled={busy !== null}
-          onClick={lifecycle.requestDelete}
-        >
-          Delete
-        </Button>
-      )}
-      {allowed.purge && (
-        <Button
-          size="sm"
-          kind="danger--tertiary"
-          id="key-details-purge"
-          data-panel-action="purge"
-          disabled={busy !== null}
-          onClick={lifecycle.requestPurge}
-        >
-          Purge
-        </Button>
-      )}
-      {lifecycle.dialogs}
-    </div>
+    </>
   );
 }
 

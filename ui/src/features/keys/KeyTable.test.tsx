@@ -203,6 +203,7 @@ describe("KeyTable", () => {
       if (button === null) throw new Error("no confirmation yet");
       return button;
     });
+    expect(document.querySelector("#delete-key-cli code")).toHaveTextContent(`strongroom keys delete ${key.id}`);
     await user.click(confirm);
 
     expect(await screen.findByText("This key still protects registered resources.")).toBeInTheDocument();

@@ -101,6 +101,9 @@ describe("KeyTable batch actions", () => {
     await user.click(batchButton("delete"));
     await screen.findByRole("dialog", { name: "Delete 2 keys?" });
     expect(byId("key-batch-schedule")).toHaveTextContent(/1 key needs two people to delete.*only schedules deletion.*dual-root/);
+    expect(document.querySelector("#key-batch-cli code")?.textContent).toBe(
+      `strongroom keys delete ${plain.id}\n# dual-root: scheduling deletion has no strongroom command`,
+    );
 
     await user.click(byId("key-batch-confirm"));
     await waitFor(() => expect(document.getElementById("key-batch-summary")).not.toBeNull());
