@@ -50,3 +50,25 @@ export function localDateTimeToRfc3339(value: string): string | null {
   }
   return date.toISOString().replace(/\.\d{3}Z$/, "Z");
 }
+
+/**
+ * A span of time the way a countdown reads it, the two largest units only: "3 d 4 h",
+ * "2 h 5 min", "9 min 58 s", "12 s". Negative spans read as their size.
+ */
+export function formatDuration(ms: number): string {
+  const seconds = Math.floor(Math.abs(ms) / 1000);
+  const days = Math.floor(seconds / 86_400);
+  const hours = Math.floor((seconds % 86_400) / 3_600);
+  const minutes = Math.floor((seconds % 3_600) / 60);
+  const rest = seconds % 60;
+  if (days > 0) return `${days} d ${hours} h`;
+  if (hours > 0) return `${hours} h ${minutes} min`;
+  if (minutes > 0) return `${minutes} min ${rest} s`;
+  return `${rest} s`;
+}
+
+/** "expires in 3 d 4 h", or "expired 2 h 1 min ago" once the moment has passed. */
+export function expiryCountdown(rfc3339: string, now: number): string {
+  const left = Date.parse(rfc3339) - now;
+  return left > 0 ? `expires in ${formatDuration(left)}` : `expired ${formatDuration(left)} ago`;
+}

@@ -159,7 +159,8 @@ export function useKeyLifecycle(keyInfo: KeyInfo, onChanged: () => void): KeyLif
 
   return {
     allowed: {
-      rotate: state === "active" && keyInfo.keyType === "root",
+      // Key Protect lets an expired key rotate, so a new version can be given a new expiry.
+      rotate: (state === "active" || state === "deactivated") && keyInfo.keyType === "root",
       disable: state === "active",
       enable: state === "suspended",
       delete: state !== "destroyed",
