@@ -651,8 +651,9 @@ async fn import_a_root_key_securely_then_rotate_a_key() {
             .send_keys(IMPORTED_MATERIAL)
             .await?;
         element(&client, "#import-key-submit").await.click().await?;
-        // Import token, sealing in the window, import: the dialog closes on success and the
-        // new key's details open.
+        // Import token, sealing in the window, import: the dialog ends on a success step with
+        // the new key's ID; "Done" closes it and the new key's details open.
+        element(&client, "#import-key-done").await.click().await?;
         element(&client, "[data-key-name='imported-root']").await;
         assert!(
             gone(&client, "#import-key-name").await,

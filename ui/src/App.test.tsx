@@ -66,6 +66,30 @@ describe("App", () => {
     await waitFor(() => expect(screen.getByLabelText<HTMLSelectElement>("Root key").value).toBe(second.id));
   });
 
+  it("opens a key's own page from its details, and goes back to the table", async () => {
+    window.localStorage.setItem(PAGE_STORAGE_KEY, "keys");
+    const key = makeKey({ name: "payments-root" });
+    const user = userEvent.setup();
+    renderWithBackend(
+      <App />,
+      fakeBackend({
+        listKeys: () => Promise.resolve({ keys: [key], total: 1 }),
+        key: () => Promise.resolve(key),
+        keyVersions: () => Promise.resolve([key.keyVersion]),
+      }),
+    );
+    await user.click(await screen.findByRole("button", { name: "payments-root" }));
+    await user.click(await screen.findByRole("link", { name: "Open full page" }));
+
+    expect(await screen.findByRole("heading", { name: "payments-root", level: 1 })).toBeInTheDocument();
+    expect(document.querySelector("[data-key-name]")).toBeNull();
+    expect(byId("nav-keys")).toHaveAttribute("aria-current", "page");
+
+    await user.click(screen.getByRole("link", { name: "Back to keys" }));
+    await waitFor(() => expect(document.querySelector('[data-key-name="payments-root"]')).not.toBeNull());
+    expect(document.getElementById("key-page")).toBeNull();
+  }, 15_000);
+
   it("ignores a remembered page it does not know", async () => {
     window.localStorage.setItem(PAGE_STORAGE_KEY, "audit-log");
     renderWithBackend(<App />, fakeBackend());

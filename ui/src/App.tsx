@@ -39,10 +39,11 @@ import { connectionLabel } from "./features/connections/profile";
 import { DashboardPage } from "./features/dashboard/DashboardPage";
 import { AliasesPage } from "./features/aliases/AliasesPage";
 import { KeyRingsPage } from "./features/keyRings/KeyRingsPage";
+import { KeyPage } from "./features/keys/KeyPage";
 import { KeysPage } from "./features/keys/KeysPage";
 import { LocalServerPage } from "./features/localServer/LocalServerPage";
 import { PoliciesPage } from "./features/policies/PoliciesPage";
-import { PAGE_TITLES, PAGES, pagesFor, type Page } from "./features/shell/pages";
+import { KEY_PAGE_PARENT, PAGE_TITLES, PAGES, pagesFor, type Page } from "./features/shell/pages";
 import { EnvelopePage } from "./features/wrapping/EnvelopePage";
 import { useBackend } from "./lib/backend";
 import { toBackendError } from "./lib/backend";
@@ -147,13 +148,21 @@ export function App({ headerActions }: Props = {}) {
   const [theme, setTheme] = useStoredState<ThemeName>(THEME_STORAGE_KEY, THEMES, prefersDark() ? "g100" : "g10");
   // The root key a key's details asked the envelope page to start with; a nav click starts afresh.
   const [envelopeKeyId, setEnvelopeKeyId] = useState<string | undefined>(undefined);
+  // The key whose own page shows in place of the key table.
+  const [keyPageId, setKeyPageId] = useState<string | undefined>(undefined);
   const navigate = useCallback(
     (next: Page) => {
       setEnvelopeKeyId(undefined);
+      setKeyPageId(undefined);
       setPage(next);
     },
     [setPage],
   );
+  const openEnvelope = (key: { id: string }) => {
+    setKeyPageId(undefined);
+    setPage("envelope");
+    setEnvelopeKeyId(key.id);
+  };
   useDocumentTheme(theme);
   const dark = theme === "g100";
 
@@ -184,15 +193,23 @@ export function App({ headerActions }: Props = {}) {
     );
   } else if (page === "dashboard") {
     content = <DashboardPage refreshToken={refreshToken} onNavigate={navigate} />;
+  } else if (page === KEY_PAGE_PARENT && keyPageId !== undefined) {
+    content = (
+      <KeyPage
+        keyId={keyPageId}
+        refreshToken={refreshToken}
+        onChanged={refresh}
+        onBack={() => setKeyPageId(undefined)}
+        onOpenEnvelope={openEnvelope}
+      />
+    );
   } else if (page === "keys") {
     content = (
       <KeysPage
         refreshToken={refreshToken}
         onChanged={refresh}
-        onOpenEnvelope={(key) => {
-          setPage("envelope");
-          setEnvelopeKeyId(key.id);
-        }}
+        onOpenEnvelope={openEnvelope}
+        onOpenPage={(key) => setKeyPageId(key.id)}
       />
     );
   } else if (page === "key-rings") {

@@ -1,5 +1,5 @@
 import { Tag } from "@carbon/react";
-import { STATE_LABELS } from "../lib/format";
+import { STATE_LABELS, stateTitle } from "../lib/format";
 import type { KeyStateName } from "../lib/types";
 
 const TAG_TYPES = {
@@ -10,9 +10,11 @@ const TAG_TYPES = {
 } as const satisfies Record<KeyStateName, string>;
 
 export function KeyStateTag({ state }: { state: KeyStateName }) {
+  // Carbon's Tag drops its own `title` and titles its label with the text, so the hover text
+  // sits on an inner element to win over both.
   return (
     <Tag type={TAG_TYPES[state]} size="sm" data-state={state}>
-      {STATE_LABELS[state]}
+      <span title={stateTitle(state)}>{STATE_LABELS[state]}</span>
     </Tag>
   );
 }

@@ -15,7 +15,7 @@ import { lazy, Suspense, useCallback } from "react";
 import { KeyStateTag } from "../../components/KeyStateTag";
 import { useBackend } from "../../lib/backend";
 import { describe } from "../../lib/errors";
-import { ALL_STATES, formatTimestamp, STATE_LABELS } from "../../lib/format";
+import { ALL_STATES, formatTimestamp, STATE_LABELS, stateTitle } from "../../lib/format";
 import { useRequest, type RequestState } from "../../lib/hooks/useRequest";
 import type { Page } from "../shell/pages";
 import { ACTIVITY_EVENT_LIMIT, loadActivity, type Activity } from "./activity";
@@ -29,10 +29,12 @@ interface Props {
   onNavigate: (page: Page) => void;
 }
 
-function Figure({ id, label, value }: { id: string; label: string; value: number }) {
+function Figure({ id, label, value, title }: { id: string; label: string; value: number; title?: string }) {
   return (
     <div className="dashboard__figure">
-      <span className="dashboard__figure-label">{label}</span>
+      <span className="dashboard__figure-label" title={title}>
+        {label}
+      </span>
       <span id={id} className="dashboard__figure-value">
         {value.toLocaleString()}
       </span>
@@ -55,7 +57,13 @@ function CountTiles({ counts }: { counts: KeyCounts }) {
         <h2 className="dashboard__tile-title">Keys by state</h2>
         <div className="dashboard__figures">
           {ALL_STATES.map((state) => (
-            <Figure key={state} id={`dashboard-${state}`} label={STATE_LABELS[state]} value={counts.byState[state]} />
+            <Figure
+              key={state}
+              id={`dashboard-${state}`}
+              label={STATE_LABELS[state]}
+              title={stateTitle(state)}
+              value={counts.byState[state]}
+            />
           ))}
         </div>
       </Tile>

@@ -10,12 +10,17 @@ interface Props {
 }
 
 // The same hues as the state tags in the key table.
-const STATE_COLORS: Record<string, string> = {
-  Active: "#24a148",
-  Suspended: "#8a3ffc",
-  Deactivated: "#878d96",
-  Destroyed: "#da1e28",
+const STATE_HUES: Record<KeyStateName, string> = {
+  active: "#24a148",
+  suspended: "#8a3ffc",
+  deactivated: "#878d96",
+  destroyed: "#da1e28",
 };
+
+// The chart matches colours to groups by their label.
+const STATE_COLORS: Record<string, string> = Object.fromEntries(
+  ALL_STATES.map((state) => [STATE_LABELS[state], STATE_HUES[state]]),
+);
 
 /** Loaded on demand: the chart library is large and only the dashboard needs it. */
 export default function KeysByStateChart({ byState, dark }: Props) {

@@ -93,6 +93,17 @@ describe("CreateKeyModal", () => {
     });
   }, 20_000);
 
+  it("shows the matching CLI command, and none once it asks for what the CLI cannot set", async () => {
+    const { user, name } = setup();
+    const cli = () => document.querySelector("#create-key-cli code")?.textContent;
+    await user.type(name, "payments root");
+    await user.type(screen.getByLabelText("Aliases (optional)"), "pay-root");
+    await waitFor(() => expect(cli()).toBe("strongroom keys create --alias pay-root 'payments root'"));
+
+    await user.click(screen.getByRole("switch", { name: "Rotate automatically" }));
+    await waitFor(() => expect(document.getElementById("create-key-cli")).toBeNull());
+  }, 15_000);
+
   it("checks aliases before sending", async () => {
     const { backend, user, name, submit } = setup();
     await user.type(name, "payments-root");

@@ -1,3 +1,5 @@
+import { CliSnippet } from "../../components/CliSnippet";
+import { createKeyCommand } from "../../lib/cli";
 import {
   Button,
   ComposedModal,
@@ -308,6 +310,10 @@ export function CreateKeyModal({ keyRing = "default", onClose, onCreated }: Prop
               invalidText={shown("payload")}
               onChange={(event) => update("payload", event.target.value)}
               onBlur={() => touch("payload")}
+            />
+            <CliSnippet
+              id="create-key-cli"
+              command={(target) => (Object.keys(errors).length === 0 ? createKeyCommand(toRequest(fields), target) : null)}
             />
           </Stack>
         </Form>

@@ -1,5 +1,7 @@
 import { useState } from "react";
+import { CliSnippet } from "../../components/CliSnippet";
 import { ConfirmDialog } from "../../components/ConfirmDialog";
+import { keyActionCommand } from "../../lib/cli";
 import { toBackendError, useBackend } from "../../lib/backend";
 import type { KeyInfo, RegistrationInfo } from "../../lib/types";
 import { formatTimestamp } from "../../lib/format";
@@ -7,7 +9,8 @@ import { formatTimestamp } from "../../lib/format";
 interface Props {
   keyInfo: KeyInfo;
   onClose: () => void;
-  onDeleted: () => void;
+  /** `force` tells whether registered resources were overridden. */
+  onDeleted: (force: boolean) => void;
 }
 
 /**
@@ -31,7 +34,7 @@ export function DeleteKeyDialog({ keyInfo, onClose, onDeleted }: Props) {
       }
       throw error;
     }
-    onDeleted();
+    onDeleted(force);
   };
 
   return (
@@ -81,6 +84,7 @@ export function DeleteKeyDialog({ keyInfo, onClose, onDeleted }: Props) {
           )}
         </div>
       )}
+      <CliSnippet id="delete-key-cli" command={(target) => keyActionCommand({ action: "delete", keyId: id, force }, target)} />
     </ConfirmDialog>
   );
 }

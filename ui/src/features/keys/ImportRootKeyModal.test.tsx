@@ -1,4 +1,4 @@
-import { screen, waitFor } from "@testing-library/react";
+import { screen } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
 import { beforeAll, describe, expect, it, vi } from "vitest";
 import { decodeBase64, encodeBase64 } from "../../lib/base64";
@@ -52,7 +52,10 @@ describe("ImportRootKeyModal", () => {
     await user.paste(encodeBase64(MATERIAL));
     await user.click(screen.getByRole("button", { name: "Import" }));
 
-    await waitFor(() => expect(onImported).toHaveBeenCalledWith(imported));
+    expect(await screen.findByText("Root key imported")).toBeInTheDocument();
+    expect(onImported).not.toHaveBeenCalled();
+    await user.click(screen.getByRole("button", { name: "Done" }));
+    expect(onImported).toHaveBeenCalledWith(imported);
     expect(backend.createImportToken).toHaveBeenCalledWith({});
     expect(backend.importToken).toHaveBeenCalled();
     const request = backend.createKey.mock.calls[0]?.[0];
@@ -62,6 +65,35 @@ describe("ImportRootKeyModal", () => {
     expect(decodeBase64(request.iv ?? "")).toHaveLength(12);
     expect(await decryptPayload(request)).toEqual(MATERIAL);
   });
+
+  it("says what leaves this machine before anything is sent", () => {
+    setup();
+    const leaves = document.getElementById("import-key-leaves");
+    expect(leaves).toHaveTextContent("What leaves this machine");
+    expect(leaves).toHaveTextContent(/RSA-OAEP \(SHA-256\) encrypted to the import token's public key/);
+    expect(leaves).toHaveTextContent(/nonce, AES-GCM encrypted under that material/);
+  });
+
+  it("shows the token's expiry and retrievals, then the new key's ID and the CLI command, never the material", async () => {
+    const expiresSoon = new Date(Date.now() + 9 * 60_000 + 30_000).toISOString();
+    const { user, imported } = setup({
+      importToken: () => Promise.resolve({ ...token, expirationDate: expiresSoon, maxAllowedRetrievals: 3, remainingRetrievals: 2 }),
+    });
+    await user.type(screen.getByLabelText("Name"), "byok root");
+    await user.click(screen.getByLabelText("Key material (base64)"));
+    await user.paste(encodeBase64(MATERIAL));
+    await user.click(screen.getByRole("button", { name: "Import" }));
+
+    expect(await screen.findByText("Root key imported")).toBeInTheDocument();
+    expect(document.getElementById("import-key-token-expiry")).toHaveTextContent(/^expires in 9 min \d+ s$/);
+    expect(document.getElementById("import-key-token-retrievals")).toHaveTextContent("2 of 3 retrievals left");
+    expect(document.getElementById("import-key-new-id")).toHaveTextContent(imported.id);
+    const cli = document.querySelector("#import-key-cli code")?.textContent;
+    expect(cli).toBe(`strongroom import --material-file "$KEY_MATERIAL_FILE" byok-root`);
+    const dialogText = document.body.textContent ?? "";
+    expect(dialogText).not.toContain(encodeBase64(MATERIAL));
+    expect(dialogText).not.toContain(token.nonce ?? "no nonce");
+  }, 15_000);
 
   it("reads a key file as bytes", async () => {
     const { backend, onImported, user } = setup();
@@ -73,7 +105,8 @@ describe("ImportRootKeyModal", () => {
     expect(await screen.findByText("Chosen: root.key")).toBeInTheDocument();
     await user.click(screen.getByRole("button", { name: "Import" }));
 
-    await waitFor(() => expect(onImported).toHaveBeenCalled());
+    await user.click(await screen.findByRole("button", { name: "Done" }));
+    expect(onImported).toHaveBeenCalled();
     const request = backend.createKey.mock.calls[0]?.[0];
     if (request === undefined) throw new Error("createKey was not called");
     expect(await decryptPayload(request)).toEqual(MATERIAL);

@@ -1,5 +1,6 @@
 import {
   Button,
+  CodeSnippet,
   ComposedModal,
   FileUploaderButton,
   Form,
@@ -17,12 +18,16 @@ import {
   TextInput,
 } from "@carbon/react";
 import { useEffect, useRef, useState, type FormEvent } from "react";
+import { CliSnippet } from "../../components/CliSnippet";
 import { toBackendError, useBackend } from "../../lib/backend";
 import { decodeBase64 } from "../../lib/base64";
+import { importCommand } from "../../lib/cli";
 import { describe } from "../../lib/errors";
+import { formatDuration } from "../../lib/format";
+import { useNow } from "../../lib/hooks/useNow";
 import { ROOT_KEY_SIZES, SecureImportError } from "../../lib/secureImport";
 import type { KeyInfo } from "../../lib/types";
-import { IMPORT_STEPS, importRootKey } from "./importSteps";
+import { IMPORT_STEPS, importRootKey, type ImportTokenMetadata } from "./importSteps";
 
 const NAME_MIN = 2;
 const NAME_MAX = 90;
@@ -58,8 +63,44 @@ function materialFromFile(bytes: Uint8Array): Uint8Array {
   return asText ?? bytes;
 }
 
+/** The token's lifetime and retrievals, ticking while the dialog is open. */
+function TokenStatus({ token }: { token: ImportTokenMetadata }) {
+  const now = useNow(1000);
+  const left = Date.parse(token.expirationDate) - now;
+  return (
+    <p id="import-key-token" className="import-key__token" aria-live="off">
+      Import token{" "}
+      <span id="import-key-token-expiry">
+        {left > 0 ? `expires in ${formatDuration(left)}` : "has expired"}
+      </span>{" "}
+      ·{" "}
+      <span id="import-key-token-retrievals">
+        {token.remainingRetrievals} of {token.maxAllowedRetrievals}{" "}
+        {token.maxAllowedRetrievals === 1 ? "retrieval" : "retrievals"} left
+      </span>
+    </p>
+  );
+}
+
+/** Secure import's promise, stated before anything is sent. */
+function WhatLeaves() {
+  return (
+    <section id="import-key-leaves" className="import-key__leaves" aria-labelledby="import-key-leaves-title">
+      <h4 id="import-key-leaves-title" className="cds--label">
+        What leaves this machine
+      </h4>
+      <ul className="key-details__list">
+        <li>The key material, RSA-OAEP (SHA-256) encrypted to the import token&apos;s public key.</li>
+        <li>The token&apos;s nonce, AES-GCM encrypted under that material, which proves it was sealed for this token.</li>
+      </ul>
+      <p className="key-details__note">Besides the key&apos;s name, nothing else is sent; the material in the clear never is.</p>
+    </section>
+  );
+}
+
 interface Props {
   onClose: () => void;
+  /** Called when the person leaves the success step, so the key can be shown. */
   onImported: (key: KeyInfo) => void;
 }
 
@@ -77,6 +118,8 @@ export function ImportRootKeyModal({ onClose, onImported }: Props) {
   const [step, setStep] = useState<number | null>(null);
   const [failedStep, setFailedStep] = useState<number | null>(null);
   const [failure, setFailure] = useState<string | null>(null);
+  const [token, setToken] = useState<ImportTokenMetadata | null>(null);
+  const [importedKey, setImportedKey] = useState<KeyInfo | null>(null);
 
   // Overwrite the file's bytes when the dialog goes away; the pasted text is in a masked field.
   useEffect(
@@ -104,7 +147,7 @@ export function ImportRootKeyModal({ onClose, onImported }: Props) {
     materialError = `Choose a file with ${SIZES_TEXT} of key material.`;
   }
 
-  const busy = step !== null && failedStep === null;
+  const busy = step !== null && failedStep === null && importedKey === null;
 
   const chooseFile = async (files: FileList | null) => {
     const file = files?.[0];
@@ -131,11 +174,13 @@ export function ImportRootKeyModal({ onClose, onImported }: Props) {
     setFailedStep(null);
     let current = 0;
     try {
-      const key = await importRootKey(backend, { name: trimmedName, material }, (index) => {
+      const key = await importRootKey(backend, { name: trimmedName, material }, (index, retrieved) => {
         current = index;
         setStep(index);
+        if (retrieved !== undefined) setToken(retrieved);
       });
-      onImported(key);
+      setStep(IMPORT_STEPS.length);
+      setImportedKey(key);
     } catch (thrown) {
       setFailedStep(current);
       setFailure(thrown instanceof SecureImportError ? explainSealing(thrown) : describe(toBackendError(thrown)));
@@ -146,6 +191,58 @@ export function ImportRootKeyModal({ onClose, onImported }: Props) {
 
   const shownNameError = submitted ? nameError : undefined;
   const shownMaterialError = submitted || fileName !== null ? materialError : undefined;
+
+  const progress = step !== null && (
+    <>
+      <ProgressIndicator vertical currentIndex={step} id="import-key-progress" aria-label="Import progress">
+        {IMPORT_STEPS.map((item, index) => (
+          <ProgressStep
+            key={item.label}
+            label={item.label}
+            description={item.description}
+            secondaryLabel={index === failedStep ? "Failed" : item.description}
+            invalid={index === failedStep}
+          />
+        ))}
+        <ProgressStep label="Done" description="The key is ready to wrap DEKs." />
+      </ProgressIndicator>
+      {token !== null && <TokenStatus token={token} />}
+    </>
+  );
+
+  if (importedKey !== null) {
+    const done = () => onImported(importedKey);
+    return (
+      <ComposedModal open onClose={done} aria-label="Import a root key" preventCloseOnClickOutside>
+        <ModalHeader title="Import a root key" label="Keys" />
+        <ModalBody>
+          <Stack gap={5}>
+            {progress}
+            <InlineNotification
+              id="import-key-success"
+              kind="success"
+              title="Root key imported"
+              subtitle={`${importedKey.name} is ready to wrap DEKs; the material was never sent in the clear.`}
+              lowContrast
+              hideCloseButton
+            />
+            <div id="import-key-new-id">
+              <span className="cds--label">Key ID</span>
+              <CodeSnippet type="single" feedback="Copied" aria-label="Copy key ID">
+                {importedKey.id}
+              </CodeSnippet>
+            </div>
+            <CliSnippet id="import-key-cli" command={(target) => importCommand(importedKey.name, undefined, target)} />
+          </Stack>
+        </ModalBody>
+        <ModalFooter>
+          <Button id="import-key-done" kind="primary" onClick={done}>
+            Done
+          </Button>
+        </ModalFooter>
+      </ComposedModal>
+    );
+  }
 
   return (
     <ComposedModal open onClose={busy ? () => false : onClose} aria-label="Import a root key" preventCloseOnClickOutside>
@@ -215,20 +312,8 @@ export function ImportRootKeyModal({ onClose, onImported }: Props) {
               </div>
             )}
 
-            {step !== null && (
-              <ProgressIndicator vertical currentIndex={step} id="import-key-progress" aria-label="Import progress">
-                {IMPORT_STEPS.map((item, index) => (
-                  <ProgressStep
-                    key={item.label}
-                    label={item.label}
-                    description={item.description}
-                    secondaryLabel={index === failedStep ? "Failed" : item.description}
-                    invalid={index === failedStep}
-                  />
-                ))}
-              </ProgressIndicator>
-            )}
-
+            <WhatLeaves />
+            {progress}
             {failure !== null && (
               <InlineNotification
                 id="import-key-error"

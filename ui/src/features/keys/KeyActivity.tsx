@@ -8,9 +8,9 @@ import { useRequest } from "../../lib/hooks/useRequest";
 const RECENT = 10;
 
 /** The latest audit events that name this key. */
-export function KeyActivity({ keyId, refreshToken }: { keyId: string; refreshToken: number }) {
+export function KeyActivity({ keyId, refreshToken, limit = RECENT }: { keyId: string; refreshToken: number; limit?: number }) {
   const backend = useBackend();
-  const load = useCallback(() => backend.auditEvents({ target: keyId, limit: RECENT }), [backend, keyId]);
+  const load = useCallback(() => backend.auditEvents({ target: keyId, limit }), [backend, keyId, limit]);
   const { data, error } = useRequest(load, refreshToken);
   return (
     <section aria-labelledby="key-details-activity-title" className="key-details__section">

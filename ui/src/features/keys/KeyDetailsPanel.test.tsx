@@ -69,6 +69,7 @@ describe("KeyDetailsPanel", () => {
     await waitFor(() => expect(onChanged).toHaveBeenCalled());
     expect(backend.rotateKey).toHaveBeenCalledWith({ keyId: key.id });
     expect(await screen.findByText("Key payments-root rotated")).toBeInTheDocument();
+    expect(document.querySelector("#key-details-cli code")).toHaveTextContent(`strongroom keys rotate ${key.id}`);
   });
 
   it("closes on Escape", async () => {

@@ -2,13 +2,13 @@ import {
   Button,
   CopyButton,
   IconButton,
-  InlineLoading,
   InlineNotification,
   Layer,
+  Link,
   SkeletonText,
   Tag,
 } from "@carbon/react";
-import { Close, Encryption } from "@carbon/icons-react";
+import { Close, Encryption, Launch } from "@carbon/icons-react";
 import { useCallback, useEffect, useRef } from "react";
 import { KeyStateTag } from "../../components/KeyStateTag";
 import { useBackend } from "../../lib/backend";
@@ -17,11 +17,11 @@ import { formatTimestamp } from "../../lib/format";
 import { useRequest } from "../../lib/hooks/useRequest";
 import type { KeyInfo, KeyVersionInfo } from "../../lib/types";
 import { DualAuthDeletion } from "./DualAuthDeletion";
+import { KeyActionBar } from "./KeyActionBar";
 import { KeyActivity } from "./KeyActivity";
 import { KeyPlacement } from "./KeyPlacement";
 import { KeyPoliciesSection } from "./KeyPoliciesSection";
 import { KeyReach } from "./KeyReach";
-import { useKeyLifecycle, type LifecycleAction } from "./useKeyLifecycle";
 
 const RESTORE_WINDOW_DAYS = 30;
 
@@ -33,6 +33,8 @@ interface Props {
   onClose: () => void;
   /** Offered for root keys that can wrap or unwrap. */
   onOpenEnvelope?: (key: KeyInfo) => void;
+  /** Shows the key on a page of its own, with tabs. */
+  onOpenPage?: (key: KeyInfo) => void;
 }
 
 function CopyableId({ id, label, value }: { id: string; label: string; value: string }) {
@@ -70,61 +72,6 @@ function restoreUntil(deletedAt: string): string {
   return new Date(Date.parse(deletedAt) + RESTORE_WINDOW_DAYS * 86_400_000).toISOString();
 }
 
-function Actions({ keyInfo, onChanged }: { keyInfo: KeyInfo; onChanged: () => void }) {
-  const lifecycle = useKeyLifecycle(keyInfo, onChanged);
-  const { allowed, busy } = lifecycle;
-  const label = (action: LifecycleAction, text: string, busyText: string) =>
-    busy === action ? <InlineLoading description={busyText} /> : text;
-  return (
-    <div className="key-details__actions" role="group" aria-label="Key actions">
-      {allowed.rotate && (
-        <Button size="sm" kind="tertiary" data-panel-action="rotate" disabled={busy !== null} onClick={lifecycle.rotate}>
-          {label("rotate", "Rotate", "Rotating…")}
-        </Button>
-      )}
-      {allowed.disable && (
-        <Button size="sm" kind="tertiary" data-panel-action="disable" disabled={busy !== null} onClick={lifecycle.disable}>
-          {label("disable", "Disable", "Disabling…")}
-        </Button>
-      )}
-      {allowed.enable && (
-        <Button size="sm" kind="tertiary" data-panel-action="enable" disabled={busy !== null} onClick={lifecycle.enable}>
-          {label("enable", "Enable", "Enabling…")}
-        </Button>
-      )}
-      {allowed.restore && (
-        <Button size="sm" kind="tertiary" data-panel-action="restore" disabled={busy !== null} onClick={lifecycle.restore}>
-          {label("restore", "Restore", "Restoring…")}
-        </Button>
-      )}
-      {allowed.delete && (
-        <Button
-          size="sm"
-          kind="danger--tertiary"
-          data-panel-action="delete"
-          disabled={busy !== null}
-          onClick={lifecycle.requestDelete}
-        >
-          Delete
-        </Button>
-      )}
-      {allowed.purge && (
-        <Button
-          size="sm"
-          kind="danger--tertiary"
-          id="key-details-purge"
-          data-panel-action="purge"
-          disabled={busy !== null}
-          onClick={lifecycle.requestPurge}
-        >
-          Purge
-        </Button>
-      )}
-      {lifecycle.dialogs}
-    </div>
-  );
-}
-
 function Versions({ versions, current }: { versions: KeyVersionInfo[]; current: string }) {
   // Newest first, whatever order the transport returns.
   const sorted = [...versions].sort((a, b) => Date.parse(b.createdAt) - Date.parse(a.createdAt));
@@ -150,7 +97,7 @@ function Versions({ versions, current }: { versions: KeyVersionInfo[]; current: 
 }
 
 /** A right-hand panel with everything about one key; Escape or the close button dismisses it. */
-export function KeyDetailsPanel({ keyId, refreshToken, onChanged, onClose, onOpenEnvelope }: Props) {
+export function KeyDetailsPanel({ keyId, refreshToken, onChanged, onClose, onOpenEnvelope, onOpenPage }: Props) {
   const backend = useBackend();
   const loadKey = useCallback(() => backend.key(keyId), [backend, keyId]);
   const loadVersions = useCallback(() => backend.keyVersions(keyId), [backend, keyId]);
@@ -212,8 +159,22 @@ export function KeyDetailsPanel({ keyId, refreshToken, onChanged, onClose, onOpe
             )}
           </div>
           {info.description !== undefined && <p className="key-details__description">{info.description}</p>}
+          {onOpenPage !== undefined && (
+            <Link
+              id="key-details-open-page"
+              href={`#keys/${info.id}`}
+              renderIcon={Launch}
+              className="key-details__open-page"
+              onClick={(event: React.MouseEvent) => {
+                event.preventDefault();
+                onOpenPage(info);
+              }}
+            >
+              Open full page
+            </Link>
+          )}
 
-          <Actions keyInfo={info} onChanged={onChanged} />
+          <KeyActionBar keyInfo={info} onChanged={onChanged} />
           <DualAuthDeletion keyInfo={info} onChanged={onChanged} />
           {onOpenEnvelope !== undefined &&
             info.keyType === "root" &&

@@ -9,58 +9,76 @@ import { reachesKey, scopeOf } from "../authorizations/scope";
 interface Props {
   keyInfo: KeyInfo;
   refreshToken: number;
+  /** Both halves in the details panel; one per tab on the key page. */
+  show?: "both" | "registrations" | "authorizations";
 }
 
+const TITLES = {
+  both: "Who depends on this key",
+  registrations: "Associated resources",
+  authorizations: "Authorizations that reach this key",
+} as const;
+
 /** The blast radius: resources registered to this key, and the services authorized to use it. */
-export function KeyReach({ keyInfo, refreshToken }: Props) {
+export function KeyReach({ keyInfo, refreshToken, show = "both" }: Props) {
   const backend = useBackend();
   const loadRegistrations = useCallback(() => backend.registrations(keyInfo.id), [backend, keyInfo.id]);
   const loadAuthorizations = useCallback(() => backend.authorizations(), [backend]);
   const registrations = useRequest(loadRegistrations, refreshToken);
   const authorizations = useRequest(loadAuthorizations, refreshToken);
+  // The key page shows each half in its own tab, both in the document at once.
+  const idBase = show === "both" ? "key-details-reach" : `key-details-reach-${show}`;
   const reaching = authorizations.data?.filter((item) => reachesKey(item, keyInfo.id, keyInfo.keyRing));
 
   return (
-    <section aria-labelledby="key-details-reach-title" className="key-details__section" id="key-details-reach">
-      <h3 id="key-details-reach-title" className="key-details__subtitle">
-        Who depends on this key
+    <section aria-labelledby={`${idBase}-title`} className="key-details__section" id={idBase}>
+      <h3 id={`${idBase}-title`} className="key-details__subtitle">
+        {TITLES[show]}
       </h3>
-      <h4 className="cds--label">Registered resources</h4>
-      {registrations.error !== undefined ? (
-        <InlineNotification kind="error" title="Registrations could not be loaded" subtitle={describe(registrations.error)} lowContrast hideCloseButton />
-      ) : registrations.data === undefined ? (
-        <SkeletonText lineCount={1} />
-      ) : registrations.data.length === 0 ? (
-        <p className="key-details__note">No resources of other services are registered to this key.</p>
-      ) : (
-        <ul className="key-details__list" aria-label="Registered resources">
-          {registrations.data.map((registration) => (
-            <li key={registration.resourceCrn}>
-              <code>{registration.resourceCrn}</code> <span className="key-details__note">({registration.service})</span>
-            </li>
-          ))}
-        </ul>
-      )}
-      <h4 className="cds--label">Authorized services</h4>
-      {authorizations.error !== undefined ? (
-        <InlineNotification kind="error" title="Authorizations could not be loaded" subtitle={describe(authorizations.error)} lowContrast hideCloseButton />
-      ) : reaching === undefined ? (
-        <SkeletonText lineCount={1} />
-      ) : reaching.length === 0 ? (
-        <p className="key-details__note">No service is authorized to use this key.</p>
-      ) : (
-        <ul className="key-details__list" aria-label="Authorized services">
-          {reaching.map((authorization) => (
-            <li key={authorization.id}>
-              {authorization.sourceService} ({authorization.sourceInstance ?? "all instances"}) · {scopeOf(authorization)}{" "}
-              {authorization.roles.map((role) => (
-                <Tag key={role} size="sm" type="blue">
-                  {role}
-                </Tag>
+      {show !== "authorizations" && (
+        <>
+          <h4 className="cds--label">Registered resources</h4>
+          {registrations.error !== undefined ? (
+            <InlineNotification kind="error" title="Registrations could not be loaded" subtitle={describe(registrations.error)} lowContrast hideCloseButton />
+          ) : registrations.data === undefined ? (
+            <SkeletonText lineCount={1} />
+          ) : registrations.data.length === 0 ? (
+            <p className="key-details__note">No resources of other services are registered to this key.</p>
+          ) : (
+            <ul className="key-details__list" aria-label="Registered resources">
+              {registrations.data.map((registration) => (
+                <li key={registration.resourceCrn}>
+                  <code>{registration.resourceCrn}</code> <span className="key-details__note">({registration.service})</span>
+                </li>
               ))}
-            </li>
-          ))}
-        </ul>
+            </ul>
+          )}
+        </>
+      )}
+      {show !== "registrations" && (
+        <>
+          <h4 className="cds--label">Authorized services</h4>
+          {authorizations.error !== undefined ? (
+            <InlineNotification kind="error" title="Authorizations could not be loaded" subtitle={describe(authorizations.error)} lowContrast hideCloseButton />
+          ) : reaching === undefined ? (
+            <SkeletonText lineCount={1} />
+          ) : reaching.length === 0 ? (
+            <p className="key-details__note">No service is authorized to use this key.</p>
+          ) : (
+            <ul className="key-details__list" aria-label="Authorized services">
+              {reaching.map((authorization) => (
+                <li key={authorization.id}>
+                  {authorization.sourceService} ({authorization.sourceInstance ?? "all instances"}) · {scopeOf(authorization)}{" "}
+                  {authorization.roles.map((role) => (
+                    <Tag key={role} size="sm" type="blue">
+                      {role}
+                    </Tag>
+                  ))}
+                </li>
+              ))}
+            </ul>
+          )}
+        </>
       )}
     </section>
   );

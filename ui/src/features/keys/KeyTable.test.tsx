@@ -28,7 +28,10 @@ describe("KeyTable", () => {
 
     await waitFor(() => expect(rowFor("payments-root")).toBeInTheDocument());
     expect(rowFor("payments-root")).toHaveAttribute("data-key-id", active.id);
-    expect(within(rowFor("old-root")).getByText("Suspended")).toBeInTheDocument();
+    expect(within(rowFor("old-root")).getByText("Suspended (disabled)")).toHaveAttribute(
+      "title",
+      "Key Protect state 2 (suspended)",
+    );
     expect(document.getElementById("key-total")).toHaveTextContent("27");
     expect(backend.listKeys).toHaveBeenCalledWith({
       offset: 0,
@@ -100,6 +103,32 @@ describe("KeyTable", () => {
     await waitFor(() =>
       expect(backend.listKeys).toHaveBeenLastCalledWith(expect.objectContaining({ offset: 0, keyType: "standard" })),
     );
+  });
+
+  it("filters by state with the full labels in the menu and a short one when closed", async () => {
+    const { backend, user } = setup({
+      listKeys: () => Promise.resolve({ keys: [makeKey({ name: "payments-root" })], total: 1 }),
+    });
+    await waitFor(() => expect(rowFor("payments-root")).toBeInTheDocument());
+    const filter = document.getElementById("key-state-filter");
+    if (filter === null) throw new Error("no state filter");
+
+    await user.click(within(filter.parentElement ?? filter).getByRole("combobox"));
+    const options = within(await screen.findByRole("listbox")).getAllByRole("option");
+    expect(options.map((option) => option.textContent)).toEqual([
+      "All states",
+      "Active",
+      "Suspended (disabled)",
+      "Deactivated (expired)",
+      "Destroyed (deleted)",
+    ]);
+    await user.click(screen.getByRole("option", { name: "Deactivated (expired)" }));
+
+    await waitFor(() =>
+      expect(backend.listKeys).toHaveBeenLastCalledWith(expect.objectContaining({ states: ["deactivated"], offset: 0 })),
+    );
+    const chosen = screen.getByTitle("Deactivated (expired) · Key Protect state 3 (deactivated)");
+    expect(chosen).toHaveTextContent(/^Deactivated$/);
   });
 
   it("shows a friendly empty state with the create button when there are no keys", async () => {
@@ -198,6 +227,7 @@ describe("KeyTable", () => {
       if (button === null) throw new Error("no confirmation yet");
       return button;
     });
+    expect(document.querySelector("#delete-key-cli code")).toHaveTextContent(`strongroom keys delete ${key.id}`);
     await user.click(confirm);
 
     expect(await screen.findByText("This key still protects registered resources.")).toBeInTheDocument();

@@ -8,31 +8,38 @@ import {
   Select,
   SelectItem,
   Table,
+  TableBatchAction,
+  TableBatchActions,
   TableBody,
   TableCell,
   TableContainer,
   TableHead,
   TableHeader,
   TableRow,
+  TableSelectAll,
+  TableSelectRow,
   TableToolbar,
   TableToolbarContent,
   TableToolbarSearch,
   Tag,
 } from "@carbon/react";
 import type { DataTableSortState } from "@carbon/react/lib/components/DataTable/state/sortStates";
-import { Add } from "@carbon/icons-react";
+import { Add, CheckmarkOutline, Download, FolderMoveTo, PauseOutline, TrashCan } from "@carbon/icons-react";
 import { useCallback, useMemo, useState } from "react";
 import { KeyStateTag } from "../../components/KeyStateTag";
 import { useNotify } from "../../components/notifications";
 import { useBackend } from "../../lib/backend";
+import { offerDownload } from "../../lib/download";
 import { describe } from "../../lib/errors";
-import { ALL_STATES, formatTimestamp, shortId, STATE_LABELS } from "../../lib/format";
+import { ALL_STATES, formatTimestamp, shortId, STATE_LABELS, stateTitle } from "../../lib/format";
 import { useDebouncedValue } from "../../lib/hooks/useDebouncedValue";
 import { useShortcut, useSlashToSearch } from "../../lib/hooks/useShortcut";
 import { useRequest } from "../../lib/hooks/useRequest";
 import type { KeyInfo, KeySort, KeySortField, KeyStateName, KeyType } from "../../lib/types";
+import { keysToCsv, type BatchAction, type BatchOutcome, type BatchPlan } from "./batch";
 import { CreateKeyModal } from "./CreateKeyModal";
 import { KeyActions } from "./KeyActions";
+import { KeyBatchDialog } from "./KeyBatchDialog";
 import { PageJump, type PageSelectProps } from "./PageJump";
 
 const SEARCH_DEBOUNCE_MS = 250;
@@ -89,8 +96,51 @@ const FILTER_ITEMS: FilterItem[] = [
   ...ALL_STATES.map((state) => ({ id: state, text: STATE_LABELS[state] })),
 ];
 
+/** The open menu names each state in full; the closed filter keeps to its first word to stay narrow. */
+function FilterItemText({ item, compact }: { item: FilterItem; compact: boolean }) {
+  if (item.id === "all") return <>{item.text}</>;
+  const short = compact ? (item.text.split(" (")[0] ?? item.text) : item.text;
+  return <span title={`${item.text} · ${stateTitle(item.id)}`}>{short}</span>;
+}
+
 // "All" names every state: an empty list would mean "all but destroyed" to the keystore.
 const statesFor = (filter: StateFilter): KeyStateName[] => (filter === "all" ? ALL_STATES : [filter]);
+
+/** Selected keys by id, kept across pages; `scope` is the search and filters they were chosen under. */
+interface Selection {
+  scope: string;
+  keys: ReadonlyMap<string, KeyInfo>;
+}
+
+const NOTHING_SELECTED: ReadonlyMap<string, KeyInfo> = new Map();
+
+const countKeys = (n: number) => `${n} ${n === 1 ? "key" : "keys"}`;
+
+/** Carbon's batch bar counts "items"; this one counts keys. */
+function batchText(id: string, args?: { totalSelected?: number; totalCount?: number }): string {
+  const selected = args?.totalSelected ?? 0;
+  switch (id) {
+    case "carbon.table.batch.cancel":
+      return "Cancel";
+    case "carbon.table.batch.item.selected":
+    case "carbon.table.batch.items.selected":
+      return `${countKeys(selected)} selected`;
+    default:
+      return `Select all (${args?.totalCount ?? 0})`;
+  }
+}
+
+/** The toast that stays in the notice log after the summary dialog is closed. */
+function summaryNotice(action: BatchAction, outcome: BatchOutcome, plan: BatchPlan) {
+  const names = { disable: "Disabled", enable: "Enabled", move: "Moved", delete: "Deleted or scheduled" } as const;
+  const failures = outcome.failed.map(({ step, error }) => `${step.key.name}: ${describe(error)}`);
+  const skipped = plan.skipped.length === 0 ? [] : [`Skipped ${countKeys(plan.skipped.length)}.`];
+  return {
+    kind: outcome.failed.length === 0 ? ("success" as const) : ("error" as const),
+    title: `${names[action]} ${outcome.done.length} of ${countKeys(plan.steps.length)}`,
+    ...(failures.length + skipped.length === 0 ? {} : { subtitle: [...failures, ...skipped].join(" ") }),
+  };
+}
 
 interface Paging {
   page: number;
@@ -123,12 +173,17 @@ export function KeyTable({ refreshToken, onChanged, onOpen, openKeyId, toolbarAc
   const rings = useRequest(loadRings, refreshToken);
   const [paging, setPaging] = useState<Paging>({ page: 1, pageSize: PAGE_SIZES[0] ?? 10, filterKey: "" });
   const [creating, setCreating] = useState(false);
+  const [selection, setSelection] = useState<Selection>({ scope: "", keys: NOTHING_SELECTED });
+  const [batch, setBatch] = useState<{ action: BatchAction; keys: KeyInfo[] } | null>(null);
   useSlashToSearch("key-search");
   useShortcut("n", () => setCreating(true));
 
   const debouncedSearch = useDebouncedValue(search.trim(), SEARCH_DEBOUNCE_MS);
   const filterKey = JSON.stringify([debouncedSearch, filter, keyRing, keyType, sort]);
   const page = paging.filterKey === filterKey ? paging.page : 1;
+  // A new search or filter shows other keys, so it starts a new selection; paging and sorting keep it.
+  const selectionScope = JSON.stringify([debouncedSearch, filter, keyRing, keyType]);
+  const selected = selection.scope === selectionScope ? selection.keys : NOTHING_SELECTED;
   const { pageSize } = paging;
 
   const load = useCallback(
@@ -161,6 +216,33 @@ export function KeyTable({ refreshToken, onChanged, onOpen, openKeyId, toolbarAc
       })),
     [data],
   );
+
+  // The page's copy of a selected key is the fresher one: its state decides what a batch may do.
+  const selectedKeys = [...selected.values()].map((key) => keysById.get(key.id) ?? key);
+  const pageKeys = data?.keys ?? [];
+  const pageSelected = pageKeys.filter((key) => selected.has(key.id)).length;
+
+  const select = (keys: KeyInfo[], on: boolean) => {
+    const next = new Map(selected);
+    for (const key of keys) {
+      if (on) next.set(key.id, key);
+      else next.delete(key.id);
+    }
+    setSelection({ scope: selectionScope, keys: next });
+  };
+  const clearSelection = () => setSelection({ scope: selectionScope, keys: NOTHING_SELECTED });
+
+  const startBatch = (action: BatchAction) => setBatch({ action, keys: selectedKeys });
+  const batchFinished = (action: BatchAction, outcome: BatchOutcome, plan: BatchPlan) => {
+    notify(summaryNotice(action, outcome, plan));
+    clearSelection();
+    onChanged();
+  };
+  const exportCsv = () => {
+    const day = new Date().toISOString().slice(0, 10);
+    offerDownload(`strongroom-keys-${day}.csv`, keysToCsv(selectedKeys));
+    notify({ kind: "success", title: `Exported ${countKeys(selectedKeys.length)} to CSV` });
+  };
 
   const openCreate = () => setCreating(true);
   const created = (key: KeyInfo) => {
@@ -205,6 +287,7 @@ export function KeyTable({ refreshToken, onChanged, onOpen, openKeyId, toolbarAc
   }
 
   const total = data?.total ?? 0;
+  const showBatch = selected.size > 0;
   const description = (
     <span className="key-table__summary">
       <span id="key-total">{total}</span> {total === 1 ? "key" : "keys"}
@@ -220,7 +303,56 @@ export function KeyTable({ refreshToken, onChanged, onOpen, openKeyId, toolbarAc
         {({ rows: tableRows, headers, getTableProps, getHeaderProps, getRowProps, getToolbarProps }) => (
           <TableContainer title="Keys" description={description} aria-busy={loading}>
             <TableToolbar {...getToolbarProps()} aria-label="Key table toolbar" className="key-table__toolbar">
-              <TableToolbarContent>
+              <TableBatchActions
+                id="key-batch-actions"
+                shouldShowBatchActions={showBatch}
+                totalSelected={selected.size}
+                totalCount={total}
+                onCancel={clearSelection}
+                translateWithId={batchText}
+              >
+                {/* Rendered only while shown, so hidden actions are neither tabbable nor found by name. */}
+                {showBatch && (
+                  <>
+                    <TableBatchAction
+                      renderIcon={PauseOutline}
+                      data-batch="disable"
+                      onClick={() => startBatch("disable")}
+                    >
+                      Disable
+                    </TableBatchAction>
+                    <TableBatchAction
+                      renderIcon={CheckmarkOutline}
+                      data-batch="enable"
+                      onClick={() => startBatch("enable")}
+                    >
+                      Enable
+                    </TableBatchAction>
+                    <TableBatchAction
+                      renderIcon={FolderMoveTo}
+                      data-batch="move"
+                      onClick={() => startBatch("move")}
+                    >
+                      Move to key ring
+                    </TableBatchAction>
+                    <TableBatchAction
+                      renderIcon={TrashCan}
+                      data-batch="delete"
+                      onClick={() => startBatch("delete")}
+                    >
+                      Delete
+                    </TableBatchAction>
+                    <TableBatchAction
+                      renderIcon={Download}
+                      data-batch="export"
+                      onClick={exportCsv}
+                    >
+                      Export CSV
+                    </TableBatchAction>
+                  </>
+                )}
+              </TableBatchActions>
+              <TableToolbarContent aria-hidden={showBatch}>
                 <TableToolbarSearch
                   persistent
                   id="key-search"
@@ -239,6 +371,8 @@ export function KeyTable({ refreshToken, onChanged, onOpen, openKeyId, toolbarAc
                   items={FILTER_ITEMS}
                   selectedItem={FILTER_ITEMS.find((item) => item.id === filter)}
                   itemToString={(item) => item?.text ?? ""}
+                  itemToElement={(item) => <FilterItemText item={item} compact={false} />}
+                  renderSelectedItem={(item) => <FilterItemText item={item} compact />}
                   onChange={({ selectedItem }) => setFilter(selectedItem?.id ?? "all")}
                 />
                 <Select
@@ -287,6 +421,15 @@ export function KeyTable({ refreshToken, onChanged, onOpen, openKeyId, toolbarAc
             <Table {...getTableProps()} aria-label="Keys">
               <TableHead>
                 <TableRow>
+                  <TableSelectAll
+                    id="key-select-all"
+                    name="key-select-all"
+                    aria-label="Select all keys on this page"
+                    checked={pageKeys.length > 0 && pageSelected === pageKeys.length}
+                    indeterminate={pageSelected > 0 && pageSelected < pageKeys.length}
+                    disabled={pageKeys.length === 0}
+                    onSelect={() => select(pageKeys, pageSelected < pageKeys.length)}
+                  />
                   {headers.map((header) => {
                     const { key, ...headerProps } = getHeaderProps({ header, isSortable: false });
                     const sortBy = HEADERS.find((h) => h.key === header.key)?.sortBy;
@@ -314,7 +457,7 @@ export function KeyTable({ refreshToken, onChanged, onOpen, openKeyId, toolbarAc
               <TableBody className={loading ? "key-table__body--stale" : undefined}>
                 {tableRows.length === 0 && (
                   <TableRow>
-                    <TableCell colSpan={HEADERS.length} className="key-table__no-match">
+                    <TableCell colSpan={HEADERS.length + 1} className="key-table__no-match">
                       {total === 0 ? "No keys match this search and filter." : "No keys on this page."}
                     </TableCell>
                   </TableRow>
@@ -328,10 +471,26 @@ export function KeyTable({ refreshToken, onChanged, onOpen, openKeyId, toolbarAc
                       key={key}
                       {...rowProps}
                       className={keyInfo.id === openKeyId ? "key-table__row--open" : undefined}
+                      isSelected={selected.has(keyInfo.id)}
                       data-key-id={keyInfo.id}
                       data-key-name={keyInfo.name}
-                      onClick={onOpen === undefined ? undefined : () => onOpen(keyInfo)}
+                      onClick={
+                        onOpen === undefined
+                          ? undefined
+                          : (event: React.MouseEvent) => {
+                              // The checkbox's cell selects; the rest of the row opens details.
+                              if ((event.target as Element).closest(".cds--table-column-checkbox") !== null) return;
+                              onOpen(keyInfo);
+                            }
+                      }
                     >
+                      <TableSelectRow
+                        id={`key-select-${keyInfo.id}`}
+                        name="key-select"
+                        aria-label={`Select ${keyInfo.name}`}
+                        checked={selected.has(keyInfo.id)}
+                        onSelect={() => select([keyInfo], !selected.has(keyInfo.id))}
+                      />
                       <TableCell className="key-table__name">
                         {onOpen === undefined ? (
                           <span title={keyInfo.description ?? keyInfo.name}>{keyInfo.name}</span>
@@ -367,13 +526,11 @@ export function KeyTable({ refreshToken, onChanged, onOpen, openKeyId, toolbarAc
                       <TableCell>
                         <KeyStateTag state={keyInfo.state} />
                         {keyInfo.dualAuthDelete.keySetForDeletion && keyInfo.state !== "destroyed" && (
-                          <Tag
-                            size="sm"
-                            type="purple"
-                            data-pending-deletion
-                            title={`Deletion authorized by ${keyInfo.dualAuthDelete.authorizedBy ?? "another user"}`}
-                          >
-                            Pending deletion
+                          <Tag size="sm" type="purple" data-pending-deletion>
+                            {/* Carbon's Tag ignores `title`; the inner element carries it. */}
+                            <span title={`Deletion authorized by ${keyInfo.dualAuthDelete.authorizedBy ?? "another user"}`}>
+                              Pending deletion
+                            </span>
                           </Tag>
                         )}
                       </TableCell>
@@ -412,6 +569,15 @@ export function KeyTable({ refreshToken, onChanged, onOpen, openKeyId, toolbarAc
         )}
       </DataTable>
       {createModal}
+      {batch !== null && (
+        <KeyBatchDialog
+          action={batch.action}
+          keys={batch.keys}
+          keyRings={(rings.data ?? []).map((ring) => ring.id)}
+          onFinished={(outcome, plan) => batchFinished(batch.action, outcome, plan)}
+          onClose={() => setBatch(null)}
+        />
+      )}
     </>
   );
 }

@@ -13,9 +13,11 @@ interface Props {
   onChanged: () => void;
   /** Opens the envelope encryption page with this root key chosen. */
   onOpenEnvelope?: (key: KeyInfo) => void;
+  /** Opens the key's own page; the details panel offers it when given. */
+  onOpenPage?: (key: KeyInfo) => void;
 }
 
-export function KeysPage({ refreshToken, onChanged, onOpenEnvelope }: Props) {
+export function KeysPage({ refreshToken, onChanged, onOpenEnvelope, onOpenPage }: Props) {
   const notify = useNotify();
   const [openKeyId, setOpenKeyId] = useState<string | null>(null);
   const [importing, setImporting] = useState(false);
@@ -60,6 +62,7 @@ export function KeysPage({ refreshToken, onChanged, onOpenEnvelope }: Props) {
           onChanged={onChanged}
           onClose={() => setOpenKeyId(null)}
           {...(onOpenEnvelope === undefined ? {} : { onOpenEnvelope })}
+          {...(onOpenPage === undefined ? {} : { onOpenPage })}
         />
       )}
       {creatingRing && (

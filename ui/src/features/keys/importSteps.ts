@@ -1,6 +1,16 @@
 import type { Backend } from "../../lib/backend";
 import { sealForImport } from "../../lib/secureImport";
-import type { KeyInfo } from "../../lib/types";
+import type { ImportTokenInfo, KeyInfo } from "../../lib/types";
+
+/** What the console shows of an import token: its lifetime and retrievals, never its key or nonce. */
+export type ImportTokenMetadata = Omit<ImportTokenInfo, "payload" | "nonce">;
+
+/** Reports the step being started; from the encryption step on, with the retrieved token's metadata. */
+export type OnImportStep = (index: number, token?: ImportTokenMetadata) => void;
+
+function metadataOf({ creationDate, expirationDate, maxAllowedRetrievals, remainingRetrievals }: ImportTokenInfo) {
+  return { creationDate, expirationDate, maxAllowedRetrievals, remainingRetrievals };
+}
 
 export const IMPORT_STEPS = [
   { label: "Create an import token", description: "The keystore makes a one-time RSA key pair and a nonce." },
@@ -16,11 +26,13 @@ export interface ImportRequest {
 }
 
 /** A fresh import token, retrieved with its public key and nonce. */
-async function freshToken(backend: Backend, onStep: (index: number) => void) {
+async function freshToken(backend: Backend, onStep: OnImportStep) {
   onStep(0);
   await backend.createImportToken({});
   onStep(1);
-  return backend.importToken();
+  const token = await backend.importToken();
+  onStep(2, metadataOf(token));
+  return token;
 }
 
 /**
@@ -30,11 +42,10 @@ async function freshToken(backend: Backend, onStep: (index: number) => void) {
 export async function importRootKey(
   backend: Backend,
   request: ImportRequest,
-  onStep: (index: number) => void,
+  onStep: OnImportStep,
   subtle?: SubtleCrypto,
 ): Promise<KeyInfo> {
   const token = await freshToken(backend, onStep);
-  onStep(2);
   const sealed = await sealForImport(request.material, token, subtle);
   onStep(3);
   return backend.createKey({
@@ -50,11 +61,10 @@ export async function rotateImportedKey(
   backend: Backend,
   keyId: string,
   material: Uint8Array,
-  onStep: (index: number) => void = () => undefined,
+  onStep: OnImportStep = () => undefined,
   subtle?: SubtleCrypto,
 ): Promise<KeyInfo> {
   const token = await freshToken(backend, onStep);
-  onStep(2);
   const sealed = await sealForImport(material, token, subtle);
   onStep(3);
   return backend.rotateKey({ keyId, ...sealed });

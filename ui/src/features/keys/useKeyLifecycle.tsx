@@ -1,9 +1,11 @@
 import { PasswordInput } from "@carbon/react";
 import { useState, type ReactNode } from "react";
+import { CliSnippet } from "../../components/CliSnippet";
 import { ConfirmDialog } from "../../components/ConfirmDialog";
 import { useNotify } from "../../components/notifications";
 import { BackendError, toBackendError, useBackend } from "../../lib/backend";
 import { decodeBase64 } from "../../lib/base64";
+import { keyActionCommand, type KeyAction } from "../../lib/cli";
 import { describe } from "../../lib/errors";
 import { ROOT_KEY_SIZES, SecureImportError } from "../../lib/secureImport";
 import type { KeyInfo } from "../../lib/types";
@@ -29,6 +31,8 @@ export interface KeyLifecycle {
   requestPurge: () => void;
   /** The confirmation dialogs; render them once, anywhere. */
   dialogs: ReactNode;
+  /** The last action that succeeded here, for "Copy as CLI" beside the buttons. */
+  lastAction: KeyAction | null;
 }
 
 /** The life-cycle actions on one key, shared by its row menu and its details panel. */
@@ -38,18 +42,24 @@ export function useKeyLifecycle(keyInfo: KeyInfo, onChanged: () => void): KeyLif
   const [dialog, setDialog] = useState<Dialog>(null);
   const [payload, setPayload] = useState("");
   const [busy, setBusy] = useState<LifecycleAction | null>(null);
+  const [lastAction, setLastAction] = useState<KeyAction | null>(null);
   const { id, name, state } = keyInfo;
 
-  const succeeded = (pastTense: string) => {
+  const succeeded = (pastTense: string, done: KeyAction) => {
     notify({ kind: "success", title: `Key ${name} ${pastTense}` });
+    setLastAction(done);
     onChanged();
   };
 
-  const run = async (action: LifecycleAction, pastTense: string, call: () => Promise<unknown>) => {
+  const run = async (
+    action: Exclude<LifecycleAction, "delete" | "purge">,
+    pastTense: string,
+    call: () => Promise<unknown>,
+  ) => {
     setBusy(action);
     try {
       await call();
-      succeeded(pastTense);
+      succeeded(pastTense, action === "rotate" ? { action, keyId: id, imported: false } : { action, keyId: id });
     } catch (thrown) {
       notify({
         kind: "error",
@@ -76,9 +86,9 @@ export function useKeyLifecycle(keyInfo: KeyInfo, onChanged: () => void): KeyLif
         <DeleteKeyDialog
           keyInfo={keyInfo}
           onClose={() => setDialog(null)}
-          onDeleted={() => {
+          onDeleted={(force) => {
             setDialog(null);
-            succeeded("deleted");
+            succeeded("deleted", { action: "delete", keyId: id, force });
           }}
         />
       )}
@@ -89,7 +99,7 @@ export function useKeyLifecycle(keyInfo: KeyInfo, onChanged: () => void): KeyLif
           onClose={() => setDialog(null)}
           onPurged={() => {
             setDialog(null);
-            succeeded("purged");
+            succeeded("purged", { action: "purge", keyId: id });
           }}
         />
       )}
@@ -120,7 +130,7 @@ export function useKeyLifecycle(keyInfo: KeyInfo, onChanged: () => void): KeyLif
               material.fill(0);
             }
             setDialog(null);
-            succeeded("rotated");
+            succeeded("rotated", { action: "rotate", keyId: id, imported: true });
           }}
         >
           <p>
@@ -138,6 +148,10 @@ export function useKeyLifecycle(keyInfo: KeyInfo, onChanged: () => void): KeyLif
             hidePasswordLabel="Hide key material"
             onChange={(event) => setPayload(event.target.value)}
           />
+          <CliSnippet
+            id="rotate-key-cli"
+            command={(target) => keyActionCommand({ action: "rotate", keyId: id, imported: true }, target)}
+          />
         </ConfirmDialog>
       )}
     </>
@@ -145,7 +159,8 @@ export function useKeyLifecycle(keyInfo: KeyInfo, onChanged: () => void): KeyLif
 
   return {
     allowed: {
-      rotate: state === "active" && keyInfo.keyType === "root",
+      // Key Protect lets an expired key rotate, so a new version can be given a new expiry.
+      rotate: (state === "active" || state === "deactivated") && keyInfo.keyType === "root",
       disable: state === "active",
       enable: state === "suspended",
       delete: state !== "destroyed",
@@ -160,5 +175,6 @@ export function useKeyLifecycle(keyInfo: KeyInfo, onChanged: () => void): KeyLif
     requestPurge: () => setDialog("purge"),
     restore: () => void run("restore", "restored", () => backend.restoreKey(id)),
     dialogs,
+    lastAction,
   };
 }

@@ -29,6 +29,12 @@ export const PAGE_TITLES: Record<Page, string> = {
   "local-server": "Local server",
 };
 
+/**
+ * A key's own page is reached from the key table's details panel, not from the side navigation,
+ * which keeps this page marked while it shows.
+ */
+export const KEY_PAGE_PARENT: Page = "keys";
+
 /** The pages this transport can show: connections and the local server exist on the desktop only. */
 export function pagesFor(capabilities: BackendCapabilities): Page[] {
   return PAGES.filter(

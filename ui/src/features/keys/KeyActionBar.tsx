@@ -1,0 +1,77 @@
+import { Button, InlineLoading } from "@carbon/react";
+import { CliSnippet } from "../../components/CliSnippet";
+import { keyActionCommand } from "../../lib/cli";
+import type { KeyInfo } from "../../lib/types";
+import { useKeyLifecycle, type LifecycleAction } from "./useKeyLifecycle";
+
+interface Props {
+  keyInfo: KeyInfo;
+  onChanged: () => void;
+  /** Extra buttons at the end of the bar, e.g. the envelope test on the key page. */
+  children?: React.ReactNode;
+}
+
+/** The buttons for what the key's state allows, shared by the details panel and the key page. */
+export function KeyActionBar({ keyInfo, onChanged, children }: Props) {
+  const lifecycle = useKeyLifecycle(keyInfo, onChanged);
+  const { allowed, busy } = lifecycle;
+  const label = (action: LifecycleAction, text: string, busyText: string) =>
+    busy === action ? <InlineLoading description={busyText} /> : text;
+  return (
+    <>
+      <div className="key-details__actions" role="group" aria-label="Key actions">
+        {allowed.rotate && (
+          <Button size="sm" kind="tertiary" data-panel-action="rotate" disabled={busy !== null} onClick={lifecycle.rotate}>
+            {label("rotate", "Rotate", "Rotating…")}
+          </Button>
+        )}
+        {allowed.disable && (
+          <Button size="sm" kind="tertiary" data-panel-action="disable" disabled={busy !== null} onClick={lifecycle.disable}>
+            {label("disable", "Disable", "Disabling…")}
+          </Button>
+        )}
+        {allowed.enable && (
+          <Button size="sm" kind="tertiary" data-panel-action="enable" disabled={busy !== null} onClick={lifecycle.enable}>
+            {label("enable", "Enable", "Enabling…")}
+          </Button>
+        )}
+        {allowed.restore && (
+          <Button size="sm" kind="tertiary" data-panel-action="restore" disabled={busy !== null} onClick={lifecycle.restore}>
+            {label("restore", "Restore", "Restoring…")}
+          </Button>
+        )}
+        {allowed.delete && (
+          <Button
+            size="sm"
+            kind="danger--tertiary"
+            data-panel-action="delete"
+            disabled={busy !== null}
+            onClick={lifecycle.requestDelete}
+          >
+            Delete
+          </Button>
+        )}
+        {allowed.purge && (
+          <Button
+            size="sm"
+            kind="danger--tertiary"
+            id="key-details-purge"
+            data-panel-action="purge"
+            disabled={busy !== null}
+            onClick={lifecycle.requestPurge}
+          >
+            Purge
+          </Button>
+        )}
+        {children}
+        {lifecycle.dialogs}
+      </div>
+      {lifecycle.lastAction !== null && (
+        <CliSnippet
+          id="key-details-cli"
+          command={(target) => (lifecycle.lastAction === null ? null : keyActionCommand(lifecycle.lastAction, target))}
+        />
+      )}
+    </>
+  );
+}

@@ -1,0 +1,117 @@
+import { describe, expect, it } from "vitest";
+import { fakeBackend, makeKey, rejectWith } from "../../test/fakeBackend";
+import type { KeyInfo } from "../../lib/types";
+import { keysToCsv, planBatch, runBatch } from "./batch";
+
+const active = makeKey({ name: "active-root" });
+const suspended = makeKey({ name: "suspended-root", state: "suspended" });
+const deactivated = makeKey({ name: "expired-root", state: "deactivated" });
+const destroyed = makeKey({ name: "gone-root", state: "destroyed" });
+const dual = makeKey({ name: "dual-root", dualAuthDelete: { enabled: true, keySetForDeletion: false } });
+const dualPending = makeKey({
+  name: "dual-pending-root",
+  dualAuthDelete: { enabled: true, keySetForDeletion: true, authorizedBy: "IBMid-alice" },
+});
+
+const names = (keys: { key: { name: string } }[]) => keys.map(({ key }) => key.name);
+
+describe("planBatch", () => {
+  it("disables only active keys and says why the others are skipped", () => {
+    const plan = planBatch("disable", [active, suspended, deactivated, destroyed]);
+    expect(names(plan.steps)).toEqual(["active-root"]);
+    expect(plan.skipped.map(({ key, reason }) => [key.name, reason])).toEqual([
+      ["suspended-root", "It is Suspended (disabled); only active keys can be disabled."],
+      ["expired-root", "It is Deactivated (expired); only active keys can be disabled."],
+      ["gone-root", "It is Destroyed (deleted); only active keys can be disabled."],
+    ]);
+  });
+
+  it("enables only suspended keys", () => {
+    const plan = planBatch("enable", [active, suspended]);
+    expect(names(plan.steps)).toEqual(["suspended-root"]);
+    expect(names(plan.skipped)).toEqual(["active-root"]);
+  });
+
+  it("moves keys that are not destroyed and not already in the ring", () => {
+    const inPayments = makeKey({ name: "payments-root", keyRing: "payments" });
+    const plan = planBatch("move", [active, inPayments, destroyed], "payments");
+    expect(names(plan.steps)).toEqual(["active-root"]);
+    expect(plan.skipped.map(({ reason }) => reason)).toEqual([
+      "It is already in key ring payments.",
+      "It is Destroyed (deleted); destroyed keys stay in their key ring.",
+    ]);
+  });
+
+  it("schedules deletion of dual-authorization keys and completes already authorized ones", () => {
+    const plan = planBatch("delete", [active, dual, dualPending, destroyed]);
+    expect(plan.steps.map(({ key, kind }) => [key.name, kind])).toEqual([
+      ["active-root", "delete"],
+      ["dual-root", "schedule"],
+      ["dual-pending-root", "complete"],
+    ]);
+    expect(names(plan.skipped)).toEqual(["gone-root"]);
+  });
+});
+
+describe("runBatch", () => {
+  it("sends one call at a time, in order, and carries on past a failure", async () => {
+    const log: string[] = [];
+    let inFlight = 0;
+    const slow = async (id: string, fail: boolean): Promise<KeyInfo> => {
+      inFlight += 1;
+      expect(inFlight).toBe(1);
+      log.push(id);
+      await new Promise((resolve) => setTimeout(resolve, 5));
+      inFlight -= 1;
+      return fail ? rejectWith("PROTECTED_RESOURCE", "registered resources") : active;
+    };
+    const backend = fakeBackend({
+      deleteKey: (id) => slow(id, id === active.id),
+      setKeyForDeletion: (id) => slow(id, false),
+    });
+    const progress: number[] = [];
+    const outcome = await runBatch(backend, "delete", planBatch("delete", [active, dual, dualPending]), undefined, (n) =>
+      progress.push(n),
+    );
+
+    expect(log).toEqual([active.id, dual.id, dualPending.id]);
+    expect(backend.setKeyForDeletion).toHaveBeenCalledWith(dual.id);
+    expect(backend.deleteKey).toHaveBeenCalledWith(dualPending.id);
+    expect(progress).toEqual([1, 2, 3]);
+    expect(names(outcome.done)).toEqual(["dual-root", "dual-pending-root"]);
+    expect(outcome.failed.map(({ step, error }) => [step.key.name, error.code])).toEqual([
+      ["active-root", "PROTECTED_RESOURCE"],
+    ]);
+  });
+
+  it("moves to the chosen ring", async () => {
+    const backend = fakeBackend({ moveKey: () => Promise.resolve(active) });
+    await runBatch(backend, "move", planBatch("move", [active], "payments"), "payments");
+    expect(backend.moveKey).toHaveBeenCalledWith(active.id, "payments");
+  });
+});
+
+describe("keysToCsv", () => {
+  it("writes the metadata columns, quoting what needs it and defusing formulas", () => {
+    const key = makeKey({
+      id: "0000000a-0000-4000-8000-000000000000",
+      name: 'say "hi", then\nleave',
+      aliases: ["pay-main", "pay_old"],
+      keyRing: "payments",
+      createdAt: "2025-03-01T12:00:00Z",
+    });
+    const formula = makeKey({ id: "0000000b-0000-4000-8000-000000000000", name: "=HYPERLINK(1)", state: "suspended" });
+    const csv = keysToCsv([key, formula]);
+    expect(csv.split("\r\n")).toEqual([
+      "id,name,type,state,key ring,aliases,created",
+      '0000000a-0000-4000-8000-000000000000,"say ""hi"", then\nleave",root,active,payments,pay-main;pay_old,2025-03-01T12:00:00Z',
+      "0000000b-0000-4000-8000-000000000000,'=HYPERLINK(1),root,suspended,default,,2025-03-01T12:00:00Z",
+      "",
+    ]);
+  });
+
+  it("has no column for material or versions", () => {
+    const header = keysToCsv([]).split("\r\n")[0] ?? "";
+    expect(header).not.toMatch(/payload|material|version|secret/i);
+  });
+});

@@ -1,0 +1,123 @@
+import { toBackendError, type Backend, type BackendError } from "../../lib/backend";
+import { STATE_LABELS } from "../../lib/format";
+import type { KeyInfo } from "../../lib/types";
+
+/** The changes the key table applies to every selected key. */
+export type BatchAction = "disable" | "enable" | "move" | "delete";
+
+/** What one key gets in a batch delete: Key Protect's dual authorization changes the call. */
+export type DeleteKind = "delete" | "schedule" | "complete";
+
+export interface BatchStep {
+  key: KeyInfo;
+  /** For deletes: plain, the first authorization, or the second one. */
+  kind?: DeleteKind;
+}
+
+export interface BatchPlan {
+  steps: BatchStep[];
+  /** Keys left out, each with the reason a person reads. */
+  skipped: { key: KeyInfo; reason: string }[];
+}
+
+const stateIs = (key: KeyInfo) => `It is ${STATE_LABELS[key.state]}`;
+
+/** Why the action does not apply to this key, by Key Protect's state table; undefined when it does. */
+function skipReason(action: BatchAction, key: KeyInfo, keyRing: string | undefined): string | undefined {
+  switch (action) {
+    case "disable":
+      return key.state === "active" ? undefined : `${stateIs(key)}; only active keys can be disabled.`;
+    case "enable":
+      return key.state === "suspended" ? undefined : `${stateIs(key)}; only suspended keys can be enabled.`;
+    case "move":
+      if (key.state === "destroyed") return `${stateIs(key)}; destroyed keys stay in their key ring.`;
+      return key.keyRing === keyRing ? `It is already in key ring ${keyRing}.` : undefined;
+    case "delete":
+      return key.state === "destroyed" ? `${stateIs(key)} already.` : undefined;
+  }
+}
+
+/** A dual-authorization key is scheduled first; once someone has, a delete is the second authorization. */
+export function deleteKindOf(key: KeyInfo): DeleteKind {
+  if (!key.dualAuthDelete.enabled) return "delete";
+  return key.dualAuthDelete.keySetForDeletion ? "complete" : "schedule";
+}
+
+/** Splits a selection into the calls to send and the keys the action does not apply to. */
+export function planBatch(action: BatchAction, keys: KeyInfo[], keyRing?: string): BatchPlan {
+  const plan: BatchPlan = { steps: [], skipped: [] };
+  for (const key of keys) {
+    const reason = skipReason(action, key, keyRing);
+    if (reason !== undefined) plan.skipped.push({ key, reason });
+    else plan.steps.push(action === "delete" ? { key, kind: deleteKindOf(key) } : { key });
+  }
+  return plan;
+}
+
+export interface BatchOutcome {
+  done: BatchStep[];
+  failed: { step: BatchStep; error: BackendError }[];
+}
+
+function send(backend: Backend, action: BatchAction, step: BatchStep, keyRing: string | undefined) {
+  const { id } = step.key;
+  switch (action) {
+    case "disable":
+      return backend.disableKey(id);
+    case "enable":
+      return backend.enableKey(id);
+    case "move":
+      return backend.moveKey(id, keyRing ?? "default");
+    case "delete":
+      return step.kind === "schedule" ? backend.setKeyForDeletion(id) : backend.deleteKey(id);
+  }
+}
+
+/**
+ * Sends the plan's calls one after another, never in parallel: a keystore applies them in the
+ * order shown, and a failure of one key does not stop the rest.
+ */
+export async function runBatch(
+  backend: Backend,
+  action: BatchAction,
+  plan: BatchPlan,
+  keyRing?: string,
+  onProgress: (finished: number) => void = () => undefined,
+): Promise<BatchOutcome> {
+  const outcome: BatchOutcome = { done: [], failed: [] };
+  for (const step of plan.steps) {
+    try {
+      await send(backend, action, step, keyRing);
+      outcome.done.push(step);
+    } catch (thrown) {
+      outcome.failed.push({ step, error: toBackendError(thrown) });
+    }
+    onProgress(outcome.done.length + outcome.failed.length);
+  }
+  return outcome;
+}
+
+const CSV_HEADER = ["id", "name", "type", "state", "key ring", "aliases", "created"];
+
+/**
+ * One CSV field. Text that a spreadsheet would run as a formula gets a leading apostrophe, since
+ * key names are free text chosen by whoever created the key.
+ */
+function csvField(value: string): string {
+  const inert = /^[=+\-@\t\r]/.test(value) ? `'${value}` : value;
+  return /[",\r\n]/.test(inert) ? `"${inert.replace(/"/g, '""')}"` : inert;
+}
+
+/** The keys' metadata as CSV (RFC 4180, CRLF); never material. */
+export function keysToCsv(keys: KeyInfo[]): string {
+  const rows = keys.map((key) => [
+    key.id,
+    key.name,
+    key.keyType,
+    key.state,
+    key.keyRing,
+    key.aliases.join(";"),
+    key.createdAt,
+  ]);
+  return [CSV_HEADER, ...rows].map((row) => row.map(csvField).join(",")).join("\r\n") + "\r\n";
+}
