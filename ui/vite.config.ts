@@ -35,6 +35,9 @@ export default defineConfig({
     setupFiles: ["./src/test/setup.ts"],
     css: false,
     restoreMocks: true,
+    // The suite shares small CI machines with Rust builds; typing through Carbon's inputs
+    // under that load can take longer than the default 5 s without anything being wrong.
+    testTimeout: 20_000,
     // Carbon announces its v12 opt-in flags once per flag in development.
     onConsoleLog: (log) => !log.startsWith("[@carbon/feature-flags]"),
   },
