@@ -19,11 +19,10 @@ describe("App", () => {
   beforeEach(() => window.localStorage.clear());
   afterEach(() => document.documentElement.classList.remove("cds--g10", "cds--g100"));
 
-  it("shows the keystore location in the header and starts on the key table", async () => {
+  it("shows the keystore's kind and latency in the header, its location on hover, and starts on the key table", async () => {
     renderWithBackend(<App />, fakeBackend());
-    await waitFor(() =>
-      expect(byId("keystore-tag")).toHaveTextContent("Embedded · /home/test/.local/share/strongroom/keys.db"),
-    );
+    await waitFor(() => expect(byId("keystore-tag")).toHaveTextContent(/^Embedded · \d+ ms$/));
+    expect(screen.getByText(/^\/home\/test\/\.local\/share\/strongroom\/keys\.db\. Answered in/)).toBeInTheDocument();
     expect(await screen.findByText("No keys yet")).toBeInTheDocument();
     expect(byId("nav-keys")).toHaveAttribute("aria-current", "page");
   });

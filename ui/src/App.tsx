@@ -12,7 +12,6 @@ import {
   SideNavLink,
   SkeletonPlaceholder,
   SkipToContent,
-  Tag,
   Theme,
 } from "@carbon/react";
 import {
@@ -40,6 +39,7 @@ import { KeyRingsPage } from "./features/keyRings/KeyRingsPage";
 import { KeysPage } from "./features/keys/KeysPage";
 import { LocalServerPage } from "./features/localServer/LocalServerPage";
 import { PoliciesPage } from "./features/policies/PoliciesPage";
+import { HealthChip } from "./features/shell/HealthChip";
 import { PAGE_TITLES, PAGES, pagesFor, type Page } from "./features/shell/pages";
 import { EnvelopePage } from "./features/wrapping/EnvelopePage";
 import { useBackend } from "./lib/backend";
@@ -47,7 +47,7 @@ import { toBackendError } from "./lib/backend";
 import { describe } from "./lib/errors";
 import { useRequest } from "./lib/hooks/useRequest";
 import { useStoredState } from "./lib/hooks/useStoredState";
-import type { ConnectionProfile, KeystoreInfo } from "./lib/types";
+import type { ConnectionProfile } from "./lib/types";
 
 const THEMES = ["g10", "g100"] as const;
 type ThemeName = (typeof THEMES)[number];
@@ -70,15 +70,6 @@ const PAGE_ICONS: Record<Page, ComponentType> = {
 const prefersDark = () => typeof window.matchMedia === "function" && window.matchMedia("(prefers-color-scheme: dark)").matches;
 
 const noConnections = () => Promise.resolve(undefined);
-
-function KeystoreTag({ info }: { info: KeystoreInfo }) {
-  const mode = info.mode === "embedded" ? "Embedded" : "Remote";
-  return (
-    <Tag id="keystore-tag" type="cool-gray" size="sm" className="app-header__keystore" title={info.location}>
-      {mode} · {info.location}
-    </Tag>
-  );
-}
 
 /** Carbon's zone classes on <html>, so modals and toasts rendered at the document root follow the theme. */
 function useDocumentTheme(theme: ThemeName) {
@@ -229,7 +220,8 @@ export function App({ headerActions }: Props = {}) {
           <HeaderName href="#main-content" prefix="">
             Strongroom
           </HeaderName>
-          {info.data !== undefined && <KeystoreTag info={info.data} />}
+          {/* Both counters only grow, so their sum changes whenever either does. */}
+          <HealthChip checkKey={generation + infoAttempt} />
           {connections.data !== undefined && (
             <ConnectionSwitcher
               connections={connections.data[0]}
