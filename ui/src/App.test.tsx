@@ -138,4 +138,21 @@ describe("App", () => {
     expect(await screen.findByText("Now using prod (remote)")).toBeInTheDocument();
     expect(byId("connection-remote-tag")).toHaveTextContent("Remote");
   });
+
+  it("opens About from the header with the keyboard and closes it with Escape", async () => {
+    const user = userEvent.setup();
+    renderWithBackend(
+      <App />,
+      fakeBackend({ info: () => Promise.resolve({ mode: "embedded", location: "/home/test/keys.db", schemaVersion: 4 }) }),
+    );
+    const about = await screen.findByRole("button", { name: "About Strongroom" });
+    about.focus();
+    await user.keyboard("{Enter}");
+    const dialog = await screen.findByRole("dialog");
+    expect(dialog).toHaveTextContent("Version 4");
+    expect(dialog).toHaveTextContent("/home/test/keys.db");
+    // The first Escape hides the tooltip of the close button, which has the focus.
+    await user.keyboard("{Escape}{Escape}");
+    await waitFor(() => expect(screen.queryByRole("dialog")).toBeNull());
+  });
 });

@@ -21,6 +21,7 @@ import {
   Encryption,
   Light,
   Folders,
+  Information,
   Password,
   Policy,
   RecentlyViewed,
@@ -39,6 +40,7 @@ import { KeyRingsPage } from "./features/keyRings/KeyRingsPage";
 import { KeysPage } from "./features/keys/KeysPage";
 import { LocalServerPage } from "./features/localServer/LocalServerPage";
 import { PoliciesPage } from "./features/policies/PoliciesPage";
+import { AboutModal } from "./features/shell/AboutModal";
 import { HealthChip } from "./features/shell/HealthChip";
 import { PAGE_TITLES, PAGES, pagesFor, type Page } from "./features/shell/pages";
 import { EnvelopePage } from "./features/wrapping/EnvelopePage";
@@ -142,6 +144,7 @@ export function App({ headerActions }: Props = {}) {
     },
     [setPage],
   );
+  const [aboutOpen, setAboutOpen] = useState(false);
   useDocumentTheme(theme);
   const dark = theme === "g100";
 
@@ -240,6 +243,13 @@ export function App({ headerActions }: Props = {}) {
               {dark ? <Light size={20} /> : <Asleep size={20} />}
             </HeaderGlobalAction>
             <NoticeLogButton />
+            <HeaderGlobalAction
+              aria-label="About Strongroom"
+              tooltipAlignment="end"
+              onClick={() => setAboutOpen(true)}
+            >
+              <Information size={20} />
+            </HeaderGlobalAction>
             {headerActions}
           </HeaderGlobalBar>
         </Header>
@@ -264,6 +274,7 @@ export function App({ headerActions }: Props = {}) {
           ))}
         </SideNavItems>
       </SideNav>
+      {aboutOpen && <AboutModal info={info.data} onClose={() => setAboutOpen(false)} />}
       <Content id="main-content" className="app-main" aria-busy={info.loading} tabIndex={-1}>
         <Fragment key={generation}>{content}</Fragment>
       </Content>
