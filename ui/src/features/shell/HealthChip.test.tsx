@@ -40,6 +40,9 @@ describe("HealthChip", () => {
     expect(chip()).toHaveTextContent("Embedded · 3 ms");
     expect(chip().closest(".cds--tag--green")).not.toBeNull();
     expect(screen.getByText(/\/home\/test\/keystore\.db\. Answered in 3 ms/)).toBeInTheDocument();
+    // The tooltip describes the chip; its name stays short for screen readers.
+    expect(chip()).toHaveAccessibleName("Keystore: Embedded · 3 ms. Check again");
+    expect(chip()).toHaveAccessibleDescription(/Answered in 3 ms/);
   });
 
   it("checks again every 30 seconds and turns red when the keystore stops answering", async () => {

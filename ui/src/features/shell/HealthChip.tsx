@@ -91,7 +91,7 @@ export function HealthChip({ checkKey }: Props) {
 
   const label = labelOf(health);
   return (
-    <Tooltip label={tooltipOf(health)} align="bottom" className="app-health">
+    <Tooltip description={tooltipOf(health)} align="bottom" className="app-health">
       <OperationalTag
         id="keystore-tag"
         className="app-health__tag"
