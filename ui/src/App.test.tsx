@@ -19,11 +19,10 @@ describe("App", () => {
   beforeEach(() => window.localStorage.clear());
   afterEach(() => document.documentElement.classList.remove("cds--g10", "cds--g100"));
 
-  it("shows the keystore location in the header and starts on the key table", async () => {
+  it("shows the keystore's kind and latency in the header, its location on hover, and starts on the key table", async () => {
     renderWithBackend(<App />, fakeBackend());
-    await waitFor(() =>
-      expect(byId("keystore-tag")).toHaveTextContent("Embedded · /home/test/.local/share/strongroom/keys.db"),
-    );
+    await waitFor(() => expect(byId("keystore-tag")).toHaveTextContent(/^Embedded · \d+ ms$/));
+    expect(screen.getByText(/^\/home\/test\/\.local\/share\/strongroom\/keys\.db\. Answered in/)).toBeInTheDocument();
     expect(await screen.findByText("No keys yet")).toBeInTheDocument();
     expect(byId("nav-keys")).toHaveAttribute("aria-current", "page");
   });
@@ -162,5 +161,22 @@ describe("App", () => {
     await waitFor(() => expect(backend.info.mock.calls.length).toBeGreaterThan(infoCalls));
     expect(await screen.findByText("Now using prod (remote)")).toBeInTheDocument();
     expect(byId("connection-remote-tag")).toHaveTextContent("Remote");
+  });
+
+  it("opens About from the header with the keyboard and closes it with Escape", async () => {
+    const user = userEvent.setup();
+    renderWithBackend(
+      <App />,
+      fakeBackend({ info: () => Promise.resolve({ mode: "embedded", location: "/home/test/keys.db", schemaVersion: 4 }) }),
+    );
+    const about = await screen.findByRole("button", { name: "About Strongroom" });
+    about.focus();
+    await user.keyboard("{Enter}");
+    const dialog = await screen.findByRole("dialog");
+    expect(dialog).toHaveTextContent("Version 4");
+    expect(dialog).toHaveTextContent("/home/test/keys.db");
+    // The first Escape hides the tooltip of the close button, which has the focus.
+    await user.keyboard("{Escape}{Escape}");
+    await waitFor(() => expect(screen.queryByRole("dialog")).toBeNull());
   });
 });

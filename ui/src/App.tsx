@@ -12,7 +12,6 @@ import {
   SideNavLink,
   SkeletonPlaceholder,
   SkipToContent,
-  Tag,
   Theme,
 } from "@carbon/react";
 import {
@@ -23,6 +22,7 @@ import {
   Light,
   Folders,
   TagGroup,
+  Information,
   Password,
   Policy,
   RecentlyViewed,
@@ -43,6 +43,8 @@ import { KeyPage } from "./features/keys/KeyPage";
 import { KeysPage } from "./features/keys/KeysPage";
 import { LocalServerPage } from "./features/localServer/LocalServerPage";
 import { PoliciesPage } from "./features/policies/PoliciesPage";
+import { AboutModal } from "./features/shell/AboutModal";
+import { HealthChip } from "./features/shell/HealthChip";
 import { KEY_PAGE_PARENT, PAGE_TITLES, PAGES, pagesFor, type Page } from "./features/shell/pages";
 import { EnvelopePage } from "./features/wrapping/EnvelopePage";
 import { useBackend } from "./lib/backend";
@@ -50,7 +52,7 @@ import { toBackendError } from "./lib/backend";
 import { describe } from "./lib/errors";
 import { useRequest } from "./lib/hooks/useRequest";
 import { useStoredState } from "./lib/hooks/useStoredState";
-import type { ConnectionProfile, KeystoreInfo } from "./lib/types";
+import type { ConnectionProfile } from "./lib/types";
 
 const THEMES = ["g10", "g100"] as const;
 type ThemeName = (typeof THEMES)[number];
@@ -74,15 +76,6 @@ const PAGE_ICONS: Record<Page, ComponentType> = {
 const prefersDark = () => typeof window.matchMedia === "function" && window.matchMedia("(prefers-color-scheme: dark)").matches;
 
 const noConnections = () => Promise.resolve(undefined);
-
-function KeystoreTag({ info }: { info: KeystoreInfo }) {
-  const mode = info.mode === "embedded" ? "Embedded" : "Remote";
-  return (
-    <Tag id="keystore-tag" type="cool-gray" size="sm" className="app-header__keystore" title={info.location}>
-      {mode} · {info.location}
-    </Tag>
-  );
-}
 
 /** Carbon's zone classes on <html>, so modals and toasts rendered at the document root follow the theme. */
 function useDocumentTheme(theme: ThemeName) {
@@ -163,6 +156,7 @@ export function App({ headerActions }: Props = {}) {
     setPage("envelope");
     setEnvelopeKeyId(key.id);
   };
+  const [aboutOpen, setAboutOpen] = useState(false);
   useDocumentTheme(theme);
   const dark = theme === "g100";
 
@@ -251,7 +245,8 @@ export function App({ headerActions }: Props = {}) {
           <HeaderName href="#main-content" prefix="">
             Strongroom
           </HeaderName>
-          {info.data !== undefined && <KeystoreTag info={info.data} />}
+          {/* Both counters only grow, so their sum changes whenever either does. */}
+          <HealthChip checkKey={generation + infoAttempt} />
           {connections.data !== undefined && (
             <ConnectionSwitcher
               connections={connections.data[0]}
@@ -270,6 +265,13 @@ export function App({ headerActions }: Props = {}) {
               {dark ? <Light size={20} /> : <Asleep size={20} />}
             </HeaderGlobalAction>
             <NoticeLogButton />
+            <HeaderGlobalAction
+              aria-label="About Strongroom"
+              tooltipAlignment="end"
+              onClick={() => setAboutOpen(true)}
+            >
+              <Information size={20} />
+            </HeaderGlobalAction>
             {headerActions}
           </HeaderGlobalBar>
         </Header>
@@ -294,6 +296,7 @@ export function App({ headerActions }: Props = {}) {
           ))}
         </SideNavItems>
       </SideNav>
+      {aboutOpen && <AboutModal info={info.data} onClose={() => setAboutOpen(false)} />}
       <Content id="main-content" className="app-main" aria-busy={info.loading} tabIndex={-1}>
         <Fragment key={generation}>{content}</Fragment>
       </Content>

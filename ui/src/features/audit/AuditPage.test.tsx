@@ -1,10 +1,12 @@
-import { screen, waitFor } from "@testing-library/react";
+import { fireEvent, screen, waitFor, within } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
-import { describe, expect, it } from "vitest";
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { fakeBackend } from "../../test/fakeBackend";
 import { renderWithBackend } from "../../test/render";
-import type { AuditEventInfo } from "../../lib/types";
+import type { AuditEventInfo, AuditQueryRequest } from "../../lib/types";
 import { AUDIT_PAGE_SIZE, AuditPage } from "./AuditPage";
+import { EXPORT_CAP } from "./exportEvents";
+import { rfc3339 } from "./timeRange";
 
 const event = (seq: number, outcome = "success"): AuditEventInfo => ({
   seq,
@@ -60,5 +62,127 @@ describe("AuditPage", () => {
     expect(await screen.findByText("key-3")).toBeInTheDocument();
     expect(backend.auditEvents).toHaveBeenLastCalledWith({ limit: AUDIT_PAGE_SIZE, before: 401 });
     expect(screen.queryByRole("button", { name: "Load older" })).toBeNull();
+  });
+
+  it("says in its description that key material and plaintext never appear", async () => {
+    renderWithBackend(<AuditPage refreshToken={0} />, fakeBackend());
+    expect(await screen.findByText(/Key material, data encryption keys and plaintext never appear in the trail/)).toBeInTheDocument();
+  });
+
+  it("sends a preset's window as since, counted back from now, and keeps it when loading older", async () => {
+    const user = userEvent.setup();
+    const first = Array.from({ length: AUDIT_PAGE_SIZE }, (_, index) => event(500 - index));
+    const backend = fakeBackend({ auditEvents: (query) => Promise.resolve(query.before === undefined ? first : []) });
+    renderWithBackend(<AuditPage refreshToken={0} />, backend);
+    await screen.findByText("key-500");
+    const before = Date.now();
+    await user.selectOptions(screen.getByLabelText("Time range"), "Last 24 hours");
+    await waitFor(() => expect(backend.auditEvents.mock.lastCall?.[0].since).toBeDefined());
+    const query = backend.auditEvents.mock.lastCall?.[0] as AuditQueryRequest;
+    const since = Date.parse(query.since ?? "");
+    expect(query.since).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/);
+    expect(since).toBeGreaterThanOrEqual(before - 86_400_000 - 1000);
+    expect(since).toBeLessThanOrEqual(Date.now() - 86_400_000);
+    expect(query.until).toBeUndefined();
+
+    await user.click(await screen.findByRole("button", { name: "Load older" }));
+    await waitFor(() => expect(backend.auditEvents.mock.lastCall?.[0].before).toBe(401));
+    expect(backend.auditEvents.mock.lastCall?.[0].since).toBe(query.since);
+  });
+
+  it("sends a custom range of whole days as since and until", async () => {
+    const user = userEvent.setup();
+    const backend = fakeBackend();
+    renderWithBackend(<AuditPage refreshToken={0} />, backend);
+    await user.selectOptions(await screen.findByLabelText("Time range"), "custom");
+    const from = screen.getByLabelText("From (day)");
+    const to = screen.getByLabelText("To (day, included)");
+    fireEvent.change(from, { target: { value: "2026-02-03" } });
+    fireEvent.blur(from);
+    fireEvent.change(to, { target: { value: "2026-02-05" } });
+    fireEvent.blur(to);
+    await waitFor(() =>
+      expect(backend.auditEvents).toHaveBeenLastCalledWith({
+        limit: AUDIT_PAGE_SIZE,
+        since: rfc3339(new Date(2026, 1, 3).getTime()),
+        until: rfc3339(new Date(2026, 1, 6).getTime()),
+      }),
+    );
+  });
+
+  it("shows an event's full JSON in its expanded row", async () => {
+    const user = userEvent.setup();
+    renderWithBackend(<AuditPage refreshToken={0} />, fakeBackend({ auditEvents: () => Promise.resolve([event(9)]) }));
+    await screen.findByText("key-9");
+    expect(document.querySelector("[data-event-json]")).toBeNull();
+    await user.click(screen.getByRole("button", { name: "Show event 9 as JSON" }));
+    const json = await waitFor(() => {
+      const row = document.querySelector("[data-event-json='9']");
+      if (row === null) throw new Error("not expanded");
+      return row;
+    });
+    expect(JSON.parse(json.querySelector("code")?.textContent ?? "")).toEqual(event(9));
+  });
+});
+
+describe("AuditPage export", () => {
+  let saved: { name: string; blob: Blob }[] = [];
+
+  beforeEach(() => {
+    saved = [];
+    let lastBlob: Blob | undefined;
+    URL.createObjectURL = vi.fn((blob: Blob) => {
+      lastBlob = blob;
+      return "blob:audit";
+    });
+    URL.revokeObjectURL = vi.fn();
+    vi.spyOn(HTMLAnchorElement.prototype, "click").mockImplementation(function (this: HTMLAnchorElement) {
+      if (lastBlob !== undefined) saved.push({ name: this.download, blob: lastBlob });
+    });
+  });
+
+  afterEach(() => {
+    vi.restoreAllMocks();
+  });
+
+  /** A trail of `size` failures, newest first, answering `before` and `limit`. */
+  const trail = (size: number) => (query: AuditQueryRequest) => {
+    const top = query.before === undefined ? size : query.before - 1;
+    const count = Math.max(0, Math.min(query.limit ?? AUDIT_PAGE_SIZE, top));
+    return Promise.resolve(Array.from({ length: count }, (_, index) => event(top - index, "UNDECRYPTABLE")));
+  };
+
+  it("downloads every matching event as CSV, with the filters applied, in a file named for the time", async () => {
+    const user = userEvent.setup();
+    const backend = fakeBackend({ auditEvents: trail(1200) });
+    renderWithBackend(<AuditPage refreshToken={0} />, backend);
+    await user.click(screen.getByLabelText("Failures only"));
+    await waitFor(() => expect(backend.auditEvents.mock.lastCall?.[0].failuresOnly).toBe(true));
+    await screen.findByText("key-1200");
+    await user.click(screen.getByRole("button", { name: "Export CSV" }));
+    await waitFor(() => expect(saved).toHaveLength(1));
+    const file = saved[0];
+    expect(file?.name).toMatch(/^strongroom-audit-\d{8}T\d{6}Z\.csv$/);
+    const lines = (await file?.blob.text())?.trimEnd().split("\r\n") ?? [];
+    expect(lines[0]).toBe("seq,at,instance,initiator,action,target,outcome,correlationId");
+    expect(lines).toHaveLength(1201);
+    const exportCalls = backend.auditEvents.mock.calls.map(([query]) => query).filter((query) => query.limit === 1000);
+    expect(exportCalls.every((query) => query.failuresOnly === true)).toBe(true);
+    expect(await screen.findByText("Exported 1,200 audit events")).toBeInTheDocument();
+  });
+
+  it("downloads JSON and says when the cap cut the export off", async () => {
+    const user = userEvent.setup();
+    renderWithBackend(<AuditPage refreshToken={0} />, fakeBackend({ auditEvents: trail(EXPORT_CAP + 50) }));
+    await screen.findByText(`key-${EXPORT_CAP + 50}`);
+    await user.click(screen.getByRole("button", { name: "Export JSON" }));
+    const notice = await screen.findByText(`The export stopped at ${EXPORT_CAP.toLocaleString()} events`, undefined, {
+      timeout: 10_000,
+    });
+    expect(within(notice.closest(".cds--inline-notification") as HTMLElement).getByText(/older ones were left out/)).toBeInTheDocument();
+    expect(saved[0]?.name).toMatch(/\.json$/);
+    const body = JSON.parse((await saved[0]?.blob.text()) ?? "") as { truncated: boolean; events: unknown[] };
+    expect(body.truncated).toBe(true);
+    expect(body.events).toHaveLength(EXPORT_CAP);
   });
 });

@@ -1,25 +1,47 @@
 import {
   Button,
   Checkbox,
+  CodeSnippet,
   DataTableSkeleton,
+  DatePicker,
+  DatePickerInput,
   InlineLoading,
   InlineNotification,
+  Select,
+  SelectItem,
   Table,
   TableBody,
   TableCell,
   TableContainer,
+  TableExpandedRow,
+  TableExpandHeader,
+  TableExpandRow,
   TableHead,
   TableHeader,
   TableRow,
+  TableToolbar,
+  TableToolbarContent,
   Tag,
   TextInput,
 } from "@carbon/react";
-import { useEffect, useState } from "react";
+import { Download } from "@carbon/icons-react";
+import { Fragment, useEffect, useState } from "react";
+import { useNotify } from "../../components/notifications";
 import { toBackendError, useBackend, type BackendError } from "../../lib/backend";
+import { offerDownload } from "../../lib/download";
 import { describe } from "../../lib/errors";
 import { formatTimestamp } from "../../lib/format";
 import { useDebouncedValue } from "../../lib/hooks/useDebouncedValue";
 import type { AuditEventInfo, AuditQueryRequest } from "../../lib/types";
+import {
+  collectEvents,
+  EXPORT_CAP,
+  eventsToCsv,
+  eventsToJson,
+  exportFileName,
+  type EventExport,
+} from "./exportEvents";
+import { boundsOf, PRESETS, type CustomRange, type RangeChoice } from "./timeRange";
 
 export const AUDIT_PAGE_SIZE = 100;
 const FILTER_DEBOUNCE_MS = 300;
@@ -30,43 +52,77 @@ interface Filters {
   action: string;
   target: string;
   failuresOnly: boolean;
+  range: RangeChoice;
+  custom: CustomRange;
 }
 
-function queryOf(filters: Filters, before?: number): AuditQueryRequest {
-  const query: AuditQueryRequest = { limit: AUDIT_PAGE_SIZE };
+/** The filters as the keystore takes them; paging adds `before` and `limit`. */
+type EventFilter = Omit<AuditQueryRequest, "before" | "limit">;
+
+function filterOf(filters: Filters, now: number): EventFilter {
+  const query: EventFilter = {};
   if (filters.initiator.trim() !== "") query.initiator = filters.initiator.trim();
   if (filters.action.trim() !== "") query.action = filters.action.trim();
   if (filters.target.trim() !== "") query.target = filters.target.trim();
   if (filters.failuresOnly) query.failuresOnly = true;
-  if (before !== undefined) query.before = before;
-  return query;
+  return { ...query, ...boundsOf(filters.range, filters.custom, now) };
 }
 
 interface Pages {
   /** The filters these events answer. */
   key: string;
+  /** The query they came from, with a preset's window fixed, so older pages keep that window. */
+  filter: EventFilter;
   events: AuditEventInfo[];
   /** Whether an older page may exist. */
   more: boolean;
 }
 
+function isRangeChoice(value: string): value is RangeChoice {
+  return value === "custom" || PRESETS.some((preset) => preset.id === value);
+}
+
+function OutcomeTag({ outcome }: { outcome: string }) {
+  return outcome === "success" ? (
+    <Tag size="sm" type="green">
+      Success
+    </Tag>
+  ) : (
+    <Tag size="sm" type="red" title={outcome}>
+      {outcome}
+    </Tag>
+  );
+}
+
 /** Who did what to which key, newest first; key material and plaintext are never recorded. */
 export function AuditPage({ refreshToken }: { refreshToken: number }) {
   const backend = useBackend();
-  const [filters, setFilters] = useState<Filters>({ initiator: "", action: "", target: "", failuresOnly: false });
+  const notify = useNotify();
+  const [filters, setFilters] = useState<Filters>({
+    initiator: "",
+    action: "",
+    target: "",
+    failuresOnly: false,
+    range: "all",
+    custom: {},
+  });
   const debounced = useDebouncedValue(filters, FILTER_DEBOUNCE_MS);
   const filterKey = JSON.stringify([debounced, refreshToken]);
   const [pages, setPages] = useState<Pages | null>(null);
   const [error, setError] = useState<BackendError | undefined>(undefined);
   const [loadingOlder, setLoadingOlder] = useState(false);
+  const [expanded, setExpanded] = useState<ReadonlySet<number>>(new Set());
+  const [exporting, setExporting] = useState<{ format: "csv" | "json"; count: number } | null>(null);
+  const [cutOff, setCutOff] = useState<number | null>(null);
 
   useEffect(() => {
     let current = true;
-    backend.auditEvents(queryOf(debounced)).then(
+    const filter = filterOf(debounced, Date.now());
+    backend.auditEvents({ ...filter, limit: AUDIT_PAGE_SIZE }).then(
       (events) => {
         if (!current) return;
         setError(undefined);
-        setPages({ key: filterKey, events, more: events.length === AUDIT_PAGE_SIZE });
+        setPages({ key: filterKey, filter, events, more: events.length === AUDIT_PAGE_SIZE });
       },
       (thrown: unknown) => {
         if (current) setError(toBackendError(thrown));
@@ -83,8 +139,8 @@ export function AuditPage({ refreshToken }: { refreshToken: number }) {
     if (oldest === undefined) return;
     setLoadingOlder(true);
     try {
-      const older = await backend.auditEvents(queryOf(debounced, oldest.seq));
-      setPages({ key: pages.key, events: [...pages.events, ...older], more: older.length === AUDIT_PAGE_SIZE });
+      const older = await backend.auditEvents({ ...pages.filter, limit: AUDIT_PAGE_SIZE, before: oldest.seq });
+      setPages({ ...pages, events: [...pages.events, ...older], more: older.length === AUDIT_PAGE_SIZE });
     } catch (thrown) {
       setError(toBackendError(thrown));
     } finally {
@@ -92,16 +148,46 @@ export function AuditPage({ refreshToken }: { refreshToken: number }) {
     }
   };
 
+  const exportAs = async (format: "csv" | "json") => {
+    if (pages === null) return;
+    const filter = pages.filter;
+    setExporting({ format, count: 0 });
+    setCutOff(null);
+    try {
+      const exported: EventExport = await collectEvents(backend, filter, (count) => setExporting({ format, count }));
+      const text = format === "csv" ? eventsToCsv(exported.events) : eventsToJson(exported, filter);
+      offerDownload(exportFileName(format), text, format === "csv" ? "text/csv;charset=utf-8" : "application/json");
+      if (exported.truncated) {
+        setCutOff(exported.events.length);
+      } else {
+        notify({ kind: "success", title: `Exported ${exported.events.length.toLocaleString()} audit events` });
+      }
+    } catch (thrown) {
+      notify({ kind: "error", title: "The audit events could not be exported", subtitle: describe(toBackendError(thrown)) });
+    } finally {
+      setExporting(null);
+    }
+  };
+
   const update = <K extends keyof Filters>(field: K, value: Filters[K]) =>
     setFilters((current) => ({ ...current, [field]: value }));
+  const toggle = (seq: number) =>
+    setExpanded((current) => {
+      const next = new Set(current);
+      if (!next.delete(seq)) next.add(seq);
+      return next;
+    });
   const stale = pages !== null && pages.key !== filterKey;
 
   return (
     <div className="app-page">
-      <h1 className="app-page__title">Audit log</h1>
-      <p className="app-page__lead">
-        Every call on this keystore, newest first. Events name keys and people, never key material or plaintext.
-      </p>
+      <header className="app-page__header">
+        <h1 className="app-page__title">Audit log</h1>
+        <p className="app-page__intro" id="audit-description">
+          Every call on this keystore, allowed or refused, newest first. Key material, data encryption keys and
+          plaintext never appear in the trail: events name keys, people and outcomes only.
+        </p>
+      </header>
       <div className="audit-filters" role="search" aria-label="Filter audit events">
         <TextInput
           id="audit-initiator"
@@ -133,6 +219,36 @@ export function AuditPage({ refreshToken }: { refreshToken: number }) {
           checked={filters.failuresOnly}
           onChange={(_event, { checked }) => update("failuresOnly", checked)}
         />
+        <Select
+          id="audit-range"
+          labelText="Time range"
+          size="md"
+          value={filters.range}
+          onChange={(event) => {
+            if (isRangeChoice(event.target.value)) update("range", event.target.value);
+          }}
+        >
+          {PRESETS.map((preset) => (
+            <SelectItem key={preset.id} value={preset.id} text={preset.text} />
+          ))}
+          <SelectItem value="custom" text="Custom range…" />
+        </Select>
+        {filters.range === "custom" && (
+          <DatePicker
+            className="audit-filters__dates"
+            datePickerType="range"
+            dateFormat="Y-m-d"
+            maxDate={new Date()}
+            value={[filters.custom.start, filters.custom.end].filter((date) => date !== undefined)}
+            onChange={(dates: Date[]) => {
+              const [start, end] = dates;
+              update("custom", { ...(start === undefined ? {} : { start }), ...(end === undefined ? {} : { end }) });
+            }}
+          >
+            <DatePickerInput id="audit-since" labelText="From (day)" placeholder="yyyy-mm-dd" size="md" />
+            <DatePickerInput id="audit-until" labelText="To (day, included)" placeholder="yyyy-mm-dd" size="md" />
+          </DatePicker>
+        )}
       </div>
       {error !== undefined && (
         <InlineNotification
@@ -143,15 +259,54 @@ export function AuditPage({ refreshToken }: { refreshToken: number }) {
           hideCloseButton
         />
       )}
+      {cutOff !== null && (
+        <InlineNotification
+          id="audit-export-cut-off"
+          kind="warning"
+          title={`The export stopped at ${cutOff.toLocaleString()} events`}
+          subtitle={`It holds the newest ${EXPORT_CAP.toLocaleString()} events that match; older ones were left out. Narrow the time range to export them.`}
+          lowContrast
+          onClose={() => setCutOff(null)}
+        />
+      )}
       {pages === null ? (
         error === undefined && (
           <DataTableSkeleton headers={HEADERS.map((header) => ({ header, key: header }))} rowCount={5} showHeader={false} />
         )
       ) : (
         <TableContainer id="audit-table" aria-busy={stale}>
+          <TableToolbar aria-label="Audit log toolbar">
+            <TableToolbarContent>
+              {exporting !== null && (
+                <InlineLoading
+                  className="audit-export__progress"
+                  description={`Exporting… ${exporting.count.toLocaleString()} events`}
+                />
+              )}
+              <Button
+                id="audit-export-csv"
+                kind="ghost"
+                renderIcon={Download}
+                disabled={exporting !== null || stale}
+                onClick={() => void exportAs("csv")}
+              >
+                Export CSV
+              </Button>
+              <Button
+                id="audit-export-json"
+                kind="ghost"
+                renderIcon={Download}
+                disabled={exporting !== null || stale}
+                onClick={() => void exportAs("json")}
+              >
+                Export JSON
+              </Button>
+            </TableToolbarContent>
+          </TableToolbar>
           <Table aria-label="Audit events" size="sm">
             <TableHead>
               <TableRow>
+                <TableExpandHeader aria-label="Show the event's JSON" />
                 {HEADERS.map((header) => (
                   <TableHeader key={header}>{header}</TableHeader>
                 ))}
@@ -160,33 +315,39 @@ export function AuditPage({ refreshToken }: { refreshToken: number }) {
             <TableBody className={stale ? "key-table__body--stale" : undefined}>
               {pages.events.length === 0 && (
                 <TableRow>
-                  <TableCell colSpan={HEADERS.length}>No events match these filters.</TableCell>
+                  <TableCell colSpan={HEADERS.length + 1}>No events match these filters.</TableCell>
                 </TableRow>
               )}
               {pages.events.map((event) => (
-                <TableRow key={event.seq} data-seq={event.seq}>
-                  <TableCell>
-                    <time dateTime={event.at}>{formatTimestamp(event.at)}</time>
-                  </TableCell>
-                  <TableCell>{event.initiator}</TableCell>
-                  <TableCell>
-                    <code>{event.action}</code>
-                  </TableCell>
-                  <TableCell>
-                    <code>{event.target}</code>
-                  </TableCell>
-                  <TableCell>
-                    {event.outcome === "success" ? (
-                      <Tag size="sm" type="green">
-                        Success
-                      </Tag>
-                    ) : (
-                      <Tag size="sm" type="red" title={event.outcome}>
-                        {event.outcome}
-                      </Tag>
-                    )}
-                  </TableCell>
-                </TableRow>
+                <Fragment key={event.seq}>
+                  <TableExpandRow
+                    data-seq={event.seq}
+                    aria-label={`Show event ${event.seq} as JSON`}
+                    isExpanded={expanded.has(event.seq)}
+                    onExpand={() => toggle(event.seq)}
+                  >
+                    <TableCell>
+                      <time dateTime={event.at}>{formatTimestamp(event.at)}</time>
+                    </TableCell>
+                    <TableCell>{event.initiator}</TableCell>
+                    <TableCell>
+                      <code>{event.action}</code>
+                    </TableCell>
+                    <TableCell>
+                      <code>{event.target}</code>
+                    </TableCell>
+                    <TableCell>
+                      <OutcomeTag outcome={event.outcome} />
+                    </TableCell>
+                  </TableExpandRow>
+                  {expanded.has(event.seq) && (
+                    <TableExpandedRow colSpan={HEADERS.length + 1} data-event-json={event.seq}>
+                      <CodeSnippet type="multi" feedback="Copied" aria-label={`Event ${event.seq} as JSON`}>
+                        {JSON.stringify(event, null, 2)}
+                      </CodeSnippet>
+                    </TableExpandedRow>
+                  )}
+                </Fragment>
               ))}
             </TableBody>
           </Table>

@@ -79,4 +79,29 @@ describe("AuthorizationsPage", () => {
     await waitFor(() => expect(backend.deleteAuthorization).toHaveBeenCalledWith("p1"));
     expect(await screen.findByText("Authorization of cloud-object-storage removed")).toBeInTheDocument();
   });
+
+  it("shows the IAM call as curl in the create dialog, following the form", async () => {
+    const user = userEvent.setup();
+    renderWithBackend(<AuthorizationsPage refreshToken={0} />, fakeBackend());
+    await user.click(await screen.findByRole("button", { name: "Authorize a service" }));
+    const curl = () => document.querySelector("#create-authorization-curl code")?.textContent ?? "";
+    expect(curl()).toContain('-X POST "$IAM_URL/v1/policies"');
+    expect(curl()).toContain('"Authorization: Bearer $IAM_TOKEN"');
+    expect(curl()).toContain('"value":"\'"$INSTANCE_ID"\'"');
+    expect(curl()).not.toContain("keyRing");
+    await user.click(screen.getByLabelText("The keys of one key ring"));
+    expect(curl()).toContain('{"name":"keyRing","value":"default","operator":"stringEquals"}');
+    await user.click(screen.getByLabelText("One key"));
+    expect(curl()).toContain('"value":"<key-id>"');
+  });
+
+  it("shows the delete call as curl in the remove dialog", async () => {
+    const user = userEvent.setup();
+    renderWithBackend(<AuthorizationsPage refreshToken={0} />, fakeBackend({ authorizations: () => Promise.resolve([cos]) }));
+    await user.click(await screen.findByRole("button", { name: "Remove the authorization of cloud-object-storage" }));
+    expect(await screen.findByRole("heading", { name: "Copy as curl" })).toBeInTheDocument();
+    expect(document.querySelector("#remove-authorization-curl code")?.textContent).toContain(
+      '-X DELETE "$IAM_URL/v1/policies/p1"',
+    );
+  });
 });

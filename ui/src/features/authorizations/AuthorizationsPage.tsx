@@ -17,13 +17,16 @@ import {
 import { Add, TrashCan } from "@carbon/icons-react";
 import { useCallback, useState } from "react";
 import { ConfirmDialog } from "../../components/ConfirmDialog";
+import { CurlSnippet } from "../../components/CurlSnippet";
 import { useNotify } from "../../components/notifications";
 import { useBackend } from "../../lib/backend";
 import { describe } from "../../lib/errors";
 import { formatTimestamp } from "../../lib/format";
+import { useCurlTarget } from "../../lib/hooks/useCurlTarget";
 import { useRequest } from "../../lib/hooks/useRequest";
 import type { AuthorizationInfo } from "../../lib/types";
 import { CreateAuthorizationModal } from "./CreateAuthorizationModal";
+import { deleteAuthorizationCurl } from "./curl";
 import { scopeOf } from "./scope";
 
 const HEADERS = ["Source service", "Source instance", "Scope", "Roles", "Created", ""];
@@ -35,6 +38,7 @@ interface Props {
 /** Which other services may use this instance's keys (IAM service-to-service authorizations). */
 export function AuthorizationsPage({ refreshToken }: Props) {
   const backend = useBackend();
+  const curlTarget = useCurlTarget();
   const notify = useNotify();
   const [reload, setReload] = useState(0);
   const load = useCallback(() => backend.authorizations(), [backend]);
@@ -163,6 +167,7 @@ export function AuthorizationsPage({ refreshToken }: Props) {
             unwrap with {scopeOf(removing).toLowerCase()}. Data it encrypted stays encrypted and becomes unreadable to it
             until an authorization is granted again.
           </p>
+          <CurlSnippet id="remove-authorization-curl" snippet={deleteAuthorizationCurl(removing.id, curlTarget)} />
         </ConfirmDialog>
       )}
     </div>

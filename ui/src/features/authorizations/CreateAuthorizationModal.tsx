@@ -15,10 +15,13 @@ import {
   TextInput,
 } from "@carbon/react";
 import { useCallback, useState, type FormEvent } from "react";
+import { CurlSnippet } from "../../components/CurlSnippet";
 import { toBackendError, useBackend } from "../../lib/backend";
 import { describe } from "../../lib/errors";
+import { useCurlTarget } from "../../lib/hooks/useCurlTarget";
 import { useRequest } from "../../lib/hooks/useRequest";
 import type { AuthorizationInfo, CreateAuthorizationRequest } from "../../lib/types";
+import { createAuthorizationCurl } from "./curl";
 import { KNOWN_SOURCE_SERVICES } from "./scope";
 
 const FORM_ID = "create-authorization-form";
@@ -61,14 +64,22 @@ export function CreateAuthorizationModal({ onClose, onCreated }: Props) {
       : undefined;
   const keyError = scope === "key" && keyId.trim() === "" ? "Enter the key's id." : undefined;
 
+  const curlTarget = useCurlTarget();
+  const request: CreateAuthorizationRequest = { sourceService, roles: [role] };
+  if (sourceInstance.trim() !== "") request.sourceInstance = sourceInstance.trim();
+  if (scope === "keyRing") request.keyRing = keyRing;
+  if (scope === "key") request.keyId = keyId.trim();
+  // The snippet follows the form as it is typed; placeholders stand in for what is missing.
+  const preview: CreateAuthorizationRequest = {
+    ...request,
+    sourceService: sourceService === "" ? "<service-name>" : sourceService,
+    ...(scope === "key" && request.keyId === "" ? { keyId: "<key-id>" } : {}),
+  };
+
   const submit = async (event: FormEvent<HTMLFormElement>) => {
     event.preventDefault();
     setSubmitted(true);
     if (serviceError !== undefined || keyError !== undefined) return;
-    const request: CreateAuthorizationRequest = { sourceService, roles: [role] };
-    if (sourceInstance.trim() !== "") request.sourceInstance = sourceInstance.trim();
-    if (scope === "keyRing") request.keyRing = keyRing;
-    if (scope === "key") request.keyId = keyId.trim();
     setBusy(true);
     setFailure(null);
     try {
@@ -166,6 +177,7 @@ export function CreateAuthorizationModal({ onClose, onCreated }: Props) {
                 />
               ))}
             </RadioButtonGroup>
+            <CurlSnippet id="create-authorization-curl" snippet={createAuthorizationCurl(preview, curlTarget)} />
           </Stack>
         </Form>
       </ModalBody>

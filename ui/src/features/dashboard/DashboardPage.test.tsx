@@ -41,7 +41,7 @@ function setup(overrides: Parameters<typeof fakeBackend>[0] = {}) {
   const backend = fakeBackend({
     listKeys: (request) =>
       Promise.resolve({
-        keys: request.limit === 1 ? [] : [fresh, rotatedLongAgo, stale],
+        keys: request.limit === 1 || request.offset > 0 ? [] : [fresh, rotatedLongAgo, stale],
         total: total(request),
       }),
     ...overrides,
@@ -69,8 +69,10 @@ describe("DashboardPage", () => {
     expect(await screen.findByTestId("keys-by-state")).toHaveTextContent(
       JSON.stringify({ active: 4, suspended: 1, deactivated: 1, destroyed: 1 }),
     );
-    const limits = backend.listKeys.mock.calls.map(([request]) => request.limit);
-    expect(limits.filter((limit) => limit !== 1)).toEqual([500]);
+    // Counting asks for one key per figure; only the rotation and attention checks read pages, bounded.
+    const limits = backend.listKeys.mock.calls.map(([request]) => request.limit ?? Infinity);
+    expect(limits.filter((limit) => limit !== 1)).toContain(500);
+    expect(Math.max(...limits)).toBeLessThanOrEqual(500);
   });
 
   it("lists root keys due for rotation, oldest first, and explains the rule", async () => {
@@ -93,6 +95,79 @@ describe("DashboardPage", () => {
     setup({ listKeys: () => rejectWith("UNAUTHENTICATED", "token expired") });
     expect(await screen.findByText("Key counts could not be loaded")).toBeInTheDocument();
     expect(screen.getAllByText(/did not accept the credentials/).length).toBeGreaterThan(0);
+  });
+});
+
+describe("the attention list", () => {
+  const DAY = 86_400_000;
+  const expiring = makeKey({ name: "expiring-root", expiresAt: new Date(Date.now() + 3 * DAY + 60_000).toISOString() });
+  const pending = makeKey({
+    name: "pending-root",
+    updatedAt: new Date(Date.now() - DAY).toISOString(),
+    dualAuthDelete: {
+      enabled: true,
+      keySetForDeletion: true,
+      authorizedBy: "IBMid-alice",
+      authExpiration: new Date(Date.now() + 2 * DAY + 5 * 3_600_000 + 60_000).toISOString(),
+    },
+  });
+  const destroyed = makeKey({
+    name: "destroyed-root",
+    state: "destroyed",
+    deletedAt: new Date(Date.now() - 27 * DAY + 60_000).toISOString(),
+  });
+
+  /** Answers each check with its keys; counts and the rotation check get empty pages. */
+  function attentionBackend(overrides: Parameters<typeof fakeBackend>[0] = {}) {
+    return {
+      listKeys: (request: ListKeysRequest) => {
+        const field = request.sort?.[0]?.field;
+        const keys =
+          request.offset > 0
+            ? []
+            : field === "expirationDate"
+              ? [expiring]
+              : field === "lastUpdateDate"
+                ? [pending]
+                : field === "deletionDate"
+                  ? [destroyed]
+                  : [];
+        return Promise.resolve({ keys, total: request.limit === 1 ? 3 : keys.length });
+      },
+      key: (id: string) => Promise.resolve([expiring, pending, destroyed].find((key) => key.id === id) ?? expiring),
+      keyVersions: () => Promise.resolve([]),
+      ...overrides,
+    };
+  }
+
+  it("lists expiring keys, pending deletions and closing restore windows with the time left", async () => {
+    setup(attentionBackend());
+    const expiringRow = await waitFor(() => {
+      const row = document.querySelector("[data-attention-key='expiring-root']");
+      if (row === null) throw new Error("not listed yet");
+      return row;
+    });
+    expect(expiringRow).toHaveTextContent("(in 3 d 0 h)");
+    const pendingRow = document.querySelector("[data-attention-key='pending-root']");
+    expect(pendingRow).toHaveTextContent("in 2 d 5 h (authorized by IBMid-alice)");
+    const destroyedRow = document.querySelector("[data-attention-key='destroyed-root']");
+    expect(destroyedRow).toHaveTextContent("(in 3 d 0 h)");
+    expect(byId("attention-restore-closing")).toBeInTheDocument();
+    expect(document.getElementById("attention-none")).toBeNull();
+  });
+
+  it("opens a listed key in the details panel", async () => {
+    const { backend, user } = setup(attentionBackend());
+    await user.click(await screen.findByRole("button", { name: "pending-root" }));
+    await waitFor(() => expect(backend.key).toHaveBeenCalledWith(pending.id));
+    expect(await screen.findByRole("heading", { name: "pending-root" })).toBeInTheDocument();
+    await user.click(byId("key-details-close"));
+    await waitFor(() => expect(document.getElementById("key-details")).toBeNull());
+  });
+
+  it("says when nothing needs attention", async () => {
+    setup();
+    expect(await screen.findByText(/Nothing needs attention: no key expires within 30 days/)).toBeInTheDocument();
   });
 });
 

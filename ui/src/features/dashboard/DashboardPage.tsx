@@ -11,14 +11,17 @@ import {
   Tile,
   useTheme,
 } from "@carbon/react";
-import { lazy, Suspense, useCallback } from "react";
+import { lazy, Suspense, useCallback, useState } from "react";
 import { KeyStateTag } from "../../components/KeyStateTag";
 import { useBackend } from "../../lib/backend";
 import { describe } from "../../lib/errors";
 import { ALL_STATES, formatTimestamp, STATE_LABELS, stateTitle } from "../../lib/format";
 import { useRequest, type RequestState } from "../../lib/hooks/useRequest";
+import { KeyDetailsPanel } from "../keys/KeyDetailsPanel";
 import type { Page } from "../shell/pages";
 import { ACTIVITY_EVENT_LIMIT, loadActivity, type Activity } from "./activity";
+import { loadAttention } from "./attention";
+import { AttentionList, KeyLink } from "./AttentionList";
 import { countKeys, lastRotation, ROTATION_DAYS, rotationDue, type KeyCounts, type RotationDue } from "./counts";
 
 const KeysByStateChart = lazy(() => import("./KeysByStateChart"));
@@ -71,7 +74,13 @@ function CountTiles({ counts }: { counts: KeyCounts }) {
   );
 }
 
-function RotationList({ due, onNavigate }: { due: RotationDue; onNavigate: (page: Page) => void }) {
+interface RotationListProps {
+  due: RotationDue;
+  onNavigate: (page: Page) => void;
+  onOpenKey: (keyId: string) => void;
+}
+
+function RotationList({ due, onNavigate, onOpenKey }: RotationListProps) {
   if (due.activeRootKeys === 0) {
     return <p className="dashboard__muted">There are no active root keys to rotate.</p>;
   }
@@ -96,7 +105,9 @@ function RotationList({ due, onNavigate }: { due: RotationDue; onNavigate: (page
         <StructuredListBody>
           {due.keys.slice(0, 10).map((key) => (
             <StructuredListRow key={key.id} data-rotation-key={key.name}>
-              <StructuredListCell>{key.name}</StructuredListCell>
+              <StructuredListCell>
+                <KeyLink keyInfo={key} onOpenKey={onOpenKey} />
+              </StructuredListCell>
               <StructuredListCell>
                 <KeyStateTag state={key.state} />
               </StructuredListCell>
@@ -173,6 +184,12 @@ export function DashboardPage({ refreshToken, onNavigate }: Props) {
   const due = useRequest(loadDue, refreshToken);
   const loadEnvelopeActivity = useCallback(() => loadActivity(backend), [backend]);
   const activity = useRequest(loadEnvelopeActivity, refreshToken);
+  // A key opened from a list shows in the same details panel as on the Keys page.
+  const [openKeyId, setOpenKeyId] = useState<string | null>(null);
+  // Bumped when the details panel changes a key, so the lists drop what was dealt with.
+  const [changes, setChanges] = useState(0);
+  const loadKeysNeedingAttention = useCallback(() => loadAttention(backend), [backend]);
+  const attention = useRequest(loadKeysNeedingAttention, refreshToken + changes);
 
   return (
     <div className="app-page dashboard" aria-busy={counts.loading || due.loading}>
@@ -239,11 +256,20 @@ export function DashboardPage({ refreshToken, onNavigate }: Props) {
             ) : due.data === undefined ? (
               <SkeletonText paragraph lineCount={3} />
             ) : (
-              <RotationList due={due.data} onNavigate={onNavigate} />
+              <RotationList due={due.data} onNavigate={onNavigate} onOpenKey={setOpenKeyId} />
             )}
           </Tile>
+          <AttentionList attention={attention} onOpenKey={setOpenKeyId} />
           <ActivityTile activity={activity} dark={dark} />
         </div>
+      )}
+      {openKeyId !== null && (
+        <KeyDetailsPanel
+          keyId={openKeyId}
+          refreshToken={refreshToken + changes}
+          onChanged={() => setChanges((n) => n + 1)}
+          onClose={() => setOpenKeyId(null)}
+        />
       )}
     </div>
   );

@@ -59,4 +59,32 @@ describe("KeyRingsPage", () => {
     expect(await screen.findByText(/still holds 7 keys/i)).toBeInTheDocument();
     expect(screen.getByRole("button", { name: "Delete" })).toBeInTheDocument();
   });
+
+  it("shows the create call as curl, following the id as it is typed, with the remote's URL and instance", async () => {
+    const user = userEvent.setup();
+    const remote = { id: "r1", name: "prod", mode: "remote" as const, endpoint: "https://kms.example", instanceId: "inst-9", hasApiKey: true };
+    renderWithBackend(
+      <KeyRingsPage refreshToken={0} />,
+      fakeBackend({ keyRings: () => Promise.resolve(rings), currentConnection: () => Promise.resolve(remote) }),
+    );
+    await user.click(await screen.findByRole("button", { name: "Create key ring" }));
+    await user.type(screen.getByLabelText("Key ring ID"), "ledger");
+    const curl = () => document.querySelector("#create-key-ring-curl code")?.textContent ?? "";
+    await waitFor(() => expect(curl()).toContain("'https://kms.example/api/v2/key_rings/ledger'"));
+    expect(curl()).toContain("curl -sS -X POST");
+    expect(curl()).toContain("'Bluemix-Instance: inst-9'");
+    expect(curl()).toContain('"Authorization: Bearer $TOKEN"');
+    expect(screen.getByRole("heading", { name: "Copy as curl" })).toBeInTheDocument();
+  });
+
+  it("shows the delete call as curl, with force when the box is ticked", async () => {
+    const user = userEvent.setup();
+    renderWithBackend(<KeyRingsPage refreshToken={0} />, fakeBackend({ keyRings: () => Promise.resolve(rings) }));
+    await waitFor(() => expect(row("payments")).toBeInTheDocument());
+    await user.click(within(row("payments")).getByRole("button", { name: "Delete key ring payments" }));
+    const curl = () => document.querySelector("#delete-key-ring-curl code")?.textContent ?? "";
+    expect(curl()).toContain('-X DELETE "$KMS_URL/api/v2/key_rings/payments"');
+    await user.click(screen.getByLabelText("Move this ring's destroyed keys to default"));
+    expect(curl()).toContain('"$KMS_URL/api/v2/key_rings/payments?force=true"');
+  });
 });

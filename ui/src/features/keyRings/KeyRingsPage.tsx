@@ -17,13 +17,16 @@ import {
 import { Add, TrashCan } from "@carbon/icons-react";
 import { useCallback, useState } from "react";
 import { ConfirmDialog } from "../../components/ConfirmDialog";
+import { CurlSnippet } from "../../components/CurlSnippet";
 import { useNotify } from "../../components/notifications";
 import { useBackend, type Backend } from "../../lib/backend";
 import { describe } from "../../lib/errors";
 import { ALL_STATES, formatTimestamp } from "../../lib/format";
+import { useCurlTarget } from "../../lib/hooks/useCurlTarget";
 import { useRequest } from "../../lib/hooks/useRequest";
 import type { KeyRingInfo } from "../../lib/types";
-import { CreateKeyRingModal } from "../keys/CreateKeyRingModal";
+import { CreateKeyRingDialog } from "./CreateKeyRingDialog";
+import { deleteKeyRingCurl } from "./curl";
 
 const HEADERS = ["Key ring", "Keys", "Created", "Created by", ""];
 /** Key Protect's limit per instance. */
@@ -51,6 +54,7 @@ interface Props {
 
 export function KeyRingsPage({ refreshToken }: Props) {
   const backend = useBackend();
+  const curlTarget = useCurlTarget();
   const notify = useNotify();
   const [reload, setReload] = useState(0);
   const load = useCallback(() => ringsWithCounts(backend), [backend]);
@@ -141,7 +145,7 @@ export function KeyRingsPage({ refreshToken }: Props) {
         </TableContainer>
       )}
       {creating && (
-        <CreateKeyRingModal
+        <CreateKeyRingDialog
           onClose={() => setCreating(false)}
           onCreated={(ring) => {
             setCreating(false);
@@ -176,6 +180,7 @@ export function KeyRingsPage({ refreshToken }: Props) {
             checked={force}
             onChange={(_event, { checked }) => setForce(checked)}
           />
+          <CurlSnippet id="delete-key-ring-curl" snippet={deleteKeyRingCurl(removing.id, force, curlTarget)} />
         </ConfirmDialog>
       )}
     </div>

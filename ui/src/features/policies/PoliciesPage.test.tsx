@@ -65,4 +65,17 @@ describe("PoliciesPage", () => {
     expect(await card("dualAuthDelete").findByText("Not saved")).toBeInTheDocument();
     expect(setInstancePolicies).toHaveBeenCalledTimes(1);
   });
+
+  it("shows each card's save as a Key Protect curl call that follows the draft", async () => {
+    const user = userEvent.setup();
+    renderWithBackend(<PoliciesPage refreshToken={0} />, fakeBackend());
+    await waitFor(() => expect(card("rotation").getByRole("switch")).toBeInTheDocument());
+    const curl = () => document.querySelector("#policy-rotation-curl code")?.textContent ?? "";
+    expect(curl()).toContain('-X PUT "$KMS_URL/api/v2/instance/policies?policy=rotation"');
+    expect(curl()).toContain("'Content-Type: application/vnd.ibm.kms.policy+json'");
+    expect(curl()).toContain('"policy_data":{"enabled":false}');
+    await user.click(card("rotation").getByRole("switch"));
+    expect(curl()).toContain('"policy_data":{"enabled":true,"attributes":{"interval_month":3}}');
+    expect(document.querySelector("#policy-dualAuthDelete-curl code")?.textContent).toContain("?policy=dualAuthDelete");
+  });
 });

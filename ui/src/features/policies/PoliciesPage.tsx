@@ -9,12 +9,16 @@ import {
   Toggle,
 } from "@carbon/react";
 import { useCallback, useState } from "react";
+import { CurlSnippet } from "../../components/CurlSnippet";
 import { useNotify } from "../../components/notifications";
 import { toBackendError, useBackend } from "../../lib/backend";
 import { describe } from "../../lib/errors";
+import type { CurlTarget } from "../../lib/curl";
 import { formatTimestamp } from "../../lib/format";
+import { useCurlTarget } from "../../lib/hooks/useCurlTarget";
 import { useRequest } from "../../lib/hooks/useRequest";
 import type { InstancePolicy } from "../../lib/types";
+import { savePolicyCurl } from "./curl";
 
 /** The instance policies that change what Strongroom does (Key Protect knows more types). */
 type Editable = "dualAuthDelete" | "rotation";
@@ -46,9 +50,10 @@ interface CardProps {
   description: string;
   current: InstancePolicy | undefined;
   onSaved: () => void;
+  curlTarget: CurlTarget;
 }
 
-function PolicyCard({ type, title, description, current, onSaved }: CardProps) {
+function PolicyCard({ type, title, description, current, onSaved, curlTarget }: CardProps) {
   const backend = useBackend();
   const notify = useNotify();
   const saved = draftOf(current);
@@ -108,6 +113,7 @@ function PolicyCard({ type, title, description, current, onSaved }: CardProps) {
       <CodeSnippet type="multi" feedback="Copied" className="policy-card__json">
         {JSON.stringify(policyOf(type, draft), null, 2)}
       </CodeSnippet>
+      <CurlSnippet id={`policy-${type}-curl`} snippet={savePolicyCurl(policyOf(type, draft), curlTarget)} />
       {failure !== null && (
         <InlineNotification
           kind="error"
@@ -138,6 +144,7 @@ function PolicyCard({ type, title, description, current, onSaved }: CardProps) {
 
 export function PoliciesPage({ refreshToken }: { refreshToken: number }) {
   const backend = useBackend();
+  const curlTarget = useCurlTarget();
   const [saves, setSaves] = useState(0);
   const load = useCallback(() => backend.instancePolicies(), [backend]);
   const policies = useRequest(load, refreshToken + saves);
@@ -173,6 +180,7 @@ export function PoliciesPage({ refreshToken }: { refreshToken: number }) {
             description="New keys need two people to delete them: one authorizes, another deletes. Once a key has it, it cannot be removed from that key."
             current={find("dualAuthDelete")}
             onSaved={() => setSaves((n) => n + 1)}
+            curlTarget={curlTarget}
           />
           <PolicyCard
             key={`rotation-${find("rotation")?.updatedAt ?? ""}`}
@@ -181,6 +189,7 @@ export function PoliciesPage({ refreshToken }: { refreshToken: number }) {
             description="New root keys get a rotation policy with this interval, shown and changeable in each key's details."
             current={find("rotation")}
             onSaved={() => setSaves((n) => n + 1)}
+            curlTarget={curlTarget}
           />
         </div>
       )}

@@ -28,6 +28,7 @@ import { useNotify } from "../../components/notifications";
 import { toBackendError, useBackend } from "../../lib/backend";
 import { sameBytes } from "../../lib/base64";
 import { describe } from "../../lib/errors";
+import { useCurlTarget } from "../../lib/hooks/useCurlTarget";
 import { useRequest } from "../../lib/hooks/useRequest";
 import type { WrapRequest } from "../../lib/types";
 
@@ -78,6 +79,7 @@ interface Props {
 
 export function TestWrapPanel({ refreshToken, onChanged, initialKeyId = "" }: Props) {
   const backend = useBackend();
+  const curlTarget = useCurlTarget();
   const notify = useNotify();
   const loadKeys = useCallback(
     () =>
@@ -454,11 +456,12 @@ export function TestWrapPanel({ refreshToken, onChanged, initialKeyId = "" }: Pr
           <Accordion align="start" size="sm">
             <AccordionItem title="The same calls from code (curl)" className="wrap-panel__curl">
               <p className="wrap-panel__note">
-                Set <code>KMS_URL</code>, <code>TOKEN</code> (from the IAM token endpoint), <code>INSTANCE_ID</code> and{" "}
-                <code>DEK</code> first; the DEK never appears in the snippet.
+                Set <code>TOKEN</code> (from the IAM token endpoint) and <code>DEK</code> first, and{" "}
+                <code>KMS_URL</code> and <code>INSTANCE_ID</code> where the snippet reads them; the DEK never appears in
+                the snippet.
               </p>
               <CodeSnippet type="multi" feedback="Copied" wrapText>
-                {envelopeCurl(keyId, aadValues, ciphertext.trim())}
+                {envelopeCurl(keyId, aadValues, ciphertext.trim(), curlTarget)}
               </CodeSnippet>
             </AccordionItem>
           </Accordion>

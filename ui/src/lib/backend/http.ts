@@ -36,7 +36,7 @@ import { KP_REASONS } from "../bindings/kpReasons";
 import { BackendError, GENERIC_FAILURE, type Backend } from "./backend";
 
 const KEY_TYPE = "application/vnd.ibm.kms.key+json";
-const POLICY_TYPE = "application/vnd.ibm.kms.policy+json";
+export const POLICY_TYPE = "application/vnd.ibm.kms.policy+json";
 const ROLE_PREFIX = "crn:v1:bluemix:public:iam::::serviceRole:";
 const API_KEY_GRANT = "urn:ibm:params:oauth:grant-type:apikey";
 /** Fetch a new token this long before the current one expires. */
@@ -139,6 +139,43 @@ function keyPoliciesFromKp(resources: KpPolicyResource[]): KeyPolicies {
     if (resource.dualAuthDelete !== undefined) policies.dualAuthDelete = resource.dualAuthDelete.enabled ?? false;
   }
   return policies;
+}
+
+/**
+ * The IAM authorization policy that grants `request`: source service (and instance) → this
+ * Key Protect instance, a key ring in it or one key. Also what the console's curl shows.
+ */
+export function iamAuthorizationPolicy(request: CreateAuthorizationRequest, instanceId: string) {
+  const subject: IamAttribute[] = [{ name: "serviceName", value: request.sourceService }];
+  if (request.sourceInstance !== undefined) subject.push({ name: "serviceInstance", value: request.sourceInstance });
+  const resource: (IamAttribute & { operator: string })[] = [
+    { name: "serviceName", value: "kms", operator: "stringEquals" },
+    { name: "serviceInstance", value: instanceId, operator: "stringEquals" },
+  ];
+  if (request.keyRing !== undefined) resource.push({ name: "keyRing", value: request.keyRing, operator: "stringEquals" });
+  if (request.keyId !== undefined) {
+    resource.push({ name: "resourceType", value: "key", operator: "stringEquals" });
+    resource.push({ name: "resource", value: request.keyId, operator: "stringEquals" });
+  }
+  const roles = request.roles === undefined || request.roles.length === 0 ? ["Reader"] : request.roles;
+  return {
+    type: "authorization",
+    subjects: [{ attributes: subject }],
+    roles: roles.map((role) => ({ role_id: `${ROLE_PREFIX}${role}` })),
+    resources: [{ attributes: resource }],
+  };
+}
+
+/** Key Protect's collection of instance policies, as `PUT /instance/policies` takes it. */
+export function kpInstancePolicies(policies: InstancePolicy[]) {
+  const resources = policies.map((policy) => ({
+    policy_type: policy.policyType,
+    policy_data:
+      policy.attributes === undefined
+        ? { enabled: policy.enabled }
+        : { enabled: policy.enabled, attributes: policy.attributes },
+  }));
+  return { metadata: { collectionType: POLICY_TYPE, collectionTotal: resources.length }, resources };
 }
 
 /** An IAM authorization policy back into the console's shape. */
@@ -268,6 +305,11 @@ export class HttpBackend implements Backend {
     this.#apiKey = options.apiKey;
     this.#fetch = options.fetch ?? globalThis.fetch.bind(globalThis);
     this.#now = options.now ?? Date.now;
+  }
+
+  /** Where the calls go, for snippets that repeat them; never the API key or token. */
+  get endpoint(): { baseUrl: string; instanceId: string } {
+    return { baseUrl: this.#baseUrl, instanceId: this.#instanceId };
   }
 
   /** Forgets the API key and the token; every later call fails as unauthenticated. */
@@ -559,17 +601,7 @@ export class HttpBackend implements Backend {
   }
 
   async setInstancePolicies(policies: InstancePolicy[]): Promise<InstancePolicy[]> {
-    const resources = policies.map((policy) => ({
-      policy_type: policy.policyType,
-      policy_data:
-        policy.attributes === undefined
-          ? { enabled: policy.enabled }
-          : { enabled: policy.enabled, attributes: policy.attributes },
-    }));
-    await this.#call("PUT", "/instance/policies", {
-      metadata: { collectionType: POLICY_TYPE, collectionTotal: resources.length },
-      resources,
-    });
+    await this.#call("PUT", "/instance/policies", kpInstancePolicies(policies));
     return this.instancePolicies();
   }
 
@@ -595,24 +627,7 @@ export class HttpBackend implements Backend {
   }
 
   async createAuthorization(request: CreateAuthorizationRequest): Promise<AuthorizationInfo> {
-    const subject: IamAttribute[] = [{ name: "serviceName", value: request.sourceService }];
-    if (request.sourceInstance !== undefined) subject.push({ name: "serviceInstance", value: request.sourceInstance });
-    const resource: (IamAttribute & { operator: string })[] = [
-      { name: "serviceName", value: "kms", operator: "stringEquals" },
-      { name: "serviceInstance", value: this.#instanceId, operator: "stringEquals" },
-    ];
-    if (request.keyRing !== undefined) resource.push({ name: "keyRing", value: request.keyRing, operator: "stringEquals" });
-    if (request.keyId !== undefined) {
-      resource.push({ name: "resourceType", value: "key", operator: "stringEquals" });
-      resource.push({ name: "resource", value: request.keyId, operator: "stringEquals" });
-    }
-    const roles = request.roles === undefined || request.roles.length === 0 ? ["Reader"] : request.roles;
-    const created = await this.#request<IamPolicy>("POST", "/v1/policies", {
-      type: "authorization",
-      subjects: [{ attributes: subject }],
-      roles: roles.map((role) => ({ role_id: `${ROLE_PREFIX}${role}` })),
-      resources: [{ attributes: resource }],
-    });
+    const created = await this.#request<IamPolicy>("POST", "/v1/policies", iamAuthorizationPolicy(request, this.#instanceId));
     return authorizationFromIam(created ?? {});
   }
 

@@ -1,0 +1,157 @@
+import type { Backend } from "../../lib/backend";
+import type { KeyInfo, ListKeysRequest } from "../../lib/types";
+
+const DAY_MS = 24 * 60 * 60 * 1000;
+/** Keys whose expiry falls within this many days are listed. */
+export const EXPIRY_DAYS = 30;
+/** Key Protect restores a destroyed key for 30 days after its deletion. */
+export const RESTORE_DAYS = 30;
+/** Destroyed keys whose restore window closes within this many days are listed. */
+export const RESTORE_WARNING_DAYS = 7;
+/** A first authorization to delete lasts 7 days (Key Protect's dual authorization). */
+const DELETION_AUTHORIZATION_DAYS = 7;
+/** The most keys each check reads; beyond it the list says how many it checked. */
+export const ATTENTION_SCAN_LIMIT = 1000;
+const PAGE_SIZE = 250;
+
+export interface Checked<T> {
+  items: T[];
+  /** Keys read. */
+  checked: number;
+  /** Keys the check could have read; more than `checked` when the scan limit cut it short. */
+  total: number;
+  /** Whether the ordering proved that no unread key qualifies. */
+  complete: boolean;
+}
+
+export interface Expiring {
+  key: KeyInfo;
+  expiresAt: number;
+}
+
+export interface PendingDeletion {
+  key: KeyInfo;
+  /** When the first authorization lapses unless someone completes the deletion. */
+  authorizationExpiresAt: number;
+}
+
+export interface RestoreClosing {
+  key: KeyInfo;
+  restorableUntil: number;
+}
+
+export interface Attention {
+  /** The time the checks counted from, for the countdowns. */
+  now: number;
+  expiring: Checked<Expiring>;
+  pendingDeletion: Checked<PendingDeletion>;
+  restoreClosing: Checked<RestoreClosing>;
+}
+
+type Filter = Omit<ListKeysRequest, "offset" | "limit">;
+
+/**
+ * Reads keys in the filter's order until `done` says no later key can qualify, the list ends,
+ * or the scan limit is reached; keeps what `pick` returns.
+ */
+async function scan<T>(
+  backend: Backend,
+  filter: Filter,
+  pick: (key: KeyInfo) => T | undefined,
+  done: (key: KeyInfo) => boolean,
+): Promise<Checked<T>> {
+  const items: T[] = [];
+  let checked = 0;
+  let total = 0;
+  while (checked < ATTENTION_SCAN_LIMIT) {
+    const page = await backend.listKeys({ ...filter, offset: checked, limit: Math.min(PAGE_SIZE, ATTENTION_SCAN_LIMIT - checked) });
+    total = page.total;
+    for (const key of page.keys) {
+      checked += 1;
+      if (done(key)) return { items, checked, total, complete: true };
+      const item = pick(key);
+      if (item !== undefined) items.push(item);
+    }
+    if (page.keys.length === 0 || checked >= total) return { items, checked, total, complete: true };
+  }
+  return { items, checked, total, complete: checked >= total };
+}
+
+const time = (rfc3339: string | undefined) => (rfc3339 === undefined ? Number.NaN : Date.parse(rfc3339));
+
+/**
+ * Live keys whose expiry falls within {@link EXPIRY_DAYS} days, soonest first. Latest expiry
+ * comes first in the listing, so reading stops at the first key already expired.
+ */
+export function expiringKeys(backend: Backend, now: number): Promise<Checked<Expiring>> {
+  const horizon = now + EXPIRY_DAYS * DAY_MS;
+  return scan<Expiring>(
+    backend,
+    { states: ["active", "suspended"], sort: [{ field: "expirationDate", descending: true }] },
+    (key) => {
+      const expiresAt = time(key.expiresAt);
+      return expiresAt > now && expiresAt <= horizon ? { key, expiresAt } : undefined;
+    },
+    (key) => time(key.expiresAt) <= now,
+  ).then((result) => ({ ...result, items: result.items.sort((a, b) => a.expiresAt - b.expiresAt) }));
+}
+
+/**
+ * Keys with a first authorization to delete that has not lapsed, lapsing soonest first.
+ * Authorizing updates the key, so reading newest-updated first can stop at keys untouched for
+ * longer than an authorization lasts.
+ */
+export function pendingDeletions(backend: Backend, now: number): Promise<Checked<PendingDeletion>> {
+  const oldest = now - DELETION_AUTHORIZATION_DAYS * DAY_MS;
+  return scan<PendingDeletion>(
+    backend,
+    { states: ["active", "suspended", "deactivated"], sort: [{ field: "lastUpdateDate", descending: true }] },
+    (key) => {
+      const lapses = time(key.dualAuthDelete.authExpiration);
+      return key.dualAuthDelete.keySetForDeletion && lapses > now ? { key, authorizationExpiresAt: lapses } : undefined;
+    },
+    (key) => time(key.updatedAt) < oldest,
+  ).then((result) => ({
+    ...result,
+    items: result.items.sort((a, b) => a.authorizationExpiresAt - b.authorizationExpiresAt),
+  }));
+}
+
+/**
+ * Destroyed keys that can be restored for at most {@link RESTORE_WARNING_DAYS} more days,
+ * closing soonest first. Newest deletions come first, so reading stops at the first key whose
+ * window has already closed.
+ */
+export function restoreWindowsClosing(backend: Backend, now: number): Promise<Checked<RestoreClosing>> {
+  const windowMs = RESTORE_DAYS * DAY_MS;
+  return scan<RestoreClosing>(
+    backend,
+    { states: ["destroyed"], sort: [{ field: "deletionDate", descending: true }] },
+    (key) => {
+      const restorableUntil = time(key.deletedAt) + windowMs;
+      return restorableUntil > now && restorableUntil <= now + RESTORE_WARNING_DAYS * DAY_MS
+        ? { key, restorableUntil }
+        : undefined;
+    },
+    (key) => time(key.deletedAt) + windowMs <= now,
+  ).then((result) => ({ ...result, items: result.items.sort((a, b) => a.restorableUntil - b.restorableUntil) }));
+}
+
+export async function loadAttention(backend: Backend, now: number = Date.now()): Promise<Attention> {
+  const [expiring, pendingDeletion, restoreClosing] = await Promise.all([
+    expiringKeys(backend, now),
+    pendingDeletions(backend, now),
+    restoreWindowsClosing(backend, now),
+  ]);
+  return { now, expiring, pendingDeletion, restoreClosing };
+}
+
+/** "6 d 23 h", "3 h 12 min", "4 min": a countdown precise enough to act on. */
+export function timeLeft(ms: number): string {
+  const minutes = Math.max(0, Math.floor(ms / 60_000));
+  const days = Math.floor(minutes / (24 * 60));
+  const hours = Math.floor((minutes % (24 * 60)) / 60);
+  if (days > 0) return `${days} d ${hours} h`;
+  if (hours > 0) return `${hours} h ${minutes % 60} min`;
+  return `${minutes} min`;
+}
