@@ -53,6 +53,38 @@ async fn launch(data: &tempfile::TempDir) -> (Driver, Client) {
         std::env::var_os("DISPLAY").is_some(),
         "no DISPLAY: run scripts/test"
     );
+    // Now and then, on a loaded machine, WebKitWebDriver never answers the request for a
+    // session (the app starts, the reply never comes); a fresh driver always has. So the
+    // request is bounded, and retried on a new driver.
+    for attempt in 1..=3 {
+        let (driver, port) = start_driver(data).await;
+        let mut caps = serde_json::Map::new();
+        caps.insert("browserName".into(), "wry".into());
+        caps.insert(
+            "tauri:options".into(),
+            serde_json::json!({ "application": desktop_binary() }),
+        );
+        let session = tokio::time::timeout(
+            Duration::from_secs(60),
+            ClientBuilder::native()
+                .capabilities(caps)
+                .connect(&format!("http://127.0.0.1:{port}")),
+        )
+        .await;
+        match session {
+            Ok(Ok(client)) => return (driver, client),
+            Ok(Err(err)) if attempt == 3 => panic!("no WebDriver session on the app: {err}"),
+            Err(_) if attempt == 3 => panic!("no WebDriver session on the app within 60 s"),
+            _ => eprintln!("WebDriver session attempt {attempt} failed; retrying on a new driver"),
+        }
+        drop(driver);
+        tokio::time::sleep(Duration::from_secs(1)).await;
+    }
+    unreachable!("the loop returns or panics")
+}
+
+/// tauri-driver in front of WebKitWebDriver, both listening.
+async fn start_driver(data: &tempfile::TempDir) -> (Driver, u16) {
     let (port, native_port) = (free_port(), free_port());
     let driver = std::env::var("TAURI_DRIVER").unwrap_or_else(|_| "tauri-driver".into());
     let child = Command::new(&driver)
@@ -77,7 +109,7 @@ async fn launch(data: &tempfile::TempDir) -> (Driver, Client) {
         let ready = std::net::TcpStream::connect(("127.0.0.1", native_port)).is_ok()
             && std::net::TcpStream::connect(("127.0.0.1", port)).is_ok();
         if ready {
-            break;
+            return (driver, port);
         }
         assert!(
             Instant::now() < deadline,
@@ -85,18 +117,6 @@ async fn launch(data: &tempfile::TempDir) -> (Driver, Client) {
         );
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
-    let mut caps = serde_json::Map::new();
-    caps.insert("browserName".into(), "wry".into());
-    caps.insert(
-        "tauri:options".into(),
-        serde_json::json!({ "application": desktop_binary() }),
-    );
-    let client = ClientBuilder::native()
-        .capabilities(caps)
-        .connect(&format!("http://127.0.0.1:{port}"))
-        .await
-        .expect("a WebDriver session on the app");
-    (driver, client)
 }
 
 async fn element(client: &Client, css: &str) -> Element {

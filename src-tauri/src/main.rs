@@ -12,7 +12,6 @@ use tracing_subscriber::fmt::format::FmtSpan;
 use tracing_subscriber::EnvFilter;
 
 fn main() -> anyhow::Result<()> {
-    window::prefer_software_compositing();
     tracing_subscriber::fmt()
         .with_env_filter(
             EnvFilter::try_from_env("STRONGROOM_LOG")

@@ -1,22 +1,9 @@
-//! The main window: how WebKit draws it, and the size it had when it was last closed.
+//! The main window opens at the size it had when it was last closed.
 
 use tauri::{LogicalSize, Manager, Window, WindowEvent};
 
 use crate::preferences::WindowSize;
 use crate::state::AppState;
-
-/// Draws the page without WebKitGTK's accelerated compositing unless the person set
-/// `WEBKIT_DISABLE_COMPOSITING_MODE` themselves (`0` turns compositing back on). A console of
-/// forms and tables gains nothing from it, and without a GPU (remote desktops, VMs, CI) WebKit
-/// composites through Mesa's software GL: about 80 MiB more in the web process with the same
-/// page (docs/benchmarks.md §5). It is also the usual cure for blank WebKitGTK windows on
-/// some GPU drivers. Runs first in `main`, before any thread exists to read the environment.
-pub(crate) fn prefer_software_compositing() {
-    const VARIABLE: &str = "WEBKIT_DISABLE_COMPOSITING_MODE";
-    if cfg!(target_os = "linux") && std::env::var_os(VARIABLE).is_none() {
-        std::env::set_var(VARIABLE, "1");
-    }
-}
 
 pub(crate) fn restore_size(app: &tauri::App) {
     let state = app.state::<AppState>();

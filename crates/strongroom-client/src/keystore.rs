@@ -326,7 +326,13 @@ fn material_fields(payload: Option<&SecretString>, sealed: &SecureImport) -> Map
 
 #[async_trait]
 impl Keystore for RemoteKeystore {
+    /// Asks the instance for one key, so the answer proves the endpoint, the credentials and
+    /// the instance id together: the console's health check and connection switch rely on it.
+    #[tracing::instrument(name = "remote_info", skip_all)]
     async fn info(&self) -> Result<KeystoreInfo, ApiError> {
+        let mut call = Call::get(&["keys"]);
+        call.query.push(("limit", "1".to_owned()));
+        let _: Collection<KpKey> = self.json(call).await?;
         Ok(KeystoreInfo {
             mode: KeystoreMode::Remote,
             location: self.location.clone(),

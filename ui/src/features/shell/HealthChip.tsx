@@ -4,8 +4,13 @@ import { toBackendError, useBackend, type BackendError } from "../../lib/backend
 import { describe } from "../../lib/errors";
 import type { KeystoreInfo } from "../../lib/types";
 
-/** How often the header re-times the keystore while the window is open. */
-export const HEALTH_INTERVAL_MS = 30_000;
+/**
+ * How often the header re-times the keystore while the window is open. A check is a real,
+ * audited read (it proves the credentials too), so while the keystore answers the chip asks
+ * rarely; after a failure it asks often, to notice the keystore coming back.
+ */
+export const HEALTH_INTERVAL_MS = 300_000;
+export const RECOVERY_INTERVAL_MS = 30_000;
 
 type Health =
   | { status: "first-check" }
@@ -47,7 +52,8 @@ interface Props {
 
 /**
  * The keystore's state in the header: which kind it is and how long a cheap call takes, timed
- * on load, every {@link HEALTH_INTERVAL_MS} and on demand. The last answer stays up while a new
+ * on load, every {@link HEALTH_INTERVAL_MS} (every {@link RECOVERY_INTERVAL_MS} after a failure)
+ * and on demand. The last answer stays up while a new
  * check runs, so the header does not jump.
  */
 export function HealthChip({ checkKey }: Props) {
@@ -61,6 +67,7 @@ export function HealthChip({ checkKey }: Props) {
     let timer: ReturnType<typeof setTimeout> | undefined;
     const check = async () => {
       const started = performance.now();
+      let next = HEALTH_INTERVAL_MS;
       try {
         const info = await backend.info();
         if (!current) return;
@@ -68,6 +75,7 @@ export function HealthChip({ checkKey }: Props) {
       } catch (thrown) {
         if (!current) return;
         const error = toBackendError(thrown);
+        next = RECOVERY_INTERVAL_MS;
         setHealth((previous) => ({
           status: "down",
           error,
@@ -80,7 +88,7 @@ export function HealthChip({ checkKey }: Props) {
       timer = setTimeout(() => {
         setChecking(true);
         void check();
-      }, HEALTH_INTERVAL_MS);
+      }, next);
     };
     void check();
     return () => {
