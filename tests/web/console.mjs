@@ -95,6 +95,39 @@ try {
     await page.click("#key-details-close");
   });
 
+  await step("opens a key on a page of its own, with its versions in a tab", async () => {
+    await page.click('[data-key-name="mango-root"] .key-table__name-button');
+    await page.click(".key-details__open-page");
+    await page.waitForSelector("#key-page-overview");
+    assert.match((await page.textContent("#key-page")) ?? "", /mango-root/);
+    await page.getByRole("tab", { name: "Versions" }).click();
+    await page.waitForSelector(".key-page__versions");
+    await picture("key-page");
+    await page.click("#key-page-back");
+    await page.waitForSelector('[data-key-name="mango-root"]');
+  });
+
+  await step("the aliases page shows which key each alias names", async () => {
+    // Aliases added over the API the page reads: the same server, the signed-in API key.
+    const form = new URLSearchParams({ grant_type: "urn:ibm:params:oauth:grant-type:apikey", apikey: apiKey });
+    const { access_token: token } = await (await fetch(`${url}/identity/token`, { method: "POST", body: form })).json();
+    const headers = { authorization: `Bearer ${token}`, "bluemix-instance": instance };
+    const keys = await (await fetch(`${url}/api/v2/keys?limit=10`, { headers })).json();
+    const mango = keys.resources.find((key) => key.name === "mango-root");
+    for (const alias of ["orders-db", "billing-db"]) {
+      const added = await fetch(`${url}/api/v2/keys/${mango.id}/aliases/${alias}`, { method: "POST", headers });
+      assert.equal(added.status, 201, `alias ${alias}`);
+    }
+    await open("aliases");
+    await page.waitForSelector('[data-alias="orders-db"]');
+    assert.deepEqual(
+      await page.$$eval("[data-alias]", (rows) => rows.map((row) => row.dataset.alias)),
+      ["billing-db", "orders-db"],
+    );
+    assert.match((await page.textContent('[data-alias="orders-db"]')) ?? "", /mango-root/);
+    await picture("aliases");
+  });
+
   await step("wraps a generated DEK with AAD, unwraps it, and refuses other AAD", async () => {
     await open("envelope");
     await page.selectOption("#wrap-key-select", { label: "apple-root" });

@@ -101,7 +101,7 @@ export function AliasesPage({ refreshToken }: Props) {
                 {(data?.aliases ?? []).map((alias) => (
                   <TableRow key={alias.alias} data-alias={alias.alias}>
                     <TableCell>
-                      <code>{alias.alias}</code>
+                      <code className="aliases__alias">{alias.alias}</code>
                     </TableCell>
                     <TableCell>{alias.keyName}</TableCell>
                     <TableCell>
