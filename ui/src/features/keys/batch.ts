@@ -1,6 +1,7 @@
 import { toBackendError, type Backend, type BackendError } from "../../lib/backend";
 import { STATE_LABELS } from "../../lib/format";
 import type { KeyInfo } from "../../lib/types";
+import { toCsv } from "../../lib/csv";
 
 /** The changes the key table applies to every selected key. */
 export type BatchAction = "disable" | "enable" | "move" | "delete";
@@ -99,15 +100,6 @@ export async function runBatch(
 
 const CSV_HEADER = ["id", "name", "type", "state", "key ring", "aliases", "created"];
 
-/**
- * One CSV field. Text that a spreadsheet would run as a formula gets a leading apostrophe, since
- * key names are free text chosen by whoever created the key.
- */
-function csvField(value: string): string {
-  const inert = /^[=+\-@\t\r]/.test(value) ? `'${value}` : value;
-  return /[",\r\n]/.test(inert) ? `"${inert.replace(/"/g, '""')}"` : inert;
-}
-
 /** The keys' metadata as CSV (RFC 4180, CRLF); never material. */
 export function keysToCsv(keys: KeyInfo[]): string {
   const rows = keys.map((key) => [
@@ -119,5 +111,5 @@ export function keysToCsv(keys: KeyInfo[]): string {
     key.aliases.join(";"),
     key.createdAt,
   ]);
-  return [CSV_HEADER, ...rows].map((row) => row.map(csvField).join(",")).join("\r\n") + "\r\n";
+  return toCsv(CSV_HEADER, rows);
 }
