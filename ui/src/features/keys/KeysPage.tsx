@@ -3,7 +3,7 @@ import { FolderAdd, Upload } from "@carbon/icons-react";
 import { useState } from "react";
 import { useNotify } from "../../components/notifications";
 import type { KeyInfo } from "../../lib/types";
-import { CreateKeyRingModal } from "./CreateKeyRingModal";
+import { CreateKeyRingDialog } from "../keyRings/CreateKeyRingDialog";
 import { ImportRootKeyModal } from "./ImportRootKeyModal";
 import { KeyDetailsPanel } from "./KeyDetailsPanel";
 import { KeyTable } from "./KeyTable";
@@ -66,7 +66,7 @@ export function KeysPage({ refreshToken, onChanged, onOpenEnvelope, onOpenPage }
         />
       )}
       {creatingRing && (
-        <CreateKeyRingModal
+        <CreateKeyRingDialog
           onClose={() => setCreatingRing(false)}
           onCreated={(ring) => {
             setCreatingRing(false);
