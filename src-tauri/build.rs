@@ -2,6 +2,7 @@
 /// `capabilities/main.json` grants exactly these to the main window and nothing else.
 const COMMANDS: &[&str] = &[
     "keystore_info",
+    "caller",
     "list_keys",
     "create_key",
     "key",
@@ -23,6 +24,7 @@ const COMMANDS: &[&str] = &[
     "key_policies",
     "set_key_policies",
     "key_rings",
+    "list_aliases",
     "create_key_ring",
     "delete_key_ring",
     "instance_policies",

@@ -65,11 +65,101 @@ async fn contract(ks: &dyn Keystore) -> Transcript {
     bad_requests(ks, &mut t).await;
     secure_import(ks, &mut t).await;
     administration(ks, &mut t).await;
+    create_import_access(ks, &mut t).await;
     t
+}
+
+fn create_import_policy(attributes: Option<serde_json::Value>) -> Vec<InstancePolicy> {
+    vec![InstancePolicy {
+        policy_type: "keyCreateImportAccess".into(),
+        enabled: attributes.is_some(),
+        attributes,
+        updated_at: None,
+        updated_by: None,
+    }]
+}
+
+/// The `keyCreateImportAccess` instance policy, refused with its own code on every transport.
+async fn create_import_access(ks: &dyn Keystore, t: &mut Transcript) {
+    t.failure(
+        "create import access with an unknown switch",
+        ks.set_instance_policies(create_import_policy(Some(
+            serde_json::json!({"create_rooty_key": false}),
+        )))
+        .await,
+    );
+    ks.set_instance_policies(create_import_policy(Some(serde_json::json!({
+        "create_standard_key": false,
+        "enforce_token": true,
+    }))))
+    .await
+    .unwrap();
+    let standard = CreateKeyRequest {
+        key_type: KeyType::Standard,
+        ..root_key("contract-no-standard")
+    };
+    t.failure("generate a standard key", ks.create_key(standard).await);
+    let plain = CreateKeyRequest {
+        payload: Some(SecretString::new(STANDARD.encode([7u8; 32]))),
+        ..root_key("contract-plain-import")
+    };
+    assert_eq!(
+        t.failure("import without a token", ks.create_key(plain).await),
+        ErrorCode::CreateImportAccess
+    );
+    ks.create_key(root_key("contract-still-generated"))
+        .await
+        .unwrap();
+    ks.create_import_token(CreateImportTokenRequest {
+        expiration: None,
+        max_allowed_retrievals: Some(1),
+    })
+    .await
+    .unwrap();
+    let token = ks.import_token().await.unwrap();
+    let (payload, sealed) = seal_for_import(&token, &[9u8; 32]).unwrap();
+    let secure = ks
+        .create_key(CreateKeyRequest {
+            payload: Some(payload),
+            secure_import: sealed,
+            ..root_key("contract-secure-under-policy")
+        })
+        .await
+        .unwrap();
+    assert!(secure.imported);
+    t.note("create import access: generated root and secure import allowed");
+    let mut plain_rotate = rotate(&secure.id);
+    plain_rotate.payload = Some(SecretString::new(STANDARD.encode([8u8; 32])));
+    t.failure(
+        "rotate an imported key without a token",
+        ks.rotate_key(plain_rotate).await,
+    );
+    ks.set_instance_policies(create_import_policy(None))
+        .await
+        .unwrap();
 }
 
 /// Key rings, aliases, policies, dual authorization, authorizations and the audit trail.
 async fn administration(ks: &dyn Keystore, t: &mut Transcript) {
+    // Who we are differs by transport (the desktop's administrator, serve's bootstrap admin);
+    // what the role table says and that we may wrap everywhere do not.
+    let caller = ks.caller().await.unwrap();
+    assert!(!caller.iam_id.is_empty());
+    let instance_wide = caller
+        .grants
+        .iter()
+        .find(|grant| grant.key_ring.is_none() && grant.key_id.is_none())
+        .unwrap();
+    t.note(format!(
+        "caller may wrap on the instance: {}",
+        instance_wide
+            .actions
+            .iter()
+            .any(|a| a == "kms.secrets.wrap")
+    ));
+    for row in &caller.action_roles {
+        t.note(format!("{} <- {}", row.action, row.roles.join("|")));
+    }
     let ring = ks.create_key_ring("contract-ring").await.unwrap();
     assert_eq!(ring.id, "contract-ring");
     t.failure("duplicate ring", ks.create_key_ring("contract-ring").await);

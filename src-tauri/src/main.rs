@@ -36,6 +36,7 @@ fn main() -> anyhow::Result<()> {
         .manage(state)
         .invoke_handler(tauri::generate_handler![
             commands::keys::keystore_info,
+            commands::keys::caller,
             commands::keys::list_keys,
             commands::keys::create_key,
             commands::keys::key,

@@ -29,7 +29,7 @@ import {
   Security,
   ServerProxy,
 } from "@carbon/icons-react";
-import { Fragment, useCallback, useEffect, useState, type ComponentType } from "react";
+import { useCallback, useEffect, useState, type ComponentType } from "react";
 import { NoticeLogButton, useNotify } from "./components/notifications";
 import { AuditPage } from "./features/audit/AuditPage";
 import { AuthorizationsPage } from "./features/authorizations/AuthorizationsPage";
@@ -47,6 +47,7 @@ import { AboutModal } from "./features/shell/AboutModal";
 import { HealthChip } from "./features/shell/HealthChip";
 import { KEY_PAGE_PARENT, PAGE_TITLES, PAGES, pagesFor, type Page } from "./features/shell/pages";
 import { EnvelopePage } from "./features/wrapping/EnvelopePage";
+import { CallerProvider } from "./lib/access";
 import { useBackend } from "./lib/backend";
 import { toBackendError } from "./lib/backend";
 import { describe } from "./lib/errors";
@@ -298,7 +299,8 @@ export function App({ headerActions }: Props = {}) {
       </SideNav>
       {aboutOpen && <AboutModal info={info.data} onClose={() => setAboutOpen(false)} />}
       <Content id="main-content" className="app-main" aria-busy={info.loading} tabIndex={-1}>
-        <Fragment key={generation}>{content}</Fragment>
+        {/* Remounted on a switch: every page reloads, and the caller's grants with them. */}
+        <CallerProvider key={generation}>{content}</CallerProvider>
       </Content>
     </GlobalTheme>
   );

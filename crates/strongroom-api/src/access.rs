@@ -291,3 +291,53 @@ pub const SERVICE_ROLES: [&str; 5] = ["Reader", "ReaderPlus", "Writer", "Manager
 pub fn role_crn(name: &str) -> String {
     format!("crn:v1:bluemix:public:iam::::serviceRole:{name}")
 }
+
+/// Who the keystore takes the caller to be, and what it may do where. The console reads this
+/// to disable, with the missing role named, the actions the caller cannot run, instead of
+/// hiding them or letting them fail (console-anchors §8.0).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct CallerInfo {
+    /// The IAM id recorded as `createdBy` and in the audit trail.
+    pub iam_id: String,
+    /// The source service, when the caller is a service acting through an authorization.
+    #[ts(optional)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub service: Option<String>,
+    /// The caller's grants on this instance.
+    pub grants: Vec<CallerGrant>,
+    /// For every action, the roles that allow it, so the console can name the missing role
+    /// without keeping its own copy of the role table.
+    pub action_roles: Vec<ActionRoles>,
+}
+
+/// Roles held on one scope of the instance: the whole instance, a key ring or one key.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct CallerGrant {
+    /// Role names (`Reader`, `Manager`, ...).
+    pub roles: Vec<String>,
+    /// Narrowed to the keys currently in this ring.
+    #[ts(optional)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub key_ring: Option<String>,
+    /// Narrowed to this key.
+    #[ts(optional)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub key_id: Option<String>,
+    /// The actions these roles allow (Activity Tracker names, `kms.secrets.wrap`).
+    pub actions: Vec<String>,
+}
+
+/// One row of the role table.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct ActionRoles {
+    /// Activity Tracker name (`kms.secrets.purge`).
+    pub action: String,
+    /// The roles that allow it.
+    pub roles: Vec<String>,
+}

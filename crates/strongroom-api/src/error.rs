@@ -44,6 +44,9 @@ pub enum ErrorCode {
     KeyRingInUse,
     /// The alias belongs to another key.
     AliasTaken,
+    /// The instance's create and import access policy forbids this way of bringing in a key
+    /// (the console explains the policy and points to secure import).
+    CreateImportAccess,
     /// No valid credentials: a missing, wrong, expired or forged API key or token.
     Unauthenticated,
     /// The keystore cannot be opened or reached (keyring locked, remote down, ...).
@@ -66,7 +69,7 @@ pub enum ErrorCode {
 
 impl ErrorCode {
     /// Every code, for tables that map codes both ways.
-    pub const ALL: [ErrorCode; 26] = [
+    pub const ALL: [ErrorCode; 27] = [
         ErrorCode::NotFound,
         ErrorCode::InvalidInput,
         ErrorCode::InvalidState,
@@ -93,6 +96,7 @@ impl ErrorCode {
         ErrorCode::ProtectedResource,
         ErrorCode::KeyRingInUse,
         ErrorCode::AliasTaken,
+        ErrorCode::CreateImportAccess,
     ];
 }
 

@@ -262,7 +262,8 @@ pub struct ListKeysRequest {
     /// Only these states; all but destroyed when empty.
     #[serde(default)]
     pub states: Vec<KeyStateName>,
-    /// Substring of the name, or an exact key id.
+    /// Key Protect's search: a substring of the name or an alias, or an exact key id;
+    /// prefixes `not:`, `exact:`, `name:`, `alias:` and `escape:` narrow it.
     #[ts(optional)]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub search: Option<String>,

@@ -184,6 +184,7 @@ pub fn reason_for(code: ErrorCode) -> (u16, &'static str) {
         ErrorCode::ProtectedResource => (409, "PROTECTED_RESOURCE_ERR"),
         ErrorCode::KeyRingInUse => (409, "KEY_RING_NOT_EMPTY_ERR"),
         ErrorCode::AliasTaken => (409, "KEY_ALIAS_NOT_UNIQUE_ERR"),
+        ErrorCode::CreateImportAccess => (409, "KEY_CREATE_IMPORT_ACCESS_ERR"),
     }
 }
 

@@ -16,9 +16,9 @@ mod secret;
 mod wrapping;
 
 pub use access::{
-    role_crn, AuditEventInfo, AuditQueryRequest, AuthorizationInfo, CreateAuthorizationRequest,
-    IamPolicy, InstancePolicy, KeyPolicies, KeyRingInfo, PolicyAdmin, RegistrationInfo,
-    SetKeyPoliciesRequest, SERVICE_ROLES,
+    role_crn, ActionRoles, AuditEventInfo, AuditQueryRequest, AuthorizationInfo, CallerGrant,
+    CallerInfo, CreateAuthorizationRequest, IamPolicy, InstancePolicy, KeyPolicies, KeyRingInfo,
+    PolicyAdmin, RegistrationInfo, SetKeyPoliciesRequest, SERVICE_ROLES,
 };
 pub use connection::{ConnectionProfile, ConnectionTest, LocalServerStatus, SaveConnectionRequest};
 pub use error::{ApiError, ErrorCode};
@@ -42,6 +42,8 @@ pub use wrapping::{
 pub trait Keystore: Send + Sync {
     /// Which keystore this is.
     async fn info(&self) -> Result<KeystoreInfo, ApiError>;
+    /// Who this keystore takes the caller to be, and the caller's grants on the instance.
+    async fn caller(&self) -> Result<CallerInfo, ApiError>;
     /// A filtered page of keys, newest first.
     async fn list_keys(&self, request: ListKeysRequest) -> Result<KeyList, ApiError>;
     /// Creates a root or standard key, generating material or importing the payload given.

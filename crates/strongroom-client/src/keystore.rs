@@ -5,7 +5,7 @@ use serde_json::{json, Map, Value};
 use strongroom_api::kp::{Collection, KpKey, KpKeyVersion, KEY_TYPE};
 use strongroom_api::{
     AliasInfo, AliasList, ApiError, AuditEventInfo, AuditQueryRequest, AuthorizationInfo,
-    CreateAuthorizationRequest, CreateImportTokenRequest, CreateKeyRequest, ErrorCode,
+    CallerInfo, CreateAuthorizationRequest, CreateImportTokenRequest, CreateKeyRequest, ErrorCode,
     ImportTokenInfo, InstancePolicy, KeyInfo, KeyList, KeyPolicies, KeyRingInfo, KeySort,
     KeyStateName, KeyType, KeyVersionInfo, KeyVersionRef, Keystore, KeystoreInfo, KeystoreMode,
     ListAliasesRequest, ListKeysRequest, RegistrationInfo, RewrapRequest, RewrapResponse,
@@ -338,6 +338,13 @@ impl Keystore for RemoteKeystore {
             location: self.location.clone(),
             schema_version: None,
         })
+    }
+
+    /// Strongroom's `GET /api/v2/caller`. IBM Key Protect has no such endpoint and answers
+    /// 404 (`not_found`); the console then leaves every control enabled.
+    #[tracing::instrument(name = "remote_caller", skip_all)]
+    async fn caller(&self) -> Result<CallerInfo, ApiError> {
+        Ok(self.json(Call::get(&["caller"])).await?)
     }
 
     #[tracing::instrument(name = "remote_list_keys", skip_all, fields(offset = request.offset))]

@@ -98,6 +98,9 @@ pub enum CoreError {
     /// `force` was not given, or is `default`, or the instance already has 51 rings.
     #[error("{0}")]
     KeyRingInUse(String),
+    /// The instance's `keyCreateImportAccess` policy forbids this way of bringing in a key.
+    #[error("the instance's create and import access policy does not allow {0}")]
+    CreateImportAccess(&'static str),
     /// The operating system's random number generator failed.
     #[error("the system random number generator failed")]
     Randomness,

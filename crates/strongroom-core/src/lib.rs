@@ -9,6 +9,7 @@
 pub mod access;
 mod audit;
 mod clock;
+mod create_import;
 pub mod envelope;
 mod error;
 mod ids;
@@ -17,10 +18,12 @@ mod key;
 mod material;
 mod names;
 mod repository;
+mod search;
 
 pub use access::{Caller, CallerKind, Grant, Operation, Role, Scope, Target};
 pub use audit::{AuditEvent, Outcome, Registration};
 pub use clock::{Clock, FixedClock, SystemClock};
+pub use create_import::{CreateImportAccess, KeyOrigin};
 pub use error::CoreError;
 pub use ids::{KeyId, KeyVersionId};
 pub use key::{
@@ -31,3 +34,4 @@ pub use key::{
 pub use material::{KeyMaterial, Secret};
 pub use names::{Alias, KeyRingId, MAX_ALIASES, MAX_KEY_RINGS};
 pub use repository::{Change, KeyOrder, KeyPage, KeyQuery, KeyRepository, KeySort, MAX_PAGE_SIZE};
+pub use search::KeySearch;

@@ -18,7 +18,8 @@ pub struct KeyQuery {
     pub limit: u32,
     /// Only keys in these stored states; empty means every state but destroyed.
     pub states: Vec<KeyState>,
-    /// Case-insensitive substring of the name, or an exact id.
+    /// Key Protect's search syntax ([`crate::KeySearch`]): by default a case-insensitive
+    /// substring of the name or an alias, or an exact id.
     pub search: Option<String>,
     /// Only keys of this kind.
     pub kind: Option<KeyKind>,

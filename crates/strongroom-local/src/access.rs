@@ -31,7 +31,8 @@ pub(crate) fn grant(policy: &AccessPolicyRecord) -> Option<Grant> {
     Some(Grant { roles, scope })
 }
 
-/// Policy types Key Protect knows; only `dualAuthDelete` and `rotation` change behaviour here.
+/// Policy types Key Protect knows; `dualAuthDelete`, `rotation` and `keyCreateImportAccess`
+/// change behaviour here, the others are stored and returned.
 const INSTANCE_POLICY_TYPES: [&str; 6] = [
     "dualAuthDelete",
     "rotation",
@@ -75,6 +76,29 @@ pub(crate) fn validate_instance_policy(
             .and_then(serde_json::Value::as_i64);
         if !matches!(months, Some(1..=12)) {
             return Err(ApiError::invalid("interval_month must be between 1 and 12"));
+        }
+    }
+    if *policy_type == "keyCreateImportAccess" {
+        if let Some(attributes) = attributes {
+            let known = [
+                "create_root_key",
+                "create_standard_key",
+                "import_root_key",
+                "import_standard_key",
+                "enforce_token",
+            ];
+            let fields = attributes.as_object().ok_or_else(|| {
+                ApiError::invalid("keyCreateImportAccess attributes must be an object")
+            })?;
+            if let Some((name, _)) = fields
+                .iter()
+                .find(|(name, value)| !known.contains(&name.as_str()) || !value.is_boolean())
+            {
+                return Err(ApiError::invalid(format!(
+                    "keyCreateImportAccess attribute {name:?} must be one of {} and true or false",
+                    known.join(", ")
+                )));
+            }
         }
     }
     Ok((

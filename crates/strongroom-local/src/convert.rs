@@ -3,10 +3,13 @@
 use base64::engine::general_purpose::STANDARD;
 use base64::Engine;
 use strongroom_api::{
-    ApiError, DualAuthDelete, ErrorCode, KeyInfo, KeyStateName, KeyType, KeyVersionInfo,
-    KeyVersionRef, RotationPolicyInfo,
+    ActionRoles, ApiError, CallerGrant, CallerInfo, DualAuthDelete, ErrorCode, KeyInfo,
+    KeyStateName, KeyType, KeyVersionInfo, KeyVersionRef, RotationPolicyInfo,
 };
-use strongroom_core::{CoreError, Key, KeyKind, KeyState, KeyVersion, KeyVersionId};
+use strongroom_core::{
+    Caller, CallerKind, CoreError, Key, KeyKind, KeyState, KeyVersion, KeyVersionId, Operation,
+    Role, Scope,
+};
 use time::format_description::well_known::Rfc3339;
 use time::OffsetDateTime;
 use zeroize::Zeroizing;
@@ -32,6 +35,7 @@ pub(crate) fn api_error(err: CoreError) -> ApiError {
         CoreError::NotDualAuth(_) => ErrorCode::NotDualAuth,
         CoreError::AuthorizationsNotMet(_) => ErrorCode::AuthorizationsNotMet,
         CoreError::PurgeTooEarly(_) => ErrorCode::PurgeTooEarly,
+        CoreError::CreateImportAccess(_) => ErrorCode::CreateImportAccess,
         CoreError::PolicyNeedsRootKey(_) => ErrorCode::NotARootKey,
         CoreError::AliasNotFound(_) | CoreError::KeyRingNotFound(_) => ErrorCode::NotFound,
         CoreError::AliasTaken(_) => ErrorCode::AliasTaken,
@@ -148,4 +152,110 @@ pub(crate) fn decode(field: &str, text: &str) -> Result<Vec<u8>, ApiError> {
 
 pub(crate) fn encode(bytes: &[u8]) -> String {
     STANDARD.encode(bytes)
+}
+
+/// The caller and the role table as the console reads them.
+pub(crate) fn caller_info(caller: &Caller) -> CallerInfo {
+    let actions = |roles: &[Role]| {
+        Operation::ALL
+            .into_iter()
+            .filter(|operation| roles.iter().any(|role| role.grants(*operation)))
+            .map(|operation| operation.event().to_owned())
+            .collect()
+    };
+    let grants = caller
+        .grants
+        .iter()
+        .map(|grant| {
+            let (key_ring, key_id) = match &grant.scope {
+                Scope::Instance => (None, None),
+                Scope::KeyRing(ring) => (Some(ring.to_string()), None),
+                Scope::Key(key) => (None, Some(key.to_string())),
+            };
+            CallerGrant {
+                roles: grant.roles.iter().map(|r| r.name().to_owned()).collect(),
+                key_ring,
+                key_id,
+                actions: actions(&grant.roles),
+            }
+        })
+        .collect();
+    let action_roles = Operation::ALL
+        .into_iter()
+        .map(|operation| ActionRoles {
+            action: operation.event().to_owned(),
+            roles: Role::ALL
+                .into_iter()
+                .filter(|role| role.grants(operation))
+                .map(|role| role.name().to_owned())
+                .collect(),
+        })
+        .collect();
+    CallerInfo {
+        iam_id: caller.iam_id.clone(),
+        service: match &caller.kind {
+            CallerKind::Service { service, .. } => Some(service.clone()),
+            CallerKind::User => None,
+        },
+        grants,
+        action_roles,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+    use super::*;
+    use strongroom_core::Grant;
+
+    /// Writes `callers.ts` beside the ts-rs bindings: the desktop's caller exactly as the
+    /// embedded keystore reports it, so the UI's tests use the real role table, not a copy.
+    #[test]
+    fn export_desktop_caller_to_typescript() {
+        let Some(dir) = std::env::var_os("TS_RS_EXPORT_DIR") else {
+            return;
+        };
+        let caller =
+            serde_json::to_string_pretty(&caller_info(&crate::keystore::desktop_caller())).unwrap();
+        let text = format!(
+            "// Generated from strongroom-local's caller_info by `cargo test -p strongroom-local --lib`. Do not edit.\n\
+             import type {{ CallerInfo }} from \"./CallerInfo\";\n\n\
+             /** The person at the desktop: Manager and KeyPurge on the whole instance. */\n\
+             export const DESKTOP_CALLER: CallerInfo = {caller};\n"
+        );
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("../..")
+            .join(dir);
+        std::fs::write(dir.join("callers.ts"), text).unwrap();
+    }
+
+    #[test]
+    fn a_ring_reader_may_wrap_there_and_the_table_names_who_may_purge() {
+        let caller = Caller {
+            iam_id: "ServiceId-cos".into(),
+            kind: CallerKind::Service {
+                service: "cloud-object-storage".into(),
+                instance: "cos-1".into(),
+            },
+            grants: vec![Grant {
+                roles: vec![Role::Reader],
+                scope: Scope::KeyRing(strongroom_core::KeyRingId::parse("payments").unwrap()),
+            }],
+        };
+        let info = caller_info(&caller);
+        assert_eq!(info.service.as_deref(), Some("cloud-object-storage"));
+        assert_eq!(info.grants[0].key_ring.as_deref(), Some("payments"));
+        assert!(info.grants[0]
+            .actions
+            .contains(&"kms.secrets.wrap".to_owned()));
+        assert!(!info.grants[0]
+            .actions
+            .contains(&"kms.secrets.rotate".to_owned()));
+        let purge = info
+            .action_roles
+            .iter()
+            .find(|row| row.action == "kms.secrets.purge")
+            .unwrap();
+        assert_eq!(purge.roles, ["KeyPurge"]);
+    }
 }

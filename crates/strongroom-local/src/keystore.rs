@@ -3,7 +3,7 @@ use std::sync::{Arc, OnceLock};
 
 use strongroom_api::{
     AliasInfo, AliasList, ApiError, AuditEventInfo, AuditQueryRequest, AuthorizationInfo,
-    CreateAuthorizationRequest, CreateImportTokenRequest, CreateKeyRequest, ErrorCode,
+    CallerInfo, CreateAuthorizationRequest, CreateImportTokenRequest, CreateKeyRequest, ErrorCode,
     ImportTokenInfo, InstancePolicy, Instances, KeyInfo, KeyList, KeyPolicies, KeyRingInfo,
     KeySort, KeySortField, KeyStateName, KeyType, KeyVersionInfo, Keystore, KeystoreInfo,
     KeystoreMode, ListAliasesRequest, ListKeysRequest, Principal, RegistrationInfo, RewrapRequest,
@@ -13,10 +13,11 @@ use strongroom_api::{
 use strongroom_core::envelope::{self, Envelope};
 use strongroom_core::import_token::{ImportAlgorithm, ImportToken, SealedImport};
 use strongroom_core::{
-    Alias, AuditEvent, Caller, CallerKind, Change, Clock, CoreError, Description, Expiry, Grant,
-    Key, KeyAction, KeyId, KeyKind, KeyMaterial, KeyName, KeyOrder, KeyQuery, KeyRepository,
-    KeyRingId, KeySort as CoreSort, KeyVersionId, NewKey, Operation, Outcome, Registration, Role,
-    RotationPolicy, Scope, Secret, SystemClock, Target, MAX_ALIASES,
+    Alias, AuditEvent, Caller, CallerKind, Change, Clock, CoreError, CreateImportAccess,
+    Description, Expiry, Grant, Key, KeyAction, KeyId, KeyKind, KeyMaterial, KeyName, KeyOrder,
+    KeyOrigin, KeyQuery, KeyRepository, KeyRingId, KeySort as CoreSort, KeyVersionId, NewKey,
+    Operation, Outcome, Registration, Role, RotationPolicy, Scope, Secret, SystemClock, Target,
+    MAX_ALIASES,
 };
 use strongroom_store::{
     AliasRecord, AuditQuery, InstanceStore, KeyRingRecord, MasterKeySource, SqliteStore,
@@ -24,8 +25,8 @@ use strongroom_store::{
 use time::OffsetDateTime;
 
 use crate::convert::{
-    api_error, decode, decode_secret, encode, key_info, key_state, parse_time, rfc3339, state_name,
-    version_info, version_ref,
+    api_error, caller_info, decode, decode_secret, encode, key_info, key_state, parse_time,
+    rfc3339, state_name, version_info, version_ref,
 };
 use crate::import;
 
@@ -240,6 +241,18 @@ struct Inner {
 /// The person at the desktop owns the machine and its keystore: every role, including purge.
 pub const DESKTOP_IAM_ID: &str = "IBMid-local-administrator";
 
+/// [`DESKTOP_IAM_ID`] with Manager and KeyPurge on the whole instance.
+pub(crate) fn desktop_caller() -> Caller {
+    Caller {
+        iam_id: DESKTOP_IAM_ID.to_owned(),
+        kind: CallerKind::User,
+        grants: vec![Grant {
+            roles: vec![Role::Manager, Role::KeyPurge],
+            scope: Scope::Instance,
+        }],
+    }
+}
+
 impl LocalKeystore {
     /// Opens the embedded SQLite keystore in `dir` for the person at the desktop. Failure
     /// (keyring locked, key file missing, newer schema) is [`ErrorCode::KeystoreUnavailable`]
@@ -258,15 +271,7 @@ impl LocalKeystore {
         let instance = store
             .ensure_default_instance(None, clock.now())
             .map_err(|err| ApiError::new(ErrorCode::KeystoreUnavailable, err.to_string()))?;
-        let caller = Caller {
-            iam_id: DESKTOP_IAM_ID.to_owned(),
-            kind: CallerKind::User,
-            grants: vec![Grant {
-                roles: vec![Role::Manager, Role::KeyPurge],
-                scope: Scope::Instance,
-            }],
-        };
-        LocalInstances::new(store, clock).keystore(&instance, caller, "")
+        LocalInstances::new(store, clock).keystore(&instance, desktop_caller(), "")
     }
 
     /// The instance's id.
@@ -503,6 +508,19 @@ struct SecureImportFields<'a> {
     algorithm: Option<&'a str>,
 }
 
+impl SecureImportFields<'_> {
+    /// How the material arrives, as the create and import access policy sees it.
+    fn origin(&self) -> KeyOrigin {
+        if self.encrypted_nonce.is_some() || self.iv.is_some() {
+            KeyOrigin::SecureImport
+        } else if self.payload.is_some() {
+            KeyOrigin::Imported
+        } else {
+            KeyOrigin::Generated
+        }
+    }
+}
+
 fn material(
     key_type: KeyType,
     payload: Option<&SecretString>,
@@ -528,6 +546,12 @@ impl Keystore for LocalKeystore {
             location: self.inner.shared.location.clone(),
             schema_version: Some(strongroom_store::SCHEMA_VERSION),
         })
+    }
+
+    async fn caller(&self) -> Result<CallerInfo, ApiError> {
+        // The caller's own grants: readable by any authenticated caller, and not an
+        // operation of the role table, so not audited.
+        self.run(|inner| Ok(caller_info(&inner.caller))).await
     }
 
     async fn list_keys(&self, request: ListKeysRequest) -> Result<KeyList, ApiError> {
@@ -615,6 +639,10 @@ impl Keystore for LocalKeystore {
                     iv: request.secure_import.iv.as_deref(),
                     algorithm: request.secure_import.encryption_algorithm.as_deref(),
                 };
+                defaults
+                    .create_import
+                    .allows_create(kind, sealed.origin())
+                    .map_err(api_error)?;
                 let (material, imported) = inner.new_material(request.key_type, &sealed, now)?;
                 let key = Key::create(new, imported, now);
                 let event = inner.event(Operation::CreateKey, &key.id.to_string(), now);
@@ -727,6 +755,12 @@ impl Keystore for LocalKeystore {
                     iv: request.secure_import.iv.as_deref(),
                     algorithm: request.secure_import.encryption_algorithm.as_deref(),
                 };
+                if current.imported {
+                    InstanceDefaults::read(&inner.repo)?
+                        .create_import
+                        .allows_rotate(sealed.origin())
+                        .map_err(api_error)?;
+                }
                 let (material, imported) = inner.new_material(key_type, &sealed, now)?;
                 let mut material = Some(material);
                 let id = current.id;
@@ -1371,10 +1405,11 @@ fn ring_info(ring: &KeyRingRecord) -> KeyRingInfo {
     }
 }
 
-/// What new keys inherit from the instance policies.
+/// What new keys inherit from the instance policies, and how they may arrive.
 struct InstanceDefaults {
     dual_auth_delete: bool,
     rotation: Option<RotationPolicy>,
+    create_import: CreateImportAccess,
 }
 
 impl InstanceDefaults {
@@ -1386,9 +1421,30 @@ impl InstanceDefaults {
             .and_then(|json| serde_json::from_str::<serde_json::Value>(json).ok())
             .and_then(|v| v.get("interval_month").and_then(serde_json::Value::as_i64))
             .and_then(|months| RotationPolicy::new(true, months).ok());
+        let create_import = enabled("keyCreateImportAccess")
+            .and_then(|p| p.attributes.as_deref())
+            .and_then(|json| serde_json::from_str::<serde_json::Value>(json).ok())
+            .map(|v| {
+                // Validated when set; an attribute left out keeps Key Protect's default.
+                let switch = |name: &str, default: bool| {
+                    v.get(name)
+                        .and_then(serde_json::Value::as_bool)
+                        .unwrap_or(default)
+                };
+                let open = CreateImportAccess::default();
+                CreateImportAccess {
+                    create_root_key: switch("create_root_key", open.create_root_key),
+                    create_standard_key: switch("create_standard_key", open.create_standard_key),
+                    import_root_key: switch("import_root_key", open.import_root_key),
+                    import_standard_key: switch("import_standard_key", open.import_standard_key),
+                    enforce_token: switch("enforce_token", open.enforce_token),
+                }
+            })
+            .unwrap_or_default();
         Ok(Self {
             dual_auth_delete: enabled("dualAuthDelete").is_some(),
             rotation,
+            create_import,
         })
     }
 }

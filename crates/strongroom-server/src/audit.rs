@@ -1,6 +1,7 @@
 //! Strongroom's read-only extensions, so a console connected remotely shows the same views:
 //! `GET /api/v2/audit_events` (Key Protect sends its events to Activity Tracker instead) and
-//! `GET /api/v2/aliases` (Key Protect resolves aliases but cannot list them).
+//! `GET /api/v2/aliases` (Key Protect resolves aliases but cannot list them) and
+//! `GET /api/v2/caller` (the caller's own grants, so the console can name a missing role).
 
 use crate::extract::Query;
 use axum::http::StatusCode;
@@ -16,6 +17,7 @@ use crate::Kms;
 
 const AUDIT_TYPE: &str = "application/vnd.strongroom.audit_event+json";
 const ALIAS_TYPE: &str = "application/vnd.strongroom.alias+json";
+const CALLER_TYPE: &str = "application/vnd.strongroom.caller+json";
 
 #[derive(Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -77,4 +79,9 @@ pub(crate) async fn aliases(
     let mut collection = Collection::new(ALIAS_TYPE, page.aliases);
     collection.metadata.total_count = Some(u64::from(page.total));
     Ok(typed_json(StatusCode::OK, ALIAS_TYPE, &collection))
+}
+
+pub(crate) async fn caller(Extension(state): Extension<Kms>) -> Result<Response, Failure> {
+    let caller = state.keystore.caller().await?;
+    Ok(typed_json(StatusCode::OK, CALLER_TYPE, &caller))
 }

@@ -97,6 +97,7 @@ pub fn router(state: ServerState) -> Router {
         .route("/keys/{id}/registrations", get(registrations::of_key))
         .route("/audit_events", get(audit::list))
         .route("/aliases", get(audit::aliases))
+        .route("/caller", get(audit::caller))
         .route("/key_rings", get(registrations::key_rings))
         .route(
             "/key_rings/{ring}",

@@ -91,6 +91,41 @@ async fn the_role_matrix_is_enforced_on_every_operation() {
         let iam_id = format!("IBMid-{role}");
         let token = server.identity(&iam_id, None).await;
         grant(&server, &iam_id, role).await;
+        // What `GET /api/v2/caller` tells the console must be what the server enforces.
+        let caller = server
+            .call_as(&token, Method::GET, "/api/v2/caller", None)
+            .await;
+        assert_eq!(caller.status, StatusCode::OK, "{}", caller.body);
+        let caller = caller.body;
+        assert_eq!(caller["iamId"], iam_id.as_str());
+        assert_eq!(caller["grants"][0]["roles"], json!([role]));
+        let offered = |action: &str| {
+            caller["grants"][0]["actions"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .any(|a| a == action)
+        };
+        for (operation, expected) in &matrix {
+            let action = match *operation {
+                "list" => "kms.secrets.list",
+                "metadata" => "kms.secrets-metadata.read",
+                "get" => "kms.secrets.read",
+                "versions" => "kms.secrets-key-versions.list",
+                "create" => "kms.secrets.create",
+                "wrap" => "kms.secrets.wrap",
+                "rotate" => "kms.secrets.rotate",
+                "disable" => "kms.secrets.disable",
+                "setKeyForDeletion" => "kms.secrets.setkeyfordeletion",
+                "delete" => "kms.secrets.delete",
+                "purge" => "kms.secrets.purge",
+                "key_ring" => "kms.key-rings.create",
+                "policies" => "kms.policies.read",
+                "import_token" => "kms.import-token.create",
+                other => panic!("no action for {other}"),
+            };
+            assert_eq!(offered(action), expected[column], "{role} / {action}");
+        }
         for (operation, expected) in &matrix {
             let key = server.create_root_key(&format!("{role}-{operation}")).await;
             let (method, path, body) = match *operation {

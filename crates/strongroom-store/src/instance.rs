@@ -6,8 +6,9 @@ use std::sync::Arc;
 use rusqlite::{params, Connection, OptionalExtension, Row, TransactionBehavior};
 use strongroom_core::{
     Alias, AuditEvent, Change, CoreError, DeletionAuthorization, Description, Expiry, Key, KeyId,
-    KeyKind, KeyMaterial, KeyName, KeyOrder, KeyPage, KeyQuery, KeyRepository, KeyRingId, KeySort,
-    KeyState, KeyVersion, KeyVersionId, RotationPolicy, MAX_KEY_RINGS, MAX_PAGE_SIZE,
+    KeyKind, KeyMaterial, KeyName, KeyOrder, KeyPage, KeyQuery, KeyRepository, KeyRingId,
+    KeySearch, KeySort, KeyState, KeyVersion, KeyVersionId, RotationPolicy, MAX_KEY_RINGS,
+    MAX_PAGE_SIZE,
 };
 use time::OffsetDateTime;
 
@@ -695,28 +696,40 @@ impl KeyRepository for InstanceStore {
             filter.push_str(" AND kind = ?");
             args.push(rusqlite::types::Value::Text(kind_name(kind).to_owned()));
         }
-        let search = query
-            .search
-            .as_deref()
-            .map(str::trim)
-            .filter(|s| !s.is_empty());
+        let search = query.search.as_deref().and_then(KeySearch::parse);
         let searching = search.is_some();
         if let Some(search) = search {
-            match search.parse::<KeyId>() {
-                Ok(id) => {
-                    filter.push_str(" AND id = ?");
-                    args.push(rusqlite::types::Value::Blob(id.as_bytes().to_vec()));
-                }
-                Err(_) => {
-                    filter.push_str(
-                        " AND (name LIKE ? ESCAPE '\\' OR id IN (SELECT key_id FROM key_aliases \
-                         WHERE instance_id = keys.instance_id AND alias LIKE ? ESCAPE '\\'))",
-                    );
-                    let pattern = format!("%{}%", escape_like(search));
-                    args.push(rusqlite::types::Value::Text(pattern.clone()));
-                    args.push(rusqlite::types::Value::Text(pattern));
-                }
+            let (compare, pattern) = if search.exact {
+                ("= ?", search.text.clone())
+            } else {
+                (
+                    "LIKE ? ESCAPE '\\'",
+                    format!("%{}%", escape_like(&search.text)),
+                )
+            };
+            let mut matches = Vec::new();
+            // An unscoped key id means that key: looked up by primary key, not by scanning
+            // every name for the id's text.
+            let id = search
+                .ids
+                .then(|| search.text.parse::<KeyId>().ok())
+                .flatten();
+            if let Some(id) = id {
+                matches.push("id = ?".to_owned());
+                args.push(rusqlite::types::Value::Blob(id.as_bytes().to_vec()));
+            } else if search.names {
+                matches.push(format!("name {compare}"));
+                args.push(rusqlite::types::Value::Text(pattern.clone()));
             }
+            if search.aliases && id.is_none() {
+                matches.push(format!(
+                    "id IN (SELECT key_id FROM key_aliases \
+                     WHERE instance_id = keys.instance_id AND alias {compare})"
+                ));
+                args.push(rusqlite::types::Value::Text(pattern));
+            }
+            let negate = if search.negate { "NOT " } else { "" };
+            filter.push_str(&format!(" AND {negate}({})", matches.join(" OR ")));
         }
 
         // Without a search, every filter is a column of `key_counts` (migration 3), so the

@@ -316,6 +316,65 @@ fn listing_filters_searches_and_pages_in_storage() {
     assert_eq!(by_id.keys[0].id, ids[5]);
 }
 
+/// Key Protect's search prefixes, on names and aliases, in storage.
+#[test]
+fn search_understands_not_exact_name_alias_and_escape() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = open(&dir.path().join("d"), dir.path());
+    let named = |name: &str, aliases: &[&str]| {
+        let mut key = new_key(name, KeyKind::Root);
+        key.aliases = aliases.iter().map(|a| Alias::parse(a).unwrap()).collect();
+        store
+            .insert(&key, &KeyMaterial::generate().unwrap(), &ev("create"))
+            .unwrap();
+        key.id
+    };
+    let payments = named("payments", &["billing-root"]);
+    let payments_eu = named("payments-eu", &[]);
+    let billing = named("billing", &["pay-root"]);
+    let notes = named("not:a-prefix", &[]);
+    let found = |search: &str| {
+        let mut ids: Vec<_> = store
+            .list(&KeyQuery {
+                search: Some(search.into()),
+                ..KeyQuery::default()
+            })
+            .unwrap()
+            .keys
+            .into_iter()
+            .map(|k| k.id)
+            .collect();
+        ids.sort();
+        ids
+    };
+    let sorted = |mut ids: Vec<_>| {
+        ids.sort();
+        ids
+    };
+    assert_eq!(found("pay"), sorted(vec![payments, payments_eu, billing]));
+    assert_eq!(found("name:pay"), sorted(vec![payments, payments_eu]));
+    assert_eq!(found("alias:pay"), vec![billing]);
+    assert_eq!(found("exact:payments"), vec![payments]);
+    assert_eq!(
+        found("exact:PAYMENTS"),
+        Vec::new(),
+        "exact is case-sensitive"
+    );
+    assert_eq!(found("alias:exact:billing-root"), vec![payments]);
+    assert_eq!(found("name:alias:billing"), sorted(vec![payments, billing]));
+    assert_eq!(found("not:pay"), vec![notes]);
+    assert_eq!(
+        found("not:exact:name:payments"),
+        sorted(vec![payments_eu, billing, notes])
+    );
+    assert_eq!(found("escape:not:a"), vec![notes]);
+    assert_eq!(
+        found(&format!("not:{billing}")).len(),
+        3,
+        "not: an id leaves the others"
+    );
+}
+
 fn total(store: &InstanceStore, query: KeyQuery) -> u64 {
     store.list(&query).unwrap().total
 }

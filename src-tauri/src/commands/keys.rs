@@ -1,6 +1,6 @@
 use strongroom_api::{
-    ApiError, CreateKeyRequest, KeyInfo, KeyList, KeyVersionInfo, KeystoreInfo, ListKeysRequest,
-    RotateKeyRequest,
+    ApiError, CallerInfo, CreateKeyRequest, KeyInfo, KeyList, KeyVersionInfo, KeystoreInfo,
+    ListKeysRequest, RotateKeyRequest,
 };
 use tauri::State;
 
@@ -10,6 +10,12 @@ use crate::state::AppState;
 #[tracing::instrument(skip_all, err(level = "info"))]
 pub(crate) async fn keystore_info(state: State<'_, AppState>) -> Result<KeystoreInfo, ApiError> {
     state.keystore()?.info().await
+}
+
+#[tauri::command]
+#[tracing::instrument(skip_all, err(level = "info"))]
+pub(crate) async fn caller(state: State<'_, AppState>) -> Result<CallerInfo, ApiError> {
+    state.keystore()?.caller().await
 }
 
 #[tauri::command]

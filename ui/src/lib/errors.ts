@@ -30,6 +30,8 @@ export function describe(error: BackendError): string {
       return "A deleted key can be purged only 4 hours after its deletion.";
     case "PROTECTED_RESOURCE":
       return "Resources of other services are registered to this key. Deleting it anyway makes their data unreadable.";
+    case "CREATE_IMPORT_ACCESS":
+      return `${sentence(error.message)}. A Manager can change this under Policies, in "Create and import access".`;
     case "KEY_RING_IN_USE":
     case "ALIAS_TAKEN":
       return sentence(error.message);

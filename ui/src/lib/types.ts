@@ -41,3 +41,6 @@ export type { RegistrationInfo } from "./bindings/RegistrationInfo";
 export type { RotationPolicyInfo } from "./bindings/RotationPolicyInfo";
 export type { SaveConnectionRequest } from "./bindings/SaveConnectionRequest";
 export type { SetKeyPoliciesRequest } from "./bindings/SetKeyPoliciesRequest";
+export type { CallerInfo } from "./bindings/CallerInfo";
+export type { CallerGrant } from "./bindings/CallerGrant";
+export type { ActionRoles } from "./bindings/ActionRoles";

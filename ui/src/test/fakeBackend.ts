@@ -1,6 +1,7 @@
 import { vi, type Mock } from "vitest";
 import type { Backend } from "../lib/backend";
-import type { ApiError, KeyInfo } from "../lib/types";
+import { DESKTOP_CALLER } from "../lib/bindings/callers";
+import type { ApiError, CallerInfo, KeyInfo } from "../lib/types";
 
 type Methods = Omit<Backend, "capabilities">;
 export type FakeBackend = { [K in keyof Methods]: Mock<Methods[K]> } & Pick<Backend, "capabilities">;
@@ -23,6 +24,7 @@ export function fakeBackend(
 ): FakeBackend {
   const base: Methods = {
     info: () => Promise.resolve({ mode: "embedded", location: "/home/test/.local/share/strongroom/keys.db" }),
+    caller: () => Promise.resolve(DESKTOP_CALLER),
     listKeys: () => Promise.resolve({ keys: [], total: 0 }),
     createKey: unexpected("createKey"),
     key: unexpected("key"),
@@ -92,4 +94,13 @@ export function makeKey(overrides: Partial<KeyInfo> = {}): KeyInfo {
     rotationDue: false,
     ...overrides,
   };
+}
+
+/** A caller holding `roles` on the whole instance (or on one key ring or key), with the actions
+ * the real role table gives those roles. */
+export function callerWith(roles: string[], scope: { keyRing?: string; keyId?: string } = {}): CallerInfo {
+  const actions = DESKTOP_CALLER.actionRoles
+    .filter((row) => row.roles.some((role) => roles.includes(role)))
+    .map((row) => row.action);
+  return { iamId: "IBMid-someone", grants: [{ roles, actions, ...scope }], actionRoles: DESKTOP_CALLER.actionRoles };
 }

@@ -1,12 +1,15 @@
 import { render, type RenderResult } from "@testing-library/react";
 import type { ReactElement } from "react";
 import { NotificationsProvider } from "../components/notifications";
+import { CallerProvider } from "../lib/access";
 import { BackendProvider, type Backend } from "../lib/backend";
 
 export function renderWithBackend(ui: ReactElement, backend: Backend): RenderResult {
   return render(
     <BackendProvider backend={backend}>
-      <NotificationsProvider>{ui}</NotificationsProvider>
+      <CallerProvider>
+        <NotificationsProvider>{ui}</NotificationsProvider>
+      </CallerProvider>
     </BackendProvider>,
   );
 }

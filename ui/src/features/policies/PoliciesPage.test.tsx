@@ -2,7 +2,7 @@ import { screen, waitFor, within } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
 import { describe, expect, it, vi } from "vitest";
 import type { InstancePolicy } from "../../lib/types";
-import { fakeBackend, rejectWith } from "../../test/fakeBackend";
+import { callerWith, fakeBackend, rejectWith } from "../../test/fakeBackend";
 import { renderWithBackend } from "../../test/render";
 import { PoliciesPage } from "./PoliciesPage";
 
@@ -24,6 +24,49 @@ describe("PoliciesPage", () => {
     await waitFor(() => expect(card("dualAuthDelete").getByText(/Last changed by IBMid-alice/)).toBeInTheDocument());
     expect(card("dualAuthDelete").getByRole("switch")).toHaveAttribute("aria-checked", "true");
     expect(card("rotation").getByText("Never changed on this instance.")).toBeInTheDocument();
+  });
+
+  it("keeps Save disabled for a Writer and names the role that is missing", async () => {
+    const user = userEvent.setup();
+    renderWithBackend(
+      <PoliciesPage refreshToken={0} />,
+      fakeBackend({ caller: () => Promise.resolve(callerWith(["Writer"])) }),
+    );
+    await waitFor(() => expect(card("rotation").getByRole("switch")).toBeInTheDocument());
+    await user.click(card("rotation").getByRole("switch"));
+    const save = card("rotation").getByRole("button", { name: "Save" });
+    await waitFor(() => expect(save).toBeDisabled());
+    expect(save).toHaveAttribute("aria-description", expect.stringContaining("the Manager role on this instance"));
+  });
+
+  it("saves create and import access with all five of Key Protect's switches", async () => {
+    const user = userEvent.setup();
+    const setInstancePolicies = vi.fn((policies: InstancePolicy[]) => Promise.resolve(policies));
+    renderWithBackend(<PoliciesPage refreshToken={0} />, fakeBackend({ setInstancePolicies }));
+    const policy = () => card("keyCreateImportAccess");
+    await waitFor(() => expect(policy().getByRole("switch")).toBeInTheDocument());
+    await user.click(policy().getByRole("switch"));
+    expect(policy().getByLabelText("Generate root keys")).toBeChecked();
+    expect(policy().getByLabelText("Imports must use an import token (secure import only)")).not.toBeChecked();
+    await user.click(policy().getByLabelText("Generate standard keys"));
+    await user.click(policy().getByLabelText("Imports must use an import token (secure import only)"));
+    await user.click(policy().getByRole("button", { name: "Save" }));
+
+    await waitFor(() =>
+      expect(setInstancePolicies).toHaveBeenCalledWith([
+        {
+          policyType: "keyCreateImportAccess",
+          enabled: true,
+          attributes: {
+            create_root_key: true,
+            create_standard_key: false,
+            import_root_key: true,
+            import_standard_key: true,
+            enforce_token: true,
+          },
+        },
+      ]),
+    );
   });
 
   it("saves a default rotation in Key Protect's shape, with its JSON shown first", async () => {

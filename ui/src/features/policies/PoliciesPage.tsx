@@ -1,6 +1,7 @@
 import {
   Button,
   ButtonSet,
+  Checkbox,
   CodeSnippet,
   InlineNotification,
   NumberInput,
@@ -10,7 +11,9 @@ import {
 } from "@carbon/react";
 import { useCallback, useState } from "react";
 import { CurlSnippet } from "../../components/CurlSnippet";
+import { GuardedButton } from "../../components/GuardedButton";
 import { useNotify } from "../../components/notifications";
+import { ACTIONS, useAccess } from "../../lib/access";
 import { toBackendError, useBackend } from "../../lib/backend";
 import { describe } from "../../lib/errors";
 import type { CurlTarget } from "../../lib/curl";
@@ -21,25 +24,47 @@ import type { InstancePolicy } from "../../lib/types";
 import { savePolicyCurl } from "./curl";
 
 /** The instance policies that change what Strongroom does (Key Protect knows more types). */
-type Editable = "dualAuthDelete" | "rotation";
+type Editable = "dualAuthDelete" | "rotation" | "keyCreateImportAccess";
+
+/** keyCreateImportAccess's switches, in Key Protect's names, with its defaults. */
+const SWITCHES = [
+  { name: "create_root_key", label: "Generate root keys", open: true },
+  { name: "create_standard_key", label: "Generate standard keys", open: true },
+  { name: "import_root_key", label: "Import root keys", open: true },
+  { name: "import_standard_key", label: "Import standard keys", open: true },
+  { name: "enforce_token", label: "Imports must use an import token (secure import only)", open: false },
+] as const;
+
+type Switch = (typeof SWITCHES)[number]["name"];
 
 interface Draft {
   enabled: boolean;
   months: number;
+  switches: Record<Switch, boolean>;
 }
 
 const MONTHS_MIN = 1;
 const MONTHS_MAX = 12;
 
 function draftOf(policy: InstancePolicy | undefined): Draft {
-  const months = policy?.attributes?.interval_month;
-  return { enabled: policy?.enabled ?? false, months: typeof months === "number" ? months : 3 };
+  const attributes = policy?.attributes;
+  const months = attributes?.interval_month;
+  const switches = Object.fromEntries(
+    SWITCHES.map(({ name, open }) => {
+      const value = attributes?.[name];
+      return [name, typeof value === "boolean" ? value : open];
+    }),
+  ) as Record<Switch, boolean>;
+  return { enabled: policy?.enabled ?? false, months: typeof months === "number" ? months : 3, switches };
 }
 
 /** What goes over the wire, and into the JSON view: Key Protect's instance policy shape. */
 function policyOf(type: Editable, draft: Draft): InstancePolicy {
   if (type === "rotation" && draft.enabled) {
     return { policyType: type, enabled: true, attributes: { interval_month: draft.months } };
+  }
+  if (type === "keyCreateImportAccess" && draft.enabled) {
+    return { policyType: type, enabled: true, attributes: { ...draft.switches } };
   }
   return { policyType: type, enabled: draft.enabled };
 }
@@ -56,13 +81,16 @@ interface CardProps {
 function PolicyCard({ type, title, description, current, onSaved, curlTarget }: CardProps) {
   const backend = useBackend();
   const notify = useNotify();
+  const can = useAccess();
   const saved = draftOf(current);
   const [draft, setDraft] = useState<Draft>(saved);
   const [busy, setBusy] = useState(false);
   const [failure, setFailure] = useState<string | null>(null);
   const monthsInvalid = !Number.isInteger(draft.months) || draft.months < MONTHS_MIN || draft.months > MONTHS_MAX;
   const changed =
-    draft.enabled !== saved.enabled || (type === "rotation" && draft.enabled && draft.months !== saved.months);
+    draft.enabled !== saved.enabled ||
+    (type === "rotation" && draft.enabled && draft.months !== saved.months) ||
+    (type === "keyCreateImportAccess" && draft.enabled && SWITCHES.some(({ name }) => draft.switches[name] !== saved.switches[name]));
 
   const save = async () => {
     setBusy(true);
@@ -105,6 +133,23 @@ function PolicyCard({ type, title, description, current, onSaved, curlTarget }: 
           onChange={(_event, { value }) => setDraft((d) => ({ ...d, months: Number(value) }))}
         />
       )}
+      {type === "keyCreateImportAccess" && draft.enabled && (
+        <fieldset className="policy-card__switches">
+          <legend className="cds--label">Allowed on this instance</legend>
+          {SWITCHES.map(({ name, label }) => (
+            <Checkbox
+              key={name}
+              id={`policy-keyCreateImportAccess-${name}`}
+              labelText={label}
+              checked={draft.switches[name]}
+              disabled={busy}
+              onChange={(_event, { checked }) =>
+                setDraft((d) => ({ ...d, switches: { ...d.switches, [name]: checked } }))
+              }
+            />
+          ))}
+        </fieldset>
+      )}
       <p className="policy-card__changed" data-policy-changed>
         {current?.updatedAt !== undefined
           ? `Last changed by ${current.updatedBy ?? "someone"} on ${formatTimestamp(current.updatedAt)}.`
@@ -128,15 +173,16 @@ function PolicyCard({ type, title, description, current, onSaved, curlTarget }: 
         <Button kind="secondary" size="md" disabled={!changed || busy} onClick={() => setDraft(saved)}>
           Cancel
         </Button>
-        <Button
+        <GuardedButton
           id={`policy-${type}-save`}
+          access={can(ACTIONS.writePolicies)}
           kind="primary"
           size="md"
           disabled={!changed || busy || (type === "rotation" && draft.enabled && monthsInvalid)}
           onClick={() => void save()}
         >
           {busy ? "Saving…" : "Save"}
-        </Button>
+        </GuardedButton>
       </ButtonSet>
     </Tile>
   );
@@ -188,6 +234,15 @@ export function PoliciesPage({ refreshToken }: { refreshToken: number }) {
             title="Default rotation"
             description="New root keys get a rotation policy with this interval, shown and changeable in each key's details."
             current={find("rotation")}
+            onSaved={() => setSaves((n) => n + 1)}
+            curlTarget={curlTarget}
+          />
+          <PolicyCard
+            key={`create-import-${find("keyCreateImportAccess")?.updatedAt ?? ""}`}
+            type="keyCreateImportAccess"
+            title="Create and import access"
+            description="Which ways a new key may enter this instance. Existing keys, and wrap and unwrap, are never affected; requiring an import token also applies when an imported key is rotated."
+            current={find("keyCreateImportAccess")}
             onSaved={() => setSaves((n) => n + 1)}
             curlTarget={curlTarget}
           />

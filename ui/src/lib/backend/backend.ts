@@ -4,6 +4,7 @@ import type {
   AuditEventInfo,
   AuditQueryRequest,
   AuthorizationInfo,
+  CallerInfo,
   ConnectionProfile,
   ConnectionTest,
   CreateAuthorizationRequest,
@@ -43,6 +44,8 @@ export interface BackendCapabilities {
 export interface Backend {
   readonly capabilities: BackendCapabilities;
   info(): Promise<KeystoreInfo>;
+  /** Who the keystore takes us to be and what we may do where (Strongroom's extension). */
+  caller(): Promise<CallerInfo>;
   listKeys(request: ListKeysRequest): Promise<KeyList>;
   createKey(request: CreateKeyRequest): Promise<KeyInfo>;
   key(id: string): Promise<KeyInfo>;
@@ -134,6 +137,7 @@ const KNOWN_CODES: Record<ErrorCode, true> = {
   PROTECTED_RESOURCE: true,
   KEY_RING_IN_USE: true,
   ALIAS_TAKEN: true,
+  CREATE_IMPORT_ACCESS: true,
   KEYSTORE_UNAVAILABLE: true,
   INTERNAL: true,
   HOST_UNREACHABLE: true,

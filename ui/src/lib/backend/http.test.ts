@@ -370,6 +370,18 @@ describe("HttpBackend: key rings, aliases, policies and dual authorization", () 
     expect(JSON.parse(moved.body)).toEqual({ keyRingID: "payments" });
   });
 
+  it("reads the caller from Strongroom's extension and reports Key Protect's 404 as not found", async () => {
+    const caller = { iamId: "IBMid-alice", grants: [{ roles: ["Reader"], keyRing: "payments", actions: ["kms.secrets.wrap"] }], actionRoles: [] };
+    const { backend, fetch } = setup(() => json(200, caller));
+    await expect(backend.caller()).resolves.toEqual(caller);
+    expect(lastCall(fetch, "/api/v2/caller").method).toBe("GET");
+
+    const kp = setup(() =>
+      json(404, { metadata: { collectionType: "application/vnd.ibm.kms.error+json", collectionTotal: 1 }, resources: [{ errorMsg: "Not Found", reasons: [{ code: "NOT_FOUND_ERR", message: "no such endpoint" }] }] }),
+    );
+    await expect(kp.backend.caller()).rejects.toMatchObject({ code: "NOT_FOUND" });
+  });
+
   it("adds and removes aliases", async () => {
     const { backend, fetch } = setup(() => json(200, collection([kpKey])));
     await backend.createAlias(KEY, "pay-root");

@@ -5,6 +5,7 @@ import type {
   AuditEventInfo,
   AuditQueryRequest,
   AuthorizationInfo,
+  CallerInfo,
   ConnectionProfile,
   ConnectionTest,
   CreateAuthorizationRequest,
@@ -416,6 +417,12 @@ export class HttpBackend implements Backend {
     // Proves the API key and the instance id together.
     await this.#call("GET", "/keys?limit=1");
     return { mode: "remote", location: `${this.#baseUrl} · instance ${this.#instanceId}` };
+  }
+
+  async caller(): Promise<CallerInfo> {
+    const caller = await this.#call<CallerInfo>("GET", "/caller");
+    if (caller === undefined) throw new BackendError("INTERNAL", "The keystore answered without the caller.");
+    return caller;
   }
 
   async listKeys(request: ListKeysRequest): Promise<KeyList> {

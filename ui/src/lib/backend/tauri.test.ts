@@ -22,6 +22,7 @@ describe("TauriBackend", () => {
 
   it.each<[string, (backend: Backend) => Promise<unknown>, string, Record<string, unknown>]>([
     ["info", (b) => b.info(), "keystore_info", {}],
+    ["caller", (b) => b.caller(), "caller", {}],
     ["listKeys", (b) => b.listKeys(listRequest), "list_keys", { request: listRequest }],
     ["createKey", (b) => b.createKey(createRequest), "create_key", { request: createRequest }],
     ["key", (b) => b.key("k1"), "key", { id: "k1" }],

@@ -5,6 +5,7 @@ import type {
   AuditEventInfo,
   AuditQueryRequest,
   AuthorizationInfo,
+  CallerInfo,
   ConnectionProfile,
   ConnectionTest,
   CreateAuthorizationRequest,
@@ -46,6 +47,10 @@ export class TauriBackend implements Backend {
 
   info(): Promise<KeystoreInfo> {
     return call("keystore_info", {});
+  }
+
+  caller(): Promise<CallerInfo> {
+    return call("caller", {});
   }
 
   listKeys(request: ListKeysRequest): Promise<KeyList> {

@@ -20,7 +20,8 @@ limit?: number,
  */
 states: Array<KeyStateName>, 
 /**
- * Substring of the name, or an exact key id.
+ * Key Protect's search: a substring of the name or an alias, or an exact key id;
+ * prefixes `not:`, `exact:`, `name:`, `alias:` and `escape:` narrow it.
  */
 search?: string, 
 /**

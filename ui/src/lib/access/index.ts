@@ -1,0 +1,3 @@
+export { ACTIONS, accessFor, type Access, type AccessTarget, type Action } from "./access";
+export { CallerProvider } from "./CallerProvider";
+export { useAccess } from "./useAccess";
