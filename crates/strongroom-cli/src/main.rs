@@ -94,6 +94,13 @@ enum Command {
         #[command(flatten)]
         target: commands::Target,
     },
+    /// Key rings of the embedded keystore or, with --endpoint, a remote instance.
+    KeyRings {
+        #[command(subcommand)]
+        command: commands::key_rings::KeyRingsCommand,
+        #[command(flatten)]
+        target: commands::Target,
+    },
     /// Wrap a DEK with a root key.
     Wrap(commands::wrapping::WrapArgs),
     /// Unwrap a DEK.
@@ -140,6 +147,7 @@ async fn main() -> anyhow::Result<()> {
             .await
         }
         Command::Keys { command, target } => commands::keys::run(command, &target).await,
+        Command::KeyRings { command, target } => commands::key_rings::run(command, &target).await,
         Command::Wrap(args) => commands::wrapping::wrap(args).await,
         Command::Unwrap(args) => commands::wrapping::unwrap(args).await,
         Command::Import(args) => commands::import::run(args).await,

@@ -86,11 +86,73 @@ fn session(dir: &Path, target: &[String]) -> Vec<String> {
     assert_eq!(first("-name"), "orders");
     let bad_sort = strongroom(dir, target, &["keys", "list", "--sort", "colour"]);
     assert!(!bad_sort.status.success());
+
+    // Key rings, move, aliases, policies and the dual-authorization steps.
+    json(dir, target, &["key-rings", "create", "payments"]);
+    let rings = json(dir, target, &["key-rings", "list"]);
+    assert!(rings
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|r| r["id"] == "payments"));
+    let moved = json(dir, target, &["keys", "move", &id, "payments"]);
+    assert_eq!(moved["keyRing"], "payments");
+    json(dir, target, &["keys", "alias", "add", &id, "orders-root"]);
+    let aliases = json(
+        dir,
+        target,
+        &["keys", "alias", "list", "--prefix", "orders"],
+    );
+    assert_eq!(aliases["aliases"][0]["keyId"], id.as_str());
+    let by_alias = json(dir, target, &["keys", "show", "orders-root"]);
+    assert_eq!(by_alias["key"]["id"], id.as_str());
+    let unaliased = json(
+        dir,
+        target,
+        &["keys", "alias", "remove", &id, "orders-root"],
+    );
+    assert_eq!(unaliased["aliases"], serde_json::json!([]));
+    let enabled = json(dir, target, &["keys", "enable", &id]);
+    assert_eq!(enabled["state"], "active");
+    let policies = json(
+        dir,
+        target,
+        &[
+            "keys",
+            "policies",
+            &id,
+            "--rotation-months",
+            "3",
+            "--dual-auth-delete",
+        ],
+    );
+    assert_eq!(policies["rotation"]["intervalMonth"], 3);
+    assert_eq!(policies["dualAuthDelete"], true);
+    let too_often = strongroom(
+        dir,
+        target,
+        &["keys", "policies", &id, "--rotation-months", "13"],
+    );
+    assert!(!too_often.status.success());
+    let scheduled = json(dir, target, &["keys", "schedule-deletion", &id]);
+    assert_eq!(scheduled["dualAuthDelete"]["keySetForDeletion"], true);
+    let same_person = strongroom(dir, target, &["keys", "delete", &id]);
+    let same_person = String::from_utf8_lossy(&same_person.stderr).into_owned();
+    assert!(
+        same_person.contains("[AUTHORIZATIONS_NOT_MET]"),
+        "{same_person}"
+    );
+    let cancelled = json(dir, target, &["keys", "cancel-deletion", &id]);
+    assert_eq!(cancelled["dualAuthDelete"]["keySetForDeletion"], false);
+    let live = strongroom(dir, target, &["keys", "purge", &id]);
+    assert!(!live.status.success(), "a live key cannot be purged");
     vec![
         key["type"].to_string(),
         listed["keys"][0]["name"].to_string(),
         imported["keyType"].to_string(),
         stderr.lines().last().unwrap_or_default().to_owned(),
+        same_person.lines().last().unwrap_or_default().to_owned(),
+        aliases["total"].to_string(),
     ]
 }
 

@@ -3,8 +3,8 @@
 use clap::Subcommand;
 use serde_json::json;
 use strongroom_api::{
-    CreateKeyRequest, KeySort, KeyStateName, KeyType, ListKeysRequest, RotateKeyRequest,
-    SecretString,
+    CreateKeyRequest, KeySort, KeyStateName, KeyType, ListAliasesRequest, ListKeysRequest,
+    RotateKeyRequest, RotationPolicyInfo, SecretString, SetKeyPoliciesRequest,
 };
 
 use super::{failed, Target};
@@ -22,7 +22,8 @@ pub(crate) enum KeysCommand {
         /// Only keys in this state (repeatable): active, suspended, deactivated, destroyed.
         #[arg(long = "state", value_parser = state)]
         states: Vec<KeyStateName>,
-        /// A substring of the name, or a key id.
+        /// A substring of the name or an alias, or a key id; Key Protect's prefixes `not:`,
+        /// `exact:`, `name:`, `alias:` and `escape:` narrow it.
         #[arg(long)]
         search: Option<String>,
         /// Only standard keys.
@@ -100,6 +101,76 @@ pub(crate) enum KeysCommand {
     Restore {
         /// Key id.
         id: String,
+    },
+    /// First of two authorizations to delete a key with dual authorization (valid 7 days);
+    /// another user then runs `delete`.
+    ScheduleDeletion {
+        /// Key id.
+        id: String,
+    },
+    /// Withdraw a pending authorization to delete.
+    CancelDeletion {
+        /// Key id.
+        id: String,
+    },
+    /// Erase a destroyed key for good, 4 hours after its deletion (needs the KeyPurge role).
+    Purge {
+        /// Key id.
+        id: String,
+    },
+    /// Move a key to another key ring.
+    Move {
+        /// Key id.
+        id: String,
+        /// The target key ring.
+        key_ring: String,
+    },
+    /// Aliases: names usable in place of a key id.
+    #[command(subcommand)]
+    Alias(AliasCommand),
+    /// Show a key's policies, or change them with the flags.
+    Policies {
+        /// Key id.
+        id: String,
+        /// Rotate automatically every N months (1 to 12).
+        #[arg(long, value_parser = clap::value_parser!(i64).range(1..=12), conflicts_with = "no_rotation")]
+        rotation_months: Option<i64>,
+        /// Turn automatic rotation off.
+        #[arg(long)]
+        no_rotation: bool,
+        /// Require two people to delete the key (cannot be turned off again).
+        #[arg(long)]
+        dual_auth_delete: bool,
+    },
+}
+
+#[derive(Subcommand)]
+pub(crate) enum AliasCommand {
+    /// Every alias of the instance and the key it names, in alias order.
+    List {
+        /// Only aliases starting with this (case-sensitive).
+        #[arg(long)]
+        prefix: Option<String>,
+        /// Page size (at most 1,000).
+        #[arg(long)]
+        limit: Option<u32>,
+        /// Aliases to skip.
+        #[arg(long, default_value_t = 0)]
+        offset: u32,
+    },
+    /// Give a key an alias (at most 5 per key, unique in the instance).
+    Add {
+        /// Key id or alias.
+        id: String,
+        /// 2 to 90 characters: letters, digits, `-` and `_`.
+        alias: String,
+    },
+    /// Take an alias off a key.
+    Remove {
+        /// Key id or alias.
+        id: String,
+        /// The alias.
+        alias: String,
     },
 }
 
@@ -232,6 +303,98 @@ pub(crate) async fn run(command: KeysCommand, target: &Target) -> anyhow::Result
         }
         KeysCommand::Restore { id } => {
             target.print_key(&ks.restore_key(&id).await.map_err(failed)?)
+        }
+        KeysCommand::ScheduleDeletion { id } => {
+            target.print_key(&ks.set_key_for_deletion(&id).await.map_err(failed)?)
+        }
+        KeysCommand::CancelDeletion { id } => {
+            target.print_key(&ks.unset_key_for_deletion(&id).await.map_err(failed)?)
+        }
+        KeysCommand::Purge { id } => target.print_key(&ks.purge_key(&id).await.map_err(failed)?),
+        KeysCommand::Move { id, key_ring } => {
+            target.print_key(&ks.move_key(&id, &key_ring).await.map_err(failed)?)
+        }
+        KeysCommand::Alias(command) => alias(command, ks.as_ref(), target).await?,
+        KeysCommand::Policies {
+            id,
+            rotation_months,
+            no_rotation,
+            dual_auth_delete,
+        } => {
+            let rotation = match (rotation_months, no_rotation) {
+                (Some(months), _) => Some(RotationPolicyInfo {
+                    enabled: true,
+                    interval_month: months,
+                }),
+                (None, true) => Some(RotationPolicyInfo {
+                    enabled: false,
+                    interval_month: 1,
+                }),
+                (None, false) => None,
+            };
+            let policies = if rotation.is_none() && !dual_auth_delete {
+                ks.key_policies(&id).await.map_err(failed)?
+            } else {
+                let request = SetKeyPoliciesRequest {
+                    key_id: id,
+                    rotation,
+                    dual_auth_delete: dual_auth_delete.then_some(true),
+                };
+                ks.set_key_policies(request).await.map_err(failed)?
+            };
+            target.print(&policies, || {
+                let rotation = match &policies.rotation {
+                    Some(r) if r.enabled => format!("every {} months", r.interval_month),
+                    _ => "off".to_owned(),
+                };
+                format!(
+                    "rotation:          {rotation}\ndual-auth delete:  {}",
+                    if policies.dual_auth_delete {
+                        "on"
+                    } else {
+                        "off"
+                    }
+                )
+            });
+        }
+    }
+    Ok(())
+}
+
+async fn alias(
+    command: AliasCommand,
+    ks: &dyn strongroom_api::Keystore,
+    target: &Target,
+) -> anyhow::Result<()> {
+    match command {
+        AliasCommand::List {
+            prefix,
+            limit,
+            offset,
+        } => {
+            let page = ks
+                .list_aliases(ListAliasesRequest {
+                    prefix,
+                    offset,
+                    limit,
+                })
+                .await
+                .map_err(failed)?;
+            target.print(&page, || {
+                let mut lines: Vec<String> = page
+                    .aliases
+                    .iter()
+                    .map(|a| format!("{:<32} {}  {}", a.alias, a.key_id, a.key_name))
+                    .collect();
+                lines.push(format!("{} of {} aliases", page.aliases.len(), page.total));
+                lines.join("\n")
+            });
+        }
+        AliasCommand::Add { id, alias } => {
+            target.print_key(&ks.create_alias(&id, &alias).await.map_err(failed)?)
+        }
+        AliasCommand::Remove { id, alias } => {
+            target.print_key(&ks.delete_alias(&id, &alias).await.map_err(failed)?)
         }
     }
     Ok(())

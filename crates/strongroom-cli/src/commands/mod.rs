@@ -2,6 +2,7 @@
 //! instance with `--endpoint`, through the same `Keystore` facade.
 
 pub(crate) mod import;
+pub(crate) mod key_rings;
 pub(crate) mod keys;
 pub(crate) mod wrapping;
 
