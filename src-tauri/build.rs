@@ -33,6 +33,7 @@ const COMMANDS: &[&str] = &[
     "authorizations",
     "create_authorization",
     "delete_authorization",
+    "check_authorization",
     "audit_events",
     "create_import_token",
     "import_token",

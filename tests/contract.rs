@@ -10,9 +10,10 @@ use std::path::Path;
 use base64::engine::general_purpose::STANDARD;
 use base64::Engine;
 use strongroom_api::{
-    ApiError, AuditQueryRequest, CreateAuthorizationRequest, CreateImportTokenRequest,
-    CreateKeyRequest, ErrorCode, InstancePolicy, KeyStateName, KeyType, Keystore, KeystoreMode,
-    ListAliasesRequest, ListKeysRequest, RotationPolicyInfo, SecretString, SetKeyPoliciesRequest,
+    ApiError, AuditQueryRequest, AuthorizationCheckRequest, CreateAuthorizationRequest,
+    CreateImportTokenRequest, CreateKeyRequest, ErrorCode, InstancePolicy, KeyStateName, KeyType,
+    Keystore, KeystoreMode, ListAliasesRequest, ListKeysRequest, RotationPolicyInfo, SecretString,
+    ServiceAction, SetKeyPoliciesRequest,
 };
 use strongroom_client::{seal_for_import, RemoteKeystore};
 use strongroom_local::LocalKeystore;
@@ -324,6 +325,29 @@ async fn administration(ks: &dyn Keystore, t: &mut Transcript) {
     assert_eq!(authorization.roles, vec!["Reader".to_owned()]);
     let listed = ks.authorizations().await.unwrap();
     assert!(listed.iter().any(|a| a.id == authorization.id));
+    let dry_run = |instance: &str| AuthorizationCheckRequest {
+        source_service: "cloud-object-storage".into(),
+        source_instance: Some(instance.into()),
+        key_id: "contract-alias".into(),
+        action: ServiceAction::Unwrap,
+    };
+    let check = ks.check_authorization(dry_run("cos-1")).await.unwrap();
+    assert!(check.allowed, "{}", check.reason);
+    assert_eq!(
+        check.authorization_id.as_deref(),
+        Some(authorization.id.as_str())
+    );
+    assert_eq!(check.key_id, key.id);
+    let other = ks.check_authorization(dry_run("cos-2")).await.unwrap();
+    t.note(format!("test as cos-2: allowed {}", other.allowed));
+    t.failure(
+        "test as a service on a missing key",
+        ks.check_authorization(AuthorizationCheckRequest {
+            key_id: MISSING.into(),
+            ..dry_run("cos-1")
+        })
+        .await,
+    );
     ks.delete_authorization(&authorization.id).await.unwrap();
     assert!(!ks
         .authorizations()

@@ -67,6 +67,7 @@ fn main() -> anyhow::Result<()> {
             commands::admin::authorizations,
             commands::admin::create_authorization,
             commands::admin::delete_authorization,
+            commands::admin::check_authorization,
             commands::admin::audit_events,
             commands::admin::create_import_token,
             commands::admin::import_token,

@@ -341,3 +341,53 @@ pub struct ActionRoles {
     /// The roles that allow it.
     pub roles: Vec<String>,
 }
+
+/// A data-plane action a service performs with a root key.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "lowercase")]
+#[ts(export)]
+pub enum ServiceAction {
+    /// Wrap a DEK.
+    Wrap,
+    /// Unwrap a DEK.
+    Unwrap,
+    /// Rewrap a DEK.
+    Rewrap,
+}
+
+/// "Test as this service": would a source service be allowed this action with this key?
+/// Nothing is wrapped; the answer says which authorization decided it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct AuthorizationCheckRequest {
+    /// Source service name, e.g. `cloud-object-storage`.
+    pub source_service: String,
+    /// The source instance acting; absent means one no authorization names.
+    #[ts(optional)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub source_instance: Option<String>,
+    /// The key, by id or alias.
+    pub key_id: String,
+    /// What the service would do.
+    pub action: ServiceAction,
+}
+
+/// The dry run's verdict.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct AuthorizationCheck {
+    /// Authorized, and the key's state allows the action.
+    pub allowed: bool,
+    /// The authorization that grants it, if one does.
+    #[ts(optional)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub authorization_id: Option<String>,
+    /// The key's id (an alias resolved).
+    pub key_id: String,
+    /// The key's state now.
+    pub key_state: crate::KeyStateName,
+    /// A sentence for a person: who may or may not, through what, and why.
+    pub reason: String,
+}

@@ -16,9 +16,10 @@ mod secret;
 mod wrapping;
 
 pub use access::{
-    role_crn, ActionRoles, AuditEventInfo, AuditQueryRequest, AuthorizationInfo, CallerGrant,
-    CallerInfo, CreateAuthorizationRequest, IamPolicy, InstancePolicy, KeyPolicies, KeyRingInfo,
-    PolicyAdmin, RegistrationInfo, SetKeyPoliciesRequest, SERVICE_ROLES,
+    role_crn, ActionRoles, AuditEventInfo, AuditQueryRequest, AuthorizationCheck,
+    AuthorizationCheckRequest, AuthorizationInfo, CallerGrant, CallerInfo,
+    CreateAuthorizationRequest, IamPolicy, InstancePolicy, KeyPolicies, KeyRingInfo, PolicyAdmin,
+    RegistrationInfo, ServiceAction, SetKeyPoliciesRequest, SERVICE_ROLES,
 };
 pub use connection::{ConnectionProfile, ConnectionTest, LocalServerStatus, SaveConnectionRequest};
 pub use error::{ApiError, ErrorCode};
@@ -119,6 +120,12 @@ pub trait Keystore: Send + Sync {
     ) -> Result<AuthorizationInfo, ApiError>;
     /// Revokes an authorization at once.
     async fn delete_authorization(&self, id: &str) -> Result<(), ApiError>;
+    /// A dry run of a source service's wrap, unwrap or rewrap: allowed or not, and through
+    /// which authorization. Reads what `authorizations` reads; changes nothing.
+    async fn check_authorization(
+        &self,
+        request: AuthorizationCheckRequest,
+    ) -> Result<AuthorizationCheck, ApiError>;
     /// The audit trail of this instance, newest first.
     async fn audit_events(&self, query: AuditQueryRequest)
         -> Result<Vec<AuditEventInfo>, ApiError>;

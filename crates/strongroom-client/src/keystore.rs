@@ -4,13 +4,13 @@ use serde::de::DeserializeOwned;
 use serde_json::{json, Map, Value};
 use strongroom_api::kp::{Collection, KpKey, KpKeyVersion, KEY_TYPE};
 use strongroom_api::{
-    AliasInfo, AliasList, ApiError, AuditEventInfo, AuditQueryRequest, AuthorizationInfo,
-    CallerInfo, CreateAuthorizationRequest, CreateImportTokenRequest, CreateKeyRequest, ErrorCode,
-    ImportTokenInfo, InstancePolicy, KeyInfo, KeyList, KeyPolicies, KeyRingInfo, KeySort,
-    KeyStateName, KeyType, KeyVersionInfo, KeyVersionRef, Keystore, KeystoreInfo, KeystoreMode,
-    ListAliasesRequest, ListKeysRequest, RegistrationInfo, RewrapRequest, RewrapResponse,
-    Rewrapped, RotateKeyRequest, SecretString, SecureImport, SetKeyPoliciesRequest, UnwrapRequest,
-    UnwrapResponse, WrapRequest, WrapResponse,
+    AliasInfo, AliasList, ApiError, AuditEventInfo, AuditQueryRequest, AuthorizationCheck,
+    AuthorizationCheckRequest, AuthorizationInfo, CallerInfo, CreateAuthorizationRequest,
+    CreateImportTokenRequest, CreateKeyRequest, ErrorCode, ImportTokenInfo, InstancePolicy,
+    KeyInfo, KeyList, KeyPolicies, KeyRingInfo, KeySort, KeyStateName, KeyType, KeyVersionInfo,
+    KeyVersionRef, Keystore, KeystoreInfo, KeystoreMode, ListAliasesRequest, ListKeysRequest,
+    RegistrationInfo, RewrapRequest, RewrapResponse, Rewrapped, RotateKeyRequest, SecretString,
+    SecureImport, SetKeyPoliciesRequest, UnwrapRequest, UnwrapResponse, WrapRequest, WrapResponse,
 };
 
 use crate::iam::TokenSource;
@@ -345,6 +345,19 @@ impl Keystore for RemoteKeystore {
     #[tracing::instrument(name = "remote_caller", skip_all)]
     async fn caller(&self) -> Result<CallerInfo, ApiError> {
         Ok(self.json(Call::get(&["caller"])).await?)
+    }
+
+    /// Strongroom's `POST /api/v2/authorization_checks` (IBM Key Protect has none: 404).
+    #[tracing::instrument(name = "remote_check_authorization", skip_all, fields(key_id = %request.key_id))]
+    async fn check_authorization(
+        &self,
+        request: AuthorizationCheckRequest,
+    ) -> Result<AuthorizationCheck, ApiError> {
+        let body = serde_json::to_value(&request).map_err(|_| ApiError::internal())?;
+        // A dry run changes nothing, so a retry after a dropped answer is harmless.
+        Ok(self
+            .json(Call::post(&["authorization_checks"], body, Replay::Safe))
+            .await?)
     }
 
     #[tracing::instrument(name = "remote_list_keys", skip_all, fields(offset = request.offset))]

@@ -1,10 +1,12 @@
 //! Stored access policies ⇄ domain grants and wire types, and instance-policy validation.
 
 use strongroom_api::{
-    ApiError, AuditEventInfo, AuthorizationInfo, CreateAuthorizationRequest, InstancePolicy,
-    RegistrationInfo,
+    ApiError, AuditEventInfo, AuthorizationCheck, AuthorizationCheckRequest, AuthorizationInfo,
+    CreateAuthorizationRequest, InstancePolicy, RegistrationInfo, ServiceAction,
 };
-use strongroom_core::{Grant, KeyId, KeyRingId, Role, Scope};
+use strongroom_core::{
+    Caller, CallerKind, Grant, KeyAction, KeyId, KeyRingId, Operation, Role, Scope, Target,
+};
 use strongroom_store::{
     AccessPolicyRecord, AuditRecord, InstancePolicyRecord, RegistrationRecord, SqliteStore,
 };
@@ -236,5 +238,87 @@ pub(crate) fn audit_info(record: &AuditRecord) -> AuditEventInfo {
         target: record.event.target.clone(),
         outcome: record.event.outcome.as_str().to_owned(),
         correlation_id: record.event.correlation_id.clone(),
+    }
+}
+
+/// "Test as this service": the first authorization of `instance` that lets the source do
+/// `request.action` with `key` (the same grant rule a real call by that service meets), and
+/// whether the key's state allows the action at all.
+pub(crate) fn check_authorization(
+    store: &SqliteStore,
+    instance: &str,
+    key: &strongroom_core::Key,
+    request: &AuthorizationCheckRequest,
+) -> Result<AuthorizationCheck, ApiError> {
+    let (operation, action, verb) = match request.action {
+        ServiceAction::Wrap => (Operation::Wrap, KeyAction::Wrap, "wrap"),
+        ServiceAction::Unwrap => (Operation::Unwrap, KeyAction::Unwrap, "unwrap"),
+        ServiceAction::Rewrap => (Operation::Rewrap, KeyAction::Rewrap, "rewrap"),
+    };
+    let service = request.source_service.trim();
+    let source = request
+        .source_instance
+        .as_deref()
+        .map(str::trim)
+        .filter(|s| !s.is_empty());
+    let who = match source {
+        Some(source) => format!("{service} (instance {source})"),
+        None => service.to_owned(),
+    };
+    let policies = store
+        .policies(Some("authorization"))
+        .map_err(|err| api_error(err.into()))?;
+    let target = Target::Key(key.id, &key.key_ring);
+    let matched = policies.iter().find(|policy| {
+        policy.instance_id.as_deref() == Some(instance)
+            && policy.source_service.as_deref() == Some(service)
+            && policy
+                .source_instance
+                .as_deref()
+                .is_none_or(|named| Some(named) == source)
+            && grant(policy).is_some_and(|grant| {
+                let caller = Caller {
+                    iam_id: String::new(),
+                    kind: CallerKind::User,
+                    grants: vec![grant],
+                };
+                caller.may(operation, target)
+            })
+    });
+    let state_allows = key.state.allows(action);
+    let reason = match (matched, state_allows) {
+        (Some(policy), true) => format!(
+            "{who} may {verb} with key {} through authorization {} ({} on {}).",
+            key.name.as_str(),
+            policy.id,
+            policy.roles.join(", "),
+            scope_words(policy)
+        ),
+        (Some(policy), false) => format!(
+            "Authorization {} lets {who} {verb} with key {}, but the key is {}, so the {verb} would fail.",
+            policy.id,
+            key.name.as_str(),
+            key.state
+        ),
+        (None, _) => format!(
+            "No authorization lets {who} {verb} with key {}. Create one from {service} with the Reader role on this instance, on key ring {}, or on this key.",
+            key.name.as_str(),
+            key.key_ring
+        ),
+    };
+    Ok(AuthorizationCheck {
+        allowed: matched.is_some() && state_allows,
+        authorization_id: matched.map(|policy| policy.id.clone()),
+        key_id: key.id.to_string(),
+        key_state: crate::convert::state_name(key.state),
+        reason,
+    })
+}
+
+fn scope_words(policy: &AccessPolicyRecord) -> String {
+    match (&policy.key_id, &policy.key_ring) {
+        (Some(key), _) => format!("key {key}"),
+        (None, Some(ring)) => format!("key ring {ring}"),
+        (None, None) => "the whole instance".to_owned(),
     }
 }

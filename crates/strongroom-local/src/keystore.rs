@@ -2,13 +2,14 @@ use std::path::Path;
 use std::sync::{Arc, OnceLock};
 
 use strongroom_api::{
-    AliasInfo, AliasList, ApiError, AuditEventInfo, AuditQueryRequest, AuthorizationInfo,
-    CallerInfo, CreateAuthorizationRequest, CreateImportTokenRequest, CreateKeyRequest, ErrorCode,
-    ImportTokenInfo, InstancePolicy, Instances, KeyInfo, KeyList, KeyPolicies, KeyRingInfo,
-    KeySort, KeySortField, KeyStateName, KeyType, KeyVersionInfo, Keystore, KeystoreInfo,
-    KeystoreMode, ListAliasesRequest, ListKeysRequest, Principal, RegistrationInfo, RewrapRequest,
-    RewrapResponse, Rewrapped, RotateKeyRequest, RotationPolicyInfo, SecretString,
-    SetKeyPoliciesRequest, UnwrapRequest, UnwrapResponse, WrapRequest, WrapResponse,
+    AliasInfo, AliasList, ApiError, AuditEventInfo, AuditQueryRequest, AuthorizationCheck,
+    AuthorizationCheckRequest, AuthorizationInfo, CallerInfo, CreateAuthorizationRequest,
+    CreateImportTokenRequest, CreateKeyRequest, ErrorCode, ImportTokenInfo, InstancePolicy,
+    Instances, KeyInfo, KeyList, KeyPolicies, KeyRingInfo, KeySort, KeySortField, KeyStateName,
+    KeyType, KeyVersionInfo, Keystore, KeystoreInfo, KeystoreMode, ListAliasesRequest,
+    ListKeysRequest, Principal, RegistrationInfo, RewrapRequest, RewrapResponse, Rewrapped,
+    RotateKeyRequest, RotationPolicyInfo, SecretString, SetKeyPoliciesRequest, UnwrapRequest,
+    UnwrapResponse, WrapRequest, WrapResponse,
 };
 use strongroom_core::envelope::{self, Envelope};
 use strongroom_core::import_token::{ImportAlgorithm, ImportToken, SealedImport};
@@ -1088,6 +1089,26 @@ impl Keystore for LocalKeystore {
             inner.audited(Operation::ReadPolicies, "", |inner| {
                 inner.require(Operation::ReadPolicies, Target::Instance)?;
                 crate::access::authorizations(&inner.shared.store, inner.repo.id())
+            })
+        })
+        .await
+    }
+
+    async fn check_authorization(
+        &self,
+        request: AuthorizationCheckRequest,
+    ) -> Result<AuthorizationCheck, ApiError> {
+        self.run(move |inner| {
+            inner.audited(Operation::ReadPolicies, &request.key_id, |inner| {
+                inner.require(Operation::ReadPolicies, Target::Instance)?;
+                let id = inner.repo.resolve(&request.key_id).map_err(api_error)?;
+                let key = inner.repo.key(id).map_err(api_error)?;
+                crate::access::check_authorization(
+                    &inner.shared.store,
+                    inner.repo.id(),
+                    &key,
+                    &request,
+                )
             })
         })
         .await

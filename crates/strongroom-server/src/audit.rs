@@ -1,7 +1,8 @@
 //! Strongroom's read-only extensions, so a console connected remotely shows the same views:
 //! `GET /api/v2/audit_events` (Key Protect sends its events to Activity Tracker instead) and
 //! `GET /api/v2/aliases` (Key Protect resolves aliases but cannot list them) and
-//! `GET /api/v2/caller` (the caller's own grants, so the console can name a missing role).
+//! `GET /api/v2/caller` (the caller's own grants, so the console can name a missing role) and
+//! `POST /api/v2/authorization_checks` (a dry run of a source service's wrap or unwrap).
 
 use crate::extract::Query;
 use axum::http::StatusCode;
@@ -9,7 +10,11 @@ use axum::response::Response;
 use axum::Extension;
 use serde::Deserialize;
 use strongroom_api::kp::Collection;
-use strongroom_api::{AuditQueryRequest, ListAliasesRequest};
+use strongroom_api::{
+    AuditQueryRequest, AuthorizationCheckRequest, ListAliasesRequest, ServiceAction,
+};
+
+use crate::body::{Fields, RawBody};
 
 use crate::error::Failure;
 use crate::keys::typed_json;
@@ -18,6 +23,7 @@ use crate::Kms;
 const AUDIT_TYPE: &str = "application/vnd.strongroom.audit_event+json";
 const ALIAS_TYPE: &str = "application/vnd.strongroom.alias+json";
 const CALLER_TYPE: &str = "application/vnd.strongroom.caller+json";
+const CHECK_TYPE: &str = "application/vnd.strongroom.authorization_check+json";
 
 #[derive(Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -84,4 +90,36 @@ pub(crate) async fn aliases(
 pub(crate) async fn caller(Extension(state): Extension<Kms>) -> Result<Response, Failure> {
     let caller = state.keystore.caller().await?;
     Ok(typed_json(StatusCode::OK, CALLER_TYPE, &caller))
+}
+
+pub(crate) async fn check_authorization(
+    Extension(state): Extension<Kms>,
+    RawBody(body): RawBody,
+) -> Result<Response, Failure> {
+    let fields = Fields::parse(&body)?
+        .ok_or_else(|| Failure::invalid_field("sourceService, keyId and action are required"))?;
+    let required = |name: &str| {
+        fields
+            .string(name)?
+            .filter(|value| !value.trim().is_empty())
+            .ok_or_else(|| Failure::invalid_field(format!("the field `{name}` is required")))
+    };
+    let action = match required("action")?.as_str() {
+        "wrap" => ServiceAction::Wrap,
+        "unwrap" => ServiceAction::Unwrap,
+        "rewrap" => ServiceAction::Rewrap,
+        _ => {
+            return Err(Failure::invalid_field(
+                "the field `action` must be wrap, unwrap or rewrap",
+            ))
+        }
+    };
+    let request = AuthorizationCheckRequest {
+        source_service: required("sourceService")?,
+        source_instance: fields.string("sourceInstance")?,
+        key_id: required("keyId")?,
+        action,
+    };
+    let check = state.keystore.check_authorization(request).await?;
+    Ok(typed_json(StatusCode::OK, CHECK_TYPE, &check))
 }

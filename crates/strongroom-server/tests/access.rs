@@ -208,6 +208,42 @@ async fn a_service_wraps_only_while_its_authorization_exists() {
         StatusCode::UNAUTHORIZED,
         "no authorization yet"
     );
+    // "Test as this service" agrees with what the service meets, before and after.
+    let check = |instance: &str| {
+        json!({"sourceService": "cloud-object-storage", "sourceInstance": instance,
+               "keyId": key, "action": "wrap"})
+        .to_string()
+    };
+    let dry_run = server
+        .call(
+            Method::POST,
+            "/api/v2/authorization_checks",
+            Some(&check("cos-instance-1")),
+        )
+        .await;
+    assert_eq!(dry_run.status, StatusCode::OK, "{}", dry_run.body);
+    assert_eq!(dry_run.body["allowed"], false);
+    assert!(dry_run.body["reason"]
+        .as_str()
+        .unwrap()
+        .starts_with("No authorization lets cloud-object-storage (instance cos-instance-1) wrap"));
+    let not_a_manager = server
+        .call_as(
+            &cos,
+            Method::POST,
+            "/api/v2/authorization_checks",
+            Some(&check("cos-instance-1")),
+        )
+        .await;
+    assert_eq!(not_a_manager.status, StatusCode::UNAUTHORIZED);
+    let bad_action = server
+        .call(
+            Method::POST,
+            "/api/v2/authorization_checks",
+            Some(&json!({"sourceService": "cos", "keyId": key, "action": "purge"}).to_string()),
+        )
+        .await;
+    assert_eq!(bad_action.status, StatusCode::BAD_REQUEST);
 
     let created = server
         .iam_call(
@@ -240,6 +276,26 @@ async fn a_service_wraps_only_while_its_authorization_exists() {
         .call_as(&cos, Method::POST, &wrap_path, Some("{}"))
         .await;
     assert_eq!(wrapped.status, StatusCode::OK, "{}", wrapped.body);
+    let dry_run = server
+        .call(
+            Method::POST,
+            "/api/v2/authorization_checks",
+            Some(&check("cos-instance-1")),
+        )
+        .await;
+    assert_eq!(dry_run.body["allowed"], true, "{}", dry_run.body);
+    assert_eq!(dry_run.body["authorizationId"], id.as_str());
+    let other_instance = server
+        .call(
+            Method::POST,
+            "/api/v2/authorization_checks",
+            Some(&check("cos-instance-2")),
+        )
+        .await;
+    assert_eq!(
+        other_instance.body["allowed"], false,
+        "the authorization names one instance"
+    );
     let ciphertext = wrapped.body["ciphertext"].as_str().unwrap().to_owned();
     let unwrap_path = format!("/api/v2/keys/{key}/actions/unwrap");
     let unwrapped = server

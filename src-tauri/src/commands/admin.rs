@@ -2,9 +2,10 @@
 //! and the audit trail: each command parses its arguments and calls the facade.
 
 use strongroom_api::{
-    AliasList, ApiError, AuditEventInfo, AuditQueryRequest, AuthorizationInfo,
-    CreateAuthorizationRequest, CreateImportTokenRequest, ImportTokenInfo, InstancePolicy, KeyInfo,
-    KeyPolicies, KeyRingInfo, ListAliasesRequest, RegistrationInfo, SetKeyPoliciesRequest,
+    AliasList, ApiError, AuditEventInfo, AuditQueryRequest, AuthorizationCheck,
+    AuthorizationCheckRequest, AuthorizationInfo, CreateAuthorizationRequest,
+    CreateImportTokenRequest, ImportTokenInfo, InstancePolicy, KeyInfo, KeyPolicies, KeyRingInfo,
+    ListAliasesRequest, RegistrationInfo, SetKeyPoliciesRequest,
 };
 use tauri::State;
 
@@ -169,6 +170,15 @@ pub(crate) async fn delete_authorization(
     id: String,
 ) -> Result<(), ApiError> {
     state.keystore()?.delete_authorization(&id).await
+}
+
+#[tauri::command]
+#[tracing::instrument(skip_all, fields(key_id = %request.key_id), err(level = "info"))]
+pub(crate) async fn check_authorization(
+    state: State<'_, AppState>,
+    request: AuthorizationCheckRequest,
+) -> Result<AuthorizationCheck, ApiError> {
+    state.keystore()?.check_authorization(request).await
 }
 
 #[tauri::command]

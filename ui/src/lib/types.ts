@@ -44,3 +44,6 @@ export type { SetKeyPoliciesRequest } from "./bindings/SetKeyPoliciesRequest";
 export type { CallerInfo } from "./bindings/CallerInfo";
 export type { CallerGrant } from "./bindings/CallerGrant";
 export type { ActionRoles } from "./bindings/ActionRoles";
+export type { AuthorizationCheck } from "./bindings/AuthorizationCheck";
+export type { AuthorizationCheckRequest } from "./bindings/AuthorizationCheckRequest";
+export type { ServiceAction } from "./bindings/ServiceAction";

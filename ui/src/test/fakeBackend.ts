@@ -57,6 +57,7 @@ export function fakeBackend(
     authorizations: () => Promise.resolve([]),
     createAuthorization: unexpected("createAuthorization"),
     deleteAuthorization: unexpected("deleteAuthorization"),
+    checkAuthorization: unexpected("checkAuthorization"),
     auditEvents: () => Promise.resolve([]),
     connections: () => Promise.resolve([{ id: "local", name: "This computer", mode: "embedded", hasApiKey: false }]),
     saveConnection: unexpected("saveConnection"),

@@ -1,5 +1,4 @@
 import {
-  Button,
   DataTableSkeleton,
   IconButton,
   InlineNotification,
@@ -14,11 +13,13 @@ import {
   TableToolbarContent,
   Tag,
 } from "@carbon/react";
-import { Add, TrashCan } from "@carbon/icons-react";
+import { Add, Stethoscope, TrashCan } from "@carbon/icons-react";
 import { useCallback, useState } from "react";
 import { ConfirmDialog } from "../../components/ConfirmDialog";
 import { CurlSnippet } from "../../components/CurlSnippet";
+import { GuardedButton } from "../../components/GuardedButton";
 import { useNotify } from "../../components/notifications";
+import { ACTIONS, useAccess } from "../../lib/access";
 import { useBackend } from "../../lib/backend";
 import { describe } from "../../lib/errors";
 import { formatTimestamp } from "../../lib/format";
@@ -28,6 +29,7 @@ import type { AuthorizationInfo } from "../../lib/types";
 import { CreateAuthorizationModal } from "./CreateAuthorizationModal";
 import { deleteAuthorizationCurl } from "./curl";
 import { scopeOf } from "./scope";
+import { TestAsServiceModal } from "./TestAsServiceModal";
 
 const HEADERS = ["Source service", "Source instance", "Scope", "Roles", "Created", ""];
 
@@ -40,16 +42,23 @@ export function AuthorizationsPage({ refreshToken }: Props) {
   const backend = useBackend();
   const curlTarget = useCurlTarget();
   const notify = useNotify();
+  const can = useAccess();
   const [reload, setReload] = useState(0);
   const load = useCallback(() => backend.authorizations(), [backend]);
   const { data, error, loading } = useRequest(load, refreshToken + reload);
   const [creating, setCreating] = useState(false);
   const [removing, setRemoving] = useState<AuthorizationInfo | null>(null);
+  const [testing, setTesting] = useState<AuthorizationInfo | null>(null);
 
   const createButton = (
-    <Button id="create-authorization-button" renderIcon={Add} onClick={() => setCreating(true)}>
+    <GuardedButton
+      id="create-authorization-button"
+      access={can(ACTIONS.writePolicies)}
+      renderIcon={Add}
+      onClick={() => setCreating(true)}
+    >
       Authorize a service
-    </Button>
+    </GuardedButton>
   );
 
   let body;
@@ -103,7 +112,17 @@ export function AuthorizationsPage({ refreshToken }: Props) {
                   ))}
                 </TableCell>
                 <TableCell>{authorization.createdAt === "" ? "" : formatTimestamp(authorization.createdAt)}</TableCell>
-                <TableCell>
+                <TableCell className="authorizations__actions">
+                  <IconButton
+                    kind="ghost"
+                    size="sm"
+                    align="left"
+                    label={`Test as ${authorization.sourceService}`}
+                    data-action="test-as-service"
+                    onClick={() => setTesting(authorization)}
+                  >
+                    <Stethoscope />
+                  </IconButton>
                   <IconButton
                     kind="ghost"
                     size="sm"
@@ -146,6 +165,7 @@ export function AuthorizationsPage({ refreshToken }: Props) {
           }}
         />
       )}
+      {testing !== null && <TestAsServiceModal authorization={testing} onClose={() => setTesting(null)} />}
       {removing !== null && (
         <ConfirmDialog
           title={`Remove the authorization of ${removing.sourceService}?`}

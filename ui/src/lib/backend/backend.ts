@@ -3,6 +3,8 @@ import type {
   ListAliasesRequest,
   AuditEventInfo,
   AuditQueryRequest,
+  AuthorizationCheck,
+  AuthorizationCheckRequest,
   AuthorizationInfo,
   CallerInfo,
   ConnectionProfile,
@@ -78,6 +80,8 @@ export interface Backend {
   authorizations(): Promise<AuthorizationInfo[]>;
   createAuthorization(request: CreateAuthorizationRequest): Promise<AuthorizationInfo>;
   deleteAuthorization(id: string): Promise<void>;
+  /** "Test as this service": would a source service be allowed this wrap or unwrap, and through what? */
+  checkAuthorization(request: AuthorizationCheckRequest): Promise<AuthorizationCheck>;
   /** Newest first. */
   auditEvents(query: AuditQueryRequest): Promise<AuditEventInfo[]>;
   restoreKey(id: string): Promise<KeyInfo>;

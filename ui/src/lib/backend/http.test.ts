@@ -382,6 +382,16 @@ describe("HttpBackend: key rings, aliases, policies and dual authorization", () 
     await expect(kp.backend.caller()).rejects.toMatchObject({ code: "NOT_FOUND" });
   });
 
+  it("asks Strongroom's dry run whether a service may wrap", async () => {
+    const verdict = { allowed: true, authorizationId: "p1", keyId: KEY, keyState: "active", reason: "cos may wrap." };
+    const { backend, fetch } = setup(() => json(200, verdict));
+    const request = { sourceService: "cloud-object-storage", sourceInstance: "cos-1", keyId: KEY, action: "wrap" as const };
+    await expect(backend.checkAuthorization(request)).resolves.toEqual(verdict);
+    const sent = lastCall(fetch, "/api/v2/authorization_checks");
+    expect(sent.method).toBe("POST");
+    expect(JSON.parse(sent.body)).toEqual(request);
+  });
+
   it("adds and removes aliases", async () => {
     const { backend, fetch } = setup(() => json(200, collection([kpKey])));
     await backend.createAlias(KEY, "pay-root");

@@ -4,6 +4,8 @@ import type {
   ListAliasesRequest,
   AuditEventInfo,
   AuditQueryRequest,
+  AuthorizationCheck,
+  AuthorizationCheckRequest,
   AuthorizationInfo,
   CallerInfo,
   ConnectionProfile,
@@ -640,6 +642,12 @@ export class HttpBackend implements Backend {
 
   async deleteAuthorization(id: string): Promise<void> {
     await this.#request("DELETE", `/v1/policies/${encodeURIComponent(id)}`);
+  }
+
+  async checkAuthorization(request: AuthorizationCheckRequest): Promise<AuthorizationCheck> {
+    const check = await this.#call<AuthorizationCheck>("POST", "/authorization_checks", request);
+    if (check === undefined) throw new BackendError("INTERNAL", "The keystore answered without a verdict.");
+    return check;
   }
 
   async auditEvents(query: AuditQueryRequest): Promise<AuditEventInfo[]> {

@@ -23,6 +23,12 @@ describe("TauriBackend", () => {
   it.each<[string, (backend: Backend) => Promise<unknown>, string, Record<string, unknown>]>([
     ["info", (b) => b.info(), "keystore_info", {}],
     ["caller", (b) => b.caller(), "caller", {}],
+    [
+      "checkAuthorization",
+      (b) => b.checkAuthorization({ sourceService: "cloud-object-storage", keyId: "k1", action: "wrap" }),
+      "check_authorization",
+      { request: { sourceService: "cloud-object-storage", keyId: "k1", action: "wrap" } },
+    ],
     ["listKeys", (b) => b.listKeys(listRequest), "list_keys", { request: listRequest }],
     ["createKey", (b) => b.createKey(createRequest), "create_key", { request: createRequest }],
     ["key", (b) => b.key("k1"), "key", { id: "k1" }],

@@ -4,6 +4,8 @@ import type {
   ListAliasesRequest,
   AuditEventInfo,
   AuditQueryRequest,
+  AuthorizationCheck,
+  AuthorizationCheckRequest,
   AuthorizationInfo,
   CallerInfo,
   ConnectionProfile,
@@ -155,6 +157,10 @@ export class TauriBackend implements Backend {
 
   deleteAuthorization(id: string): Promise<void> {
     return call("delete_authorization", { id });
+  }
+
+  checkAuthorization(request: AuthorizationCheckRequest): Promise<AuthorizationCheck> {
+    return call("check_authorization", { request });
   }
 
   auditEvents(query: AuditQueryRequest): Promise<AuditEventInfo[]> {
