@@ -88,6 +88,12 @@ fn session(dir: &Path, target: &[String]) -> Vec<String> {
     assert!(!bad_sort.status.success());
 
     // Key rings, move, aliases, policies and the dual-authorization steps.
+    let rotating = json(
+        dir,
+        target,
+        &["keys", "create", "rotating", "--rotation-months", "6"],
+    );
+    assert_eq!(rotating["rotation"]["intervalMonth"], 6);
     json(dir, target, &["key-rings", "create", "payments"]);
     let rings = json(dir, target, &["key-rings", "list"]);
     assert!(rings

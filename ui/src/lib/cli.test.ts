@@ -1,6 +1,6 @@
 import { execFileSync } from "node:child_process";
 import { describe, expect, it } from "vitest";
-import { batchScript, createKeyCommand, importCommand, keyActionCommand, quote } from "./cli";
+import { batchScript, createKeyCommand, importCommand, keyActionCommand, keyRingCommand, quote } from "./cli";
 
 const ID = "0c5b1f66-2a8e-4d6f-9a3b-5a4e1c2d3e4f";
 
@@ -56,15 +56,27 @@ describe("keyActionCommand", () => {
   });
 
   it.each([
-    { action: "schedule-deletion", keyId: ID },
-    { action: "cancel-deletion", keyId: ID },
-    { action: "purge", keyId: ID },
-    { action: "add-alias", keyId: ID, alias: "pay" },
-    { action: "remove-alias", keyId: ID, alias: "pay" },
-    { action: "move", keyId: ID, keyRing: "payments" },
-    { action: "set-policies", keyId: ID, rotationMonths: 3 },
-  ] as const)("has no command for $action, which the CLI lacks", (request) => {
-    expect(keyActionCommand(request)).toBeNull();
+    [{ action: "schedule-deletion", keyId: ID }, `strongroom keys schedule-deletion ${ID}`],
+    [{ action: "cancel-deletion", keyId: ID }, `strongroom keys cancel-deletion ${ID}`],
+    [{ action: "purge", keyId: ID }, `strongroom keys purge ${ID}`],
+    [{ action: "add-alias", keyId: ID, alias: "pay" }, `strongroom keys alias add ${ID} pay`],
+    [{ action: "remove-alias", keyId: ID, alias: "-pay" }, `strongroom keys alias remove -- ${ID} -pay`],
+    [{ action: "move", keyId: ID, keyRing: "payments" }, `strongroom keys move ${ID} payments`],
+    [{ action: "set-policies", keyId: ID, rotationMonths: 3 }, `strongroom keys policies --rotation-months 3 ${ID}`],
+    [{ action: "set-policies", keyId: ID, rotationMonths: null, dualAuthDelete: true }, `strongroom keys policies --no-rotation --dual-auth-delete ${ID}`],
+  ] as const)("writes %j", (request, expected) => {
+    expect(keyActionCommand(request)).toBe(expected);
+  });
+
+  it("has no command for a policy change that changes nothing", () => {
+    expect(keyActionCommand({ action: "set-policies", keyId: ID })).toBeNull();
+  });
+
+  it("writes the key ring commands", () => {
+    expect(keyRingCommand({ action: "create", keyRing: "payments" })).toBe("strongroom key-rings create payments");
+    expect(keyRingCommand({ action: "delete", keyRing: "payments", force: true })).toBe(
+      "strongroom key-rings delete --force payments",
+    );
   });
 
   it("names a remote instance with the target flags, never an API key", () => {
@@ -96,6 +108,12 @@ describe("createKeyCommand", () => {
     expect(shellWords(line ?? "").slice(3, 6)).toEqual(["--description", "Owner's key: $TEAM", "--expires-at"]);
   });
 
+  it("writes a rotation policy", () => {
+    expect(createKeyCommand({ name: "k", keyType: "root", rotation: { enabled: true, intervalMonth: 3 } })).toBe(
+      "strongroom keys create --rotation-months 3 k",
+    );
+  });
+
   it("writes a standard key", () => {
     expect(createKeyCommand({ name: "db-password", keyType: "standard" })).toBe(
       "strongroom keys create --standard db-password",
@@ -109,7 +127,7 @@ describe("createKeyCommand", () => {
   });
 
   it("has no command when the CLI cannot express the request", () => {
-    expect(createKeyCommand({ name: "k", keyType: "root", rotation: { enabled: true, intervalMonth: 3 } })).toBeNull();
+    expect(createKeyCommand({ name: "k", keyType: "root", rotation: { enabled: false, intervalMonth: 3 } })).toBeNull();
     expect(createKeyCommand({ name: "k", keyType: "standard", payload: "c2VjcmV0" })).toBeNull();
     expect(createKeyCommand({ name: "k", keyType: "root", payload: "c2VjcmV0", keyRing: "payments" })).toBeNull();
   });

@@ -86,12 +86,33 @@ export function keyActionCommand(request: KeyAction, target?: CliTarget): string
     case "schedule-deletion":
     case "cancel-deletion":
     case "purge":
+      return command(["keys", request.action], [], [request.keyId], target);
     case "add-alias":
+      return command(["keys", "alias", "add"], [], [request.keyId, request.alias], target);
     case "remove-alias":
+      return command(["keys", "alias", "remove"], [], [request.keyId, request.alias], target);
     case "move":
-    case "set-policies":
-      return null;
+      return command(["keys", "move"], [], [request.keyId, request.keyRing], target);
+    case "set-policies": {
+      const rotation =
+        request.rotationMonths === undefined
+          ? []
+          : request.rotationMonths === null
+            ? ["--no-rotation"]
+            : [flag("rotation-months", String(request.rotationMonths))];
+      const options = [...rotation, ...(request.dualAuthDelete === true ? ["--dual-auth-delete"] : [])];
+      // Without a flag the command only shows the policies: that is not the change made.
+      return options.length === 0 ? null : command(["keys", "policies"], options, [request.keyId], target);
+    }
   }
+}
+
+/** The key ring commands. */
+export type KeyRingAction = { action: "create" | "delete"; keyRing: string; force?: boolean };
+
+export function keyRingCommand(request: KeyRingAction, target?: CliTarget): string {
+  const options = request.action === "delete" && request.force === true ? ["--force"] : [];
+  return command(["key-rings", request.action], options, [request.keyRing], target);
 }
 
 /**
@@ -100,7 +121,8 @@ export function keyActionCommand(request: KeyAction, target?: CliTarget): string
  * and a description).
  */
 export function createKeyCommand(request: CreateKeyRequest, target?: CliTarget): string | null {
-  if (request.rotation !== undefined) return null;
+  // The CLI sets a rotation interval; "rotation off" would leave it to the instance policy.
+  if (request.rotation !== undefined && !request.rotation.enabled) return null;
   // The CLI only turns dual authorization on; "off" would leave it to the instance policy.
   if (request.dualAuthDelete === false) return null;
   const description = request.description === undefined ? [] : [flag("description", request.description)];
@@ -120,6 +142,7 @@ export function createKeyCommand(request: CreateKeyRequest, target?: CliTarget):
     ...(request.keyRing === undefined ? [] : [flag("key-ring", request.keyRing)]),
     ...(request.aliases ?? []).map((alias) => flag("alias", alias)),
     ...(request.dualAuthDelete === true ? ["--dual-auth-delete"] : []),
+    ...(request.rotation === undefined ? [] : [flag("rotation-months", String(request.rotation.intervalMonth))]),
   ];
   return command(["keys", "create"], options, [request.name], target);
 }

@@ -62,6 +62,9 @@ pub(crate) enum KeysCommand {
         /// Require two people to delete the key (cannot be turned off).
         #[arg(long)]
         dual_auth_delete: bool,
+        /// Rotate automatically every N months (1 to 12) [default: the instance policy's].
+        #[arg(long, value_parser = clap::value_parser!(i64).range(1..=12))]
+        rotation_months: Option<i64>,
     },
     /// Show a key's metadata (and, with --payload, a standard key's payload).
     Show {
@@ -235,6 +238,7 @@ pub(crate) async fn run(command: KeysCommand, target: &Target) -> anyhow::Result
             key_ring,
             aliases,
             dual_auth_delete,
+            rotation_months,
         } => {
             let request = CreateKeyRequest {
                 name,
@@ -250,7 +254,10 @@ pub(crate) async fn run(command: KeysCommand, target: &Target) -> anyhow::Result
                 key_ring,
                 aliases,
                 dual_auth_delete: dual_auth_delete.then_some(true),
-                rotation: None,
+                rotation: rotation_months.map(|months| RotationPolicyInfo {
+                    enabled: true,
+                    interval_month: months,
+                }),
             };
             let key = ks.create_key(request).await.map_err(failed)?;
             target.print_key(&key);
