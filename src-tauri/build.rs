@@ -3,6 +3,7 @@
 const COMMANDS: &[&str] = &[
     "keystore_info",
     "caller",
+    "save_export",
     "list_keys",
     "create_key",
     "key",

@@ -37,6 +37,7 @@ fn main() -> anyhow::Result<()> {
         .invoke_handler(tauri::generate_handler![
             commands::keys::keystore_info,
             commands::keys::caller,
+            commands::export::save_export,
             commands::keys::list_keys,
             commands::keys::create_key,
             commands::keys::key,

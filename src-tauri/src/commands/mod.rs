@@ -3,6 +3,7 @@
 
 pub(crate) mod admin;
 pub(crate) mod connections;
+pub(crate) mod export;
 pub(crate) mod keys;
 pub(crate) mod wrapping;
 

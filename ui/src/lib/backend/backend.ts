@@ -82,6 +82,11 @@ export interface Backend {
   deleteAuthorization(id: string): Promise<void>;
   /** "Test as this service": would a source service be allowed this wrap or unwrap, and through what? */
   checkAuthorization(request: AuthorizationCheckRequest): Promise<AuthorizationCheck>;
+  /**
+   * Saves an export (CSV or JSON). The desktop writes it to the Downloads folder and returns the
+   * path; a browser offers it as a download and returns null.
+   */
+  saveExport(fileName: string, text: string, type: string): Promise<string | null>;
   /** Newest first. */
   auditEvents(query: AuditQueryRequest): Promise<AuditEventInfo[]>;
   restoreKey(id: string): Promise<KeyInfo>;

@@ -36,6 +36,7 @@ import type {
   WrapResponse,
 } from "../types";
 import { KP_REASONS } from "../bindings/kpReasons";
+import { offerDownload } from "../download";
 import { BackendError, GENERIC_FAILURE, type Backend } from "./backend";
 
 const KEY_TYPE = "application/vnd.ibm.kms.key+json";
@@ -642,6 +643,11 @@ export class HttpBackend implements Backend {
 
   async deleteAuthorization(id: string): Promise<void> {
     await this.#request("DELETE", `/v1/policies/${encodeURIComponent(id)}`);
+  }
+
+  saveExport(fileName: string, text: string, type: string): Promise<string | null> {
+    offerDownload(fileName, text, type);
+    return Promise.resolve(null);
   }
 
   async checkAuthorization(request: AuthorizationCheckRequest): Promise<AuthorizationCheck> {

@@ -163,6 +163,10 @@ export class TauriBackend implements Backend {
     return call("check_authorization", { request });
   }
 
+  saveExport(fileName: string, text: string): Promise<string | null> {
+    return call("save_export", { fileName, contents: text });
+  }
+
   auditEvents(query: AuditQueryRequest): Promise<AuditEventInfo[]> {
     return call("audit_events", { query });
   }
