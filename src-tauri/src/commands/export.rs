@@ -12,8 +12,14 @@ const MAX_EXPORT_BYTES: usize = 64 * 1024 * 1024;
 #[tauri::command]
 #[tracing::instrument(skip(contents), fields(bytes = contents.len()), err(level = "info"))]
 pub(crate) async fn save_export(file_name: String, contents: String) -> Result<String, ApiError> {
+    // Without XDG user dirs configured, ~/Downloads if there is one, else the home folder.
     let dir = dirs::download_dir()
-        .or_else(dirs::home_dir)
+        .or_else(|| {
+            dirs::home_dir().map(|home| match home.join("Downloads") {
+                downloads if downloads.is_dir() => downloads,
+                _ => home,
+            })
+        })
         .ok_or_else(|| {
             ApiError::new(ErrorCode::Internal, "there is no Downloads or home folder")
         })?;
