@@ -52,7 +52,7 @@ describe("CliSnippet", () => {
 
   it("shows nothing when the CLI has no such command", () => {
     renderWithBackend(
-      <CliSnippet id="cli" command={(target) => keyActionCommand({ action: "purge", keyId: ID }, target)} />,
+      <CliSnippet id="cli" command={(target) => keyActionCommand({ action: "set-policies", keyId: ID }, target)} />,
       fakeBackend(),
     );
     expect(screen.queryByText("Copy as CLI")).not.toBeInTheDocument();

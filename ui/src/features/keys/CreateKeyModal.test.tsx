@@ -93,7 +93,7 @@ describe("CreateKeyModal", () => {
     });
   }, 20_000);
 
-  it("shows the matching CLI command, and none once it asks for what the CLI cannot set", async () => {
+  it("shows the matching CLI command, rotation policy included", async () => {
     const { user, name } = setup();
     const cli = () => document.querySelector("#create-key-cli code")?.textContent;
     await user.type(name, "payments root");
@@ -101,7 +101,7 @@ describe("CreateKeyModal", () => {
     await waitFor(() => expect(cli()).toBe("strongroom keys create --alias pay-root 'payments root'"));
 
     await user.click(screen.getByRole("switch", { name: "Rotate automatically" }));
-    await waitFor(() => expect(document.getElementById("create-key-cli")).toBeNull());
+    await waitFor(() => expect(cli()).toMatch(/^strongroom keys create --alias pay-root --rotation-months \d+ 'payments root'$/));
   }, 15_000);
 
   it("checks aliases before sending", async () => {
