@@ -1,6 +1,7 @@
 import { fireEvent, screen, waitFor, within } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { PREFERENCES_STORAGE_KEY } from "../../lib/preferences";
 import { fakeBackend } from "../../test/fakeBackend";
 import { renderWithBackend } from "../../test/render";
 import type { AuditEventInfo, AuditQueryRequest } from "../../lib/types";
@@ -20,6 +21,18 @@ const event = (seq: number, outcome = "success"): AuditEventInfo => ({
 });
 
 describe("AuditPage", () => {
+  afterEach(() => window.localStorage.clear());
+
+  it("draws its table small by default and at the chosen density otherwise", async () => {
+    const first = renderWithBackend(<AuditPage refreshToken={0} />, fakeBackend());
+    expect(await screen.findByRole("table", { name: "Audit events" })).toHaveClass("cds--data-table--sm");
+    first.unmount();
+
+    window.localStorage.setItem(PREFERENCES_STORAGE_KEY, JSON.stringify({ density: "lg" }));
+    renderWithBackend(<AuditPage refreshToken={0} />, fakeBackend());
+    expect(await screen.findByRole("table", { name: "Audit events" })).toHaveClass("cds--data-table--lg");
+  });
+
   it("shows events with a red tag for failures", async () => {
     renderWithBackend(
       <AuditPage refreshToken={0} />,

@@ -32,6 +32,7 @@ import { offerDownload } from "../../lib/download";
 import { describe } from "../../lib/errors";
 import { formatTimestamp } from "../../lib/format";
 import { useDebouncedValue } from "../../lib/hooks/useDebouncedValue";
+import { useTableSize } from "../../lib/preferences";
 import type { AuditEventInfo, AuditQueryRequest } from "../../lib/types";
 import {
   collectEvents,
@@ -114,6 +115,7 @@ export function AuditPage({ refreshToken }: { refreshToken: number }) {
   const [expanded, setExpanded] = useState<ReadonlySet<number>>(new Set());
   const [exporting, setExporting] = useState<{ format: "csv" | "json"; count: number } | null>(null);
   const [cutOff, setCutOff] = useState<number | null>(null);
+  const tableSize = useTableSize("sm");
 
   useEffect(() => {
     let current = true;
@@ -303,7 +305,7 @@ export function AuditPage({ refreshToken }: { refreshToken: number }) {
               </Button>
             </TableToolbarContent>
           </TableToolbar>
-          <Table aria-label="Audit events" size="sm">
+          <Table aria-label="Audit events" size={tableSize}>
             <TableHead>
               <TableRow>
                 <TableExpandHeader aria-label="Show the event's JSON" />

@@ -1,6 +1,7 @@
 import { screen, waitFor, within } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
-import { describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it } from "vitest";
+import { PREFERENCES_STORAGE_KEY } from "../../lib/preferences";
 import { fakeBackend } from "../../test/fakeBackend";
 import { renderWithBackend } from "../../test/render";
 import type { AuthorizationInfo } from "../../lib/types";
@@ -17,6 +18,19 @@ const cos: AuthorizationInfo = {
 };
 
 describe("AuthorizationsPage", () => {
+  afterEach(() => window.localStorage.clear());
+
+  it("draws its table at the chosen density, large rows by default", async () => {
+    const backend = fakeBackend({ authorizations: () => Promise.resolve([cos]) });
+    const first = renderWithBackend(<AuthorizationsPage refreshToken={0} />, backend);
+    expect(await screen.findByRole("table", { name: "Authorizations" })).toHaveClass("cds--data-table--lg");
+    first.unmount();
+
+    window.localStorage.setItem(PREFERENCES_STORAGE_KEY, JSON.stringify({ density: "xs" }));
+    renderWithBackend(<AuthorizationsPage refreshToken={0} />, backend);
+    expect(await screen.findByRole("table", { name: "Authorizations" })).toHaveClass("cds--data-table--xs");
+  });
+
   it("explains what an authorization is when there is none", async () => {
     renderWithBackend(<AuthorizationsPage refreshToken={0} />, fakeBackend());
     expect(await screen.findByText("No service may use these keys yet")).toBeInTheDocument();

@@ -25,6 +25,7 @@ import { describe } from "../../lib/errors";
 import { formatTimestamp } from "../../lib/format";
 import { useCurlTarget } from "../../lib/hooks/useCurlTarget";
 import { useRequest } from "../../lib/hooks/useRequest";
+import { useTableSize } from "../../lib/preferences";
 import type { AuthorizationInfo } from "../../lib/types";
 import { CreateAuthorizationModal } from "./CreateAuthorizationModal";
 import { deleteAuthorizationCurl } from "./curl";
@@ -49,6 +50,7 @@ export function AuthorizationsPage({ refreshToken }: Props) {
   const [creating, setCreating] = useState(false);
   const [removing, setRemoving] = useState<AuthorizationInfo | null>(null);
   const [testing, setTesting] = useState<AuthorizationInfo | null>(null);
+  const tableSize = useTableSize("lg");
 
   const createButton = (
     <GuardedButton
@@ -88,7 +90,7 @@ export function AuthorizationsPage({ refreshToken }: Props) {
         <TableToolbar aria-label="Authorizations toolbar">
           <TableToolbarContent>{createButton}</TableToolbarContent>
         </TableToolbar>
-        <Table aria-label="Authorizations">
+        <Table aria-label="Authorizations" size={tableSize}>
           <TableHead>
             <TableRow>
               {HEADERS.map((header) => (
