@@ -34,6 +34,7 @@ import { formatTimestamp } from "../../lib/format";
 import { useDebouncedValue } from "../../lib/hooks/useDebouncedValue";
 import { useTableSize } from "../../lib/preferences";
 import type { AuditEventInfo, AuditQueryRequest } from "../../lib/types";
+import { AuditHistogram } from "./AuditHistogram";
 import {
   collectEvents,
   EXPORT_CAP,
@@ -74,6 +75,8 @@ interface Pages {
   key: string;
   /** The query they came from, with a preset's window fixed, so older pages keep that window. */
   filter: EventFilter;
+  /** When that query was made. */
+  queriedAt: number;
   events: AuditEventInfo[];
   /** Whether an older page may exist. */
   more: boolean;
@@ -119,12 +122,13 @@ export function AuditPage({ refreshToken }: { refreshToken: number }) {
 
   useEffect(() => {
     let current = true;
-    const filter = filterOf(debounced, Date.now());
+    const queriedAt = Date.now();
+    const filter = filterOf(debounced, queriedAt);
     backend.auditEvents({ ...filter, limit: AUDIT_PAGE_SIZE }).then(
       (events) => {
         if (!current) return;
         setError(undefined);
-        setPages({ key: filterKey, filter, events, more: events.length === AUDIT_PAGE_SIZE });
+        setPages({ key: filterKey, filter, queriedAt, events, more: events.length === AUDIT_PAGE_SIZE });
       },
       (thrown: unknown) => {
         if (current) setError(toBackendError(thrown));
@@ -270,6 +274,9 @@ export function AuditPage({ refreshToken }: { refreshToken: number }) {
           lowContrast
           onClose={() => setCutOff(null)}
         />
+      )}
+      {pages !== null && (
+        <AuditHistogram events={pages.events} bounds={pages.filter} queriedAt={pages.queriedAt} complete={!pages.more} />
       )}
       {pages === null ? (
         error === undefined && (
