@@ -212,3 +212,58 @@ describe("TestWrapPanel with a ciphertext from elsewhere", () => {
     expect(byId("wrap-rotate")).toBeDisabled();
   });
 });
+
+describe("TestWrapPanel round-trip test", () => {
+  it("wraps a generated DEK with the AAD rows, unwraps it, and passes, naming the key version; the DEK never shows", async () => {
+    const { backend, user } = setup();
+    await keysLoaded();
+    await user.click(byId("wrap-aad-add"));
+    await user.type(byId("wrap-aad-0"), "tenant=42");
+
+    await user.click(byId("wrap-round-trip"));
+
+    const result = await waitFor(() => byId("wrap-round-trip-result"));
+    expect(result).toHaveAttribute("data-outcome", "passed");
+    expect(result).toHaveTextContent("Round trip passed");
+    expect(result).toHaveTextContent(`wrapped with 1 AAD item by key version ${rootA.keyVersion.id} unwrapped to the same bytes`);
+    expect(backend.wrap).toHaveBeenCalledWith({ keyId: rootA.id, aad: ["tenant=42"] });
+    expect(backend.unwrap).toHaveBeenCalledWith({ keyId: rootA.id, ciphertext: CIPHERTEXT, aad: ["tenant=42"] });
+    expect(document.body).not.toHaveTextContent(DEK);
+    // The test leaves the panel's own wrap result and ciphertext alone.
+    expect(byId("wrap-ciphertext")).toHaveValue("");
+    expect(document.getElementById("wrap-dek")).toBeNull();
+  });
+
+  it("fails when the unwrapped bytes differ", async () => {
+    const { user } = setup({
+      unwrap: () => Promise.resolve({ plaintext: OTHER_DEK, keyVersion: { id: rootA.keyVersion.id } }),
+    });
+    await keysLoaded();
+    await user.click(byId("wrap-round-trip"));
+    const result = await waitFor(() => byId("wrap-round-trip-result"));
+    expect(result).toHaveAttribute("data-outcome", "mismatch");
+    expect(result).toHaveTextContent("Round trip failed");
+    expect(result).toHaveTextContent(`wrapped by key version ${rootA.keyVersion.id} unwrapped to different bytes`);
+    expect(document.body).not.toHaveTextContent(OTHER_DEK);
+  });
+
+  it("says which call was refused, in words chosen by the error code", async () => {
+    const { user } = setup({ unwrap: () => rejectWith("UNDECRYPTABLE", "aead::Error") });
+    await keysLoaded();
+    await user.click(byId("wrap-round-trip"));
+    const result = await waitFor(() => byId("wrap-round-trip-result"));
+    expect(result).toHaveTextContent("Round trip failed at unwrap");
+    expect(result).toHaveTextContent(UNDECRYPTABLE_SENTENCE);
+    expect(result).toHaveTextContent(`It had been wrapped by key version ${rootA.keyVersion.id}.`);
+    expect(result).not.toHaveTextContent("aead::Error");
+  });
+
+  it("is not offered for a deactivated key, which cannot wrap", async () => {
+    const { user } = setup();
+    const select = await keysLoaded();
+    expect(byId("wrap-round-trip")).toBeEnabled();
+    await user.selectOptions(select, rootB.id);
+    expect(byId("wrap-round-trip")).toBeDisabled();
+    expect(screen.getByText("This key is deactivated: it can unwrap, but no longer wrap.")).toBeInTheDocument();
+  });
+});

@@ -31,6 +31,7 @@ import { describe } from "../../lib/errors";
 import { useCurlTarget } from "../../lib/hooks/useCurlTarget";
 import { useRequest } from "../../lib/hooks/useRequest";
 import type { WrapRequest } from "../../lib/types";
+import { RoundTripCheck } from "./RoundTripCheck";
 
 type DekSource = "generate" | "paste";
 type Action = "wrap" | "unwrap" | "rewrap";
@@ -346,6 +347,16 @@ export function TestWrapPanel({ refreshToken, onChanged, initialKeyId = "" }: Pr
             {busy === "rewrap" ? "Rewrapping…" : "Rewrap"}
           </Button>
         </ButtonSet>
+
+        <RoundTripCheck
+          key={keyId}
+          keyId={keyId}
+          aad={aadValues}
+          disabled={keyId === "" || busy !== null || chosenKey?.state !== "active"}
+          {...(chosenKey !== undefined && chosenKey.state !== "active"
+            ? { disabledReason: "This key is deactivated: it can unwrap, but no longer wrap." }
+            : {})}
+        />
 
         {failure !== null && (
           <InlineNotification
