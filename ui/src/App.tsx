@@ -237,6 +237,7 @@ export function App({ headerActions }: Props = {}) {
       <EnvelopePage
         refreshToken={refreshToken}
         onChanged={refresh}
+        profileId={backend.capabilities.connections ? activeConnectionId : null}
         {...(envelopeKeyId === undefined ? {} : { keyId: envelopeKeyId })}
       />
     );
