@@ -27,6 +27,7 @@ import { useCurlTarget } from "../../lib/hooks/useCurlTarget";
 import { useRequest } from "../../lib/hooks/useRequest";
 import { useTableSize } from "../../lib/preferences";
 import type { AuthorizationInfo } from "../../lib/types";
+import { AuthorizationDetailsPanel } from "./AuthorizationDetailsPanel";
 import { CreateAuthorizationModal } from "./CreateAuthorizationModal";
 import { deleteAuthorizationCurl } from "./curl";
 import { scopeOf } from "./scope";
@@ -50,6 +51,9 @@ export function AuthorizationsPage({ refreshToken }: Props) {
   const [creating, setCreating] = useState(false);
   const [removing, setRemoving] = useState<AuthorizationInfo | null>(null);
   const [testing, setTesting] = useState<AuthorizationInfo | null>(null);
+  // The authorization whose details show; looked up in each reload, so a removed one closes.
+  const [openId, setOpenId] = useState<string | null>(null);
+  const open = data?.find((authorization) => authorization.id === openId);
   const tableSize = useTableSize("lg");
 
   const createButton = (
@@ -103,7 +107,17 @@ export function AuthorizationsPage({ refreshToken }: Props) {
           <TableBody>
             {(data ?? []).map((authorization) => (
               <TableRow key={authorization.id} data-authorization-id={authorization.id}>
-                <TableCell>{authorization.sourceService}</TableCell>
+                <TableCell>
+                  <button
+                    type="button"
+                    className="cds--link authorizations__source"
+                    data-action="view-authorization"
+                    aria-label={`Details of the authorization of ${authorization.sourceService}`}
+                    onClick={() => setOpenId(authorization.id)}
+                  >
+                    {authorization.sourceService}
+                  </button>
+                </TableCell>
                 <TableCell>{authorization.sourceInstance ?? "All instances"}</TableCell>
                 <TableCell>{scopeOf(authorization)}</TableCell>
                 <TableCell>
@@ -157,6 +171,15 @@ export function AuthorizationsPage({ refreshToken }: Props) {
         />
       )}
       {body}
+      {open !== undefined && (
+        <AuthorizationDetailsPanel
+          authorization={open}
+          refreshToken={refreshToken + reload}
+          onClose={() => setOpenId(null)}
+          onTest={setTesting}
+          onRemove={setRemoving}
+        />
+      )}
       {creating && (
         <CreateAuthorizationModal
           onClose={() => setCreating(false)}
