@@ -1,7 +1,8 @@
 import { screen, waitFor } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import { App, PAGE_STORAGE_KEY, THEME_STORAGE_KEY } from "./App";
+import { App, PAGE_STORAGE_KEY } from "./App";
+import { PREFERENCES_STORAGE_KEY } from "./lib/preferences";
 import type { ConnectionProfile } from "./lib/types";
 import { fakeBackend, makeKey, rejectWith } from "./test/fakeBackend";
 import { renderWithBackend } from "./test/render";
@@ -104,8 +105,24 @@ describe("App", () => {
 
     expect(document.documentElement).toHaveClass("cds--g100");
     expect(document.documentElement).not.toHaveClass("cds--g10");
-    expect(window.localStorage.getItem(THEME_STORAGE_KEY)).toBe("g100");
+    expect(JSON.parse(window.localStorage.getItem(PREFERENCES_STORAGE_KEY) ?? "{}")).toMatchObject({ theme: "dark" });
     expect(screen.getByRole("button", { name: "Switch to light theme" })).toBeInTheDocument();
+  });
+
+  it("opens Preferences from the header, where the theme can follow the system again", async () => {
+    window.localStorage.setItem(PREFERENCES_STORAGE_KEY, JSON.stringify({ theme: "dark" }));
+    const user = userEvent.setup();
+    renderWithBackend(<App />, fakeBackend());
+    expect(document.documentElement).toHaveClass("cds--g100");
+
+    await user.click(byId("header-preferences"));
+
+    expect(await screen.findByRole("heading", { name: "Preferences", level: 1 })).toBeInTheDocument();
+    expect(byId("nav-preferences")).toHaveAttribute("aria-current", "page");
+    await user.click(byId("preferences-theme-system"));
+    // jsdom's system is light.
+    expect(document.documentElement).toHaveClass("cds--g10");
+    expect(JSON.parse(window.localStorage.getItem(PREFERENCES_STORAGE_KEY) ?? "{}")).toMatchObject({ theme: "system" });
   });
 
   it("replaces every page with the keystore's explanation when it is unavailable", async () => {

@@ -28,6 +28,7 @@ import {
   RecentlyViewed,
   Security,
   ServerProxy,
+  Settings,
 } from "@carbon/icons-react";
 import { useCallback, useEffect, useState, type ComponentType } from "react";
 import { NoticeLogButton, useNotify } from "./components/notifications";
@@ -43,6 +44,7 @@ import { KeyPage } from "./features/keys/KeyPage";
 import { KeysPage } from "./features/keys/KeysPage";
 import { LocalServerPage } from "./features/localServer/LocalServerPage";
 import { PoliciesPage } from "./features/policies/PoliciesPage";
+import { PreferencesPage } from "./features/preferences/PreferencesPage";
 import { AboutModal } from "./features/shell/AboutModal";
 import { HealthChip } from "./features/shell/HealthChip";
 import { KEY_PAGE_PARENT, PAGE_TITLES, PAGES, pagesFor, type Page } from "./features/shell/pages";
@@ -53,13 +55,13 @@ import { toBackendError } from "./lib/backend";
 import { describe } from "./lib/errors";
 import { useRequest } from "./lib/hooks/useRequest";
 import { useStoredState } from "./lib/hooks/useStoredState";
+import { useCarbonTheme, usePreferences } from "./lib/preferences";
 import type { ConnectionProfile } from "./lib/types";
 
 const THEMES = ["g10", "g100"] as const;
 type ThemeName = (typeof THEMES)[number];
 
 export const PAGE_STORAGE_KEY = "strongroom.page";
-export const THEME_STORAGE_KEY = "strongroom.theme";
 
 const PAGE_ICONS: Record<Page, ComponentType> = {
   dashboard: Dashboard,
@@ -72,9 +74,8 @@ const PAGE_ICONS: Record<Page, ComponentType> = {
   audit: RecentlyViewed,
   connections: CloudServiceManagement,
   "local-server": ServerProxy,
+  preferences: Settings,
 };
-
-const prefersDark = () => typeof window.matchMedia === "function" && window.matchMedia("(prefers-color-scheme: dark)").matches;
 
 const noConnections = () => Promise.resolve(undefined);
 
@@ -139,7 +140,8 @@ export function App({ headerActions }: Props = {}) {
   );
   const activeConnectionId = connections.data?.[1].id;
   // Until the person picks one, the theme follows the operating system's.
-  const [theme, setTheme] = useStoredState<ThemeName>(THEME_STORAGE_KEY, THEMES, prefersDark() ? "g100" : "g10");
+  const theme = useCarbonTheme();
+  const { update: updatePreferences } = usePreferences();
   // The root key a key's details asked the envelope page to start with; a nav click starts afresh.
   const [envelopeKeyId, setEnvelopeKeyId] = useState<string | undefined>(undefined);
   // The key whose own page shows in place of the key table.
@@ -228,11 +230,14 @@ export function App({ headerActions }: Props = {}) {
     );
   } else if (page === "local-server") {
     content = <LocalServerPage />;
+  } else if (page === "preferences") {
+    content = <PreferencesPage />;
   } else {
     content = (
       <EnvelopePage
         refreshToken={refreshToken}
         onChanged={refresh}
+        profileId={backend.capabilities.connections ? activeConnectionId : null}
         {...(envelopeKeyId === undefined ? {} : { keyId: envelopeKeyId })}
       />
     );
@@ -261,11 +266,21 @@ export function App({ headerActions }: Props = {}) {
               className="app-theme-toggle"
               aria-label={dark ? "Switch to light theme" : "Switch to dark theme"}
               tooltipAlignment="end"
-              onClick={() => setTheme(dark ? "g10" : "g100")}
+              onClick={() => updatePreferences({ theme: dark ? "light" : "dark" })}
             >
               {dark ? <Light size={20} /> : <Asleep size={20} />}
             </HeaderGlobalAction>
             <NoticeLogButton />
+            <HeaderGlobalAction
+              // Carbon's props leave out `id`, but the button receives it (end-to-end tests find it by id).
+              {...{ id: "header-preferences" }}
+              aria-label="Preferences"
+              tooltipAlignment="end"
+              isActive={page === "preferences"}
+              onClick={() => navigate("preferences")}
+            >
+              <Settings size={20} />
+            </HeaderGlobalAction>
             <HeaderGlobalAction
               aria-label="About Strongroom"
               tooltipAlignment="end"

@@ -5,6 +5,7 @@ import { NotificationsProvider } from "./components/notifications";
 import { RemoteConsole } from "./features/connection/RemoteConsole";
 import { BackendProvider } from "./lib/backend";
 import { TauriBackend } from "./lib/backend/tauri";
+import { PreferencesProvider } from "./lib/preferences";
 import "./styles.scss";
 
 const root = document.getElementById("root");
@@ -20,9 +21,11 @@ createRoot(root).render(
   <StrictMode>
     {desktop ? (
       <BackendProvider backend={new TauriBackend()}>
-        <NotificationsProvider>
-          <App />
-        </NotificationsProvider>
+        <PreferencesProvider>
+          <NotificationsProvider>
+            <App />
+          </NotificationsProvider>
+        </PreferencesProvider>
       </BackendProvider>
     ) : (
       <RemoteConsole />

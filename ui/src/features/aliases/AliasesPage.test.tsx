@@ -1,6 +1,7 @@
 import { screen, waitFor } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
-import { describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it } from "vitest";
+import { PREFERENCES_STORAGE_KEY } from "../../lib/preferences";
 import { fakeBackend, rejectWith } from "../../test/fakeBackend";
 import { renderWithBackend } from "../../test/render";
 import type { AliasInfo } from "../../lib/types";
@@ -16,6 +17,14 @@ const alias = (name: string, keyName: string): AliasInfo => ({
 });
 
 describe("AliasesPage", () => {
+  afterEach(() => window.localStorage.clear());
+
+  it("draws its table at the chosen density", async () => {
+    window.localStorage.setItem(PREFERENCES_STORAGE_KEY, JSON.stringify({ density: "md" }));
+    renderWithBackend(<AliasesPage refreshToken={0} />, fakeBackend());
+    expect(await screen.findByRole("table", { name: "Aliases" })).toHaveClass("cds--data-table--md");
+  });
+
   it("lists where each alias points and asks the keystore for a prefix from the first page", async () => {
     const backend = fakeBackend({
       listAliases: () => Promise.resolve({ aliases: [alias("orders-db", "orders-root")], total: 41 }),

@@ -21,6 +21,7 @@ import { describe } from "../../lib/errors";
 import { formatTimestamp } from "../../lib/format";
 import { useDebouncedValue } from "../../lib/hooks/useDebouncedValue";
 import { useRequest } from "../../lib/hooks/useRequest";
+import { useTableSize } from "../../lib/preferences";
 
 const HEADERS = ["Alias", "Key", "Key ID", "Key state", "Added", "Added by"];
 const PAGE_SIZES = [20, 50, 100];
@@ -48,6 +49,7 @@ export function AliasesPage({ refreshToken }: Props) {
     [backend, page, paging.pageSize, debounced],
   );
   const { data, error, loading } = useRequest(load, refreshToken);
+  const tableSize = useTableSize("lg");
 
   return (
     <div className="app-page" aria-busy={loading}>
@@ -89,7 +91,7 @@ export function AliasesPage({ refreshToken }: Props) {
           <DataTableSkeleton headers={HEADERS.map((header) => ({ header, key: header }))} rowCount={5} showHeader={false} showToolbar={false} />
         ) : (
           <>
-            <Table aria-label="Aliases">
+            <Table aria-label="Aliases" size={tableSize}>
               <TableHead>
                 <TableRow>
                   {HEADERS.map((header) => (

@@ -1,12 +1,27 @@
 import { fireEvent, screen, waitFor, within } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { PREFERENCES_STORAGE_KEY } from "../../lib/preferences";
 import { fakeBackend } from "../../test/fakeBackend";
 import { renderWithBackend } from "../../test/render";
 import type { AuditEventInfo, AuditQueryRequest } from "../../lib/types";
 import { AUDIT_PAGE_SIZE, AuditPage } from "./AuditPage";
 import { EXPORT_CAP } from "./exportEvents";
+import type { Histogram } from "./histogram";
 import { rfc3339 } from "./timeRange";
+
+// The chart library draws with SVG layout APIs jsdom lacks; the bars' data is what matters here.
+vi.mock("./AuditHistogramChart", () => ({
+  default: ({ histogram }: { histogram: Histogram }) => (
+    <ol data-testid="audit-histogram-chart" data-size={histogram.size.label}>
+      {histogram.buckets
+        .filter((bucket) => bucket.success + bucket.failure > 0)
+        .map((bucket) => (
+          <li key={bucket.start.getTime()}>{`${bucket.start.toISOString()} ${bucket.success}/${bucket.failure}`}</li>
+        ))}
+    </ol>
+  ),
+}));
 
 const event = (seq: number, outcome = "success"): AuditEventInfo => ({
   seq,
@@ -19,7 +34,25 @@ const event = (seq: number, outcome = "success"): AuditEventInfo => ({
   correlationId: `c${seq}`,
 });
 
+const byId = (id: string) => {
+  const element = document.getElementById(id);
+  if (element === null) throw new Error(`#${id} is not in the document`);
+  return element;
+};
+
 describe("AuditPage", () => {
+  afterEach(() => window.localStorage.clear());
+
+  it("draws its table small by default and at the chosen density otherwise", async () => {
+    const first = renderWithBackend(<AuditPage refreshToken={0} />, fakeBackend());
+    expect(await screen.findByRole("table", { name: "Audit events" })).toHaveClass("cds--data-table--sm");
+    first.unmount();
+
+    window.localStorage.setItem(PREFERENCES_STORAGE_KEY, JSON.stringify({ density: "lg" }));
+    renderWithBackend(<AuditPage refreshToken={0} />, fakeBackend());
+    expect(await screen.findByRole("table", { name: "Audit events" })).toHaveClass("cds--data-table--lg");
+  });
+
   it("shows events with a red tag for failures", async () => {
     renderWithBackend(
       <AuditPage refreshToken={0} />,
@@ -62,6 +95,48 @@ describe("AuditPage", () => {
     expect(await screen.findByText("key-3")).toBeInTheDocument();
     expect(backend.auditEvents).toHaveBeenLastCalledWith({ limit: AUDIT_PAGE_SIZE, before: 401 });
     expect(screen.queryByRole("button", { name: "Load older" })).toBeNull();
+  });
+
+  it("charts the returned events above the table, per bucket and outcome", async () => {
+    const at = (iso: string, seq: number, outcome = "success") => ({ ...event(seq, outcome), at: iso });
+    renderWithBackend(
+      <AuditPage refreshToken={0} />,
+      fakeBackend({
+        auditEvents: () =>
+          Promise.resolve([
+            at("2026-03-01T10:40:00Z", 4, "FORBIDDEN"),
+            at("2026-03-01T10:31:00Z", 3),
+            at("2026-03-01T10:30:00Z", 2),
+            at("2026-03-01T10:02:00Z", 1),
+          ]),
+      }),
+    );
+    const chart = await screen.findByTestId("audit-histogram-chart");
+    const histogram = byId("audit-histogram");
+    expect(histogram.compareDocumentPosition(byId("audit-table")) & Node.DOCUMENT_POSITION_FOLLOWING).toBeTruthy();
+    expect(chart).toHaveAttribute("data-size", "minute");
+    expect([...chart.querySelectorAll("li")].map((item) => item.textContent)).toEqual([
+      "2026-03-01T10:02:00.000Z 1/0",
+      "2026-03-01T10:30:00.000Z 1/0",
+      "2026-03-01T10:31:00.000Z 1/0",
+      "2026-03-01T10:40:00.000Z 0/1",
+    ]);
+    expect(byId("audit-histogram-note")).toHaveTextContent("All 4 events that match the filters, per minute.");
+  });
+
+  it("says the chart counts only the loaded events while older ones remain, and has none without events", async () => {
+    const first = Array.from({ length: AUDIT_PAGE_SIZE }, (_, index) => event(500 - index));
+    const { unmount } = renderWithBackend(
+      <AuditPage refreshToken={0} />,
+      fakeBackend({ auditEvents: () => Promise.resolve(first) }),
+    );
+    expect(await screen.findByTestId("audit-histogram-chart")).toHaveTextContent(`${AUDIT_PAGE_SIZE}/0`);
+    expect(byId("audit-histogram-note")).toHaveTextContent(`The newest ${AUDIT_PAGE_SIZE} events that match the filters`);
+    unmount();
+
+    renderWithBackend(<AuditPage refreshToken={0} />, fakeBackend());
+    expect(await screen.findByText("No events match these filters.")).toBeInTheDocument();
+    expect(document.getElementById("audit-histogram")).toBeNull();
   });
 
   it("says in its description that key material and plaintext never appear", async () => {

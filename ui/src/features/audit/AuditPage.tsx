@@ -32,7 +32,9 @@ import { offerDownload } from "../../lib/download";
 import { describe } from "../../lib/errors";
 import { formatTimestamp } from "../../lib/format";
 import { useDebouncedValue } from "../../lib/hooks/useDebouncedValue";
+import { useTableSize } from "../../lib/preferences";
 import type { AuditEventInfo, AuditQueryRequest } from "../../lib/types";
+import { AuditHistogram } from "./AuditHistogram";
 import {
   collectEvents,
   EXPORT_CAP,
@@ -73,6 +75,8 @@ interface Pages {
   key: string;
   /** The query they came from, with a preset's window fixed, so older pages keep that window. */
   filter: EventFilter;
+  /** When that query was made. */
+  queriedAt: number;
   events: AuditEventInfo[];
   /** Whether an older page may exist. */
   more: boolean;
@@ -114,15 +118,17 @@ export function AuditPage({ refreshToken }: { refreshToken: number }) {
   const [expanded, setExpanded] = useState<ReadonlySet<number>>(new Set());
   const [exporting, setExporting] = useState<{ format: "csv" | "json"; count: number } | null>(null);
   const [cutOff, setCutOff] = useState<number | null>(null);
+  const tableSize = useTableSize("sm");
 
   useEffect(() => {
     let current = true;
-    const filter = filterOf(debounced, Date.now());
+    const queriedAt = Date.now();
+    const filter = filterOf(debounced, queriedAt);
     backend.auditEvents({ ...filter, limit: AUDIT_PAGE_SIZE }).then(
       (events) => {
         if (!current) return;
         setError(undefined);
-        setPages({ key: filterKey, filter, events, more: events.length === AUDIT_PAGE_SIZE });
+        setPages({ key: filterKey, filter, queriedAt, events, more: events.length === AUDIT_PAGE_SIZE });
       },
       (thrown: unknown) => {
         if (current) setError(toBackendError(thrown));
@@ -269,6 +275,9 @@ export function AuditPage({ refreshToken }: { refreshToken: number }) {
           onClose={() => setCutOff(null)}
         />
       )}
+      {pages !== null && (
+        <AuditHistogram events={pages.events} bounds={pages.filter} queriedAt={pages.queriedAt} complete={!pages.more} />
+      )}
       {pages === null ? (
         error === undefined && (
           <DataTableSkeleton headers={HEADERS.map((header) => ({ header, key: header }))} rowCount={5} showHeader={false} />
@@ -303,7 +312,7 @@ export function AuditPage({ refreshToken }: { refreshToken: number }) {
               </Button>
             </TableToolbarContent>
           </TableToolbar>
-          <Table aria-label="Audit events" size="sm">
+          <Table aria-label="Audit events" size={tableSize}>
             <TableHead>
               <TableRow>
                 <TableExpandHeader aria-label="Show the event's JSON" />

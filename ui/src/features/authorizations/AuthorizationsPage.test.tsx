@@ -1,7 +1,8 @@
 import { screen, waitFor, within } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
-import { describe, expect, it } from "vitest";
-import { fakeBackend } from "../../test/fakeBackend";
+import { afterEach, describe, expect, it } from "vitest";
+import { PREFERENCES_STORAGE_KEY } from "../../lib/preferences";
+import { fakeBackend, makeKey, rejectWith } from "../../test/fakeBackend";
 import { renderWithBackend } from "../../test/render";
 import type { AuthorizationInfo } from "../../lib/types";
 import { AuthorizationsPage } from "./AuthorizationsPage";
@@ -17,6 +18,19 @@ const cos: AuthorizationInfo = {
 };
 
 describe("AuthorizationsPage", () => {
+  afterEach(() => window.localStorage.clear());
+
+  it("draws its table at the chosen density, large rows by default", async () => {
+    const backend = fakeBackend({ authorizations: () => Promise.resolve([cos]) });
+    const first = renderWithBackend(<AuthorizationsPage refreshToken={0} />, backend);
+    expect(await screen.findByRole("table", { name: "Authorizations" })).toHaveClass("cds--data-table--lg");
+    first.unmount();
+
+    window.localStorage.setItem(PREFERENCES_STORAGE_KEY, JSON.stringify({ density: "xs" }));
+    renderWithBackend(<AuthorizationsPage refreshToken={0} />, backend);
+    expect(await screen.findByRole("table", { name: "Authorizations" })).toHaveClass("cds--data-table--xs");
+  });
+
   it("explains what an authorization is when there is none", async () => {
     renderWithBackend(<AuthorizationsPage refreshToken={0} />, fakeBackend());
     expect(await screen.findByText("No service may use these keys yet")).toBeInTheDocument();
@@ -103,5 +117,106 @@ describe("AuthorizationsPage", () => {
     expect(document.querySelector("#remove-authorization-curl code")?.textContent).toContain(
       '-X DELETE "$IAM_URL/v1/policies/p1"',
     );
+  });
+});
+
+describe("AuthorizationsPage details", () => {
+  const byId = (id: string) => {
+    const element = document.getElementById(id);
+    if (element === null) throw new Error(`#${id} is not in the document`);
+    return element;
+  };
+  const payments = makeKey({ name: "payments-root", keyRing: "payments" });
+  const ledger = makeKey({ name: "ledger-root", keyRing: "payments", state: "suspended" });
+
+  it("opens from the row with the source, the target, what Reader allows and the keys it reaches", async () => {
+    const user = userEvent.setup();
+    const backend = fakeBackend({
+      authorizations: () => Promise.resolve([cos]),
+      listKeys: () => Promise.resolve({ keys: [payments, ledger], total: 2 }),
+    });
+    renderWithBackend(<AuthorizationsPage refreshToken={0} />, backend);
+    await user.click(await screen.findByRole("button", { name: "Details of the authorization of cloud-object-storage" }));
+
+    const panel = byId("authorization-details");
+    expect(within(panel).getByRole("heading", { name: "cloud-object-storage", level: 2 })).toHaveFocus();
+    expect(panel).toHaveTextContent("cloud-object-storage, every instance");
+    expect(panel).toHaveTextContent("Key ring payments of instance i1");
+    const reader = within(panel).getByRole("list", { name: "What Reader allows" });
+    expect(within(reader).getAllByRole("listitem").map((item) => item.textContent)).toEqual([
+      "List keys",
+      "Read key metadata",
+      "List key versions",
+      "Wrap",
+      "Unwrap",
+      "Rewrap",
+      "List key rings",
+      "Read registrations",
+    ]);
+    await waitFor(() => expect(panel.querySelector("[data-reached-key='ledger-root']")).not.toBeNull());
+    expect(panel.querySelector("[data-reached-key='payments-root']")).toHaveTextContent("payments-root Active");
+    expect(backend.listKeys).toHaveBeenCalledWith(expect.objectContaining({ keyRing: "payments" }));
+
+    await user.keyboard("{Escape}");
+    expect(document.getElementById("authorization-details")).toBeNull();
+  });
+
+  it("runs the keystore's dry run from the panel", async () => {
+    const user = userEvent.setup();
+    renderWithBackend(<AuthorizationsPage refreshToken={0} />, fakeBackend({ authorizations: () => Promise.resolve([cos]) }));
+    await user.click(await screen.findByRole("button", { name: "Details of the authorization of cloud-object-storage" }));
+    await user.click(byId("authorization-details-test"));
+    expect(await screen.findByRole("heading", { name: "Test as cloud-object-storage" })).toBeInTheDocument();
+  });
+
+  it("lists the roles without actions when the keystore does not describe its caller", async () => {
+    const user = userEvent.setup();
+    renderWithBackend(
+      <AuthorizationsPage refreshToken={0} />,
+      fakeBackend({
+        authorizations: () => Promise.resolve([cos]),
+        caller: () => rejectWith("NOT_FOUND", "no caller endpoint"),
+      }),
+    );
+    await user.click(await screen.findByRole("button", { name: "Details of the authorization of cloud-object-storage" }));
+    const panel = byId("authorization-details");
+    expect(within(panel).getByText("This keystore does not publish which actions each role allows.")).toBeInTheDocument();
+    expect(within(panel).queryByRole("list", { name: "What Reader allows" })).toBeNull();
+    expect(panel.querySelector("[data-role='Reader']")).toHaveTextContent("Reader");
+  });
+
+  it("says when the one key it names is gone, and offers to remove it", async () => {
+    const user = userEvent.setup();
+    const onKey: AuthorizationInfo = { ...cos, id: "p2", keyId: "gone-key" };
+    delete onKey.keyRing;
+    const backend = fakeBackend({
+      authorizations: () => Promise.resolve([onKey]),
+      key: () => rejectWith("NOT_FOUND", "key not found"),
+      deleteAuthorization: () => Promise.resolve(),
+    });
+    renderWithBackend(<AuthorizationsPage refreshToken={0} />, backend);
+    await user.click(await screen.findByRole("button", { name: "Details of the authorization of cloud-object-storage" }));
+    expect(await screen.findByText(/This key no longer exists/)).toBeInTheDocument();
+    expect(byId("authorization-details")).toHaveTextContent("Key gone-key of instance i1");
+
+    await user.click(byId("authorization-details-remove"));
+    await user.click(screen.getByRole("button", { name: "Remove" }));
+    await waitFor(() => expect(backend.deleteAuthorization).toHaveBeenCalledWith("p2"));
+  });
+
+  it("says how many keys an instance-wide authorization reaches beyond those listed", async () => {
+    const user = userEvent.setup();
+    const everywhere: AuthorizationInfo = { ...cos };
+    delete everywhere.keyRing;
+    renderWithBackend(
+      <AuthorizationsPage refreshToken={0} />,
+      fakeBackend({
+        authorizations: () => Promise.resolve([everywhere]),
+        listKeys: () => Promise.resolve({ keys: [payments, ledger], total: 240 }),
+      }),
+    );
+    await user.click(await screen.findByRole("button", { name: "Details of the authorization of cloud-object-storage" }));
+    expect(await screen.findByText("Showing the newest 2 of 240 keys.")).toBeInTheDocument();
+    expect(byId("authorization-details")).toHaveTextContent("Every key of instance i1");
   });
 });

@@ -25,7 +25,9 @@ import { describe } from "../../lib/errors";
 import { formatTimestamp } from "../../lib/format";
 import { useCurlTarget } from "../../lib/hooks/useCurlTarget";
 import { useRequest } from "../../lib/hooks/useRequest";
+import { useTableSize } from "../../lib/preferences";
 import type { AuthorizationInfo } from "../../lib/types";
+import { AuthorizationDetailsPanel } from "./AuthorizationDetailsPanel";
 import { CreateAuthorizationModal } from "./CreateAuthorizationModal";
 import { deleteAuthorizationCurl } from "./curl";
 import { scopeOf } from "./scope";
@@ -49,6 +51,10 @@ export function AuthorizationsPage({ refreshToken }: Props) {
   const [creating, setCreating] = useState(false);
   const [removing, setRemoving] = useState<AuthorizationInfo | null>(null);
   const [testing, setTesting] = useState<AuthorizationInfo | null>(null);
+  // The authorization whose details show; looked up in each reload, so a removed one closes.
+  const [openId, setOpenId] = useState<string | null>(null);
+  const open = data?.find((authorization) => authorization.id === openId);
+  const tableSize = useTableSize("lg");
 
   const createButton = (
     <GuardedButton
@@ -88,7 +94,7 @@ export function AuthorizationsPage({ refreshToken }: Props) {
         <TableToolbar aria-label="Authorizations toolbar">
           <TableToolbarContent>{createButton}</TableToolbarContent>
         </TableToolbar>
-        <Table aria-label="Authorizations">
+        <Table aria-label="Authorizations" size={tableSize}>
           <TableHead>
             <TableRow>
               {HEADERS.map((header) => (
@@ -101,7 +107,17 @@ export function AuthorizationsPage({ refreshToken }: Props) {
           <TableBody>
             {(data ?? []).map((authorization) => (
               <TableRow key={authorization.id} data-authorization-id={authorization.id}>
-                <TableCell>{authorization.sourceService}</TableCell>
+                <TableCell>
+                  <button
+                    type="button"
+                    className="cds--link authorizations__source"
+                    data-action="view-authorization"
+                    aria-label={`Details of the authorization of ${authorization.sourceService}`}
+                    onClick={() => setOpenId(authorization.id)}
+                  >
+                    {authorization.sourceService}
+                  </button>
+                </TableCell>
                 <TableCell>{authorization.sourceInstance ?? "All instances"}</TableCell>
                 <TableCell>{scopeOf(authorization)}</TableCell>
                 <TableCell>
@@ -155,6 +171,15 @@ export function AuthorizationsPage({ refreshToken }: Props) {
         />
       )}
       {body}
+      {open !== undefined && (
+        <AuthorizationDetailsPanel
+          authorization={open}
+          refreshToken={refreshToken + reload}
+          onClose={() => setOpenId(null)}
+          onTest={setTesting}
+          onRemove={setRemoving}
+        />
+      )}
       {creating && (
         <CreateAuthorizationModal
           onClose={() => setCreating(false)}

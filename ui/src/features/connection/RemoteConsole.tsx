@@ -5,6 +5,7 @@ import { App } from "../../App";
 import { NotificationsProvider } from "../../components/notifications";
 import { BackendProvider } from "../../lib/backend";
 import type { HttpBackend } from "../../lib/backend/http";
+import { PreferencesProvider } from "../../lib/preferences";
 import type { Connect } from "./connect";
 import { SignIn } from "./SignIn";
 
@@ -23,15 +24,17 @@ export function RemoteConsole({ connect }: { connect?: Connect }) {
 
   return (
     <BackendProvider backend={backend}>
-      <NotificationsProvider>
-        <App
-          headerActions={
-            <HeaderGlobalAction aria-label="Sign out" tooltipAlignment="end" onClick={signOut}>
-              <Logout size={20} />
-            </HeaderGlobalAction>
-          }
-        />
-      </NotificationsProvider>
+      <PreferencesProvider>
+        <NotificationsProvider>
+          <App
+            headerActions={
+              <HeaderGlobalAction aria-label="Sign out" tooltipAlignment="end" onClick={signOut}>
+                <Logout size={20} />
+              </HeaderGlobalAction>
+            }
+          />
+        </NotificationsProvider>
+      </PreferencesProvider>
     </BackendProvider>
   );
 }

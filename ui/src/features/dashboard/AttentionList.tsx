@@ -16,7 +16,6 @@ import { formatTimestamp } from "../../lib/format";
 import type { RequestState } from "../../lib/hooks/useRequest";
 import type { KeyInfo } from "../../lib/types";
 import {
-  EXPIRY_DAYS,
   RESTORE_DAYS,
   RESTORE_WARNING_DAYS,
   timeLeft,
@@ -88,6 +87,8 @@ function Section<T>({ id, title, rule, checked, detailHeader, row, onOpenKey }: 
   );
 }
 
+const days = (count: number) => (count === 1 ? "1 day" : `${count.toLocaleString()} days`);
+
 const when = (ms: number) => {
   const iso = new Date(ms).toISOString();
   return <time dateTime={iso}>{formatTimestamp(iso)}</time>;
@@ -114,21 +115,22 @@ export function AttentionList({ attention, onOpenKey }: Props) {
   } else if (attention.data === undefined) {
     body = <SkeletonText paragraph lineCount={3} />;
   } else {
-    const { now, expiring, pendingDeletion, restoreClosing } = attention.data;
-    const nothing =
-      expiring.items.length === 0 && pendingDeletion.items.length === 0 && restoreClosing.items.length === 0;
-    const incomplete = !expiring.complete || !pendingDeletion.complete || !restoreClosing.complete;
+    const { now, warnDays, expiring, rotating, pendingDeletion, restoreClosing } = attention.data;
+    const checks = [expiring, rotating, pendingDeletion, restoreClosing];
+    const nothing = checks.every((check) => check.items.length === 0);
+    const incomplete = checks.some((check) => !check.complete);
     body = nothing ? (
       <p id="attention-none" className="dashboard__muted">
-        Nothing needs attention: no key expires within {EXPIRY_DAYS} days, no deletion is waiting for a second
-        authorization, and no destroyed key's restore window closes within {RESTORE_WARNING_DAYS} days.
+        Nothing needs attention: no key expires or is due for a scheduled rotation within {days(warnDays)}, no deletion
+        is waiting for a second authorization, and no destroyed key's restore window closes within{" "}
+        {RESTORE_WARNING_DAYS} days.
         {incomplete ? " Only the first keys of a very large keystore were checked." : ""}
       </p>
     ) : (
       <>
         <Section
           id="attention-expiring"
-          title={`Expiring within ${EXPIRY_DAYS} days`}
+          title={`Expiring within ${days(warnDays)}`}
           rule="An expired key becomes Deactivated: it can still unwrap and rewrap, but no longer wrap."
           checked={expiring}
           detailHeader="Expires"
@@ -139,6 +141,27 @@ export function AttentionList({ attention, onOpenKey }: Props) {
                 {when(expiresAt)} (in {timeLeft(expiresAt - now)})
               </>
             ),
+          })}
+          onOpenKey={onOpenKey}
+        />
+        <Section
+          id="attention-rotating"
+          title={`Rotation policy due within ${days(warnDays)}`}
+          rule="A rotation policy asks for a new version every so many months (counted as 30 days each) after the last rotation, or after creation. Rotate the key by then; older versions still unwrap."
+          checked={rotating}
+          detailHeader="Rotation due"
+          row={({ key, rotatesAt }) => ({
+            key,
+            detail:
+              rotatesAt <= now ? (
+                <>
+                  {when(rotatesAt)} (due now)
+                </>
+              ) : (
+                <>
+                  {when(rotatesAt)} (in {timeLeft(rotatesAt - now)})
+                </>
+              ),
           })}
           onOpenKey={onOpenKey}
         />

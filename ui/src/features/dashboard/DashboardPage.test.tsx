@@ -1,6 +1,7 @@
 import { screen, waitFor, within } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
-import { describe, expect, it, vi } from "vitest";
+import { afterEach, describe, expect, it, vi } from "vitest";
+import { PREFERENCES_STORAGE_KEY } from "../../lib/preferences";
 import type { ListKeysRequest } from "../../lib/types";
 import { fakeBackend, makeKey, rejectWith } from "../../test/fakeBackend";
 import { renderWithBackend } from "../../test/render";
@@ -117,6 +118,14 @@ describe("the attention list", () => {
     deletedAt: new Date(Date.now() - 27 * DAY + 60_000).toISOString(),
   });
 
+  const rotating = makeKey({
+    name: "rotating-root",
+    createdAt: new Date(Date.now() - 80 * DAY).toISOString(),
+    rotation: { enabled: true, intervalMonth: 3 },
+  });
+
+  afterEach(() => window.localStorage.clear());
+
   /** Answers each check with its keys; counts and the rotation check get empty pages. */
   function attentionBackend(overrides: Parameters<typeof fakeBackend>[0] = {}) {
     return {
@@ -131,7 +140,9 @@ describe("the attention list", () => {
                 ? [pending]
                 : field === "deletionDate"
                   ? [destroyed]
-                  : [];
+                  : field === "lastRotateDate"
+                    ? [rotating]
+                    : [];
         return Promise.resolve({ keys, total: request.limit === 1 ? 3 : keys.length });
       },
       key: (id: string) => Promise.resolve([expiring, pending, destroyed].find((key) => key.id === id) ?? expiring),
@@ -152,6 +163,8 @@ describe("the attention list", () => {
     expect(pendingRow).toHaveTextContent("in 2 d 5 h (authorized by IBMid-alice)");
     const destroyedRow = document.querySelector("[data-attention-key='destroyed-root']");
     expect(destroyedRow).toHaveTextContent("(in 3 d 0 h)");
+    expect(document.querySelector("[data-attention-key='rotating-root']")).toHaveTextContent("(in 9 d 23 h)");
+    expect(byId("attention-rotating-title")).toHaveTextContent("Rotation policy due within 30 days");
     expect(byId("attention-restore-closing")).toBeInTheDocument();
     expect(document.getElementById("attention-none")).toBeNull();
   });
@@ -167,7 +180,18 @@ describe("the attention list", () => {
 
   it("says when nothing needs attention", async () => {
     setup();
-    expect(await screen.findByText(/Nothing needs attention: no key expires within 30 days/)).toBeInTheDocument();
+    expect(
+      await screen.findByText(/Nothing needs attention: no key expires or is due for a scheduled rotation within 30 days/),
+    ).toBeInTheDocument();
+  });
+
+  it("looks as many days ahead as the preferences say", async () => {
+    window.localStorage.setItem(PREFERENCES_STORAGE_KEY, JSON.stringify({ warnDays: 2 }));
+    setup(attentionBackend());
+    await waitFor(() => expect(document.querySelector("[data-attention-key='pending-root']")).not.toBeNull());
+    expect(document.querySelector("[data-attention-key='expiring-root']")).toBeNull();
+    expect(document.querySelector("[data-attention-key='rotating-root']")).toBeNull();
+    expect(document.getElementById("attention-expiring")).toBeNull();
   });
 });
 

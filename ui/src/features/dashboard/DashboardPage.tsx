@@ -17,6 +17,7 @@ import { useBackend } from "../../lib/backend";
 import { describe } from "../../lib/errors";
 import { ALL_STATES, formatTimestamp, STATE_LABELS, stateTitle } from "../../lib/format";
 import { useRequest, type RequestState } from "../../lib/hooks/useRequest";
+import { useWarnDays } from "../../lib/preferences";
 import { KeyDetailsPanel } from "../keys/KeyDetailsPanel";
 import type { Page } from "../shell/pages";
 import { ACTIVITY_EVENT_LIMIT, loadActivity, type Activity } from "./activity";
@@ -188,7 +189,11 @@ export function DashboardPage({ refreshToken, onNavigate }: Props) {
   const [openKeyId, setOpenKeyId] = useState<string | null>(null);
   // Bumped when the details panel changes a key, so the lists drop what was dealt with.
   const [changes, setChanges] = useState(0);
-  const loadKeysNeedingAttention = useCallback(() => loadAttention(backend), [backend]);
+  const warnDays = useWarnDays();
+  const loadKeysNeedingAttention = useCallback(
+    () => loadAttention(backend, Date.now(), warnDays),
+    [backend, warnDays],
+  );
   const attention = useRequest(loadKeysNeedingAttention, refreshToken + changes);
 
   return (

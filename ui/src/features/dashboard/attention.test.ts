@@ -1,7 +1,16 @@
 import { describe, expect, it } from "vitest";
 import type { KeyInfo, ListKeysRequest } from "../../lib/types";
 import { fakeBackend, makeKey } from "../../test/fakeBackend";
-import { ATTENTION_SCAN_LIMIT, expiringKeys, loadAttention, pendingDeletions, restoreWindowsClosing, timeLeft } from "./attention";
+import {
+  ATTENTION_SCAN_LIMIT,
+  expiringKeys,
+  loadAttention,
+  pendingDeletions,
+  restoreWindowsClosing,
+  rotationsComing,
+  scheduledRotation,
+  timeLeft,
+} from "./attention";
 
 const NOW = Date.parse("2026-06-01T00:00:00Z");
 const DAY = 86_400_000;
@@ -11,13 +20,16 @@ const COLUMNS: Record<string, keyof KeyInfo> = {
   expirationDate: "expiresAt",
   lastUpdateDate: "updatedAt",
   deletionDate: "deletedAt",
+  lastRotateDate: "lastRotatedAt",
 };
 
-/** A keystore over `keys` that filters by state and sorts like SQLite (NULLs first ascending). */
+/** A keystore over `keys` that filters by state and type and sorts like SQLite (NULLs first ascending). */
 function keystore(keys: KeyInfo[]) {
   return fakeBackend({
     listKeys: (request: ListKeysRequest) => {
-      let matching = keys.filter((key) => request.states.includes(key.state));
+      let matching = keys.filter(
+        (key) => request.states.includes(key.state) && (request.keyType === undefined || key.keyType === request.keyType),
+      );
       const sort = request.sort?.[0];
       if (sort !== undefined) {
         const column = COLUMNS[sort.field];
@@ -44,6 +56,58 @@ describe("expiringKeys", () => {
     const result = await expiringKeys(keystore([never, far, later, soon, expired]), NOW);
     expect(result.items.map((item) => item.key.name)).toEqual(["soon", "later"]);
     expect(result.complete).toBe(true);
+  });
+
+  it("looks as many days ahead as it is told", async () => {
+    const soon = makeKey({ name: "soon", expiresAt: at(2 * DAY) });
+    const later = makeKey({ name: "later", expiresAt: at(29 * DAY) });
+    const far = makeKey({ name: "far", expiresAt: at(60 * DAY) });
+    const backend = keystore([far, later, soon]);
+    expect((await expiringKeys(backend, NOW, 7)).items.map((item) => item.key.name)).toEqual(["soon"]);
+    expect((await expiringKeys(backend, NOW, 90)).items.map((item) => item.key.name)).toEqual(["soon", "later", "far"]);
+  });
+});
+
+describe("scheduledRotation", () => {
+  it("counts the policy's months as 30 days from the last rotation, or from creation", () => {
+    const created = makeKey({ createdAt: at(0), rotation: { enabled: true, intervalMonth: 3 } });
+    expect(scheduledRotation(created)).toBe(NOW + 90 * DAY);
+    const rotated = makeKey({ createdAt: at(-400 * DAY), lastRotatedAt: at(-10 * DAY), rotation: { enabled: true, intervalMonth: 1 } });
+    expect(scheduledRotation(rotated)).toBe(NOW + 20 * DAY);
+  });
+
+  it("has nothing to say without an enabled policy, or for a standard key", () => {
+    expect(scheduledRotation(makeKey())).toBeUndefined();
+    expect(scheduledRotation(makeKey({ rotation: { enabled: false, intervalMonth: 1 } }))).toBeUndefined();
+    expect(scheduledRotation(makeKey({ keyType: "standard", rotation: { enabled: true, intervalMonth: 1 } }))).toBeUndefined();
+  });
+});
+
+describe("rotationsComing", () => {
+  const policy = (intervalMonth: number) => ({ enabled: true, intervalMonth });
+
+  it("lists active root keys whose policy rotates them within the warn days or already did, soonest first", async () => {
+    const overdue = makeKey({ name: "overdue", lastRotatedAt: at(-40 * DAY), rotation: policy(1), rotationDue: true });
+    const soon = makeKey({ name: "soon", lastRotatedAt: at(-25 * DAY), rotation: policy(1) });
+    const within = makeKey({ name: "within", createdAt: at(-70 * DAY), rotation: policy(3) });
+    const beyond = makeKey({ name: "beyond", lastRotatedAt: at(-DAY), rotation: policy(2) });
+    const noPolicy = makeKey({ name: "no-policy", createdAt: at(-400 * DAY) });
+    const disabled = makeKey({ name: "disabled", createdAt: at(-400 * DAY), rotation: { enabled: false, intervalMonth: 1 } });
+    const suspended = makeKey({ name: "suspended", state: "suspended", createdAt: at(-400 * DAY), rotation: policy(1) });
+    const backend = keystore([beyond, within, soon, overdue, noPolicy, disabled, suspended]);
+
+    const result = await rotationsComing(backend, NOW, 30);
+
+    expect(result.items.map((item) => [item.key.name, item.rotatesAt])).toEqual([
+      ["overdue", NOW - 10 * DAY],
+      ["soon", NOW + 5 * DAY],
+      ["within", NOW + 20 * DAY],
+    ]);
+    expect(result.complete).toBe(true);
+    expect(backend.listKeys).toHaveBeenCalledWith(
+      expect.objectContaining({ states: ["active"], keyType: "root", sort: [{ field: "lastRotateDate", descending: false }] }),
+    );
+    expect((await rotationsComing(backend, NOW, 7)).items.map((item) => item.key.name)).toEqual(["overdue", "soon"]);
   });
 });
 
@@ -91,6 +155,21 @@ describe("loadAttention", () => {
     );
     const { expiring } = await loadAttention(keystore(many), NOW);
     expect(expiring).toMatchObject({ items: [], checked: ATTENTION_SCAN_LIMIT, total: ATTENTION_SCAN_LIMIT + 10, complete: false });
+  });
+
+  it("passes the warn days to the expiry and rotation checks, 30 unless told", async () => {
+    const keys = [
+      makeKey({ name: "expiring", expiresAt: at(20 * DAY) }),
+      makeKey({ name: "rotating", createdAt: at(-10 * DAY), rotation: { enabled: true, intervalMonth: 1 } }),
+    ];
+    const byDefault = await loadAttention(keystore(keys), NOW);
+    expect(byDefault.warnDays).toBe(30);
+    expect(byDefault.expiring.items.map((item) => item.key.name)).toEqual(["expiring"]);
+    expect(byDefault.rotating.items.map((item) => item.key.name)).toEqual(["rotating"]);
+    const narrow = await loadAttention(keystore(keys), NOW, 14);
+    expect(narrow.warnDays).toBe(14);
+    expect(narrow.expiring.items).toEqual([]);
+    expect(narrow.rotating.items).toEqual([]);
   });
 });
 

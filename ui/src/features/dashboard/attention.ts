@@ -1,9 +1,13 @@
 import type { Backend } from "../../lib/backend";
+import { DEFAULT_PREFERENCES } from "../../lib/preferences";
 import type { KeyInfo, ListKeysRequest } from "../../lib/types";
+import { lastRotation } from "./counts";
 
 const DAY_MS = 24 * 60 * 60 * 1000;
-/** Keys whose expiry falls within this many days are listed. */
-export const EXPIRY_DAYS = 30;
+/** Keys expiring or rotating within this many days are listed, unless the preferences say otherwise. */
+export const DEFAULT_WARN_DAYS = DEFAULT_PREFERENCES.warnDays;
+/** The keystore counts a rotation policy's month as 30 days, as Key Protect does. */
+const POLICY_MONTH_DAYS = 30;
 /** Key Protect restores a destroyed key for 30 days after its deletion. */
 export const RESTORE_DAYS = 30;
 /** Destroyed keys whose restore window closes within this many days are listed. */
@@ -29,6 +33,12 @@ export interface Expiring {
   expiresAt: number;
 }
 
+export interface RotationComing {
+  key: KeyInfo;
+  /** When the key's rotation policy asks for a new version; in the past when it is already due. */
+  rotatesAt: number;
+}
+
 export interface PendingDeletion {
   key: KeyInfo;
   /** When the first authorization lapses unless someone completes the deletion. */
@@ -43,7 +53,10 @@ export interface RestoreClosing {
 export interface Attention {
   /** The time the checks counted from, for the countdowns. */
   now: number;
+  /** How many days ahead the expiry and rotation checks looked. */
+  warnDays: number;
   expiring: Checked<Expiring>;
+  rotating: Checked<RotationComing>;
   pendingDeletion: Checked<PendingDeletion>;
   restoreClosing: Checked<RestoreClosing>;
 }
@@ -80,11 +93,11 @@ async function scan<T>(
 const time = (rfc3339: string | undefined) => (rfc3339 === undefined ? Number.NaN : Date.parse(rfc3339));
 
 /**
- * Live keys whose expiry falls within {@link EXPIRY_DAYS} days, soonest first. Latest expiry
- * comes first in the listing, so reading stops at the first key already expired.
+ * Live keys whose expiry falls within `warnDays` days, soonest first. Latest expiry comes first
+ * in the listing, so reading stops at the first key already expired.
  */
-export function expiringKeys(backend: Backend, now: number): Promise<Checked<Expiring>> {
-  const horizon = now + EXPIRY_DAYS * DAY_MS;
+export function expiringKeys(backend: Backend, now: number, warnDays = DEFAULT_WARN_DAYS): Promise<Checked<Expiring>> {
+  const horizon = now + warnDays * DAY_MS;
   return scan<Expiring>(
     backend,
     { states: ["active", "suspended"], sort: [{ field: "expirationDate", descending: true }] },
@@ -94,6 +107,33 @@ export function expiringKeys(backend: Backend, now: number): Promise<Checked<Exp
     },
     (key) => time(key.expiresAt) <= now,
   ).then((result) => ({ ...result, items: result.items.sort((a, b) => a.expiresAt - b.expiresAt) }));
+}
+
+/**
+ * When an enabled rotation policy asks for the key's next version: its interval (30-day months)
+ * after the last rotation, or after creation if it was never rotated; the keystore's rule.
+ */
+export function scheduledRotation(key: KeyInfo): number | undefined {
+  if (key.keyType !== "root" || key.rotation?.enabled !== true) return undefined;
+  return Date.parse(lastRotation(key)) + key.rotation.intervalMonth * POLICY_MONTH_DAYS * DAY_MS;
+}
+
+/**
+ * Active root keys whose rotation policy asks for a new version within `warnDays` days, or
+ * already did, soonest first. No listing order bounds where such keys are, so this reads up to
+ * the scan limit, least recently rotated first.
+ */
+export function rotationsComing(backend: Backend, now: number, warnDays = DEFAULT_WARN_DAYS): Promise<Checked<RotationComing>> {
+  const horizon = now + warnDays * DAY_MS;
+  return scan<RotationComing>(
+    backend,
+    { states: ["active"], keyType: "root", sort: [{ field: "lastRotateDate", descending: false }] },
+    (key) => {
+      const rotatesAt = scheduledRotation(key);
+      return rotatesAt !== undefined && (rotatesAt <= horizon || key.rotationDue) ? { key, rotatesAt } : undefined;
+    },
+    () => false,
+  ).then((result) => ({ ...result, items: result.items.sort((a, b) => a.rotatesAt - b.rotatesAt) }));
 }
 
 /**
@@ -137,13 +177,18 @@ export function restoreWindowsClosing(backend: Backend, now: number): Promise<Ch
   ).then((result) => ({ ...result, items: result.items.sort((a, b) => a.restorableUntil - b.restorableUntil) }));
 }
 
-export async function loadAttention(backend: Backend, now: number = Date.now()): Promise<Attention> {
-  const [expiring, pendingDeletion, restoreClosing] = await Promise.all([
-    expiringKeys(backend, now),
+export async function loadAttention(
+  backend: Backend,
+  now: number = Date.now(),
+  warnDays = DEFAULT_WARN_DAYS,
+): Promise<Attention> {
+  const [expiring, rotating, pendingDeletion, restoreClosing] = await Promise.all([
+    expiringKeys(backend, now, warnDays),
+    rotationsComing(backend, now, warnDays),
     pendingDeletions(backend, now),
     restoreWindowsClosing(backend, now),
   ]);
-  return { now, expiring, pendingDeletion, restoreClosing };
+  return { now, warnDays, expiring, rotating, pendingDeletion, restoreClosing };
 }
 
 /** "6 d 23 h", "3 h 12 min", "4 min": a countdown precise enough to act on. */

@@ -11,6 +11,7 @@ export const PAGES = [
   "audit",
   "connections",
   "local-server",
+  "preferences",
 ] as const;
 
 /** The pages of the console. */
@@ -27,6 +28,7 @@ export const PAGE_TITLES: Record<Page, string> = {
   audit: "Audit log",
   connections: "Connections",
   "local-server": "Local server",
+  preferences: "Preferences",
 };
 
 /**

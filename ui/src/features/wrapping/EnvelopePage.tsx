@@ -1,14 +1,40 @@
+import { useState } from "react";
+import { useNotify } from "../../components/notifications";
 import { InspectCiphertext } from "./InspectCiphertext";
+import { TestVectorsTable } from "./TestVectorsTable";
 import { TestWrapPanel } from "./TestWrapPanel";
+import type { TestVector } from "./testVectors";
+import { useTestVectors } from "./useTestVectors";
 
 interface Props {
   refreshToken: number;
   onChanged: () => void;
   /** Preselects this root key in the panel. */
   keyId?: string;
+  /**
+   * The active connection profile, whose test vectors the page lists: `null` where the console
+   * has no profiles (one list), `undefined` while the desktop is still finding out.
+   */
+  profileId: string | null | undefined;
 }
 
-export function EnvelopePage({ refreshToken, onChanged, keyId }: Props) {
+export function EnvelopePage({ refreshToken, onChanged, keyId, profileId }: Props) {
+  const notify = useNotify();
+  const testVectors = useTestVectors(profileId);
+  // A loaded vector restarts the panel with its key, ciphertext and AAD.
+  const [loaded, setLoaded] = useState<{ vector: TestVector; count: number } | null>(null);
+  const initialKeyId = loaded?.vector.keyId ?? keyId;
+
+  const load = (vector: TestVector) => {
+    setLoaded((current) => ({ vector, count: (current?.count ?? 0) + 1 }));
+    document.getElementById("wrap-panel")?.scrollIntoView({ block: "start" });
+    notify({ kind: "info", title: `Test vector ${vector.label} loaded`, subtitle: "Choose Unwrap to check that it still opens." });
+  };
+  const remove = (vector: TestVector) => {
+    testVectors.remove(vector.id);
+    notify({ kind: "success", title: `Test vector ${vector.label} deleted` });
+  };
+
   return (
     <div className="app-page app-page--narrow">
       <header className="app-page__header">
@@ -19,10 +45,16 @@ export function EnvelopePage({ refreshToken, onChanged, keyId }: Props) {
         </p>
       </header>
       <TestWrapPanel
+        key={loaded?.count ?? 0}
         refreshToken={refreshToken}
         onChanged={onChanged}
-        {...(keyId === undefined ? {} : { initialKeyId: keyId })}
+        {...(initialKeyId === undefined ? {} : { initialKeyId })}
+        {...(loaded === null ? {} : { initialCiphertext: loaded.vector.ciphertext, initialAad: loaded.vector.aad })}
+        {...(testVectors.available ? { onSaveVector: testVectors.save } : {})}
       />
+      {testVectors.available && (
+        <TestVectorsTable vectors={testVectors.vectors} ignored={testVectors.ignored} onLoad={load} onDelete={remove} />
+      )}
       <InspectCiphertext />
     </div>
   );

@@ -212,3 +212,129 @@ describe("TestWrapPanel with a ciphertext from elsewhere", () => {
     expect(byId("wrap-rotate")).toBeDisabled();
   });
 });
+
+describe("TestWrapPanel round-trip test", () => {
+  it("wraps a generated DEK with the AAD rows, unwraps it, and passes, naming the key version; the DEK never shows", async () => {
+    const { backend, user } = setup();
+    await keysLoaded();
+    await user.click(byId("wrap-aad-add"));
+    await user.type(byId("wrap-aad-0"), "tenant=42");
+
+    await user.click(byId("wrap-round-trip"));
+
+    const result = await waitFor(() => byId("wrap-round-trip-result"));
+    expect(result).toHaveAttribute("data-outcome", "passed");
+    expect(result).toHaveTextContent("Round trip passed");
+    expect(result).toHaveTextContent(`wrapped with 1 AAD item by key version ${rootA.keyVersion.id} unwrapped to the same bytes`);
+    expect(backend.wrap).toHaveBeenCalledWith({ keyId: rootA.id, aad: ["tenant=42"] });
+    expect(backend.unwrap).toHaveBeenCalledWith({ keyId: rootA.id, ciphertext: CIPHERTEXT, aad: ["tenant=42"] });
+    expect(document.body).not.toHaveTextContent(DEK);
+    // The test leaves the panel's own wrap result and ciphertext alone.
+    expect(byId("wrap-ciphertext")).toHaveValue("");
+    expect(document.getElementById("wrap-dek")).toBeNull();
+  });
+
+  it("fails when the unwrapped bytes differ", async () => {
+    const { user } = setup({
+      unwrap: () => Promise.resolve({ plaintext: OTHER_DEK, keyVersion: { id: rootA.keyVersion.id } }),
+    });
+    await keysLoaded();
+    await user.click(byId("wrap-round-trip"));
+    const result = await waitFor(() => byId("wrap-round-trip-result"));
+    expect(result).toHaveAttribute("data-outcome", "mismatch");
+    expect(result).toHaveTextContent("Round trip failed");
+    expect(result).toHaveTextContent(`wrapped by key version ${rootA.keyVersion.id} unwrapped to different bytes`);
+    expect(document.body).not.toHaveTextContent(OTHER_DEK);
+  });
+
+  it("says which call was refused, in words chosen by the error code", async () => {
+    const { user } = setup({ unwrap: () => rejectWith("UNDECRYPTABLE", "aead::Error") });
+    await keysLoaded();
+    await user.click(byId("wrap-round-trip"));
+    const result = await waitFor(() => byId("wrap-round-trip-result"));
+    expect(result).toHaveTextContent("Round trip failed at unwrap");
+    expect(result).toHaveTextContent(UNDECRYPTABLE_SENTENCE);
+    expect(result).toHaveTextContent(`It had been wrapped by key version ${rootA.keyVersion.id}.`);
+    expect(result).not.toHaveTextContent("aead::Error");
+  });
+
+  it("is not offered for a deactivated key, which cannot wrap", async () => {
+    const { user } = setup();
+    const select = await keysLoaded();
+    expect(byId("wrap-round-trip")).toBeEnabled();
+    await user.selectOptions(select, rootB.id);
+    expect(byId("wrap-round-trip")).toBeDisabled();
+    expect(screen.getByText("This key is deactivated: it can unwrap, but no longer wrap.")).toBeInTheDocument();
+  });
+});
+
+describe("TestWrapPanel test vectors", () => {
+  function renderPanel(props: Partial<Parameters<typeof TestWrapPanel>[0]> = {}) {
+    const backend = fakeBackend({
+      listKeys: () => Promise.resolve({ keys: [rootA, rootB], total: 2 }),
+      wrap: () => Promise.resolve({ ciphertext: CIPHERTEXT, keyVersion: { id: rootA.keyVersion.id }, plaintext: DEK }),
+      unwrap: () => Promise.resolve({ plaintext: DEK, keyVersion: { id: rootA.keyVersion.id } }),
+    });
+    const user = userEvent.setup();
+    renderWithBackend(<TestWrapPanel refreshToken={0} {...props} />, backend);
+    return { backend, user };
+  }
+
+  it("saves the wrap's key, version, ciphertext, AAD and label, never its DEK", async () => {
+    const onSaveVector = vi.fn(() => true);
+    const { user } = renderPanel({ onSaveVector });
+    await keysLoaded();
+    expect(document.getElementById("save-test-vector")).toBeNull();
+    await user.click(byId("wrap-aad-add"));
+    await user.type(byId("wrap-aad-0"), "tenant=42");
+    await user.click(byId("wrap-button"));
+    await waitFor(() => expect(byId("wrap-ciphertext")).toHaveValue(CIPHERTEXT));
+    // A later edit of the AAD rows does not change what the wrap used.
+    await user.type(byId("wrap-aad-0"), "-edited");
+    await user.type(byId("test-vector-label"), "orders");
+
+    await user.click(byId("save-test-vector"));
+
+    expect(onSaveVector).toHaveBeenCalledWith({
+      label: "orders",
+      keyId: rootA.id,
+      keyVersion: rootA.keyVersion.id,
+      ciphertext: CIPHERTEXT,
+      aad: ["tenant=42"],
+    });
+    expect(JSON.stringify(onSaveVector.mock.calls)).not.toContain(DEK);
+    expect(byId("save-test-vector")).toBeDisabled();
+    expect(byId("save-test-vector")).toHaveTextContent("Saved as test vector");
+  });
+
+  it("labels a vector with the key's name when none is typed, and says when it could not be kept", async () => {
+    const onSaveVector = vi.fn(() => false);
+    const { user } = renderPanel({ onSaveVector });
+    await keysLoaded();
+    await user.click(byId("wrap-button"));
+    await user.click(await waitFor(() => byId("save-test-vector")));
+    expect(onSaveVector).toHaveBeenCalledWith(expect.objectContaining({ label: rootA.name }));
+    expect(screen.getByText("It could not be kept: this browser's storage is full or blocked.")).toBeInTheDocument();
+    expect(byId("save-test-vector")).toBeEnabled();
+  });
+
+  it("starts from a loaded vector's key, ciphertext and AAD, ready to unwrap", async () => {
+    const { backend, user } = renderPanel({ initialKeyId: rootB.id, initialCiphertext: CIPHERTEXT, initialAad: ["tenant=42", "eu"] });
+    const select = await keysLoaded();
+    await waitFor(() => expect(select.value).toBe(rootB.id));
+    expect(byId("wrap-ciphertext")).toHaveValue(CIPHERTEXT);
+    expect(byId("wrap-aad-0")).toHaveValue("tenant=42");
+    expect(byId("wrap-aad-1")).toHaveValue("eu");
+
+    await user.click(byId("unwrap-button"));
+
+    await waitFor(() => expect(byId("match-verdict").textContent).toBe("Unwrapped"));
+    expect(backend.unwrap).toHaveBeenCalledWith({ keyId: rootB.id, ciphertext: CIPHERTEXT, aad: ["tenant=42", "eu"] });
+  });
+
+  it("warns when the key to start with cannot wrap or unwrap here", async () => {
+    renderPanel({ initialKeyId: "gone-key-id", initialCiphertext: CIPHERTEXT });
+    const warning = await waitFor(() => byId("wrap-key-missing"));
+    expect(warning).toHaveTextContent("Key gone-key-id is not an active or deactivated root key of this keystore");
+  });
+});

@@ -30,7 +30,11 @@ import { sameBytes } from "../../lib/base64";
 import { describe } from "../../lib/errors";
 import { useCurlTarget } from "../../lib/hooks/useCurlTarget";
 import { useRequest } from "../../lib/hooks/useRequest";
+import { shortId } from "../../lib/format";
 import type { WrapRequest } from "../../lib/types";
+import { RoundTripCheck } from "./RoundTripCheck";
+import { SaveTestVector } from "./SaveTestVector";
+import type { NewTestVector } from "./testVectors";
 
 type DekSource = "generate" | "paste";
 type Action = "wrap" | "unwrap" | "rewrap";
@@ -42,6 +46,9 @@ interface AadItem {
 
 interface Wrapped {
   ciphertext: string;
+  keyId: string;
+  /** The AAD the wrap was given, whatever the form holds now. */
+  aad: string[];
   /** The version that sealed the ciphertext shown. */
   keyVersion: string;
   /** The DEK that went in, generated or pasted, base64. */
@@ -75,9 +82,21 @@ interface Props {
   onChanged?: () => void;
   /** The root key to start with, e.g. when opened from a key's details. */
   initialKeyId?: string;
+  /** A ciphertext to start with, and the AAD it was wrapped with (a loaded test vector). */
+  initialCiphertext?: string;
+  initialAad?: readonly string[];
+  /** Offered after a wrap when given; says whether the vector was kept. */
+  onSaveVector?: (vector: NewTestVector) => boolean;
 }
 
-export function TestWrapPanel({ refreshToken, onChanged, initialKeyId = "" }: Props) {
+export function TestWrapPanel({
+  refreshToken,
+  onChanged,
+  initialKeyId = "",
+  initialCiphertext = "",
+  initialAad = [],
+  onSaveVector,
+}: Props) {
   const backend = useBackend();
   const curlTarget = useCurlTarget();
   const notify = useNotify();
@@ -94,15 +113,15 @@ export function TestWrapPanel({ refreshToken, onChanged, initialKeyId = "" }: Pr
   const [dekSource, setDekSource] = useState<DekSource>("generate");
   const [pastedDek, setPastedDek] = useState("");
   const [dekMissing, setDekMissing] = useState(false);
-  const [aad, setAad] = useState<AadItem[]>([]);
+  const [aad, setAad] = useState<AadItem[]>(() => initialAad.map((value, index) => ({ id: index + 1, value })));
   const [focusAadId, setFocusAadId] = useState<number | null>(null);
-  const nextAadId = useRef(0);
+  const nextAadId = useRef(initialAad.length);
 
   const [busy, setBusy] = useState<Action | null>(null);
   const [failure, setFailure] = useState<{ action: Action; message: string } | null>(null);
   const [wrapped, setWrapped] = useState<Wrapped | null>(null);
   /** The ciphertext to unwrap or rewrap: the last wrap's, or one pasted in. */
-  const [ciphertext, setCiphertext] = useState("");
+  const [ciphertext, setCiphertext] = useState(initialCiphertext);
   const [rotating, setRotating] = useState(false);
   const [unwrapped, setUnwrapped] = useState<Unwrapped | null>(null);
   const [rewrapped, setRewrapped] = useState<Rewrapped | null>(null);
@@ -155,6 +174,8 @@ export function TestWrapPanel({ refreshToken, onChanged, initialKeyId = "" }: Pr
       setCiphertext(response.ciphertext);
       setWrapped({
         ciphertext: response.ciphertext,
+        keyId,
+        aad: aadValues,
         keyVersion: response.keyVersion.id,
         dek: dekSource === "paste" ? pasted : (response.plaintext ?? ""),
         generated: dekSource === "generate",
@@ -210,6 +231,19 @@ export function TestWrapPanel({ refreshToken, onChanged, initialKeyId = "" }: Pr
   };
 
   const noCiphertext = ciphertext.trim() === "";
+  const initialKeyMissing = initialKeyId !== "" && keys.data !== undefined && !rootKeys.some((key) => key.id === initialKeyId);
+  const saveVector =
+    onSaveVector === undefined || wrapped === null
+      ? undefined
+      : (label: string) =>
+          // Field by field: the DEK must never reach storage.
+          onSaveVector({
+            label,
+            keyId: wrapped.keyId,
+            keyVersion: wrapped.keyVersion,
+            ciphertext: wrapped.ciphertext,
+            aad: wrapped.aad,
+          });
 
   return (
     <Tile id="wrap-panel" className="wrap-panel">
@@ -218,7 +252,7 @@ export function TestWrapPanel({ refreshToken, onChanged, initialKeyId = "" }: Pr
           <h2 className="wrap-panel__title">Test wrap and unwrap</h2>
           <p className="wrap-panel__intro">
             Wrap a data encryption key (DEK) with a root key, then unwrap it to check the round trip. Nothing here is
-            stored.
+            stored unless you save a test vector, and that keeps the ciphertext and AAD, never the DEK.
           </p>
         </div>
 
@@ -240,6 +274,16 @@ export function TestWrapPanel({ refreshToken, onChanged, initialKeyId = "" }: Pr
               <SelectItem key={key.id} value={key.id} text={key.name} />
             ))}
           </Select>
+        )}
+        {initialKeyMissing && (
+          <InlineNotification
+            id="wrap-key-missing"
+            kind="warning"
+            title="That key cannot wrap or unwrap here"
+            subtitle={`Key ${initialKeyId} is not an active or deactivated root key of this keystore: it may be suspended, destroyed, or on another connection.`}
+            lowContrast
+            hideCloseButton
+          />
         )}
         {rootKeys.length > 0 && (
           <div className="wrap-panel__rotate">
@@ -347,6 +391,16 @@ export function TestWrapPanel({ refreshToken, onChanged, initialKeyId = "" }: Pr
           </Button>
         </ButtonSet>
 
+        <RoundTripCheck
+          key={keyId}
+          keyId={keyId}
+          aad={aadValues}
+          disabled={keyId === "" || busy !== null || chosenKey?.state !== "active"}
+          {...(chosenKey !== undefined && chosenKey.state !== "active"
+            ? { disabledReason: "This key is deactivated: it can unwrap, but no longer wrap." }
+            : {})}
+        />
+
         {failure !== null && (
           <InlineNotification
             id="wrap-error"
@@ -402,6 +456,13 @@ export function TestWrapPanel({ refreshToken, onChanged, initialKeyId = "" }: Pr
                 label={wrapped.generated ? "Generated DEK" : "Pasted DEK"}
                 value={wrapped.dek}
               />
+              {saveVector !== undefined && (
+                <SaveTestVector
+                  key={wrapped.ciphertext}
+                  defaultLabel={rootKeys.find((key) => key.id === wrapped.keyId)?.name ?? shortId(wrapped.keyId)}
+                  onSave={saveVector}
+                />
+              )}
             </Stack>
           </section>
         )}

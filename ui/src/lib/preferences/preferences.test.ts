@@ -1,0 +1,66 @@
+import { describe, expect, it } from "vitest";
+import { carbonTheme, DEFAULT_PREFERENCES, parsePreferences, tableSize } from "./preferences";
+
+describe("parsePreferences", () => {
+  it("reads what was saved", () => {
+    expect(parsePreferences(JSON.stringify({ theme: "dark", warnDays: 14, density: "xs" }))).toEqual({
+      theme: "dark",
+      warnDays: 14,
+      density: "xs",
+    });
+  });
+
+  it("starts from the defaults when nothing was saved", () => {
+    expect(parsePreferences(null)).toEqual(DEFAULT_PREFERENCES);
+    expect(DEFAULT_PREFERENCES).toEqual({ theme: "system", warnDays: 30, density: "default" });
+  });
+
+  it.each([
+    ["not JSON", "{theme: dark"],
+    ["JSON null", "null"],
+    ["an array", JSON.stringify(["dark", 14])],
+    ["a number", "42"],
+    ["a string", JSON.stringify("dark")],
+  ])("falls back to the defaults for %s", (_name, stored) => {
+    expect(parsePreferences(stored)).toEqual(DEFAULT_PREFERENCES);
+  });
+
+  it("drops only the fields that are wrong", () => {
+    const stored = JSON.stringify({ theme: "neon", warnDays: 14, density: "xl", extra: true });
+    expect(parsePreferences(stored)).toEqual({ theme: "system", warnDays: 14, density: "default" });
+  });
+
+  it.each([0, -3, 366, 7.5, "30", null, Number.NaN])("rejects %s warn days", (warnDays) => {
+    expect(parsePreferences(JSON.stringify({ warnDays })).warnDays).toBe(30);
+  });
+
+  it("accepts the bounds of warn days", () => {
+    expect(parsePreferences(JSON.stringify({ warnDays: 1 })).warnDays).toBe(1);
+    expect(parsePreferences(JSON.stringify({ warnDays: 365 })).warnDays).toBe(365);
+  });
+
+  it("takes the theme an earlier version stored alone, unless a newer choice exists", () => {
+    expect(parsePreferences(null, "g100").theme).toBe("dark");
+    expect(parsePreferences(null, "g10").theme).toBe("light");
+    expect(parsePreferences(null, "g90").theme).toBe("system");
+    expect(parsePreferences(JSON.stringify({ theme: "system" }), "g100").theme).toBe("system");
+  });
+});
+
+describe("carbonTheme", () => {
+  it("follows the system only when asked to", () => {
+    expect(carbonTheme("system", true)).toBe("g100");
+    expect(carbonTheme("system", false)).toBe("g10");
+    expect(carbonTheme("light", true)).toBe("g10");
+    expect(carbonTheme("dark", false)).toBe("g100");
+  });
+});
+
+describe("tableSize", () => {
+  it("keeps a table's own size unless a density was chosen", () => {
+    expect(tableSize("default", "sm")).toBe("sm");
+    expect(tableSize("default", "lg")).toBe("lg");
+    expect(tableSize("xs", "lg")).toBe("xs");
+    expect(tableSize("lg", "sm")).toBe("lg");
+  });
+});

@@ -1,0 +1,82 @@
+import { act, renderHook } from "@testing-library/react";
+import type { ReactNode } from "react";
+import { afterEach, describe, expect, it, vi } from "vitest";
+import { LEGACY_THEME_STORAGE_KEY, PREFERENCES_STORAGE_KEY } from "./preferences";
+import { PreferencesProvider } from "./PreferencesProvider";
+import { useCarbonTheme, usePreferences, useTableSize, useWarnDays } from "./usePreferences";
+
+const wrapper = ({ children }: { children: ReactNode }) => <PreferencesProvider>{children}</PreferencesProvider>;
+
+function stored(): unknown {
+  return JSON.parse(window.localStorage.getItem(PREFERENCES_STORAGE_KEY) ?? "null");
+}
+
+describe("preferences hooks", () => {
+  afterEach(() => {
+    window.localStorage.clear();
+    vi.restoreAllMocks();
+  });
+
+  it("applies a change everywhere below the provider and remembers it", () => {
+    const { result } = renderHook(
+      () => ({ state: usePreferences(), size: useTableSize("sm"), warnDays: useWarnDays() }),
+      { wrapper },
+    );
+    expect(result.current.size).toBe("sm");
+    expect(result.current.warnDays).toBe(30);
+
+    act(() => result.current.state.update({ density: "lg", warnDays: 7 }));
+
+    expect(result.current.size).toBe("lg");
+    expect(result.current.warnDays).toBe(7);
+    expect(stored()).toEqual({ theme: "system", warnDays: 7, density: "lg" });
+  });
+
+  it("starts from what was stored, ignoring what does not validate", () => {
+    window.localStorage.setItem(PREFERENCES_STORAGE_KEY, JSON.stringify({ warnDays: 90, density: "huge" }));
+    const { result } = renderHook(() => ({ size: useTableSize("md"), warnDays: useWarnDays() }), { wrapper });
+    expect(result.current).toEqual({ size: "md", warnDays: 90 });
+  });
+
+  it("gives the defaults to readers outside a provider, but refuses to edit there", () => {
+    const { result } = renderHook(() => ({ size: useTableSize("sm"), warnDays: useWarnDays() }));
+    expect(result.current).toEqual({ size: "sm", warnDays: 30 });
+    vi.spyOn(console, "error").mockImplementation(() => undefined);
+    expect(() => renderHook(() => usePreferences())).toThrow(/PreferencesProvider/);
+  });
+
+  it("draws the stored theme, the legacy one, or the system's", () => {
+    window.localStorage.setItem(LEGACY_THEME_STORAGE_KEY, "g100");
+    const legacy = renderHook(() => useCarbonTheme(), { wrapper });
+    expect(legacy.result.current).toBe("g100");
+    legacy.unmount();
+
+    window.localStorage.clear();
+    vi.spyOn(window, "matchMedia").mockImplementation(
+      (query: string) =>
+        ({
+          matches: query === "(prefers-color-scheme: dark)",
+          media: query,
+          addEventListener: () => undefined,
+          removeEventListener: () => undefined,
+        }) as unknown as MediaQueryList,
+    );
+    const system = renderHook(() => ({ theme: useCarbonTheme(), state: usePreferences() }), { wrapper });
+    expect(system.result.current.theme).toBe("g100");
+    act(() => system.result.current.state.update({ theme: "light" }));
+    expect(system.result.current.theme).toBe("g10");
+  });
+
+  it("keeps working when storage is blocked", () => {
+    vi.spyOn(Storage.prototype, "getItem").mockImplementation(() => {
+      throw new DOMException("blocked", "SecurityError");
+    });
+    vi.spyOn(Storage.prototype, "setItem").mockImplementation(() => {
+      throw new DOMException("blocked", "SecurityError");
+    });
+    const { result } = renderHook(() => ({ state: usePreferences(), warnDays: useWarnDays() }), { wrapper });
+    expect(result.current.warnDays).toBe(30);
+    act(() => result.current.state.update({ warnDays: 10 }));
+    expect(result.current.warnDays).toBe(10);
+  });
+});
