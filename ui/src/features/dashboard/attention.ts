@@ -1,11 +1,10 @@
 import type { Backend } from "../../lib/backend";
+import { restorableUntil } from "../../lib/keyLifecycle";
 import type { KeyInfo, ListKeysRequest } from "../../lib/types";
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 /** Keys whose expiry falls within this many days are listed. */
 export const EXPIRY_DAYS = 30;
-/** Key Protect restores a destroyed key for 30 days after its deletion. */
-export const RESTORE_DAYS = 30;
 /** Destroyed keys whose restore window closes within this many days are listed. */
 export const RESTORE_WARNING_DAYS = 7;
 /** A first authorization to delete lasts 7 days (Key Protect's dual authorization). */
@@ -123,17 +122,15 @@ export function pendingDeletions(backend: Backend, now: number): Promise<Checked
  * window has already closed.
  */
 export function restoreWindowsClosing(backend: Backend, now: number): Promise<Checked<RestoreClosing>> {
-  const windowMs = RESTORE_DAYS * DAY_MS;
+  const closes = (key: KeyInfo) => restorableUntil(key)?.getTime() ?? Number.NaN;
   return scan<RestoreClosing>(
     backend,
     { states: ["destroyed"], sort: [{ field: "deletionDate", descending: true }] },
     (key) => {
-      const restorableUntil = time(key.deletedAt) + windowMs;
-      return restorableUntil > now && restorableUntil <= now + RESTORE_WARNING_DAYS * DAY_MS
-        ? { key, restorableUntil }
-        : undefined;
+      const until = closes(key);
+      return until > now && until <= now + RESTORE_WARNING_DAYS * DAY_MS ? { key, restorableUntil: until } : undefined;
     },
-    (key) => time(key.deletedAt) + windowMs <= now,
+    (key) => closes(key) <= now,
   ).then((result) => ({ ...result, items: result.items.sort((a, b) => a.restorableUntil - b.restorableUntil) }));
 }
 
