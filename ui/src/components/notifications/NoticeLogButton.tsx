@@ -3,10 +3,11 @@ import { Notification, NotificationNew } from "@carbon/icons-react";
 import { use, useState } from "react";
 import { formatTimestamp } from "../../lib/format";
 import { NoticeLogContext } from "./context";
+import { NoticeActionButton } from "./NoticeActionButton";
 
-/** The header's bell: every notice of this session, newest first, after its toast has gone. */
+/** The header's bell: every notice of this session, newest first, after its toast has gone, with any unused action. */
 export function NoticeLogButton() {
-  const { notices, clear } = use(NoticeLogContext);
+  const { notices, clear, act } = use(NoticeLogContext);
   const [open, setOpen] = useState(false);
   const [seen, setSeen] = useState(0);
   const latest = notices[0]?.id ?? 0;
@@ -50,6 +51,14 @@ export function NoticeLogButton() {
                     <time dateTime={notice.at.toISOString()} className="notice-log__item-time">
                       {formatTimestamp(notice.at.toISOString())}
                     </time>
+                    {notice.action !== undefined && (
+                      <NoticeActionButton
+                        action={notice.action}
+                        {...(notice.action.id === undefined ? {} : { id: `${notice.action.id}-log` })}
+                        kind="ghost"
+                        onAct={() => act(notice.id)}
+                      />
+                    )}
                   </li>
                 ))}
               </ol>
