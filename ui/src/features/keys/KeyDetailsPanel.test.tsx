@@ -1,4 +1,4 @@
-import { screen, waitFor, within } from "@testing-library/react";
+import { act, screen, waitFor, within } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
 import { describe, expect, it, vi } from "vitest";
 import { encodeBase64 } from "../../lib/base64";
@@ -70,6 +70,34 @@ describe("KeyDetailsPanel", () => {
     expect(backend.rotateKey).toHaveBeenCalledWith({ keyId: key.id });
     expect(await screen.findByText("Key payments-root rotated")).toBeInTheDocument();
     expect(document.querySelector("#key-details-cli code")).toHaveTextContent(`strongroom keys rotate ${key.id}`);
+  });
+
+  it("offers to re-enable a disabled key from the toast, from 30 s after the disable", async () => {
+    vi.useFakeTimers({ shouldAdvanceTime: true });
+    try {
+      const { backend, onChanged, user } = setup({
+        disableKey: () => Promise.resolve({ ...key, state: "suspended" }),
+        enableKey: () => Promise.resolve(key),
+      });
+      await screen.findByRole("heading", { name: "payments-root" });
+      await user.click(screen.getByRole("button", { name: "Disable" }));
+      expect(await screen.findByText("Key payments-root disabled")).toBeInTheDocument();
+      const reenable = () => document.getElementById("toast-reenable");
+      expect(reenable()).toBeDisabled();
+      expect(reenable()).toHaveTextContent(/^Re-enable \(in (30|29) s\)$/);
+      await act(() => vi.advanceTimersByTimeAsync(15_000));
+      expect(reenable()).toHaveTextContent(/\(in 1[45] s\)/);
+      expect(reenable()).toBeDisabled();
+      await act(() => vi.advanceTimersByTimeAsync(15_000));
+      expect(reenable()).toBeEnabled();
+      await user.click(reenable() as HTMLElement);
+      await waitFor(() => expect(backend.enableKey).toHaveBeenCalledWith(key.id));
+      expect(await screen.findByText("Key payments-root enabled")).toBeInTheDocument();
+      expect(reenable()).toBeNull();
+      expect(onChanged).toHaveBeenCalledTimes(2);
+    } finally {
+      vi.useRealTimers();
+    }
   });
 
   it("closes on Escape", async () => {

@@ -2,11 +2,12 @@ import { PasswordInput } from "@carbon/react";
 import { useState, type ReactNode } from "react";
 import { CliSnippet } from "../../components/CliSnippet";
 import { ConfirmDialog } from "../../components/ConfirmDialog";
-import { useNotify } from "../../components/notifications";
+import { useNotify, type Notice } from "../../components/notifications";
 import { BackendError, toBackendError, useBackend } from "../../lib/backend";
 import { decodeBase64 } from "../../lib/base64";
 import { keyActionCommand, type KeyAction } from "../../lib/cli";
 import { describe } from "../../lib/errors";
+import { reenableAt } from "../../lib/keyLifecycle";
 import { ROOT_KEY_SIZES, SecureImportError } from "../../lib/secureImport";
 import type { KeyInfo } from "../../lib/types";
 import { DeleteKeyDialog } from "./DeleteKeyDialog";
@@ -45,8 +46,9 @@ export function useKeyLifecycle(keyInfo: KeyInfo, onChanged: () => void): KeyLif
   const [lastAction, setLastAction] = useState<KeyAction | null>(null);
   const { id, name, state } = keyInfo;
 
-  const succeeded = (pastTense: string, done: KeyAction) => {
-    notify({ kind: "success", title: `Key ${name} ${pastTense}` });
+  /** `more` adds to the success toast, e.g. an action to undo. */
+  const succeeded = (pastTense: string, done: KeyAction, more: Pick<Notice, "subtitle" | "action"> = {}) => {
+    notify({ kind: "success", title: `Key ${name} ${pastTense}`, ...more });
     setLastAction(done);
     onChanged();
   };
@@ -55,11 +57,12 @@ export function useKeyLifecycle(keyInfo: KeyInfo, onChanged: () => void): KeyLif
     action: Exclude<LifecycleAction, "delete" | "purge">,
     pastTense: string,
     call: () => Promise<unknown>,
+    more?: () => Pick<Notice, "subtitle" | "action">,
   ) => {
     setBusy(action);
     try {
       await call();
-      succeeded(pastTense, action === "rotate" ? { action, keyId: id, imported: false } : { action, keyId: id });
+      succeeded(pastTense, action === "rotate" ? { action, keyId: id, imported: false } : { action, keyId: id }, more?.());
     } catch (thrown) {
       notify({
         kind: "error",
@@ -79,6 +82,13 @@ export function useKeyLifecycle(keyInfo: KeyInfo, onChanged: () => void): KeyLif
       void run("rotate", "rotated", () => backend.rotateKey({ keyId: id }));
     }
   };
+
+  const enable = () => void run("enable", "enabled", () => backend.enableKey(id));
+  // Key Protect's undo for a disable: enabling again, from 30 s after it.
+  const reenableOffer = () => ({
+    subtitle: "Wrap and unwrap with it fail until it is enabled again.",
+    action: { label: "Re-enable", id: "toast-reenable", availableAt: reenableAt(new Date()), onClick: enable },
+  });
 
   const dialogs = (
     <>
@@ -169,8 +179,8 @@ export function useKeyLifecycle(keyInfo: KeyInfo, onChanged: () => void): KeyLif
     },
     busy,
     rotate,
-    disable: () => void run("disable", "disabled", () => backend.disableKey(id)),
-    enable: () => void run("enable", "enabled", () => backend.enableKey(id)),
+    disable: () => void run("disable", "disabled", () => backend.disableKey(id), reenableOffer),
+    enable,
     requestDelete: () => setDialog("delete"),
     requestPurge: () => setDialog("purge"),
     restore: () => void run("restore", "restored", () => backend.restoreKey(id)),
