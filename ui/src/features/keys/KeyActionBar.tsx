@@ -22,7 +22,7 @@ export function KeyActionBar({ keyInfo, onChanged, children }: Props) {
       <div className="key-details__actions" role="group" aria-label="Key actions">
         {allowed.rotate && (
           <Button size="sm" kind="tertiary" data-panel-action="rotate" disabled={busy !== null} onClick={lifecycle.rotate}>
-            {label("rotate", "Rotate", "Rotating…")}
+            Rotate
           </Button>
         )}
         {allowed.disable && (

@@ -66,6 +66,8 @@ describe("KeyDetailsPanel", () => {
     await screen.findByRole("heading", { name: "payments-root" });
     expect(screen.queryByRole("button", { name: "Enable" })).toBeNull();
     await user.click(screen.getByRole("button", { name: "Rotate" }));
+    expect(backend.rotateKey).not.toHaveBeenCalled();
+    await user.click(document.getElementById("rotate-key-confirm") as HTMLElement);
     await waitFor(() => expect(onChanged).toHaveBeenCalled());
     expect(backend.rotateKey).toHaveBeenCalledWith({ keyId: key.id });
     expect(await screen.findByText("Key payments-root rotated")).toBeInTheDocument();

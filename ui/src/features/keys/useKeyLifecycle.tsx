@@ -1,20 +1,15 @@
-import { PasswordInput } from "@carbon/react";
 import { useState, type ReactNode } from "react";
-import { CliSnippet } from "../../components/CliSnippet";
-import { ConfirmDialog } from "../../components/ConfirmDialog";
 import { useNotify, type Notice } from "../../components/notifications";
-import { BackendError, toBackendError, useBackend } from "../../lib/backend";
-import { decodeBase64 } from "../../lib/base64";
-import { keyActionCommand, type KeyAction } from "../../lib/cli";
+import { toBackendError, useBackend } from "../../lib/backend";
+import type { KeyAction } from "../../lib/cli";
 import { describe } from "../../lib/errors";
 import { reenableAt } from "../../lib/keyLifecycle";
-import { ROOT_KEY_SIZES, SecureImportError } from "../../lib/secureImport";
 import type { KeyInfo } from "../../lib/types";
 import { DeleteKeyDialog } from "./DeleteKeyDialog";
-import { rotateImportedKey } from "./importSteps";
 import { PurgeKeyDialog } from "./PurgeKeyDialog";
+import { RotateKeyDialog } from "./RotateKeyDialog";
 
-type Dialog = "delete" | "purge" | "rotate-imported" | null;
+type Dialog = "delete" | "purge" | "rotate" | null;
 export type LifecycleAction = "rotate" | "disable" | "enable" | "delete" | "restore" | "purge";
 
 export interface KeyLifecycle {
@@ -22,6 +17,7 @@ export interface KeyLifecycle {
   allowed: Record<LifecycleAction, boolean>;
   /** The action in flight, if any. */
   busy: LifecycleAction | null;
+  /** Opens the rotate panel: versions, the rotation policy, and new material for an imported key. */
   rotate: () => void;
   disable: () => void;
   enable: () => void;
@@ -41,7 +37,6 @@ export function useKeyLifecycle(keyInfo: KeyInfo, onChanged: () => void): KeyLif
   const backend = useBackend();
   const notify = useNotify();
   const [dialog, setDialog] = useState<Dialog>(null);
-  const [payload, setPayload] = useState("");
   const [busy, setBusy] = useState<LifecycleAction | null>(null);
   const [lastAction, setLastAction] = useState<KeyAction | null>(null);
   const { id, name, state } = keyInfo;
@@ -54,7 +49,7 @@ export function useKeyLifecycle(keyInfo: KeyInfo, onChanged: () => void): KeyLif
   };
 
   const run = async (
-    action: Exclude<LifecycleAction, "delete" | "purge">,
+    action: "disable" | "enable" | "restore",
     pastTense: string,
     call: () => Promise<unknown>,
     more?: () => Pick<Notice, "subtitle" | "action">,
@@ -62,7 +57,7 @@ export function useKeyLifecycle(keyInfo: KeyInfo, onChanged: () => void): KeyLif
     setBusy(action);
     try {
       await call();
-      succeeded(pastTense, action === "rotate" ? { action, keyId: id, imported: false } : { action, keyId: id }, more?.());
+      succeeded(pastTense, { action, keyId: id }, more?.());
     } catch (thrown) {
       notify({
         kind: "error",
@@ -71,15 +66,6 @@ export function useKeyLifecycle(keyInfo: KeyInfo, onChanged: () => void): KeyLif
       });
     } finally {
       setBusy(null);
-    }
-  };
-
-  const rotate = () => {
-    if (keyInfo.imported) {
-      setPayload("");
-      setDialog("rotate-imported");
-    } else {
-      void run("rotate", "rotated", () => backend.rotateKey({ keyId: id }));
     }
   };
 
@@ -114,55 +100,16 @@ export function useKeyLifecycle(keyInfo: KeyInfo, onChanged: () => void): KeyLif
         />
       )}
 
-      {dialog === "rotate-imported" && (
-        <ConfirmDialog
-          title={`Rotate key ${name}`}
-          label="Rotate key"
-          primaryText="Rotate"
-          primaryId="rotate-key-confirm"
-          busyText="Rotating…"
-          confirmDisabled={payload.trim() === ""}
+      {dialog === "rotate" && (
+        <RotateKeyDialog
+          keyInfo={keyInfo}
           onClose={() => setDialog(null)}
-          onConfirm={async () => {
-            const material = decodeBase64(payload);
-            if (material === null || !(ROOT_KEY_SIZES as readonly number[]).includes(material.length)) {
-              throw new BackendError("INVALID_INPUT", "New key material must be base64 of 16, 24 or 32 bytes.");
-            }
-            try {
-              await rotateImportedKey(backend, id, material);
-            } catch (thrown) {
-              // Local sealing failures are not the keystore's; say what happened in the same words as import.
-              if (thrown instanceof SecureImportError) {
-                throw new BackendError("INVALID_INPUT", "The new material could not be sealed for the keystore. Try again.");
-              }
-              throw thrown;
-            } finally {
-              material.fill(0);
-            }
+          onChanged={onChanged}
+          onRotated={(imported) => {
             setDialog(null);
-            succeeded("rotated", { action: "rotate", keyId: id, imported: true });
+            succeeded("rotated", { action: "rotate", keyId: id, imported });
           }}
-        >
-          <p>
-            This key&apos;s material was imported, so the new version needs new material. It is encrypted here to a
-            one-time public key from the keystore (secure import). Existing ciphertexts still unwrap; new wraps use the
-            new version.
-          </p>
-          <PasswordInput
-            id="rotate-key-payload"
-            labelText="New key material"
-            helperText="Base64: 16, 24 or 32 bytes for a root key."
-            autoComplete="off"
-            value={payload}
-            showPasswordLabel="Show key material"
-            hidePasswordLabel="Hide key material"
-            onChange={(event) => setPayload(event.target.value)}
-          />
-          <CliSnippet
-            id="rotate-key-cli"
-            command={(target) => keyActionCommand({ action: "rotate", keyId: id, imported: true }, target)}
-          />
-        </ConfirmDialog>
+        />
       )}
     </>
   );
@@ -178,7 +125,7 @@ export function useKeyLifecycle(keyInfo: KeyInfo, onChanged: () => void): KeyLif
       purge: state === "destroyed",
     },
     busy,
-    rotate,
+    rotate: () => setDialog("rotate"),
     disable: () => void run("disable", "disabled", () => backend.disableKey(id), reenableOffer),
     enable,
     requestDelete: () => setDialog("delete"),
