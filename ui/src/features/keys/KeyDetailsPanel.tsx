@@ -22,8 +22,7 @@ import { KeyActivity } from "./KeyActivity";
 import { KeyPlacement } from "./KeyPlacement";
 import { KeyPoliciesSection } from "./KeyPoliciesSection";
 import { KeyReach } from "./KeyReach";
-
-const RESTORE_WINDOW_DAYS = 30;
+import { RestoreWindow } from "./RestoreWindow";
 
 interface Props {
   keyId: string;
@@ -66,10 +65,6 @@ function When({ label, at, note }: { label: string; at: string | undefined; note
       </dd>
     </div>
   );
-}
-
-function restoreUntil(deletedAt: string): string {
-  return new Date(Date.parse(deletedAt) + RESTORE_WINDOW_DAYS * 86_400_000).toISOString();
 }
 
 function Versions({ versions, current }: { versions: KeyVersionInfo[]; current: string }) {
@@ -211,12 +206,16 @@ export function KeyDetailsPanel({ keyId, refreshToken, onChanged, onClose, onOpe
             <When
               label="Destroyed"
               at={info.deletedAt}
-              note={
-                info.deletedAt === undefined
-                  ? undefined
-                  : `${info.deletedBy === undefined ? "" : `By ${info.deletedBy}. `}Restorable until ${formatTimestamp(restoreUntil(info.deletedAt))}; purgeable 4 hours after deletion.`
-              }
+              {...(info.deletedBy === undefined ? {} : { note: `By ${info.deletedBy}.` })}
             />
+            {info.state === "destroyed" && info.deletedAt !== undefined && (
+              <div className="key-details__field">
+                <dt className="cds--label">Restorable until</dt>
+                <dd>
+                  <RestoreWindow id="key-details-restorable-until" keyInfo={info} />
+                </dd>
+              </div>
+            )}
           </dl>
 
           <KeyPlacement key={`${info.id}:${info.keyRing}`} keyInfo={info} onChanged={onChanged} />

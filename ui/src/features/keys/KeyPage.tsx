@@ -37,6 +37,7 @@ import { KeyActivity } from "./KeyActivity";
 import { KeyPlacement } from "./KeyPlacement";
 import { KeyPoliciesSection } from "./KeyPoliciesSection";
 import { KeyReach } from "./KeyReach";
+import { RestoreWindow } from "./RestoreWindow";
 
 const ACTIVITY_LIMIT = 50;
 
@@ -86,6 +87,16 @@ function Overview({ info }: { info: KeyInfo }) {
         {info.lastRotatedAt !== undefined && (
           <Field label="Last rotated">
             <At at={info.lastRotatedAt} />
+          </Field>
+        )}
+        {info.deletedAt !== undefined && (
+          <Field label="Destroyed">
+            <At at={info.deletedAt} by={info.deletedBy} />
+          </Field>
+        )}
+        {info.state === "destroyed" && info.deletedAt !== undefined && (
+          <Field label="Restorable until">
+            <RestoreWindow id="key-page-restorable-until" keyInfo={info} />
           </Field>
         )}
         <Field label="Expiration">

@@ -41,6 +41,7 @@ import { CreateKeyModal } from "./CreateKeyModal";
 import { KeyActions } from "./KeyActions";
 import { KeyBatchDialog } from "./KeyBatchDialog";
 import { PageJump, type PageSelectProps } from "./PageJump";
+import { RestoreWindow } from "./RestoreWindow";
 
 const SEARCH_DEBOUNCE_MS = 250;
 const PAGE_SIZES = [10, 20, 50, 100];
@@ -66,6 +67,14 @@ const HEADERS: { key: string; header: string; sortBy?: KeySortField }[] = [
   { key: "createdAt", header: "Created", sortBy: "creationDate" },
   { key: "actions", header: "" },
 ];
+
+/**
+ * Shown while the table lists destroyed keys only, before the actions: Key Protect makes people
+ * work the restore deadline out. Deletion order is restore-deadline order.
+ */
+const RESTORABLE_HEADER = { key: "restorableUntil", header: "Restorable until", sortBy: "deletionDate" as const };
+
+const DESTROYED_HEADERS = [...HEADERS.slice(0, -1), RESTORABLE_HEADER, ...HEADERS.slice(-1)];
 
 /** Newest first, as Key Protect lists keys when no order is asked for. */
 const DEFAULT_SORT: KeySort = { field: "creationDate", descending: true };
@@ -168,7 +177,11 @@ export function KeyTable({ refreshToken, onChanged, onOpen, openKeyId, toolbarAc
   const [filter, setFilter] = useState<StateFilter>("all");
   const [keyRing, setKeyRing] = useState("");
   const [keyType, setKeyType] = useState<TypeFilter>("all");
-  const [sort, setSort] = useState<KeySort>(DEFAULT_SORT);
+  const [chosenSort, setSort] = useState<KeySort>(DEFAULT_SORT);
+  const showRestorable = filter === "destroyed";
+  const columns = showRestorable ? DESTROYED_HEADERS : HEADERS;
+  // A sort by a column no longer shown falls back to the default.
+  const sort = columns.some((column) => column.sortBy === chosenSort.field) ? chosenSort : DEFAULT_SORT;
   const loadRings = useCallback(() => backend.keyRings(), [backend]);
   const rings = useRequest(loadRings, refreshToken);
   const [paging, setPaging] = useState<Paging>({ page: 1, pageSize: PAGE_SIZES[0] ?? 10, filterKey: "" });
@@ -212,6 +225,7 @@ export function KeyTable({ refreshToken, onChanged, onOpen, openKeyId, toolbarAc
         keyType: key.keyType,
         state: key.state,
         createdAt: key.createdAt,
+        restorableUntil: key.deletedAt ?? "",
         actions: "",
       })),
     [data],
@@ -299,7 +313,7 @@ export function KeyTable({ refreshToken, onChanged, onOpen, openKeyId, toolbarAc
 
   return (
     <>
-      <DataTable rows={rows} headers={HEADERS} size="md">
+      <DataTable rows={rows} headers={columns} size="md">
         {({ rows: tableRows, headers, getTableProps, getHeaderProps, getRowProps, getToolbarProps }) => (
           <TableContainer title="Keys" description={description} aria-busy={loading}>
             <TableToolbar {...getToolbarProps()} aria-label="Key table toolbar" className="key-table__toolbar">
@@ -432,7 +446,7 @@ export function KeyTable({ refreshToken, onChanged, onOpen, openKeyId, toolbarAc
                   />
                   {headers.map((header) => {
                     const { key, ...headerProps } = getHeaderProps({ header, isSortable: false });
-                    const sortBy = HEADERS.find((h) => h.key === header.key)?.sortBy;
+                    const sortBy = columns.find((h) => h.key === header.key)?.sortBy;
                     const direction: DataTableSortState =
                       sort.field === sortBy ? (sort.descending ? "DESC" : "ASC") : "NONE";
                     // Sorting happens in the keystore: the header only says which order to ask for.
@@ -457,7 +471,7 @@ export function KeyTable({ refreshToken, onChanged, onOpen, openKeyId, toolbarAc
               <TableBody className={loading ? "key-table__body--stale" : undefined}>
                 {tableRows.length === 0 && (
                   <TableRow>
-                    <TableCell colSpan={HEADERS.length + 1} className="key-table__no-match">
+                    <TableCell colSpan={columns.length + 1} className="key-table__no-match">
                       {total === 0 ? "No keys match this search and filter." : "No keys on this page."}
                     </TableCell>
                   </TableRow>
@@ -537,6 +551,11 @@ export function KeyTable({ refreshToken, onChanged, onOpen, openKeyId, toolbarAc
                       <TableCell>
                         <time dateTime={keyInfo.createdAt}>{formatTimestamp(keyInfo.createdAt)}</time>
                       </TableCell>
+                      {showRestorable && (
+                        <TableCell data-restorable-until>
+                          <RestoreWindow keyInfo={keyInfo} />
+                        </TableCell>
+                      )}
                       {/* The menu and its dialogs are not part of the row's click target. */}
                       <TableCell className="cds--table-column-menu" onClick={(event) => event.stopPropagation()}>
                         <KeyActions

@@ -3,7 +3,8 @@ import { useNotify, type Notice } from "../../components/notifications";
 import { toBackendError, useBackend } from "../../lib/backend";
 import type { KeyAction } from "../../lib/cli";
 import { describe } from "../../lib/errors";
-import { reenableAt } from "../../lib/keyLifecycle";
+import { purgeableFrom, reenableAt } from "../../lib/keyLifecycle";
+import { useReached } from "../../lib/hooks/useReached";
 import type { KeyInfo } from "../../lib/types";
 import { DeleteKeyDialog } from "./DeleteKeyDialog";
 import { PurgeKeyDialog } from "./PurgeKeyDialog";
@@ -15,6 +16,8 @@ export type LifecycleAction = "rotate" | "disable" | "enable" | "delete" | "rest
 export interface KeyLifecycle {
   /** What the key's state allows (Key Protect's state table). */
   allowed: Record<LifecycleAction, boolean>;
+  /** While a destroyed key is too recent to purge: when it may be (4 hours after its deletion). */
+  purgeWait: Date | undefined;
   /** The action in flight, if any. */
   busy: LifecycleAction | null;
   /** Opens the rotate panel: versions, the rotation policy, and new material for an imported key. */
@@ -40,6 +43,8 @@ export function useKeyLifecycle(keyInfo: KeyInfo, onChanged: () => void): KeyLif
   const [busy, setBusy] = useState<LifecycleAction | null>(null);
   const [lastAction, setLastAction] = useState<KeyAction | null>(null);
   const { id, name, state } = keyInfo;
+  const purgeFrom = state === "destroyed" ? purgeableFrom(keyInfo) : undefined;
+  const purgeReady = useReached(purgeFrom);
 
   /** `more` adds to the success toast, e.g. an action to undo. */
   const succeeded = (pastTense: string, done: KeyAction, more: Pick<Notice, "subtitle" | "action"> = {}) => {
@@ -124,6 +129,7 @@ export function useKeyLifecycle(keyInfo: KeyInfo, onChanged: () => void): KeyLif
       restore: state === "destroyed",
       purge: state === "destroyed",
     },
+    purgeWait: purgeReady ? undefined : purgeFrom,
     busy,
     rotate: () => setDialog("rotate"),
     disable: () => void run("disable", "disabled", () => backend.disableKey(id), reenableOffer),
