@@ -102,6 +102,22 @@ describe("KeyDetailsPanel", () => {
     }
   });
 
+  it("counts down to the expiry in the details, without a warning while the key is active", async () => {
+    const expiresAt = new Date(Date.now() + (3 * 24 + 4) * 3_600_000 + 30 * 60_000).toISOString();
+    setup({ key: () => Promise.resolve({ ...key, expiresAt }) });
+    expect(await screen.findByText("(expires in 3 d 4 h)")).toHaveAttribute("id", "key-details-expiry");
+    expect(document.getElementById("key-details-deactivated")).toBeNull();
+  });
+
+  it("warns that a deactivated key allows only unwrap, rewrap, rotate and delete", async () => {
+    setup({ key: () => Promise.resolve({ ...key, state: "deactivated", expiresAt: "2026-01-01T00:00:00Z" }) });
+    expect(await screen.findByText("This key is deactivated (expired)")).toBeInTheDocument();
+    expect(document.getElementById("key-details-deactivated")).toHaveTextContent(
+      "Only unwrap, rewrap, rotate and delete are allowed.",
+    );
+    expect(document.getElementById("key-details-expiry")).toHaveTextContent(/^\(expired .* ago\)$/);
+  });
+
   it("closes on Escape", async () => {
     const { onClose, user } = setup();
     await screen.findByRole("heading", { name: "payments-root" });

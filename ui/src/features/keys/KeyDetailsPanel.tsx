@@ -19,6 +19,7 @@ import type { KeyInfo, KeyVersionInfo } from "../../lib/types";
 import { DualAuthDeletion } from "./DualAuthDeletion";
 import { KeyActionBar } from "./KeyActionBar";
 import { KeyActivity } from "./KeyActivity";
+import { DeactivatedNotice, KeyExpiry } from "./KeyExpiry";
 import { KeyPlacement } from "./KeyPlacement";
 import { KeyPoliciesSection } from "./KeyPoliciesSection";
 import { KeyReach } from "./KeyReach";
@@ -170,6 +171,7 @@ export function KeyDetailsPanel({ keyId, refreshToken, onChanged, onClose, onOpe
           )}
 
           <KeyActionBar keyInfo={info} onChanged={onChanged} />
+          {info.state === "deactivated" && <DeactivatedNotice id="key-details-deactivated" />}
           <DualAuthDeletion keyInfo={info} onChanged={onChanged} />
           {onOpenEnvelope !== undefined &&
             info.keyType === "root" &&
@@ -198,11 +200,15 @@ export function KeyDetailsPanel({ keyId, refreshToken, onChanged, onClose, onOpe
             )}
             <When label="Last updated" at={info.updatedAt} />
             <When label="Last rotated" at={info.lastRotatedAt} />
-            <When
-              label="Expires"
-              at={info.expiresAt}
-              note="An expired key is deactivated: it still unwraps, but no longer wraps."
-            />
+            {info.expiresAt !== undefined && (
+              <div className="key-details__field">
+                <dt className="cds--label">Expires</dt>
+                <dd>
+                  <KeyExpiry id="key-details-expiry" expiresAt={info.expiresAt} />
+                  <span className="key-details__note"> An expired key is deactivated: it still unwraps, but no longer wraps.</span>
+                </dd>
+              </div>
+            )}
             <When
               label="Destroyed"
               at={info.deletedAt}
