@@ -168,14 +168,16 @@ interface Props {
   openKeyId?: string;
   /** Extra toolbar buttons, e.g. "Import root key". */
   toolbarActions?: React.ReactNode;
+  /** The key ring filter to start with; the person can change or clear it. */
+  initialKeyRing?: string;
 }
 
-export function KeyTable({ refreshToken, onChanged, onOpen, openKeyId, toolbarActions }: Props) {
+export function KeyTable({ refreshToken, onChanged, onOpen, openKeyId, toolbarActions, initialKeyRing = "" }: Props) {
   const backend = useBackend();
   const notify = useNotify();
   const [search, setSearch] = useState("");
   const [filter, setFilter] = useState<StateFilter>("all");
-  const [keyRing, setKeyRing] = useState("");
+  const [keyRing, setKeyRing] = useState(initialKeyRing);
   const [keyType, setKeyType] = useState<TypeFilter>("all");
   const [chosenSort, setSort] = useState<KeySort>(DEFAULT_SORT);
   const showRestorable = filter === "destroyed";
