@@ -40,6 +40,8 @@ import { keysToCsv, type BatchAction, type BatchOutcome, type BatchPlan } from "
 import { CreateKeyModal } from "./CreateKeyModal";
 import { KeyActions } from "./KeyActions";
 import { KeyBatchDialog } from "./KeyBatchDialog";
+import { filterChips, type KeyFilterName } from "./filterChips";
+import { KeyFilterChips } from "./KeyFilterChips";
 import { PageJump, type PageSelectProps } from "./PageJump";
 import { RestoreWindow } from "./RestoreWindow";
 
@@ -303,6 +305,20 @@ export function KeyTable({ refreshToken, onChanged, onOpen, openKeyId, toolbarAc
   }
 
   const total = data?.total ?? 0;
+  const chips = filterChips({ state: filter, keyType, keyRing, search: debouncedSearch });
+  // Filtering stays in the keystore: a chip only resets what the toolbar asks for.
+  const dismissFilter = (name: KeyFilterName) => {
+    if (name === "state") setFilter("all");
+    else if (name === "keyType") setKeyType("all");
+    else if (name === "keyRing") setKeyRing("");
+    else setSearch("");
+  };
+  const clearFilters = () => {
+    setFilter("all");
+    setKeyType("all");
+    setKeyRing("");
+    setSearch("");
+  };
   const showBatch = selected.size > 0;
   const description = (
     <span className="key-table__summary">
@@ -424,6 +440,7 @@ export function KeyTable({ refreshToken, onChanged, onOpen, openKeyId, toolbarAc
                 {createButton}
               </TableToolbarContent>
             </TableToolbar>
+            <KeyFilterChips chips={chips} onDismiss={dismissFilter} onClear={clearFilters} />
             {error !== undefined && (
               <InlineNotification
                 id="key-table-error"
