@@ -4,6 +4,7 @@ import { use, useState } from "react";
 import { formatTimestamp } from "../../lib/format";
 import { NoticeLogContext } from "./context";
 import { NoticeActionButton } from "./NoticeActionButton";
+import { newestById } from "./notices";
 
 /** The header's bell: every notice of this session, newest first, after its toast has gone, with any unused action. */
 export function NoticeLogButton() {
@@ -11,6 +12,7 @@ export function NoticeLogButton() {
   const [open, setOpen] = useState(false);
   const [seen, setSeen] = useState(0);
   const latest = notices[0]?.id ?? 0;
+  const newestWithActionId = newestById(notices);
   const unseen = latest > seen;
   const toggle = () => {
     setOpen((value) => !value);
@@ -54,7 +56,9 @@ export function NoticeLogButton() {
                     {notice.action !== undefined && (
                       <NoticeActionButton
                         action={notice.action}
-                        {...(notice.action.id === undefined ? {} : { id: `${notice.action.id}-log` })}
+                        {...(notice.action.id === undefined || !newestWithActionId.has(notice.id)
+                          ? {}
+                          : { id: `${notice.action.id}-log` })}
                         kind="ghost"
                         onAct={() => act(notice.id)}
                       />

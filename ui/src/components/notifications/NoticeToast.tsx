@@ -7,13 +7,15 @@ interface Props {
   notice: LoggedNotice;
   /** Milliseconds before it closes on its own; 0 waits to be closed. */
   timeout: number;
+  /** The action button's element id; left off where a newer toast uses the same. */
+  actionElementId: string | undefined;
   /** Stable across renders: closing a toast never restarts another's timer. */
   onClose: (id: number) => void;
   onAct: (id: number) => void;
 }
 
 /** One toast: Carbon's toast, or its actionable toast when the notice carries an action. */
-export function NoticeToast({ notice, timeout, onClose, onAct }: Props) {
+export function NoticeToast({ notice, timeout, actionElementId, onClose, onAct }: Props) {
   const role = notice.kind === "error" ? "alert" : "status";
   if (notice.action === undefined) {
     return (
@@ -30,13 +32,24 @@ export function NoticeToast({ notice, timeout, onClose, onAct }: Props) {
       />
     );
   }
-  return <ActionableToast notice={notice} action={notice.action} timeout={timeout} role={role} onClose={onClose} onAct={onAct} />;
+  return (
+    <ActionableToast
+      notice={notice}
+      action={notice.action}
+      timeout={timeout}
+      actionElementId={actionElementId}
+      role={role}
+      onClose={onClose}
+      onAct={onAct}
+    />
+  );
 }
 
 function ActionableToast({
   notice,
   action,
   timeout,
+  actionElementId,
   role,
   onClose,
   onAct,
@@ -63,7 +76,7 @@ function ActionableToast({
           return false;
         }}
       >
-        <NoticeActionButton action={action} id={action.id} kind="tertiary" onAct={() => onAct(id)} />
+        <NoticeActionButton action={action} id={actionElementId} kind="tertiary" onAct={() => onAct(id)} />
       </ActionableNotification>
     </FeatureFlags>
   );

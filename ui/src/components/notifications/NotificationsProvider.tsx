@@ -1,7 +1,7 @@
 import { useCallback, useMemo, useRef, useState, type ReactNode } from "react";
 import { NoticeLogContext, NotifyContext, type LoggedNotice, type Notice, type NoticeAction } from "./context";
 import { NoticeToast } from "./NoticeToast";
-import { toastTimeout } from "./toastTimeout";
+import { newestById, toastTimeout } from "./notices";
 
 /** The log keeps the session's latest notices; older ones drop off. */
 const LOG_LENGTH = 100;
@@ -46,6 +46,7 @@ export function NotificationsProvider({ children }: { children: ReactNode }) {
   // Actions outlive a cleared log: a toast on screen may still offer one.
   const clear = useCallback(() => setLog([]), []);
   const noticeLog = useMemo(() => ({ notices: log, clear, act }), [log, clear, act]);
+  const newestWithActionId = newestById(toasts.map((toast) => toast.notice));
 
   return (
     <NotifyContext value={notify}>
@@ -53,7 +54,14 @@ export function NotificationsProvider({ children }: { children: ReactNode }) {
         {children}
         <div className="toast-stack" aria-live="polite">
           {toasts.map(({ notice, timeout }) => (
-            <NoticeToast key={notice.id} notice={notice} timeout={timeout} onClose={dismiss} onAct={act} />
+            <NoticeToast
+              key={notice.id}
+              notice={notice}
+              timeout={timeout}
+              actionElementId={newestWithActionId.has(notice.id) ? notice.action?.id : undefined}
+              onClose={dismiss}
+              onAct={act}
+            />
           ))}
         </div>
       </NoticeLogContext>

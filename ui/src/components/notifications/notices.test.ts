@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { ACTION_GRACE_MS, TOAST_TIMEOUT_MS, toastTimeout } from "./toastTimeout";
+import { ACTION_GRACE_MS, newestById, TOAST_TIMEOUT_MS, toastTimeout } from "./notices";
 
 const NOW = Date.parse("2026-03-01T10:00:00Z");
 const onClick = () => undefined;
@@ -22,5 +22,21 @@ describe("toastTimeout", () => {
     expect(toastTimeout({ kind: "info", title: "t", action: { label: "Undo", availableAt: past, onClick } }, NOW)).toBe(
       ACTION_GRACE_MS,
     );
+  });
+});
+
+describe("newestById", () => {
+  const at = new Date("2026-03-01T10:00:00Z");
+  const notice = (id: number, actionId?: string) => ({
+    id,
+    at,
+    kind: "success" as const,
+    title: `n${id}`,
+    ...(actionId === undefined ? {} : { action: { label: "Re-enable", id: actionId, onClick } }),
+  });
+
+  it("keeps an action's element id on the newest notice that uses it", () => {
+    const notices = [notice(1, "toast-reenable"), notice(3, "toast-reenable"), notice(2, "toast-view-keys"), notice(4)];
+    expect([...newestById(notices)].sort()).toEqual([2, 3]);
   });
 });
