@@ -22,7 +22,14 @@ export function KeyActionBar({ keyInfo, onChanged, children }: Props) {
     <>
       <div className="key-details__actions" role="group" aria-label="Key actions">
         {allowed.rotate && (
-          <Button size="sm" kind="tertiary" data-panel-action="rotate" disabled={busy !== null} onClick={lifecycle.rotate}>
+          <Button
+            size="sm"
+            kind="tertiary"
+            id="key-details-rotate"
+            data-panel-action="rotate"
+            disabled={busy !== null}
+            onClick={lifecycle.rotate}
+          >
             Rotate
           </Button>
         )}
