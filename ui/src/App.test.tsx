@@ -90,6 +90,32 @@ describe("App", () => {
     expect(document.getElementById("key-page")).toBeNull();
   }, 15_000);
 
+  it("opens the key table filtered to a key ring from the Key rings page, and clears it from the navigation", async () => {
+    window.localStorage.setItem(PAGE_STORAGE_KEY, "key-rings");
+    const key = makeKey({ name: "payments-root", keyRing: "payments" });
+    const user = userEvent.setup();
+    const backend = fakeBackend({
+      keyRings: () =>
+        Promise.resolve([
+          { id: "default", createdAt: "2026-01-01T00:00:00Z", createdBy: "" },
+          { id: "payments", createdAt: "2026-01-02T00:00:00Z", createdBy: "IBMid-alice" },
+        ]),
+      listKeys: () => Promise.resolve({ keys: [key], total: 1 }),
+    });
+    renderWithBackend(<App />, backend);
+    await user.click(await screen.findByRole("button", { name: "Actions for key ring payments" }));
+    await user.click(await screen.findByText("View keys"));
+
+    await waitFor(() => expect(byId("nav-keys")).toHaveAttribute("aria-current", "page"));
+    await waitFor(() =>
+      expect(backend.listKeys).toHaveBeenLastCalledWith(expect.objectContaining({ keyRing: "payments", offset: 0, limit: 10 })),
+    );
+    await waitFor(() => expect(screen.getByLabelText<HTMLSelectElement>("Key ring").value).toBe("payments"));
+
+    await user.click(byId("nav-keys"));
+    await waitFor(() => expect(backend.listKeys.mock.lastCall?.[0].keyRing).toBeUndefined());
+  }, 15_000);
+
   it("ignores a remembered page it does not know", async () => {
     window.localStorage.setItem(PAGE_STORAGE_KEY, "audit-log");
     renderWithBackend(<App />, fakeBackend());

@@ -146,14 +146,22 @@ export function App({ headerActions }: Props = {}) {
   const [envelopeKeyId, setEnvelopeKeyId] = useState<string | undefined>(undefined);
   // The key whose own page shows in place of the key table.
   const [keyPageId, setKeyPageId] = useState<string | undefined>(undefined);
+  // The key ring the key table starts filtered to, when the Key rings page asked for it.
+  const [keysRing, setKeysRing] = useState<string | undefined>(undefined);
   const navigate = useCallback(
     (next: Page) => {
       setEnvelopeKeyId(undefined);
       setKeyPageId(undefined);
+      setKeysRing(undefined);
       setPage(next);
     },
     [setPage],
   );
+  const viewKeys = (keyRing: string) => {
+    setKeyPageId(undefined);
+    setKeysRing(keyRing);
+    setPage("keys");
+  };
   const openEnvelope = (key: { id: string }) => {
     setKeyPageId(undefined);
     setPage("envelope");
@@ -203,14 +211,17 @@ export function App({ headerActions }: Props = {}) {
   } else if (page === "keys") {
     content = (
       <KeysPage
+        // A new ring to show starts a fresh table, even when the Keys page is already open.
+        key={keysRing ?? ""}
         refreshToken={refreshToken}
+        {...(keysRing === undefined ? {} : { keyRing: keysRing })}
         onChanged={refresh}
         onOpenEnvelope={openEnvelope}
         onOpenPage={(key) => setKeyPageId(key.id)}
       />
     );
   } else if (page === "key-rings") {
-    content = <KeyRingsPage refreshToken={refreshToken} />;
+    content = <KeyRingsPage refreshToken={refreshToken} onViewKeys={viewKeys} />;
   } else if (page === "aliases") {
     content = <AliasesPage refreshToken={refreshToken} />;
   } else if (page === "policies") {

@@ -21,6 +21,8 @@ interface Props {
   busyText?: string;
   danger?: boolean;
   confirmDisabled?: boolean;
+  /** Small by default; medium for dialogs that hold a form section of their own. */
+  size?: "sm" | "md";
   children: ReactNode;
   /** Resolves when done (the caller then closes the dialog); a rejection is shown inside. */
   onConfirm: () => Promise<void>;
@@ -39,6 +41,7 @@ export function ConfirmDialog({
   busyText = "Working…",
   danger = false,
   confirmDisabled = false,
+  size = "sm",
   children,
   onConfirm,
   onClose,
@@ -58,7 +61,7 @@ export function ConfirmDialog({
   };
 
   return createPortal(
-    <ComposedModal open danger={danger} size="sm" onClose={onClose} aria-label={title} preventCloseOnClickOutside>
+    <ComposedModal open danger={danger} size={size} onClose={onClose} aria-label={title} preventCloseOnClickOutside>
       <ModalHeader title={title} label={label} />
       <ModalBody>
         <Stack gap={5}>

@@ -3,13 +3,16 @@ import { Notification, NotificationNew } from "@carbon/icons-react";
 import { use, useState } from "react";
 import { formatTimestamp } from "../../lib/format";
 import { NoticeLogContext } from "./context";
+import { NoticeActionButton } from "./NoticeActionButton";
+import { newestById } from "./notices";
 
-/** The header's bell: every notice of this session, newest first, after its toast has gone. */
+/** The header's bell: every notice of this session, newest first, after its toast has gone, with any unused action. */
 export function NoticeLogButton() {
-  const { notices, clear } = use(NoticeLogContext);
+  const { notices, clear, act } = use(NoticeLogContext);
   const [open, setOpen] = useState(false);
   const [seen, setSeen] = useState(0);
   const latest = notices[0]?.id ?? 0;
+  const newestWithActionId = newestById(notices);
   const unseen = latest > seen;
   const toggle = () => {
     setOpen((value) => !value);
@@ -50,6 +53,16 @@ export function NoticeLogButton() {
                     <time dateTime={notice.at.toISOString()} className="notice-log__item-time">
                       {formatTimestamp(notice.at.toISOString())}
                     </time>
+                    {notice.action !== undefined && (
+                      <NoticeActionButton
+                        action={notice.action}
+                        {...(notice.action.id === undefined || !newestWithActionId.has(notice.id)
+                          ? {}
+                          : { id: `${notice.action.id}-log` })}
+                        kind="ghost"
+                        onAct={() => act(notice.id)}
+                      />
+                    )}
                   </li>
                 ))}
               </ol>

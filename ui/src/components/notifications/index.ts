@@ -1,4 +1,4 @@
-export type { Notice, Notify } from "./context";
+export type { Notice, NoticeAction, Notify } from "./context";
 export { NoticeLogButton } from "./NoticeLogButton";
 export { NotificationsProvider } from "./NotificationsProvider";
 export { useNotify } from "./useNotify";

@@ -13,10 +13,10 @@ import type { ReactNode } from "react";
 import { KeyStateTag } from "../../components/KeyStateTag";
 import { describe } from "../../lib/errors";
 import { formatTimestamp } from "../../lib/format";
+import { RESTORE_WINDOW_DAYS } from "../../lib/keyLifecycle";
 import type { RequestState } from "../../lib/hooks/useRequest";
 import type { KeyInfo } from "../../lib/types";
 import {
-  RESTORE_DAYS,
   RESTORE_WARNING_DAYS,
   timeLeft,
   type Attention,
@@ -185,7 +185,7 @@ export function AttentionList({ attention, onOpenKey }: Props) {
         <Section
           id="attention-restore-closing"
           title={`Restore window closing within ${RESTORE_WARNING_DAYS} days`}
-          rule={`A destroyed key can be restored for ${RESTORE_DAYS} days after its deletion; after that it is gone for good.`}
+          rule={`A destroyed key can be restored for ${RESTORE_WINDOW_DAYS} days after its deletion; after that it is gone for good.`}
           checked={restoreClosing}
           detailHeader="Restorable until"
           row={({ key, restorableUntil }) => ({

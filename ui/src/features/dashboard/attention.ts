@@ -1,15 +1,11 @@
 import type { Backend } from "../../lib/backend";
+import { nextRotationAt, restorableUntil } from "../../lib/keyLifecycle";
 import { DEFAULT_PREFERENCES } from "../../lib/preferences";
 import type { KeyInfo, ListKeysRequest } from "../../lib/types";
-import { lastRotation } from "./counts";
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 /** Keys expiring or rotating within this many days are listed, unless the preferences say otherwise. */
 export const DEFAULT_WARN_DAYS = DEFAULT_PREFERENCES.warnDays;
-/** The keystore counts a rotation policy's month as 30 days, as Key Protect does. */
-const POLICY_MONTH_DAYS = 30;
-/** Key Protect restores a destroyed key for 30 days after its deletion. */
-export const RESTORE_DAYS = 30;
 /** Destroyed keys whose restore window closes within this many days are listed. */
 export const RESTORE_WARNING_DAYS = 7;
 /** A first authorization to delete lasts 7 days (Key Protect's dual authorization). */
@@ -114,8 +110,7 @@ export function expiringKeys(backend: Backend, now: number, warnDays = DEFAULT_W
  * after the last rotation, or after creation if it was never rotated; the keystore's rule.
  */
 export function scheduledRotation(key: KeyInfo): number | undefined {
-  if (key.keyType !== "root" || key.rotation?.enabled !== true) return undefined;
-  return Date.parse(lastRotation(key)) + key.rotation.intervalMonth * POLICY_MONTH_DAYS * DAY_MS;
+  return nextRotationAt(key, key.rotation)?.getTime();
 }
 
 /**
@@ -163,17 +158,15 @@ export function pendingDeletions(backend: Backend, now: number): Promise<Checked
  * window has already closed.
  */
 export function restoreWindowsClosing(backend: Backend, now: number): Promise<Checked<RestoreClosing>> {
-  const windowMs = RESTORE_DAYS * DAY_MS;
+  const closes = (key: KeyInfo) => restorableUntil(key)?.getTime() ?? Number.NaN;
   return scan<RestoreClosing>(
     backend,
     { states: ["destroyed"], sort: [{ field: "deletionDate", descending: true }] },
     (key) => {
-      const restorableUntil = time(key.deletedAt) + windowMs;
-      return restorableUntil > now && restorableUntil <= now + RESTORE_WARNING_DAYS * DAY_MS
-        ? { key, restorableUntil }
-        : undefined;
+      const until = closes(key);
+      return until > now && until <= now + RESTORE_WARNING_DAYS * DAY_MS ? { key, restorableUntil: until } : undefined;
     },
-    (key) => time(key.deletedAt) + windowMs <= now,
+    (key) => closes(key) <= now,
   ).then((result) => ({ ...result, items: result.items.sort((a, b) => a.restorableUntil - b.restorableUntil) }));
 }
 

@@ -1,8 +1,8 @@
 import { screen, waitFor, within } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
 import { describe, expect, it, vi } from "vitest";
-import type { KeyRingInfo, ListKeysRequest } from "../../lib/types";
-import { fakeBackend, rejectWith } from "../../test/fakeBackend";
+import type { CreateKeyRequest, KeyRingInfo, ListKeysRequest } from "../../lib/types";
+import { fakeBackend, makeKey, rejectWith } from "../../test/fakeBackend";
 import { renderWithBackend } from "../../test/render";
 import { KeyRingsPage } from "./KeyRingsPage";
 
@@ -17,6 +17,12 @@ const row = (ring: string) => {
   return element;
 };
 
+/** Opens a ring's row menu and picks an item by its text. */
+async function choose(user: ReturnType<typeof userEvent.setup>, ring: string, item: string) {
+  await user.click(within(row(ring)).getByRole("button", { name: `Actions for key ring ${ring}` }));
+  await user.click(await screen.findByText(item));
+}
+
 describe("KeyRingsPage", () => {
   it("lists rings with the keystore's count of their keys; default cannot be deleted", async () => {
     const listKeys = vi.fn((request: ListKeysRequest) =>
@@ -25,8 +31,12 @@ describe("KeyRingsPage", () => {
     renderWithBackend(<KeyRingsPage refreshToken={0} />, fakeBackend({ keyRings: () => Promise.resolve(rings), listKeys }));
     await waitFor(() => expect(row("payments")).toBeInTheDocument());
     expect(row("payments").querySelector("[data-ring-keys]")).toHaveTextContent("7");
-    expect(row("default").querySelector("[data-action='delete-key-ring']")).toBeNull();
     expect(listKeys).toHaveBeenCalledWith(expect.objectContaining({ limit: 1, keyRing: "payments" }));
+
+    const user = userEvent.setup();
+    await user.click(within(row("default")).getByRole("button", { name: "Actions for key ring default" }));
+    expect(await screen.findByText("Add new key")).toBeInTheDocument();
+    expect(screen.queryByText("Delete")).toBeNull();
   });
 
   it("deletes a ring, moving destroyed keys to default when asked", async () => {
@@ -37,7 +47,7 @@ describe("KeyRingsPage", () => {
       fakeBackend({ keyRings: () => Promise.resolve(rings), deleteKeyRing }),
     );
     await waitFor(() => expect(row("payments")).toBeInTheDocument());
-    await user.click(within(row("payments")).getByRole("button", { name: "Delete key ring payments" }));
+    await choose(user, "payments", "Delete");
     await user.click(await screen.findByLabelText("Move this ring's destroyed keys to default"));
     await user.click(screen.getByRole("button", { name: "Delete" }));
     await waitFor(() => expect(deleteKeyRing).toHaveBeenCalledWith("payments", true));
@@ -54,7 +64,7 @@ describe("KeyRingsPage", () => {
       }),
     );
     await waitFor(() => expect(row("payments")).toBeInTheDocument());
-    await user.click(within(row("payments")).getByRole("button", { name: "Delete key ring payments" }));
+    await choose(user, "payments", "Delete");
     await user.click(screen.getByRole("button", { name: "Delete" }));
     expect(await screen.findByText(/still holds 7 keys/i)).toBeInTheDocument();
     expect(screen.getByRole("button", { name: "Delete" })).toBeInTheDocument();
@@ -81,10 +91,63 @@ describe("KeyRingsPage", () => {
     const user = userEvent.setup();
     renderWithBackend(<KeyRingsPage refreshToken={0} />, fakeBackend({ keyRings: () => Promise.resolve(rings) }));
     await waitFor(() => expect(row("payments")).toBeInTheDocument());
-    await user.click(within(row("payments")).getByRole("button", { name: "Delete key ring payments" }));
+    await choose(user, "payments", "Delete");
     const curl = () => document.querySelector("#delete-key-ring-curl code")?.textContent ?? "";
     expect(curl()).toContain('-X DELETE "$KMS_URL/api/v2/key_rings/payments"');
     await user.click(screen.getByLabelText("Move this ring's destroyed keys to default"));
     expect(curl()).toContain('"$KMS_URL/api/v2/key_rings/payments?force=true"');
+  });
+
+  it("opens the Keys page filtered to a ring from its menu", async () => {
+    const user = userEvent.setup();
+    const onViewKeys = vi.fn();
+    renderWithBackend(
+      <KeyRingsPage refreshToken={0} onViewKeys={onViewKeys} />,
+      fakeBackend({ keyRings: () => Promise.resolve(rings) }),
+    );
+    await waitFor(() => expect(row("payments")).toBeInTheDocument());
+    await choose(user, "payments", "View keys");
+    expect(onViewKeys).toHaveBeenCalledWith("payments");
+  });
+
+  it("adds a new key to a ring from its menu, with the ring filled in", async () => {
+    const user = userEvent.setup();
+    const onViewKeys = vi.fn();
+    const createKey = vi.fn((request: CreateKeyRequest) =>
+      Promise.resolve(makeKey({ name: request.name, keyRing: request.keyRing ?? "default" })),
+    );
+    renderWithBackend(
+      <KeyRingsPage refreshToken={0} onViewKeys={onViewKeys} />,
+      fakeBackend({ keyRings: () => Promise.resolve(rings), createKey }),
+    );
+    await waitFor(() => expect(row("payments")).toBeInTheDocument());
+    await choose(user, "payments", "Add new key");
+
+    const ringSelect = await screen.findByLabelText<HTMLSelectElement>("Key ring");
+    await waitFor(() => expect(ringSelect).toBeEnabled());
+    expect(ringSelect.value).toBe("payments");
+    await user.type(screen.getByLabelText("Name"), "ledger-root");
+    await user.click(document.getElementById("create-key-submit") as HTMLElement);
+
+    await waitFor(() => expect(createKey).toHaveBeenCalledWith(expect.objectContaining({ name: "ledger-root", keyRing: "payments" })));
+    expect(await screen.findByText("Key ledger-root created in key ring payments")).toBeInTheDocument();
+    await user.click(document.getElementById("toast-view-keys") as HTMLElement);
+    expect(onViewKeys).toHaveBeenCalledWith("payments");
+  }, 15_000);
+
+  it("shows how many of the 50 key rings are used", async () => {
+    renderWithBackend(<KeyRingsPage refreshToken={0} />, fakeBackend({ keyRings: () => Promise.resolve(rings) }));
+    const meter = await screen.findByRole("progressbar", { name: "2 of 50 key rings" });
+    expect(meter).toHaveAttribute("aria-valuenow", "2");
+    expect(meter).toHaveAttribute("aria-valuemax", "50");
+    expect(document.getElementById("key-rings-limit")).toHaveTextContent("48 more can be created.");
+  });
+
+  it("says when the limit is reached and no ring can be added", async () => {
+    const many = Array.from({ length: 50 }, (_, i) => ({ id: `ring-${i}`, createdAt: "2026-01-01T00:00:00Z", createdBy: "" }));
+    renderWithBackend(<KeyRingsPage refreshToken={0} />, fakeBackend({ keyRings: () => Promise.resolve(many) }));
+    expect(await screen.findByRole("progressbar", { name: "50 of 50 key rings" })).toHaveAttribute("aria-valuenow", "50");
+    expect(document.getElementById("key-rings-limit")).toHaveTextContent("The limit is reached");
+    expect(screen.getByRole("button", { name: "Create key ring" })).toBeDisabled();
   });
 });

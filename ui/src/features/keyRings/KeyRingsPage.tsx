@@ -2,8 +2,10 @@ import {
   Button,
   Checkbox,
   DataTableSkeleton,
-  IconButton,
   InlineNotification,
+  OverflowMenu,
+  OverflowMenuItem,
+  ProgressBar,
   Table,
   TableBody,
   TableCell,
@@ -14,7 +16,7 @@ import {
   TableToolbar,
   TableToolbarContent,
 } from "@carbon/react";
-import { Add, TrashCan } from "@carbon/icons-react";
+import { Add } from "@carbon/icons-react";
 import { useCallback, useState } from "react";
 import { ConfirmDialog } from "../../components/ConfirmDialog";
 import { CurlSnippet } from "../../components/CurlSnippet";
@@ -24,7 +26,8 @@ import { describe } from "../../lib/errors";
 import { ALL_STATES, formatTimestamp } from "../../lib/format";
 import { useCurlTarget } from "../../lib/hooks/useCurlTarget";
 import { useRequest } from "../../lib/hooks/useRequest";
-import type { KeyRingInfo } from "../../lib/types";
+import type { KeyInfo, KeyRingInfo } from "../../lib/types";
+import { CreateKeyModal } from "../keys/CreateKeyModal";
 import { CreateKeyRingDialog } from "./CreateKeyRingDialog";
 import { deleteKeyRingCurl } from "./curl";
 
@@ -50,9 +53,11 @@ async function ringsWithCounts(backend: Backend): Promise<RingRow[]> {
 
 interface Props {
   refreshToken: number;
+  /** Opens the Keys page filtered to this ring; the row menu offers "View keys" when given. */
+  onViewKeys?: (keyRing: string) => void;
 }
 
-export function KeyRingsPage({ refreshToken }: Props) {
+export function KeyRingsPage({ refreshToken, onViewKeys }: Props) {
   const backend = useBackend();
   const curlTarget = useCurlTarget();
   const notify = useNotify();
@@ -61,8 +66,23 @@ export function KeyRingsPage({ refreshToken }: Props) {
   const { data, error, loading } = useRequest(load, refreshToken + reload);
   const [creating, setCreating] = useState(false);
   const [removing, setRemoving] = useState<RingRow | null>(null);
+  // The ring a new key goes to, while the create dialog is open (Key Protect's "Add new key").
+  const [addingTo, setAddingTo] = useState<string | null>(null);
   const [force, setForce] = useState(false);
-  const full = (data?.length ?? 0) >= MAX_KEY_RINGS;
+  const count = data?.length ?? 0;
+  const full = count >= MAX_KEY_RINGS;
+
+  const keyAdded = (key: KeyInfo) => {
+    setAddingTo(null);
+    notify({
+      kind: "success",
+      title: `Key ${key.name} created in key ring ${key.keyRing}`,
+      ...(onViewKeys === undefined
+        ? {}
+        : { action: { label: "View keys", id: "toast-view-keys", onClick: () => onViewKeys(key.keyRing) } }),
+    });
+    setReload((n) => n + 1);
+  };
 
   return (
     <div className="app-page" aria-busy={loading}>
@@ -83,10 +103,21 @@ export function KeyRingsPage({ refreshToken }: Props) {
           hideCloseButton
         />
       )}
+      {data !== undefined && (
+        <div id="key-rings-limit" className="key-rings__limit" data-count={count}>
+          {/* Carbon's bar as a meter: no helper text, whose hidden live region would announce "Loading". */}
+          <ProgressBar label={`${count} of ${MAX_KEY_RINGS} key rings`} value={count} max={MAX_KEY_RINGS} size="small" />
+          <p className="key-details__note">
+            {full
+              ? "The limit is reached: delete a ring before creating another."
+              : `${MAX_KEY_RINGS - count} more can be created.`}
+          </p>
+        </div>
+      )}
       {data === undefined && error === undefined ? (
         <DataTableSkeleton headers={HEADERS.map((header) => ({ header, key: header }))} rowCount={3} showHeader={false} />
       ) : (
-        <TableContainer id="key-rings-table" title="Key rings" description={`${data?.length ?? 0} of ${MAX_KEY_RINGS}`}>
+        <TableContainer id="key-rings-table" title="Key rings" description={`${count} of ${MAX_KEY_RINGS}`}>
           <TableToolbar aria-label="Key rings toolbar">
             <TableToolbarContent>
               <Button
@@ -122,27 +153,38 @@ export function KeyRingsPage({ refreshToken }: Props) {
                   </TableCell>
                   <TableCell>{ring.createdBy === "" ? "— (with the instance)" : ring.createdBy}</TableCell>
                   <TableCell className="cds--table-column-menu">
-                    {ring.id !== "default" && (
-                      <IconButton
-                        kind="ghost"
-                        size="sm"
-                        label={`Delete key ring ${ring.id}`}
-                        align="left"
-                        data-action="delete-key-ring"
-                        onClick={() => {
-                          setForce(false);
-                          setRemoving(ring);
-                        }}
-                      >
-                        <TrashCan />
-                      </IconButton>
-                    )}
+                    <OverflowMenu
+                      aria-label={`Actions for key ring ${ring.id}`}
+                      iconDescription={`Actions for key ring ${ring.id}`}
+                      size="sm"
+                      flipped
+                    >
+                      {onViewKeys !== undefined && (
+                        <OverflowMenuItem itemText="View keys" data-action="view-keys" onClick={() => onViewKeys(ring.id)} />
+                      )}
+                      <OverflowMenuItem itemText="Add new key" data-action="add-key" onClick={() => setAddingTo(ring.id)} />
+                      {ring.id !== "default" && (
+                        <OverflowMenuItem
+                          itemText="Delete"
+                          data-action="delete-key-ring"
+                          isDelete
+                          hasDivider
+                          onClick={() => {
+                            setForce(false);
+                            setRemoving(ring);
+                          }}
+                        />
+                      )}
+                    </OverflowMenu>
                   </TableCell>
                 </TableRow>
               ))}
             </TableBody>
           </Table>
         </TableContainer>
+      )}
+      {addingTo !== null && (
+        <CreateKeyModal keyRing={addingTo} onClose={() => setAddingTo(null)} onCreated={keyAdded} />
       )}
       {creating && (
         <CreateKeyRingDialog

@@ -2,6 +2,7 @@ import { Button, InlineLoading } from "@carbon/react";
 import { CliSnippet } from "../../components/CliSnippet";
 import { keyActionCommand } from "../../lib/cli";
 import type { KeyInfo } from "../../lib/types";
+import { PurgeWait } from "./PurgeWait";
 import { useKeyLifecycle, type LifecycleAction } from "./useKeyLifecycle";
 
 interface Props {
@@ -14,15 +15,22 @@ interface Props {
 /** The buttons for what the key's state allows, shared by the details panel and the key page. */
 export function KeyActionBar({ keyInfo, onChanged, children }: Props) {
   const lifecycle = useKeyLifecycle(keyInfo, onChanged);
-  const { allowed, busy } = lifecycle;
+  const { allowed, busy, purgeWait } = lifecycle;
   const label = (action: LifecycleAction, text: string, busyText: string) =>
     busy === action ? <InlineLoading description={busyText} /> : text;
   return (
     <>
       <div className="key-details__actions" role="group" aria-label="Key actions">
         {allowed.rotate && (
-          <Button size="sm" kind="tertiary" data-panel-action="rotate" disabled={busy !== null} onClick={lifecycle.rotate}>
-            {label("rotate", "Rotate", "Rotating…")}
+          <Button
+            size="sm"
+            kind="tertiary"
+            id="key-details-rotate"
+            data-panel-action="rotate"
+            disabled={busy !== null}
+            onClick={lifecycle.rotate}
+          >
+            Rotate
           </Button>
         )}
         {allowed.disable && (
@@ -57,7 +65,8 @@ export function KeyActionBar({ keyInfo, onChanged, children }: Props) {
             kind="danger--tertiary"
             id="key-details-purge"
             data-panel-action="purge"
-            disabled={busy !== null}
+            disabled={busy !== null || purgeWait !== undefined}
+            aria-describedby={purgeWait === undefined ? undefined : "key-purge-wait"}
             onClick={lifecycle.requestPurge}
           >
             Purge
@@ -66,6 +75,7 @@ export function KeyActionBar({ keyInfo, onChanged, children }: Props) {
         {children}
         {lifecycle.dialogs}
       </div>
+      {allowed.purge && purgeWait !== undefined && <PurgeWait id="key-purge-wait" from={purgeWait} />}
       {lifecycle.lastAction !== null && (
         <CliSnippet
           id="key-details-cli"

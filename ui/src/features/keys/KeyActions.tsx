@@ -1,4 +1,7 @@
 import { OverflowMenu, OverflowMenuItem } from "@carbon/react";
+import { Countdown } from "../../components/Countdown";
+import { formatTimestamp } from "../../lib/format";
+import { PURGE_DELAY_HOURS } from "../../lib/keyLifecycle";
 import type { KeyInfo } from "../../lib/types";
 import { useKeyLifecycle } from "./useKeyLifecycle";
 
@@ -12,7 +15,7 @@ interface Props {
 /** The per-row menu; offers only what the key's state allows. */
 export function KeyActions({ keyInfo, onChanged, onDetails }: Props) {
   const lifecycle = useKeyLifecycle(keyInfo, onChanged);
-  const { allowed } = lifecycle;
+  const { allowed, purgeWait } = lifecycle;
   const { name } = keyInfo;
 
   return (
@@ -24,7 +27,29 @@ export function KeyActions({ keyInfo, onChanged, onDetails }: Props) {
         {allowed.enable && <OverflowMenuItem itemText="Enable" data-action="enable" onClick={lifecycle.enable} />}
         {allowed.restore && <OverflowMenuItem itemText="Restore" data-action="restore" onClick={lifecycle.restore} />}
         {allowed.purge && (
-          <OverflowMenuItem itemText="Purge" data-action="purge" isDelete hasDivider onClick={lifecycle.requestPurge} />
+          <OverflowMenuItem
+            itemText={
+              purgeWait === undefined ? (
+                "Purge"
+              ) : (
+                <>
+                  Purge (in <Countdown to={purgeWait} />)
+                </>
+              )
+            }
+            // The countdown says how long; the hover text says why.
+            requireTitle={purgeWait !== undefined}
+            title={
+              purgeWait === undefined
+                ? undefined
+                : `Purge is possible ${PURGE_DELAY_HOURS} hours after the deletion: from ${formatTimestamp(purgeWait.toISOString())}.`
+            }
+            data-action="purge"
+            isDelete
+            hasDivider
+            disabled={purgeWait !== undefined}
+            onClick={lifecycle.requestPurge}
+          />
         )}
         {allowed.delete && (
           <OverflowMenuItem

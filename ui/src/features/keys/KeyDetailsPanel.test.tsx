@@ -1,4 +1,4 @@
-import { screen, waitFor, within } from "@testing-library/react";
+import { act, screen, waitFor, within } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
 import { describe, expect, it, vi } from "vitest";
 import { encodeBase64 } from "../../lib/base64";
@@ -66,10 +66,56 @@ describe("KeyDetailsPanel", () => {
     await screen.findByRole("heading", { name: "payments-root" });
     expect(screen.queryByRole("button", { name: "Enable" })).toBeNull();
     await user.click(screen.getByRole("button", { name: "Rotate" }));
+    expect(backend.rotateKey).not.toHaveBeenCalled();
+    await user.click(document.getElementById("rotate-key-confirm") as HTMLElement);
     await waitFor(() => expect(onChanged).toHaveBeenCalled());
     expect(backend.rotateKey).toHaveBeenCalledWith({ keyId: key.id });
     expect(await screen.findByText("Key payments-root rotated")).toBeInTheDocument();
     expect(document.querySelector("#key-details-cli code")).toHaveTextContent(`strongroom keys rotate ${key.id}`);
+  });
+
+  it("offers to re-enable a disabled key from the toast, from 30 s after the disable", async () => {
+    vi.useFakeTimers({ shouldAdvanceTime: true });
+    try {
+      const { backend, onChanged, user } = setup({
+        disableKey: () => Promise.resolve({ ...key, state: "suspended" }),
+        enableKey: () => Promise.resolve(key),
+      });
+      await screen.findByRole("heading", { name: "payments-root" });
+      await user.click(screen.getByRole("button", { name: "Disable" }));
+      expect(await screen.findByText("Key payments-root disabled")).toBeInTheDocument();
+      const reenable = () => document.getElementById("toast-reenable");
+      expect(reenable()).toBeDisabled();
+      expect(reenable()).toHaveTextContent(/^Re-enable \(in (30|29) s\)$/);
+      await act(() => vi.advanceTimersByTimeAsync(15_000));
+      expect(reenable()).toHaveTextContent(/\(in 1[45] s\)/);
+      expect(reenable()).toBeDisabled();
+      await act(() => vi.advanceTimersByTimeAsync(15_000));
+      expect(reenable()).toBeEnabled();
+      await user.click(reenable() as HTMLElement);
+      await waitFor(() => expect(backend.enableKey).toHaveBeenCalledWith(key.id));
+      expect(await screen.findByText("Key payments-root enabled")).toBeInTheDocument();
+      expect(reenable()).toBeNull();
+      expect(onChanged).toHaveBeenCalledTimes(2);
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
+  it("counts down to the expiry in the details, without a warning while the key is active", async () => {
+    const expiresAt = new Date(Date.now() + (3 * 24 + 4) * 3_600_000 + 30 * 60_000).toISOString();
+    setup({ key: () => Promise.resolve({ ...key, expiresAt }) });
+    expect(await screen.findByText("(expires in 3 d 4 h)")).toHaveAttribute("id", "key-details-expiry");
+    expect(document.getElementById("key-details-deactivated")).toBeNull();
+  });
+
+  it("warns that a deactivated key allows only unwrap, rewrap, rotate and delete", async () => {
+    setup({ key: () => Promise.resolve({ ...key, state: "deactivated", expiresAt: "2026-01-01T00:00:00Z" }) });
+    expect(await screen.findByText("This key is deactivated (expired)")).toBeInTheDocument();
+    expect(document.getElementById("key-details-deactivated")).toHaveTextContent(
+      "Only unwrap, rewrap, rotate and delete are allowed.",
+    );
+    expect(document.getElementById("key-details-expiry")).toHaveTextContent(/^\(expired .* ago\)$/);
   });
 
   it("closes on Escape", async () => {

@@ -19,11 +19,11 @@ import type { KeyInfo, KeyVersionInfo } from "../../lib/types";
 import { DualAuthDeletion } from "./DualAuthDeletion";
 import { KeyActionBar } from "./KeyActionBar";
 import { KeyActivity } from "./KeyActivity";
+import { DeactivatedNotice, KeyExpiry } from "./KeyExpiry";
 import { KeyPlacement } from "./KeyPlacement";
 import { KeyPoliciesSection } from "./KeyPoliciesSection";
 import { KeyReach } from "./KeyReach";
-
-const RESTORE_WINDOW_DAYS = 30;
+import { RestoreWindow } from "./RestoreWindow";
 
 interface Props {
   keyId: string;
@@ -66,10 +66,6 @@ function When({ label, at, note }: { label: string; at: string | undefined; note
       </dd>
     </div>
   );
-}
-
-function restoreUntil(deletedAt: string): string {
-  return new Date(Date.parse(deletedAt) + RESTORE_WINDOW_DAYS * 86_400_000).toISOString();
 }
 
 function Versions({ versions, current }: { versions: KeyVersionInfo[]; current: string }) {
@@ -175,6 +171,7 @@ export function KeyDetailsPanel({ keyId, refreshToken, onChanged, onClose, onOpe
           )}
 
           <KeyActionBar keyInfo={info} onChanged={onChanged} />
+          {info.state === "deactivated" && <DeactivatedNotice id="key-details-deactivated" />}
           <DualAuthDeletion keyInfo={info} onChanged={onChanged} />
           {onOpenEnvelope !== undefined &&
             info.keyType === "root" &&
@@ -203,20 +200,28 @@ export function KeyDetailsPanel({ keyId, refreshToken, onChanged, onClose, onOpe
             )}
             <When label="Last updated" at={info.updatedAt} />
             <When label="Last rotated" at={info.lastRotatedAt} />
-            <When
-              label="Expires"
-              at={info.expiresAt}
-              note="An expired key is deactivated: it still unwraps, but no longer wraps."
-            />
+            {info.expiresAt !== undefined && (
+              <div className="key-details__field">
+                <dt className="cds--label">Expires</dt>
+                <dd>
+                  <KeyExpiry id="key-details-expiry" expiresAt={info.expiresAt} />
+                  <span className="key-details__note"> An expired key is deactivated: it still unwraps, but no longer wraps.</span>
+                </dd>
+              </div>
+            )}
             <When
               label="Destroyed"
               at={info.deletedAt}
-              note={
-                info.deletedAt === undefined
-                  ? undefined
-                  : `${info.deletedBy === undefined ? "" : `By ${info.deletedBy}. `}Restorable until ${formatTimestamp(restoreUntil(info.deletedAt))}; purgeable 4 hours after deletion.`
-              }
+              {...(info.deletedBy === undefined ? {} : { note: `By ${info.deletedBy}.` })}
             />
+            {info.state === "destroyed" && info.deletedAt !== undefined && (
+              <div className="key-details__field">
+                <dt className="cds--label">Restorable until</dt>
+                <dd>
+                  <RestoreWindow id="key-details-restorable-until" keyInfo={info} />
+                </dd>
+              </div>
+            )}
           </dl>
 
           <KeyPlacement key={`${info.id}:${info.keyRing}`} keyInfo={info} onChanged={onChanged} />

@@ -27,16 +27,17 @@ import { useCallback, useEffect, useRef, type ReactNode } from "react";
 import { KeyStateTag } from "../../components/KeyStateTag";
 import { useBackend } from "../../lib/backend";
 import { describe } from "../../lib/errors";
-import { expiryCountdown, formatTimestamp } from "../../lib/format";
-import { useNow } from "../../lib/hooks/useNow";
+import { formatTimestamp } from "../../lib/format";
 import { useRequest } from "../../lib/hooks/useRequest";
 import type { KeyInfo, KeyVersionInfo } from "../../lib/types";
 import { DualAuthDeletion } from "./DualAuthDeletion";
 import { KeyActionBar } from "./KeyActionBar";
 import { KeyActivity } from "./KeyActivity";
+import { DeactivatedNotice, KeyExpiry } from "./KeyExpiry";
 import { KeyPlacement } from "./KeyPlacement";
 import { KeyPoliciesSection } from "./KeyPoliciesSection";
 import { KeyReach } from "./KeyReach";
+import { RestoreWindow } from "./RestoreWindow";
 
 const ACTIVITY_LIMIT = 50;
 
@@ -70,7 +71,6 @@ function At({ at, by }: { at: string; by?: string }) {
 }
 
 function Overview({ info }: { info: KeyInfo }) {
-  const now = useNow(30_000);
   return (
     <StructuredListWrapper isCondensed aria-label="Key overview" id="key-page-overview">
       <StructuredListBody>
@@ -88,17 +88,18 @@ function Overview({ info }: { info: KeyInfo }) {
             <At at={info.lastRotatedAt} />
           </Field>
         )}
+        {info.deletedAt !== undefined && (
+          <Field label="Destroyed">
+            <At at={info.deletedAt} by={info.deletedBy} />
+          </Field>
+        )}
+        {info.state === "destroyed" && info.deletedAt !== undefined && (
+          <Field label="Restorable until">
+            <RestoreWindow id="key-page-restorable-until" keyInfo={info} />
+          </Field>
+        )}
         <Field label="Expiration">
-          {info.expiresAt === undefined ? (
-            "Never"
-          ) : (
-            <>
-              <At at={info.expiresAt} />{" "}
-              <span id="key-page-expiry" className="key-page__countdown">
-                ({expiryCountdown(info.expiresAt, now)})
-              </span>
-            </>
-          )}
+          {info.expiresAt === undefined ? "Never" : <KeyExpiry id="key-page-expiry" expiresAt={info.expiresAt} />}
         </Field>
         <Field label="Extractable">
           {info.keyType === "standard" ? "Yes: a standard key's payload can be read back" : "No: a root key never leaves the keystore"}
@@ -254,16 +255,7 @@ export function KeyPage({ keyId, refreshToken, onChanged, onBack, onOpenEnvelope
         </KeyActionBar>
       </header>
 
-      {info.state === "deactivated" && (
-        <InlineNotification
-          id="key-page-deactivated"
-          kind="warning"
-          title="This key is deactivated (expired)"
-          subtitle="Only unwrap, rewrap, rotate and delete are allowed. It no longer wraps new DEKs."
-          lowContrast
-          hideCloseButton
-        />
-      )}
+      {info.state === "deactivated" && <DeactivatedNotice id="key-page-deactivated" />}
       <DualAuthDeletion keyInfo={info} onChanged={onChanged} />
 
       <Tabs>

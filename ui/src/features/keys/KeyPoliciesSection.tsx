@@ -1,14 +1,11 @@
-import { Button, InlineLoading, InlineNotification, NumberInput, SkeletonText, Toggle } from "@carbon/react";
-import { useCallback, useState } from "react";
+import { InlineNotification, SkeletonText, Toggle } from "@carbon/react";
+import { useState } from "react";
 import { ConfirmDialog } from "../../components/ConfirmDialog";
-import { useNotify } from "../../components/notifications";
-import { toBackendError, useBackend } from "../../lib/backend";
+import { useBackend } from "../../lib/backend";
 import { describe } from "../../lib/errors";
-import { useRequest } from "../../lib/hooks/useRequest";
-import type { KeyInfo, KeyPolicies } from "../../lib/types";
-
-const ROTATION_MIN = 1;
-const ROTATION_MAX = 12;
+import type { KeyInfo } from "../../lib/types";
+import { RotationPolicyFields } from "./RotationPolicyFields";
+import { useKeyPolicies } from "./useKeyPolicies";
 
 interface Props {
   keyInfo: KeyInfo;
@@ -19,44 +16,11 @@ interface Props {
 /** Rotation (every 1 to 12 months) and dual-authorization delete, which once on stays on. */
 export function KeyPoliciesSection({ keyInfo, refreshToken, onChanged }: Props) {
   const backend = useBackend();
-  const notify = useNotify();
-  const [saved, setSaved] = useState(0);
-  const load = useCallback(() => backend.keyPolicies(keyInfo.id), [backend, keyInfo.id]);
-  const policies = useRequest(load, refreshToken + saved);
-  const [draft, setDraft] = useState<{ enabled: boolean; months: number } | null>(null);
-  const [busy, setBusy] = useState(false);
+  const editor = useKeyPolicies(keyInfo, refreshToken, onChanged);
   const [confirmDualAuth, setConfirmDualAuth] = useState(false);
   const editable = keyInfo.state !== "destroyed";
-
+  const { policies } = editor;
   const current = policies.data;
-  const rotation = draft ?? {
-    enabled: current?.rotation?.enabled ?? false,
-    months: current?.rotation?.intervalMonth ?? 3,
-  };
-  const monthsInvalid = !Number.isInteger(rotation.months) || rotation.months < ROTATION_MIN || rotation.months > ROTATION_MAX;
-
-  const applied = (next: KeyPolicies, title: string) => {
-    notify({ kind: "success", title });
-    setDraft(null);
-    setSaved((n) => n + 1);
-    onChanged();
-    return next;
-  };
-
-  const saveRotation = async () => {
-    setBusy(true);
-    try {
-      const next = await backend.setKeyPolicies({
-        keyId: keyInfo.id,
-        rotation: { enabled: rotation.enabled, intervalMonth: rotation.months },
-      });
-      applied(next, `Rotation policy of ${keyInfo.name} saved`);
-    } catch (thrown) {
-      notify({ kind: "error", title: "The rotation policy was not saved", subtitle: describe(toBackendError(thrown)) });
-    } finally {
-      setBusy(false);
-    }
-  };
 
   return (
     <section aria-labelledby="key-details-policies-title" className="key-details__section">
@@ -70,40 +34,7 @@ export function KeyPoliciesSection({ keyInfo, refreshToken, onChanged }: Props) 
         policies.error === undefined && <SkeletonText paragraph lineCount={3} />
       ) : (
         <>
-          <div className="key-details__row">
-            <Toggle
-              id="key-details-rotation"
-              labelText="Automatic rotation"
-              labelA="Off"
-              labelB="On"
-              size="sm"
-              toggled={rotation.enabled}
-              disabled={!editable || keyInfo.keyType !== "root" || busy}
-              onToggle={(on) => setDraft({ ...rotation, enabled: on })}
-            />
-            <NumberInput
-              id="key-details-rotation-months"
-              label="Every (months)"
-              size="sm"
-              min={ROTATION_MIN}
-              max={ROTATION_MAX}
-              value={rotation.months}
-              disabled={!editable || !rotation.enabled || busy}
-              invalid={rotation.enabled && monthsInvalid}
-              invalidText={`Choose ${ROTATION_MIN} to ${ROTATION_MAX} months.`}
-              onChange={(_event, { value }) => setDraft({ ...rotation, months: Number(value) })}
-            />
-            <Button
-              id="key-details-rotation-save"
-              kind="tertiary"
-              size="sm"
-              disabled={draft === null || busy || (rotation.enabled && monthsInvalid)}
-              onClick={() => void saveRotation()}
-            >
-              {busy ? <InlineLoading description="Saving…" /> : "Save"}
-            </Button>
-          </div>
-          {keyInfo.keyType !== "root" && <p className="key-details__note">Only root keys rotate.</p>}
+          <RotationPolicyFields keyInfo={keyInfo} editor={editor} idPrefix="key-details-rotation" nextId="key-details-rotation-next" />
           <Toggle
             id="key-details-dual-auth"
             labelText="Dual authorization to delete"
@@ -130,9 +61,9 @@ export function KeyPoliciesSection({ keyInfo, refreshToken, onChanged }: Props) 
           busyText="Saving…"
           onClose={() => setConfirmDualAuth(false)}
           onConfirm={async () => {
-            const next = await backend.setKeyPolicies({ keyId: keyInfo.id, dualAuthDelete: true });
+            await backend.setKeyPolicies({ keyId: keyInfo.id, dualAuthDelete: true });
             setConfirmDualAuth(false);
-            applied(next, `Dual authorization turned on for ${keyInfo.name}`);
+            editor.applied(`Dual authorization turned on for ${keyInfo.name}`);
           }}
         >
           <p>

@@ -172,7 +172,6 @@ describe("KeyTable", () => {
   // Every row action: the backend refuses, the refusal is said in plain words, and the table is
   // neither told to reload nor shows the key in another state.
   it.each([
-    { action: "Rotate", call: "rotateKey", state: "active" },
     { action: "Disable", call: "disableKey", state: "active" },
     { action: "Enable", call: "enableKey", state: "suspended" },
     { action: "Restore", call: "restoreKey", state: "destroyed" },
@@ -189,9 +188,29 @@ describe("KeyTable", () => {
 
     expect(await screen.findByText(`Could not ${action.toLowerCase()} key payments-root`)).toBeInTheDocument();
     expect(screen.getAllByText(/could not be reached/).length).toBeGreaterThan(0);
-    expect(backend[call]).toHaveBeenCalledWith(call === "rotateKey" ? { keyId: key.id } : key.id);
+    expect(backend[call]).toHaveBeenCalledWith(key.id);
     expect(onChanged).not.toHaveBeenCalled();
     expect(rowFor("payments-root").querySelector("[data-state]")).toHaveAttribute("data-state", state);
+  });
+
+  it("rotates from the row menu through the rotate panel, which keeps a refusal in view", async () => {
+    const key = makeKey({ name: "payments-root" });
+    const { backend, onChanged, user } = setup({
+      listKeys: () => Promise.resolve({ keys: [key], total: 1 }),
+      rotateKey: () => rejectWith("HOST_UNREACHABLE", "The keystore at https://kms.test could not be reached."),
+    });
+    await waitFor(() => expect(rowFor("payments-root")).toBeInTheDocument());
+
+    await user.click(within(rowFor("payments-root")).getByRole("button", { name: "Actions for payments-root" }));
+    await user.click(await screen.findByText("Rotate"));
+    const dialog = await screen.findByRole("dialog", { name: "Rotate key payments-root" });
+    expect(backend.rotateKey).not.toHaveBeenCalled();
+    await user.click(within(dialog).getByRole("button", { name: "Rotate" }));
+
+    expect(await within(dialog).findByText("That did not work")).toBeInTheDocument();
+    expect(within(dialog).getByText(/could not be reached/)).toBeInTheDocument();
+    expect(backend.rotateKey).toHaveBeenCalledWith({ keyId: key.id });
+    expect(onChanged).not.toHaveBeenCalled();
   });
 
   it("disables an active key from its row menu and reports it", async () => {

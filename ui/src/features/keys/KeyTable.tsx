@@ -40,7 +40,10 @@ import { keysToCsv, type BatchAction, type BatchOutcome, type BatchPlan } from "
 import { CreateKeyModal } from "./CreateKeyModal";
 import { KeyActions } from "./KeyActions";
 import { KeyBatchDialog } from "./KeyBatchDialog";
+import { filterChips, type KeyFilterName } from "./filterChips";
+import { KeyFilterChips } from "./KeyFilterChips";
 import { PageJump, type PageSelectProps } from "./PageJump";
+import { RestoreWindow } from "./RestoreWindow";
 
 const SEARCH_DEBOUNCE_MS = 250;
 const PAGE_SIZES = [10, 20, 50, 100];
@@ -66,6 +69,14 @@ const HEADERS: { key: string; header: string; sortBy?: KeySortField }[] = [
   { key: "createdAt", header: "Created", sortBy: "creationDate" },
   { key: "actions", header: "" },
 ];
+
+/**
+ * Shown while the table lists destroyed keys only, before the actions: Key Protect makes people
+ * work the restore deadline out. Deletion order is restore-deadline order.
+ */
+const RESTORABLE_HEADER = { key: "restorableUntil", header: "Restorable until", sortBy: "deletionDate" as const };
+
+const DESTROYED_HEADERS = [...HEADERS.slice(0, -1), RESTORABLE_HEADER, ...HEADERS.slice(-1)];
 
 /** Newest first, as Key Protect lists keys when no order is asked for. */
 const DEFAULT_SORT: KeySort = { field: "creationDate", descending: true };
@@ -159,16 +170,22 @@ interface Props {
   openKeyId?: string;
   /** Extra toolbar buttons, e.g. "Import root key". */
   toolbarActions?: React.ReactNode;
+  /** The key ring filter to start with; the person can change or clear it. */
+  initialKeyRing?: string;
 }
 
-export function KeyTable({ refreshToken, onChanged, onOpen, openKeyId, toolbarActions }: Props) {
+export function KeyTable({ refreshToken, onChanged, onOpen, openKeyId, toolbarActions, initialKeyRing = "" }: Props) {
   const backend = useBackend();
   const notify = useNotify();
   const [search, setSearch] = useState("");
   const [filter, setFilter] = useState<StateFilter>("all");
-  const [keyRing, setKeyRing] = useState("");
+  const [keyRing, setKeyRing] = useState(initialKeyRing);
   const [keyType, setKeyType] = useState<TypeFilter>("all");
-  const [sort, setSort] = useState<KeySort>(DEFAULT_SORT);
+  const [chosenSort, setSort] = useState<KeySort>(DEFAULT_SORT);
+  const showRestorable = filter === "destroyed";
+  const columns = showRestorable ? DESTROYED_HEADERS : HEADERS;
+  // A sort by a column no longer shown falls back to the default.
+  const sort = columns.some((column) => column.sortBy === chosenSort.field) ? chosenSort : DEFAULT_SORT;
   const loadRings = useCallback(() => backend.keyRings(), [backend]);
   const rings = useRequest(loadRings, refreshToken);
   const [paging, setPaging] = useState<Paging>({ page: 1, pageSize: PAGE_SIZES[0] ?? 10, filterKey: "" });
@@ -212,6 +229,7 @@ export function KeyTable({ refreshToken, onChanged, onOpen, openKeyId, toolbarAc
         keyType: key.keyType,
         state: key.state,
         createdAt: key.createdAt,
+        restorableUntil: key.deletedAt ?? "",
         actions: "",
       })),
     [data],
@@ -287,6 +305,20 @@ export function KeyTable({ refreshToken, onChanged, onOpen, openKeyId, toolbarAc
   }
 
   const total = data?.total ?? 0;
+  const chips = filterChips({ state: filter, keyType, keyRing, search: debouncedSearch });
+  // Filtering stays in the keystore: a chip only resets what the toolbar asks for.
+  const dismissFilter = (name: KeyFilterName) => {
+    if (name === "state") setFilter("all");
+    else if (name === "keyType") setKeyType("all");
+    else if (name === "keyRing") setKeyRing("");
+    else setSearch("");
+  };
+  const clearFilters = () => {
+    setFilter("all");
+    setKeyType("all");
+    setKeyRing("");
+    setSearch("");
+  };
   const showBatch = selected.size > 0;
   const description = (
     <span className="key-table__summary">
@@ -299,7 +331,7 @@ export function KeyTable({ refreshToken, onChanged, onOpen, openKeyId, toolbarAc
 
   return (
     <>
-      <DataTable rows={rows} headers={HEADERS} size="md">
+      <DataTable rows={rows} headers={columns} size="md">
         {({ rows: tableRows, headers, getTableProps, getHeaderProps, getRowProps, getToolbarProps }) => (
           <TableContainer title="Keys" description={description} aria-busy={loading}>
             <TableToolbar {...getToolbarProps()} aria-label="Key table toolbar" className="key-table__toolbar">
@@ -408,6 +440,7 @@ export function KeyTable({ refreshToken, onChanged, onOpen, openKeyId, toolbarAc
                 {createButton}
               </TableToolbarContent>
             </TableToolbar>
+            <KeyFilterChips chips={chips} onDismiss={dismissFilter} onClear={clearFilters} />
             {error !== undefined && (
               <InlineNotification
                 id="key-table-error"
@@ -432,7 +465,7 @@ export function KeyTable({ refreshToken, onChanged, onOpen, openKeyId, toolbarAc
                   />
                   {headers.map((header) => {
                     const { key, ...headerProps } = getHeaderProps({ header, isSortable: false });
-                    const sortBy = HEADERS.find((h) => h.key === header.key)?.sortBy;
+                    const sortBy = columns.find((h) => h.key === header.key)?.sortBy;
                     const direction: DataTableSortState =
                       sort.field === sortBy ? (sort.descending ? "DESC" : "ASC") : "NONE";
                     // Sorting happens in the keystore: the header only says which order to ask for.
@@ -457,7 +490,7 @@ export function KeyTable({ refreshToken, onChanged, onOpen, openKeyId, toolbarAc
               <TableBody className={loading ? "key-table__body--stale" : undefined}>
                 {tableRows.length === 0 && (
                   <TableRow>
-                    <TableCell colSpan={HEADERS.length + 1} className="key-table__no-match">
+                    <TableCell colSpan={columns.length + 1} className="key-table__no-match">
                       {total === 0 ? "No keys match this search and filter." : "No keys on this page."}
                     </TableCell>
                   </TableRow>
@@ -537,6 +570,11 @@ export function KeyTable({ refreshToken, onChanged, onOpen, openKeyId, toolbarAc
                       <TableCell>
                         <time dateTime={keyInfo.createdAt}>{formatTimestamp(keyInfo.createdAt)}</time>
                       </TableCell>
+                      {showRestorable && (
+                        <TableCell data-restorable-until>
+                          <RestoreWindow keyInfo={keyInfo} />
+                        </TableCell>
+                      )}
                       {/* The menu and its dialogs are not part of the row's click target. */}
                       <TableCell className="cds--table-column-menu" onClick={(event) => event.stopPropagation()}>
                         <KeyActions

@@ -10,6 +10,8 @@ import { KeyTable } from "./KeyTable";
 
 interface Props {
   refreshToken: number;
+  /** The key ring the table starts filtered to, e.g. from the Key rings page's "View keys". */
+  keyRing?: string;
   onChanged: () => void;
   /** Opens the envelope encryption page with this root key chosen. */
   onOpenEnvelope?: (key: KeyInfo) => void;
@@ -17,7 +19,7 @@ interface Props {
   onOpenPage?: (key: KeyInfo) => void;
 }
 
-export function KeysPage({ refreshToken, onChanged, onOpenEnvelope, onOpenPage }: Props) {
+export function KeysPage({ refreshToken, keyRing, onChanged, onOpenEnvelope, onOpenPage }: Props) {
   const notify = useNotify();
   const [openKeyId, setOpenKeyId] = useState<string | null>(null);
   const [importing, setImporting] = useState(false);
@@ -35,6 +37,7 @@ export function KeysPage({ refreshToken, onChanged, onOpenEnvelope, onOpenPage }
     <div className="app-page">
       <KeyTable
         refreshToken={refreshToken}
+        {...(keyRing === undefined ? {} : { initialKeyRing: keyRing })}
         onChanged={onChanged}
         onOpen={(key) => setOpenKeyId(key.id)}
         openKeyId={openKeyId ?? undefined}

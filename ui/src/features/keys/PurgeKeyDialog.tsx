@@ -1,9 +1,8 @@
 import { ConfirmDialog } from "../../components/ConfirmDialog";
 import { useBackend } from "../../lib/backend";
 import { formatTimestamp } from "../../lib/format";
+import { PURGE_DELAY_HOURS, purgeableFrom } from "../../lib/keyLifecycle";
 import type { KeyInfo } from "../../lib/types";
-
-const PURGE_DELAY_MS = 4 * 3_600_000;
 
 interface Props {
   keyInfo: KeyInfo;
@@ -14,8 +13,7 @@ interface Props {
 /** Removes a destroyed key for good; the keystore refuses (PURGE_TOO_EARLY) within 4 hours of the deletion. */
 export function PurgeKeyDialog({ keyInfo, onClose, onPurged }: Props) {
   const backend = useBackend();
-  const allowedFrom =
-    keyInfo.deletedAt === undefined ? undefined : new Date(Date.parse(keyInfo.deletedAt) + PURGE_DELAY_MS).toISOString();
+  const allowedFrom = purgeableFrom(keyInfo)?.toISOString();
   return (
     <ConfirmDialog
       title={`Purge key ${keyInfo.name}?`}
@@ -35,7 +33,7 @@ export function PurgeKeyDialog({ keyInfo, onClose, onPurged }: Props) {
         anything it wrapped is lost for good.
       </p>
       <p id="purge-key-rule">
-        A key can be purged from 4 hours after its deletion
+        A key can be purged from {PURGE_DELAY_HOURS} hours after its deletion
         {allowedFrom === undefined ? "." : `: this one from ${formatTimestamp(allowedFrom)}.`}
       </p>
     </ConfirmDialog>

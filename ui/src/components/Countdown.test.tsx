@@ -1,0 +1,30 @@
+import { act, render, screen } from "@testing-library/react";
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { Countdown } from "./Countdown";
+
+/** Lets fake time pass, and React render what it changed. */
+const pass = (ms: number) => act(() => vi.advanceTimersByTimeAsync(ms));
+
+describe("Countdown", () => {
+  beforeEach(() => {
+    vi.useFakeTimers();
+    vi.setSystemTime(new Date("2026-03-01T10:00:00Z"));
+  });
+  afterEach(() => vi.useRealTimers());
+
+  it("counts seconds down to zero in the last hour", async () => {
+    render(<Countdown id="left" to={new Date("2026-03-01T10:00:30Z")} />);
+    expect(screen.getByText("30 s")).toHaveAttribute("id", "left");
+    await pass(3_000);
+    expect(screen.getByText("27 s")).toBeInTheDocument();
+    await pass(60_000);
+    expect(screen.getByText("0 s")).toBeInTheDocument();
+  });
+
+  it("reads longer spans in hours and minutes, and keeps them current", async () => {
+    render(<Countdown to={new Date("2026-03-01T13:12:00Z")} />);
+    expect(screen.getByText("3 h 12 min")).toBeInTheDocument();
+    await pass(2 * 60_000);
+    expect(screen.getByText("3 h 10 min")).toBeInTheDocument();
+  });
+});

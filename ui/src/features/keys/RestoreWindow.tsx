@@ -1,0 +1,35 @@
+import { Countdown } from "../../components/Countdown";
+import { formatTimestamp } from "../../lib/format";
+import { restorableUntil } from "../../lib/keyLifecycle";
+import { useReached } from "../../lib/hooks/useReached";
+import type { KeyInfo } from "../../lib/types";
+
+interface Props {
+  keyInfo: Pick<KeyInfo, "deletedAt">;
+  id?: string;
+}
+
+/**
+ * When a destroyed key's restore window closes (30 days after its deletion), with the time left:
+ * Key Protect leaves people to work it out from the last-updated date. Nothing without a deletion date.
+ */
+export function RestoreWindow({ keyInfo, id }: Props) {
+  const until = restorableUntil(keyInfo);
+  const closed = useReached(until);
+  if (until === undefined) return null;
+  const iso = until.toISOString();
+  return (
+    <span id={id} className="restore-window" data-restorable-until={iso}>
+      <time dateTime={iso}>{formatTimestamp(iso)}</time>{" "}
+      <span className="key-details__note">
+        {closed ? (
+          "(closed: it can no longer be restored)"
+        ) : (
+          <>
+            (closes in <Countdown to={until} />)
+          </>
+        )}
+      </span>
+    </span>
+  );
+}

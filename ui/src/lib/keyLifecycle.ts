@@ -1,0 +1,49 @@
+import type { KeyInfo, RotationPolicyInfo } from "./types";
+
+const SECOND_MS = 1000;
+const HOUR_MS = 3_600_000;
+const DAY_MS = 86_400_000;
+
+/** A destroyed key can be restored for 30 days after its deletion (Key Protect's rule, and the keystore's). */
+export const RESTORE_WINDOW_DAYS = 30;
+/** A destroyed key can be purged from 4 hours after its deletion; the keystore refuses earlier (PURGE_TOO_EARLY). */
+export const PURGE_DELAY_HOURS = 4;
+/** Key Protect asks for 30 seconds between disabling a key and enabling it again. */
+export const REENABLE_DELAY_SECONDS = 30;
+/** A month of a rotation interval counts as 30 days (Key Protect's rule, and the keystore's). */
+export const ROTATION_MONTH_DAYS = 30;
+
+/** `rfc3339` moved by `ms`, or undefined when absent or unreadable. */
+function after(rfc3339: string | undefined, ms: number): Date | undefined {
+  if (rfc3339 === undefined) return undefined;
+  const time = Date.parse(rfc3339);
+  return Number.isNaN(time) ? undefined : new Date(time + ms);
+}
+
+/** The end of a destroyed key's restore window; undefined unless the key carries its deletion date. */
+export function restorableUntil(key: Pick<KeyInfo, "deletedAt">): Date | undefined {
+  return after(key.deletedAt, RESTORE_WINDOW_DAYS * DAY_MS);
+}
+
+/** When a destroyed key may first be purged; undefined unless the key carries its deletion date. */
+export function purgeableFrom(key: Pick<KeyInfo, "deletedAt">): Date | undefined {
+  return after(key.deletedAt, PURGE_DELAY_HOURS * HOUR_MS);
+}
+
+/** When a key disabled at `disabledAt` may be enabled again. */
+export function reenableAt(disabledAt: Date): Date {
+  return new Date(disabledAt.getTime() + REENABLE_DELAY_SECONDS * SECOND_MS);
+}
+
+/**
+ * When a rotation policy makes a root key due: its last rotation (its creation if never rotated)
+ * plus the interval. Undefined for a standard key, or without an enabled policy. The keystore
+ * marks the key due then (`rotationDue`); it does not rotate on its own.
+ */
+export function nextRotationAt(
+  key: Pick<KeyInfo, "keyType" | "createdAt" | "lastRotatedAt">,
+  policy: RotationPolicyInfo | undefined,
+): Date | undefined {
+  if (key.keyType !== "root" || policy === undefined || !policy.enabled) return undefined;
+  return after(key.lastRotatedAt ?? key.createdAt, policy.intervalMonth * ROTATION_MONTH_DAYS * DAY_MS);
+}
