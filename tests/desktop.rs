@@ -466,6 +466,20 @@ async fn authorize_a_source_service_as_reader_then_remove_it() {
     let (_driver, client) = launch(&data).await;
 
     let outcome = async {
+        // A key the service will use, named by an alias in the dry run below.
+        open_page(&client, "keys").await?;
+        click(&client, "#create-key-button").await?;
+        element(&client, "#create-key-name")
+            .await
+            .send_keys("bucket-root")
+            .await?;
+        element(&client, "#create-key-aliases")
+            .await
+            .send_keys("bucket-alias")
+            .await?;
+        element(&client, "#create-key-submit").await.click().await?;
+        element(&client, "[data-key-name='bucket-root']").await;
+
         open_page(&client, "authorizations").await?;
         element(&client, "#authorizations-empty").await;
         element(&client, "#create-authorization-button")
@@ -502,6 +516,25 @@ async fn authorize_a_source_service_as_reader_then_remove_it() {
         );
         screenshot(&client, "authorizations").await;
 
+        // Test as this service: the keystore's dry run, through the authorization just made.
+        click(&client, "[data-action='test-as-service']").await?;
+        element(&client, "#test-as-service-key")
+            .await
+            .send_keys("bucket-alias")
+            .await?;
+        click(&client, "#test-as-service .cds--btn--primary").await?;
+        let verdict = text_until(&client, "#test-as-service-verdict", |t| {
+            t.contains("Allowed")
+        })
+        .await;
+        assert!(
+            verdict.contains("cloud-object-storage may wrap with key bucket-root"),
+            "the verdict names the service and the key: {verdict:?}"
+        );
+        screenshot(&client, "test-as-service").await;
+        click(&client, "#test-as-service .cds--btn--secondary").await?;
+        assert!(gone(&client, "#test-as-service-verdict").await);
+
         element(&client, "[data-action='remove-authorization']")
             .await
             .click()
@@ -531,6 +564,27 @@ async fn authorize_a_source_service_as_reader_then_remove_it() {
             "something listens at {address}"
         );
         screenshot(&client, "local-server").await;
+
+        // The audit trail exports to a file the desktop writes and names (WebKitGTK's own
+        // download handling is not relied on).
+        open_page(&client, "audit").await?;
+        click(&client, "#audit-export-csv").await?;
+        let saved = text_until(&client, ".cds--toast-notification", |t| {
+            t.contains("Export saved")
+        })
+        .await;
+        let path = saved
+            .lines()
+            .map(str::trim)
+            .find(|line| line.ends_with(".csv"))
+            .unwrap_or_else(|| panic!("the toast names the file: {saved:?}"))
+            .to_owned();
+        let csv = std::fs::read_to_string(&path).unwrap_or_else(|err| panic!("{path}: {err}"));
+        assert!(
+            csv.lines().count() > 3 && csv.contains("kms.secrets.create"),
+            "the export holds the audit events: {csv:.200}"
+        );
+        let _ = std::fs::remove_file(&path);
         Ok::<_, fantoccini::error::CmdError>(())
     }
     .await;
@@ -697,6 +751,11 @@ async fn import_a_root_key_securely_then_rotate_a_key() {
             .await
             .click()
             .await?;
+        // The rotate panel shows what is current and what a policy would make of it first.
+        let current = text_until(&client, "#key-rotate-version", |t| !t.is_empty()).await;
+        assert!(!current.is_empty(), "the panel names the current version");
+        screenshot(&client, "rotate-panel").await;
+        click(&client, "#rotate-key-confirm").await?;
         let deadline = Instant::now() + WAIT;
         let mut versions = 0;
         while versions < 2 && Instant::now() < deadline {

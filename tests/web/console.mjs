@@ -144,6 +144,19 @@ try {
     assert.match((await error.textContent()) ?? "", /additional authenticated data/);
   });
 
+  await step("a round-trip test wraps, unwraps and compares, and a wrap is kept as a test vector", async () => {
+    await page.fill("#wrap-aad-0", "tenant=acme");
+    await page.click("#wrap-round-trip");
+    await page.waitForSelector('#wrap-round-trip-result[data-outcome="passed"]');
+    await page.click("#wrap-button");
+    await page.waitForFunction(() => (document.getElementById("wrap-ciphertext")?.textContent ?? "").length > 40);
+    await page.click("#save-test-vector");
+    await page.waitForSelector("#test-vectors-table [data-test-vector-id]");
+    const stored = await page.evaluate(() => JSON.stringify(Object.entries(localStorage)));
+    assert.ok(!stored.includes(apiKey), "localStorage holds the API key");
+    await picture("envelope-lab");
+  });
+
   await step("the dashboard counts the keys and charts the wraps", async () => {
     await open("dashboard");
     await page.waitForFunction(() => document.getElementById("dashboard-total")?.textContent === "3");
@@ -189,6 +202,17 @@ try {
     await open("authorizations");
     await page.waitForSelector("#authorizations-empty");
     await picture("authorizations");
+  });
+
+  await step("preferences set the warn days and the table density", async () => {
+    await page.click("#nav-preferences");
+    await page.waitForSelector("#preferences-warn-days");
+    await page.fill("#preferences-warn-days", "45");
+    await page.selectOption("#preferences-density", "xs");
+    await picture("preferences");
+    const stored = await page.evaluate(() => localStorage.getItem("strongroom.preferences") ?? "");
+    assert.match(stored, /"warnDays":45/);
+    assert.match(stored, /"density":"xs"/);
   });
 
   await step("no uncaught errors in the page", async () => {
