@@ -44,6 +44,7 @@ import { KeyActions } from "./KeyActions";
 import { KeyBatchDialog } from "./KeyBatchDialog";
 import { filterChips, type KeyFilterName } from "./filterChips";
 import { KeyFilterChips } from "./KeyFilterChips";
+import { KeySearchSyntax } from "./KeySearchSyntax";
 import { PageJump, type PageSelectProps } from "./PageJump";
 import { RestoreWindow } from "./RestoreWindow";
 
@@ -411,6 +412,7 @@ export function KeyTable({ refreshToken, onChanged, onOpen, openKeyId, toolbarAc
                   value={search}
                   onChange={(_event, value) => setSearch(value ?? "")}
                 />
+                <KeySearchSyntax />
                 <Dropdown<FilterItem>
                   id="key-state-filter"
                   className="key-table__filter"
