@@ -13,7 +13,8 @@ export function GuardedButton({ access, disabled, ...props }: Props) {
   if (access.allowed) return <Button {...props} disabled={disabled} />;
   return (
     <span className="guarded-control" title={access.reason} data-denied-reason={access.reason}>
-      <Button {...props} disabled aria-description={access.reason} />
+      {/* The reason replaces any title, so hovering shows why rather than what. */}
+      <Button {...props} title={undefined} disabled aria-description={access.reason} />
     </span>
   );
 }

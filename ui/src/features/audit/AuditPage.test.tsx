@@ -1,6 +1,6 @@
 import { fireEvent, screen, waitFor, within } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
-import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { afterEach, describe, expect, it, vi } from "vitest";
 import { PREFERENCES_STORAGE_KEY } from "../../lib/preferences";
 import { fakeBackend } from "../../test/fakeBackend";
 import { renderWithBackend } from "../../test/render";
@@ -201,24 +201,15 @@ describe("AuditPage", () => {
 });
 
 describe("AuditPage export", () => {
-  let saved: { name: string; blob: Blob }[] = [];
-
-  beforeEach(() => {
-    saved = [];
-    let lastBlob: Blob | undefined;
-    URL.createObjectURL = vi.fn((blob: Blob) => {
-      lastBlob = blob;
-      return "blob:audit";
+  /** Exports go through the backend: the desktop writes them to Downloads, a browser downloads them. */
+  const saving = (path: string | null = null) => {
+    const saved: { name: string; text: string; type: string }[] = [];
+    const saveExport = vi.fn((name: string, text: string, type: string) => {
+      saved.push({ name, text, type });
+      return Promise.resolve(path);
     });
-    URL.revokeObjectURL = vi.fn();
-    vi.spyOn(HTMLAnchorElement.prototype, "click").mockImplementation(function (this: HTMLAnchorElement) {
-      if (lastBlob !== undefined) saved.push({ name: this.download, blob: lastBlob });
-    });
-  });
-
-  afterEach(() => {
-    vi.restoreAllMocks();
-  });
+    return { saved, saveExport };
+  };
 
   /** A trail of `size` failures, newest first, answering `before` and `limit`. */
   const trail = (size: number) => (query: AuditQueryRequest) => {
@@ -229,7 +220,8 @@ describe("AuditPage export", () => {
 
   it("downloads every matching event as CSV, with the filters applied, in a file named for the time", async () => {
     const user = userEvent.setup();
-    const backend = fakeBackend({ auditEvents: trail(1200) });
+    const { saved, saveExport } = saving();
+    const backend = fakeBackend({ auditEvents: trail(1200), saveExport });
     renderWithBackend(<AuditPage refreshToken={0} />, backend);
     await user.click(screen.getByLabelText("Failures only"));
     await waitFor(() => expect(backend.auditEvents.mock.lastCall?.[0].failuresOnly).toBe(true));
@@ -238,7 +230,8 @@ describe("AuditPage export", () => {
     await waitFor(() => expect(saved).toHaveLength(1));
     const file = saved[0];
     expect(file?.name).toMatch(/^strongroom-audit-\d{8}T\d{6}Z\.csv$/);
-    const lines = (await file?.blob.text())?.trimEnd().split("\r\n") ?? [];
+    expect(file?.type).toBe("text/csv;charset=utf-8");
+    const lines = file?.text.trimEnd().split("\r\n") ?? [];
     expect(lines[0]).toBe("seq,at,instance,initiator,action,target,outcome,correlationId");
     expect(lines).toHaveLength(1201);
     const exportCalls = backend.auditEvents.mock.calls.map(([query]) => query).filter((query) => query.limit === 1000);
@@ -248,7 +241,8 @@ describe("AuditPage export", () => {
 
   it("downloads JSON and says when the cap cut the export off", async () => {
     const user = userEvent.setup();
-    renderWithBackend(<AuditPage refreshToken={0} />, fakeBackend({ auditEvents: trail(EXPORT_CAP + 50) }));
+    const { saved, saveExport } = saving();
+    renderWithBackend(<AuditPage refreshToken={0} />, fakeBackend({ auditEvents: trail(EXPORT_CAP + 50), saveExport }));
     await screen.findByText(`key-${EXPORT_CAP + 50}`);
     await user.click(screen.getByRole("button", { name: "Export JSON" }));
     const notice = await screen.findByText(`The export stopped at ${EXPORT_CAP.toLocaleString()} events`, undefined, {
@@ -256,8 +250,18 @@ describe("AuditPage export", () => {
     });
     expect(within(notice.closest(".cds--inline-notification") as HTMLElement).getByText(/older ones were left out/)).toBeInTheDocument();
     expect(saved[0]?.name).toMatch(/\.json$/);
-    const body = JSON.parse((await saved[0]?.blob.text()) ?? "") as { truncated: boolean; events: unknown[] };
+    const body = JSON.parse(saved[0]?.text ?? "") as { truncated: boolean; events: unknown[] };
     expect(body.truncated).toBe(true);
     expect(body.events).toHaveLength(EXPORT_CAP);
+  });
+
+  it("names the file the desktop wrote in the export's toast", async () => {
+    const user = userEvent.setup();
+    const { saveExport } = saving("/home/ada/Downloads/strongroom-audit.csv");
+    renderWithBackend(<AuditPage refreshToken={0} />, fakeBackend({ auditEvents: trail(3), saveExport }));
+    await screen.findByText("key-3");
+    await user.click(screen.getByRole("button", { name: "Export CSV" }));
+    expect(await screen.findByText("Exported 3 audit events")).toBeInTheDocument();
+    expect(screen.getByText("/home/ada/Downloads/strongroom-audit.csv")).toBeInTheDocument();
   });
 });

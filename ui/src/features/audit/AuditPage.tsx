@@ -28,10 +28,10 @@ import { Download } from "@carbon/icons-react";
 import { Fragment, useEffect, useState } from "react";
 import { useNotify } from "../../components/notifications";
 import { toBackendError, useBackend, type BackendError } from "../../lib/backend";
-import { offerDownload } from "../../lib/download";
 import { describe } from "../../lib/errors";
 import { formatTimestamp } from "../../lib/format";
 import { useDebouncedValue } from "../../lib/hooks/useDebouncedValue";
+import { useSaveExport } from "../../lib/hooks/useSaveExport";
 import { useTableSize } from "../../lib/preferences";
 import type { AuditEventInfo, AuditQueryRequest } from "../../lib/types";
 import { AuditHistogram } from "./AuditHistogram";
@@ -102,6 +102,7 @@ function OutcomeTag({ outcome }: { outcome: string }) {
 export function AuditPage({ refreshToken }: { refreshToken: number }) {
   const backend = useBackend();
   const notify = useNotify();
+  const saveExport = useSaveExport();
   const [filters, setFilters] = useState<Filters>({
     initiator: "",
     action: "",
@@ -162,12 +163,11 @@ export function AuditPage({ refreshToken }: { refreshToken: number }) {
     try {
       const exported: EventExport = await collectEvents(backend, filter, (count) => setExporting({ format, count }));
       const text = format === "csv" ? eventsToCsv(exported.events) : eventsToJson(exported, filter);
-      offerDownload(exportFileName(format), text, format === "csv" ? "text/csv;charset=utf-8" : "application/json");
-      if (exported.truncated) {
-        setCutOff(exported.events.length);
-      } else {
-        notify({ kind: "success", title: `Exported ${exported.events.length.toLocaleString()} audit events` });
-      }
+      // The desktop writes the file to Downloads and its toast names the path; a browser downloads it.
+      const type = format === "csv" ? "text/csv;charset=utf-8" : "application/json";
+      const title = exported.truncated ? undefined : `Exported ${exported.events.length.toLocaleString()} audit events`;
+      const saved = await saveExport(exportFileName(format), text, type, title);
+      if (saved && exported.truncated) setCutOff(exported.events.length);
     } catch (thrown) {
       notify({ kind: "error", title: "The audit events could not be exported", subtitle: describe(toBackendError(thrown)) });
     } finally {

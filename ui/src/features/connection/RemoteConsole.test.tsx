@@ -23,6 +23,8 @@ function server(acceptedKey: string) {
           : json(400, { errorCode: "BXNIM0415E", errorMessage: "Provided API key could not be found." }),
       );
     }
+    // IBM Key Protect has no caller endpoint: every control stays enabled.
+    if (url.pathname === "/api/v2/caller") return Promise.resolve(json(404, { metadata: {}, resources: [] }));
     return Promise.resolve(json(200, { metadata: { collectionTotal: 0, totalCount: 0 }, resources: [] }));
   });
 }

@@ -1,5 +1,4 @@
 import {
-  Button,
   Checkbox,
   DataTableSkeleton,
   InlineNotification,
@@ -20,7 +19,9 @@ import { Add } from "@carbon/icons-react";
 import { useCallback, useState } from "react";
 import { ConfirmDialog } from "../../components/ConfirmDialog";
 import { CurlSnippet } from "../../components/CurlSnippet";
+import { GuardedButton } from "../../components/GuardedButton";
 import { useNotify } from "../../components/notifications";
+import { ACTIONS, bothAllow, denied, deniedItemProps, useAccess } from "../../lib/access";
 import { useBackend, type Backend } from "../../lib/backend";
 import { describe } from "../../lib/errors";
 import { ALL_STATES, formatTimestamp } from "../../lib/format";
@@ -59,6 +60,7 @@ interface Props {
 
 export function KeyRingsPage({ refreshToken, onViewKeys }: Props) {
   const backend = useBackend();
+  const can = useAccess();
   const curlTarget = useCurlTarget();
   const notify = useNotify();
   const [reload, setReload] = useState(0);
@@ -120,15 +122,17 @@ export function KeyRingsPage({ refreshToken, onViewKeys }: Props) {
         <TableContainer id="key-rings-table" title="Key rings" description={`${count} of ${MAX_KEY_RINGS}`}>
           <TableToolbar aria-label="Key rings toolbar">
             <TableToolbarContent>
-              <Button
+              <GuardedButton
                 id="key-rings-create"
                 renderIcon={Add}
-                disabled={full}
-                title={full ? `An instance holds at most ${MAX_KEY_RINGS} key rings.` : undefined}
+                access={bothAllow(
+                  full ? denied(`An instance holds at most ${MAX_KEY_RINGS} key rings.`) : { allowed: true },
+                  can(ACTIONS.createKeyRing),
+                )}
                 onClick={() => setCreating(true)}
               >
                 Create key ring
-              </Button>
+              </GuardedButton>
             </TableToolbarContent>
           </TableToolbar>
           <Table aria-label="Key rings">
@@ -162,11 +166,17 @@ export function KeyRingsPage({ refreshToken, onViewKeys }: Props) {
                       {onViewKeys !== undefined && (
                         <OverflowMenuItem itemText="View keys" data-action="view-keys" onClick={() => onViewKeys(ring.id)} />
                       )}
-                      <OverflowMenuItem itemText="Add new key" data-action="add-key" onClick={() => setAddingTo(ring.id)} />
+                      <OverflowMenuItem
+                        itemText="Add new key"
+                        data-action="add-key"
+                        {...deniedItemProps(can(ACTIONS.createKey, { keyRing: ring.id }))}
+                        onClick={() => setAddingTo(ring.id)}
+                      />
                       {ring.id !== "default" && (
                         <OverflowMenuItem
                           itemText="Delete"
                           data-action="delete-key-ring"
+                          {...deniedItemProps(can(ACTIONS.deleteKeyRing, { keyRing: ring.id }))}
                           isDelete
                           hasDivider
                           onClick={() => {

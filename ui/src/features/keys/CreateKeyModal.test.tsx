@@ -112,4 +112,31 @@ describe("CreateKeyModal", () => {
     expect(await screen.findByText(/b@d: Use letters, digits/)).toBeInTheDocument();
     expect(backend.createKey).not.toHaveBeenCalled();
   }, 15_000);
+
+  describe("under the create and import access policy", () => {
+    const closing = (attributes: Record<string, boolean>) => ({
+      instancePolicies: () => Promise.resolve([{ policyType: "keyCreateImportAccess", enabled: true, attributes }]),
+    });
+
+    it("refuses generating a root key the policy forbids, saying who can change it", async () => {
+      const { backend, user, name } = setup(closing({ create_root_key: false }));
+      await user.type(name, "payments-root");
+      const notice = await screen.findByText(/The instance policy forbids generating root keys\./);
+      expect(notice).toHaveTextContent("A Manager can change it under Policies → “Create and import access”.");
+      expect(screen.getByRole("button", { name: "Create" })).toBeDisabled();
+      expect(backend.createKey).not.toHaveBeenCalled();
+
+      await user.click(screen.getByText("Standard key"));
+      await waitFor(() => expect(screen.getByRole("button", { name: "Create" })).toBeEnabled());
+      expect(screen.queryByText(/forbids generating/)).toBeNull();
+    });
+
+    it("disables plaintext import while enforce_token is on, pointing to secure import", async () => {
+      setup(closing({ enforce_token: true }));
+      const material = screen.getByLabelText("Import key material (optional)");
+      await waitFor(() => expect(material).toBeDisabled());
+      expect(screen.getByText(/requires an import token: use secure import/)).toBeInTheDocument();
+      expect(screen.getByRole("button", { name: "Create" })).toBeEnabled();
+    });
+  });
 });

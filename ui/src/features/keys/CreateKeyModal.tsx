@@ -1,3 +1,4 @@
+import { createImportAccess, entryRefusal } from "./createImportAccess";
 import { CliSnippet } from "../../components/CliSnippet";
 import { createKeyCommand } from "../../lib/cli";
 import {
@@ -124,6 +125,10 @@ export function CreateKeyModal({ keyRing = "default", onClose, onCreated }: Prop
   const backend = useBackend();
   const loadRings = useCallback(() => backend.keyRings(), [backend]);
   const rings = useRequest(loadRings);
+  const loadPolicies = useCallback(() => backend.instancePolicies(), [backend]);
+  const policies = useRequest(loadPolicies);
+  // Unreadable policies leave every choice open: the keystore refuses with CREATE_IMPORT_ACCESS anyway.
+  const policy = createImportAccess(policies.data);
   // Read the clock once, when the dialog opens.
   const [minExpiry] = useState(() => new Date(Date.now() + 86_400_000).toISOString().slice(0, 10));
   const [fields, setFields] = useState<Fields>({
@@ -148,6 +153,9 @@ export function CreateKeyModal({ keyRing = "default", onClose, onCreated }: Prop
   if (expiresInPast && errors.expires === undefined) {
     errors.expires = "Choose a time in the future.";
   }
+  const entry = fields.payload.trim() === "" ? "generate" : "plaintextImport";
+  const refusal = entryRefusal(policy, fields.keyType, entry);
+  const importRefusal = entryRefusal(policy, fields.keyType, "plaintextImport");
   const shown = (field: keyof Fields) => (submitted || touched[field] === true ? errors[field] : undefined);
 
   const update = <K extends keyof Fields>(field: K, value: Fields[K]) => {
@@ -163,7 +171,7 @@ export function CreateKeyModal({ keyRing = "default", onClose, onCreated }: Prop
     const request = toRequest(fields);
     const past = request.expiresAt !== undefined && Date.parse(request.expiresAt) <= Date.now();
     setExpiresInPast(past);
-    if (Object.keys(errors).length > 0 || past) {
+    if (Object.keys(errors).length > 0 || past || refusal !== undefined) {
       return;
     }
     setSubmitting(true);
@@ -226,6 +234,16 @@ export function CreateKeyModal({ keyRing = "default", onClose, onCreated }: Prop
               <RadioButton id="create-key-type-root" labelText="Root key" value="root" />
               <RadioButton id="create-key-type-standard" labelText="Standard key" value="standard" />
             </RadioButtonGroup>
+            {refusal !== undefined && (
+              <InlineNotification
+                id="create-key-policy"
+                kind="warning"
+                title="Not allowed here"
+                subtitle={refusal}
+                lowContrast
+                hideCloseButton
+              />
+            )}
             <Select
               id="create-key-ring"
               labelText="Key ring"
@@ -301,7 +319,9 @@ export function CreateKeyModal({ keyRing = "default", onClose, onCreated }: Prop
             <PasswordInput
               id="create-key-payload"
               labelText="Import key material (optional)"
-              helperText="Base64; leave empty to generate a 256-bit key."
+              helperText={importRefusal ?? "Base64; leave empty to generate a 256-bit key."}
+              // Material typed before the type changed stays visible, so it can be cleared.
+              disabled={importRefusal !== undefined && fields.payload === ""}
               value={fields.payload}
               autoComplete="off"
               showPasswordLabel="Show key material"
@@ -322,7 +342,13 @@ export function CreateKeyModal({ keyRing = "default", onClose, onCreated }: Prop
         <Button kind="secondary" onClick={onClose} disabled={submitting}>
           Cancel
         </Button>
-        <Button id="create-key-submit" kind="primary" type="submit" form={FORM_ID} disabled={submitting}>
+        <Button
+          id="create-key-submit"
+          kind="primary"
+          type="submit"
+          form={FORM_ID}
+          disabled={submitting || refusal !== undefined}
+        >
           {submitting ? <InlineLoading description="Creating…" /> : "Create"}
         </Button>
       </ModalFooter>

@@ -1,6 +1,8 @@
-import { Button, InlineLoading, Tag } from "@carbon/react";
+import { InlineLoading, Tag } from "@carbon/react";
 import { useState } from "react";
+import { GuardedButton } from "../../components/GuardedButton";
 import { useNotify } from "../../components/notifications";
+import { ACTIONS, useAccess } from "../../lib/access";
 import { toBackendError, useBackend } from "../../lib/backend";
 import { describe } from "../../lib/errors";
 import { formatTimestamp } from "../../lib/format";
@@ -15,8 +17,10 @@ interface Props {
 export function DualAuthDeletion({ keyInfo, onChanged }: Props) {
   const backend = useBackend();
   const notify = useNotify();
+  const can = useAccess();
   const [busy, setBusy] = useState(false);
   const { dualAuthDelete: dual, name, id } = keyInfo;
+  const target = { keyId: id, keyRing: keyInfo.keyRing };
   if (!dual.enabled || keyInfo.state === "destroyed") return null;
 
   const run = async (authorize: boolean) => {
@@ -56,9 +60,11 @@ export function DualAuthDeletion({ keyInfo, onChanged }: Props) {
             )}
             . A different person with the Manager role can now delete the key; after that date the authorization lapses.
           </p>
-          <Button id="key-details-cancel-authorization" kind="tertiary" size="sm" disabled={busy} onClick={() => void run(false)}>
+          <GuardedButton
+            access={can(ACTIONS.unsetForDeletion, target)}
+            id="key-details-cancel-authorization" kind="tertiary" size="sm" disabled={busy} onClick={() => void run(false)}>
             {busy ? <InlineLoading description="Cancelling…" /> : "Cancel authorization"}
-          </Button>
+          </GuardedButton>
         </>
       ) : (
         <>
@@ -66,9 +72,11 @@ export function DualAuthDeletion({ keyInfo, onChanged }: Props) {
             To delete this key, one person authorizes the deletion here; then a different person deletes it within 7
             days. The key stays usable until then.
           </p>
-          <Button id="key-details-authorize-deletion" kind="tertiary" size="sm" disabled={busy} onClick={() => void run(true)}>
+          <GuardedButton
+            access={can(ACTIONS.setForDeletion, target)}
+            id="key-details-authorize-deletion" kind="tertiary" size="sm" disabled={busy} onClick={() => void run(true)}>
             {busy ? <InlineLoading description="Authorizing…" /> : "Authorize deletion"}
-          </Button>
+          </GuardedButton>
         </>
       )}
     </section>

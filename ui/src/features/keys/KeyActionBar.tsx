@@ -1,5 +1,6 @@
-import { Button, InlineLoading } from "@carbon/react";
+import { InlineLoading } from "@carbon/react";
 import { CliSnippet } from "../../components/CliSnippet";
+import { GuardedButton } from "../../components/GuardedButton";
 import { keyActionCommand } from "../../lib/cli";
 import type { KeyInfo } from "../../lib/types";
 import { PurgeWait } from "./PurgeWait";
@@ -12,17 +13,21 @@ interface Props {
   children?: React.ReactNode;
 }
 
-/** The buttons for what the key's state allows, shared by the details panel and the key page. */
+/**
+ * The buttons for what the key's state allows, shared by the details panel and the key page;
+ * what the caller lacks the role for is disabled with the reason.
+ */
 export function KeyActionBar({ keyInfo, onChanged, children }: Props) {
   const lifecycle = useKeyLifecycle(keyInfo, onChanged);
-  const { allowed, busy, purgeWait } = lifecycle;
+  const { allowed, access, busy, purgeWait } = lifecycle;
   const label = (action: LifecycleAction, text: string, busyText: string) =>
     busy === action ? <InlineLoading description={busyText} /> : text;
   return (
     <>
       <div className="key-details__actions" role="group" aria-label="Key actions">
         {allowed.rotate && (
-          <Button
+          <GuardedButton
+            access={access.rotate}
             size="sm"
             kind="tertiary"
             id="key-details-rotate"
@@ -31,25 +36,26 @@ export function KeyActionBar({ keyInfo, onChanged, children }: Props) {
             onClick={lifecycle.rotate}
           >
             Rotate
-          </Button>
+          </GuardedButton>
         )}
         {allowed.disable && (
-          <Button size="sm" kind="tertiary" data-panel-action="disable" disabled={busy !== null} onClick={lifecycle.disable}>
+          <GuardedButton access={access.disable} size="sm" kind="tertiary" data-panel-action="disable" disabled={busy !== null} onClick={lifecycle.disable}>
             {label("disable", "Disable", "Disabling…")}
-          </Button>
+          </GuardedButton>
         )}
         {allowed.enable && (
-          <Button size="sm" kind="tertiary" data-panel-action="enable" disabled={busy !== null} onClick={lifecycle.enable}>
+          <GuardedButton access={access.enable} size="sm" kind="tertiary" data-panel-action="enable" disabled={busy !== null} onClick={lifecycle.enable}>
             {label("enable", "Enable", "Enabling…")}
-          </Button>
+          </GuardedButton>
         )}
         {allowed.restore && (
-          <Button size="sm" kind="tertiary" data-panel-action="restore" disabled={busy !== null} onClick={lifecycle.restore}>
+          <GuardedButton access={access.restore} size="sm" kind="tertiary" data-panel-action="restore" disabled={busy !== null} onClick={lifecycle.restore}>
             {label("restore", "Restore", "Restoring…")}
-          </Button>
+          </GuardedButton>
         )}
         {allowed.delete && (
-          <Button
+          <GuardedButton
+            access={access.delete}
             size="sm"
             kind="danger--tertiary"
             data-panel-action="delete"
@@ -57,20 +63,21 @@ export function KeyActionBar({ keyInfo, onChanged, children }: Props) {
             onClick={lifecycle.requestDelete}
           >
             Delete
-          </Button>
+          </GuardedButton>
         )}
         {allowed.purge && (
-          <Button
+          <GuardedButton
+            access={access.purge}
             size="sm"
             kind="danger--tertiary"
             id="key-details-purge"
             data-panel-action="purge"
-            disabled={busy !== null || purgeWait !== undefined}
+            disabled={busy !== null}
             aria-describedby={purgeWait === undefined ? undefined : "key-purge-wait"}
             onClick={lifecycle.requestPurge}
           >
             Purge
-          </Button>
+          </GuardedButton>
         )}
         {children}
         {lifecycle.dialogs}

@@ -1,7 +1,6 @@
 import { OverflowMenu, OverflowMenuItem } from "@carbon/react";
 import { Countdown } from "../../components/Countdown";
-import { formatTimestamp } from "../../lib/format";
-import { PURGE_DELAY_HOURS } from "../../lib/keyLifecycle";
+import { deniedItemProps } from "../../lib/access";
 import type { KeyInfo } from "../../lib/types";
 import { useKeyLifecycle } from "./useKeyLifecycle";
 
@@ -12,20 +11,31 @@ interface Props {
   onDetails?: () => void;
 }
 
-/** The per-row menu; offers only what the key's state allows. */
+/**
+ * The per-row menu; offers only what the key's state allows. What the caller lacks the role
+ * for stays in the menu, disabled, with the reason on hover.
+ */
 export function KeyActions({ keyInfo, onChanged, onDetails }: Props) {
   const lifecycle = useKeyLifecycle(keyInfo, onChanged);
-  const { allowed, purgeWait } = lifecycle;
+  const { allowed, access, purgeWait } = lifecycle;
   const { name } = keyInfo;
 
   return (
     <>
       <OverflowMenu aria-label={`Actions for ${name}`} iconDescription={`Actions for ${name}`} size="sm" flipped>
         {onDetails !== undefined && <OverflowMenuItem itemText="Details" data-action="details" onClick={onDetails} />}
-        {allowed.rotate && <OverflowMenuItem itemText="Rotate" data-action="rotate" onClick={lifecycle.rotate} />}
-        {allowed.disable && <OverflowMenuItem itemText="Disable" data-action="disable" onClick={lifecycle.disable} />}
-        {allowed.enable && <OverflowMenuItem itemText="Enable" data-action="enable" onClick={lifecycle.enable} />}
-        {allowed.restore && <OverflowMenuItem itemText="Restore" data-action="restore" onClick={lifecycle.restore} />}
+        {allowed.rotate && (
+          <OverflowMenuItem itemText="Rotate" data-action="rotate" {...deniedItemProps(access.rotate)} onClick={lifecycle.rotate} />
+        )}
+        {allowed.disable && (
+          <OverflowMenuItem itemText="Disable" data-action="disable" {...deniedItemProps(access.disable)} onClick={lifecycle.disable} />
+        )}
+        {allowed.enable && (
+          <OverflowMenuItem itemText="Enable" data-action="enable" {...deniedItemProps(access.enable)} onClick={lifecycle.enable} />
+        )}
+        {allowed.restore && (
+          <OverflowMenuItem itemText="Restore" data-action="restore" {...deniedItemProps(access.restore)} onClick={lifecycle.restore} />
+        )}
         {allowed.purge && (
           <OverflowMenuItem
             itemText={
@@ -37,17 +47,11 @@ export function KeyActions({ keyInfo, onChanged, onDetails }: Props) {
                 </>
               )
             }
-            // The countdown says how long; the hover text says why.
-            requireTitle={purgeWait !== undefined}
-            title={
-              purgeWait === undefined
-                ? undefined
-                : `Purge is possible ${PURGE_DELAY_HOURS} hours after the deletion: from ${formatTimestamp(purgeWait.toISOString())}.`
-            }
+            // The countdown says how long; the hover text says why (the wait, or the missing role).
+            {...deniedItemProps(access.purge)}
             data-action="purge"
             isDelete
             hasDivider
-            disabled={purgeWait !== undefined}
             onClick={lifecycle.requestPurge}
           />
         )}
@@ -55,6 +59,7 @@ export function KeyActions({ keyInfo, onChanged, onDetails }: Props) {
           <OverflowMenuItem
             itemText="Delete"
             data-action="delete"
+            {...deniedItemProps(access.delete)}
             isDelete
             hasDivider
             onClick={lifecycle.requestDelete}

@@ -13,11 +13,12 @@ import {
 import { useState } from "react";
 import { createPortal } from "react-dom";
 import { CliSnippet } from "../../components/CliSnippet";
+import { useAccess } from "../../lib/access";
 import { useBackend } from "../../lib/backend";
 import { batchScript, keyActionCommand, type CliTarget } from "../../lib/cli";
 import { describe } from "../../lib/errors";
 import type { KeyInfo } from "../../lib/types";
-import { planBatch, runBatch, type BatchAction, type BatchOutcome, type BatchPlan } from "./batch";
+import { planBatch, roleActionFor, runBatch, type BatchAction, type BatchOutcome, type BatchPlan } from "./batch";
 
 const count = (n: number) => `${n} ${n === 1 ? "key" : "keys"}`;
 
@@ -168,10 +169,13 @@ interface Props {
  */
 export function KeyBatchDialog({ action, keys, keyRings = [], onFinished, onClose }: Props) {
   const backend = useBackend();
+  const can = useAccess();
   const [keyRing, setKeyRing] = useState(() => keyRings.find((ring) => keys.some((key) => key.keyRing !== ring)) ?? "default");
   const [progress, setProgress] = useState<number | null>(null);
   const [outcome, setOutcome] = useState<BatchOutcome | null>(null);
-  const plan = planBatch(action, keys, action === "move" ? keyRing : undefined);
+  const plan = planBatch(action, keys, action === "move" ? keyRing : undefined, (key) =>
+    can(roleActionFor(action, key), { keyId: key.id, keyRing: key.keyRing }),
+  );
   const busy = progress !== null && outcome === null;
   const verb = VERBS[action];
   const n = plan.steps.length;

@@ -1,6 +1,8 @@
-import { Button, InlineLoading, Select, SelectItem, Tag, TextInput } from "@carbon/react";
+import { InlineLoading, Select, SelectItem, Tag, TextInput } from "@carbon/react";
 import { useCallback, useState, type FormEvent } from "react";
+import { GuardedButton } from "../../components/GuardedButton";
 import { useNotify } from "../../components/notifications";
+import { ACTIONS, useAccess } from "../../lib/access";
 import { toBackendError, useBackend } from "../../lib/backend";
 import { describe } from "../../lib/errors";
 import { useRequest } from "../../lib/hooks/useRequest";
@@ -23,6 +25,11 @@ export function KeyPlacement({ keyInfo, onChanged }: Props) {
   const [aliasTouched, setAliasTouched] = useState(false);
   const [busy, setBusy] = useState<string | null>(null);
   const editable = keyInfo.state !== "destroyed";
+  const can = useAccess();
+  const target = { keyId: keyInfo.id, keyRing: keyInfo.keyRing };
+  const mayMove = can(ACTIONS.move, target);
+  const mayAddAlias = can(ACTIONS.createAlias, target);
+  const mayRemoveAlias = can(ACTIONS.deleteAlias, target);
 
   const run = async (what: string, success: string, failure: string, call: () => Promise<unknown>) => {
     setBusy(what);
@@ -43,7 +50,7 @@ export function KeyPlacement({ keyInfo, onChanged }: Props) {
   const addAlias = async (event: FormEvent) => {
     event.preventDefault();
     setAliasTouched(true);
-    if (problem !== undefined) return;
+    if (problem !== undefined || !mayAddAlias.allowed) return;
     const name = alias.trim();
     const added = await run("alias", `Alias ${name} added`, `Could not add alias ${name}`, () =>
       backend.createAlias(keyInfo.id, name),
@@ -75,7 +82,8 @@ export function KeyPlacement({ keyInfo, onChanged }: Props) {
             <SelectItem key={id} value={id} text={id} />
           ))}
         </Select>
-        <Button
+        <GuardedButton
+          access={mayMove}
           id="key-details-move"
           kind="tertiary"
           size="sm"
@@ -87,7 +95,7 @@ export function KeyPlacement({ keyInfo, onChanged }: Props) {
           }
         >
           {busy === "move" ? <InlineLoading description="Moving…" /> : "Move"}
-        </Button>
+        </GuardedButton>
       </div>
       <div className="key-details__aliases" id="key-details-aliases" aria-label="Aliases">
         {keyInfo.aliases.length === 0 && <span className="key-details__note">No aliases.</span>}
@@ -98,8 +106,9 @@ export function KeyPlacement({ keyInfo, onChanged }: Props) {
             size="sm"
             type="cool-gray"
             filter={editable}
-            title={`Remove alias ${name}`}
-            disabled={busy !== null}
+            // Carbon gives the title to the remove button: the reason when the role is missing.
+            title={mayRemoveAlias.allowed ? `Remove alias ${name}` : mayRemoveAlias.reason}
+            disabled={busy !== null || !mayRemoveAlias.allowed}
             onClose={() =>
               void run("alias", `Alias ${name} removed`, `Could not remove alias ${name}`, () =>
                 backend.deleteAlias(keyInfo.id, name),
@@ -125,9 +134,16 @@ export function KeyPlacement({ keyInfo, onChanged }: Props) {
               setAliasTouched(true);
             }}
           />
-          <Button id="key-details-alias-add" kind="tertiary" size="sm" type="submit" disabled={busy !== null}>
+          <GuardedButton
+            access={mayAddAlias}
+            id="key-details-alias-add"
+            kind="tertiary"
+            size="sm"
+            type="submit"
+            disabled={busy !== null}
+          >
             {busy === "alias" ? <InlineLoading description="Saving…" /> : "Add alias"}
-          </Button>
+          </GuardedButton>
         </form>
       )}
     </section>

@@ -1,6 +1,7 @@
 import { InlineNotification, SkeletonText, Toggle } from "@carbon/react";
 import { useState } from "react";
 import { ConfirmDialog } from "../../components/ConfirmDialog";
+import { ACTIONS, useAccess } from "../../lib/access";
 import { useBackend } from "../../lib/backend";
 import { describe } from "../../lib/errors";
 import type { KeyInfo } from "../../lib/types";
@@ -19,6 +20,8 @@ export function KeyPoliciesSection({ keyInfo, refreshToken, onChanged }: Props) 
   const editor = useKeyPolicies(keyInfo, refreshToken, onChanged);
   const [confirmDualAuth, setConfirmDualAuth] = useState(false);
   const editable = keyInfo.state !== "destroyed";
+  const can = useAccess();
+  const write = can(ACTIONS.writePolicies, { keyId: keyInfo.id, keyRing: keyInfo.keyRing });
   const { policies } = editor;
   const current = policies.data;
 
@@ -42,7 +45,7 @@ export function KeyPoliciesSection({ keyInfo, refreshToken, onChanged }: Props) 
             labelB="On — cannot be turned off"
             size="sm"
             toggled={current.dualAuthDelete}
-            disabled={!editable || current.dualAuthDelete}
+            disabled={!editable || current.dualAuthDelete || !write.allowed}
             onToggle={(on) => {
               if (on) setConfirmDualAuth(true);
             }}
@@ -50,6 +53,11 @@ export function KeyPoliciesSection({ keyInfo, refreshToken, onChanged }: Props) 
           <p className="key-details__note">
             With it on, deleting needs two people: one authorizes, another deletes. It cannot be turned off again.
           </p>
+          {!write.allowed && editable && !current.dualAuthDelete && (
+            <p id="key-details-policies-denied" className="key-details__note" data-denied-reason={write.reason}>
+              {write.reason}
+            </p>
+          )}
         </>
       )}
       {confirmDualAuth && (

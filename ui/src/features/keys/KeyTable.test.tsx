@@ -1,7 +1,8 @@
 import { screen, waitFor, within } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
-import { describe, expect, it, vi } from "vitest";
+import { afterEach, describe, expect, it, vi } from "vitest";
 import type { Backend } from "../../lib/backend";
+import { PREFERENCES_STORAGE_KEY } from "../../lib/preferences";
 import { fakeBackend, makeKey, rejectWith } from "../../test/fakeBackend";
 import { renderWithBackend } from "../../test/render";
 import { KeyTable } from "./KeyTable";
@@ -272,5 +273,37 @@ describe("KeyTable", () => {
     await waitFor(() => expect(rowFor("two-person-root")).toBeInTheDocument());
     expect(within(rowFor("two-person-root")).getByText("Pending deletion")).toBeInTheDocument();
     expect(rowFor("two-person-root").querySelector("[data-pending-deletion]")).not.toBeNull();
+  });
+});
+
+describe("KeyTable search syntax and density", () => {
+  afterEach(() => window.localStorage.clear());
+
+  it("explains the keystore's search prefixes in a toggletip beside the search box", async () => {
+    const { user } = setup({ listKeys: () => Promise.resolve({ keys: [makeKey({ name: "payments-root" })], total: 1 }) });
+    const button = await screen.findByRole("button", { name: "Search syntax" });
+    expect(button).toHaveAttribute("id", "key-search-syntax");
+    await user.click(button);
+    const help = await waitFor(() => {
+      const element = document.getElementById("key-search-syntax-help");
+      if (element === null) throw new Error("no help");
+      return element;
+    });
+    await waitFor(() => expect(button).toHaveAttribute("aria-expanded", "true"));
+    const prefixes = [...help.querySelectorAll("dt code")].map((code) => code.textContent);
+    expect(prefixes).toEqual(["not:", "exact:", "name:", "alias:", "escape:"]);
+    expect(within(help).getByText("escape:not:")).toBeInTheDocument();
+    expect(help).toHaveTextContent(/case-insensitive part of the name or of an alias, or an exact key ID/);
+  });
+
+  it("draws its table at medium density by default and at the chosen density otherwise", async () => {
+    const keys = () => Promise.resolve({ keys: [makeKey({ name: "payments-root" })], total: 1 });
+    const first = renderWithBackend(<KeyTable refreshToken={0} onChanged={vi.fn()} />, fakeBackend({ listKeys: keys }));
+    expect(await screen.findByRole("table", { name: "Keys" })).toHaveClass("cds--data-table--md");
+    first.unmount();
+
+    window.localStorage.setItem(PREFERENCES_STORAGE_KEY, JSON.stringify({ density: "xs" }));
+    renderWithBackend(<KeyTable refreshToken={0} onChanged={vi.fn()} />, fakeBackend({ listKeys: keys }));
+    expect(await screen.findByRole("table", { name: "Keys" })).toHaveClass("cds--data-table--xs");
   });
 });

@@ -1,5 +1,4 @@
 import {
-  Button,
   DataTable,
   DataTableSkeleton,
   Dropdown,
@@ -26,22 +25,26 @@ import {
 import type { DataTableSortState } from "@carbon/react/lib/components/DataTable/state/sortStates";
 import { Add, CheckmarkOutline, Download, FolderMoveTo, PauseOutline, TrashCan } from "@carbon/icons-react";
 import { useCallback, useMemo, useState } from "react";
+import { GuardedButton } from "../../components/GuardedButton";
 import { KeyStateTag } from "../../components/KeyStateTag";
 import { useNotify } from "../../components/notifications";
+import { ACTIONS, deniedProps, useAccess } from "../../lib/access";
 import { useBackend } from "../../lib/backend";
-import { offerDownload } from "../../lib/download";
 import { describe } from "../../lib/errors";
 import { ALL_STATES, formatTimestamp, shortId, STATE_LABELS, stateTitle } from "../../lib/format";
 import { useDebouncedValue } from "../../lib/hooks/useDebouncedValue";
 import { useShortcut, useSlashToSearch } from "../../lib/hooks/useShortcut";
 import { useRequest } from "../../lib/hooks/useRequest";
+import { useSaveExport } from "../../lib/hooks/useSaveExport";
+import { useTableSize } from "../../lib/preferences";
 import type { KeyInfo, KeySort, KeySortField, KeyStateName, KeyType } from "../../lib/types";
-import { keysToCsv, type BatchAction, type BatchOutcome, type BatchPlan } from "./batch";
+import { batchAccess, keysToCsv, roleActionFor, type BatchAction, type BatchOutcome, type BatchPlan } from "./batch";
 import { CreateKeyModal } from "./CreateKeyModal";
 import { KeyActions } from "./KeyActions";
 import { KeyBatchDialog } from "./KeyBatchDialog";
 import { filterChips, type KeyFilterName } from "./filterChips";
 import { KeyFilterChips } from "./KeyFilterChips";
+import { KeySearchSyntax } from "./KeySearchSyntax";
 import { PageJump, type PageSelectProps } from "./PageJump";
 import { RestoreWindow } from "./RestoreWindow";
 
@@ -177,6 +180,9 @@ interface Props {
 export function KeyTable({ refreshToken, onChanged, onOpen, openKeyId, toolbarActions, initialKeyRing = "" }: Props) {
   const backend = useBackend();
   const notify = useNotify();
+  const can = useAccess();
+  const saveExport = useSaveExport();
+  const tableSize = useTableSize("md");
   const [search, setSearch] = useState("");
   const [filter, setFilter] = useState<StateFilter>("all");
   const [keyRing, setKeyRing] = useState(initialKeyRing);
@@ -193,7 +199,11 @@ export function KeyTable({ refreshToken, onChanged, onOpen, openKeyId, toolbarAc
   const [selection, setSelection] = useState<Selection>({ scope: "", keys: NOTHING_SELECTED });
   const [batch, setBatch] = useState<{ action: BatchAction; keys: KeyInfo[] } | null>(null);
   useSlashToSearch("key-search");
-  useShortcut("n", () => setCreating(true));
+  // A new key goes to the key ring the table is filtered to, or to default.
+  const mayCreate = can(ACTIONS.createKey, { keyRing: keyRing === "" ? "default" : keyRing });
+  useShortcut("n", () => {
+    if (mayCreate.allowed) setCreating(true);
+  });
 
   const debouncedSearch = useDebouncedValue(search.trim(), SEARCH_DEBOUNCE_MS);
   const filterKey = JSON.stringify([debouncedSearch, filter, keyRing, keyType, sort]);
@@ -251,6 +261,12 @@ export function KeyTable({ refreshToken, onChanged, onOpen, openKeyId, toolbarAc
   const clearSelection = () => setSelection({ scope: selectionScope, keys: NOTHING_SELECTED });
 
   const startBatch = (action: BatchAction) => setBatch({ action, keys: selectedKeys });
+  const batchButtonAccess = (action: BatchAction) => {
+    const access = batchAccess(selectedKeys, (key) =>
+      can(roleActionFor(action, key), { keyId: key.id, keyRing: key.keyRing }),
+    );
+    return { "data-batch": action, onClick: () => startBatch(action), ...deniedProps(access) };
+  };
   const batchFinished = (action: BatchAction, outcome: BatchOutcome, plan: BatchPlan) => {
     notify(summaryNotice(action, outcome, plan));
     clearSelection();
@@ -258,8 +274,9 @@ export function KeyTable({ refreshToken, onChanged, onOpen, openKeyId, toolbarAc
   };
   const exportCsv = () => {
     const day = new Date().toISOString().slice(0, 10);
-    offerDownload(`strongroom-keys-${day}.csv`, keysToCsv(selectedKeys));
-    notify({ kind: "success", title: `Exported ${countKeys(selectedKeys.length)} to CSV` });
+    // The desktop writes the file to Downloads and its toast names the path; a browser downloads it.
+    const title = `Exported ${countKeys(selectedKeys.length)} to CSV`;
+    void saveExport(`strongroom-keys-${day}.csv`, keysToCsv(selectedKeys), undefined, title);
   };
 
   const openCreate = () => setCreating(true);
@@ -277,9 +294,15 @@ export function KeyTable({ refreshToken, onChanged, onOpen, openKeyId, toolbarAc
     />
   );
   const createButton = (
-    <Button id="create-key-button" renderIcon={Add} onClick={openCreate} title="Create a key (n)">
+    <GuardedButton
+      id="create-key-button"
+      access={mayCreate}
+      renderIcon={Add}
+      onClick={openCreate}
+      title="Create a key (n)"
+    >
       Create key
-    </Button>
+    </GuardedButton>
   );
 
   if (data === undefined && error === undefined) {
@@ -331,7 +354,7 @@ export function KeyTable({ refreshToken, onChanged, onOpen, openKeyId, toolbarAc
 
   return (
     <>
-      <DataTable rows={rows} headers={columns} size="md">
+      <DataTable rows={rows} headers={columns} size={tableSize}>
         {({ rows: tableRows, headers, getTableProps, getHeaderProps, getRowProps, getToolbarProps }) => (
           <TableContainer title="Keys" description={description} aria-busy={loading}>
             <TableToolbar {...getToolbarProps()} aria-label="Key table toolbar" className="key-table__toolbar">
@@ -348,29 +371,25 @@ export function KeyTable({ refreshToken, onChanged, onOpen, openKeyId, toolbarAc
                   <>
                     <TableBatchAction
                       renderIcon={PauseOutline}
-                      data-batch="disable"
-                      onClick={() => startBatch("disable")}
+                      {...batchButtonAccess("disable")}
                     >
                       Disable
                     </TableBatchAction>
                     <TableBatchAction
                       renderIcon={CheckmarkOutline}
-                      data-batch="enable"
-                      onClick={() => startBatch("enable")}
+                      {...batchButtonAccess("enable")}
                     >
                       Enable
                     </TableBatchAction>
                     <TableBatchAction
                       renderIcon={FolderMoveTo}
-                      data-batch="move"
-                      onClick={() => startBatch("move")}
+                      {...batchButtonAccess("move")}
                     >
                       Move to key ring
                     </TableBatchAction>
                     <TableBatchAction
                       renderIcon={TrashCan}
-                      data-batch="delete"
-                      onClick={() => startBatch("delete")}
+                      {...batchButtonAccess("delete")}
                     >
                       Delete
                     </TableBatchAction>
@@ -393,6 +412,7 @@ export function KeyTable({ refreshToken, onChanged, onOpen, openKeyId, toolbarAc
                   value={search}
                   onChange={(_event, value) => setSearch(value ?? "")}
                 />
+                <KeySearchSyntax />
                 <Dropdown<FilterItem>
                   id="key-state-filter"
                   className="key-table__filter"

@@ -3,7 +3,7 @@ import userEvent from "@testing-library/user-event";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import type { Backend } from "../../lib/backend";
 import type { KeyInfo, ListKeysRequest } from "../../lib/types";
-import { fakeBackend, makeKey, rejectWith } from "../../test/fakeBackend";
+import { callerWith, fakeBackend, makeKey, rejectWith } from "../../test/fakeBackend";
 import { renderWithBackend } from "../../test/render";
 import { KeyTable } from "./KeyTable";
 
@@ -171,28 +171,58 @@ describe("KeyTable batch actions", () => {
     expect(screen.getByRole("checkbox", { name: "Select first-root" })).not.toBeChecked();
   });
 
-  it("exports the selection as CSV without touching the keystore", async () => {
+  it("exports the selection as CSV through the backend without touching the keystore", async () => {
     const key = makeKey({ name: "payments-root", aliases: ["pay-main"] });
-    const blobs: Blob[] = [];
-    vi.stubGlobal("URL", {
-      ...URL,
-      createObjectURL: (blob: Blob) => {
-        blobs.push(blob);
-        return "blob:keys";
-      },
-      revokeObjectURL: () => undefined,
-    });
-    const click = vi.spyOn(HTMLAnchorElement.prototype, "click").mockImplementation(() => undefined);
-    const { backend, user } = setup([key]);
+    const saveExport = vi.fn<Backend["saveExport"]>(() => Promise.resolve("/home/ada/Downloads/strongroom-keys.csv"));
+    const { backend, user } = setup([key], { saveExport });
     await waitFor(() => expect(rowFor("payments-root")).toBeInTheDocument());
     await user.click(screen.getByRole("checkbox", { name: "Select payments-root" }));
 
     await user.click(batchButton("export"));
 
-    expect(click).toHaveBeenCalledTimes(1);
-    const text = await blobs[0]?.text();
+    expect(saveExport).toHaveBeenCalledTimes(1);
+    const [name, text, type] = saveExport.mock.calls[0] ?? [];
+    expect(name).toMatch(/^strongroom-keys-\d{4}-\d{2}-\d{2}\.csv$/);
+    expect(type).toBe("text/csv;charset=utf-8");
     expect(text).toContain(`${key.id},payments-root,root,active,default,pay-main,${key.createdAt}`);
     expect(backend.key).not.toHaveBeenCalled();
     expect(await screen.findByText("Exported 1 key to CSV")).toBeInTheDocument();
+    expect(screen.getByText("/home/ada/Downloads/strongroom-keys.csv")).toBeInTheDocument();
+  });
+
+  it("keeps the batch actions a Reader lacks the role for visible, disabled with the reason", async () => {
+    const key = makeKey({ name: "payments-root" });
+    const { user } = setup([key], { caller: () => Promise.resolve(callerWith(["Reader"])) });
+    await waitFor(() => expect(rowFor("payments-root")).toBeInTheDocument());
+    await user.click(screen.getByRole("checkbox", { name: "Select payments-root" }));
+
+    for (const action of ["disable", "enable", "move", "delete"]) {
+      await waitFor(() => expect(batchButton(action)).toBeDisabled());
+      expect(batchButton(action).getAttribute("data-denied-reason")).toMatch(/role on this key; you \(IBMid-someone\) do not have it\.$/);
+    }
+    expect(batchButton("disable")).toHaveAttribute(
+      "aria-description",
+      "This needs the Manager role on this key; you (IBMid-someone) do not have it.",
+    );
+    // Reading needs no more than a Reader has.
+    expect(batchButton("export")).toBeEnabled();
+  });
+
+  it("lets a ring's Manager start a batch over mixed rings; the keys elsewhere are skipped with the reason", async () => {
+    const mine = makeKey({ name: "payments-root", keyRing: "payments" });
+    const theirs = makeKey({ name: "ledger-root" });
+    const { backend, user } = setup([mine, theirs], {
+      caller: () => Promise.resolve(callerWith(["Manager"], { keyRing: "payments" })),
+    });
+    await waitFor(() => expect(rowFor("ledger-root")).toBeInTheDocument());
+    await user.click(screen.getByRole("checkbox", { name: "Select payments-root" }));
+    await user.click(screen.getByRole("checkbox", { name: "Select ledger-root" }));
+
+    await waitFor(() => expect(batchButton("disable")).toBeEnabled());
+    await user.click(batchButton("disable"));
+    await waitFor(() => expect(document.body).toHaveTextContent("You hold the Manager role elsewhere, but not on this key."));
+    await user.click(byId("key-batch-confirm"));
+    await waitFor(() => expect(backend.disableKey).toHaveBeenCalledTimes(1));
+    expect(backend.disableKey).toHaveBeenCalledWith(mine.id);
   });
 });

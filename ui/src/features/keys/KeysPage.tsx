@@ -1,7 +1,8 @@
-import { Button } from "@carbon/react";
 import { FolderAdd, Upload } from "@carbon/icons-react";
 import { useState } from "react";
+import { GuardedButton } from "../../components/GuardedButton";
 import { useNotify } from "../../components/notifications";
+import { ACTIONS, useAccess } from "../../lib/access";
 import type { KeyInfo } from "../../lib/types";
 import { CreateKeyRingDialog } from "../keyRings/CreateKeyRingDialog";
 import { ImportRootKeyModal } from "./ImportRootKeyModal";
@@ -21,6 +22,7 @@ interface Props {
 
 export function KeysPage({ refreshToken, keyRing, onChanged, onOpenEnvelope, onOpenPage }: Props) {
   const notify = useNotify();
+  const can = useAccess();
   const [openKeyId, setOpenKeyId] = useState<string | null>(null);
   const [importing, setImporting] = useState(false);
   const [creatingRing, setCreatingRing] = useState(false);
@@ -43,7 +45,8 @@ export function KeysPage({ refreshToken, keyRing, onChanged, onOpenEnvelope, onO
         openKeyId={openKeyId ?? undefined}
         toolbarActions={
           <>
-            <Button
+            <GuardedButton
+              access={can(ACTIONS.createKeyRing)}
               id="create-key-ring-button"
               kind="ghost"
               renderIcon={FolderAdd}
@@ -52,9 +55,16 @@ export function KeysPage({ refreshToken, keyRing, onChanged, onOpenEnvelope, onO
               tooltipPosition="bottom"
               onClick={() => setCreatingRing(true)}
             />
-            <Button id="import-key-button" kind="tertiary" renderIcon={Upload} onClick={() => setImporting(true)}>
+            {/* An import creates a key in the default key ring. */}
+            <GuardedButton
+              access={can(ACTIONS.createKey, { keyRing: "default" })}
+              id="import-key-button"
+              kind="tertiary"
+              renderIcon={Upload}
+              onClick={() => setImporting(true)}
+            >
               Import key
-            </Button>
+            </GuardedButton>
           </>
         }
       />

@@ -1,5 +1,7 @@
-import { Button, InlineLoading, NumberInput, Toggle } from "@carbon/react";
+import { InlineLoading, NumberInput, Toggle } from "@carbon/react";
 import { Countdown } from "../../components/Countdown";
+import { GuardedButton } from "../../components/GuardedButton";
+import { ACTIONS, useAccess } from "../../lib/access";
 import { formatTimestamp } from "../../lib/format";
 import { nextRotationAt, ROTATION_MONTH_DAYS } from "../../lib/keyLifecycle";
 import { useReached } from "../../lib/hooks/useReached";
@@ -49,6 +51,7 @@ function NextRotation({ keyInfo, editor, id }: { keyInfo: KeyInfo; editor: KeyPo
 export function RotationPolicyFields({ keyInfo, editor, idPrefix, nextId }: Props) {
   const { rotation, monthsInvalid, busy } = editor;
   const editable = keyInfo.state !== "destroyed";
+  const can = useAccess();
   return (
     <>
       <div className="key-details__row">
@@ -74,7 +77,8 @@ export function RotationPolicyFields({ keyInfo, editor, idPrefix, nextId }: Prop
           invalidText={`Choose ${ROTATION_MIN_MONTHS} to ${ROTATION_MAX_MONTHS} months.`}
           onChange={(_event, { value }) => editor.editRotation({ ...rotation, months: Number(value) })}
         />
-        <Button
+        <GuardedButton
+          access={can(ACTIONS.writePolicies, { keyId: keyInfo.id, keyRing: keyInfo.keyRing })}
           id={`${idPrefix}-save`}
           kind="tertiary"
           size="sm"
@@ -82,7 +86,7 @@ export function RotationPolicyFields({ keyInfo, editor, idPrefix, nextId }: Prop
           onClick={() => void editor.saveRotation()}
         >
           {busy ? <InlineLoading description="Saving…" /> : "Save"}
-        </Button>
+        </GuardedButton>
       </div>
       {keyInfo.keyType === "root" ? (
         <NextRotation keyInfo={keyInfo} editor={editor} id={nextId} />

@@ -1,7 +1,8 @@
 import { describe, expect, it } from "vitest";
-import { fakeBackend, makeKey, rejectWith } from "../../test/fakeBackend";
+import { accessFor, ACTIONS } from "../../lib/access";
+import { callerWith, fakeBackend, makeKey, rejectWith } from "../../test/fakeBackend";
 import type { KeyInfo } from "../../lib/types";
-import { keysToCsv, planBatch, runBatch } from "./batch";
+import { batchAccess, keysToCsv, planBatch, roleActionFor, runBatch, type RoleCheck } from "./batch";
 
 const active = makeKey({ name: "active-root" });
 const suspended = makeKey({ name: "suspended-root", state: "suspended" });
@@ -113,5 +114,40 @@ describe("keysToCsv", () => {
   it("has no column for material or versions", () => {
     const header = keysToCsv([]).split("\r\n")[0] ?? "";
     expect(header).not.toMatch(/payload|material|version|secret/i);
+  });
+});
+
+describe("the role rule in a batch", () => {
+  const payments = makeKey({ name: "payments-root", keyRing: "payments" });
+  const managerOnPayments = callerWith(["Manager"], { keyRing: "payments" });
+  const roleFor =
+    (action: "disable" | "enable" | "move" | "delete"): RoleCheck =>
+    (key) =>
+      accessFor(managerOnPayments, roleActionFor(action, key), { keyId: key.id, keyRing: key.keyRing });
+
+  it("names the role-table action each change needs; a first dual authorization is its own", () => {
+    expect(roleActionFor("move", active)).toBe(ACTIONS.move);
+    expect(roleActionFor("delete", active)).toBe(ACTIONS.delete);
+    expect(roleActionFor("delete", dual)).toBe(ACTIONS.setForDeletion);
+    expect(roleActionFor("delete", dualPending)).toBe(ACTIONS.delete);
+  });
+
+  it("skips the keys the caller lacks the role for, after the state rule", () => {
+    const plan = planBatch("disable", [payments, active, suspended], undefined, roleFor("disable"));
+    expect(names(plan.steps)).toEqual(["payments-root"]);
+    expect(plan.skipped.map(({ key, reason }) => [key.name, reason])).toEqual([
+      ["active-root", "You hold the Manager role elsewhere, but not on this key."],
+      ["suspended-root", "It is Suspended (disabled); only active keys can be disabled."],
+    ]);
+  });
+
+  it("offers the batch while one selected key may change, else gives the first reason", () => {
+    expect(batchAccess([active, payments], roleFor("disable"))).toEqual({ allowed: true });
+    expect(batchAccess([active, suspended], roleFor("disable"))).toEqual({
+      allowed: false,
+      reason: "You hold the Manager role elsewhere, but not on this key.",
+    });
+    const reader: RoleCheck = (key) => accessFor(callerWith(["Reader"]), roleActionFor("delete", key), { keyId: key.id });
+    expect(batchAccess([payments], reader).allowed).toBe(false);
   });
 });

@@ -1,3 +1,4 @@
+import { ACTIONS, type Access, type Action } from "../../lib/access";
 import { toBackendError, type Backend, type BackendError } from "../../lib/backend";
 import { STATE_LABELS } from "../../lib/format";
 import type { KeyInfo } from "../../lib/types";
@@ -44,15 +45,50 @@ export function deleteKindOf(key: KeyInfo): DeleteKind {
   return key.dualAuthDelete.keySetForDeletion ? "complete" : "schedule";
 }
 
-/** Splits a selection into the calls to send and the keys the action does not apply to. */
-export function planBatch(action: BatchAction, keys: KeyInfo[], keyRing?: string): BatchPlan {
+/** The role-table action a change to `key` needs: the first authorization of a dual-authorization delete is its own. */
+export function roleActionFor(action: BatchAction, key: KeyInfo): Action {
+  switch (action) {
+    case "disable":
+      return ACTIONS.disable;
+    case "enable":
+      return ACTIONS.enable;
+    case "move":
+      return ACTIONS.move;
+    case "delete":
+      return deleteKindOf(key) === "schedule" ? ACTIONS.setForDeletion : ACTIONS.delete;
+  }
+}
+
+/** Whether the caller may change `key` (the role rule); allowed for everyone when not given. */
+export type RoleCheck = (key: KeyInfo) => Access;
+
+/**
+ * Splits a selection into the calls to send and the keys the action does not apply to: by
+ * the key's state first, then by the caller's role on the key.
+ */
+export function planBatch(action: BatchAction, keys: KeyInfo[], keyRing?: string, role?: RoleCheck): BatchPlan {
   const plan: BatchPlan = { steps: [], skipped: [] };
   for (const key of keys) {
-    const reason = skipReason(action, key, keyRing);
+    const access = role?.(key);
+    const reason = skipReason(action, key, keyRing) ?? (access?.allowed === false ? access.reason : undefined);
     if (reason !== undefined) plan.skipped.push({ key, reason });
     else plan.steps.push(action === "delete" ? { key, kind: deleteKindOf(key) } : { key });
   }
   return plan;
+}
+
+/**
+ * Whether the batch button is offered: while the caller may change at least one selected key
+ * (the others are skipped with the reason), or else the first key's reason.
+ */
+export function batchAccess(keys: KeyInfo[], role: RoleCheck): Access {
+  let first: Access = { allowed: true };
+  for (const key of keys) {
+    const access = role(key);
+    if (access.allowed) return access;
+    if (first.allowed) first = access;
+  }
+  return first;
 }
 
 export interface BatchOutcome {

@@ -1,11 +1,14 @@
 import { useState, type ReactNode } from "react";
 import { useNotify, type Notice } from "../../components/notifications";
+import { ACTIONS, bothAllow, denied, useAccess, type Access } from "../../lib/access";
 import { toBackendError, useBackend } from "../../lib/backend";
 import type { KeyAction } from "../../lib/cli";
 import { describe } from "../../lib/errors";
-import { purgeableFrom, reenableAt } from "../../lib/keyLifecycle";
+import { formatTimestamp } from "../../lib/format";
+import { PURGE_DELAY_HOURS, purgeableFrom, reenableAt } from "../../lib/keyLifecycle";
 import { useReached } from "../../lib/hooks/useReached";
 import type { KeyInfo } from "../../lib/types";
+import { roleActionFor } from "./batch";
 import { DeleteKeyDialog } from "./DeleteKeyDialog";
 import { PurgeKeyDialog } from "./PurgeKeyDialog";
 import { RotateKeyDialog } from "./RotateKeyDialog";
@@ -16,6 +19,11 @@ export type LifecycleAction = "rotate" | "disable" | "enable" | "delete" | "rest
 export interface KeyLifecycle {
   /** What the key's state allows (Key Protect's state table). */
   allowed: Record<LifecycleAction, boolean>;
+  /**
+   * Whether the caller may run each action the state allows: denied, the control stays
+   * visible but disabled with the reason. For purge, the 4-hour wait counts too.
+   */
+  access: Record<LifecycleAction, Access>;
   /** While a destroyed key is too recent to purge: when it may be (4 hours after its deletion). */
   purgeWait: Date | undefined;
   /** The action in flight, if any. */
@@ -39,6 +47,7 @@ export interface KeyLifecycle {
 export function useKeyLifecycle(keyInfo: KeyInfo, onChanged: () => void): KeyLifecycle {
   const backend = useBackend();
   const notify = useNotify();
+  const can = useAccess();
   const [dialog, setDialog] = useState<Dialog>(null);
   const [busy, setBusy] = useState<LifecycleAction | null>(null);
   const [lastAction, setLastAction] = useState<KeyAction | null>(null);
@@ -119,7 +128,22 @@ export function useKeyLifecycle(keyInfo: KeyInfo, onChanged: () => void): KeyLif
     </>
   );
 
+  const target = { keyId: id, keyRing: keyInfo.keyRing };
+  const purgeWait = purgeReady ? undefined : purgeFrom;
+  const purgeState: Access =
+    purgeWait === undefined
+      ? { allowed: true }
+      : denied(`Purge is possible ${PURGE_DELAY_HOURS} hours after the deletion: from ${formatTimestamp(purgeWait.toISOString())}.`);
+
   return {
+    access: {
+      rotate: can(ACTIONS.rotate, target),
+      disable: can(ACTIONS.disable, target),
+      enable: can(ACTIONS.enable, target),
+      delete: can(roleActionFor("delete", keyInfo), target),
+      restore: can(ACTIONS.restore, target),
+      purge: bothAllow(purgeState, can(ACTIONS.purge, target)),
+    },
     allowed: {
       // Key Protect lets an expired key rotate, so a new version can be given a new expiry.
       rotate: (state === "active" || state === "deactivated") && keyInfo.keyType === "root",
@@ -129,7 +153,7 @@ export function useKeyLifecycle(keyInfo: KeyInfo, onChanged: () => void): KeyLif
       restore: state === "destroyed",
       purge: state === "destroyed",
     },
-    purgeWait: purgeReady ? undefined : purgeFrom,
+    purgeWait,
     busy,
     rotate: () => setDialog("rotate"),
     disable: () => void run("disable", "disabled", () => backend.disableKey(id), reenableOffer),

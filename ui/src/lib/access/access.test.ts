@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { DESKTOP_CALLER } from "../bindings/callers";
 import { callerWith } from "../../test/fakeBackend";
-import { ACTIONS, accessFor } from "./access";
+import { ACTIONS, accessFor, bothAllow, denied, deniedItemProps } from "./access";
 
 describe("accessFor", () => {
   it("lets the desktop's administrator do everything the console offers, purge included", () => {
@@ -44,5 +44,39 @@ describe("accessFor", () => {
     const caller = callerWith(["Manager"], { keyId: "k1" });
     expect(accessFor(caller, ACTIONS.disable, { keyId: "k1", keyRing: "moved" }).allowed).toBe(true);
     expect(accessFor(caller, ACTIONS.disable, { keyId: "k2", keyRing: "moved" }).allowed).toBe(false);
+  });
+});
+
+describe("bothAllow", () => {
+  const state = denied("It is Destroyed (deleted); only active keys can be disabled.");
+  const role = denied("This needs the Manager role on this key; you (IBMid-someone) do not have it.");
+
+  it("gives the state's reason when both forbid", () => {
+    expect(bothAllow(state, role)).toBe(state);
+  });
+
+  it("gives the role's reason when only the role forbids", () => {
+    expect(bothAllow({ allowed: true }, role)).toBe(role);
+  });
+
+  it("allows only when both allow", () => {
+    expect(bothAllow({ allowed: true }, { allowed: true })).toEqual({ allowed: true });
+    expect(bothAllow(state, { allowed: true })).toBe(state);
+  });
+});
+
+describe("deniedItemProps", () => {
+  it("adds nothing to an allowed item", () => {
+    expect(deniedItemProps({ allowed: true })).toEqual({});
+  });
+
+  it("disables a denied item and shows why", () => {
+    expect(deniedItemProps(denied("No."))).toEqual({
+      disabled: true,
+      requireTitle: true,
+      title: "No.",
+      "aria-description": "No.",
+      "data-denied-reason": "No.",
+    });
   });
 });

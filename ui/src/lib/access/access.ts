@@ -73,3 +73,35 @@ export function accessFor(caller: CallerInfo | undefined, action: Action, target
       : `This needs ${needed} ${where}; you (${caller.iamId}) do not have it.`,
   };
 }
+
+/** A denial with its reason, e.g. for a rule of the key's state. */
+export function denied(reason: string): Access {
+  return { allowed: false, reason };
+}
+
+/**
+ * The state rule and the role rule together. When both forbid, the state's reason wins: a
+ * person who gains the role still could not act, and the state is what they can change.
+ */
+export function bothAllow(state: Access, role: Access): Access {
+  return state.allowed ? role : state;
+}
+
+/** What a denied control carries: disabled, with the reason on hover, for screen readers and for tests. */
+export interface DeniedProps {
+  disabled?: true;
+  title?: string;
+  "aria-description"?: string;
+  "data-denied-reason"?: string;
+}
+
+/** Props for a control the caller may lack the role for (e.g. a batch action button); none when allowed. */
+export function deniedProps(access: Access): DeniedProps {
+  if (access.allowed) return {};
+  return { disabled: true, title: access.reason, "aria-description": access.reason, "data-denied-reason": access.reason };
+}
+
+/** The same for a Carbon `OverflowMenuItem`, which shows a title only when asked to. */
+export function deniedItemProps(access: Access): DeniedProps & { requireTitle?: true } {
+  return access.allowed ? {} : { ...deniedProps(access), requireTitle: true };
+}

@@ -424,7 +424,10 @@ export class HttpBackend implements Backend {
 
   async caller(): Promise<CallerInfo> {
     const caller = await this.#call<CallerInfo>("GET", "/caller");
-    if (caller === undefined) throw new BackendError("INTERNAL", "The keystore answered without the caller.");
+    // Permission-aware controls read these lists on every render: an answer without them is no caller.
+    if (caller === undefined || !Array.isArray(caller.grants) || !Array.isArray(caller.actionRoles)) {
+      throw new BackendError("INTERNAL", "The keystore answered without the caller.");
+    }
     return caller;
   }
 

@@ -24,6 +24,24 @@ describe("useSaveExport", () => {
     expect(await screen.findByText("/home/ada/Downloads/audit (2).csv")).toBeInTheDocument();
   });
 
+  it("gives one toast with the caller's title: with the path on the desktop, alone in a browser", async () => {
+    const desktop = saveWith(fakeBackend({ saveExport: () => Promise.resolve("/home/ada/Downloads/keys.csv") }));
+    let saved = false;
+    await act(async () => {
+      saved = await desktop.current("keys.csv", "a\n", undefined, "Exported 2 keys to CSV");
+    });
+    expect(saved).toBe(true);
+    expect(await screen.findByText("Exported 2 keys to CSV")).toBeInTheDocument();
+    expect(screen.getByText("/home/ada/Downloads/keys.csv")).toBeInTheDocument();
+    expect(screen.queryByText("Export saved")).not.toBeInTheDocument();
+  });
+
+  it("says nothing for a browser download without a title", async () => {
+    const save = saveWith(fakeBackend({ saveExport: () => Promise.resolve(null) }));
+    await act(() => save.current("audit.csv", "a\n"));
+    expect(screen.queryByText("Export saved")).not.toBeInTheDocument();
+  });
+
   it("says in plain words when the export was not saved", async () => {
     const save = saveWith(fakeBackend({ saveExport: () => rejectWith("INVALID_INPUT", "the export is larger than 64 MB") }));
     await act(() => save.current("audit.json", "[]", "application/json"));
