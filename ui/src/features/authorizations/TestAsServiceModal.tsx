@@ -1,4 +1,14 @@
-import { InlineNotification, Modal, RadioButton, RadioButtonGroup, TextInput } from "@carbon/react";
+import {
+  Button,
+  ComposedModal,
+  InlineNotification,
+  ModalBody,
+  ModalFooter,
+  ModalHeader,
+  RadioButton,
+  RadioButtonGroup,
+  TextInput,
+} from "@carbon/react";
 import { useState } from "react";
 import { toBackendError, useBackend } from "../../lib/backend";
 import { describe } from "../../lib/errors";
@@ -45,17 +55,17 @@ export function TestAsServiceModal({ authorization, onClose }: Props) {
   };
 
   return (
-    <Modal
+    <ComposedModal
       open
       id="test-as-service"
-      modalHeading={`Test as ${authorization.sourceService}`}
-      modalLabel="Authorizations"
-      primaryButtonText={busy ? "Checking…" : "Check"}
-      primaryButtonDisabled={busy || keyId.trim() === ""}
-      secondaryButtonText="Close"
-      onRequestSubmit={() => void run()}
-      onRequestClose={onClose}
+      aria-label={`Test as ${authorization.sourceService}`}
+      onClose={onClose}
+      // Only Close, Escape or the ✕ dismiss it: a click that WebKit reports outside the dialog
+      // must not throw the verdict away (the same guard as ConfirmDialog).
+      preventCloseOnClickOutside
     >
+      <ModalHeader title={`Test as ${authorization.sourceService}`} label="Authorizations" />
+      <ModalBody>
       <p className="test-as-service__intro">
         A dry run: would {authorization.sourceService} be allowed to use this key? Nothing is wrapped and no data
         encryption key is made.
@@ -96,6 +106,20 @@ export function TestAsServiceModal({ authorization, onClose }: Props) {
       {failure !== null && (
         <InlineNotification kind="error" title="The check did not run" subtitle={failure} lowContrast hideCloseButton />
       )}
-    </Modal>
+      </ModalBody>
+      <ModalFooter>
+        <Button kind="secondary" id="test-as-service-close" onClick={onClose}>
+          Close
+        </Button>
+        <Button
+          kind="primary"
+          id="test-as-service-check"
+          disabled={busy || keyId.trim() === ""}
+          onClick={() => void run()}
+        >
+          {busy ? "Checking…" : "Check"}
+        </Button>
+      </ModalFooter>
+    </ComposedModal>
   );
 }
