@@ -81,9 +81,12 @@ fn subject() -> &'static Subject {
 }
 
 fn build() -> Result<Subject, Box<dyn std::error::Error>> {
+    // `scripts/fuzz` names a scratch directory it removes afterwards: this one never is,
+    // because libFuzzer leaves with exit() and no destructor runs.
+    let parent = std::env::var_os("STRONGROOM_FUZZ_SCRATCH").unwrap_or_else(|| "/dev/shm".into());
     let dir = match tempfile::Builder::new()
         .prefix("strongroom-fuzz")
-        .tempdir_in("/dev/shm")
+        .tempdir_in(parent)
     {
         Ok(dir) => dir,
         Err(_) => tempfile::tempdir()?,

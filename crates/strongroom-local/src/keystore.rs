@@ -21,7 +21,8 @@ use strongroom_core::{
     MAX_ALIASES,
 };
 use strongroom_store::{
-    AliasRecord, AuditQuery, InstanceStore, KeyRingRecord, MasterKeySource, SqliteStore,
+    AccessPolicyRecord, AliasRecord, AuditQuery, AuditReceipt, InstanceStore, KeyRingRecord,
+    MasterKeySource, PrincipalRecord, SqliteStore,
 };
 use time::OffsetDateTime;
 
@@ -165,25 +166,26 @@ impl LocalInstances {
     /// The caller a principal is on `instance`: its grants, read afresh from the store so a
     /// deleted authorization stops working at the next call.
     pub fn caller(&self, instance: &str, principal: &Principal) -> Result<Caller, ApiError> {
-        let store = &self.shared.store;
-        let record = store
-            .principal(&principal.iam_id)
+        let (record, policies) = self
+            .shared
+            .store
+            .grants(&principal.iam_id, instance)
             .map_err(|err| api_error(err.into()))?
             .ok_or_else(|| {
                 ApiError::new(ErrorCode::Unauthenticated, "the principal no longer exists")
             })?;
-        let policies = store
-            .policies_for(&record, instance)
-            .map_err(|err| api_error(err.into()))?;
-        let grants = policies.iter().filter_map(crate::access::grant).collect();
-        Ok(Caller {
-            iam_id: record.iam_id,
-            kind: match record.service {
-                Some((service, instance)) => CallerKind::Service { service, instance },
-                None => CallerKind::User,
-            },
-            grants,
-        })
+        Ok(caller_from(record, &policies))
+    }
+}
+
+fn caller_from(record: PrincipalRecord, policies: &[AccessPolicyRecord]) -> Caller {
+    Caller {
+        iam_id: record.iam_id,
+        kind: match record.service {
+            Some((service, instance)) => CallerKind::Service { service, instance },
+            None => CallerKind::User,
+        },
+        grants: policies.iter().filter_map(crate::access::grant).collect(),
     }
 }
 
@@ -229,6 +231,31 @@ impl Deferred {
         };
         let inner = instances.resolve(&self.instance, principal, correlation_id)?;
         Ok(self.resolved.get_or_init(|| inner))
+    }
+}
+
+impl Deferred {
+    /// The resolved keystore if it needs no storage: already resolved, or a caller whose
+    /// grants were read less than a second ago (`strongroom_store` `recent.rs`). `None` sends
+    /// the call down the blocking path, which reads everything afresh.
+    fn warm(&self) -> Option<&Inner> {
+        if let Some(inner) = self.resolved.get() {
+            return Some(inner);
+        }
+        let (principal, correlation_id) = self.principal.as_ref()?;
+        let store = &self.shared.store;
+        let (record, policies) = store.recent_grants(&principal.iam_id, &self.instance)?;
+        let repo = store.recent_instance(&self.instance)?;
+        let caller = caller_from(record, &policies);
+        if caller.grants.is_empty() {
+            return None;
+        }
+        Some(self.resolved.get_or_init(|| Inner {
+            shared: Arc::clone(&self.shared),
+            repo,
+            caller,
+            correlation_id: correlation_id.clone(),
+        }))
     }
 }
 
@@ -292,6 +319,31 @@ impl LocalKeystore {
                 tracing::error!(error = %err, "keystore task failed");
                 ApiError::internal()
             })?
+    }
+
+    /// A wrap, unwrap or rewrap: the work (caller, key, crypto, queuing the audit row) runs on
+    /// the blocking pool, then the answer waits for its audit commit as an async wait. Waiting
+    /// inside the blocking task kept one pool thread parked per call in flight, and on two
+    /// cores the wake-ups between those threads cost more than the work.
+    async fn run_use<T: Send + 'static>(
+        &self,
+        work: impl FnOnce(&Inner) -> Result<(T, AuditReceipt), ApiError> + Send + 'static,
+    ) -> Result<T, ApiError> {
+        let (answer, receipt) = self.run(work).await?;
+        receipt.await.map_err(api_error)?;
+        Ok(answer)
+    }
+
+    /// A wrap, unwrap or rewrap answered from memory on the async task, when the caller's
+    /// grants, the key and its material were all read within the last second. `None` (a miss,
+    /// or any error) means: do it on the blocking path, which reads afresh and audits a
+    /// refusal; nothing was queued for the audit trail here.
+    async fn warm<T>(
+        &self,
+        work: impl FnOnce(&Inner) -> Result<(T, AuditReceipt), ApiError>,
+    ) -> Option<Result<T, ApiError>> {
+        let (answer, receipt) = work(self.inner.warm()?).ok()?;
+        Some(receipt.await.map(|()| answer).map_err(api_error))
     }
 
     /// A key-level change: resolve, authorize, apply `step` in one transaction with its
@@ -409,14 +461,25 @@ impl Inner {
         result
     }
 
-    /// Records a call that changed nothing (a read, a wrap) through group commit; returns once
-    /// the event (and the caller's registration, for a service) is committed to the WAL, which a
-    /// killed process cannot lose (the writer does not wait for fsync; see `AuditWriter`).
+    /// Records a call that changed nothing (a read) through group commit; returns once the
+    /// event is committed to the WAL, which a killed process cannot lose (the writer does not
+    /// wait for fsync; see `AuditWriter`).
     fn record_use(
         &self,
         operation: Operation,
         key: Option<(&Key, KeyVersionId)>,
     ) -> Result<(), ApiError> {
+        self.submit_use(operation, key)?.wait().map_err(api_error)
+    }
+
+    /// Queues the audit event of a call that changed nothing (and, for a service, refreshes its
+    /// registration with the key version used); the caller must await the receipt before
+    /// answering.
+    fn submit_use(
+        &self,
+        operation: Operation,
+        key: Option<(&Key, KeyVersionId)>,
+    ) -> Result<AuditReceipt, ApiError> {
         let now = self.now();
         let target = key.map(|(k, _)| k.id.to_string()).unwrap_or_default();
         let registration = match (&self.caller.kind, key) {
@@ -437,7 +500,7 @@ impl Inner {
         self.shared
             .store
             .audit_writer()
-            .record(self.event(operation, &target, now), registration)
+            .submit(self.event(operation, &target, now), registration)
             .map_err(api_error)
     }
 
@@ -455,13 +518,19 @@ impl Inner {
         self.caller.require(operation, target).map_err(api_error)
     }
 
+    /// The key named by `id_or_alias`, found through `reads`, if the caller may perform
+    /// `operation` on it and its state allows `action` now.
     fn usable_key(
         &self,
-        id: &str,
+        reads: &impl Reads,
+        id_or_alias: &str,
         operation: Operation,
         action: KeyAction,
-    ) -> Result<Key, ApiError> {
-        let key = self.authorized_key(id, operation)?;
+    ) -> Result<Arc<Key>, ApiError> {
+        let key = reads.key(self, id_or_alias)?;
+        self.caller
+            .require(operation, Target::Key(key.id, &key.key_ring))
+            .map_err(api_error)?;
         key.check(action, self.now()).map_err(api_error)?;
         Ok(key)
     }
@@ -470,28 +539,152 @@ impl Inner {
     /// "not produced by this key", never a hint about which key it was.
     fn open(
         &self,
+        reads: &impl Reads,
         key: &Key,
         ciphertext: &str,
         aad: &[String],
     ) -> Result<(Secret, KeyVersionId), ApiError> {
         let bytes = decode("ciphertext", ciphertext)?;
         let envelope = Envelope::parse(&bytes).map_err(api_error)?;
-        let material = self
-            .repo
-            .material(key.id, envelope.version())
-            .map_err(api_error)?;
+        let material = reads.material(self, key.id, envelope.version())?;
         let plaintext = envelope.open(&material, aad).map_err(api_error)?;
         Ok((plaintext, envelope.version()))
     }
 
-    fn seal(&self, key: &Key, plaintext: &[u8], aad: &[String]) -> Result<String, ApiError> {
-        let material = self
-            .repo
-            .material(key.id, key.current_version.id)
-            .map_err(api_error)?;
+    fn seal(
+        &self,
+        reads: &impl Reads,
+        key: &Key,
+        plaintext: &[u8],
+        aad: &[String],
+    ) -> Result<String, ApiError> {
+        let material = reads.material(self, key.id, key.current_version.id)?;
         envelope::wrap(&material, key.current_version.id, plaintext, aad)
             .map(|bytes| encode(&bytes))
             .map_err(api_error)
+    }
+
+    // The data plane. Each call queues its audit row last, so a call that fails, or a warm try
+    // that misses, has left nothing behind; the caller answers once the receipt resolves.
+
+    fn wrap(
+        &self,
+        reads: &impl Reads,
+        request: &WrapRequest,
+    ) -> Result<(WrapResponse, AuditReceipt), ApiError> {
+        let key = self.usable_key(reads, &request.key_id, Operation::Wrap, KeyAction::Wrap)?;
+        let (plaintext, generated) = match &request.plaintext {
+            Some(text) => (
+                Secret::from(decode_secret("plaintext", text.expose())?),
+                false,
+            ),
+            None => (Secret::generate_dek().map_err(api_error)?, true),
+        };
+        let ciphertext = self.seal(reads, &key, plaintext.expose(), &request.aad)?;
+        let receipt = self.submit_use(Operation::Wrap, Some((&key, key.current_version.id)))?;
+        let answer = WrapResponse {
+            ciphertext,
+            key_version: version_ref(key.current_version.id),
+            plaintext: generated.then(|| SecretString::new(encode(plaintext.expose()))),
+        };
+        Ok((answer, receipt))
+    }
+
+    fn unwrap(
+        &self,
+        reads: &impl Reads,
+        request: &UnwrapRequest,
+    ) -> Result<(UnwrapResponse, AuditReceipt), ApiError> {
+        let key = self.usable_key(reads, &request.key_id, Operation::Unwrap, KeyAction::Unwrap)?;
+        let (plaintext, wrapped_by) = self.open(reads, &key, &request.ciphertext, &request.aad)?;
+        let rewrapped = if wrapped_by == key.current_version.id {
+            None
+        } else {
+            Some(Rewrapped {
+                ciphertext: self.seal(reads, &key, plaintext.expose(), &request.aad)?,
+                key_version: version_ref(key.current_version.id),
+            })
+        };
+        let receipt = self.submit_use(Operation::Unwrap, Some((&key, wrapped_by)))?;
+        let answer = UnwrapResponse {
+            plaintext: SecretString::new(encode(plaintext.expose())),
+            key_version: version_ref(wrapped_by),
+            rewrapped,
+        };
+        Ok((answer, receipt))
+    }
+
+    fn rewrap(
+        &self,
+        reads: &impl Reads,
+        request: &RewrapRequest,
+    ) -> Result<(RewrapResponse, AuditReceipt), ApiError> {
+        let key = self.usable_key(reads, &request.key_id, Operation::Rewrap, KeyAction::Rewrap)?;
+        let (plaintext, wrapped_by) = self.open(reads, &key, &request.ciphertext, &request.aad)?;
+        let ciphertext = self.seal(reads, &key, plaintext.expose(), &request.aad)?;
+        let receipt = self.submit_use(Operation::Rewrap, Some((&key, key.current_version.id)))?;
+        let answer = RewrapResponse {
+            ciphertext,
+            key_version: version_ref(wrapped_by),
+            rewrapped_key_version: version_ref(key.current_version.id),
+        };
+        Ok((answer, receipt))
+    }
+}
+
+/// Where a data-plane call finds its key and material.
+trait Reads {
+    fn key(&self, inner: &Inner, id_or_alias: &str) -> Result<Arc<Key>, ApiError>;
+    fn material(
+        &self,
+        inner: &Inner,
+        key: KeyId,
+        version: KeyVersionId,
+    ) -> Result<Arc<KeyMaterial>, ApiError>;
+}
+
+/// SQLite (blocking; on the blocking pool): what every call falls back to.
+struct FromStore;
+
+impl Reads for FromStore {
+    fn key(&self, inner: &Inner, id_or_alias: &str) -> Result<Arc<Key>, ApiError> {
+        let id = inner.repo.resolve(id_or_alias).map_err(api_error)?;
+        Ok(Arc::new(inner.repo.key(id).map_err(api_error)?))
+    }
+
+    fn material(
+        &self,
+        inner: &Inner,
+        key: KeyId,
+        version: KeyVersionId,
+    ) -> Result<Arc<KeyMaterial>, ApiError> {
+        inner.repo.material(key, version).map_err(api_error)
+    }
+}
+
+/// Only what is in memory (read within the last second, see `recent.rs` in the store), so a
+/// wrap of a key in use runs on the async task. A miss is an error that is never shown: the
+/// call is redone through [`FromStore`], which audits whatever it finds.
+struct InMemory;
+
+impl Reads for InMemory {
+    fn key(&self, inner: &Inner, id_or_alias: &str) -> Result<Arc<Key>, ApiError> {
+        inner
+            .repo
+            .recent_key(id_or_alias)
+            .ok_or_else(ApiError::internal)
+    }
+
+    fn material(
+        &self,
+        inner: &Inner,
+        key: KeyId,
+        version: KeyVersionId,
+    ) -> Result<Arc<KeyMaterial>, ApiError> {
+        inner
+            .repo
+            .recent_material(key, version)
+            .ok_or_else(ApiError::internal)
     }
 }
 
@@ -1251,68 +1444,36 @@ impl Keystore for LocalKeystore {
     }
 
     async fn wrap(&self, request: WrapRequest) -> Result<WrapResponse, ApiError> {
-        self.run(move |inner| {
+        if let Some(answer) = self.warm(|inner| inner.wrap(&InMemory, &request)).await {
+            return answer;
+        }
+        self.run_use(move |inner| {
             inner.audited(Operation::Wrap, &request.key_id, |inner| {
-                let key = inner.usable_key(&request.key_id, Operation::Wrap, KeyAction::Wrap)?;
-                let (plaintext, generated) = match &request.plaintext {
-                    Some(text) => (
-                        Secret::from(decode_secret("plaintext", text.expose())?),
-                        false,
-                    ),
-                    None => (Secret::generate_dek().map_err(api_error)?, true),
-                };
-                let ciphertext = inner.seal(&key, plaintext.expose(), &request.aad)?;
-                inner.record_use(Operation::Wrap, Some((&key, key.current_version.id)))?;
-                Ok(WrapResponse {
-                    ciphertext,
-                    key_version: version_ref(key.current_version.id),
-                    plaintext: generated.then(|| SecretString::new(encode(plaintext.expose()))),
-                })
+                inner.wrap(&FromStore, &request)
             })
         })
         .await
     }
 
     async fn unwrap(&self, request: UnwrapRequest) -> Result<UnwrapResponse, ApiError> {
-        self.run(move |inner| {
+        if let Some(answer) = self.warm(|inner| inner.unwrap(&InMemory, &request)).await {
+            return answer;
+        }
+        self.run_use(move |inner| {
             inner.audited(Operation::Unwrap, &request.key_id, |inner| {
-                let key =
-                    inner.usable_key(&request.key_id, Operation::Unwrap, KeyAction::Unwrap)?;
-                let (plaintext, wrapped_by) =
-                    inner.open(&key, &request.ciphertext, &request.aad)?;
-                let rewrapped = if wrapped_by == key.current_version.id {
-                    None
-                } else {
-                    Some(Rewrapped {
-                        ciphertext: inner.seal(&key, plaintext.expose(), &request.aad)?,
-                        key_version: version_ref(key.current_version.id),
-                    })
-                };
-                inner.record_use(Operation::Unwrap, Some((&key, wrapped_by)))?;
-                Ok(UnwrapResponse {
-                    plaintext: SecretString::new(encode(plaintext.expose())),
-                    key_version: version_ref(wrapped_by),
-                    rewrapped,
-                })
+                inner.unwrap(&FromStore, &request)
             })
         })
         .await
     }
 
     async fn rewrap(&self, request: RewrapRequest) -> Result<RewrapResponse, ApiError> {
-        self.run(move |inner| {
+        if let Some(answer) = self.warm(|inner| inner.rewrap(&InMemory, &request)).await {
+            return answer;
+        }
+        self.run_use(move |inner| {
             inner.audited(Operation::Rewrap, &request.key_id, |inner| {
-                let key =
-                    inner.usable_key(&request.key_id, Operation::Rewrap, KeyAction::Rewrap)?;
-                let (plaintext, wrapped_by) =
-                    inner.open(&key, &request.ciphertext, &request.aad)?;
-                let ciphertext = inner.seal(&key, plaintext.expose(), &request.aad)?;
-                inner.record_use(Operation::Rewrap, Some((&key, key.current_version.id)))?;
-                Ok(RewrapResponse {
-                    ciphertext,
-                    key_version: version_ref(wrapped_by),
-                    rewrapped_key_version: version_ref(key.current_version.id),
-                })
+                inner.rewrap(&FromStore, &request)
             })
         })
         .await

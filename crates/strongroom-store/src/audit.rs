@@ -16,6 +16,7 @@ use hmac::{Hmac, Mac};
 use rusqlite::{params, Connection, OptionalExtension, TransactionBehavior};
 use sha2::Sha256;
 use strongroom_core::{AuditEvent, CoreError, Outcome, Registration};
+use tokio::sync::oneshot;
 use zeroize::Zeroizing;
 
 use crate::instance::{from_micros, micros};
@@ -108,31 +109,47 @@ impl Chain {
 
     /// Appends `event` after the current head. Call inside a write transaction.
     pub(crate) fn append(&self, conn: &Connection, event: &AuditEvent) -> Result<(), StoreError> {
+        self.append_all(conn, std::iter::once(event))
+    }
+
+    /// Appends `events` in order, reading the head once and writing it once: a group commit
+    /// of hundreds of rows pays for one head, not one per row. Call inside a write transaction.
+    pub(crate) fn append_all<'a>(
+        &self,
+        conn: &Connection,
+        events: impl IntoIterator<Item = &'a AuditEvent>,
+    ) -> Result<(), StoreError> {
         let head: Option<(i64, Vec<u8>)> = conn
             .prepare_cached("SELECT seq, hash FROM audit_events ORDER BY seq DESC LIMIT 1")?
             .query_row([], |row| Ok((row.get(0)?, row.get(1)?)))
             .optional()?;
-        let (prev_seq, prev_hash) = head.unwrap_or((0, vec![0; 32]));
-        let seq = prev_seq + 1;
-        let hash = self.link(&prev_hash, seq, event)?;
-        conn.prepare_cached(
+        let (mut seq, mut hash) = head.unwrap_or((0, vec![0; 32]));
+        let mut insert = conn.prepare_cached(
             "INSERT INTO audit_events (seq, at, instance_id, initiator, action, target, outcome,
                 correlation_id, hash) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
-        )?
-        .execute(params![
-            seq,
-            micros(event.at),
-            &event.instance,
-            &event.initiator,
-            &event.action,
-            &event.target,
-            event.outcome.as_str(),
-            &event.correlation_id,
-            &hash
-        ])?;
-        let mut head = seq.to_be_bytes().to_vec();
-        head.extend_from_slice(&hash);
-        crate::sqlite::set_meta(conn, HEAD, &head)?;
+        )?;
+        let mut appended = false;
+        for event in events {
+            seq += 1;
+            hash = self.link(&hash, seq, event)?;
+            insert.execute(params![
+                seq,
+                micros(event.at),
+                &event.instance,
+                &event.initiator,
+                &event.action,
+                &event.target,
+                event.outcome.as_str(),
+                &event.correlation_id,
+                &hash
+            ])?;
+            appended = true;
+        }
+        if appended {
+            let mut head = seq.to_be_bytes().to_vec();
+            head.extend_from_slice(&hash);
+            crate::sqlite::set_meta(conn, HEAD, &head)?;
+        }
         Ok(())
     }
 
@@ -221,11 +238,46 @@ pub(crate) fn list(conn: &Connection, query: &AuditQuery) -> Result<Vec<AuditRec
 struct Pending {
     event: AuditEvent,
     registration: Option<(String, Registration)>,
-    done: mpsc::SyncSender<Result<(), String>>,
+    done: oneshot::Sender<Result<(), String>>,
 }
 
-/// Group commit for data-plane events. One thread owns a second SQLite connection; callers
-/// block (on a blocking thread) until the batch holding their row has been committed.
+/// The promise that one submitted event will be committed: wait for it on a blocking thread
+/// ([`AuditReceipt::wait`]) or `.await` it on an async task, which parks no thread at all.
+#[must_use = "the call may be answered only once its audit row is committed"]
+pub struct AuditReceipt {
+    committed: oneshot::Receiver<Result<(), String>>,
+}
+
+impl AuditReceipt {
+    /// Blocks until the row is committed. Not on an async worker: use `.await` there.
+    pub fn wait(self) -> Result<(), CoreError> {
+        settle(self.committed.blocking_recv())
+    }
+}
+
+impl std::future::Future for AuditReceipt {
+    type Output = Result<(), CoreError>;
+
+    fn poll(
+        mut self: std::pin::Pin<&mut Self>,
+        cx: &mut std::task::Context<'_>,
+    ) -> std::task::Poll<Self::Output> {
+        std::pin::Pin::new(&mut self.committed).poll(cx).map(settle)
+    }
+}
+
+fn settle(answer: Result<Result<(), String>, oneshot::error::RecvError>) -> Result<(), CoreError> {
+    match answer {
+        Ok(Ok(())) => Ok(()),
+        Ok(Err(message)) => Err(StoreError::Corrupt(message).into()),
+        Err(_) => Err(StoreError::Corrupt("the audit writer has stopped".into()).into()),
+    }
+}
+
+/// Group commit for data-plane events. One thread owns a second SQLite connection; each
+/// caller is answered once the batch holding its row has been committed, either on a blocking
+/// thread ([`AuditWriter::record`]) or, on the data plane, as an async wait
+/// ([`AuditWriter::submit`]), so that a wrap holds no thread while its batch commits.
 pub struct AuditWriter {
     queue: Option<mpsc::Sender<Pending>>,
     thread: Option<std::thread::JoinHandle<()>>,
@@ -275,7 +327,17 @@ impl AuditWriter {
         event: AuditEvent,
         registration: Option<(String, Registration)>,
     ) -> Result<(), CoreError> {
-        let (done, wait) = mpsc::sync_channel(1);
+        self.submit(event, registration)?.wait()
+    }
+
+    /// Queues `event` (and the registration refresh) for the next batch without waiting; the
+    /// receipt resolves once they are committed to the WAL.
+    pub fn submit(
+        &self,
+        event: AuditEvent,
+        registration: Option<(String, Registration)>,
+    ) -> Result<AuditReceipt, CoreError> {
+        let (done, committed) = oneshot::channel();
         self.queue
             .as_ref()
             .ok_or_else(|| StoreError::Corrupt("the audit writer has stopped".into()))?
@@ -285,11 +347,7 @@ impl AuditWriter {
                 done,
             })
             .map_err(|_| StoreError::Corrupt("the audit writer has stopped".into()))?;
-        match wait.recv() {
-            Ok(Ok(())) => Ok(()),
-            Ok(Err(message)) => Err(StoreError::Corrupt(message).into()),
-            Err(_) => Err(StoreError::Corrupt("the audit writer has stopped".into()).into()),
-        }
+        Ok(AuditReceipt { committed })
     }
 }
 
@@ -314,15 +372,16 @@ fn run(mut conn: Connection, chain: Chain, receiver: mpsc::Receiver<Pending>) {
 
 fn commit(conn: &mut Connection, chain: &Chain, batch: &[Pending]) -> Result<(), StoreError> {
     let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+    chain.append_all(&tx, batch.iter().map(|pending| &pending.event))?;
     for pending in batch {
-        chain.append(&tx, &pending.event)?;
         if let Some((instance, reg)) = &pending.registration {
-            tx.execute(
+            tx.prepare_cached(
                 "INSERT INTO registrations (key_id, resource_crn, instance_id, service, key_version,
                     created_at, updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?6)
                  ON CONFLICT (key_id, resource_crn) DO UPDATE SET key_version = excluded.key_version,
                     updated_at = excluded.updated_at, service = excluded.service",
-                params![
+            )?
+            .execute(params![
                     reg.key.as_bytes(),
                     &reg.resource_crn,
                     instance,

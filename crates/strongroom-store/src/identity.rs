@@ -121,7 +121,39 @@ impl SqliteStore {
         let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
         let out = work(&tx)?;
         tx.commit()?;
+        drop(conn);
+        // Every identity write (principal, API key, policy) may change someone's grants; they
+        // are rare, so all remembered grants go.
+        self.recent_grants.forget_all();
         Ok(out)
+    }
+
+    /// A principal and the policies that apply to it on `instance`, read from SQLite now (and
+    /// remembered for [`SqliteStore::recent_grants`]). `None`: no such principal.
+    pub fn grants(
+        &self,
+        iam_id: &str,
+        instance: &str,
+    ) -> Result<Option<crate::RecentGrants>, StoreError> {
+        let generation = self.recent_grants.generation();
+        let Some(record) = self.principal(iam_id)? else {
+            return Ok(None);
+        };
+        let policies = std::sync::Arc::new(self.policies_for(&record, instance)?);
+        let grants = (record, policies);
+        self.recent_grants.remember(
+            (iam_id.to_owned(), instance.to_owned()),
+            grants.clone(),
+            generation,
+        );
+        Ok(Some(grants))
+    }
+
+    /// What [`SqliteStore::grants`] read for this principal and instance less than a second
+    /// ago, if nothing has changed an identity since; never touches SQLite (`recent.rs`).
+    pub fn recent_grants(&self, iam_id: &str, instance: &str) -> Option<crate::RecentGrants> {
+        self.recent_grants
+            .get(&(iam_id.to_owned(), instance.to_owned()))
     }
 
     /// Creates a principal, unless one with this IAM id exists (then returns it).
@@ -367,7 +399,8 @@ impl SqliteStore {
         })
     }
 
-    /// Deletes a policy; the next call it would have allowed is refused (nothing caches it).
+    /// Deletes a policy; the next call it would have allowed is refused (remembered grants are
+    /// forgotten when it commits).
     pub fn delete_policy(&self, id: &str, event: &AuditEvent) -> Result<bool, StoreError> {
         self.write_tx(|tx| {
             let removed = tx.execute("DELETE FROM access_policies WHERE id = ?1", [id])?;

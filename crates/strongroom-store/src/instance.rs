@@ -175,12 +175,14 @@ impl SqliteStore {
             [&id],
         )?;
         tx.commit()?;
+        self.recent_keys.forget_all();
         tracing::info!(instance = %id, "created the first KMS instance");
         Ok(id)
     }
 
     /// The store as one instance sees it.
     pub fn instance(self: &Arc<Self>, id: &str) -> Result<InstanceStore, StoreError> {
+        let generation = self.known_instances.generation();
         let exists = self
             .conn()
             .prepare_cached("SELECT 1 FROM instances WHERE id = ?1")?
@@ -190,7 +192,17 @@ impl SqliteStore {
         if !exists {
             return Err(StoreError::InstanceNotFound(id.to_owned()));
         }
+        self.known_instances.remember(id.to_owned(), (), generation);
         Ok(InstanceStore {
+            store: Arc::clone(self),
+            instance: id.to_owned(),
+        })
+    }
+
+    /// The instance, if [`SqliteStore::instance`] found it recently; never touches SQLite.
+    pub fn recent_instance(self: &Arc<Self>, id: &str) -> Option<InstanceStore> {
+        self.known_instances.get(id)?;
+        Some(InstanceStore {
             store: Arc::clone(self),
             instance: id.to_owned(),
         })
@@ -230,6 +242,45 @@ impl InstanceStore {
     /// The whole store (settings, identities, the audit trail).
     pub fn store(&self) -> &Arc<SqliteStore> {
         &self.store
+    }
+
+    /// The key named by `id_or_alias` as [`KeyRepository::key`] read it less than a second
+    /// ago, if nothing has changed it since; never touches SQLite (`recent.rs`). An alias
+    /// counts only if the remembered key still carries it.
+    pub fn recent_key(&self, id_or_alias: &str) -> Option<Arc<Key>> {
+        let text = id_or_alias.trim();
+        let (id, alias) = match text.parse::<KeyId>() {
+            Ok(id) => (id, None),
+            Err(_) => {
+                let alias = (self.instance.clone(), text.to_owned());
+                (self.store.recent_aliases.get(&alias)?, Some(text))
+            }
+        };
+        let (instance, key) = self.store.recent_keys.get(&id)?;
+        let named = alias.is_none_or(|alias| key.aliases.iter().any(|a| a.as_str() == alias));
+        (instance == self.instance && named).then_some(key)
+    }
+
+    /// A version's unsealed material if it is in memory already; never touches SQLite.
+    pub fn recent_material(&self, key: KeyId, version: KeyVersionId) -> Option<Arc<KeyMaterial>> {
+        self.store.materials.get(&self.instance, key, version)
+    }
+
+    fn remember_key(&self, key: &Key, generation: u64) {
+        let recent = &self.store;
+        let alias_generation = recent.recent_aliases.generation();
+        for alias in &key.aliases {
+            recent.recent_aliases.remember(
+                (self.instance.clone(), alias.as_str().to_owned()),
+                key.id,
+                alias_generation,
+            );
+        }
+        recent.recent_keys.remember(
+            key.id,
+            (self.instance.clone(), Arc::new(key.clone())),
+            generation,
+        );
     }
 
     /// A page of the instance's aliases in alias order (the primary key's order, so a page
@@ -383,6 +434,8 @@ impl InstanceStore {
                 params![&self.instance, ring.as_str()],
             )
             .map_err(StoreError::from)?;
+            // Their ring, and so who may use them, changed.
+            self.store.recent_keys.forget_all();
             tx.execute(
                 "DELETE FROM key_rings WHERE instance_id = ?1 AND id = ?2",
                 params![&self.instance, ring.as_str()],
@@ -519,6 +572,7 @@ impl InstanceStore {
             // Under the connection's lock, so no reader can cache this key's material between
             // here and the commit (see `material`).
             self.store.materials.forget(id);
+            self.store.forget_recent_key(id);
             for table in ["key_aliases", "registrations", "key_versions"] {
                 tx.execute(
                     &format!("DELETE FROM {table} WHERE key_id = ?1"),
@@ -637,7 +691,10 @@ impl KeyRepository for InstanceStore {
     }
 
     fn key(&self, id: KeyId) -> Result<Key, CoreError> {
-        read_key(&self.store.conn(), &self.instance, id)
+        let generation = self.store.recent_keys.generation();
+        let key = read_key(&self.store.conn(), &self.instance, id)?;
+        self.remember_key(&key, generation);
+        Ok(key)
     }
 
     fn resolve(&self, id_or_alias: &str) -> Result<KeyId, CoreError> {
@@ -778,8 +835,10 @@ impl KeyRepository for InstanceStore {
         self.write(|tx| {
             // Every change (rotate, disable, enable, delete, restore, move) drops the key's
             // unsealed material; the next use reads it again. Done under the connection's lock,
-            // like the cache's inserts, so a read racing this change cannot put it back.
+            // like the cache's inserts, so a read racing this change cannot put it back. The
+            // same for the key's metadata (`recent.rs`).
             self.store.materials.forget(id);
+            self.store.forget_recent_key(id);
             let mut key = read_key(tx, &self.instance, id)?;
             match change(&mut key)? {
                 Change::Metadata => {}

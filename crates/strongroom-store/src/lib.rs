@@ -15,11 +15,12 @@ mod instance;
 mod live_keys;
 mod master_key;
 mod material_cache;
+mod recent;
 mod schema;
 mod seal;
 mod sqlite;
 
-pub use audit::{AuditQuery, AuditRecord, AuditWriter, ChainVerdict};
+pub use audit::{AuditQuery, AuditReceipt, AuditRecord, AuditWriter, ChainVerdict};
 pub use error::StoreError;
 pub use identity::{AccessPolicyRecord, ApiKeyRecord, PrincipalRecord};
 pub use instance::{
@@ -28,4 +29,5 @@ pub use instance::{
 };
 pub use master_key::{MasterKeySource, MASTER_KEY_FILE_ENV};
 pub use schema::CURRENT as SCHEMA_VERSION;
+pub use sqlite::RecentGrants;
 pub use sqlite::{default_data_dir, SqliteStore, DATABASE_FILE, DATA_DIR_ENV};

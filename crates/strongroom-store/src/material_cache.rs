@@ -3,9 +3,9 @@
 //! Without it every wrap and unwrap reads the sealed row from SQLite, opens it under the
 //! master key and expands the AES key schedule again. The cache is deliberately narrow:
 //!
-//! - It holds material only, never a key's state: the facade reads the key (state, expiry,
-//!   grants) from the store on every call, so a disabled or deleted key refuses at once
-//!   whatever is cached.
+//! - It holds material only, never a key's state: the facade checks the key's state, expiry
+//!   and the caller's grants on every call (from SQLite, or from `recent.rs`, which a change
+//!   forgets at once), so a disabled or deleted key refuses at once whatever is cached here.
 //! - Entries are `Arc<KeyMaterial>`, whose bytes and expanded cipher are zeroized when the
 //!   last holder drops them (eviction or forgetting while a call still uses one just
 //!   postpones that to the end of the call).

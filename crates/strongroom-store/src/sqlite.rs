@@ -1,8 +1,8 @@
 use std::path::{Path, PathBuf};
-use std::sync::{Mutex, MutexGuard};
+use std::sync::{Arc, Mutex, MutexGuard};
 
 use rusqlite::{params, Connection, OptionalExtension, TransactionBehavior};
-use strongroom_core::{KeyId, KeyMaterial, KeyVersion};
+use strongroom_core::{Key, KeyId, KeyMaterial, KeyVersion};
 use zeroize::Zeroizing;
 
 use crate::audit::{AuditWriter, Chain};
@@ -10,8 +10,10 @@ use crate::checkpoint::{defer_checkpoints, Checkpointer};
 use crate::error::io;
 use crate::live_keys::LiveKeys;
 use crate::material_cache::MaterialCache;
+use crate::recent::Recent;
 use crate::seal::Sealer;
 use crate::{schema, MasterKeySource, StoreError};
+use crate::{AccessPolicyRecord, PrincipalRecord};
 use rand::RngCore;
 
 /// Overrides the platform's data directory.
@@ -30,6 +32,9 @@ pub fn default_data_dir() -> Result<PathBuf, StoreError> {
     }
 }
 
+/// A principal and the policies that apply to it on one instance, as read together.
+pub type RecentGrants = (PrincipalRecord, Arc<Vec<AccessPolicyRecord>>);
+
 /// The SQLite keystore. One connection behind a mutex: SQLite serialises writers anyway, and
 /// every method is short. Blocking; async callers run it on a blocking thread.
 pub struct SqliteStore {
@@ -41,6 +46,15 @@ pub struct SqliteStore {
     pub(crate) materials: MaterialCache,
     /// API keys recently read live; see `live_keys.rs` for how revocation stays immediate.
     pub(crate) live_keys: LiveKeys,
+    /// Keys read in the last second, by id, with the instance they were read for
+    /// (`recent.rs`: what keeps a change visible at once).
+    pub(crate) recent_keys: Recent<KeyId, (String, Arc<Key>)>,
+    /// Alias → key id, as read with the keys above; a hit counts only if the key still has it.
+    pub(crate) recent_aliases: Recent<(String, String), KeyId>,
+    /// A principal's record and the policies that apply to it on an instance.
+    pub(crate) recent_grants: Recent<(String, String), RecentGrants>,
+    /// Instances known to exist (instances are never deleted).
+    pub(crate) known_instances: Recent<String, ()>,
     /// Writes the WAL back into the database file off the request path (`checkpoint.rs`).
     _checkpointer: Checkpointer,
     path: PathBuf,
@@ -77,9 +91,18 @@ impl SqliteStore {
             audit,
             materials: MaterialCache::default(),
             live_keys: LiveKeys::default(),
+            recent_keys: Recent::default(),
+            recent_aliases: Recent::default(),
+            recent_grants: Recent::default(),
+            known_instances: Recent::default(),
             _checkpointer: checkpointer,
             path,
         })
+    }
+
+    /// Forgets a key's remembered metadata; called inside every write that changes the key.
+    pub(crate) fn forget_recent_key(&self, id: KeyId) {
+        self.recent_keys.forget(&id);
     }
 
     /// The database file.

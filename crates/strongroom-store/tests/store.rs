@@ -854,3 +854,109 @@ fn an_edited_or_deleted_audit_row_breaks_the_chain() {
         "a row cut off the end is detected by the recorded head"
     );
 }
+
+#[test]
+fn a_key_read_recently_is_forgotten_by_its_next_change() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = open(&dir.path().join("d"), dir.path());
+    let mut key = new_key("recent", KeyKind::Root);
+    key.aliases = vec![Alias::parse("orders").unwrap()];
+    let other = new_key("other", KeyKind::Root);
+    for k in [&key, &other] {
+        store
+            .insert(k, &KeyMaterial::generate().unwrap(), &ev("create"))
+            .unwrap();
+    }
+    let id = key.id.to_string();
+    assert!(
+        store.recent_key(&id).is_none(),
+        "nothing is known before a read"
+    );
+
+    store.key(key.id).unwrap();
+    assert_eq!(store.recent_key(&id).unwrap().state, KeyState::Active);
+    assert_eq!(store.recent_key("orders").unwrap().id, key.id);
+
+    store
+        .update(
+            key.id,
+            &mut |k| {
+                k.state = KeyState::Suspended;
+                Ok(Change::Metadata)
+            },
+            &ev("disable"),
+        )
+        .unwrap();
+    assert!(
+        store.recent_key(&id).is_none(),
+        "a change is seen by the next call, not a second later"
+    );
+
+    // The alias moves to the other key: the first key's memory of it must not answer.
+    store.key(key.id).unwrap();
+    store
+        .update(
+            key.id,
+            &mut |k| {
+                k.aliases.clear();
+                Ok(Change::Metadata)
+            },
+            &ev("alias removed"),
+        )
+        .unwrap();
+    store
+        .update(
+            other.id,
+            &mut |k| {
+                k.aliases = vec![Alias::parse("orders").unwrap()];
+                Ok(Change::Metadata)
+            },
+            &ev("alias added"),
+        )
+        .unwrap();
+    store.key(key.id).unwrap();
+    assert!(
+        store.recent_key("orders").is_none(),
+        "a remembered alias counts only while its key still has it"
+    );
+    store.key(other.id).unwrap();
+    assert_eq!(store.recent_key("orders").unwrap().id, other.id);
+
+    let elsewhere = "22222222-2222-4222-8222-222222222222";
+    store
+        .store()
+        .create_instance(elsewhere, "elsewhere", SystemClock.now(), &ev("instance"))
+        .unwrap();
+    let elsewhere = store.store().instance(elsewhere).unwrap();
+    assert!(
+        elsewhere.recent_key(&other.id.to_string()).is_none(),
+        "another instance does not see the key in memory either"
+    );
+}
+
+#[test]
+fn a_change_by_another_process_is_seen_within_a_second() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("d");
+    let server = open(&data, dir.path());
+    let cli = open(&data, dir.path());
+    let key = new_key("shared", KeyKind::Root);
+    server
+        .insert(&key, &KeyMaterial::generate().unwrap(), &ev("create"))
+        .unwrap();
+    server.key(key.id).unwrap();
+    cli.update(
+        key.id,
+        &mut |k| {
+            k.state = KeyState::Suspended;
+            Ok(Change::Metadata)
+        },
+        &ev("disable"),
+    )
+    .unwrap();
+    // Within the second the server may still answer from memory (SECURITY.md); after it, it
+    // must ask SQLite again.
+    std::thread::sleep(std::time::Duration::from_millis(1_100));
+    assert!(server.recent_key(&key.id.to_string()).is_none());
+    assert_eq!(server.key(key.id).unwrap().state, KeyState::Suspended);
+}
