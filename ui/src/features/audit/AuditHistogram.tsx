@@ -1,7 +1,7 @@
 import { SkeletonPlaceholder, useTheme } from "@carbon/react";
-import { lazy, Suspense, useMemo } from "react";
+import { lazy, Suspense, useCallback, useMemo } from "react";
 import type { AuditEventInfo, AuditQueryRequest } from "../../lib/types";
-import { bucketEvents, histogramWindow } from "./histogram";
+import { bucketAt, bucketEvents, histogramWindow, type TimeWindow } from "./histogram";
 
 const AuditHistogramChart = lazy(() => import("./AuditHistogramChart"));
 
@@ -14,25 +14,35 @@ interface Props {
   queriedAt: number;
   /** Whether every matching event is loaded, rather than the newest pages only. */
   complete: boolean;
+  /** A bar was clicked: the time it covers. */
+  onNarrow?: (window: TimeWindow) => void;
 }
 
 /** Events per time bucket, stacked by outcome, over what the audit table shows. */
-export function AuditHistogram({ events, bounds, queriedAt, complete }: Props) {
+export function AuditHistogram({ events, bounds, queriedAt, complete, onNarrow }: Props) {
   const dark = useTheme().theme === "g100";
   const histogram = useMemo(() => {
     const window = histogramWindow(events, bounds, queriedAt, complete);
     return window === null ? null : bucketEvents(events, window);
   }, [events, bounds, queriedAt, complete]);
+  const narrow = useCallback(
+    (time: number) => {
+      const window = histogram === null ? undefined : bucketAt(histogram, time);
+      if (window !== undefined) onNarrow?.(window);
+    },
+    [histogram, onNarrow],
+  );
   if (histogram === null) return null;
   return (
     <section id="audit-histogram" className="audit-histogram" aria-label="Audit events over time">
       <Suspense fallback={<SkeletonPlaceholder className="audit-histogram__skeleton" />}>
-        <AuditHistogramChart histogram={histogram} dark={dark} />
+        <AuditHistogramChart histogram={histogram} dark={dark} onBarClick={narrow} />
       </Suspense>
       <p id="audit-histogram-note" className="audit-histogram__note">
         {complete
           ? `All ${events.length.toLocaleString()} events that match the filters, per ${histogram.size.label}.`
           : `The newest ${events.length.toLocaleString()} events that match the filters, per ${histogram.size.label}; load older events below to count the earlier ones.`}
+        {onNarrow !== undefined && " Click a bar to show only its events."}
       </p>
     </section>
   );

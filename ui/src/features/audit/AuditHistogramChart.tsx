@@ -1,9 +1,29 @@
+import { BarEvent } from "@carbon/charts";
 import { StackedBarChart } from "@carbon/charts-react";
 import "@carbon/charts-react/styles.min.css";
+import { useEffect, useRef } from "react";
 import type { Histogram } from "./histogram";
-import { histogramChartData, histogramChartOptions } from "./histogramChart";
+import { chartEventsOf, clickedBarTime, histogramChartData, histogramChartOptions } from "./histogramChart";
+
+interface Props {
+  histogram: Histogram;
+  dark: boolean;
+  /** A bar was clicked: the time it starts at. */
+  onBarClick?: (time: number) => void;
+}
 
 /** Loaded on demand with the rest of the chart library. */
-export default function AuditHistogramChart({ histogram, dark }: { histogram: Histogram; dark: boolean }) {
-  return <StackedBarChart data={histogramChartData(histogram)} options={histogramChartOptions(histogram, dark)} />;
+export default function AuditHistogramChart({ histogram, dark, onBarClick }: Props) {
+  const chart = useRef<StackedBarChart>(null);
+  useEffect(() => {
+    const events = chartEventsOf(chart.current?.chart?.services);
+    if (events === undefined || onBarClick === undefined) return;
+    const listener = (event: Event) => {
+      const time = clickedBarTime(event instanceof CustomEvent ? event.detail : undefined);
+      if (time !== undefined) onBarClick(time);
+    };
+    events.addEventListener(BarEvent.BAR_CLICK, listener);
+    return () => events.removeEventListener(BarEvent.BAR_CLICK, listener);
+  }, [onBarClick]);
+  return <StackedBarChart ref={chart} data={histogramChartData(histogram)} options={histogramChartOptions(histogram, dark)} />;
 }

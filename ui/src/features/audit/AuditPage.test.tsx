@@ -11,13 +11,17 @@ import type { Histogram } from "./histogram";
 import { rfc3339 } from "./timeRange";
 
 // The chart library draws with SVG layout APIs jsdom lacks; the bars' data is what matters here.
+// Each bar is a button here; a click reports a time inside the bar, as the chart's bar-click does.
 vi.mock("./AuditHistogramChart", () => ({
-  default: ({ histogram }: { histogram: Histogram }) => (
+  default: ({ histogram, onBarClick }: { histogram: Histogram; onBarClick?: (time: number) => void }) => (
     <ol data-testid="audit-histogram-chart" data-size={histogram.size.label}>
       {histogram.buckets
         .filter((bucket) => bucket.success + bucket.failure > 0)
         .map((bucket) => (
-          <li key={bucket.start.getTime()}>{`${bucket.start.toISOString()} ${bucket.success}/${bucket.failure}`}</li>
+          <li key={bucket.start.getTime()}>
+            {`${bucket.start.toISOString()} ${bucket.success}/${bucket.failure}`}
+            <button type="button" aria-label={`Bar at ${bucket.start.toISOString()}`} onClick={() => onBarClick?.(bucket.start.getTime() + 1)} />
+          </li>
         ))}
     </ol>
   ),
@@ -122,6 +126,38 @@ describe("AuditPage", () => {
       "2026-03-01T10:40:00.000Z 0/1",
     ]);
     expect(byId("audit-histogram-note")).toHaveTextContent("All 4 events that match the filters, per minute.");
+  });
+
+  it("narrows the time range to a clicked bar, and Clear goes back to the range before", async () => {
+    const at = (iso: string, seq: number) => ({ ...event(seq), at: iso });
+    const all = [at("2026-03-01T10:40:00Z", 4), at("2026-03-01T10:30:20Z", 3), at("2026-03-01T10:30:00Z", 2), at("2026-03-01T10:02:00Z", 1)];
+    const backend = fakeBackend({
+      auditEvents: (query) =>
+        Promise.resolve(
+          all.filter((item) => (query.since === undefined || item.at >= query.since) && (query.until === undefined || item.at < query.until)),
+        ),
+    });
+    const user = userEvent.setup();
+    renderWithBackend(<AuditPage refreshToken={0} />, backend);
+    expect(await screen.findByText("key-1")).toBeInTheDocument();
+    expect(byId("audit-histogram-note")).toHaveTextContent("Click a bar to show only its events.");
+
+    await user.click(screen.getByRole("button", { name: "Bar at 2026-03-01T10:30:00.000Z" }));
+    await waitFor(() =>
+      expect(backend.auditEvents.mock.lastCall?.[0]).toMatchObject({ since: "2026-03-01T10:30:00Z", until: "2026-03-01T10:31:00Z" }),
+    );
+    await waitFor(() => expect(screen.queryByText("key-1")).toBeNull());
+    expect(screen.getByText("key-2")).toBeInTheDocument();
+    expect(screen.getByText("key-3")).toBeInTheDocument();
+    expect(screen.getByLabelText("Time range")).toHaveValue("custom");
+    expect(byId("audit-range-narrowed")).toHaveTextContent("Showing one bar of the chart");
+
+    await user.click(screen.getByRole("button", { name: "Clear" }));
+    await waitFor(() => expect(backend.auditEvents.mock.lastCall?.[0].since).toBeUndefined());
+    expect(backend.auditEvents.mock.lastCall?.[0].until).toBeUndefined();
+    expect(await screen.findByText("key-1")).toBeInTheDocument();
+    expect(screen.getByLabelText("Time range")).toHaveValue("all");
+    expect(document.getElementById("audit-range-narrowed")).toBeNull();
   });
 
   it("says the chart counts only the loaded events while older ones remain, and has none without events", async () => {

@@ -25,7 +25,7 @@ import {
   TextInput,
 } from "@carbon/react";
 import { Download } from "@carbon/icons-react";
-import { Fragment, useEffect, useState } from "react";
+import { Fragment, useCallback, useEffect, useState } from "react";
 import { useNotify } from "../../components/notifications";
 import { toBackendError, useBackend, type BackendError } from "../../lib/backend";
 import { describe } from "../../lib/errors";
@@ -43,7 +43,9 @@ import {
   exportFileName,
   type EventExport,
 } from "./exportEvents";
-import { boundsOf, PRESETS, type CustomRange, type RangeChoice } from "./timeRange";
+import type { TimeWindow } from "./histogram";
+import { NarrowedRange } from "./NarrowedRange";
+import { boundsOf, narrowedTo, PRESETS, widened, type RangeChoice, type TimeRange } from "./timeRange";
 
 export const AUDIT_PAGE_SIZE = 100;
 const FILTER_DEBOUNCE_MS = 300;
@@ -54,8 +56,7 @@ interface Filters {
   action: string;
   target: string;
   failuresOnly: boolean;
-  range: RangeChoice;
-  custom: CustomRange;
+  time: TimeRange;
 }
 
 /** The filters as the keystore takes them; paging adds `before` and `limit`. */
@@ -67,7 +68,7 @@ function filterOf(filters: Filters, now: number): EventFilter {
   if (filters.action.trim() !== "") query.action = filters.action.trim();
   if (filters.target.trim() !== "") query.target = filters.target.trim();
   if (filters.failuresOnly) query.failuresOnly = true;
-  return { ...query, ...boundsOf(filters.range, filters.custom, now) };
+  return { ...query, ...boundsOf(filters.time.range, filters.time.custom, now) };
 }
 
 interface Pages {
@@ -108,8 +109,7 @@ export function AuditPage({ refreshToken }: { refreshToken: number }) {
     action: "",
     target: "",
     failuresOnly: false,
-    range: "all",
-    custom: {},
+    time: { range: "all", custom: {} },
   });
   const debounced = useDebouncedValue(filters, FILTER_DEBOUNCE_MS);
   const filterKey = JSON.stringify([debounced, refreshToken]);
@@ -184,6 +184,13 @@ export function AuditPage({ refreshToken }: { refreshToken: number }) {
       return next;
     });
   const stale = pages !== null && pages.key !== filterKey;
+  // A bar of the histogram narrows the range to its time; "Clear" goes back.
+  const narrow = useCallback(
+    (window: TimeWindow) => setFilters((current) => ({ ...current, time: narrowedTo(current.time, window) })),
+    [],
+  );
+  const clearNarrowing = () => setFilters((current) => ({ ...current, time: widened(current.time) }));
+  const { time } = filters;
 
   return (
     <div className="app-page">
@@ -229,9 +236,9 @@ export function AuditPage({ refreshToken }: { refreshToken: number }) {
           id="audit-range"
           labelText="Time range"
           size="md"
-          value={filters.range}
+          value={time.range}
           onChange={(event) => {
-            if (isRangeChoice(event.target.value)) update("range", event.target.value);
+            if (isRangeChoice(event.target.value)) update("time", { range: event.target.value, custom: time.custom });
           }}
         >
           {PRESETS.map((preset) => (
@@ -239,16 +246,17 @@ export function AuditPage({ refreshToken }: { refreshToken: number }) {
           ))}
           <SelectItem value="custom" text="Custom range…" />
         </Select>
-        {filters.range === "custom" && (
+        {time.range === "custom" && (
           <DatePicker
             className="audit-filters__dates"
             datePickerType="range"
             dateFormat="Y-m-d"
             maxDate={new Date()}
-            value={[filters.custom.start, filters.custom.end].filter((date) => date !== undefined)}
+            value={[time.custom.start, time.custom.end].filter((date) => date !== undefined)}
             onChange={(dates: Date[]) => {
               const [start, end] = dates;
-              update("custom", { ...(start === undefined ? {} : { start }), ...(end === undefined ? {} : { end }) });
+              const custom = { ...(start === undefined ? {} : { start }), ...(end === undefined ? {} : { end }) };
+              update("time", { range: "custom", custom });
             }}
           >
             <DatePickerInput id="audit-since" labelText="From (day)" placeholder="yyyy-mm-dd" size="md" />
@@ -275,8 +283,17 @@ export function AuditPage({ refreshToken }: { refreshToken: number }) {
           onClose={() => setCutOff(null)}
         />
       )}
+      {time.narrowedFrom !== undefined && time.custom.window !== undefined && (
+        <NarrowedRange window={time.custom.window} onClear={clearNarrowing} />
+      )}
       {pages !== null && (
-        <AuditHistogram events={pages.events} bounds={pages.filter} queriedAt={pages.queriedAt} complete={!pages.more} />
+        <AuditHistogram
+          events={pages.events}
+          bounds={pages.filter}
+          queriedAt={pages.queriedAt}
+          complete={!pages.more}
+          onNarrow={narrow}
+        />
       )}
       {pages === null ? (
         error === undefined && (

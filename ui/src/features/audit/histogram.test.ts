@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { AuditEventInfo } from "../../lib/types";
-import { bucketEvents, bucketSizeFor, histogramWindow, MAX_BUCKETS } from "./histogram";
+import { BUCKET_SIZES, bucketAt, bucketEvents, bucketSizeFor, bucketWindow, histogramWindow, MAX_BUCKETS, type BucketSize, type Histogram } from "./histogram";
 
 const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;
@@ -128,5 +128,38 @@ describe("bucketEvents", () => {
       const histogram = bucketEvents([], { start: QUERIED - span, end: QUERIED });
       expect(histogram.buckets.length).toBeLessThanOrEqual(MAX_BUCKETS + 1);
     }
+  });
+});
+
+describe("bucketWindow and bucketAt", () => {
+  const minutes = (label: string) => BUCKET_SIZES.find((size) => size.label === label) as BucketSize;
+
+  it("spans one bucket size from the bar's start", () => {
+    const start = new Date("2026-03-01T10:30:00Z");
+    expect(bucketWindow(start, minutes("5 minutes"))).toEqual({
+      start: start.getTime(),
+      end: Date.parse("2026-03-01T10:35:00Z"),
+    });
+  });
+
+  it("follows the calendar for whole days", () => {
+    const start = new Date(2026, 2, 1);
+    expect(bucketWindow(start, minutes("week"))).toEqual({ start: start.getTime(), end: new Date(2026, 2, 8).getTime() });
+  });
+
+  it("finds the bar that holds a time, and none outside the chart", () => {
+    const histogram: Histogram = {
+      size: minutes("minute"),
+      buckets: [
+        { start: new Date("2026-03-01T10:00:00Z"), success: 1, failure: 0 },
+        { start: new Date("2026-03-01T10:01:00Z"), success: 0, failure: 2 },
+      ],
+    };
+    expect(bucketAt(histogram, Date.parse("2026-03-01T10:01:30Z"))).toEqual({
+      start: Date.parse("2026-03-01T10:01:00Z"),
+      end: Date.parse("2026-03-01T10:02:00Z"),
+    });
+    expect(bucketAt(histogram, Date.parse("2026-03-01T09:59:59Z"))).toBeUndefined();
+    expect(bucketAt(histogram, Date.parse("2026-03-01T10:02:00Z"))).toBeUndefined();
   });
 });

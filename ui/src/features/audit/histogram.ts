@@ -124,3 +124,19 @@ export function bucketEvents(events: readonly AuditEventInfo[], window: TimeWind
   }
   return { size, buckets };
 }
+
+/** The time one bar covers: its start plus the bucket size, whole days following the calendar. */
+export function bucketWindow(start: Date, size: BucketSize): TimeWindow {
+  if (size.days === undefined) return { start: start.getTime(), end: start.getTime() + size.ms };
+  const end = new Date(start);
+  end.setDate(end.getDate() + size.days);
+  return { start: start.getTime(), end: end.getTime() };
+}
+
+/** The window of the bar that holds `time`; undefined outside the histogram. */
+export function bucketAt(histogram: Histogram, time: number): TimeWindow | undefined {
+  const bucket = histogram.buckets.filter((candidate) => candidate.start.getTime() <= time).at(-1);
+  if (bucket === undefined) return undefined;
+  const window = bucketWindow(bucket.start, histogram.size);
+  return time < window.end ? window : undefined;
+}

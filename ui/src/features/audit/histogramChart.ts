@@ -35,3 +35,38 @@ export function histogramChartOptions(histogram: Histogram, dark: boolean): BarC
     },
   };
 }
+
+const isRecord = (value: unknown): value is Record<string, unknown> => typeof value === "object" && value !== null;
+
+function timeOf(value: unknown): number | undefined {
+  const time = value instanceof Date ? value.getTime() : typeof value === "string" ? Date.parse(value) : Number.NaN;
+  return Number.isNaN(time) ? undefined : time;
+}
+
+/**
+ * The time of the bar a `bar-click` event names. A stacked bar's datum keeps its date, in ISO form, as the
+ * stack's key (`datum.data.sharedStackKey`); a plain bar's datum is the data row itself.
+ */
+export function clickedBarTime(detail: unknown): number | undefined {
+  if (!isRecord(detail) || !isRecord(detail.datum)) return undefined;
+  const { datum } = detail;
+  if (isRecord(datum.data)) return timeOf(datum.data.sharedStackKey);
+  return timeOf(datum.date);
+}
+
+/** What a chart's event service offers; Carbon Charts types its services as `any`. */
+export interface ChartEvents {
+  addEventListener(type: string, listener: EventListener): void;
+  removeEventListener(type: string, listener: EventListener): void;
+}
+
+/** The event service among a chart's services, checked rather than assumed. */
+export function chartEventsOf(services: unknown): ChartEvents | undefined {
+  if (!isRecord(services)) return undefined;
+  const { events } = services;
+  return isChartEvents(events) ? events : undefined;
+}
+
+function isChartEvents(value: unknown): value is ChartEvents {
+  return isRecord(value) && typeof value.addEventListener === "function" && typeof value.removeEventListener === "function";
+}

@@ -1,4 +1,5 @@
-import { createImportAccess, entryRefusal } from "./createImportAccess";
+import { entryRefusal } from "./createImportAccess";
+import { useCreateImportAccess } from "./useCreateImportAccess";
 import { CliSnippet } from "../../components/CliSnippet";
 import { createKeyCommand } from "../../lib/cli";
 import {
@@ -125,10 +126,7 @@ export function CreateKeyModal({ keyRing = "default", onClose, onCreated }: Prop
   const backend = useBackend();
   const loadRings = useCallback(() => backend.keyRings(), [backend]);
   const rings = useRequest(loadRings);
-  const loadPolicies = useCallback(() => backend.instancePolicies(), [backend]);
-  const policies = useRequest(loadPolicies);
-  // Unreadable policies leave every choice open: the keystore refuses with CREATE_IMPORT_ACCESS anyway.
-  const policy = createImportAccess(policies.data);
+  const policy = useCreateImportAccess();
   // Read the clock once, when the dialog opens.
   const [minExpiry] = useState(() => new Date(Date.now() + 86_400_000).toISOString().slice(0, 10));
   const [fields, setFields] = useState<Fields>({

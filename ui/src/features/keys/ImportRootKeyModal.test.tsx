@@ -1,4 +1,4 @@
-import { screen } from "@testing-library/react";
+import { screen, waitFor } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
 import { beforeAll, describe, expect, it, vi } from "vitest";
 import { decodeBase64, encodeBase64 } from "../../lib/base64";
@@ -136,5 +136,38 @@ describe("ImportRootKeyModal", () => {
     expect(screen.getByText("Failed")).toBeInTheDocument();
     expect(onImported).not.toHaveBeenCalled();
     expect(screen.getByRole("button", { name: "Import" })).toBeEnabled();
+  });
+
+  describe("under the create and import access policy", () => {
+    const closing = (attributes: Record<string, boolean>) => ({
+      instancePolicies: () => Promise.resolve([{ policyType: "keyCreateImportAccess", enabled: true, attributes }]),
+    });
+
+    it("keeps Import disabled while root key imports are forbidden, and says why", async () => {
+      const { backend, user } = setup(closing({ import_root_key: false }));
+      const notice = await screen.findByText(/^The instance policy forbids importing root keys\./);
+      expect(notice).toHaveTextContent("A Manager can change it under Policies → “Create and import access”.");
+      const submit = screen.getByRole("button", { name: "Import" });
+      expect(submit).toBeDisabled();
+      expect(submit).toHaveAttribute("aria-describedby", "import-key-policy");
+      expect(screen.getByLabelText("Key material (base64)")).toBeDisabled();
+      expect(screen.getByLabelText("Choose a file")).toBeDisabled();
+
+      await user.type(screen.getByLabelText("Name"), "byok-root");
+      await user.click(submit);
+      expect(backend.createImportToken).not.toHaveBeenCalled();
+    });
+
+    it("keeps secure import open when only plaintext import is closed (enforce_token)", async () => {
+      const { backend, user } = setup(closing({ enforce_token: true, import_standard_key: false }));
+      await waitFor(() => expect(backend.instancePolicies).toHaveBeenCalled());
+      await user.type(screen.getByLabelText("Name"), "byok-root");
+      await user.click(screen.getByLabelText("Key material (base64)"));
+      await user.paste(encodeBase64(MATERIAL));
+      expect(screen.getByRole("button", { name: "Import" })).toBeEnabled();
+      expect(screen.queryByText(/The instance policy/)).toBeNull();
+      await user.click(screen.getByRole("button", { name: "Import" }));
+      expect(await screen.findByText("Root key imported")).toBeInTheDocument();
+    });
   });
 });

@@ -27,7 +27,9 @@ import { formatDuration } from "../../lib/format";
 import { useNow } from "../../lib/hooks/useNow";
 import { ROOT_KEY_SIZES, SecureImportError } from "../../lib/secureImport";
 import type { KeyInfo } from "../../lib/types";
+import { entryRefusal } from "./createImportAccess";
 import { IMPORT_STEPS, importRootKey, type ImportTokenMetadata } from "./importSteps";
+import { useCreateImportAccess } from "./useCreateImportAccess";
 
 const NAME_MIN = 2;
 const NAME_MAX = 90;
@@ -104,9 +106,14 @@ interface Props {
   onImported: (key: KeyInfo) => void;
 }
 
-/** Imports root key material with secure import; mounted only while open. */
+/**
+ * Imports root key material with secure import; mounted only while open. Plaintext import is
+ * the create dialog's; this one is closed when the create and import access policy forbids
+ * importing root keys, with the policy's sentence.
+ */
 export function ImportRootKeyModal({ onClose, onImported }: Props) {
   const backend = useBackend();
+  const refusal = entryRefusal(useCreateImportAccess(), "root", "secureImport");
   const [name, setName] = useState("");
   const [source, setSource] = useState<Source>("paste");
   const [pasted, setPasted] = useState("");
@@ -167,7 +174,7 @@ export function ImportRootKeyModal({ onClose, onImported }: Props) {
   const submit = async (event: FormEvent<HTMLFormElement>) => {
     event.preventDefault();
     setSubmitted(true);
-    if (nameError !== undefined || materialError !== undefined || busy) return;
+    if (nameError !== undefined || materialError !== undefined || busy || refusal !== undefined) return;
     const material = source === "paste" ? decodeBase64(pasted) : fileMaterial.current;
     if (material === null) return;
     setFailure(null);
@@ -254,6 +261,16 @@ export function ImportRootKeyModal({ onClose, onImported }: Props) {
               Bring your own AES key material. It is encrypted in this window to a one-time public key from the
               keystore (secure import), so it never travels in the clear.
             </p>
+            {refusal !== undefined && (
+              <InlineNotification
+                id="import-key-policy"
+                kind="warning"
+                title="Not allowed here"
+                subtitle={refusal}
+                lowContrast
+                hideCloseButton
+              />
+            )}
             <TextInput
               id="import-key-name"
               labelText="Name"
@@ -270,7 +287,7 @@ export function ImportRootKeyModal({ onClose, onImported }: Props) {
               legendText="Key material"
               name="import-key-source"
               valueSelected={source}
-              disabled={busy}
+              disabled={busy || refusal !== undefined}
               onChange={(value) => setSource(value === "file" ? "file" : "paste")}
             >
               <RadioButton id="import-key-source-paste" labelText="Paste base64" value="paste" />
@@ -283,7 +300,7 @@ export function ImportRootKeyModal({ onClose, onImported }: Props) {
                 helperText={`${SIZES_TEXT}, e.g. from \`openssl rand -base64 32\`.`}
                 autoComplete="off"
                 value={pasted}
-                disabled={busy}
+                disabled={busy || refusal !== undefined}
                 showPasswordLabel="Show key material"
                 hidePasswordLabel="Hide key material"
                 invalid={shownMaterialError !== undefined}
@@ -298,7 +315,7 @@ export function ImportRootKeyModal({ onClose, onImported }: Props) {
                   buttonKind="tertiary"
                   size="md"
                   disableLabelChanges
-                  disabled={busy}
+                  disabled={busy || refusal !== undefined}
                   onChange={(event) => void chooseFile(event.target.files)}
                 />
                 <p className="import-key__file-status" aria-live="polite">
@@ -332,7 +349,14 @@ export function ImportRootKeyModal({ onClose, onImported }: Props) {
         <Button kind="secondary" onClick={onClose} disabled={busy}>
           Cancel
         </Button>
-        <Button id="import-key-submit" kind="primary" type="submit" form={FORM_ID} disabled={busy}>
+        <Button
+          id="import-key-submit"
+          kind="primary"
+          type="submit"
+          form={FORM_ID}
+          disabled={busy || refusal !== undefined}
+          aria-describedby={refusal === undefined ? undefined : "import-key-policy"}
+        >
           {busy ? <InlineLoading description={IMPORT_STEPS[step]?.label ?? "Importing…"} /> : "Import"}
         </Button>
       </ModalFooter>

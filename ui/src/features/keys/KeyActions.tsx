@@ -2,6 +2,7 @@ import { OverflowMenu, OverflowMenuItem } from "@carbon/react";
 import { Countdown } from "../../components/Countdown";
 import { deniedItemProps } from "../../lib/access";
 import type { KeyInfo } from "../../lib/types";
+import { roleAndState, type LifecycleAction } from "./stateRules";
 import { useKeyLifecycle } from "./useKeyLifecycle";
 
 interface Props {
@@ -12,59 +13,48 @@ interface Props {
 }
 
 /**
- * The per-row menu; offers only what the key's state allows. What the caller lacks the role
- * for stays in the menu, disabled, with the reason on hover.
+ * The per-row menu. Every life-cycle item is always there: what the key's state forbids (Key
+ * Protect's state table) or the caller lacks the role for is disabled, with the reason on hover.
  */
 export function KeyActions({ keyInfo, onChanged, onDetails }: Props) {
   const lifecycle = useKeyLifecycle(keyInfo, onChanged);
-  const { allowed, access, purgeWait } = lifecycle;
+  const { access, stateRefusals, purgeWait } = lifecycle;
   const { name } = keyInfo;
+  const guard = (action: LifecycleAction) => deniedItemProps(roleAndState(access[action], stateRefusals[action]));
 
   return (
     <>
       <OverflowMenu aria-label={`Actions for ${name}`} iconDescription={`Actions for ${name}`} size="sm" flipped>
         {onDetails !== undefined && <OverflowMenuItem itemText="Details" data-action="details" onClick={onDetails} />}
-        {allowed.rotate && (
-          <OverflowMenuItem itemText="Rotate" data-action="rotate" {...deniedItemProps(access.rotate)} onClick={lifecycle.rotate} />
-        )}
-        {allowed.disable && (
-          <OverflowMenuItem itemText="Disable" data-action="disable" {...deniedItemProps(access.disable)} onClick={lifecycle.disable} />
-        )}
-        {allowed.enable && (
-          <OverflowMenuItem itemText="Enable" data-action="enable" {...deniedItemProps(access.enable)} onClick={lifecycle.enable} />
-        )}
-        {allowed.restore && (
-          <OverflowMenuItem itemText="Restore" data-action="restore" {...deniedItemProps(access.restore)} onClick={lifecycle.restore} />
-        )}
-        {allowed.purge && (
-          <OverflowMenuItem
-            itemText={
-              purgeWait === undefined ? (
-                "Purge"
-              ) : (
-                <>
-                  Purge (in <Countdown to={purgeWait} />)
-                </>
-              )
-            }
-            // The countdown says how long; the hover text says why (the wait, or the missing role).
-            {...deniedItemProps(access.purge)}
-            data-action="purge"
-            isDelete
-            hasDivider
-            onClick={lifecycle.requestPurge}
-          />
-        )}
-        {allowed.delete && (
-          <OverflowMenuItem
-            itemText="Delete"
-            data-action="delete"
-            {...deniedItemProps(access.delete)}
-            isDelete
-            hasDivider
-            onClick={lifecycle.requestDelete}
-          />
-        )}
+        <OverflowMenuItem itemText="Rotate" data-action="rotate" {...guard("rotate")} onClick={lifecycle.rotate} />
+        <OverflowMenuItem itemText="Disable" data-action="disable" {...guard("disable")} onClick={lifecycle.disable} />
+        <OverflowMenuItem itemText="Enable" data-action="enable" {...guard("enable")} onClick={lifecycle.enable} />
+        <OverflowMenuItem itemText="Restore" data-action="restore" {...guard("restore")} onClick={lifecycle.restore} />
+        <OverflowMenuItem
+          itemText={
+            purgeWait === undefined ? (
+              "Purge"
+            ) : (
+              <>
+                Purge (in <Countdown to={purgeWait} />)
+              </>
+            )
+          }
+          // The countdown says how long; the hover text says why (the state, the wait, or the missing role).
+          {...guard("purge")}
+          data-action="purge"
+          isDelete
+          hasDivider
+          onClick={lifecycle.requestPurge}
+        />
+        <OverflowMenuItem
+          itemText="Delete"
+          data-action="delete"
+          {...guard("delete")}
+          isDelete
+          hasDivider
+          onClick={lifecycle.requestDelete}
+        />
       </OverflowMenu>
       {lifecycle.dialogs}
     </>

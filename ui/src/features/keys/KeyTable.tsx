@@ -31,17 +31,20 @@ import { useNotify } from "../../components/notifications";
 import { ACTIONS, deniedProps, useAccess } from "../../lib/access";
 import { useBackend } from "../../lib/backend";
 import { describe } from "../../lib/errors";
-import { ALL_STATES, formatTimestamp, shortId, STATE_LABELS, stateTitle } from "../../lib/format";
+import { ALL_STATES, shortId, STATE_LABELS, stateTitle } from "../../lib/format";
 import { useDebouncedValue } from "../../lib/hooks/useDebouncedValue";
 import { useShortcut, useSlashToSearch } from "../../lib/hooks/useShortcut";
 import { useRequest } from "../../lib/hooks/useRequest";
 import { useSaveExport } from "../../lib/hooks/useSaveExport";
-import { useTableSize } from "../../lib/preferences";
+import { useKeyColumns, useTableSize } from "../../lib/preferences";
 import type { KeyInfo, KeySort, KeySortField, KeyStateName, KeyType } from "../../lib/types";
 import { batchAccess, keysToCsv, roleActionFor, type BatchAction, type BatchOutcome, type BatchPlan } from "./batch";
 import { CreateKeyModal } from "./CreateKeyModal";
 import { KeyActions } from "./KeyActions";
 import { KeyBatchDialog } from "./KeyBatchDialog";
+import { KeyColumnSettings } from "./KeyColumnSettings";
+import { KeyColumnValue } from "./KeyColumnValue";
+import { keyTableHeaders, orderedColumns } from "./keyColumns";
 import { filterChips, type KeyFilterName } from "./filterChips";
 import { KeyFilterChips } from "./KeyFilterChips";
 import { KeySearchSyntax } from "./KeySearchSyntax";
@@ -60,26 +63,6 @@ const pageJumpFor = (totalPages: number) =>
   totalPages > PAGE_SELECT_LIMIT
     ? (props: PageSelectProps) => <PageJump key={props.currentPage} {...props} />
     : undefined;
-
-/** Key Protect's default columns; `sortBy` names the backend's sort field for sortable ones. */
-const HEADERS: { key: string; header: string; sortBy?: KeySortField }[] = [
-  { key: "name", header: "Name", sortBy: "name" },
-  { key: "id", header: "Key ID" },
-  { key: "keyRing", header: "Key ring" },
-  { key: "aliases", header: "Aliases" },
-  { key: "keyType", header: "Type", sortBy: "keyType" },
-  { key: "state", header: "State", sortBy: "state" },
-  { key: "createdAt", header: "Created", sortBy: "creationDate" },
-  { key: "actions", header: "" },
-];
-
-/**
- * Shown while the table lists destroyed keys only, before the actions: Key Protect makes people
- * work the restore deadline out. Deletion order is restore-deadline order.
- */
-const RESTORABLE_HEADER = { key: "restorableUntil", header: "Restorable until", sortBy: "deletionDate" as const };
-
-const DESTROYED_HEADERS = [...HEADERS.slice(0, -1), RESTORABLE_HEADER, ...HEADERS.slice(-1)];
 
 /** Newest first, as Key Protect lists keys when no order is asked for. */
 const DEFAULT_SORT: KeySort = { field: "creationDate", descending: true };
@@ -189,7 +172,9 @@ export function KeyTable({ refreshToken, onChanged, onOpen, openKeyId, toolbarAc
   const [keyType, setKeyType] = useState<TypeFilter>("all");
   const [chosenSort, setSort] = useState<KeySort>(DEFAULT_SORT);
   const showRestorable = filter === "destroyed";
-  const columns = showRestorable ? DESTROYED_HEADERS : HEADERS;
+  const [chosenColumns] = useKeyColumns();
+  const keyColumns = useMemo(() => orderedColumns(chosenColumns), [chosenColumns]);
+  const columns = useMemo(() => keyTableHeaders(keyColumns, showRestorable), [keyColumns, showRestorable]);
   // A sort by a column no longer shown falls back to the default.
   const sort = columns.some((column) => column.sortBy === chosenSort.field) ? chosenSort : DEFAULT_SORT;
   const loadRings = useCallback(() => backend.keyRings(), [backend]);
@@ -306,7 +291,7 @@ export function KeyTable({ refreshToken, onChanged, onOpen, openKeyId, toolbarAc
   );
 
   if (data === undefined && error === undefined) {
-    return <DataTableSkeleton headers={HEADERS} columnCount={HEADERS.length} rowCount={5} showHeader={false} />;
+    return <DataTableSkeleton headers={columns} columnCount={columns.length} rowCount={5} showHeader={false} />;
   }
 
   const unfiltered =
@@ -456,6 +441,7 @@ export function KeyTable({ refreshToken, onChanged, onOpen, openKeyId, toolbarAc
                     <SelectItem key={ring.id} value={ring.id} text={`Ring: ${ring.id}`} />
                   ))}
                 </Select>
+                <KeyColumnSettings />
                 {toolbarActions}
                 {createButton}
               </TableToolbarContent>
@@ -587,9 +573,11 @@ export function KeyTable({ refreshToken, onChanged, onOpen, openKeyId, toolbarAc
                           </Tag>
                         )}
                       </TableCell>
-                      <TableCell>
-                        <time dateTime={keyInfo.createdAt}>{formatTimestamp(keyInfo.createdAt)}</time>
-                      </TableCell>
+                      {keyColumns.map((column) => (
+                        <TableCell key={column} data-column={column}>
+                          <KeyColumnValue column={column} keyInfo={keyInfo} />
+                        </TableCell>
+                      ))}
                       {showRestorable && (
                         <TableCell data-restorable-until>
                           <RestoreWindow keyInfo={keyInfo} />

@@ -12,13 +12,17 @@ import { roleActionFor } from "./batch";
 import { DeleteKeyDialog } from "./DeleteKeyDialog";
 import { PurgeKeyDialog } from "./PurgeKeyDialog";
 import { RotateKeyDialog } from "./RotateKeyDialog";
+import { perAction, stateRefusal, type LifecycleAction } from "./stateRules";
+
+export type { LifecycleAction } from "./stateRules";
 
 type Dialog = "delete" | "purge" | "rotate" | null;
-export type LifecycleAction = "rotate" | "disable" | "enable" | "delete" | "restore" | "purge";
 
 export interface KeyLifecycle {
   /** What the key's state allows (Key Protect's state table). */
   allowed: Record<LifecycleAction, boolean>;
+  /** Why the key's state forbids each action; undefined where it allows it. */
+  stateRefusals: Record<LifecycleAction, string | undefined>;
   /**
    * Whether the caller may run each action the state allows: denied, the control stays
    * visible but disabled with the reason. For purge, the 4-hour wait counts too.
@@ -129,6 +133,7 @@ export function useKeyLifecycle(keyInfo: KeyInfo, onChanged: () => void): KeyLif
   );
 
   const target = { keyId: id, keyRing: keyInfo.keyRing };
+  const stateRefusals = perAction((action) => stateRefusal(action, keyInfo));
   const purgeWait = purgeReady ? undefined : purgeFrom;
   const purgeState: Access =
     purgeWait === undefined
@@ -144,15 +149,8 @@ export function useKeyLifecycle(keyInfo: KeyInfo, onChanged: () => void): KeyLif
       restore: can(ACTIONS.restore, target),
       purge: bothAllow(purgeState, can(ACTIONS.purge, target)),
     },
-    allowed: {
-      // Key Protect lets an expired key rotate, so a new version can be given a new expiry.
-      rotate: (state === "active" || state === "deactivated") && keyInfo.keyType === "root",
-      disable: state === "active",
-      enable: state === "suspended",
-      delete: state !== "destroyed",
-      restore: state === "destroyed",
-      purge: state === "destroyed",
-    },
+    allowed: perAction((action) => stateRefusals[action] === undefined),
+    stateRefusals,
     purgeWait,
     busy,
     rotate: () => setDialog("rotate"),

@@ -3,16 +3,19 @@ import { carbonTheme, DEFAULT_PREFERENCES, parsePreferences, tableSize } from ".
 
 describe("parsePreferences", () => {
   it("reads what was saved", () => {
-    expect(parsePreferences(JSON.stringify({ theme: "dark", warnDays: 14, density: "xs" }))).toEqual({
+    expect(
+      parsePreferences(JSON.stringify({ theme: "dark", warnDays: 14, density: "xs", keyColumns: ["imported", "expiresAt"] })),
+    ).toEqual({
       theme: "dark",
       warnDays: 14,
       density: "xs",
+      keyColumns: ["expiresAt", "imported"],
     });
   });
 
   it("starts from the defaults when nothing was saved", () => {
     expect(parsePreferences(null)).toEqual(DEFAULT_PREFERENCES);
-    expect(DEFAULT_PREFERENCES).toEqual({ theme: "system", warnDays: 30, density: "default" });
+    expect(DEFAULT_PREFERENCES).toEqual({ theme: "system", warnDays: 30, density: "default", keyColumns: ["createdAt"] });
   });
 
   it.each([
@@ -26,8 +29,13 @@ describe("parsePreferences", () => {
   });
 
   it("drops only the fields that are wrong", () => {
-    const stored = JSON.stringify({ theme: "neon", warnDays: 14, density: "xl", extra: true });
-    expect(parsePreferences(stored)).toEqual({ theme: "system", warnDays: 14, density: "default" });
+    const stored = JSON.stringify({ theme: "neon", warnDays: 14, density: "xl", extra: true, keyColumns: "all" });
+    expect(parsePreferences(stored)).toEqual({ theme: "system", warnDays: 14, density: "default", keyColumns: ["createdAt"] });
+  });
+
+  it("keeps only the key table columns it knows, and an empty choice", () => {
+    expect(parsePreferences(JSON.stringify({ keyColumns: ["versions", "dualAuth", 3] })).keyColumns).toEqual(["dualAuth"]);
+    expect(parsePreferences(JSON.stringify({ keyColumns: [] })).keyColumns).toEqual([]);
   });
 
   it.each([0, -3, 366, 7.5, "30", null, Number.NaN])("rejects %s warn days", (warnDays) => {

@@ -10,6 +10,13 @@ export const TABLE_DENSITIES = ["default", "xs", "sm", "md", "lg"] as const;
 export type TableDensity = (typeof TABLE_DENSITIES)[number];
 export type TableSize = Exclude<TableDensity, "default">;
 
+/**
+ * The key table's optional columns, by the key field each shows. Only fields every key summary
+ * carries are offered; a version count, for one, is not in it.
+ */
+export const KEY_TABLE_COLUMNS = ["createdAt", "updatedAt", "expiresAt", "imported", "rotation", "dualAuth"] as const;
+export type KeyTableColumn = (typeof KEY_TABLE_COLUMNS)[number];
+
 export const WARN_DAYS_MIN = 1;
 export const WARN_DAYS_MAX = 365;
 
@@ -18,9 +25,16 @@ export interface Preferences {
   /** How many days ahead the dashboard warns of expiry and scheduled rotation. */
   warnDays: number;
   density: TableDensity;
+  /** The optional key table columns shown, in the table's order. */
+  keyColumns: KeyTableColumn[];
 }
 
-export const DEFAULT_PREFERENCES: Preferences = { theme: "system", warnDays: 30, density: "default" };
+export const DEFAULT_PREFERENCES: Preferences = {
+  theme: "system",
+  warnDays: 30,
+  density: "default",
+  keyColumns: ["createdAt"],
+};
 
 export const PREFERENCES_STORAGE_KEY = "strongroom.preferences";
 /** Where earlier versions kept the theme alone, as a Carbon theme name. */
@@ -30,6 +44,12 @@ const LEGACY_THEMES: Record<string, ThemeChoice> = { g10: "light", g100: "dark" 
 
 function oneOf<T extends string>(value: unknown, allowed: readonly T[]): T | undefined {
   return allowed.find((candidate) => candidate === value);
+}
+
+/** The known columns of a stored list, in the table's order; anything but a list keeps the default. */
+function keyColumnsFrom(value: unknown): KeyTableColumn[] {
+  if (!Array.isArray(value)) return DEFAULT_PREFERENCES.keyColumns;
+  return KEY_TABLE_COLUMNS.filter((column) => value.includes(column));
 }
 
 export function isWarnDays(value: unknown): value is number {
@@ -54,6 +74,7 @@ export function parsePreferences(stored: string | null, legacyTheme: string | nu
     theme: oneOf(record.theme, THEME_CHOICES) ?? legacy ?? DEFAULT_PREFERENCES.theme,
     warnDays: isWarnDays(record.warnDays) ? record.warnDays : DEFAULT_PREFERENCES.warnDays,
     density: oneOf(record.density, TABLE_DENSITIES) ?? DEFAULT_PREFERENCES.density,
+    keyColumns: keyColumnsFrom(record.keyColumns),
   };
 }
 

@@ -3,7 +3,7 @@ import type { ReactNode } from "react";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { LEGACY_THEME_STORAGE_KEY, PREFERENCES_STORAGE_KEY } from "./preferences";
 import { PreferencesProvider } from "./PreferencesProvider";
-import { useCarbonTheme, usePreferences, useTableSize, useWarnDays } from "./usePreferences";
+import { useCarbonTheme, useKeyColumns, usePreferences, useTableSize, useWarnDays } from "./usePreferences";
 
 const wrapper = ({ children }: { children: ReactNode }) => <PreferencesProvider>{children}</PreferencesProvider>;
 
@@ -29,7 +29,7 @@ describe("preferences hooks", () => {
 
     expect(result.current.size).toBe("lg");
     expect(result.current.warnDays).toBe(7);
-    expect(stored()).toEqual({ theme: "system", warnDays: 7, density: "lg" });
+    expect(stored()).toEqual({ theme: "system", warnDays: 7, density: "lg", keyColumns: ["createdAt"] });
   });
 
   it("starts from what was stored, ignoring what does not validate", () => {
@@ -43,6 +43,18 @@ describe("preferences hooks", () => {
     expect(result.current).toEqual({ size: "sm", warnDays: 30 });
     vi.spyOn(console, "error").mockImplementation(() => undefined);
     expect(() => renderHook(() => usePreferences())).toThrow(/PreferencesProvider/);
+  });
+
+  it("shows and remembers the key table's columns, and keeps the defaults outside a provider", () => {
+    const { result } = renderHook(() => useKeyColumns(), { wrapper });
+    expect(result.current[0]).toEqual(["createdAt"]);
+    act(() => result.current[1](["updatedAt", "imported"]));
+    expect(result.current[0]).toEqual(["updatedAt", "imported"]);
+    expect(stored()).toMatchObject({ keyColumns: ["updatedAt", "imported"] });
+
+    const outside = renderHook(() => useKeyColumns());
+    act(() => outside.result.current[1]([]));
+    expect(outside.result.current[0]).toEqual(["createdAt"]);
   });
 
   it("draws the stored theme, the legacy one, or the system's", () => {

@@ -1,6 +1,6 @@
 import { use, useSyncExternalStore } from "react";
 import { PreferencesContext, type PreferencesState } from "./context";
-import { carbonTheme, DEFAULT_PREFERENCES, tableSize, type Preferences, type TableSize } from "./preferences";
+import { carbonTheme, DEFAULT_PREFERENCES, tableSize, type KeyTableColumn, type Preferences, type TableSize } from "./preferences";
 
 /** The preferences and their setter, for the page that edits them. */
 export function usePreferences(): PreferencesState {
@@ -27,6 +27,18 @@ export function useTableSize(own: TableSize): TableSize {
 /** How many days ahead to warn of expiry and scheduled rotation. */
 export function useWarnDays(): number {
   return useCurrentPreferences().warnDays;
+}
+
+const keepFor = () => undefined;
+
+/**
+ * The optional key table columns shown, and a setter that remembers the choice. Outside a
+ * provider the defaults show and a choice is not kept.
+ */
+export function useKeyColumns(): [KeyTableColumn[], (columns: KeyTableColumn[]) => void] {
+  const state = use(PreferencesContext);
+  if (state === null) return [DEFAULT_PREFERENCES.keyColumns, keepFor];
+  return [state.preferences.keyColumns, (keyColumns) => state.update({ keyColumns })];
 }
 
 const DARK_QUERY = "(prefers-color-scheme: dark)";
