@@ -21,6 +21,8 @@ async function step(name, run) {
   } catch (error) {
     failed += 1;
     console.log(`FAIL ${name}: ${error?.message ?? error}`);
+    // What the page showed when the step failed, beside the other pictures.
+    if (shots) await page.screenshot({ path: `${shots}/failed-step.png` }).catch(() => {});
     throw error;
   }
 }
@@ -107,6 +109,39 @@ try {
     await page.waitForSelector('[data-key-name="mango-root"]');
   });
 
+  await step("column settings add a column, and the choice is remembered", async () => {
+    await page.click("#key-table-columns");
+    await page.click('label[for="key-table-column-updatedAt"]');
+    await page.waitForSelector('th:has-text("Last updated")');
+    await picture("key-columns");
+    const stored = await page.evaluate(() => localStorage.getItem("strongroom.preferences") ?? "");
+    assert.match(stored, /"updatedAt"/);
+    await page.click("#key-table-columns");
+  });
+
+  await step("a suspended key's row menu shows Rotate disabled with the reason, and Enable", async () => {
+    const form = new URLSearchParams({ grant_type: "urn:ibm:params:oauth:grant-type:apikey", apikey: apiKey });
+    const { access_token: token } = await (await fetch(`${url}/identity/token`, { method: "POST", body: form })).json();
+    const headers = { authorization: `Bearer ${token}`, "bluemix-instance": instance };
+    const keys = await (await fetch(`${url}/api/v2/keys?limit=10`, { headers })).json();
+    const zebra = keys.resources.find((key) => key.name === "zebra-root");
+    const disabled = await fetch(`${url}/api/v2/keys/${zebra.id}/actions/disable`, { method: "POST", headers });
+    assert.equal(disabled.status, 204);
+    await open("aliases");
+    await open("keys");
+    await page.click('[data-key-name="zebra-root"] button.cds--overflow-menu');
+    const rotate = page.locator('[data-action="rotate"]');
+    await rotate.waitFor();
+    assert.ok(await rotate.isDisabled(), "Rotate is disabled for a suspended key");
+    assert.match((await rotate.getAttribute("title")) ?? (await rotate.textContent()) ?? "", /Suspended/);
+    assert.ok(!(await page.locator('[data-action="enable"]').isDisabled()), "Enable is offered");
+    await picture("key-row-menu");
+    await page.click('[data-action="enable"]');
+    await page.waitForFunction(
+      () => (document.querySelector('[data-key-name="zebra-root"]')?.textContent ?? "").includes("Active"),
+    );
+  });
+
   await step("the aliases page shows which key each alias names", async () => {
     // Aliases added over the API the page reads: the same server, the signed-in API key.
     const form = new URLSearchParams({ grant_type: "urn:ibm:params:oauth:grant-type:apikey", apikey: apiKey });
@@ -172,6 +207,23 @@ try {
     const text = (await page.textContent("#main-content")) ?? "";
     assert.ok(!text.includes(apiKey), "the audit page shows the API key");
     await picture("audit");
+  });
+
+  await step("a click on a histogram bar narrows the audit log to it, and Clear goes back", async () => {
+    await page.waitForSelector("#audit-histogram svg path.bar");
+    // The tallest bar (empty buckets draw bars of no height), clicked where a person would.
+    const bars = page.locator("#audit-histogram svg path.bar");
+    const heights = await bars.evaluateAll((paths) => paths.map((path) => path.getBoundingClientRect().height));
+    const tallest = bars.nth(heights.indexOf(Math.max(...heights)));
+    await tallest.scrollIntoViewIfNeeded();
+    const box = await tallest.boundingBox();
+    assert.ok(box && box.height > 0, "a bar with events is drawn");
+    await page.mouse.click(box.x + box.width / 2, box.y + box.height / 2);
+    await page.waitForSelector("#audit-range-narrowed");
+    await page.waitForSelector("text=kms.secrets.wrap");
+    await picture("audit-narrowed");
+    await page.getByRole("button", { name: "Clear" }).click();
+    await page.waitForSelector("#audit-range-narrowed", { state: "detached" });
   });
 
   await step("the key rings page counts each ring's keys in the keystore", async () => {

@@ -1,17 +1,44 @@
-import { Checkbox, CheckboxGroup, Toggletip, ToggletipButton, ToggletipContent } from "@carbon/react";
+import { Checkbox, CheckboxGroup, Popover, PopoverContent } from "@carbon/react";
 import { Settings } from "@carbon/icons-react";
+import { useState, type KeyboardEvent } from "react";
 import { KEY_TABLE_COLUMNS, useKeyColumns } from "../../lib/preferences";
 import { OPTIONAL_HEADERS, toggleColumn } from "./keyColumns";
 
-/** The key table's column settings: which optional columns show, remembered in the preferences. */
+/**
+ * The key table's column settings: which optional columns show, remembered in the preferences.
+ * A controlled Popover rather than a Toggletip: in a real browser a Toggletip closes when
+ * focus leaves its button, so a click on a checkbox's label closed it before the box changed.
+ */
 export function KeyColumnSettings() {
   const [shown, setShown] = useKeyColumns();
+  const [open, setOpen] = useState(false);
+  const closeOnEscape = (event: KeyboardEvent) => {
+    if (event.key === "Escape") {
+      setOpen(false);
+      document.getElementById("key-table-columns")?.focus();
+    }
+  };
   return (
-    <Toggletip align="bottom-right" className="key-table__columns">
-      <ToggletipButton id="key-table-columns" label="Columns">
+    <Popover
+      open={open}
+      align="bottom-right"
+      className="key-table__columns"
+      onRequestClose={() => setOpen(false)}
+      onKeyDown={closeOnEscape}
+    >
+      <button
+        id="key-table-columns"
+        type="button"
+        className="key-table__columns-button"
+        aria-label="Columns"
+        title="Columns"
+        aria-expanded={open}
+        aria-controls="key-table-columns-list"
+        onClick={() => setOpen((was) => !was)}
+      >
         <Settings />
-      </ToggletipButton>
-      <ToggletipContent>
+      </button>
+      <PopoverContent id="key-table-columns-list" className="key-table__columns-content">
         <CheckboxGroup legendText="Optional columns" className="key-table__columns-list">
           {KEY_TABLE_COLUMNS.map((column) => (
             <Checkbox
@@ -23,7 +50,7 @@ export function KeyColumnSettings() {
             />
           ))}
         </CheckboxGroup>
-      </ToggletipContent>
-    </Toggletip>
+      </PopoverContent>
+    </Popover>
   );
 }

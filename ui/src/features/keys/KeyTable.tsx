@@ -342,7 +342,7 @@ export function KeyTable({ refreshToken, onChanged, onOpen, openKeyId, toolbarAc
       <DataTable rows={rows} headers={columns} size={tableSize}>
         {({ rows: tableRows, headers, getTableProps, getHeaderProps, getRowProps, getToolbarProps }) => (
           <TableContainer title="Keys" description={description} aria-busy={loading}>
-            <TableToolbar {...getToolbarProps()} aria-label="Key table toolbar" className="key-table__toolbar">
+            <TableToolbar {...getToolbarProps()} aria-label="Key table toolbar">
               <TableBatchActions
                 id="key-batch-actions"
                 shouldShowBatchActions={showBatch}
@@ -388,7 +388,8 @@ export function KeyTable({ refreshToken, onChanged, onOpen, openKeyId, toolbarAc
                   </>
                 )}
               </TableBatchActions>
-              <TableToolbarContent aria-hidden={showBatch}>
+              {/* The class sits here: Carbon's TableToolbar drops a className it is given. */}
+              <TableToolbarContent aria-hidden={showBatch} className="key-table__toolbar">
                 <TableToolbarSearch
                   persistent
                   id="key-search"
