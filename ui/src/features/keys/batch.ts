@@ -3,12 +3,11 @@ import { toBackendError, type Backend, type BackendError } from "../../lib/backe
 import { STATE_LABELS } from "../../lib/format";
 import type { KeyInfo } from "../../lib/types";
 import { toCsv } from "../../lib/csv";
+import { deleteKindOf, type DeleteKind } from "./stateRules";
 
 /** The changes the key table applies to every selected key. */
 export type BatchAction = "disable" | "enable" | "move" | "delete";
 
-/** What one key gets in a batch delete: Key Protect's dual authorization changes the call. */
-export type DeleteKind = "delete" | "schedule" | "complete";
 
 export interface BatchStep {
   key: KeyInfo;
@@ -37,12 +36,6 @@ function skipReason(action: BatchAction, key: KeyInfo, keyRing: string | undefin
     case "delete":
       return key.state === "destroyed" ? `${stateIs(key)} already.` : undefined;
   }
-}
-
-/** A dual-authorization key is scheduled first; once someone has, a delete is the second authorization. */
-export function deleteKindOf(key: KeyInfo): DeleteKind {
-  if (!key.dualAuthDelete.enabled) return "delete";
-  return key.dualAuthDelete.keySetForDeletion ? "complete" : "schedule";
 }
 
 /** The role-table action a change to `key` needs: the first authorization of a dual-authorization delete is its own. */
