@@ -69,8 +69,9 @@ export function perAction<T>(valueFor: (action: LifecycleAction) => T): Record<L
 }
 
 /**
- * The role rule and the state rule together, for a menu item that stays visible either way.
- * When both forbid, both reasons show, the missing role first.
+ * The role rule and the state rule (or another rule's refusal, such as an instance policy's)
+ * together, for a control that stays visible either way. When both forbid, both reasons show,
+ * the missing role first.
  */
 export function roleAndState(role: Access, refusal: string | undefined): Access {
   if (refusal === undefined) return role;
