@@ -4,7 +4,8 @@ import { GuardedButton } from "../../components/GuardedButton";
 import { keyActionCommand } from "../../lib/cli";
 import type { KeyInfo } from "../../lib/types";
 import { PurgeWait } from "./PurgeWait";
-import { useKeyLifecycle, type LifecycleAction } from "./useKeyLifecycle";
+import { actionLabel, roleAndState } from "./stateRules";
+import { useKeyLifecycle, type KeyLifecycle, type LifecycleAction } from "./useKeyLifecycle";
 
 interface Props {
   keyInfo: KeyInfo;
@@ -13,72 +14,62 @@ interface Props {
   children?: React.ReactNode;
 }
 
+interface BarButton {
+  action: LifecycleAction;
+  /** Shown while the action runs here; the dialog actions show their progress in the dialog. */
+  busyText?: string;
+  danger?: boolean;
+  id?: string;
+}
+
+/** The bar's buttons, in the row menu's order of life-cycle actions. */
+const BUTTONS: readonly BarButton[] = [
+  { action: "rotate", id: "key-details-rotate" },
+  { action: "disable", busyText: "Disabling…" },
+  { action: "enable", busyText: "Enabling…" },
+  { action: "restore", busyText: "Restoring…" },
+  { action: "delete", danger: true },
+  { action: "purge", danger: true, id: "key-details-purge" },
+];
+
+function starts(lifecycle: KeyLifecycle): Record<LifecycleAction, () => void> {
+  return {
+    rotate: lifecycle.rotate,
+    disable: lifecycle.disable,
+    enable: lifecycle.enable,
+    restore: lifecycle.restore,
+    delete: lifecycle.requestDelete,
+    purge: lifecycle.requestPurge,
+  };
+}
+
 /**
- * The buttons for what the key's state allows, shared by the details panel and the key page;
- * what the caller lacks the role for is disabled with the reason.
+ * The life-cycle buttons, shared by the details panel and the key page. Like the row menu, every
+ * action is there: what the key's state forbids or the caller lacks the role for is disabled,
+ * with the reason.
  */
 export function KeyActionBar({ keyInfo, onChanged, children }: Props) {
   const lifecycle = useKeyLifecycle(keyInfo, onChanged);
-  const { allowed, access, busy, purgeWait } = lifecycle;
-  const label = (action: LifecycleAction, text: string, busyText: string) =>
-    busy === action ? <InlineLoading description={busyText} /> : text;
+  const { allowed, access, stateRefusals, busy, purgeWait } = lifecycle;
+  const start = starts(lifecycle);
   return (
     <>
       <div className="key-details__actions" role="group" aria-label="Key actions">
-        {allowed.rotate && (
+        {BUTTONS.map(({ action, busyText, danger = false, id }) => (
           <GuardedButton
-            access={access.rotate}
+            key={action}
+            access={roleAndState(access[action], stateRefusals[action])}
             size="sm"
-            kind="tertiary"
-            id="key-details-rotate"
-            data-panel-action="rotate"
+            kind={danger ? "danger--tertiary" : "tertiary"}
+            id={id}
+            data-panel-action={action}
             disabled={busy !== null}
-            onClick={lifecycle.rotate}
+            aria-describedby={action === "purge" && purgeWait !== undefined ? "key-purge-wait" : undefined}
+            onClick={start[action]}
           >
-            Rotate
+            {busy === action && busyText !== undefined ? <InlineLoading description={busyText} /> : actionLabel(action, keyInfo)}
           </GuardedButton>
-        )}
-        {allowed.disable && (
-          <GuardedButton access={access.disable} size="sm" kind="tertiary" data-panel-action="disable" disabled={busy !== null} onClick={lifecycle.disable}>
-            {label("disable", "Disable", "Disabling…")}
-          </GuardedButton>
-        )}
-        {allowed.enable && (
-          <GuardedButton access={access.enable} size="sm" kind="tertiary" data-panel-action="enable" disabled={busy !== null} onClick={lifecycle.enable}>
-            {label("enable", "Enable", "Enabling…")}
-          </GuardedButton>
-        )}
-        {allowed.restore && (
-          <GuardedButton access={access.restore} size="sm" kind="tertiary" data-panel-action="restore" disabled={busy !== null} onClick={lifecycle.restore}>
-            {label("restore", "Restore", "Restoring…")}
-          </GuardedButton>
-        )}
-        {allowed.delete && (
-          <GuardedButton
-            access={access.delete}
-            size="sm"
-            kind="danger--tertiary"
-            data-panel-action="delete"
-            disabled={busy !== null}
-            onClick={lifecycle.requestDelete}
-          >
-            Delete
-          </GuardedButton>
-        )}
-        {allowed.purge && (
-          <GuardedButton
-            access={access.purge}
-            size="sm"
-            kind="danger--tertiary"
-            id="key-details-purge"
-            data-panel-action="purge"
-            disabled={busy !== null}
-            aria-describedby={purgeWait === undefined ? undefined : "key-purge-wait"}
-            onClick={lifecycle.requestPurge}
-          >
-            Purge
-          </GuardedButton>
-        )}
+        ))}
         {children}
         {lifecycle.dialogs}
       </div>

@@ -61,3 +61,25 @@ describe("row menu and the key's state", () => {
     );
   });
 });
+
+describe("row menu delete for a dual-authorization key", () => {
+  it("reads Schedule deletion while no one has authorized the deletion", async () => {
+    await openMenu(
+      makeKey({ name: "two-person-root", dualAuthDelete: { enabled: true, keySetForDeletion: false } }),
+      callerWith(["Manager"]),
+    );
+    expect(item("delete")).toHaveTextContent(/^Schedule deletion$/);
+    expect(item("delete")).toBeEnabled();
+  });
+
+  it("reads Delete once another person's authorization is pending", async () => {
+    await openMenu(
+      makeKey({
+        name: "two-person-root",
+        dualAuthDelete: { enabled: true, keySetForDeletion: true, authorizedBy: "IBMid-alice" },
+      }),
+      callerWith(["Manager"]),
+    );
+    expect(item("delete")).toHaveTextContent(/^Delete$/);
+  });
+});

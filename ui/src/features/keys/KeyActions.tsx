@@ -2,7 +2,7 @@ import { OverflowMenu, OverflowMenuItem } from "@carbon/react";
 import { Countdown } from "../../components/Countdown";
 import { deniedItemProps } from "../../lib/access";
 import type { KeyInfo } from "../../lib/types";
-import { roleAndState, type LifecycleAction } from "./stateRules";
+import { actionLabel, roleAndState, type LifecycleAction } from "./stateRules";
 import { useKeyLifecycle } from "./useKeyLifecycle";
 
 interface Props {
@@ -48,7 +48,7 @@ export function KeyActions({ keyInfo, onChanged, onDetails }: Props) {
           onClick={lifecycle.requestPurge}
         />
         <OverflowMenuItem
-          itemText="Delete"
+          itemText={actionLabel("delete", keyInfo)}
           data-action="delete"
           {...guard("delete")}
           isDelete

@@ -34,11 +34,41 @@ const row = () => {
 describe("key table column settings", () => {
   afterEach(() => window.localStorage.clear());
 
+  it("shows Key Protect's default columns: Last rotated, not Created", async () => {
+    showTable();
+    await waitFor(() => expect(row()).toBeInTheDocument());
+    expect(headers().slice(1, 8)).toEqual(["Name", "Key ID", "Key ring", "Aliases", "Type", "State", "Last rotated"]);
+    expect(headers()).not.toContain("Created");
+    expect(row().querySelector('[data-column="lastRotatedAt"]')).toHaveTextContent(/^Never$/);
+  });
+
+  it("shows when a rotated key was last rotated", async () => {
+    const rotated = makeKey({ name: "byok-root", lastRotatedAt: "2026-02-01T00:00:00Z" });
+    renderWithBackend(
+      <KeyTable refreshToken={0} onChanged={vi.fn()} />,
+      fakeBackend({ listKeys: () => Promise.resolve({ keys: [rotated], total: 1 }) }),
+    );
+    await waitFor(() => expect(row()).toBeInTheDocument());
+    expect(row().querySelector('[data-column="lastRotatedAt"] time')).toHaveAttribute("dateTime", "2026-02-01T00:00:00Z");
+  });
+
+  it("loads a column choice stored before Last rotated existed", async () => {
+    window.localStorage.setItem(PREFERENCES_STORAGE_KEY, JSON.stringify({ theme: "dark", keyColumns: ["createdAt", "versions"] }));
+    showTable();
+    await waitFor(() => expect(row()).toBeInTheDocument());
+    expect(headers()).toContain("Created");
+    expect(headers()).not.toContain("Last rotated");
+  });
+
   it("adds and removes optional columns from the toolbar, keeping the defaults", async () => {
     const { user } = showTable();
     await waitFor(() => expect(row()).toBeInTheDocument());
-    expect(headers()).toContain("Created");
+    expect(headers()).not.toContain("Created");
     expect(headers()).not.toContain("Imported");
+
+    await user.click(document.getElementById("key-table-columns") as HTMLElement);
+    await user.click(screen.getByLabelText("Created"));
+    await waitFor(() => expect(headers()).toContain("Created"));
 
     await user.click(document.getElementById("key-table-columns") as HTMLElement);
     await user.click(screen.getByLabelText("Imported"));
@@ -51,6 +81,8 @@ describe("key table column settings", () => {
 
     await user.click(screen.getByLabelText("Created"));
     await waitFor(() => expect(headers()).not.toContain("Created"));
+    await user.click(screen.getByLabelText("Last rotated"));
+    await waitFor(() => expect(headers()).not.toContain("Last rotated"));
     expect(headers().slice(1, 8)).toEqual(["Name", "Key ID", "Key ring", "Aliases", "Type", "State", "Imported"]);
     await user.click(screen.getByLabelText("Imported"));
     await waitFor(() => expect(headers()).not.toContain("Imported"));
@@ -60,17 +92,18 @@ describe("key table column settings", () => {
     const first = showTable();
     await waitFor(() => expect(row()).toBeInTheDocument());
     await first.user.click(document.getElementById("key-table-columns") as HTMLElement);
+    await first.user.click(screen.getByLabelText("Created"));
     await first.user.click(screen.getByLabelText("Expiration"));
     await first.user.click(screen.getByLabelText("Dual auth"));
     await waitFor(() => expect(headers()).toContain("Dual auth"));
     expect(JSON.parse(window.localStorage.getItem(PREFERENCES_STORAGE_KEY) ?? "{}")).toMatchObject({
-      keyColumns: ["createdAt", "expiresAt", "dualAuth"],
+      keyColumns: ["lastRotatedAt", "createdAt", "expiresAt", "dualAuth"],
     });
     first.view.unmount();
 
     showTable();
     await waitFor(() => expect(row()).toBeInTheDocument());
-    expect(headers()).toEqual(expect.arrayContaining(["Created", "Expiration", "Dual auth"]));
+    expect(headers()).toEqual(expect.arrayContaining(["Last rotated", "Created", "Expiration", "Dual auth"]));
     expect(within(row()).getByText("Required")).toHaveAttribute("data-column", "dualAuth");
     expect(row().querySelector('[data-column="expiresAt"] time')).toHaveAttribute("dateTime", "2030-01-01T00:00:00Z");
   });

@@ -18,6 +18,8 @@ function rotationText(key: KeyInfo): string {
 /** One optional column's cell content for a key. */
 export function KeyColumnValue({ column, keyInfo }: { column: KeyTableColumn; keyInfo: KeyInfo }) {
   switch (column) {
+    case "lastRotatedAt":
+      return keyInfo.lastRotatedAt === undefined ? <>Never</> : <Timestamp value={keyInfo.lastRotatedAt} />;
     case "createdAt":
       return <Timestamp value={keyInfo.createdAt} />;
     case "updatedAt":

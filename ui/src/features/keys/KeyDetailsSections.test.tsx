@@ -115,7 +115,7 @@ describe("KeyDetailsPanel: ring, aliases, policies, dual authorization, reach", 
   it("explains the two-person rule when deleting a dual-authorization key", async () => {
     const key = makeKey({ name: "payments-root", dualAuthDelete: { enabled: true, keySetForDeletion: false } });
     const { user } = setup(key, { deleteKey: () => rejectWith("AUTHORIZATIONS_NOT_MET", "not met") });
-    await user.click(await screen.findByRole("button", { name: "Delete" }));
+    await user.click(await screen.findByRole("button", { name: "Schedule deletion" }));
     expect(document.getElementById("delete-key-dual-auth")).toHaveTextContent("Someone else must first");
     await user.click(document.getElementById("delete-key-confirm") as HTMLElement);
     expect(await screen.findByText(/another user must first authorize/)).toBeInTheDocument();

@@ -68,7 +68,7 @@ describe("KeyTable batch actions", () => {
     const dialog = await screen.findByRole("dialog", { name: "Disable 2 keys?" });
     expect(within(dialog).getByText(/Wrap and unwrap will fail/)).toBeInTheDocument();
     expect(byId("key-batch-skipped")).toHaveTextContent(
-      "old-root: It is Suspended (disabled); only active keys can be disabled.",
+      "old-root: Disable: the key is Suspended (disabled).",
     );
     expect(backend.disableKey).not.toHaveBeenCalled();
 

@@ -1,7 +1,7 @@
 import { screen, waitFor } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
 import { describe, expect, it } from "vitest";
-import { fakeBackend, makeKey } from "../../test/fakeBackend";
+import { callerWith, fakeBackend, makeKey } from "../../test/fakeBackend";
 import { renderWithBackend } from "../../test/render";
 import { KeysPage } from "./KeysPage";
 
@@ -54,6 +54,43 @@ describe("KeysPage", () => {
     const { user } = setup();
     await user.click(await screen.findByRole("button", { name: "Import key" }));
     expect(await screen.findByRole("heading", { name: "Import a root key" })).toBeInTheDocument();
+  });
+
+  describe("Import key under the create and import access policy", () => {
+    const policy = (attributes: Record<string, boolean>) => ({
+      instancePolicies: () => Promise.resolve([{ policyType: "keyCreateImportAccess", enabled: true, attributes }]),
+    });
+    const FORBIDS =
+      "The instance policy forbids importing root keys. A Manager can change it under Policies → “Create and import access”.";
+
+    it("is disabled with the policy's sentence while root key imports are forbidden", async () => {
+      const { backend, user } = setup(policy({ import_root_key: false }));
+      await waitFor(() => expect(screen.getByRole("button", { name: "Import key" })).toBeDisabled());
+      const importKey = screen.getByRole("button", { name: "Import key" });
+      expect(importKey).toHaveAttribute("aria-description", FORBIDS);
+      expect(importKey.closest("[data-denied-reason]")).toHaveAttribute("title", FORBIDS);
+      expect(backend.instancePolicies).toHaveBeenCalled();
+      await user.click(importKey);
+      expect(screen.queryByRole("heading", { name: "Import a root key" })).toBeNull();
+    });
+
+    it("gives the missing role first, then the policy, when both forbid", async () => {
+      setup({ ...policy({ import_root_key: false }), caller: () => Promise.resolve(callerWith(["Reader"])) });
+      await waitFor(() =>
+        expect(screen.getByRole("button", { name: "Import key" })).toHaveAttribute(
+          "aria-description",
+          expect.stringMatching(/^This needs the .* role.* do not have it\. The instance policy forbids importing root keys\./),
+        ),
+      );
+    });
+
+    it("stays enabled when the policy forbids only other ways in", async () => {
+      const { backend } = setup(policy({ enforce_token: true, import_standard_key: false, create_root_key: false }));
+      await waitFor(() => expect(backend.instancePolicies).toHaveBeenCalled());
+      await waitFor(() => expect(row()).not.toBeNull());
+      expect(screen.getByRole("button", { name: "Import key" })).toBeEnabled();
+      expect(screen.getByRole("button", { name: "Import key" })).not.toHaveAttribute("aria-description");
+    });
   });
 
   it("filters the keys by key ring", async () => {

@@ -1,10 +1,11 @@
-import { FolderAdd, Upload } from "@carbon/icons-react";
+import { FolderAdd } from "@carbon/icons-react";
 import { useState } from "react";
 import { GuardedButton } from "../../components/GuardedButton";
 import { useNotify } from "../../components/notifications";
 import { ACTIONS, useAccess } from "../../lib/access";
 import type { KeyInfo } from "../../lib/types";
 import { CreateKeyRingDialog } from "../keyRings/CreateKeyRingDialog";
+import { ImportKeyButton } from "./ImportKeyButton";
 import { ImportRootKeyModal } from "./ImportRootKeyModal";
 import { KeyDetailsPanel } from "./KeyDetailsPanel";
 import { KeyTable } from "./KeyTable";
@@ -55,16 +56,7 @@ export function KeysPage({ refreshToken, keyRing, onChanged, onOpenEnvelope, onO
               tooltipPosition="bottom"
               onClick={() => setCreatingRing(true)}
             />
-            {/* An import creates a key in the default key ring. */}
-            <GuardedButton
-              access={can(ACTIONS.createKey, { keyRing: "default" })}
-              id="import-key-button"
-              kind="tertiary"
-              renderIcon={Upload}
-              onClick={() => setImporting(true)}
-            >
-              Import key
-            </GuardedButton>
+            <ImportKeyButton onClick={() => setImporting(true)} />
           </>
         }
       />

@@ -3,6 +3,7 @@ import { accessFor, ACTIONS } from "../../lib/access";
 import { callerWith, fakeBackend, makeKey, rejectWith } from "../../test/fakeBackend";
 import type { KeyInfo } from "../../lib/types";
 import { batchAccess, keysToCsv, planBatch, roleActionFor, runBatch, type RoleCheck } from "./batch";
+import { stateRefusal } from "./stateRules";
 
 const active = makeKey({ name: "active-root" });
 const suspended = makeKey({ name: "suspended-root", state: "suspended" });
@@ -21,9 +22,9 @@ describe("planBatch", () => {
     const plan = planBatch("disable", [active, suspended, deactivated, destroyed]);
     expect(names(plan.steps)).toEqual(["active-root"]);
     expect(plan.skipped.map(({ key, reason }) => [key.name, reason])).toEqual([
-      ["suspended-root", "It is Suspended (disabled); only active keys can be disabled."],
-      ["expired-root", "It is Deactivated (expired); only active keys can be disabled."],
-      ["gone-root", "It is Destroyed (deleted); only active keys can be disabled."],
+      ["suspended-root", "Disable: the key is Suspended (disabled)."],
+      ["expired-root", "Disable: the key is Deactivated (expired)."],
+      ["gone-root", "Disable: the key is Destroyed (deleted)."],
     ]);
   });
 
@@ -31,6 +32,16 @@ describe("planBatch", () => {
     const plan = planBatch("enable", [active, suspended]);
     expect(names(plan.steps)).toEqual(["suspended-root"]);
     expect(names(plan.skipped)).toEqual(["active-root"]);
+    expect(plan.skipped[0]?.reason).toBe("Enable: the key is Active.");
+  });
+
+  it("gives the row menu's sentence for a skipped key, from the same state rule", () => {
+    for (const action of ["disable", "enable", "delete"] as const) {
+      for (const key of [active, suspended, deactivated, destroyed]) {
+        const skipped = planBatch(action, [key]).skipped[0]?.reason;
+        expect(skipped).toBe(stateRefusal(action, key));
+      }
+    }
   });
 
   it("moves keys that are not destroyed and not already in the ring", () => {
@@ -50,7 +61,9 @@ describe("planBatch", () => {
       ["dual-root", "schedule"],
       ["dual-pending-root", "complete"],
     ]);
-    expect(names(plan.skipped)).toEqual(["gone-root"]);
+    expect(plan.skipped.map(({ key, reason }) => [key.name, reason])).toEqual([
+      ["gone-root", "Delete: the key is Destroyed (deleted)."],
+    ]);
   });
 });
 
@@ -137,7 +150,7 @@ describe("the role rule in a batch", () => {
     expect(names(plan.steps)).toEqual(["payments-root"]);
     expect(plan.skipped.map(({ key, reason }) => [key.name, reason])).toEqual([
       ["active-root", "You hold the Manager role elsewhere, but not on this key."],
-      ["suspended-root", "It is Suspended (disabled); only active keys can be disabled."],
+      ["suspended-root", "Disable: the key is Suspended (disabled)."],
     ]);
   });
 

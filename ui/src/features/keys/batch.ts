@@ -3,12 +3,11 @@ import { toBackendError, type Backend, type BackendError } from "../../lib/backe
 import { STATE_LABELS } from "../../lib/format";
 import type { KeyInfo } from "../../lib/types";
 import { toCsv } from "../../lib/csv";
+import { deleteKindOf, stateRefusal, type DeleteKind } from "./stateRules";
 
 /** The changes the key table applies to every selected key. */
 export type BatchAction = "disable" | "enable" | "move" | "delete";
 
-/** What one key gets in a batch delete: Key Protect's dual authorization changes the call. */
-export type DeleteKind = "delete" | "schedule" | "complete";
 
 export interface BatchStep {
   key: KeyInfo;
@@ -22,27 +21,21 @@ export interface BatchPlan {
   skipped: { key: KeyInfo; reason: string }[];
 }
 
-const stateIs = (key: KeyInfo) => `It is ${STATE_LABELS[key.state]}`;
-
-/** Why the action does not apply to this key, by Key Protect's state table; undefined when it does. */
+/**
+ * Why the action does not apply to this key, by Key Protect's state table; undefined when it does.
+ * The life-cycle actions give the row menu's sentence (stateRules), so the two cannot drift.
+ */
 function skipReason(action: BatchAction, key: KeyInfo, keyRing: string | undefined): string | undefined {
   switch (action) {
     case "disable":
-      return key.state === "active" ? undefined : `${stateIs(key)}; only active keys can be disabled.`;
     case "enable":
-      return key.state === "suspended" ? undefined : `${stateIs(key)}; only suspended keys can be enabled.`;
-    case "move":
-      if (key.state === "destroyed") return `${stateIs(key)}; destroyed keys stay in their key ring.`;
-      return key.keyRing === keyRing ? `It is already in key ring ${keyRing}.` : undefined;
     case "delete":
-      return key.state === "destroyed" ? `${stateIs(key)} already.` : undefined;
+      return stateRefusal(action, key);
+    case "move":
+      // Not a row-menu life-cycle action: the state table has no Move, and a ring is its own rule.
+      if (key.state === "destroyed") return `It is ${STATE_LABELS[key.state]}; destroyed keys stay in their key ring.`;
+      return key.keyRing === keyRing ? `It is already in key ring ${keyRing}.` : undefined;
   }
-}
-
-/** A dual-authorization key is scheduled first; once someone has, a delete is the second authorization. */
-export function deleteKindOf(key: KeyInfo): DeleteKind {
-  if (!key.dualAuthDelete.enabled) return "delete";
-  return key.dualAuthDelete.keySetForDeletion ? "complete" : "schedule";
 }
 
 /** The role-table action a change to `key` needs: the first authorization of a dual-authorization delete is its own. */

@@ -1,11 +1,26 @@
 import { describe, expect, it } from "vitest";
+import { DEFAULT_PREFERENCES, KEY_TABLE_COLUMNS } from "../../lib/preferences";
 import { keyTableHeaders, toggleColumn } from "./keyColumns";
 
 const names = (headers: { header: string }[]) => headers.map((header) => header.header);
 
 describe("keyTableHeaders", () => {
-  it("keeps Key Protect's defaults with Created, then the menu", () => {
-    expect(names(keyTableHeaders(["createdAt"], false))).toEqual(["Name", "Key ID", "Key ring", "Aliases", "Type", "State", "Created", ""]);
+  it("shows Key Protect's default columns, ending with Last rotated, then the menu", () => {
+    expect(names(keyTableHeaders(DEFAULT_PREFERENCES.keyColumns, false))).toEqual([
+      "Name",
+      "Key ID",
+      "Key ring",
+      "Aliases",
+      "Type",
+      "State",
+      "Last rotated",
+      "",
+    ]);
+  });
+
+  it("offers Created as an optional column after Last rotated", () => {
+    expect(names(keyTableHeaders(["createdAt", "lastRotatedAt"], false)).slice(6)).toEqual(["Last rotated", "Created", ""]);
+    expect(names(keyTableHeaders(["createdAt"], false)).slice(6)).toEqual(["Created", ""]);
   });
 
   it("puts the chosen optional columns in the table's order, before the restore deadline", () => {
@@ -13,10 +28,10 @@ describe("keyTableHeaders", () => {
   });
 
   it("sorts the date columns and Imported in the backend, not the policy columns", () => {
-    const sortable = keyTableHeaders(["createdAt", "updatedAt", "expiresAt", "imported", "rotation", "dualAuth"], false)
+    const sortable = keyTableHeaders(KEY_TABLE_COLUMNS, false)
       .filter((header) => header.sortBy !== undefined)
       .map((header) => header.sortBy);
-    expect(sortable).toEqual(["name", "keyType", "state", "creationDate", "lastUpdateDate", "expirationDate", "imported"]);
+    expect(sortable).toEqual(["name", "keyType", "state", "lastRotateDate", "creationDate", "lastUpdateDate", "expirationDate", "imported"]);
   });
 });
 

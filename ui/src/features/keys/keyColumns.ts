@@ -8,7 +8,7 @@ export interface KeyTableHeader {
   sortBy?: KeySortField;
 }
 
-/** Key Protect's default columns before the optional ones; `sortBy` names the backend's sort field. */
+/** The columns always shown, before the chosen ones; `sortBy` names the backend's sort field. */
 const LEADING: KeyTableHeader[] = [
   { key: "name", header: "Name", sortBy: "name" },
   { key: "id", header: "Key ID" },
@@ -18,8 +18,12 @@ const LEADING: KeyTableHeader[] = [
   { key: "state", header: "State", sortBy: "state" },
 ];
 
-/** The columns the settings menu shows or hides, in the table's order. */
+/**
+ * The columns the settings menu shows or hides, in the table's order. Last rotated is on by
+ * default, completing Key Protect's default set.
+ */
 export const OPTIONAL_HEADERS: Record<KeyTableColumn, KeyTableHeader> = {
+  lastRotatedAt: { key: "lastRotatedAt", header: "Last rotated", sortBy: "lastRotateDate" },
   createdAt: { key: "createdAt", header: "Created", sortBy: "creationDate" },
   updatedAt: { key: "updatedAt", header: "Last updated", sortBy: "lastUpdateDate" },
   expiresAt: { key: "expiresAt", header: "Expiration", sortBy: "expirationDate" },

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { denied } from "../../lib/access";
 import type { KeyStateName } from "../../lib/types";
-import { perAction, roleAndState, stateRefusal, type LifecycleAction } from "./stateRules";
+import { actionLabel, deleteKindOf, perAction, roleAndState, stateRefusal, type LifecycleAction } from "./stateRules";
 
 const root = (state: KeyStateName) => ({ state, keyType: "root" as const });
 const ACTIONS: LifecycleAction[] = ["rotate", "disable", "enable", "delete", "restore", "purge"];
@@ -60,5 +60,26 @@ describe("roleAndState", () => {
 describe("perAction", () => {
   it("asks once for every life-cycle action", () => {
     expect(perAction((action) => action.length)).toEqual({ rotate: 6, disable: 7, enable: 6, delete: 6, restore: 7, purge: 5 });
+  });
+});
+
+describe("actionLabel", () => {
+  const dual = (keySetForDeletion: boolean) => ({ enabled: true, keySetForDeletion });
+  const off = { enabled: false, keySetForDeletion: false };
+
+  it("says Schedule deletion for a dual-authorization key no one has authorized yet", () => {
+    expect(actionLabel("delete", { state: "active", dualAuthDelete: dual(false) })).toBe("Schedule deletion");
+    expect(deleteKindOf({ dualAuthDelete: dual(false) })).toBe("schedule");
+  });
+
+  it("says Delete once authorized, without dual authorization, and for a destroyed key", () => {
+    expect(actionLabel("delete", { state: "active", dualAuthDelete: dual(true) })).toBe("Delete");
+    expect(actionLabel("delete", { state: "active", dualAuthDelete: off })).toBe("Delete");
+    expect(actionLabel("delete", { state: "destroyed", dualAuthDelete: dual(false) })).toBe("Delete");
+  });
+
+  it("names the other actions as the menu does", () => {
+    expect(actionLabel("rotate", { state: "active", dualAuthDelete: dual(false) })).toBe("Rotate");
+    expect(actionLabel("purge", { state: "destroyed", dualAuthDelete: off })).toBe("Purge");
   });
 });

@@ -38,6 +38,24 @@ export function stateRefusal(action: LifecycleAction, key: Pick<KeyInfo, "state"
   return `${ACTION_NAMES[action]}: the key is ${STATE_LABELS[key.state]}.`;
 }
 
+/** What one key gets when deleted: Key Protect's dual authorization changes the call. */
+export type DeleteKind = "delete" | "schedule" | "complete";
+
+/** A dual-authorization key is scheduled first; once someone has, a delete is the second authorization. */
+export function deleteKindOf(key: Pick<KeyInfo, "dualAuthDelete">): DeleteKind {
+  if (!key.dualAuthDelete.enabled) return "delete";
+  return key.dualAuthDelete.keySetForDeletion ? "complete" : "schedule";
+}
+
+/**
+ * The words on an action's menu item and button. A dual-authorization key's delete reads
+ * "Schedule deletion" (Key Protect's wording) until someone has authorized it; then "Delete".
+ */
+export function actionLabel(action: LifecycleAction, key: Pick<KeyInfo, "state" | "dualAuthDelete">): string {
+  const scheduling = action === "delete" && key.state !== "destroyed" && deleteKindOf(key) === "schedule";
+  return scheduling ? "Schedule deletion" : ACTION_NAMES[action];
+}
+
 /** One value per life-cycle action, e.g. each action's refusal for one key. */
 export function perAction<T>(valueFor: (action: LifecycleAction) => T): Record<LifecycleAction, T> {
   return {
@@ -51,8 +69,9 @@ export function perAction<T>(valueFor: (action: LifecycleAction) => T): Record<L
 }
 
 /**
- * The role rule and the state rule together, for a menu item that stays visible either way.
- * When both forbid, both reasons show, the missing role first.
+ * The role rule and the state rule (or another rule's refusal, such as an instance policy's)
+ * together, for a control that stays visible either way. When both forbid, both reasons show,
+ * the missing role first.
  */
 export function roleAndState(role: Access, refusal: string | undefined): Access {
   if (refusal === undefined) return role;

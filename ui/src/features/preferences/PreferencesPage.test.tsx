@@ -45,7 +45,7 @@ describe("PreferencesPage", () => {
     renderWithBackend(<PreferencesPage />, fakeBackend());
     await user.selectOptions(byId("preferences-density"), "xs");
     await user.click(byId("preferences-theme-dark"));
-    expect(stored()).toEqual({ theme: "dark", warnDays: 30, density: "xs", keyColumns: ["createdAt"] });
+    expect(stored()).toEqual({ theme: "dark", warnDays: 30, density: "xs", keyColumns: ["lastRotatedAt"] });
   });
 
   it("starts from what was remembered", () => {

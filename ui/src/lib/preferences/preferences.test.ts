@@ -15,7 +15,7 @@ describe("parsePreferences", () => {
 
   it("starts from the defaults when nothing was saved", () => {
     expect(parsePreferences(null)).toEqual(DEFAULT_PREFERENCES);
-    expect(DEFAULT_PREFERENCES).toEqual({ theme: "system", warnDays: 30, density: "default", keyColumns: ["createdAt"] });
+    expect(DEFAULT_PREFERENCES).toEqual({ theme: "system", warnDays: 30, density: "default", keyColumns: ["lastRotatedAt"] });
   });
 
   it.each([
@@ -30,12 +30,26 @@ describe("parsePreferences", () => {
 
   it("drops only the fields that are wrong", () => {
     const stored = JSON.stringify({ theme: "neon", warnDays: 14, density: "xl", extra: true, keyColumns: "all" });
-    expect(parsePreferences(stored)).toEqual({ theme: "system", warnDays: 14, density: "default", keyColumns: ["createdAt"] });
+    expect(parsePreferences(stored)).toEqual({ theme: "system", warnDays: 14, density: "default", keyColumns: ["lastRotatedAt"] });
   });
 
   it("keeps only the key table columns it knows, and an empty choice", () => {
     expect(parsePreferences(JSON.stringify({ keyColumns: ["versions", "dualAuth", 3] })).keyColumns).toEqual(["dualAuth"]);
     expect(parsePreferences(JSON.stringify({ keyColumns: [] })).keyColumns).toEqual([]);
+  });
+
+  it("loads a preference stored before Last rotated existed, as it was", () => {
+    const before = JSON.stringify({ theme: "dark", warnDays: 14, density: "xs", keyColumns: ["createdAt", "versions"] });
+    expect(parsePreferences(before)).toEqual({ theme: "dark", warnDays: 14, density: "xs", keyColumns: ["createdAt"] });
+    const withoutColumns = JSON.stringify({ theme: "dark", warnDays: 14, density: "xs" });
+    expect(parsePreferences(withoutColumns).keyColumns).toEqual(["lastRotatedAt"]);
+  });
+
+  it("puts Last rotated before Created, as the table shows them", () => {
+    expect(parsePreferences(JSON.stringify({ keyColumns: ["createdAt", "lastRotatedAt"] })).keyColumns).toEqual([
+      "lastRotatedAt",
+      "createdAt",
+    ]);
   });
 
   it.each([0, -3, 366, 7.5, "30", null, Number.NaN])("rejects %s warn days", (warnDays) => {

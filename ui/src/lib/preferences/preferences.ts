@@ -11,10 +11,10 @@ export type TableDensity = (typeof TABLE_DENSITIES)[number];
 export type TableSize = Exclude<TableDensity, "default">;
 
 /**
- * The key table's optional columns, by the key field each shows. Only fields every key summary
- * carries are offered; a version count, for one, is not in it.
+ * The key table's columns a person may show or hide, by the key field each shows, in the table's
+ * order. Only fields every key summary carries are offered; a version count, for one, is not in it.
  */
-export const KEY_TABLE_COLUMNS = ["createdAt", "updatedAt", "expiresAt", "imported", "rotation", "dualAuth"] as const;
+export const KEY_TABLE_COLUMNS = ["lastRotatedAt", "createdAt", "updatedAt", "expiresAt", "imported", "rotation", "dualAuth"] as const;
 export type KeyTableColumn = (typeof KEY_TABLE_COLUMNS)[number];
 
 export const WARN_DAYS_MIN = 1;
@@ -25,7 +25,7 @@ export interface Preferences {
   /** How many days ahead the dashboard warns of expiry and scheduled rotation. */
   warnDays: number;
   density: TableDensity;
-  /** The optional key table columns shown, in the table's order. */
+  /** The key table columns shown besides the fixed ones, in the table's order. */
   keyColumns: KeyTableColumn[];
 }
 
@@ -33,7 +33,8 @@ export const DEFAULT_PREFERENCES: Preferences = {
   theme: "system",
   warnDays: 30,
   density: "default",
-  keyColumns: ["createdAt"],
+  /** Key Protect's default: Last rotated after State; Created and the rest are chosen in the settings. */
+  keyColumns: ["lastRotatedAt"],
 };
 
 export const PREFERENCES_STORAGE_KEY = "strongroom.preferences";
@@ -46,7 +47,10 @@ function oneOf<T extends string>(value: unknown, allowed: readonly T[]): T | und
   return allowed.find((candidate) => candidate === value);
 }
 
-/** The known columns of a stored list, in the table's order; anything but a list keeps the default. */
+/**
+ * The known columns of a stored list, in the table's order; anything but a list keeps the default.
+ * A list stored by an earlier version loads as it was: names it no longer knows are dropped.
+ */
 function keyColumnsFrom(value: unknown): KeyTableColumn[] {
   if (!Array.isArray(value)) return DEFAULT_PREFERENCES.keyColumns;
   return KEY_TABLE_COLUMNS.filter((column) => value.includes(column));

@@ -29,7 +29,7 @@ describe("preferences hooks", () => {
 
     expect(result.current.size).toBe("lg");
     expect(result.current.warnDays).toBe(7);
-    expect(stored()).toEqual({ theme: "system", warnDays: 7, density: "lg", keyColumns: ["createdAt"] });
+    expect(stored()).toEqual({ theme: "system", warnDays: 7, density: "lg", keyColumns: ["lastRotatedAt"] });
   });
 
   it("starts from what was stored, ignoring what does not validate", () => {
@@ -47,14 +47,14 @@ describe("preferences hooks", () => {
 
   it("shows and remembers the key table's columns, and keeps the defaults outside a provider", () => {
     const { result } = renderHook(() => useKeyColumns(), { wrapper });
-    expect(result.current[0]).toEqual(["createdAt"]);
+    expect(result.current[0]).toEqual(["lastRotatedAt"]);
     act(() => result.current[1](["updatedAt", "imported"]));
     expect(result.current[0]).toEqual(["updatedAt", "imported"]);
     expect(stored()).toMatchObject({ keyColumns: ["updatedAt", "imported"] });
 
     const outside = renderHook(() => useKeyColumns());
     act(() => outside.result.current[1]([]));
-    expect(outside.result.current[0]).toEqual(["createdAt"]);
+    expect(outside.result.current[0]).toEqual(["lastRotatedAt"]);
   });
 
   it("draws the stored theme, the legacy one, or the system's", () => {
