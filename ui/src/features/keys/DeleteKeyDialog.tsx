@@ -5,19 +5,59 @@ import { keyActionCommand } from "../../lib/cli";
 import { toBackendError, useBackend } from "../../lib/backend";
 import type { KeyInfo, RegistrationInfo } from "../../lib/types";
 import { formatTimestamp } from "../../lib/format";
+import { deleteKindOf } from "./stateRules";
 
 interface Props {
   keyInfo: KeyInfo;
   onClose: () => void;
   /** `force` tells whether registered resources were overridden. */
   onDeleted: (force: boolean) => void;
+  /** A dual-authorization key's deletion was scheduled (the first of two authorizations). */
+  onScheduled: () => void;
 }
 
 /**
- * Deletes a key. A dual-authorization key needs a first authorization from someone else; a key
- * with registered resources is refused, and only then is a forced delete offered, naming them.
+ * Deletes a key. A dual-authorization key that nobody has authorized yet is scheduled for
+ * deletion instead (Key Protect's first authorization); a key with registered resources is
+ * refused, and only then is a forced delete offered, naming them.
  */
-export function DeleteKeyDialog({ keyInfo, onClose, onDeleted }: Props) {
+export function DeleteKeyDialog({ keyInfo, onClose, onDeleted, onScheduled }: Props) {
+  if (deleteKindOf(keyInfo) === "schedule") {
+    return <ScheduleDeletionDialog keyInfo={keyInfo} onClose={onClose} onScheduled={onScheduled} />;
+  }
+  return <DeleteNowDialog keyInfo={keyInfo} onClose={onClose} onDeleted={onDeleted} />;
+}
+
+function ScheduleDeletionDialog({ keyInfo, onClose, onScheduled }: Omit<Props, "onDeleted">) {
+  const backend = useBackend();
+  const { name, id } = keyInfo;
+  return (
+    <ConfirmDialog
+      title={`Schedule deletion of key ${name}?`}
+      label="Delete key"
+      primaryText="Schedule deletion"
+      primaryId="schedule-deletion-confirm"
+      busyText="Scheduling…"
+      danger
+      onClose={onClose}
+      onConfirm={async () => {
+        await backend.setKeyForDeletion(id);
+        onScheduled();
+      }}
+    >
+      <p id="delete-key-dual-auth">
+        This key needs two people to delete it. Scheduling is the first authorization; a different person must then
+        delete the key within 7 days, or the authorization lapses. The key stays usable until it is deleted.
+      </p>
+      <CliSnippet
+        id="schedule-deletion-cli"
+        command={(target) => keyActionCommand({ action: "schedule-deletion", keyId: id }, target)}
+      />
+    </ConfirmDialog>
+  );
+}
+
+function DeleteNowDialog({ keyInfo, onClose, onDeleted }: Omit<Props, "onScheduled">) {
   const backend = useBackend();
   const [protectedBy, setProtectedBy] = useState<RegistrationInfo[] | null>(null);
   const { name, id, dualAuthDelete } = keyInfo;
@@ -58,7 +98,7 @@ export function DeleteKeyDialog({ keyInfo, onClose, onDeleted }: Props) {
                   ? ""
                   : ` until ${formatTimestamp(dualAuthDelete.authExpiration)}`
               }. Deleting now is the second authorization; it must come from a different person.`
-            : "This key needs two people to delete it. Someone else must first choose “Authorize deletion”; then a second person deletes it within 7 days."}
+            : "This key needs two people to delete it."}
         </p>
       )}
       <p>

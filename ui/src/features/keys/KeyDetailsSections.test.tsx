@@ -112,12 +112,27 @@ describe("KeyDetailsPanel: ring, aliases, policies, dual authorization, reach", 
     await waitFor(() => expect(backend.unsetKeyForDeletion).toHaveBeenCalledWith(key.id));
   });
 
-  it("explains the two-person rule when deleting a dual-authorization key", async () => {
+  it("Schedule deletion is the first authorization of a dual-authorization key, not a delete", async () => {
     const key = makeKey({ name: "payments-root", dualAuthDelete: { enabled: true, keySetForDeletion: false } });
-    const { user } = setup(key, { deleteKey: () => rejectWith("AUTHORIZATIONS_NOT_MET", "not met") });
+    const { backend, user } = setup(key, { setKeyForDeletion: () => Promise.resolve(key) });
     await user.click(await screen.findByRole("button", { name: "Schedule deletion" }));
-    expect(document.getElementById("delete-key-dual-auth")).toHaveTextContent("Someone else must first");
+    expect(document.getElementById("delete-key-dual-auth")).toHaveTextContent("Scheduling is the first authorization");
+    await user.click(document.getElementById("schedule-deletion-confirm") as HTMLElement);
+    await waitFor(() => expect(backend.setKeyForDeletion).toHaveBeenCalledWith(key.id));
+    expect(backend.deleteKey).not.toHaveBeenCalled();
+    expect(await screen.findByText("Key payments-root scheduled for deletion")).toBeInTheDocument();
+  });
+
+  it("deleting after someone else's authorization is the second authorization", async () => {
+    const key = makeKey({
+      name: "payments-root",
+      dualAuthDelete: { enabled: true, keySetForDeletion: true, authorizedBy: "IBMid-alice" },
+    });
+    const { backend, user } = setup(key, { deleteKey: () => rejectWith("AUTHORIZATIONS_NOT_MET", "not met") });
+    await user.click(await screen.findByRole("button", { name: "Delete" }));
+    expect(document.getElementById("delete-key-dual-auth")).toHaveTextContent("authorized by IBMid-alice");
     await user.click(document.getElementById("delete-key-confirm") as HTMLElement);
+    await waitFor(() => expect(backend.deleteKey).toHaveBeenCalled());
     expect(await screen.findByText(/another user must first authorize/)).toBeInTheDocument();
   });
 

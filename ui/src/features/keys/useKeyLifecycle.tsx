@@ -104,6 +104,12 @@ export function useKeyLifecycle(keyInfo: KeyInfo, onChanged: () => void): KeyLif
             setDialog(null);
             succeeded("deleted", { action: "delete", keyId: id, force });
           }}
+          onScheduled={() => {
+            setDialog(null);
+            succeeded("scheduled for deletion", { action: "schedule-deletion", keyId: id }, {
+              subtitle: "A different person must delete it within 7 days.",
+            });
+          }}
         />
       )}
 
