@@ -483,7 +483,18 @@ async fn keys_and_lists(ks: &dyn Keystore, t: &mut Transcript) {
     ));
 
     let versions = ks.key_versions(&root.id).await.unwrap();
-    assert_eq!(versions, vec![root.key_version.clone()]);
+    assert_eq!(versions.len(), 1);
+    assert_eq!(versions[0].id, root.key_version.id);
+    assert_eq!(versions[0].created_at, root.key_version.created_at);
+    assert_eq!(
+        (
+            versions[0].wraps,
+            versions[0].unwraps,
+            &versions[0].last_used_at
+        ),
+        (Some(0), Some(0), &None),
+        "a version never used counts zero"
+    );
     t.note("versions: 1");
 }
 
@@ -567,6 +578,18 @@ async fn wrapping_and_rotation(ks: &dyn Keystore, t: &mut Transcript) {
         "already under the newest version"
     );
     t.note("unwrap after rotation: rewrapped; rewrap: newest version");
+
+    // Two wraps and two unwraps before the rotation; after it, an unwrap of an old ciphertext
+    // (the old version opens it), a rewrap (the new version makes one) and an unwrap of that.
+    let counted = ks.key_versions(&key.id).await.unwrap();
+    let uses: Vec<_> = counted.iter().map(|v| (v.wraps, v.unwraps)).collect();
+    assert_eq!(
+        uses,
+        vec![(Some(2), Some(3)), (Some(1), Some(1))],
+        "each version's ciphertexts made and opened; refusals are not counted"
+    );
+    assert!(counted.iter().all(|v| v.last_used_at.is_some()));
+    t.note("versions: ciphertexts made and opened, per version");
 }
 
 async fn life_cycle(ks: &dyn Keystore, t: &mut Transcript) {

@@ -168,14 +168,19 @@ async fn value_until(client: &Client, css: &str, accept: impl Fn(&str) -> bool) 
     }
 }
 
-async fn screenshot(client: &Client, name: &str) {
-    // Pictures for docs/ show the page, not the toasts that happen to be on it.
+/// Closes the toasts in the corner, as a person would before reaching under one.
+async fn dismiss_toasts(client: &Client) {
     let _ = client
         .execute(
             "document.querySelectorAll('.cds--toast-notification__close-button').forEach(b => b.click()); return 1;",
             vec![],
         )
         .await;
+}
+
+async fn screenshot(client: &Client, name: &str) {
+    // Pictures for docs/ show the page, not the toasts that happen to be on it.
+    dismiss_toasts(client).await;
     // WebKit paints after the DOM settles; a screenshot taken at once can show the frame before.
     tokio::time::sleep(Duration::from_millis(800)).await;
     if let Ok(png) = client.screenshot().await {
@@ -248,12 +253,14 @@ async fn open_page(client: &Client, page: &str) -> Result<(), fantoccini::error:
     click(client, &format!("#nav-{page}")).await
 }
 
-/// Opens a row's action menu and picks the item marked `data-action`.
+/// Opens a row's action menu and picks the item marked `data-action`. The menu lists every
+/// life-cycle action, so it reaches down to where a toast may sit: toasts are closed first.
 async fn row_action(
     client: &Client,
     name: &str,
     action: &str,
 ) -> Result<(), fantoccini::error::CmdError> {
+    dismiss_toasts(client).await;
     element(
         client,
         &format!("[data-key-name='{name}'] button.cds--overflow-menu"),

@@ -38,6 +38,19 @@ pub struct KeyVersionInfo {
     pub id: String,
     /// RFC 3339.
     pub created_at: String,
+    /// Ciphertexts this version has made (wrap, rewrap), where the keystore counts them (an
+    /// embedded or `strongroom serve` keystore; not IBM Key Protect).
+    #[ts(optional, type = "number")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub wraps: Option<u64>,
+    /// Ciphertexts this version has opened (unwrap), where counted.
+    #[ts(optional, type = "number")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub unwraps: Option<u64>,
+    /// RFC 3339: the last wrap, rewrap or unwrap with this version, where counted.
+    #[ts(optional)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub last_used_at: Option<String>,
 }
 
 /// A key's metadata. Never its material.

@@ -118,7 +118,7 @@ pub struct KpKey {
 }
 
 /// A key version reference.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct KpKeyVersion {
     /// Version id.
@@ -126,6 +126,15 @@ pub struct KpKeyVersion {
     /// RFC 3339.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub creation_date: Option<String>,
+    /// Strongroom's extension in a versions listing: ciphertexts made (wrap, rewrap).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub wraps: Option<u64>,
+    /// Strongroom's extension: ciphertexts opened (unwrap).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub unwraps: Option<u64>,
+    /// Strongroom's extension: RFC 3339 time of the last use.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub last_used_date: Option<String>,
 }
 
 /// One entry of an error collection.

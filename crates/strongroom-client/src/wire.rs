@@ -74,6 +74,9 @@ pub(crate) fn version_info(version: KpKeyVersion) -> KeyVersionInfo {
     KeyVersionInfo {
         id: version.id,
         created_at: version.creation_date.unwrap_or_default(),
+        wraps: version.wraps,
+        unwraps: version.unwraps,
+        last_used_at: version.last_used_date,
     }
 }
 

@@ -98,6 +98,23 @@ pub(crate) fn version_info(version: &KeyVersion) -> KeyVersionInfo {
     KeyVersionInfo {
         id: version.id.to_string(),
         created_at: rfc3339(version.created_at),
+        wraps: None,
+        unwraps: None,
+        last_used_at: None,
+    }
+}
+
+/// A version in a key's history, with its use counts; a version never used counts zero (the
+/// embedded store counts every use since schema 5).
+pub(crate) fn counted_version_info(
+    version: &KeyVersion,
+    uses: Option<&strongroom_store::VersionUseRecord>,
+) -> KeyVersionInfo {
+    KeyVersionInfo {
+        wraps: Some(uses.map_or(0, |u| u.wraps)),
+        unwraps: Some(uses.map_or(0, |u| u.unwraps)),
+        last_used_at: uses.map(|u| rfc3339(u.last_used_at)),
+        ..version_info(version)
     }
 }
 

@@ -22,13 +22,13 @@ use strongroom_core::{
 };
 use strongroom_store::{
     AccessPolicyRecord, AliasRecord, AuditQuery, AuditReceipt, InstanceStore, KeyRingRecord,
-    MasterKeySource, PrincipalRecord, SqliteStore,
+    MasterKeySource, PrincipalRecord, SqliteStore, VersionUse,
 };
 use time::OffsetDateTime;
 
 use crate::convert::{
-    api_error, caller_info, decode, decode_secret, encode, key_info, key_state, parse_time,
-    rfc3339, state_name, version_info, version_ref,
+    api_error, caller_info, counted_version_info, decode, decode_secret, encode, key_info,
+    key_state, parse_time, rfc3339, state_name, version_ref,
 };
 use crate::import;
 
@@ -497,10 +497,24 @@ impl Inner {
             )),
             _ => None,
         };
+        // The version's count for the console ("wrapped ciphertexts seen"): a wrap or rewrap
+        // made a ciphertext with it, an unwrap opened one.
+        let used = key.and_then(|(key, version)| {
+            let made = match operation {
+                Operation::Wrap | Operation::Rewrap => true,
+                Operation::Unwrap => false,
+                _ => return None,
+            };
+            Some(VersionUse {
+                key: key.id,
+                version,
+                made,
+            })
+        });
         self.shared
             .store
             .audit_writer()
-            .submit(self.event(operation, &target, now), registration)
+            .submit(self.event(operation, &target, now), registration, used)
             .map_err(api_error)
     }
 
@@ -924,11 +938,17 @@ impl Keystore for LocalKeystore {
             inner.audited(Operation::ReadVersions, &id, |inner| {
                 let key = inner.authorized_key(&id, Operation::ReadVersions)?;
                 let versions = inner.repo.versions(key.id).map_err(api_error)?;
+                let uses = inner.repo.version_uses(key.id).map_err(api_error)?;
                 inner.record_use(
                     Operation::ReadVersions,
                     Some((&key, key.current_version.id)),
                 )?;
-                Ok(versions.iter().map(version_info).collect())
+                Ok(versions
+                    .iter()
+                    .map(|version| {
+                        counted_version_info(version, uses.iter().find(|u| u.version == version.id))
+                    })
+                    .collect())
             })
         })
         .await

@@ -69,6 +69,7 @@ fn kp_key(state: &Kms, key: KeyInfo) -> KpKey {
         key_version: KpKeyVersion {
             id: key.key_version.id,
             creation_date: Some(key.key_version.created_at),
+            ..KpKeyVersion::default()
         },
         created_by: key.created_by,
         aliases: key.aliases,
@@ -279,6 +280,9 @@ pub(crate) async fn versions(Extension(state): Extension<Kms>, Path(id): Path<St
         .map(|v| KpKeyVersion {
             id: v.id,
             creation_date: Some(v.created_at),
+            wraps: v.wraps,
+            unwraps: v.unwraps,
+            last_used_date: v.last_used_at,
         })
         .collect();
     Ok(typed_json(

@@ -8,6 +8,7 @@
 //! once its row is committed to the WAL: a killed process loses none of them, an OS crash or
 //! power loss only the rows since the last fsync.
 
+use std::collections::HashMap;
 use std::path::Path;
 use std::sync::mpsc;
 use std::time::Duration;
@@ -15,7 +16,7 @@ use std::time::Duration;
 use hmac::{Hmac, Mac};
 use rusqlite::{params, Connection, OptionalExtension, TransactionBehavior};
 use sha2::Sha256;
-use strongroom_core::{AuditEvent, CoreError, Outcome, Registration};
+use strongroom_core::{AuditEvent, CoreError, KeyId, KeyVersionId, Outcome, Registration};
 use tokio::sync::oneshot;
 use zeroize::Zeroizing;
 
@@ -238,7 +239,32 @@ pub(crate) fn list(conn: &Connection, query: &AuditQuery) -> Result<Vec<AuditRec
 struct Pending {
     event: AuditEvent,
     registration: Option<(String, Registration)>,
+    used: Option<VersionUse>,
     done: oneshot::Sender<Result<(), String>>,
+}
+
+/// A key version's part in a successful data-plane call, counted in `version_use`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct VersionUse {
+    /// The key.
+    pub key: KeyId,
+    /// The version that made (wrap, rewrap) or opened (unwrap) the ciphertext.
+    pub version: KeyVersionId,
+    /// Which of the two.
+    pub made: bool,
+}
+
+/// How much one key version has been used, as the audit writer counted it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct VersionUseRecord {
+    /// The version.
+    pub version: KeyVersionId,
+    /// Ciphertexts it made (wrap, rewrap).
+    pub wraps: u64,
+    /// Ciphertexts it opened (unwrap).
+    pub unwraps: u64,
+    /// The last of those calls.
+    pub last_used_at: time::OffsetDateTime,
 }
 
 /// The promise that one submitted event will be committed: wait for it on a blocking thread
@@ -327,7 +353,7 @@ impl AuditWriter {
         event: AuditEvent,
         registration: Option<(String, Registration)>,
     ) -> Result<(), CoreError> {
-        self.submit(event, registration)?.wait()
+        self.submit(event, registration, None)?.wait()
     }
 
     /// Queues `event` (and the registration refresh) for the next batch without waiting; the
@@ -336,6 +362,7 @@ impl AuditWriter {
         &self,
         event: AuditEvent,
         registration: Option<(String, Registration)>,
+        used: Option<VersionUse>,
     ) -> Result<AuditReceipt, CoreError> {
         let (done, committed) = oneshot::channel();
         self.queue
@@ -344,6 +371,7 @@ impl AuditWriter {
             .send(Pending {
                 event,
                 registration,
+                used,
                 done,
             })
             .map_err(|_| StoreError::Corrupt("the audit writer has stopped".into()))?;
@@ -392,6 +420,41 @@ fn commit(conn: &mut Connection, chain: &Chain, batch: &[Pending]) -> Result<(),
             )?;
         }
     }
+    count_uses(&tx, batch)?;
     tx.commit()?;
+    Ok(())
+}
+
+/// Adds the batch's uses to `version_use`, one statement per version. A version purged while
+/// its use was queued is not counted (the row would outlive its key).
+fn count_uses(conn: &Connection, batch: &[Pending]) -> Result<(), StoreError> {
+    let mut counts: HashMap<KeyVersionId, (KeyId, u64, u64, i64)> = HashMap::new();
+    for pending in batch {
+        if let Some(used) = pending.used {
+            let entry = counts.entry(used.version).or_insert((used.key, 0, 0, 0));
+            if used.made {
+                entry.1 += 1;
+            } else {
+                entry.2 += 1;
+            }
+            entry.3 = entry.3.max(micros(pending.event.at));
+        }
+    }
+    let mut upsert = conn.prepare_cached(
+        "INSERT INTO version_use (version_id, key_id, wraps, unwraps, last_used_at)
+         SELECT ?1, ?2, ?3, ?4, ?5 WHERE EXISTS (SELECT 1 FROM key_versions WHERE id = ?1)
+         ON CONFLICT (version_id) DO UPDATE SET wraps = wraps + excluded.wraps,
+            unwraps = unwraps + excluded.unwraps,
+            last_used_at = max(last_used_at, excluded.last_used_at)",
+    )?;
+    for (version, (key, wraps, unwraps, at)) in counts {
+        upsert.execute(params![
+            version.as_bytes(),
+            key.as_bytes(),
+            i64::try_from(wraps).unwrap_or(i64::MAX),
+            i64::try_from(unwraps).unwrap_or(i64::MAX),
+            at
+        ])?;
+    }
     Ok(())
 }

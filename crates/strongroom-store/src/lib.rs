@@ -20,7 +20,9 @@ mod schema;
 mod seal;
 mod sqlite;
 
-pub use audit::{AuditQuery, AuditReceipt, AuditRecord, AuditWriter, ChainVerdict};
+pub use audit::{
+    AuditQuery, AuditReceipt, AuditRecord, AuditWriter, ChainVerdict, VersionUse, VersionUseRecord,
+};
 pub use error::StoreError;
 pub use identity::{AccessPolicyRecord, ApiKeyRecord, PrincipalRecord};
 pub use instance::{

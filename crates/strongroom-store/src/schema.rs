@@ -206,6 +206,19 @@ const MIGRATIONS: &[&str] = &[
     r#"
     CREATE INDEX keys_by_instance_name ON keys (instance_id, name COLLATE NOCASE, id);
     "#,
+    // 5: how many ciphertexts each key version has made and opened, for the console's versions
+    // table ("is anything still wrapped under the old version?"). Kept by the audit writer, one
+    // upsert per version per batch; counting starts when a keystore reaches this version.
+    r#"
+    CREATE TABLE version_use (
+        version_id   BLOB PRIMARY KEY,
+        key_id       BLOB NOT NULL,
+        wraps        INTEGER NOT NULL,
+        unwraps      INTEGER NOT NULL,
+        last_used_at INTEGER NOT NULL
+    ) WITHOUT ROWID;
+    CREATE INDEX version_use_by_key ON version_use (key_id);
+    "#,
 ];
 
 /// The schema version a store is at once opened (migrations applied).

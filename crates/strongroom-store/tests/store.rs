@@ -512,6 +512,7 @@ fn a_version_2_keystore_is_upgraded() {
          DROP TRIGGER key_counts_after_update;
          DROP TABLE key_counts;
          DROP INDEX keys_by_instance_name;
+         DROP TABLE version_use;
          DROP INDEX keys_by_instance_age;
          DROP INDEX keys_by_instance_ring;
          CREATE INDEX keys_by_instance_ring ON keys (instance_id, key_ring, state, created_at DESC);
@@ -525,7 +526,7 @@ fn a_version_2_keystore_is_upgraded() {
     let version: u32 = conn
         .query_row("PRAGMA user_version", [], |row| row.get(0))
         .unwrap();
-    assert_eq!(version, 4);
+    assert_eq!(version, strongroom_store::SCHEMA_VERSION);
     assert_eq!(
         total(&store, KeyQuery::default()),
         1,
@@ -959,4 +960,57 @@ fn a_change_by_another_process_is_seen_within_a_second() {
     std::thread::sleep(std::time::Duration::from_millis(1_100));
     assert!(server.recent_key(&key.id.to_string()).is_none());
     assert_eq!(server.key(key.id).unwrap().state, KeyState::Suspended);
+}
+
+#[test]
+fn version_uses_are_counted_per_batch_and_go_with_a_purged_key() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = open(&dir.path().join("d"), dir.path());
+    let key = new_key("counted", KeyKind::Root);
+    store
+        .insert(&key, &KeyMaterial::generate().unwrap(), &ev("create"))
+        .unwrap();
+    let version = key.current_version.id;
+    let writer = store.store().audit_writer();
+    let receipts: Vec<_> = [true, true, true, false]
+        .into_iter()
+        .map(|made| {
+            let used = strongroom_store::VersionUse {
+                key: key.id,
+                version,
+                made,
+            };
+            writer
+                .submit(ev("kms.secrets.wrap"), None, Some(used))
+                .unwrap()
+        })
+        .collect();
+    for receipt in receipts {
+        receipt.wait().unwrap();
+    }
+    let uses = store.version_uses(key.id).unwrap();
+    assert_eq!(uses.len(), 1);
+    assert_eq!(
+        (uses[0].version, uses[0].wraps, uses[0].unwraps),
+        (version, 3, 1)
+    );
+
+    store.purge(key.id, &mut |_| Ok(()), &ev("purge")).unwrap();
+    assert!(store.version_uses(key.id).unwrap().is_empty());
+    // A use queued after the purge does not bring a row back for a key that is gone.
+    let used = strongroom_store::VersionUse {
+        key: key.id,
+        version,
+        made: true,
+    };
+    writer
+        .submit(ev("kms.secrets.wrap"), None, Some(used))
+        .unwrap()
+        .wait()
+        .unwrap();
+    let conn = rusqlite::Connection::open(dir.path().join("d").join("keystore.db")).unwrap();
+    let rows: i64 = conn
+        .query_row("SELECT count(*) FROM version_use", [], |row| row.get(0))
+        .unwrap();
+    assert_eq!(rows, 0);
 }

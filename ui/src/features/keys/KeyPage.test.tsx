@@ -92,6 +92,39 @@ describe("KeyPage", () => {
     expect(rows[1]).not.toHaveTextContent("Current");
   });
 
+  it("counts each version's wrapped ciphertexts and unwraps where the keystore counts them", async () => {
+    const key = makeKey({
+      name: "payments-root",
+      keyVersion: { id: "bbbbbbbb-0000-4000-8000-000000000002", createdAt: "2026-02-01T00:00:00Z", wraps: 1200, unwraps: 3, lastUsedAt: "2026-02-03T00:00:00Z" },
+    });
+    const { user } = setup(key, {
+      keyVersions: () =>
+        Promise.resolve([
+          { id: "aaaaaaaa-0000-4000-8000-000000000001", createdAt: "2025-03-01T12:00:00Z", wraps: 0, unwraps: 0 },
+          key.keyVersion,
+        ]),
+    });
+    await user.click(await screen.findByRole("tab", { name: "Versions" }));
+    const table = await screen.findByRole("table", { name: "Key versions, newest first" });
+    await waitFor(() => expect(table.querySelectorAll("[data-version-id]")).toHaveLength(2));
+    expect(within(table).getByText("Wrapped ciphertexts")).toBeInTheDocument();
+    const cell = (version: string, column: string) =>
+      table.querySelector(`[data-version-id="${version}"] [data-version-${column}]`);
+    expect(cell("bbbbbbbb-0000-4000-8000-000000000002", "wraps")).toHaveTextContent((1200).toLocaleString());
+    expect(cell("bbbbbbbb-0000-4000-8000-000000000002", "unwraps")).toHaveTextContent("3");
+    expect(cell("aaaaaaaa-0000-4000-8000-000000000001", "wraps")).toHaveTextContent("0");
+    expect(table.querySelector('[data-version-id="aaaaaaaa-0000-4000-8000-000000000001"]')).toHaveTextContent("Never");
+  });
+
+  it("leaves the count columns out for a keystore that does not count (IBM Key Protect)", async () => {
+    const key = makeKey({ name: "payments-root" });
+    const { user } = setup(key);
+    await user.click(await screen.findByRole("tab", { name: "Versions" }));
+    const table = await screen.findByRole("table", { name: "Key versions, newest first" });
+    await waitFor(() => expect(table.querySelectorAll("[data-version-id]")).toHaveLength(2));
+    expect(within(table).queryByText("Wrapped ciphertexts")).toBeNull();
+  });
+
   it("shows registrations, reaching authorizations and this key's audit events in their tabs", async () => {
     const key = makeKey({ name: "payments-root" });
     const { backend, user } = setup(key, {

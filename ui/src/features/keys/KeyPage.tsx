@@ -132,12 +132,22 @@ function Versions({ keyId, current, refreshToken }: { keyId: string; current: st
   if (data === undefined) return <SkeletonText paragraph lineCount={3} />;
   // Newest first, whatever order the transport returns.
   const sorted: KeyVersionInfo[] = [...data].sort((a, b) => Date.parse(b.createdAt) - Date.parse(a.createdAt));
+  // A keystore that counts uses (embedded, strongroom serve) gives every version a count; IBM
+  // Key Protect gives none, and the columns stay away rather than show blanks.
+  const counted = sorted.some((version) => version.wraps !== undefined);
   return (
     <Table size="sm" aria-label="Key versions, newest first" className="key-page__versions">
       <TableHead>
         <TableRow>
           <TableHeader>Version ID</TableHeader>
           <TableHeader>Created</TableHeader>
+          {counted && (
+            <>
+              <TableHeader>Wrapped ciphertexts</TableHeader>
+              <TableHeader>Unwraps</TableHeader>
+              <TableHeader>Last used</TableHeader>
+            </>
+          )}
           <TableHeader>
             <span className="cds--visually-hidden">Current</span>
           </TableHeader>
@@ -152,6 +162,13 @@ function Versions({ keyId, current, refreshToken }: { keyId: string; current: st
             <TableCell>
               <At at={version.createdAt} />
             </TableCell>
+            {counted && (
+              <>
+                <TableCell data-version-wraps>{(version.wraps ?? 0).toLocaleString()}</TableCell>
+                <TableCell data-version-unwraps>{(version.unwraps ?? 0).toLocaleString()}</TableCell>
+                <TableCell>{version.lastUsedAt === undefined ? "Never" : <At at={version.lastUsedAt} />}</TableCell>
+              </>
+            )}
             <TableCell>
               {version.id === current && (
                 <Tag size="sm" type="blue">

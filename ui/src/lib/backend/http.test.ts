@@ -225,6 +225,18 @@ describe("HttpBackend", () => {
     ]);
   });
 
+  it("reads the use counts strongroom serve adds to a versions listing", async () => {
+    const { backend } = setup(() =>
+      json(200, {
+        metadata: { collectionType: "application/vnd.ibm.kms.key.version+json", collectionTotal: 1 },
+        resources: [{ id: "v1", creationDate: "2026-01-01T00:00:00Z", wraps: 3, unwraps: 0, lastUsedDate: "2026-01-02T00:00:00Z" }],
+      }),
+    );
+    expect(await backend.keyVersions(kpKey.id)).toEqual([
+      { id: "v1", createdAt: "2026-01-01T00:00:00Z", wraps: 3, unwraps: 0, lastUsedAt: "2026-01-02T00:00:00Z" },
+    ]);
+  });
+
   it("wraps, unwraps (with the rewrapped ciphertext after a rotation) and rewraps", async () => {
     const { backend, fetch } = setup((url) => {
       if (url.pathname.endsWith("/wrap")) return json(200, { ciphertext: "Y3Q=", keyVersion: { id: "v1" }, plaintext: "ZGVr" });

@@ -475,14 +475,9 @@ export class HttpBackend implements Backend {
   }
 
   async keyVersions(id: string): Promise<KeyVersionInfo[]> {
-    const collection = await this.#call<KpCollection<{ id: string; creationDate?: string }>>(
-      "GET",
-      `/keys/${encodeURIComponent(id)}/versions`,
-    );
+    const collection = await this.#call<KpCollection<KpVersion>>("GET", `/keys/${encodeURIComponent(id)}/versions`);
     // Key Protect lists newest first; the console's other backend gives oldest first.
-    return (collection?.resources ?? [])
-      .map((version) => ({ id: version.id, createdAt: version.creationDate ?? "" }))
-      .reverse();
+    return (collection?.resources ?? []).map(versionInfo).reverse();
   }
 
   async rotateKey(request: RotateKeyRequest): Promise<KeyInfo> {
@@ -754,4 +749,21 @@ export class HttpBackend implements Backend {
   stopLocalServer(): Promise<LocalServerStatus> {
     return Promise.reject(new BackendError("INVALID_STATE", DESKTOP_ONLY));
   }
+}
+
+/** A versions listing's entry; `strongroom serve` adds its use counts, IBM Key Protect does not. */
+interface KpVersion {
+  id: string;
+  creationDate?: string;
+  wraps?: number;
+  unwraps?: number;
+  lastUsedDate?: string;
+}
+
+function versionInfo(version: KpVersion): KeyVersionInfo {
+  const info: KeyVersionInfo = { id: version.id, createdAt: version.creationDate ?? "" };
+  if (typeof version.wraps === "number") info.wraps = version.wraps;
+  if (typeof version.unwraps === "number") info.unwraps = version.unwraps;
+  if (typeof version.lastUsedDate === "string") info.lastUsedAt = version.lastUsedDate;
+  return info;
 }

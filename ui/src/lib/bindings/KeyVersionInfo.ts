@@ -11,4 +11,17 @@ id: string,
 /**
  * RFC 3339.
  */
-createdAt: string, };
+createdAt: string, 
+/**
+ * Ciphertexts this version has made (wrap, rewrap), where the keystore counts them (an
+ * embedded or `strongroom serve` keystore; not IBM Key Protect).
+ */
+wraps?: number, 
+/**
+ * Ciphertexts this version has opened (unwrap), where counted.
+ */
+unwraps?: number, 
+/**
+ * RFC 3339: the last wrap, rewrap or unwrap with this version, where counted.
+ */
+lastUsedAt?: string, };
