@@ -35,6 +35,7 @@ const COMMANDS: &[&str] = &[
     "create_authorization",
     "delete_authorization",
     "check_authorization",
+    "usage",
     "audit_events",
     "create_import_token",
     "import_token",

@@ -67,7 +67,45 @@ async fn contract(ks: &dyn Keystore) -> Transcript {
     secure_import(ks, &mut t).await;
     administration(ks, &mut t).await;
     create_import_access(ks, &mut t).await;
+    usage(ks, &mut t).await;
     t
+}
+
+/// The usage report counts what the steps above did: wraps, and unwraps refused.
+async fn usage(ks: &dyn Keystore, t: &mut Transcript) {
+    let key = ks.create_key(root_key("contract-usage")).await.unwrap();
+    ks.wrap(wrap(&key.id, &[])).await.unwrap();
+    t.failure(
+        "unwrap of non-base64, counted",
+        ks.unwrap(unwrap(&key.id, "not base64!", &[])).await,
+    );
+    let report = ks.usage().await.unwrap();
+    assert_eq!(report.window_minutes, 60);
+    let tally = |action: &str| {
+        report
+            .minutes
+            .iter()
+            .filter(|minute| minute.action == action)
+            .fold((0, 0), |(calls, failures), minute| {
+                (calls + minute.calls, failures + minute.failures)
+            })
+    };
+    let (wraps, _) = tally("kms.secrets.wrap");
+    let (unwraps, refused) = tally("kms.secrets.unwrap");
+    assert!(wraps >= 3, "the wraps of the steps above: {wraps}");
+    assert!(
+        refused >= 1 && unwraps > refused,
+        "{unwraps} unwraps, {refused} refused"
+    );
+    assert!(
+        tally("kms.secrets.create").0 >= 1,
+        "creates are counted too"
+    );
+    assert!(report
+        .minutes
+        .iter()
+        .all(|minute| minute.p50_ms > 0.0 && minute.p99_ms >= minute.p50_ms));
+    t.note("usage: wraps, unwraps and their refusals counted per minute");
 }
 
 fn create_import_policy(attributes: Option<serde_json::Value>) -> Vec<InstancePolicy> {

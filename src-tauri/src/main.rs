@@ -69,6 +69,7 @@ fn main() -> anyhow::Result<()> {
             commands::admin::create_authorization,
             commands::admin::delete_authorization,
             commands::admin::check_authorization,
+            commands::admin::usage,
             commands::admin::audit_events,
             commands::admin::create_import_token,
             commands::admin::import_token,

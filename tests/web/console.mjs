@@ -198,6 +198,11 @@ try {
     await page.waitForFunction(() => Number(document.getElementById("dashboard-wraps")?.textContent) >= 1);
     await page.waitForSelector("#keys-by-state-chart svg");
     await page.waitForSelector("#activity svg");
+    // The last hour as the server counted it: the wraps above, and their latency.
+    await page.waitForFunction(() => Number(document.getElementById("usage-calls")?.textContent?.replace(/\D/g, "")) >= 1);
+    await page.waitForSelector("#usage-calls-chart svg");
+    await page.waitForSelector("#usage-latency-chart svg");
+    assert.match((await page.textContent("#usage-p99")) ?? "", /ms$/);
     await picture("dashboard");
   });
 

@@ -176,6 +176,42 @@ pub struct AuditEventInfo {
     pub correlation_id: String,
 }
 
+/// The calls an instance served in the last hour, minute by minute and per action: what Key
+/// Protect sends to IBM Cloud Monitoring (Strongroom's extension; kept in memory by the process
+/// that serves the keystore, so it starts empty at each start).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct UsageReport {
+    /// Minutes the report covers, ending with the current one.
+    pub window_minutes: u32,
+    /// RFC 3339: the end of the window (now).
+    pub until: String,
+    /// One entry per minute and action that had calls, oldest first.
+    pub minutes: Vec<UsageMinute>,
+}
+
+/// One minute of one action.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct UsageMinute {
+    /// RFC 3339: the start of the minute.
+    pub at: String,
+    /// Activity Tracker action (`kms.secrets.wrap`).
+    pub action: String,
+    /// Calls answered.
+    #[ts(type = "number")]
+    pub calls: u64,
+    /// Of those, refused or failed.
+    #[ts(type = "number")]
+    pub failures: u64,
+    /// Median time the keystore took, in milliseconds (within 25 %).
+    pub p50_ms: f64,
+    /// 99th percentile, in milliseconds (within 25 %).
+    pub p99_ms: f64,
+}
+
 /// Filters for the audit view, newest first.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "camelCase")]

@@ -19,7 +19,8 @@ pub use access::{
     role_crn, ActionRoles, AuditEventInfo, AuditQueryRequest, AuthorizationCheck,
     AuthorizationCheckRequest, AuthorizationInfo, CallerGrant, CallerInfo,
     CreateAuthorizationRequest, IamPolicy, InstancePolicy, KeyPolicies, KeyRingInfo, PolicyAdmin,
-    RegistrationInfo, ServiceAction, SetKeyPoliciesRequest, SERVICE_ROLES,
+    RegistrationInfo, ServiceAction, SetKeyPoliciesRequest, UsageMinute, UsageReport,
+    SERVICE_ROLES,
 };
 pub use connection::{ConnectionProfile, ConnectionTest, LocalServerStatus, SaveConnectionRequest};
 pub use error::{ApiError, ErrorCode};
@@ -126,6 +127,9 @@ pub trait Keystore: Send + Sync {
         &self,
         request: AuthorizationCheckRequest,
     ) -> Result<AuthorizationCheck, ApiError>;
+    /// The calls this instance served in the last hour, per minute and action, with latency
+    /// (Strongroom's extension: IBM Key Protect answers 404, `NOT_FOUND`).
+    async fn usage(&self) -> Result<UsageReport, ApiError>;
     /// The audit trail of this instance, newest first.
     async fn audit_events(&self, query: AuditQueryRequest)
         -> Result<Vec<AuditEventInfo>, ApiError>;

@@ -10,7 +10,8 @@ use strongroom_api::{
     KeyInfo, KeyList, KeyPolicies, KeyRingInfo, KeySort, KeyStateName, KeyType, KeyVersionInfo,
     KeyVersionRef, Keystore, KeystoreInfo, KeystoreMode, ListAliasesRequest, ListKeysRequest,
     RegistrationInfo, RewrapRequest, RewrapResponse, Rewrapped, RotateKeyRequest, SecretString,
-    SecureImport, SetKeyPoliciesRequest, UnwrapRequest, UnwrapResponse, WrapRequest, WrapResponse,
+    SecureImport, SetKeyPoliciesRequest, UnwrapRequest, UnwrapResponse, UsageReport, WrapRequest,
+    WrapResponse,
 };
 
 use crate::iam::TokenSource;
@@ -345,6 +346,12 @@ impl Keystore for RemoteKeystore {
     #[tracing::instrument(name = "remote_caller", skip_all)]
     async fn caller(&self) -> Result<CallerInfo, ApiError> {
         Ok(self.json(Call::get(&["caller"])).await?)
+    }
+
+    /// Strongroom's `GET /api/v2/usage` (IBM Key Protect has none: 404, `NOT_FOUND`).
+    #[tracing::instrument(name = "remote_usage", skip_all)]
+    async fn usage(&self) -> Result<UsageReport, ApiError> {
+        Ok(self.json(Call::get(&["usage"])).await?)
     }
 
     /// Strongroom's `POST /api/v2/authorization_checks` (IBM Key Protect has none: 404).

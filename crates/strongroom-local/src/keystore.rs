@@ -9,7 +9,7 @@ use strongroom_api::{
     KeyType, KeyVersionInfo, Keystore, KeystoreInfo, KeystoreMode, ListAliasesRequest,
     ListKeysRequest, Principal, RegistrationInfo, RewrapRequest, RewrapResponse, Rewrapped,
     RotateKeyRequest, RotationPolicyInfo, SecretString, SetKeyPoliciesRequest, UnwrapRequest,
-    UnwrapResponse, WrapRequest, WrapResponse,
+    UnwrapResponse, UsageMinute, UsageReport, WrapRequest, WrapResponse,
 };
 use strongroom_core::envelope::{self, Envelope};
 use strongroom_core::import_token::{ImportAlgorithm, ImportToken, SealedImport};
@@ -346,6 +346,26 @@ impl LocalKeystore {
         Some(receipt.await.map(|()| answer).map_err(api_error))
     }
 
+    /// Runs a wrap, unwrap or rewrap and counts it for the usage report, timed from the call to
+    /// the answer (the warm try, the blocking path if taken, and the audit commit).
+    async fn measured<T>(
+        &self,
+        operation: Operation,
+        call: impl std::future::Future<Output = Result<T, ApiError>>,
+    ) -> Result<T, ApiError> {
+        let started = std::time::Instant::now();
+        let result = call.await;
+        let shared = &self.inner.shared;
+        shared.store.record_usage(
+            &self.inner.instance,
+            operation.event(),
+            result.is_ok(),
+            shared.clock.now(),
+            started.elapsed(),
+        );
+        result
+    }
+
     /// A key-level change: resolve, authorize, apply `step` in one transaction with its
     /// audit event.
     async fn change(
@@ -450,7 +470,21 @@ impl Inner {
         target: &str,
         work: impl FnOnce(&Self) -> Result<T, ApiError>,
     ) -> Result<T, ApiError> {
+        let started = std::time::Instant::now();
         let result = work(self);
+        // Wraps, unwraps and rewraps are timed whole, audit wait included (`measured`).
+        if !matches!(
+            operation,
+            Operation::Wrap | Operation::Unwrap | Operation::Rewrap
+        ) {
+            self.shared.store.record_usage(
+                self.repo.id(),
+                operation.event(),
+                result.is_ok(),
+                self.now(),
+                started.elapsed(),
+            );
+        }
         if let Err(err) = &result {
             let mut event = self.event(operation, target, self.now());
             event.outcome = Outcome::Failure(error_code_name(err.code));
@@ -1382,6 +1416,36 @@ impl Keystore for LocalKeystore {
         .await
     }
 
+    async fn usage(&self) -> Result<UsageReport, ApiError> {
+        self.run(move |inner| {
+            // Who may read the audit trail may read these counts of it.
+            inner.require(Operation::ReadPolicies, Target::Instance)?;
+            let now = inner.now();
+            let minutes = inner
+                .shared
+                .store
+                .usage(inner.repo.id(), now)
+                .into_iter()
+                .map(|record| UsageMinute {
+                    at: OffsetDateTime::from_unix_timestamp(record.minute * 60)
+                        .map(rfc3339)
+                        .unwrap_or_default(),
+                    action: record.action.to_owned(),
+                    calls: record.calls,
+                    failures: record.failures,
+                    p50_ms: record.p50_ms,
+                    p99_ms: record.p99_ms,
+                })
+                .collect();
+            Ok(UsageReport {
+                window_minutes: u32::try_from(strongroom_store::USAGE_WINDOW_MINUTES).unwrap_or(60),
+                until: rfc3339(now),
+                minutes,
+            })
+        })
+        .await
+    }
+
     async fn audit_events(
         &self,
         query: AuditQueryRequest,
@@ -1464,37 +1528,46 @@ impl Keystore for LocalKeystore {
     }
 
     async fn wrap(&self, request: WrapRequest) -> Result<WrapResponse, ApiError> {
-        if let Some(answer) = self.warm(|inner| inner.wrap(&InMemory, &request)).await {
-            return answer;
-        }
-        self.run_use(move |inner| {
-            inner.audited(Operation::Wrap, &request.key_id, |inner| {
-                inner.wrap(&FromStore, &request)
+        self.measured(Operation::Wrap, async move {
+            if let Some(answer) = self.warm(|inner| inner.wrap(&InMemory, &request)).await {
+                return answer;
+            }
+            self.run_use(move |inner| {
+                inner.audited(Operation::Wrap, &request.key_id, |inner| {
+                    inner.wrap(&FromStore, &request)
+                })
             })
+            .await
         })
         .await
     }
 
     async fn unwrap(&self, request: UnwrapRequest) -> Result<UnwrapResponse, ApiError> {
-        if let Some(answer) = self.warm(|inner| inner.unwrap(&InMemory, &request)).await {
-            return answer;
-        }
-        self.run_use(move |inner| {
-            inner.audited(Operation::Unwrap, &request.key_id, |inner| {
-                inner.unwrap(&FromStore, &request)
+        self.measured(Operation::Unwrap, async move {
+            if let Some(answer) = self.warm(|inner| inner.unwrap(&InMemory, &request)).await {
+                return answer;
+            }
+            self.run_use(move |inner| {
+                inner.audited(Operation::Unwrap, &request.key_id, |inner| {
+                    inner.unwrap(&FromStore, &request)
+                })
             })
+            .await
         })
         .await
     }
 
     async fn rewrap(&self, request: RewrapRequest) -> Result<RewrapResponse, ApiError> {
-        if let Some(answer) = self.warm(|inner| inner.rewrap(&InMemory, &request)).await {
-            return answer;
-        }
-        self.run_use(move |inner| {
-            inner.audited(Operation::Rewrap, &request.key_id, |inner| {
-                inner.rewrap(&FromStore, &request)
+        self.measured(Operation::Rewrap, async move {
+            if let Some(answer) = self.warm(|inner| inner.rewrap(&InMemory, &request)).await {
+                return answer;
+            }
+            self.run_use(move |inner| {
+                inner.audited(Operation::Rewrap, &request.key_id, |inner| {
+                    inner.rewrap(&FromStore, &request)
+                })
             })
+            .await
         })
         .await
     }

@@ -2,7 +2,9 @@
 //! `GET /api/v2/audit_events` (Key Protect sends its events to Activity Tracker instead) and
 //! `GET /api/v2/aliases` (Key Protect resolves aliases but cannot list them) and
 //! `GET /api/v2/caller` (the caller's own grants, so the console can name a missing role) and
-//! `POST /api/v2/authorization_checks` (a dry run of a source service's wrap or unwrap).
+//! `POST /api/v2/authorization_checks` (a dry run of a source service's wrap or unwrap) and
+//! `GET /api/v2/usage` (calls per minute and their latency; Key Protect sends these to IBM
+//! Cloud Monitoring).
 
 use crate::extract::Query;
 use axum::http::StatusCode;
@@ -24,6 +26,7 @@ const AUDIT_TYPE: &str = "application/vnd.strongroom.audit_event+json";
 const ALIAS_TYPE: &str = "application/vnd.strongroom.alias+json";
 const CALLER_TYPE: &str = "application/vnd.strongroom.caller+json";
 const CHECK_TYPE: &str = "application/vnd.strongroom.authorization_check+json";
+const USAGE_TYPE: &str = "application/vnd.strongroom.usage+json";
 
 #[derive(Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -85,6 +88,11 @@ pub(crate) async fn aliases(
     let mut collection = Collection::new(ALIAS_TYPE, page.aliases);
     collection.metadata.total_count = Some(u64::from(page.total));
     Ok(typed_json(StatusCode::OK, ALIAS_TYPE, &collection))
+}
+
+pub(crate) async fn usage(Extension(state): Extension<Kms>) -> Result<Response, Failure> {
+    let report = state.keystore.usage().await?;
+    Ok(typed_json(StatusCode::OK, USAGE_TYPE, &report))
 }
 
 pub(crate) async fn caller(Extension(state): Extension<Kms>) -> Result<Response, Failure> {

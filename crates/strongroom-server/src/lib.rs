@@ -98,6 +98,7 @@ pub fn router(state: ServerState) -> Router {
         .route("/audit_events", get(audit::list))
         .route("/aliases", get(audit::aliases))
         .route("/caller", get(audit::caller))
+        .route("/usage", get(audit::usage))
         .route("/authorization_checks", post(audit::check_authorization))
         .route("/key_rings", get(registrations::key_rings))
         .route(

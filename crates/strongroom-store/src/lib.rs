@@ -19,6 +19,7 @@ mod recent;
 mod schema;
 mod seal;
 mod sqlite;
+mod usage;
 
 pub use audit::{
     AuditQuery, AuditReceipt, AuditRecord, AuditWriter, ChainVerdict, VersionUse, VersionUseRecord,
@@ -33,3 +34,4 @@ pub use master_key::{MasterKeySource, MASTER_KEY_FILE_ENV};
 pub use schema::CURRENT as SCHEMA_VERSION;
 pub use sqlite::RecentGrants;
 pub use sqlite::{default_data_dir, SqliteStore, DATABASE_FILE, DATA_DIR_ENV};
+pub use usage::{UsageRecord, WINDOW_MINUTES as USAGE_WINDOW_MINUTES};

@@ -55,6 +55,9 @@ pub struct SqliteStore {
     pub(crate) recent_grants: Recent<(String, String), RecentGrants>,
     /// Instances known to exist (instances are never deleted).
     pub(crate) known_instances: Recent<String, ()>,
+    /// Calls served in the last hour, per minute (`usage.rs`): shared by every facade over this
+    /// store in the process, so the desktop's dashboard sees its local server's calls too.
+    usage: crate::usage::Usage,
     /// Writes the WAL back into the database file off the request path (`checkpoint.rs`).
     _checkpointer: Checkpointer,
     path: PathBuf,
@@ -95,9 +98,34 @@ impl SqliteStore {
             recent_aliases: Recent::default(),
             recent_grants: Recent::default(),
             known_instances: Recent::default(),
+            usage: crate::usage::Usage::default(),
             _checkpointer: checkpointer,
             path,
         })
+    }
+
+    /// Counts one call on `instance` that ended at `at` and took `took` (`usage.rs`).
+    pub fn record_usage(
+        &self,
+        instance: &str,
+        action: &'static str,
+        ok: bool,
+        at: time::OffsetDateTime,
+        took: std::time::Duration,
+    ) {
+        self.usage.record(
+            at.unix_timestamp().div_euclid(60),
+            instance,
+            action,
+            ok,
+            took,
+        );
+    }
+
+    /// The calls `instance` served in the hour up to `now`, per minute and action.
+    pub fn usage(&self, instance: &str, now: time::OffsetDateTime) -> Vec<crate::UsageRecord> {
+        self.usage
+            .report(now.unix_timestamp().div_euclid(60), instance)
     }
 
     /// Forgets a key's remembered metadata; called inside every write that changes the key.

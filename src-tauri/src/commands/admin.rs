@@ -5,7 +5,7 @@ use strongroom_api::{
     AliasList, ApiError, AuditEventInfo, AuditQueryRequest, AuthorizationCheck,
     AuthorizationCheckRequest, AuthorizationInfo, CreateAuthorizationRequest,
     CreateImportTokenRequest, ImportTokenInfo, InstancePolicy, KeyInfo, KeyPolicies, KeyRingInfo,
-    ListAliasesRequest, RegistrationInfo, SetKeyPoliciesRequest,
+    ListAliasesRequest, RegistrationInfo, SetKeyPoliciesRequest, UsageReport,
 };
 use tauri::State;
 
@@ -179,6 +179,12 @@ pub(crate) async fn check_authorization(
     request: AuthorizationCheckRequest,
 ) -> Result<AuthorizationCheck, ApiError> {
     state.keystore()?.check_authorization(request).await
+}
+
+#[tauri::command]
+#[tracing::instrument(skip_all, err(level = "info"))]
+pub(crate) async fn usage(state: State<'_, AppState>) -> Result<UsageReport, ApiError> {
+    state.keystore()?.usage().await
 }
 
 #[tauri::command]

@@ -46,4 +46,6 @@ export type { CallerGrant } from "./bindings/CallerGrant";
 export type { ActionRoles } from "./bindings/ActionRoles";
 export type { AuthorizationCheck } from "./bindings/AuthorizationCheck";
 export type { AuthorizationCheckRequest } from "./bindings/AuthorizationCheckRequest";
+export type { UsageMinute } from "./bindings/UsageMinute";
+export type { UsageReport } from "./bindings/UsageReport";
 export type { ServiceAction } from "./bindings/ServiceAction";

@@ -58,6 +58,7 @@ export function fakeBackend(
     createAuthorization: unexpected("createAuthorization"),
     deleteAuthorization: unexpected("deleteAuthorization"),
     checkAuthorization: unexpected("checkAuthorization"),
+    usage: unexpected("usage"),
     saveExport: () => Promise.resolve(null),
     auditEvents: () => Promise.resolve([]),
     connections: () => Promise.resolve([{ id: "local", name: "This computer", mode: "embedded", hasApiKey: false }]),

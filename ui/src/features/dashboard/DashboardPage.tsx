@@ -24,6 +24,7 @@ import { ACTIVITY_EVENT_LIMIT, loadActivity, type Activity } from "./activity";
 import { loadAttention } from "./attention";
 import { AttentionList, KeyLink } from "./AttentionList";
 import { countKeys, lastRotation, ROTATION_DAYS, rotationDue, type KeyCounts, type RotationDue } from "./counts";
+import { UsageTile } from "./UsageTile";
 
 const KeysByStateChart = lazy(() => import("./KeysByStateChart"));
 const ActivityChart = lazy(() => import("./ActivityChart"));
@@ -266,6 +267,7 @@ export function DashboardPage({ refreshToken, onNavigate }: Props) {
           </Tile>
           <AttentionList attention={attention} onOpenKey={setOpenKeyId} />
           <ActivityTile activity={activity} dark={dark} />
+          <UsageTile refreshToken={refreshToken} dark={dark} />
         </div>
       )}
       {openKeyId !== null && (

@@ -5,6 +5,7 @@ import type {
   AuditQueryRequest,
   AuthorizationCheck,
   AuthorizationCheckRequest,
+  UsageReport,
   AuthorizationInfo,
   CallerInfo,
   ConnectionProfile,
@@ -82,6 +83,8 @@ export interface Backend {
   deleteAuthorization(id: string): Promise<void>;
   /** "Test as this service": would a source service be allowed this wrap or unwrap, and through what? */
   checkAuthorization(request: AuthorizationCheckRequest): Promise<AuthorizationCheck>;
+  /** Calls served in the last hour, per minute and action, with latency. NOT_FOUND from IBM Key Protect. */
+  usage(): Promise<UsageReport>;
   /**
    * Saves an export (CSV or JSON). The desktop writes it to the Downloads folder and returns the
    * path; a browser offers it as a download and returns null.

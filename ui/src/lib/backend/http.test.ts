@@ -225,6 +225,17 @@ describe("HttpBackend", () => {
     ]);
   });
 
+  it("reads the usage report of strongroom serve", async () => {
+    const report = {
+      windowMinutes: 60,
+      until: "2026-01-01T00:10:00Z",
+      minutes: [{ at: "2026-01-01T00:09:00Z", action: "kms.secrets.wrap", calls: 4, failures: 1, p50Ms: 0.5, p99Ms: 2 }],
+    };
+    const { backend, fetch } = setup(() => json(200, report));
+    expect(await backend.usage()).toEqual(report);
+    expect(callsTo(fetch, "/api/v2/usage")).toHaveLength(1);
+  });
+
   it("reads the use counts strongroom serve adds to a versions listing", async () => {
     const { backend } = setup(() =>
       json(200, {

@@ -6,6 +6,7 @@ import type {
   AuditQueryRequest,
   AuthorizationCheck,
   AuthorizationCheckRequest,
+  UsageReport,
   AuthorizationInfo,
   CallerInfo,
   ConnectionProfile,
@@ -652,6 +653,12 @@ export class HttpBackend implements Backend {
     const check = await this.#call<AuthorizationCheck>("POST", "/authorization_checks", request);
     if (check === undefined) throw new BackendError("INTERNAL", "The keystore answered without a verdict.");
     return check;
+  }
+
+  async usage(): Promise<UsageReport> {
+    const report = await this.#call<UsageReport>("GET", "/usage");
+    if (report === undefined) throw new BackendError("INTERNAL", "The keystore answered without a usage report.");
+    return report;
   }
 
   async auditEvents(query: AuditQueryRequest): Promise<AuditEventInfo[]> {

@@ -23,6 +23,7 @@ describe("TauriBackend", () => {
   it.each<[string, (backend: Backend) => Promise<unknown>, string, Record<string, unknown>]>([
     ["info", (b) => b.info(), "keystore_info", {}],
     ["caller", (b) => b.caller(), "caller", {}],
+    ["usage", (b) => b.usage(), "usage", {}],
     ["saveExport", (b) => b.saveExport("audit.csv", "a,b", "text/csv"), "save_export", { fileName: "audit.csv", contents: "a,b" }],
     [
       "checkAuthorization",

@@ -6,6 +6,7 @@ import type {
   AuditQueryRequest,
   AuthorizationCheck,
   AuthorizationCheckRequest,
+  UsageReport,
   AuthorizationInfo,
   CallerInfo,
   ConnectionProfile,
@@ -161,6 +162,10 @@ export class TauriBackend implements Backend {
 
   checkAuthorization(request: AuthorizationCheckRequest): Promise<AuthorizationCheck> {
     return call("check_authorization", { request });
+  }
+
+  usage(): Promise<UsageReport> {
+    return call("usage", {});
   }
 
   saveExport(fileName: string, text: string): Promise<string | null> {

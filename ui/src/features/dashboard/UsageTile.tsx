@@ -1,0 +1,76 @@
+import { SkeletonPlaceholder, Tile } from "@carbon/react";
+import { lazy, Suspense, useCallback } from "react";
+import { useBackend } from "../../lib/backend";
+import { describe } from "../../lib/errors";
+import { useRequest } from "../../lib/hooks/useRequest";
+import { usageTotals, worstP99 } from "./usage";
+
+const UsageCharts = lazy(() => import("./UsageCharts"));
+
+interface Props {
+  refreshToken: number;
+  dark: boolean;
+}
+
+/** The last hour as the keystore saw it: calls per minute by action, and the data plane's latency. */
+export function UsageTile({ refreshToken, dark }: Props) {
+  const backend = useBackend();
+  const load = useCallback(() => backend.usage(), [backend]);
+  const usage = useRequest(load, refreshToken);
+  const title = <h2 className="dashboard__tile-title">Last hour</h2>;
+
+  if (usage.error !== undefined) {
+    return (
+      <Tile className="dashboard__tile dashboard__tile--wide" id="usage">
+        {title}
+        <p className="dashboard__muted" id="usage-unavailable">
+          {usage.error.code === "NOT_FOUND"
+            ? "This keystore does not report its calls per minute (IBM Key Protect sends them to IBM Cloud Monitoring instead)."
+            : `The calls of the last hour could not be loaded: ${describe(usage.error)}`}
+        </p>
+      </Tile>
+    );
+  }
+  if (usage.data === undefined) {
+    return <SkeletonPlaceholder className="dashboard__skeleton dashboard__skeleton--chart dashboard__tile--wide" />;
+  }
+  const report = usage.data;
+  const totals = usageTotals(report);
+  const p99 = worstP99(report);
+  return (
+    <Tile className="dashboard__tile dashboard__tile--wide" id="usage">
+      {title}
+      <div className="dashboard__figures">
+        <div className="dashboard__figure">
+          <span className="dashboard__figure-label">Calls</span>
+          <span className="dashboard__figure-value" id="usage-calls">
+            {totals.calls.toLocaleString()}
+          </span>
+        </div>
+        <div className="dashboard__figure">
+          <span className="dashboard__figure-label">Refused or failed</span>
+          <span className="dashboard__figure-value" id="usage-failures">
+            {totals.failures.toLocaleString()}
+          </span>
+        </div>
+        <div className="dashboard__figure">
+          <span className="dashboard__figure-label" title="The highest per-minute 99th percentile of wrap, unwrap and rewrap">
+            Worst wrap/unwrap p99
+          </span>
+          <span className="dashboard__figure-value" id="usage-p99">
+            {p99 === undefined ? "—" : `${p99 < 10 ? p99.toFixed(2) : p99.toFixed(0)} ms`}
+          </span>
+        </div>
+      </div>
+      {totals.calls === 0 ? (
+        <p className="dashboard__muted" id="usage-empty">
+          No calls in the last hour. Counting starts when the keystore opens; the audit log keeps every call.
+        </p>
+      ) : (
+        <Suspense fallback={<SkeletonPlaceholder className="dashboard__skeleton dashboard__skeleton--chart" />}>
+          <UsageCharts report={report} dark={dark} />
+        </Suspense>
+      )}
+    </Tile>
+  );
+}

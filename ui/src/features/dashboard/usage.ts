@@ -1,0 +1,77 @@
+import type { UsageReport } from "../../lib/types";
+
+const MINUTE_MS = 60_000;
+
+/** Short names for the chart legend: `kms.secrets.wrap` → `wrap`, `kms.key-rings.create` → `key-rings.create`. */
+export function actionLabel(action: string): string {
+  return action.replace(/^kms\.secrets\./, "").replace(/^kms\./, "");
+}
+
+export interface UsageTotals {
+  calls: number;
+  failures: number;
+}
+
+export function usageTotals(report: UsageReport): UsageTotals {
+  return report.minutes.reduce(
+    (sum, minute) => ({ calls: sum.calls + minute.calls, failures: sum.failures + minute.failures }),
+    { calls: 0, failures: 0 },
+  );
+}
+
+/** The window's minutes, oldest first: every minute gets a point, so quiet minutes read as zero, not as gaps. */
+export function windowMinutes(report: UsageReport): Date[] {
+  const end = Math.floor(Date.parse(report.until) / MINUTE_MS) * MINUTE_MS;
+  return Array.from({ length: report.windowMinutes }, (_, i) => new Date(end - (report.windowMinutes - 1 - i) * MINUTE_MS));
+}
+
+export interface Point {
+  group: string;
+  date: Date;
+  value: number;
+}
+
+const DATA_PLANE = new Set(["kms.secrets.wrap", "kms.secrets.unwrap", "kms.secrets.rewrap"]);
+
+/** A chart has room for the data plane and one more series: everything else is "other". */
+export function chartGroup(action: string): string {
+  return DATA_PLANE.has(action) ? actionLabel(action) : "other";
+}
+
+/** Calls per minute: wrap, unwrap, rewrap and other, for those that had any, zeros filled in. */
+export function callsPerMinute(report: UsageReport): Point[] {
+  const counts = new Map<string, Map<number, number>>();
+  for (const minute of report.minutes) {
+    const label = chartGroup(minute.action);
+    const byMinute = counts.get(label) ?? new Map<number, number>();
+    const at = Date.parse(minute.at);
+    byMinute.set(at, (byMinute.get(at) ?? 0) + minute.calls);
+    counts.set(label, byMinute);
+  }
+  const minutes = windowMinutes(report);
+  return [...counts.entries()]
+    .sort(([a], [b]) => a.localeCompare(b))
+    .flatMap(([group, byMinute]) => minutes.map((date) => ({ group, date, value: byMinute.get(date.getTime()) ?? 0 })));
+}
+
+/** The data plane's latency, p50 and p99 per minute, only for minutes that had calls (no call, no latency). */
+export function latencyPerMinute(report: UsageReport): Point[] {
+  return report.minutes
+    .filter((minute) => DATA_PLANE.has(minute.action))
+    .flatMap((minute) => {
+      const date = new Date(minute.at);
+      const label = actionLabel(minute.action);
+      return [
+        { group: `${label} p50`, date, value: minute.p50Ms },
+        { group: `${label} p99`, date, value: minute.p99Ms },
+      ];
+    });
+}
+
+/** The highest p99 of a data-plane call in the window, in milliseconds, if there were any. */
+export function worstP99(report: UsageReport): number | undefined {
+  const values = latencyPerMinute(report)
+    .filter((point) => point.group.endsWith("p99"))
+    .map((point) => point.value);
+  return values.length === 0 ? undefined : Math.max(...values);
+}
