@@ -1,4 +1,4 @@
-import { InlineLoading, Tag } from "@carbon/react";
+import { InlineLoading } from "@carbon/react";
 import { useState } from "react";
 import { GuardedButton } from "../../components/GuardedButton";
 import { useNotify } from "../../components/notifications";
@@ -7,6 +7,7 @@ import { toBackendError, useBackend } from "../../lib/backend";
 import { describe } from "../../lib/errors";
 import { formatTimestamp } from "../../lib/format";
 import type { KeyInfo } from "../../lib/types";
+import { PendingDeletionTag } from "./PendingDeletionTag";
 
 interface Props {
   keyInfo: KeyInfo;
@@ -47,9 +48,7 @@ export function DualAuthDeletion({ keyInfo, onChanged }: Props) {
       </h3>
       {dual.keySetForDeletion ? (
         <>
-          <Tag id="key-details-pending-deletion" type="purple" size="sm">
-            Pending deletion
-          </Tag>
+          <PendingDeletionTag id="key-details-pending-deletion" dualAuthDelete={dual} />
           <p>
             Authorized by <strong>{dual.authorizedBy ?? "another user"}</strong>
             {dual.authExpiration !== undefined && (

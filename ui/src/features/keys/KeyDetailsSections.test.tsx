@@ -106,7 +106,10 @@ describe("KeyDetailsPanel: ring, aliases, policies, dual authorization, reach", 
       dualAuthDelete: { enabled: true, keySetForDeletion: true, authorizedBy: "IBMid-alice", authExpiration: "2026-03-08T00:00:00Z" },
     });
     const { backend, user } = setup(key, { unsetKeyForDeletion: () => Promise.resolve(key) });
-    expect(await screen.findByText("Pending deletion")).toBeInTheDocument();
+    expect(await screen.findByText("Pending deletion · by IBMid-alice · lapsed")).toHaveAttribute(
+      "title",
+      expect.stringContaining("Deletion authorized by IBMid-alice until"),
+    );
     expect(screen.getByText("IBMid-alice")).toBeInTheDocument();
     await user.click(screen.getByRole("button", { name: "Cancel authorization" }));
     await waitFor(() => expect(backend.unsetKeyForDeletion).toHaveBeenCalledWith(key.id));
