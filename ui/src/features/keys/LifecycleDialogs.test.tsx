@@ -97,3 +97,31 @@ describe("restore explains the window", () => {
     expect(await screen.findByText("Key old-root restored")).toBeInTheDocument();
   });
 });
+
+describe("purge: type the key's name", () => {
+  it("keeps Purge disabled until the name matches exactly, and shows the command", async () => {
+    const key = makeKey({ name: "old-root", state: "destroyed", deletedAt: new Date(Date.now() - DAY).toISOString() });
+    const { backend, onChanged, user } = bar(key, { purgeKey: () => Promise.resolve(key) });
+    await press(user, "purge");
+    await screen.findByRole("dialog", { name: "Purge key old-root?" });
+    const confirm = byId("purge-key-confirm");
+    const name = byId("purge-key-name");
+    expect(byId("purge-key-cli")).toHaveTextContent(`strongroom keys purge ${key.id}`);
+    expect(confirm).toBeDisabled();
+    await user.type(name, "old-roo");
+    expect(confirm).toBeDisabled();
+    await user.type(name, "t ");
+    expect(confirm).toBeDisabled();
+    await user.clear(name);
+    await user.type(name, "OLD-ROOT");
+    expect(confirm).toBeDisabled();
+    await user.clear(name);
+    await user.type(name, "old-root");
+    expect(confirm).toBeEnabled();
+    expect(backend.purgeKey).not.toHaveBeenCalled();
+
+    await user.click(confirm);
+    await waitFor(() => expect(backend.purgeKey).toHaveBeenCalledWith(key.id));
+    expect(onChanged).toHaveBeenCalled();
+  });
+});
