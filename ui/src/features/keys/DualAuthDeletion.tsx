@@ -1,9 +1,11 @@
 import { InlineLoading } from "@carbon/react";
 import { useState } from "react";
+import { CliSnippet } from "../../components/CliSnippet";
 import { GuardedButton } from "../../components/GuardedButton";
 import { useNotify } from "../../components/notifications";
 import { ACTIONS, useAccess } from "../../lib/access";
 import { toBackendError, useBackend } from "../../lib/backend";
+import { keyActionCommand } from "../../lib/cli";
 import { describe } from "../../lib/errors";
 import { formatTimestamp } from "../../lib/format";
 import type { KeyInfo } from "../../lib/types";
@@ -78,6 +80,12 @@ export function DualAuthDeletion({ keyInfo, onChanged }: Props) {
           </GuardedButton>
         </>
       )}
+      <CliSnippet
+        id="key-details-dual-auth-cli"
+        command={(cli) =>
+          keyActionCommand({ action: dual.keySetForDeletion ? "cancel-deletion" : "schedule-deletion", keyId: id }, cli)
+        }
+      />
     </section>
   );
 }
