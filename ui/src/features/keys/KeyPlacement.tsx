@@ -16,6 +16,20 @@ interface Props {
   onChanged: () => void;
 }
 
+/** How many of the 5 aliases a key may have it has, and what to do once it has them all. */
+function AliasCount({ count }: { count: number }) {
+  const full = count >= ALIASES_PER_KEY;
+  return (
+    <p className="key-details__note">
+      Aliases{" "}
+      <span id="key-details-alias-count" data-full={full} title={`${count} of at most ${ALIASES_PER_KEY} aliases`}>
+        {count} / {ALIASES_PER_KEY}
+      </span>
+      {full && ` — the most a key can have. Remove one to add another.`}
+    </p>
+  );
+}
+
 /** Where the key lives (its key ring) and the other names it answers to (its aliases). */
 export function KeyPlacement({ keyInfo, onChanged }: Props) {
   const backend = useBackend();
@@ -110,6 +124,7 @@ export function KeyPlacement({ keyInfo, onChanged }: Props) {
           {busy === "move" ? <InlineLoading description="Moving…" /> : "Move"}
         </GuardedButton>
       </div>
+      <AliasCount count={keyInfo.aliases.length} />
       <div className="key-details__aliases" id="key-details-aliases" aria-label="Aliases">
         {keyInfo.aliases.length === 0 && <span className="key-details__note">No aliases.</span>}
         {keyInfo.aliases.map((name) => (

@@ -86,3 +86,24 @@ describe("Copy as CLI for the changes made on a key", () => {
     expect(command("key-details-dual-auth-cli")).toBe(`strongroom keys cancel-deletion ${key.id}`);
   });
 });
+
+describe("alias counter", () => {
+  it("counts the aliases against the 5 a key may have", async () => {
+    setup(makeKey({ name: "payments-root", aliases: ["one", "two"] }));
+    await screen.findByLabelText("New alias");
+    expect(document.getElementById("key-details-alias-count")).toHaveTextContent(/^2 \/ 5$/);
+    expect(document.getElementById("key-details-alias-count")).toHaveAttribute("data-full", "false");
+  });
+
+  it("says the key is full and offers no new alias at 5", async () => {
+    setup(makeKey({ name: "payments-root", aliases: ["a1", "a2", "a3", "a4", "a5"] }));
+    const count = await waitFor(() => {
+      const found = document.getElementById("key-details-alias-count");
+      expect(found).not.toBeNull();
+      return found as HTMLElement;
+    });
+    expect(count).toHaveTextContent(/^5 \/ 5$/);
+    expect(count.parentElement).toHaveTextContent("the most a key can have. Remove one to add another.");
+    expect(screen.queryByLabelText("New alias")).toBeNull();
+  });
+});
