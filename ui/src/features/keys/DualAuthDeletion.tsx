@@ -1,12 +1,15 @@
-import { InlineLoading, Tag } from "@carbon/react";
+import { InlineLoading } from "@carbon/react";
 import { useState } from "react";
+import { CliSnippet } from "../../components/CliSnippet";
 import { GuardedButton } from "../../components/GuardedButton";
 import { useNotify } from "../../components/notifications";
 import { ACTIONS, useAccess } from "../../lib/access";
 import { toBackendError, useBackend } from "../../lib/backend";
+import { keyActionCommand } from "../../lib/cli";
 import { describe } from "../../lib/errors";
 import { formatTimestamp } from "../../lib/format";
 import type { KeyInfo } from "../../lib/types";
+import { PendingDeletionTag } from "./PendingDeletionTag";
 
 interface Props {
   keyInfo: KeyInfo;
@@ -47,9 +50,7 @@ export function DualAuthDeletion({ keyInfo, onChanged }: Props) {
       </h3>
       {dual.keySetForDeletion ? (
         <>
-          <Tag id="key-details-pending-deletion" type="purple" size="sm">
-            Pending deletion
-          </Tag>
+          <PendingDeletionTag id="key-details-pending-deletion" dualAuthDelete={dual} />
           <p>
             Authorized by <strong>{dual.authorizedBy ?? "another user"}</strong>
             {dual.authExpiration !== undefined && (
@@ -79,6 +80,12 @@ export function DualAuthDeletion({ keyInfo, onChanged }: Props) {
           </GuardedButton>
         </>
       )}
+      <CliSnippet
+        id="key-details-dual-auth-cli"
+        command={(cli) =>
+          keyActionCommand({ action: dual.keySetForDeletion ? "cancel-deletion" : "schedule-deletion", keyId: id }, cli)
+        }
+      />
     </section>
   );
 }

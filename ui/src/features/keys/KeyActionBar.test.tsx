@@ -79,3 +79,23 @@ describe("delete for a dual-authorization key", () => {
     expect(button("delete")).toHaveTextContent(/^Delete$/);
   });
 });
+
+describe("delete after one's own authorization", () => {
+  it("disables Delete for the approver, with the reason, and not for someone else", async () => {
+    const mine = makeKey({ dualAuthDelete: { enabled: true, keySetForDeletion: true, authorizedBy: "IBMid-someone" } });
+    await showBar(mine);
+    await waitFor(() =>
+      expect(button("delete")).toHaveAttribute(
+        "aria-description",
+        "You authorized this deletion; a different person must delete the key.",
+      ),
+    );
+    expect(button("delete")).toBeDisabled();
+  });
+
+  it("enables Delete when a different person authorized the deletion", async () => {
+    await showBar(makeKey({ dualAuthDelete: { enabled: true, keySetForDeletion: true, authorizedBy: "IBMid-alice" } }));
+    await waitFor(() => expect(button("delete")).toBeEnabled());
+    expect(button("delete")).not.toHaveAttribute("aria-description");
+  });
+});

@@ -25,9 +25,9 @@ interface BarButton {
 /** The bar's buttons, in the row menu's order of life-cycle actions. */
 const BUTTONS: readonly BarButton[] = [
   { action: "rotate", id: "key-details-rotate" },
-  { action: "disable", busyText: "Disabling…" },
+  { action: "disable" },
   { action: "enable", busyText: "Enabling…" },
-  { action: "restore", busyText: "Restoring…" },
+  { action: "restore" },
   { action: "delete", danger: true },
   { action: "purge", danger: true, id: "key-details-purge" },
 ];
@@ -35,9 +35,9 @@ const BUTTONS: readonly BarButton[] = [
 function starts(lifecycle: KeyLifecycle): Record<LifecycleAction, () => void> {
   return {
     rotate: lifecycle.rotate,
-    disable: lifecycle.disable,
+    disable: lifecycle.requestDisable,
     enable: lifecycle.enable,
-    restore: lifecycle.restore,
+    restore: lifecycle.requestRestore,
     delete: lifecycle.requestDelete,
     purge: lifecycle.requestPurge,
   };

@@ -83,3 +83,21 @@ describe("row menu delete for a dual-authorization key", () => {
     expect(item("delete")).toHaveTextContent(/^Delete$/);
   });
 });
+
+describe("row menu delete after one's own authorization", () => {
+  const authorizedBy = (iamId: string) =>
+    makeKey({ name: "two-person-root", dualAuthDelete: { enabled: true, keySetForDeletion: true, authorizedBy: iamId } });
+
+  it("disables Delete for the person who authorized the deletion, saying why", async () => {
+    await openMenu(authorizedBy("IBMid-someone"), callerWith(["Manager"]));
+    const remove = item("delete");
+    expect(remove).toBeDisabled();
+    expect(remove).toHaveAttribute("title", "You authorized this deletion; a different person must delete the key.");
+  });
+
+  it("leaves Delete to a different Manager", async () => {
+    await openMenu(authorizedBy("IBMid-alice"), callerWith(["Manager"]));
+    expect(item("delete")).toBeEnabled();
+    expect(item("delete")).not.toHaveAttribute("title");
+  });
+});

@@ -27,9 +27,9 @@ export function KeyActions({ keyInfo, onChanged, onDetails }: Props) {
       <OverflowMenu aria-label={`Actions for ${name}`} iconDescription={`Actions for ${name}`} size="sm" flipped>
         {onDetails !== undefined && <OverflowMenuItem itemText="Details" data-action="details" onClick={onDetails} />}
         <OverflowMenuItem itemText="Rotate" data-action="rotate" {...guard("rotate")} onClick={lifecycle.rotate} />
-        <OverflowMenuItem itemText="Disable" data-action="disable" {...guard("disable")} onClick={lifecycle.disable} />
+        <OverflowMenuItem itemText="Disable" data-action="disable" {...guard("disable")} onClick={lifecycle.requestDisable} />
         <OverflowMenuItem itemText="Enable" data-action="enable" {...guard("enable")} onClick={lifecycle.enable} />
-        <OverflowMenuItem itemText="Restore" data-action="restore" {...guard("restore")} onClick={lifecycle.restore} />
+        <OverflowMenuItem itemText="Restore" data-action="restore" {...guard("restore")} onClick={lifecycle.requestRestore} />
         <OverflowMenuItem
           itemText={
             purgeWait === undefined ? (

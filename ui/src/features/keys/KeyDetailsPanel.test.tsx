@@ -83,7 +83,9 @@ describe("KeyDetailsPanel", () => {
       });
       await screen.findByRole("heading", { name: "payments-root" });
       await user.click(screen.getByRole("button", { name: "Disable" }));
+      await user.click(document.getElementById("disable-key-confirm") as HTMLElement);
       expect(await screen.findByText("Key payments-root disabled")).toBeInTheDocument();
+      expect(document.getElementById("disable-key-confirm")).toBeNull();
       const reenable = () => document.getElementById("toast-reenable");
       expect(reenable()).toBeDisabled();
       expect(reenable()).toHaveTextContent(/^Re-enable \(in (30|29) s\)$/);

@@ -106,7 +106,10 @@ describe("KeyDetailsPanel: ring, aliases, policies, dual authorization, reach", 
       dualAuthDelete: { enabled: true, keySetForDeletion: true, authorizedBy: "IBMid-alice", authExpiration: "2026-03-08T00:00:00Z" },
     });
     const { backend, user } = setup(key, { unsetKeyForDeletion: () => Promise.resolve(key) });
-    expect(await screen.findByText("Pending deletion")).toBeInTheDocument();
+    expect(await screen.findByText("Pending deletion · by IBMid-alice · lapsed")).toHaveAttribute(
+      "title",
+      expect.stringContaining("Deletion authorized by IBMid-alice until"),
+    );
     expect(screen.getByText("IBMid-alice")).toBeInTheDocument();
     await user.click(screen.getByRole("button", { name: "Cancel authorization" }));
     await waitFor(() => expect(backend.unsetKeyForDeletion).toHaveBeenCalledWith(key.id));
@@ -167,7 +170,11 @@ describe("KeyDetailsPanel: ring, aliases, policies, dual authorization, reach", 
     const { backend, user } = setup(key, { purgeKey: () => rejectWith("PURGE_TOO_EARLY", "too early") });
     await user.click(await screen.findByRole("button", { name: "Purge" }));
     expect(document.getElementById("purge-key-rule")).toHaveTextContent("4 hours after its deletion");
-    await user.click(document.getElementById("purge-key-confirm") as HTMLElement);
+    const confirm = document.getElementById("purge-key-confirm") as HTMLElement;
+    expect(confirm).toBeDisabled();
+    await user.type(screen.getByLabelText("Type old-root to confirm"), "old-root");
+    expect(confirm).toBeEnabled();
+    await user.click(confirm);
     expect(await screen.findByText("A deleted key can be purged only 4 hours after its deletion.")).toBeInTheDocument();
     expect(backend.purgeKey).toHaveBeenCalledWith(key.id);
   });

@@ -1,9 +1,11 @@
 import { InlineLoading, Select, SelectItem, Tag, TextInput } from "@carbon/react";
 import { useCallback, useState, type FormEvent } from "react";
+import { CliSnippet } from "../../components/CliSnippet";
 import { GuardedButton } from "../../components/GuardedButton";
 import { useNotify } from "../../components/notifications";
 import { ACTIONS, useAccess } from "../../lib/access";
 import { toBackendError, useBackend } from "../../lib/backend";
+import { keyActionCommand, type KeyAction } from "../../lib/cli";
 import { describe } from "../../lib/errors";
 import { useRequest } from "../../lib/hooks/useRequest";
 import type { KeyInfo } from "../../lib/types";
@@ -12,6 +14,20 @@ import { ALIASES_PER_KEY, aliasProblem } from "./aliasRules";
 interface Props {
   keyInfo: KeyInfo;
   onChanged: () => void;
+}
+
+/** How many of the 5 aliases a key may have it has, and what to do once it has them all. */
+function AliasCount({ count }: { count: number }) {
+  const full = count >= ALIASES_PER_KEY;
+  return (
+    <p className="key-details__note">
+      Aliases{" "}
+      <span id="key-details-alias-count" data-full={full} title={`${count} of at most ${ALIASES_PER_KEY} aliases`}>
+        {count} / {ALIASES_PER_KEY}
+      </span>
+      {full && ` — the most a key can have. Remove one to add another.`}
+    </p>
+  );
 }
 
 /** Where the key lives (its key ring) and the other names it answers to (its aliases). */
@@ -24,6 +40,8 @@ export function KeyPlacement({ keyInfo, onChanged }: Props) {
   const [alias, setAlias] = useState("");
   const [aliasTouched, setAliasTouched] = useState(false);
   const [busy, setBusy] = useState<string | null>(null);
+  /** The last change made here, for "Copy as CLI" while no other is being prepared. */
+  const [lastChange, setLastChange] = useState<KeyAction | null>(null);
   const editable = keyInfo.state !== "destroyed";
   const can = useAccess();
   const target = { keyId: keyInfo.id, keyRing: keyInfo.keyRing };
@@ -31,11 +49,12 @@ export function KeyPlacement({ keyInfo, onChanged }: Props) {
   const mayAddAlias = can(ACTIONS.createAlias, target);
   const mayRemoveAlias = can(ACTIONS.deleteAlias, target);
 
-  const run = async (what: string, success: string, failure: string, call: () => Promise<unknown>) => {
+  const run = async (what: string, change: KeyAction, success: string, failure: string, call: () => Promise<unknown>) => {
     setBusy(what);
     try {
       await call();
       notify({ kind: "success", title: success });
+      setLastChange(change);
       onChanged();
       return true;
     } catch (thrown) {
@@ -52,7 +71,7 @@ export function KeyPlacement({ keyInfo, onChanged }: Props) {
     setAliasTouched(true);
     if (problem !== undefined || !mayAddAlias.allowed) return;
     const name = alias.trim();
-    const added = await run("alias", `Alias ${name} added`, `Could not add alias ${name}`, () =>
+    const added = await run("alias", { action: "add-alias", keyId: keyInfo.id, alias: name }, `Alias ${name} added`, `Could not add alias ${name}`, () =>
       backend.createAlias(keyInfo.id, name),
     );
     if (added) {
@@ -60,6 +79,14 @@ export function KeyPlacement({ keyInfo, onChanged }: Props) {
       setAliasTouched(false);
     }
   };
+
+  // The change being prepared (a ring chosen, a valid alias typed), else the last one made.
+  const shown: KeyAction | null =
+    ring !== keyInfo.keyRing
+      ? { action: "move", keyId: keyInfo.id, keyRing: ring }
+      : alias.trim() !== "" && problem === undefined
+        ? { action: "add-alias", keyId: keyInfo.id, alias: alias.trim() }
+        : lastChange;
 
   const ringIds = rings.data?.map((item) => item.id) ?? [keyInfo.keyRing];
   if (!ringIds.includes(keyInfo.keyRing)) ringIds.unshift(keyInfo.keyRing);
@@ -89,7 +116,7 @@ export function KeyPlacement({ keyInfo, onChanged }: Props) {
           size="sm"
           disabled={ring === keyInfo.keyRing || busy !== null}
           onClick={() =>
-            void run("move", `Key ${keyInfo.name} moved to ${ring}`, `Could not move key ${keyInfo.name}`, () =>
+            void run("move", { action: "move", keyId: keyInfo.id, keyRing: ring }, `Key ${keyInfo.name} moved to ${ring}`, `Could not move key ${keyInfo.name}`, () =>
               backend.moveKey(keyInfo.id, ring),
             )
           }
@@ -97,6 +124,7 @@ export function KeyPlacement({ keyInfo, onChanged }: Props) {
           {busy === "move" ? <InlineLoading description="Moving…" /> : "Move"}
         </GuardedButton>
       </div>
+      <AliasCount count={keyInfo.aliases.length} />
       <div className="key-details__aliases" id="key-details-aliases" aria-label="Aliases">
         {keyInfo.aliases.length === 0 && <span className="key-details__note">No aliases.</span>}
         {keyInfo.aliases.map((name) => (
@@ -110,7 +138,7 @@ export function KeyPlacement({ keyInfo, onChanged }: Props) {
             title={mayRemoveAlias.allowed ? `Remove alias ${name}` : mayRemoveAlias.reason}
             disabled={busy !== null || !mayRemoveAlias.allowed}
             onClose={() =>
-              void run("alias", `Alias ${name} removed`, `Could not remove alias ${name}`, () =>
+              void run("alias", { action: "remove-alias", keyId: keyInfo.id, alias: name }, `Alias ${name} removed`, `Could not remove alias ${name}`, () =>
                 backend.deleteAlias(keyInfo.id, name),
               )
             }
@@ -145,6 +173,9 @@ export function KeyPlacement({ keyInfo, onChanged }: Props) {
             {busy === "alias" ? <InlineLoading description="Saving…" /> : "Add alias"}
           </GuardedButton>
         </form>
+      )}
+      {shown !== null && (
+        <CliSnippet id="key-details-placement-cli" command={(target) => keyActionCommand(shown, target)} />
       )}
     </section>
   );

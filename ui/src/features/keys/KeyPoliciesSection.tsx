@@ -1,8 +1,10 @@
 import { InlineNotification, SkeletonText, Toggle } from "@carbon/react";
 import { useState } from "react";
+import { CliSnippet } from "../../components/CliSnippet";
 import { ConfirmDialog } from "../../components/ConfirmDialog";
 import { ACTIONS, useAccess } from "../../lib/access";
 import { useBackend } from "../../lib/backend";
+import { keyActionCommand } from "../../lib/cli";
 import { describe } from "../../lib/errors";
 import type { KeyInfo } from "../../lib/types";
 import { RotationPolicyFields } from "./RotationPolicyFields";
@@ -38,6 +40,21 @@ export function KeyPoliciesSection({ keyInfo, refreshToken, onChanged }: Props) 
       ) : (
         <>
           <RotationPolicyFields keyInfo={keyInfo} editor={editor} idPrefix="key-details-rotation" nextId="key-details-rotation-next" />
+          {editor.edited && !(editor.rotation.enabled && editor.monthsInvalid) && (
+            <CliSnippet
+              id="key-details-rotation-cli"
+              command={(target) =>
+                keyActionCommand(
+                  {
+                    action: "set-policies",
+                    keyId: keyInfo.id,
+                    rotationMonths: editor.rotation.enabled ? editor.rotation.months : null,
+                  },
+                  target,
+                )
+              }
+            />
+          )}
           <Toggle
             id="key-details-dual-auth"
             labelText="Dual authorization to delete"
@@ -78,6 +95,10 @@ export function KeyPoliciesSection({ keyInfo, refreshToken, onChanged }: Props) 
             <strong>This cannot be turned off.</strong> From now on, deleting this key takes two people with the
             Manager role: one authorizes the deletion, another deletes within 7 days. Make sure a second person can.
           </p>
+          <CliSnippet
+            id="key-dual-auth-cli"
+            command={(target) => keyActionCommand({ action: "set-policies", keyId: keyInfo.id, dualAuthDelete: true }, target)}
+          />
         </ConfirmDialog>
       )}
     </section>

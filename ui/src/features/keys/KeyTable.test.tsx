@@ -172,11 +172,29 @@ describe("KeyTable", () => {
 
   // Every row action: the backend refuses, the refusal is said in plain words, and the table is
   // neither told to reload nor shows the key in another state.
+  it("survives a refused Enable: the message is shown, nothing changes", async () => {
+    const key = makeKey({ name: "payments-root", state: "suspended" });
+    const { backend, onChanged, user } = setup({
+      listKeys: () => Promise.resolve({ keys: [key], total: 1 }),
+      enableKey: () => rejectWith("HOST_UNREACHABLE", "The keystore at https://kms.test could not be reached."),
+    });
+    await waitFor(() => expect(rowFor("payments-root")).toBeInTheDocument());
+
+    await user.click(within(rowFor("payments-root")).getByRole("button", { name: "Actions for payments-root" }));
+    await user.click(await screen.findByText("Enable"));
+
+    expect(await screen.findByText("Could not enable key payments-root")).toBeInTheDocument();
+    expect(screen.getAllByText(/could not be reached/).length).toBeGreaterThan(0);
+    expect(backend.enableKey).toHaveBeenCalledWith(key.id);
+    expect(onChanged).not.toHaveBeenCalled();
+    expect(rowFor("payments-root").querySelector("[data-state]")).toHaveAttribute("data-state", "suspended");
+  });
+
+  // Disable and Restore ask first; a refusal stays in view in their dialog.
   it.each([
-    { action: "Disable", call: "disableKey", state: "active" },
-    { action: "Enable", call: "enableKey", state: "suspended" },
-    { action: "Restore", call: "restoreKey", state: "destroyed" },
-  ] as const)("survives a refused $action: the message is shown, nothing changes", async ({ action, call, state }) => {
+    { action: "Disable", call: "disableKey", state: "active", confirm: "disable-key-confirm" },
+    { action: "Restore", call: "restoreKey", state: "destroyed", confirm: "restore-key-confirm" },
+  ] as const)("survives a refused $action: the dialog says why, nothing changes", async ({ action, call, state, confirm }) => {
     const key = makeKey({ name: "payments-root", state });
     const { backend, onChanged, user } = setup({
       listKeys: () => Promise.resolve({ keys: [key], total: 1 }),
@@ -186,9 +204,12 @@ describe("KeyTable", () => {
 
     await user.click(within(rowFor("payments-root")).getByRole("button", { name: "Actions for payments-root" }));
     await user.click(await screen.findByText(action));
+    const dialog = await screen.findByRole("dialog", { name: `${action} key payments-root?` });
+    expect(backend[call]).not.toHaveBeenCalled();
+    await user.click(document.getElementById(confirm) as HTMLElement);
 
-    expect(await screen.findByText(`Could not ${action.toLowerCase()} key payments-root`)).toBeInTheDocument();
-    expect(screen.getAllByText(/could not be reached/).length).toBeGreaterThan(0);
+    expect(await within(dialog).findByText("That did not work")).toBeInTheDocument();
+    expect(within(dialog).getByText(/could not be reached/)).toBeInTheDocument();
     expect(backend[call]).toHaveBeenCalledWith(key.id);
     expect(onChanged).not.toHaveBeenCalled();
     expect(rowFor("payments-root").querySelector("[data-state]")).toHaveAttribute("data-state", state);
@@ -224,6 +245,11 @@ describe("KeyTable", () => {
 
     await user.click(within(rowFor("payments-root")).getByRole("button", { name: "Actions for payments-root" }));
     await user.click(await screen.findByText("Disable"));
+    expect(document.getElementById("disable-key-consequence")).toHaveTextContent(
+      "Services can no longer wrap or unwrap with payments-root.",
+    );
+    expect(backend.disableKey).not.toHaveBeenCalled();
+    await user.click(document.getElementById("disable-key-confirm") as HTMLElement);
 
     await waitFor(() => expect(onChanged).toHaveBeenCalled());
     expect(backend.disableKey).toHaveBeenCalledWith(key.id);
@@ -267,12 +293,18 @@ describe("KeyTable", () => {
   it("marks a key whose deletion is authorized and pending", async () => {
     const pending = makeKey({
       name: "two-person-root",
-      dualAuthDelete: { enabled: true, keySetForDeletion: true, authorizedBy: "IBMid-alice" },
+      dualAuthDelete: {
+        enabled: true,
+        keySetForDeletion: true,
+        authorizedBy: "IBMid-alice",
+        authExpiration: new Date(Date.now() + 6.5 * 86_400_000).toISOString(),
+      },
     });
     setup({ listKeys: () => Promise.resolve({ keys: [pending], total: 1 }) });
     await waitFor(() => expect(rowFor("two-person-root")).toBeInTheDocument());
-    expect(within(rowFor("two-person-root")).getByText("Pending deletion")).toBeInTheDocument();
-    expect(rowFor("two-person-root").querySelector("[data-pending-deletion]")).not.toBeNull();
+    expect(rowFor("two-person-root").querySelector("[data-pending-deletion]")).toHaveTextContent(
+      /^Pending deletion · by IBMid-alice · 6 days left$/,
+    );
   });
 });
 

@@ -49,6 +49,7 @@ import { filterChips, type KeyFilterName } from "./filterChips";
 import { KeyFilterChips } from "./KeyFilterChips";
 import { KeySearchSyntax } from "./KeySearchSyntax";
 import { PageJump, type PageSelectProps } from "./PageJump";
+import { PendingDeletionTag } from "./PendingDeletionTag";
 import { RestoreWindow } from "./RestoreWindow";
 
 const SEARCH_DEBOUNCE_MS = 250;
@@ -566,12 +567,7 @@ export function KeyTable({ refreshToken, onChanged, onOpen, openKeyId, toolbarAc
                       <TableCell>
                         <KeyStateTag state={keyInfo.state} />
                         {keyInfo.dualAuthDelete.keySetForDeletion && keyInfo.state !== "destroyed" && (
-                          <Tag size="sm" type="purple" data-pending-deletion>
-                            {/* Carbon's Tag ignores `title`; the inner element carries it. */}
-                            <span title={`Deletion authorized by ${keyInfo.dualAuthDelete.authorizedBy ?? "another user"}`}>
-                              Pending deletion
-                            </span>
-                          </Tag>
+                          <PendingDeletionTag dualAuthDelete={keyInfo.dualAuthDelete} />
                         )}
                       </TableCell>
                       {keyColumns.map((column) => (

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { denied } from "../../lib/access";
 import type { KeyStateName } from "../../lib/types";
-import { actionLabel, deleteKindOf, perAction, roleAndState, stateRefusal, type LifecycleAction } from "./stateRules";
+import { actionLabel, deleteKindOf, perAction, SELF_APPROVAL_REASON, selfApproval, roleAndState, stateRefusal, type LifecycleAction } from "./stateRules";
 
 const root = (state: KeyStateName) => ({ state, keyType: "root" as const });
 const ACTIONS: LifecycleAction[] = ["rotate", "disable", "enable", "delete", "restore", "purge"];
@@ -81,5 +81,23 @@ describe("actionLabel", () => {
   it("names the other actions as the menu does", () => {
     expect(actionLabel("rotate", { state: "active", dualAuthDelete: dual(false) })).toBe("Rotate");
     expect(actionLabel("purge", { state: "destroyed", dualAuthDelete: off })).toBe("Purge");
+  });
+});
+
+describe("selfApproval", () => {
+  const pending = { enabled: true, keySetForDeletion: true, authorizedBy: "IBMid-alice" };
+
+  it("refuses the delete to the person who authorized it", () => {
+    expect(selfApproval({ state: "active", dualAuthDelete: pending }, "IBMid-alice")).toBe(SELF_APPROVAL_REASON);
+    expect(SELF_APPROVAL_REASON).toBe("You authorized this deletion; a different person must delete the key.");
+  });
+
+  it("lets anyone else delete, and says nothing before an authorization or after the deletion", () => {
+    expect(selfApproval({ state: "active", dualAuthDelete: pending }, "IBMid-bob")).toBeUndefined();
+    expect(selfApproval({ state: "active", dualAuthDelete: pending }, undefined)).toBeUndefined();
+    expect(
+      selfApproval({ state: "active", dualAuthDelete: { enabled: true, keySetForDeletion: false } }, "IBMid-alice"),
+    ).toBeUndefined();
+    expect(selfApproval({ state: "destroyed", dualAuthDelete: pending }, "IBMid-alice")).toBeUndefined();
   });
 });

@@ -47,6 +47,19 @@ export function deleteKindOf(key: Pick<KeyInfo, "dualAuthDelete">): DeleteKind {
   return key.dualAuthDelete.keySetForDeletion ? "complete" : "schedule";
 }
 
+/** Why Delete is refused to the person who gave a dual-authorization key's first authorization. */
+export const SELF_APPROVAL_REASON = "You authorized this deletion; a different person must delete the key.";
+
+/**
+ * Key Protect's two-person rule as the console applies it: whoever authorized the deletion
+ * (`authorizedBy`) may not also delete the key. The reason when `iamId` is that person, else undefined.
+ */
+export function selfApproval(key: Pick<KeyInfo, "state" | "dualAuthDelete">, iamId: string | undefined): string | undefined {
+  const { keySetForDeletion, authorizedBy } = key.dualAuthDelete;
+  if (key.state === "destroyed" || !keySetForDeletion || iamId === undefined) return undefined;
+  return authorizedBy === iamId ? SELF_APPROVAL_REASON : undefined;
+}
+
 /**
  * The words on an action's menu item and button. A dual-authorization key's delete reads
  * "Schedule deletion" (Key Protect's wording) until someone has authorized it; then "Delete".

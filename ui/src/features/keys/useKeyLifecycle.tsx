@@ -1,6 +1,6 @@
 import { useState, type ReactNode } from "react";
-import { useNotify, type Notice } from "../../components/notifications";
-import { ACTIONS, bothAllow, denied, useAccess, type Access } from "../../lib/access";
+import { useNotify } from "../../components/notifications";
+import { ACTIONS, bothAllow, denied, useAccess, useCaller, type Access } from "../../lib/access";
 import { toBackendError, useBackend } from "../../lib/backend";
 import type { KeyAction } from "../../lib/cli";
 import { describe } from "../../lib/errors";
@@ -9,14 +9,10 @@ import { PURGE_DELAY_HOURS, purgeableFrom, reenableAt } from "../../lib/keyLifec
 import { useReached } from "../../lib/hooks/useReached";
 import type { KeyInfo } from "../../lib/types";
 import { roleActionFor } from "./batch";
-import { DeleteKeyDialog } from "./DeleteKeyDialog";
-import { PurgeKeyDialog } from "./PurgeKeyDialog";
-import { RotateKeyDialog } from "./RotateKeyDialog";
-import { perAction, stateRefusal, type LifecycleAction } from "./stateRules";
+import { KeyLifecycleDialogs, type LifecycleDialog, type Succeeded } from "./KeyLifecycleDialogs";
+import { perAction, selfApproval, stateRefusal, type LifecycleAction } from "./stateRules";
 
 export type { LifecycleAction } from "./stateRules";
-
-type Dialog = "delete" | "purge" | "rotate" | null;
 
 export interface KeyLifecycle {
   /** What the key's state allows (Key Protect's state table). */
@@ -34,11 +30,13 @@ export interface KeyLifecycle {
   busy: LifecycleAction | null;
   /** Opens the rotate panel: versions, the rotation policy, and new material for an imported key. */
   rotate: () => void;
-  disable: () => void;
+  /** Asks first, in a dialog that names what stops working. */
+  requestDisable: () => void;
   enable: () => void;
   /** Asks first, in a dialog. */
   requestDelete: () => void;
-  restore: () => void;
+  /** Asks first, in a dialog that states the 30-day rule. */
+  requestRestore: () => void;
   /** Asks first, in a dialog that explains the 4-hour rule. */
   requestPurge: () => void;
   /** The confirmation dialogs; render them once, anywhere. */
@@ -52,7 +50,8 @@ export function useKeyLifecycle(keyInfo: KeyInfo, onChanged: () => void): KeyLif
   const backend = useBackend();
   const notify = useNotify();
   const can = useAccess();
-  const [dialog, setDialog] = useState<Dialog>(null);
+  const caller = useCaller();
+  const [dialog, setDialog] = useState<LifecycleDialog | null>(null);
   const [busy, setBusy] = useState<LifecycleAction | null>(null);
   const [lastAction, setLastAction] = useState<KeyAction | null>(null);
   const { id, name, state } = keyInfo;
@@ -60,85 +59,49 @@ export function useKeyLifecycle(keyInfo: KeyInfo, onChanged: () => void): KeyLif
   const purgeReady = useReached(purgeFrom);
 
   /** `more` adds to the success toast, e.g. an action to undo. */
-  const succeeded = (pastTense: string, done: KeyAction, more: Pick<Notice, "subtitle" | "action"> = {}) => {
+  const succeeded: Succeeded = (pastTense, done, more = {}) => {
     notify({ kind: "success", title: `Key ${name} ${pastTense}`, ...more });
     setLastAction(done);
     onChanged();
   };
 
-  const run = async (
-    action: "disable" | "enable" | "restore",
-    pastTense: string,
-    call: () => Promise<unknown>,
-    more?: () => Pick<Notice, "subtitle" | "action">,
-  ) => {
-    setBusy(action);
+  const enable = async () => {
+    setBusy("enable");
     try {
-      await call();
-      succeeded(pastTense, { action, keyId: id }, more?.());
+      await backend.enableKey(id);
+      succeeded("enabled", { action: "enable", keyId: id });
     } catch (thrown) {
-      notify({
-        kind: "error",
-        title: `Could not ${action} key ${name}`,
-        subtitle: describe(toBackendError(thrown)),
-      });
+      notify({ kind: "error", title: `Could not enable key ${name}`, subtitle: describe(toBackendError(thrown)) });
     } finally {
       setBusy(null);
     }
   };
 
-  const enable = () => void run("enable", "enabled", () => backend.enableKey(id));
   // Key Protect's undo for a disable: enabling again, from 30 s after it.
   const reenableOffer = () => ({
     subtitle: "Wrap and unwrap with it fail until it is enabled again.",
-    action: { label: "Re-enable", id: "toast-reenable", availableAt: reenableAt(new Date()), onClick: enable },
+    action: {
+      label: "Re-enable",
+      id: "toast-reenable",
+      availableAt: reenableAt(new Date()),
+      onClick: () => void enable(),
+    },
   });
 
   const dialogs = (
-    <>
-      {dialog === "delete" && (
-        <DeleteKeyDialog
-          keyInfo={keyInfo}
-          onClose={() => setDialog(null)}
-          onDeleted={(force) => {
-            setDialog(null);
-            succeeded("deleted", { action: "delete", keyId: id, force });
-          }}
-          onScheduled={() => {
-            setDialog(null);
-            succeeded("scheduled for deletion", { action: "schedule-deletion", keyId: id }, {
-              subtitle: "A different person must delete it within 7 days.",
-            });
-          }}
-        />
-      )}
-
-      {dialog === "purge" && (
-        <PurgeKeyDialog
-          keyInfo={keyInfo}
-          onClose={() => setDialog(null)}
-          onPurged={() => {
-            setDialog(null);
-            succeeded("purged", { action: "purge", keyId: id });
-          }}
-        />
-      )}
-
-      {dialog === "rotate" && (
-        <RotateKeyDialog
-          keyInfo={keyInfo}
-          onClose={() => setDialog(null)}
-          onChanged={onChanged}
-          onRotated={(imported) => {
-            setDialog(null);
-            succeeded("rotated", { action: "rotate", keyId: id, imported });
-          }}
-        />
-      )}
-    </>
+    <KeyLifecycleDialogs
+      open={dialog}
+      keyInfo={keyInfo}
+      onClose={() => setDialog(null)}
+      onChanged={onChanged}
+      succeeded={succeeded}
+      reenableOffer={reenableOffer}
+    />
   );
 
   const target = { keyId: id, keyRing: keyInfo.keyRing };
+  // The two-person rule: whoever authorized the deletion cannot also delete the key.
+  const selfApproved = selfApproval(keyInfo, caller?.iamId);
   const stateRefusals = perAction((action) => stateRefusal(action, keyInfo));
   const purgeWait = purgeReady ? undefined : purgeFrom;
   const purgeState: Access =
@@ -151,7 +114,7 @@ export function useKeyLifecycle(keyInfo: KeyInfo, onChanged: () => void): KeyLif
       rotate: can(ACTIONS.rotate, target),
       disable: can(ACTIONS.disable, target),
       enable: can(ACTIONS.enable, target),
-      delete: can(roleActionFor("delete", keyInfo), target),
+      delete: bothAllow(selfApproved === undefined ? { allowed: true } : denied(selfApproved), can(roleActionFor("delete", keyInfo), target)),
       restore: can(ACTIONS.restore, target),
       purge: bothAllow(purgeState, can(ACTIONS.purge, target)),
     },
@@ -160,11 +123,11 @@ export function useKeyLifecycle(keyInfo: KeyInfo, onChanged: () => void): KeyLif
     purgeWait,
     busy,
     rotate: () => setDialog("rotate"),
-    disable: () => void run("disable", "disabled", () => backend.disableKey(id), reenableOffer),
-    enable,
+    requestDisable: () => setDialog("disable"),
+    enable: () => void enable(),
     requestDelete: () => setDialog("delete"),
+    requestRestore: () => setDialog("restore"),
     requestPurge: () => setDialog("purge"),
-    restore: () => void run("restore", "restored", () => backend.restoreKey(id)),
     dialogs,
     lastAction,
   };
