@@ -313,6 +313,7 @@ async fn disable_enable_delete_and_restore_from_the_key_table() {
         );
 
         row_action(&client, "archive", "disable").await?;
+        click(&client, "#disable-key-confirm").await?;
         assert_eq!(state_of(&client, "archive", "suspended").await, "suspended");
         open_page(&client, "envelope").await?;
         let offered = text_until(&client, "#wrap-key-select", |t| !t.contains("archive")).await;
@@ -331,6 +332,7 @@ async fn disable_enable_delete_and_restore_from_the_key_table() {
         screenshot(&client, "key-table").await;
 
         row_action(&client, "ledger", "restore").await?;
+        click(&client, "#restore-key-confirm").await?;
         assert_eq!(state_of(&client, "ledger", "active").await, "active");
         row_action(&client, "archive", "enable").await?;
         assert_eq!(state_of(&client, "archive", "active").await, "active");
