@@ -67,6 +67,10 @@ describe("TestWrapPanel", () => {
       ["gone-root (destroyed: it no longer wraps or unwraps)", true],
     ]);
     expect(select.value).toBe(rootA.id);
+    // The desktop end-to-end test finds a refused key's option by its name.
+    const frozen = select.querySelector<HTMLOptionElement>("option[data-key-name='frozen-root']");
+    expect(frozen?.disabled).toBe(true);
+    expect(frozen).toHaveAttribute("data-refusal", "suspended: enable it to wrap or unwrap");
   });
 
   it("explains why the key to start with cannot be used, and starts with a usable one", async () => {
