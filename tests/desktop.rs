@@ -316,10 +316,23 @@ async fn disable_enable_delete_and_restore_from_the_key_table() {
         click(&client, "#disable-key-confirm").await?;
         assert_eq!(state_of(&client, "archive", "suspended").await, "suspended");
         open_page(&client, "envelope").await?;
-        let offered = text_until(&client, "#wrap-key-select", |t| !t.contains("archive")).await;
+        // Listed with the reason, and not selectable.
+        let archive = "#wrap-key-select option[data-key-name='archive']";
+        let listed = text_until(&client, archive, |t| t.contains("suspended")).await;
         assert!(
-            !offered.contains("archive"),
-            "a suspended key is not offered for wrapping: {offered:?}"
+            listed.contains("suspended"),
+            "a suspended key is listed with the reason: {listed:?}"
+        );
+        let disabled = client
+            .execute(
+                "return document.querySelector(arguments[0]).disabled",
+                vec![serde_json::json!(archive)],
+            )
+            .await?;
+        assert_eq!(
+            disabled,
+            serde_json::json!(true),
+            "a suspended key cannot be chosen for wrapping"
         );
         open_page(&client, "keys").await?;
 

@@ -198,12 +198,17 @@ describe("App", () => {
     renderWithBackend(<App />, backend);
     const switcher = await screen.findByLabelText("Connection");
     expect(screen.getByRole("option", { name: "This computer" })).toBeInTheDocument();
+    // This computer's keystore has no instance id; the switcher alone names the mode.
+    expect(document.getElementById("header-instance-id")).toBeNull();
+    expect(document.getElementById("header-mode")).toBeNull();
     const infoCalls = backend.info.mock.calls.length;
     await user.selectOptions(switcher, "r1");
     await waitFor(() => expect(backend.selectConnection).toHaveBeenCalledWith("r1"));
     await waitFor(() => expect(backend.info.mock.calls.length).toBeGreaterThan(infoCalls));
     expect(await screen.findByText("Now using prod (remote)")).toBeInTheDocument();
     expect(byId("connection-remote-tag")).toHaveTextContent("Remote");
+    await waitFor(() => expect(byId("header-instance-id")).toHaveAttribute("data-instance-id", "i"));
+    expect(screen.getByRole("button", { name: "Copy the instance ID i" })).toBeInTheDocument();
   });
 
   it("opens About from the header with the keyboard and closes it with Escape", async () => {

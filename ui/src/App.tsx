@@ -47,6 +47,8 @@ import { PoliciesPage } from "./features/policies/PoliciesPage";
 import { PreferencesPage } from "./features/preferences/PreferencesPage";
 import { AboutModal } from "./features/shell/AboutModal";
 import { HealthChip } from "./features/shell/HealthChip";
+import { headerInstance } from "./features/shell/instance";
+import { InstanceLabel } from "./features/shell/InstanceLabel";
 import { KEY_PAGE_PARENT, PAGE_TITLES, PAGES, pagesFor, type Page } from "./features/shell/pages";
 import { EnvelopePage } from "./features/wrapping/EnvelopePage";
 import { CallerProvider } from "./lib/access";
@@ -139,6 +141,7 @@ export function App({ headerActions }: Props = {}) {
     [backend, notify],
   );
   const activeConnectionId = connections.data?.[1].id;
+  const instance = headerInstance(backend, connections.data?.[1]);
   // Until the person picks one, the theme follows the operating system's.
   const theme = useCarbonTheme();
   const { update: updatePreferences } = usePreferences();
@@ -272,6 +275,8 @@ export function App({ headerActions }: Props = {}) {
               onSwitch={(profile) => void switchTo(profile)}
             />
           )}
+          {/* The switcher, where there is one, already names the mode. */}
+          {instance !== undefined && <InstanceLabel instance={instance} showMode={connections.data === undefined} />}
           <HeaderGlobalBar>
             <HeaderGlobalAction
               className="app-theme-toggle"

@@ -2,7 +2,7 @@ import { fireEvent, screen, waitFor, within } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { PREFERENCES_STORAGE_KEY } from "../../lib/preferences";
-import { fakeBackend } from "../../test/fakeBackend";
+import { fakeBackend, makeKey } from "../../test/fakeBackend";
 import { renderWithBackend } from "../../test/render";
 import type { AuditEventInfo, AuditQueryRequest } from "../../lib/types";
 import { AUDIT_PAGE_SIZE, AuditPage } from "./AuditPage";
@@ -233,6 +233,42 @@ describe("AuditPage", () => {
       return row;
     });
     expect(JSON.parse(json.querySelector("code")?.textContent ?? "")).toEqual(event(9));
+  });
+});
+
+describe("AuditPage targets and correlation ids", () => {
+  const key = makeKey({ name: "payments-root" });
+  const wrapped: AuditEventInfo = { ...event(3), target: key.id, correlationId: "5e1f0c2a-aaaa-4bbb-8ccc-000000000003" };
+  const ringMade: AuditEventInfo = { ...event(2), action: "kms.key-rings.create", target: "payments" };
+
+  it("opens the key an event names in the details panel; other targets stay text", async () => {
+    const user = userEvent.setup();
+    const backend = fakeBackend({
+      auditEvents: () => Promise.resolve([wrapped, ringMade]),
+      key: () => Promise.resolve(key),
+      keyVersions: () => Promise.resolve([key.keyVersion]),
+    });
+    renderWithBackend(<AuditPage refreshToken={0} />, backend);
+    await screen.findByText("payments");
+    expect(screen.queryByRole("button", { name: "Open key payments" })).toBeNull();
+    await user.click(screen.getByRole("button", { name: `Open key ${key.id}` }));
+    await waitFor(() => expect(backend.key).toHaveBeenCalledWith(key.id));
+    expect(await screen.findByRole("heading", { name: "payments-root" })).toBeInTheDocument();
+  });
+
+  it("shows each event's correlation id, short, and copies it whole from the expanded row", async () => {
+    const user = userEvent.setup();
+    renderWithBackend(<AuditPage refreshToken={0} />, fakeBackend({ auditEvents: () => Promise.resolve([wrapped]) }));
+    const cell = await waitFor(() => {
+      const found = document.querySelector(`[data-correlation-id="${wrapped.correlationId}"]`);
+      if (found === null) throw new Error("not shown yet");
+      return found;
+    });
+    expect(cell).toHaveTextContent(/^5e1f0c2a$/);
+    expect(cell).toHaveAttribute("title", wrapped.correlationId);
+    expect(screen.getByRole("columnheader", { name: "Correlation ID" })).toBeInTheDocument();
+    await user.click(screen.getByRole("button", { name: "Show event 3 as JSON" }));
+    expect(await screen.findByRole("button", { name: `Copy correlation ID ${wrapped.correlationId}` })).toBeInTheDocument();
   });
 });
 

@@ -34,6 +34,8 @@ import { useDebouncedValue } from "../../lib/hooks/useDebouncedValue";
 import { useSaveExport } from "../../lib/hooks/useSaveExport";
 import { useTableSize } from "../../lib/preferences";
 import type { AuditEventInfo, AuditQueryRequest } from "../../lib/types";
+import { KeyDetailsPanel } from "../keys/KeyDetailsPanel";
+import { AuditTarget, CorrelationId, CorrelationIdCopy } from "./AuditCells";
 import { AuditHistogram } from "./AuditHistogram";
 import {
   collectEvents,
@@ -49,7 +51,7 @@ import { boundsOf, narrowedTo, PRESETS, widened, type RangeChoice, type TimeRang
 
 export const AUDIT_PAGE_SIZE = 100;
 const FILTER_DEBOUNCE_MS = 300;
-const HEADERS = ["Time", "Initiator", "Action", "Target", "Outcome"];
+const HEADERS = ["Time", "Initiator", "Action", "Target", "Outcome", "Correlation ID"];
 
 interface Filters {
   initiator: string;
@@ -112,7 +114,11 @@ export function AuditPage({ refreshToken }: { refreshToken: number }) {
     time: { range: "all", custom: {} },
   });
   const debounced = useDebouncedValue(filters, FILTER_DEBOUNCE_MS);
-  const filterKey = JSON.stringify([debounced, refreshToken]);
+  // The key a target link opened, in the same details panel as on the Keys page.
+  const [openKeyId, setOpenKeyId] = useState<string | null>(null);
+  // Bumped when that panel changes the key, so the new events show.
+  const [keyChanges, setKeyChanges] = useState(0);
+  const filterKey = JSON.stringify([debounced, refreshToken, keyChanges]);
   const [pages, setPages] = useState<Pages | null>(null);
   const [error, setError] = useState<BackendError | undefined>(undefined);
   const [loadingOlder, setLoadingOlder] = useState(false);
@@ -360,10 +366,13 @@ export function AuditPage({ refreshToken }: { refreshToken: number }) {
                       <code>{event.action}</code>
                     </TableCell>
                     <TableCell>
-                      <code>{event.target}</code>
+                      <AuditTarget event={event} onOpenKey={setOpenKeyId} />
                     </TableCell>
                     <TableCell>
                       <OutcomeTag outcome={event.outcome} />
+                    </TableCell>
+                    <TableCell>
+                      <CorrelationId id={event.correlationId} />
                     </TableCell>
                   </TableExpandRow>
                   {expanded.has(event.seq) && (
@@ -371,6 +380,7 @@ export function AuditPage({ refreshToken }: { refreshToken: number }) {
                       <CodeSnippet type="multi" feedback="Copied" aria-label={`Event ${event.seq} as JSON`}>
                         {JSON.stringify(event, null, 2)}
                       </CodeSnippet>
+                      <CorrelationIdCopy event={event} />
                     </TableExpandedRow>
                   )}
                 </Fragment>
@@ -389,6 +399,14 @@ export function AuditPage({ refreshToken }: { refreshToken: number }) {
         >
           {loadingOlder ? <InlineLoading description="Loading…" /> : "Load older"}
         </Button>
+      )}
+      {openKeyId !== null && (
+        <KeyDetailsPanel
+          keyId={openKeyId}
+          refreshToken={refreshToken + keyChanges}
+          onChanged={() => setKeyChanges((n) => n + 1)}
+          onClose={() => setOpenKeyId(null)}
+        />
       )}
     </div>
   );

@@ -3,7 +3,7 @@ import userEvent from "@testing-library/user-event";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { PREFERENCES_STORAGE_KEY } from "../../lib/preferences";
 import type { ListKeysRequest } from "../../lib/types";
-import { fakeBackend, makeKey, rejectWith } from "../../test/fakeBackend";
+import { callerWith, fakeBackend, makeKey, rejectWith } from "../../test/fakeBackend";
 import { renderWithBackend } from "../../test/render";
 import { rotationDue } from "./counts";
 import { DashboardPage } from "./DashboardPage";
@@ -87,9 +87,40 @@ describe("DashboardPage", () => {
 
   it("shows an empty state that leads to the keys page", async () => {
     const { user, onNavigate } = setup({ listKeys: () => Promise.resolve({ keys: [], total: 0 }) });
-    expect(await screen.findByText("No keys yet")).toBeInTheDocument();
+    expect(await screen.findByText("Create your first root key")).toBeInTheDocument();
     await user.click(byId("dashboard-go-keys"));
     expect(onNavigate).toHaveBeenCalledWith("keys");
+  });
+
+  it("adds the first key from the empty state, then goes to the keys page", async () => {
+    const created = makeKey({ name: "first-root" });
+    const { backend, user, onNavigate } = setup({
+      listKeys: () => Promise.resolve({ keys: [], total: 0 }),
+      createKey: () => Promise.resolve(created),
+    });
+    await user.click(await screen.findByRole("button", { name: "Add key" }));
+    await user.type(await screen.findByLabelText("Name"), "first-root");
+    await user.click(screen.getByRole("button", { name: "Create" }));
+    await waitFor(() => expect(onNavigate).toHaveBeenCalledWith("keys"));
+    expect(backend.createKey).toHaveBeenCalledWith(expect.objectContaining({ name: "first-root" }));
+    expect(await screen.findByText("Key first-root created")).toBeInTheDocument();
+  });
+
+  it("offers to import a key from the empty state", async () => {
+    const { user, onNavigate } = setup({ listKeys: () => Promise.resolve({ keys: [], total: 0 }) });
+    await user.click(await screen.findByRole("button", { name: "Import key" }));
+    expect(await screen.findByRole("heading", { name: "Import a root key" })).toBeInTheDocument();
+    expect(onNavigate).not.toHaveBeenCalled();
+  });
+
+  it("disables Add key, naming the missing role, for a reader", async () => {
+    setup({
+      listKeys: () => Promise.resolve({ keys: [], total: 0 }),
+      caller: () => Promise.resolve(callerWith(["Reader"])),
+    });
+    const add = await screen.findByRole("button", { name: "Add key" });
+    await waitFor(() => expect(add).toBeDisabled());
+    expect(add).toHaveAttribute("aria-description", expect.stringMatching(/role/));
   });
 
   it("says why counts are missing, in plain words", async () => {

@@ -23,6 +23,7 @@ import type { Page } from "../shell/pages";
 import { ACTIVITY_EVENT_LIMIT, loadActivity, type Activity } from "./activity";
 import { loadAttention } from "./attention";
 import { AttentionList, KeyLink } from "./AttentionList";
+import { DashboardEmpty } from "./DashboardEmpty";
 import { countKeys, lastRotation, ROTATION_DAYS, rotationDue, type KeyCounts, type RotationDue } from "./counts";
 import { UsageTile } from "./UsageTile";
 
@@ -216,15 +217,7 @@ export function DashboardPage({ refreshToken, onNavigate }: Props) {
       )}
 
       {counts.data !== undefined && counts.data.total === 0 ? (
-        <Tile className="dashboard__empty">
-          <h2 className="dashboard__tile-title">No keys yet</h2>
-          <p className="dashboard__muted">
-            Create a root key to start wrapping data encryption keys, or import key material you already have.
-          </p>
-          <Button id="dashboard-go-keys" onClick={() => onNavigate("keys")}>
-            Go to keys
-          </Button>
-        </Tile>
+        <DashboardEmpty onNavigate={onNavigate} />
       ) : (
         <div className="dashboard__grid">
           {counts.data === undefined ? (

@@ -54,6 +54,45 @@ describe("KeyRingsPage", () => {
     expect(await screen.findByText("Key ring payments deleted")).toBeInTheDocument();
   });
 
+  it("disables Delete while the ring holds live keys, saying how many to move or delete", async () => {
+    const user = userEvent.setup();
+    // payments holds 7 keys, 3 of them not destroyed.
+    const listKeys = vi.fn((request: ListKeysRequest) =>
+      Promise.resolve({
+        keys: [],
+        total: request.keyRing !== "payments" ? 0 : request.states.includes("destroyed") ? 7 : 3,
+      }),
+    );
+    renderWithBackend(<KeyRingsPage refreshToken={0} />, fakeBackend({ keyRings: () => Promise.resolve(rings), listKeys }));
+    await waitFor(() => expect(row("payments").querySelector("[data-ring-keys]")).toHaveTextContent("7"));
+    expect(listKeys).toHaveBeenCalledWith(
+      expect.objectContaining({ keyRing: "payments", states: ["active", "suspended", "deactivated"] }),
+    );
+    await user.click(within(row("payments")).getByRole("button", { name: "Actions for key ring payments" }));
+    const item = (await screen.findByText("Delete")).closest("button");
+    expect(item).toBeDisabled();
+    expect(item).toHaveAttribute("data-denied-reason", "Move or delete its 3 keys first.");
+    await user.click(screen.getByText("Delete"));
+    expect(screen.queryByRole("button", { name: "Delete" })).toBeNull();
+  });
+
+  it("lets a ring holding only destroyed keys be deleted, moving them to default", async () => {
+    const user = userEvent.setup();
+    const deleteKeyRing = vi.fn(() => Promise.resolve());
+    const listKeys = vi.fn((request: ListKeysRequest) =>
+      Promise.resolve({ keys: [], total: request.keyRing === "payments" && request.states.includes("destroyed") ? 2 : 0 }),
+    );
+    renderWithBackend(
+      <KeyRingsPage refreshToken={0} />,
+      fakeBackend({ keyRings: () => Promise.resolve(rings), listKeys, deleteKeyRing }),
+    );
+    await waitFor(() => expect(row("payments").querySelector("[data-ring-keys]")).toHaveTextContent("2"));
+    await choose(user, "payments", "Delete");
+    await user.click(await screen.findByLabelText("Move this ring's destroyed keys to default"));
+    await user.click(screen.getByRole("button", { name: "Delete" }));
+    await waitFor(() => expect(deleteKeyRing).toHaveBeenCalledWith("payments", true));
+  });
+
   it("keeps the dialog open with the refusal when live keys remain", async () => {
     const user = userEvent.setup();
     renderWithBackend(

@@ -21,13 +21,13 @@ import { ConfirmDialog } from "../../components/ConfirmDialog";
 import { CurlSnippet } from "../../components/CurlSnippet";
 import { GuardedButton } from "../../components/GuardedButton";
 import { useNotify } from "../../components/notifications";
-import { ACTIONS, bothAllow, denied, deniedItemProps, useAccess } from "../../lib/access";
+import { ACTIONS, bothAllow, denied, deniedItemProps, useAccess, type Access } from "../../lib/access";
 import { useBackend, type Backend } from "../../lib/backend";
 import { describe } from "../../lib/errors";
 import { ALL_STATES, formatTimestamp } from "../../lib/format";
 import { useCurlTarget } from "../../lib/hooks/useCurlTarget";
 import { useRequest } from "../../lib/hooks/useRequest";
-import type { KeyInfo, KeyRingInfo } from "../../lib/types";
+import type { KeyInfo, KeyRingInfo, KeyStateName } from "../../lib/types";
 import { CreateKeyModal } from "../keys/CreateKeyModal";
 import { CreateKeyRingDialog } from "./CreateKeyRingDialog";
 import { deleteKeyRingCurl } from "./curl";
@@ -39,17 +39,32 @@ export const MAX_KEY_RINGS = 50;
 interface RingRow extends KeyRingInfo {
   /** Keys in the ring in any state, counted by the keystore. */
   keys: number;
+  /** Of those, the keys not destroyed: while any remain the ring cannot be deleted. */
+  liveKeys: number;
 }
 
-/** One `limit: 1` listing per ring: the keystore counts (at most 50 rings). */
+const LIVE_STATES = ALL_STATES.filter((state) => state !== "destroyed");
+
+/** Keys in a ring, in these states, counted by the keystore with a `limit: 1` listing. */
+const countIn = (backend: Backend, keyRing: string, states: KeyStateName[]) =>
+  backend.listKeys({ offset: 0, limit: 1, states, keyRing }).then((list) => list.total);
+
+/** One count per ring (at most 50), and a second for the live keys of rings that hold any. */
 async function ringsWithCounts(backend: Backend): Promise<RingRow[]> {
   const rings = await backend.keyRings();
-  const counts = await Promise.all(
-    rings.map((ring) =>
-      backend.listKeys({ offset: 0, limit: 1, states: ALL_STATES, keyRing: ring.id }).then((list) => list.total),
-    ),
+  return Promise.all(
+    rings.map(async (ring) => {
+      const keys = await countIn(backend, ring.id, ALL_STATES);
+      const liveKeys = keys === 0 ? 0 : await countIn(backend, ring.id, LIVE_STATES);
+      return { ...ring, keys, liveKeys };
+    }),
   );
-  return rings.map((ring, i) => ({ ...ring, keys: counts[i] ?? 0 }));
+}
+
+/** Deleting a ring is refused while it holds keys that are not destroyed. */
+function ringDeletion(liveKeys: number): Access {
+  if (liveKeys === 0) return { allowed: true };
+  return denied(`Move or delete its ${liveKeys.toLocaleString()} ${liveKeys === 1 ? "key" : "keys"} first.`);
 }
 
 interface Props {
@@ -176,7 +191,9 @@ export function KeyRingsPage({ refreshToken, onViewKeys }: Props) {
                         <OverflowMenuItem
                           itemText="Delete"
                           data-action="delete-key-ring"
-                          {...deniedItemProps(can(ACTIONS.deleteKeyRing, { keyRing: ring.id }))}
+                          {...deniedItemProps(
+                            bothAllow(ringDeletion(ring.liveKeys), can(ACTIONS.deleteKeyRing, { keyRing: ring.id })),
+                          )}
                           isDelete
                           hasDivider
                           onClick={() => {

@@ -2,7 +2,7 @@ import { screen, waitFor, within } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
 import { describe, expect, it, vi } from "vitest";
 import { UNDECRYPTABLE_SENTENCE } from "../../lib/errors";
-import { fakeBackend, makeKey, rejectWith } from "../../test/fakeBackend";
+import { callerWith, fakeBackend, makeKey, rejectWith } from "../../test/fakeBackend";
 import { renderWithBackend } from "../../test/render";
 import { TestWrapPanel } from "./TestWrapPanel";
 
@@ -44,12 +44,47 @@ async function keysLoaded() {
 }
 
 describe("TestWrapPanel", () => {
-  it("offers only root keys that can wrap or unwrap, first one selected", async () => {
-    const { backend } = setup();
+  it("offers root keys that can wrap or unwrap, first one selected, and lists the others disabled with the reason", async () => {
+    const suspended = makeKey({ name: "frozen-root", state: "suspended" });
+    const destroyed = makeKey({ name: "gone-root", state: "destroyed" });
+    const { backend } = setup({
+      listKeys: (request) =>
+        Promise.resolve(
+          request.states.includes("suspended")
+            ? { keys: [suspended, destroyed], total: 2 }
+            : { keys: [standard, rootA, rootB], total: 3 },
+        ),
+    });
     const select = await keysLoaded();
     expect(backend.listKeys).toHaveBeenCalledWith({ offset: 0, limit: 200, states: ["active", "deactivated"] });
-    expect([...select.options].map((option) => option.text)).toEqual(["payments-root", "archive-root"]);
+    expect(backend.listKeys).toHaveBeenCalledWith({ offset: 0, limit: 100, states: ["suspended", "destroyed"] });
+    const options = [...select.options].map((option) => [option.text, option.disabled]);
+    expect(options).toEqual([
+      ["payments-root", false],
+      ["archive-root (deactivated: unwrap only)", false],
+      ["api-token (standard key: only root keys wrap)", true],
+      ["frozen-root (suspended: enable it to wrap or unwrap)", true],
+      ["gone-root (destroyed: it no longer wraps or unwraps)", true],
+    ]);
     expect(select.value).toBe(rootA.id);
+    // The desktop end-to-end test finds a refused key's option by its name.
+    const frozen = select.querySelector<HTMLOptionElement>("option[data-key-name='frozen-root']");
+    expect(frozen?.disabled).toBe(true);
+    expect(frozen).toHaveAttribute("data-refusal", "suspended: enable it to wrap or unwrap");
+  });
+
+  it("explains why the key to start with cannot be used, and starts with a usable one", async () => {
+    const suspended = makeKey({ name: "frozen-root", state: "suspended" });
+    const backend = fakeBackend({
+      listKeys: (request) =>
+        Promise.resolve(request.states.includes("suspended") ? { keys: [suspended], total: 1 } : { keys: [rootA], total: 1 }),
+    });
+    renderWithBackend(<TestWrapPanel refreshToken={0} initialKeyId={suspended.id} />, backend);
+    const select = await keysLoaded();
+    expect(select.value).toBe(rootA.id);
+    const warning = await waitFor(() => byId("wrap-key-missing"));
+    expect(warning).toHaveTextContent("Key frozen-root cannot wrap or unwrap");
+    expect(warning).toHaveTextContent("Suspended: enable it to wrap or unwrap.");
   });
 
   it("wraps a generated DEK, keeps it masked, and unwraps it to a Match", async () => {
@@ -336,5 +371,69 @@ describe("TestWrapPanel test vectors", () => {
     renderPanel({ initialKeyId: "gone-key-id", initialCiphertext: CIPHERTEXT });
     const warning = await waitFor(() => byId("wrap-key-missing"));
     expect(warning).toHaveTextContent("Key gone-key-id is not an active or deactivated root key of this keystore");
+  });
+});
+
+describe("TestWrapPanel access", () => {
+  it("lets a Reader wrap, unwrap and rewrap, but not rotate, naming the roles that may", async () => {
+    const { user } = setup({ caller: () => Promise.resolve(callerWith(["Reader"])) });
+    await keysLoaded();
+    await waitFor(() => expect(byId("wrap-rotate")).toBeDisabled());
+    expect(byId("wrap-rotate")).toHaveAttribute("aria-description", expect.stringContaining("Writer or Manager"));
+    expect(byId("wrap-button")).toBeEnabled();
+    await user.click(byId("wrap-button"));
+    await waitFor(() => expect(byId("wrap-ciphertext")).toHaveValue(CIPHERTEXT));
+    expect(byId("unwrap-button")).toBeEnabled();
+    expect(byId("rewrap-button")).toBeEnabled();
+  });
+
+  it("disables wrap, unwrap, rewrap and the round trip where the caller's grant does not reach the key", async () => {
+    setup({
+      caller: () => Promise.resolve(callerWith(["Writer"], { keyRing: "other-ring" })),
+      unwrap: () => Promise.resolve({ plaintext: DEK, keyVersion: { id: rootA.keyVersion.id } }),
+    });
+    await keysLoaded();
+    await waitFor(() => expect(byId("wrap-button")).toBeDisabled());
+    for (const id of ["wrap-button", "unwrap-button", "rewrap-button", "wrap-round-trip"]) {
+      expect(byId(id)).toBeDisabled();
+    }
+    expect(byId("wrap-button")).toHaveAttribute("aria-description", "You hold the Reader, ReaderPlus, Writer or Manager role elsewhere, but not on this key.");
+    expect(screen.getByText("You hold the Reader, ReaderPlus, Writer or Manager role elsewhere, but not on this key.")).toBeInTheDocument();
+  });
+
+  it("does not let a deactivated key wrap, saying why, while it still unwraps", async () => {
+    const { user } = setup();
+    const select = await keysLoaded();
+    await user.selectOptions(select, rootB.id);
+    expect(byId("wrap-button")).toBeDisabled();
+    expect(byId("wrap-button")).toHaveAttribute("aria-description", "This key is deactivated: it can unwrap, but no longer wrap.");
+    await user.type(byId("wrap-ciphertext"), CIPHERTEXT);
+    expect(byId("unwrap-button")).toBeEnabled();
+  });
+});
+
+describe("TestWrapPanel unwrapped plaintext", () => {
+  it("shows the plaintext as base64, hex or UTF-8 when it is text", async () => {
+    const { user } = setup({ unwrap: () => Promise.resolve({ plaintext: "aGVsbG8=", keyVersion: { id: rootA.keyVersion.id } }) });
+    await keysLoaded();
+    await user.type(byId("wrap-ciphertext"), CIPHERTEXT);
+    await user.click(byId("unwrap-button"));
+    await waitFor(() => expect(byId("unwrap-plaintext")).toHaveTextContent("•••• 5 bytes"));
+    await user.click(screen.getByRole("button", { name: "Show unwrapped DEK" }));
+    expect(byId("unwrap-plaintext")).toHaveTextContent("aGVsbG8=");
+    await user.click(screen.getByRole("tab", { name: "Hex" }));
+    expect(byId("unwrap-plaintext")).toHaveTextContent("68656c6c6f");
+    await user.click(screen.getByRole("tab", { name: "UTF-8" }));
+    expect(byId("unwrap-plaintext")).toHaveTextContent(/^hello$/);
+  });
+
+  it("offers no UTF-8 view for bytes that are not text", async () => {
+    const { user } = setup();
+    await keysLoaded();
+    await user.type(byId("wrap-ciphertext"), CIPHERTEXT);
+    await user.click(byId("unwrap-button"));
+    await user.click(await screen.findByRole("button", { name: "Show unwrapped DEK" }));
+    expect(screen.getByRole("tab", { name: "Hex" })).toBeInTheDocument();
+    expect(screen.queryByRole("tab", { name: "UTF-8" })).toBeNull();
   });
 });

@@ -11,9 +11,6 @@ import {
   PasswordInput,
   RadioButton,
   RadioButtonGroup,
-  Select,
-  SelectItem,
-  SkeletonText,
   Stack,
   Tag,
   TextArea,
@@ -23,8 +20,10 @@ import {
 import { Add, Renew, TrashCan } from "@carbon/icons-react";
 import { envelopeCurl } from "./curl";
 import { useCallback, useRef, useState } from "react";
+import { GuardedButton } from "../../components/GuardedButton";
 import { MaskedSecret } from "../../components/MaskedSecret";
 import { useNotify } from "../../components/notifications";
+import { ACTIONS, bothAllow, denied, useAccess, type Access } from "../../lib/access";
 import { toBackendError, useBackend } from "../../lib/backend";
 import { sameBytes } from "../../lib/base64";
 import { describe } from "../../lib/errors";
@@ -32,9 +31,12 @@ import { useCurlTarget } from "../../lib/hooks/useCurlTarget";
 import { useRequest } from "../../lib/hooks/useRequest";
 import { shortId } from "../../lib/format";
 import type { WrapRequest } from "../../lib/types";
+import { loadKeyChoices } from "./keyChoices";
 import { RoundTripCheck } from "./RoundTripCheck";
 import { SaveTestVector } from "./SaveTestVector";
 import type { NewTestVector } from "./testVectors";
+import { UnwrappedPlaintext } from "./UnwrappedPlaintext";
+import { WrapKeyPicker } from "./WrapKeyPicker";
 
 type DekSource = "generate" | "paste";
 type Action = "wrap" | "unwrap" | "rewrap";
@@ -69,6 +71,9 @@ interface Rewrapped {
   to: string;
 }
 
+const DEACTIVATED_REFUSAL = "This key is deactivated: it can unwrap, but no longer wrap.";
+const ROTATE_REFUSAL = "Only active keys with generated material rotate here; rotate imported keys from the Keys page.";
+
 const FAILURE_TITLES: Record<Action, string> = {
   wrap: "Wrap failed",
   unwrap: "Unwrap failed",
@@ -100,13 +105,8 @@ export function TestWrapPanel({
   const backend = useBackend();
   const curlTarget = useCurlTarget();
   const notify = useNotify();
-  const loadKeys = useCallback(
-    () =>
-      backend
-        .listKeys({ offset: 0, limit: 200, states: ["active", "deactivated"] })
-        .then((list) => list.keys.filter((key) => key.keyType === "root")),
-    [backend],
-  );
+  const can = useAccess();
+  const loadKeys = useCallback(() => loadKeyChoices(backend), [backend]);
   const keys = useRequest(loadKeys, refreshToken);
 
   const [chosenKeyId, setChosenKeyId] = useState(initialKeyId);
@@ -128,7 +128,8 @@ export function TestWrapPanel({
   // Remounts the masked values so each new result starts hidden again.
   const [resultNumber, setResultNumber] = useState(0);
 
-  const rootKeys = keys.data ?? [];
+  // Only keys that can wrap or unwrap are choosable; the picker lists the others disabled.
+  const rootKeys = (keys.data ?? []).filter((choice) => choice.refusal === undefined).map((choice) => choice.key);
   // The chosen key may disappear after a refresh; fall back to the first one.
   const keyId = rootKeys.some((key) => key.id === chosenKeyId) ? chosenKeyId : (rootKeys[0]?.id ?? "");
   const aadValues = aad.map((item) => item.value);
@@ -211,7 +212,19 @@ export function TestWrapPanel({
   };
 
   const chosenKey = rootKeys.find((key) => key.id === keyId);
+  const target = chosenKey === undefined ? {} : { keyId: chosenKey.id, keyRing: chosenKey.keyRing };
   const rotatable = chosenKey !== undefined && chosenKey.state === "active" && !chosenKey.imported;
+  const mayRotate = bothAllow(
+    rotatable ? { allowed: true } : denied(ROTATE_REFUSAL),
+    can(ACTIONS.rotate, target),
+  );
+  const mayWrap = bothAllow(
+    chosenKey?.state === "deactivated" ? denied(DEACTIVATED_REFUSAL) : { allowed: true },
+    can(ACTIONS.wrap, target),
+  );
+  const mayUnwrap = can(ACTIONS.unwrap, target);
+  const mayRewrap = can(ACTIONS.rewrap, target);
+  const mayRoundTrip: Access = mayWrap.allowed ? mayUnwrap : mayWrap;
   const rotate = async () => {
     if (chosenKey === undefined) return;
     setRotating(true);
@@ -231,7 +244,6 @@ export function TestWrapPanel({
   };
 
   const noCiphertext = ciphertext.trim() === "";
-  const initialKeyMissing = initialKeyId !== "" && keys.data !== undefined && !rootKeys.some((key) => key.id === initialKeyId);
   const saveVector =
     onSaveVector === undefined || wrapped === null
       ? undefined
@@ -256,51 +268,22 @@ export function TestWrapPanel({
           </p>
         </div>
 
-        {keys.data === undefined && keys.error === undefined ? (
-          <SkeletonText heading width="100%" />
-        ) : (
-          <Select
-            id="wrap-key-select"
-            labelText="Root key"
-            helperText={rootKeys.length === 0 ? undefined : "Active keys wrap and unwrap; deactivated keys only unwrap."}
-            value={keyId}
-            disabled={rootKeys.length === 0}
-            invalid={keys.error !== undefined}
-            invalidText={keys.error === undefined ? undefined : describe(keys.error)}
-            onChange={(event) => setChosenKeyId(event.target.value)}
-          >
-            {rootKeys.length === 0 && <SelectItem value="" text="No active or deactivated root keys" />}
-            {rootKeys.map((key) => (
-              <SelectItem key={key.id} value={key.id} text={key.name} />
-            ))}
-          </Select>
-        )}
-        {initialKeyMissing && (
-          <InlineNotification
-            id="wrap-key-missing"
-            kind="warning"
-            title="That key cannot wrap or unwrap here"
-            subtitle={`Key ${initialKeyId} is not an active or deactivated root key of this keystore: it may be suspended, destroyed, or on another connection.`}
-            lowContrast
-            hideCloseButton
-          />
-        )}
+        <WrapKeyPicker choices={keys} keyId={keyId} onChoose={setChosenKeyId} initialKeyId={initialKeyId} />
         {rootKeys.length > 0 && (
           <div className="wrap-panel__rotate">
-            <Button
+            <GuardedButton
               id="wrap-rotate"
               kind="ghost"
               size="sm"
               renderIcon={Renew}
-              disabled={!rotatable || rotating || busy !== null}
+              access={mayRotate}
+              disabled={rotating || busy !== null}
               onClick={() => void rotate()}
             >
               {rotating ? <InlineLoading description="Rotating…" /> : "Rotate this key"}
-            </Button>
+            </GuardedButton>
             <span className="wrap-panel__hint">
-              {rotatable
-                ? "Adds a key version; then rewrap to move a ciphertext onto it."
-                : "Only active keys with generated material rotate here; rotate imported keys from the Keys page."}
+              {mayRotate.allowed ? "Adds a key version; then rewrap to move a ciphertext onto it." : mayRotate.reason}
             </span>
           </div>
         )}
@@ -370,35 +353,35 @@ export function TestWrapPanel({
         </fieldset>
 
         <ButtonSet className="wrap-panel__actions">
-          <Button id="wrap-button" onClick={wrap} disabled={keyId === "" || busy !== null}>
+          <GuardedButton id="wrap-button" access={mayWrap} onClick={wrap} disabled={keyId === "" || busy !== null}>
             {busy === "wrap" ? "Wrapping…" : "Wrap"}
-          </Button>
-          <Button
+          </GuardedButton>
+          <GuardedButton
             id="unwrap-button"
             kind="secondary"
+            access={mayUnwrap}
             onClick={unwrap}
             disabled={noCiphertext || keyId === "" || busy !== null}
           >
             {busy === "unwrap" ? "Unwrapping…" : "Unwrap"}
-          </Button>
-          <Button
+          </GuardedButton>
+          <GuardedButton
             id="rewrap-button"
             kind="tertiary"
+            access={mayRewrap}
             onClick={rewrap}
             disabled={noCiphertext || keyId === "" || busy !== null}
           >
             {busy === "rewrap" ? "Rewrapping…" : "Rewrap"}
-          </Button>
+          </GuardedButton>
         </ButtonSet>
 
         <RoundTripCheck
           key={keyId}
           keyId={keyId}
           aad={aadValues}
-          disabled={keyId === "" || busy !== null || chosenKey?.state !== "active"}
-          {...(chosenKey !== undefined && chosenKey.state !== "active"
-            ? { disabledReason: "This key is deactivated: it can unwrap, but no longer wrap." }
-            : {})}
+          disabled={keyId === "" || busy !== null || !mayRoundTrip.allowed}
+          {...(mayRoundTrip.allowed ? {} : { disabledReason: mayRoundTrip.reason })}
         />
 
         {failure !== null && (
@@ -502,13 +485,7 @@ export function TestWrapPanel({
                   <code className="wrap-panel__version">{unwrapped.rewrappedVersion}</code>.
                 </p>
               )}
-              <MaskedSecret
-                key={`plaintext-${resultNumber}`}
-                id="unwrap-plaintext"
-                name="unwrapped DEK"
-                label="Unwrapped DEK"
-                value={unwrapped.plaintext}
-              />
+              <UnwrappedPlaintext key={`plaintext-${resultNumber}`} value={unwrapped.plaintext} />
             </Stack>
           </section>
         )}
