@@ -43,7 +43,9 @@ const picture = async (name) => {
   await page.$$eval(".cds--toast-notification__close-button", (buttons) => buttons.forEach((b) => b.click()));
   // The page scrolls inside the main area, not the document: grow the window to show it all.
   const height = await page.$eval("#main-content", (main) => main.scrollHeight + main.getBoundingClientRect().top);
-  await page.setViewportSize({ width: 1280, height: Math.min(Math.max(800, Math.ceil(height)), 1600) });
+  await page.setViewportSize({ width: 1280, height: Math.min(Math.max(800, Math.ceil(height)), 2200) });
+  // From the top of the page, whatever a step scrolled to.
+  await page.$eval("#main-content", (main) => main.scrollTo(0, 0));
   await page.waitForTimeout(200);
   await page.screenshot({ path: `${shots}/${name}.png` });
   await page.setViewportSize({ width: 1280, height: 800 });
