@@ -9,15 +9,17 @@
 //! power loss only the rows since the last fsync.
 
 use std::collections::HashMap;
+use std::future::Future;
 use std::path::Path;
-use std::sync::mpsc;
+use std::pin::Pin;
+use std::sync::{mpsc, Arc, Condvar, Mutex, MutexGuard, PoisonError};
+use std::task::{Context, Poll, Waker};
 use std::time::Duration;
 
 use hmac::{Hmac, Mac};
 use rusqlite::{params, Connection, OptionalExtension, TransactionBehavior};
 use sha2::Sha256;
 use strongroom_core::{AuditEvent, CoreError, KeyId, KeyVersionId, Outcome, Registration};
-use tokio::sync::oneshot;
 use zeroize::Zeroizing;
 
 use crate::instance::{from_micros, micros};
@@ -240,7 +242,67 @@ struct Pending {
     event: AuditEvent,
     registration: Option<(String, Registration)>,
     used: Option<VersionUse>,
-    done: oneshot::Sender<Result<(), String>>,
+    done: Done,
+}
+
+/// The writer's half of one receipt. Dropped without an answer (the writer stopped), it
+/// tells the waiting call so.
+struct Done {
+    shared: Arc<Handoff>,
+    sent: bool,
+}
+
+/// One answer handed from the writer thread to a waiting call: a blocking thread waits on
+/// the condvar, an async task leaves its waker. (A oneshot channel without an async runtime:
+/// the store depends on none.)
+#[derive(Default)]
+struct Handoff {
+    slot: Mutex<Slot>,
+    ready: Condvar,
+}
+
+#[derive(Default)]
+struct Slot {
+    answer: Option<Result<(), String>>,
+    /// The writer went away without answering.
+    dropped: bool,
+    waker: Option<Waker>,
+}
+
+impl Handoff {
+    fn slot(&self) -> MutexGuard<'_, Slot> {
+        // The slot is written whole under the lock; a poisoned lock still holds a usable value.
+        self.slot.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    fn settle(&self, answer: Option<Result<(), String>>) {
+        let mut slot = self.slot();
+        match answer {
+            Some(answer) => slot.answer = Some(answer),
+            None => slot.dropped = true,
+        }
+        let waker = slot.waker.take();
+        drop(slot);
+        self.ready.notify_all();
+        if let Some(waker) = waker {
+            waker.wake();
+        }
+    }
+}
+
+impl Done {
+    fn send(mut self, answer: Result<(), String>) {
+        self.sent = true;
+        self.shared.settle(Some(answer));
+    }
+}
+
+impl Drop for Done {
+    fn drop(&mut self) {
+        if !self.sent {
+            self.shared.settle(None);
+        }
+    }
 }
 
 /// A key version's part in a successful data-plane call, counted in `version_use`.
@@ -271,32 +333,50 @@ pub struct VersionUseRecord {
 /// ([`AuditReceipt::wait`]) or `.await` it on an async task, which parks no thread at all.
 #[must_use = "the call may be answered only once its audit row is committed"]
 pub struct AuditReceipt {
-    committed: oneshot::Receiver<Result<(), String>>,
+    shared: Arc<Handoff>,
 }
 
 impl AuditReceipt {
     /// Blocks until the row is committed. Not on an async worker: use `.await` there.
     pub fn wait(self) -> Result<(), CoreError> {
-        settle(self.committed.blocking_recv())
+        let mut slot = self.shared.slot();
+        loop {
+            if let Some(answer) = slot.answer.take() {
+                return outcome(Some(answer));
+            }
+            if slot.dropped {
+                return outcome(None);
+            }
+            slot = self
+                .shared
+                .ready
+                .wait(slot)
+                .unwrap_or_else(PoisonError::into_inner);
+        }
     }
 }
 
-impl std::future::Future for AuditReceipt {
+impl Future for AuditReceipt {
     type Output = Result<(), CoreError>;
 
-    fn poll(
-        mut self: std::pin::Pin<&mut Self>,
-        cx: &mut std::task::Context<'_>,
-    ) -> std::task::Poll<Self::Output> {
-        std::pin::Pin::new(&mut self.committed).poll(cx).map(settle)
+    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
+        let mut slot = self.shared.slot();
+        if let Some(answer) = slot.answer.take() {
+            return Poll::Ready(outcome(Some(answer)));
+        }
+        if slot.dropped {
+            return Poll::Ready(outcome(None));
+        }
+        slot.waker = Some(cx.waker().clone());
+        Poll::Pending
     }
 }
 
-fn settle(answer: Result<Result<(), String>, oneshot::error::RecvError>) -> Result<(), CoreError> {
+fn outcome(answer: Option<Result<(), String>>) -> Result<(), CoreError> {
     match answer {
-        Ok(Ok(())) => Ok(()),
-        Ok(Err(message)) => Err(StoreError::Corrupt(message).into()),
-        Err(_) => Err(StoreError::Corrupt("the audit writer has stopped".into()).into()),
+        Some(Ok(())) => Ok(()),
+        Some(Err(message)) => Err(StoreError::Corrupt(message).into()),
+        None => Err(StoreError::Corrupt("the audit writer has stopped".into()).into()),
     }
 }
 
@@ -364,7 +444,11 @@ impl AuditWriter {
         registration: Option<(String, Registration)>,
         used: Option<VersionUse>,
     ) -> Result<AuditReceipt, CoreError> {
-        let (done, committed) = oneshot::channel();
+        let shared = Arc::new(Handoff::default());
+        let done = Done {
+            shared: Arc::clone(&shared),
+            sent: false,
+        };
         self.queue
             .as_ref()
             .ok_or_else(|| StoreError::Corrupt("the audit writer has stopped".into()))?
@@ -375,7 +459,7 @@ impl AuditWriter {
                 done,
             })
             .map_err(|_| StoreError::Corrupt("the audit writer has stopped".into()))?;
-        Ok(AuditReceipt { committed })
+        Ok(AuditReceipt { shared })
     }
 }
 
@@ -393,7 +477,7 @@ fn run(mut conn: Connection, chain: Chain, receiver: mpsc::Receiver<Pending>) {
             "the audit trail could not be written".to_owned()
         });
         for pending in batch {
-            let _ = pending.done.send(result.clone());
+            pending.done.send(result.clone());
         }
     }
 }
@@ -457,4 +541,58 @@ fn count_uses(conn: &Connection, batch: &[Pending]) -> Result<(), StoreError> {
         ])?;
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn handoff() -> (Done, AuditReceipt) {
+        let shared = Arc::new(Handoff::default());
+        let done = Done {
+            shared: Arc::clone(&shared),
+            sent: false,
+        };
+        (done, AuditReceipt { shared })
+    }
+
+    #[test]
+    fn a_receipt_gets_the_writers_answer_on_a_blocked_thread() {
+        let (done, receipt) = handoff();
+        let writer = std::thread::spawn(move || done.send(Err("disk full".into())));
+        let answer = receipt.wait();
+        writer.join().unwrap();
+        assert!(answer.is_err(), "the batch's failure reaches the call");
+        let (done, receipt) = handoff();
+        done.send(Ok(()));
+        assert!(receipt.wait().is_ok());
+    }
+
+    #[test]
+    fn a_writer_gone_without_answering_is_an_error_not_a_hang() {
+        let (done, receipt) = handoff();
+        drop(done);
+        assert!(receipt.wait().is_err());
+    }
+
+    #[test]
+    fn an_awaited_receipt_is_woken_by_the_answer() {
+        struct Flag(std::sync::atomic::AtomicBool);
+        impl std::task::Wake for Flag {
+            fn wake(self: Arc<Self>) {
+                self.0.store(true, std::sync::atomic::Ordering::SeqCst);
+            }
+        }
+        let flag = Arc::new(Flag(std::sync::atomic::AtomicBool::new(false)));
+        let waker = Waker::from(Arc::clone(&flag));
+        let mut cx = Context::from_waker(&waker);
+        let (done, mut receipt) = handoff();
+        assert!(Pin::new(&mut receipt).poll(&mut cx).is_pending());
+        done.send(Ok(()));
+        assert!(flag.0.load(std::sync::atomic::Ordering::SeqCst), "woken");
+        assert!(matches!(
+            Pin::new(&mut receipt).poll(&mut cx),
+            Poll::Ready(Ok(()))
+        ));
+    }
 }

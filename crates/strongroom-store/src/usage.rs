@@ -37,9 +37,12 @@ pub struct UsageRecord {
     pub p99_ms: f64,
 }
 
+/// Minute → (instance, action) → tally.
+type Minutes = BTreeMap<i64, HashMap<(String, &'static str), Tally>>;
+
 #[derive(Default)]
 pub(crate) struct Usage {
-    minutes: Mutex<BTreeMap<i64, HashMap<(String, &'static str), Tally>>>,
+    minutes: Mutex<Minutes>,
 }
 
 #[derive(Clone)]
@@ -88,9 +91,7 @@ impl Tally {
 }
 
 impl Usage {
-    fn lock(
-        &self,
-    ) -> std::sync::MutexGuard<'_, BTreeMap<i64, HashMap<(String, &'static str), Tally>>> {
+    fn lock(&self) -> std::sync::MutexGuard<'_, Minutes> {
         // Counters only; a panic elsewhere cannot leave them meaningfully half-written.
         self.minutes
             .lock()
