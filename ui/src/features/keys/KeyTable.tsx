@@ -1,7 +1,6 @@
 import {
   DataTable,
   DataTableSkeleton,
-  Dropdown,
   InlineNotification,
   Pagination,
   Select,
@@ -31,7 +30,7 @@ import { useNotify } from "../../components/notifications";
 import { ACTIONS, deniedProps, useAccess } from "../../lib/access";
 import { useBackend } from "../../lib/backend";
 import { describe } from "../../lib/errors";
-import { ALL_STATES, shortId, STATE_LABELS, stateTitle } from "../../lib/format";
+import { ALL_STATES, shortId } from "../../lib/format";
 import { useDebouncedValue } from "../../lib/hooks/useDebouncedValue";
 import { useShortcut, useSlashToSearch } from "../../lib/hooks/useShortcut";
 import { useRequest } from "../../lib/hooks/useRequest";
@@ -45,9 +44,10 @@ import { KeyBatchDialog } from "./KeyBatchDialog";
 import { KeyColumnSettings } from "./KeyColumnSettings";
 import { KeyColumnValue } from "./KeyColumnValue";
 import { keyTableHeaders, orderedColumns } from "./keyColumns";
-import { filterChips, type KeyFilterName } from "./filterChips";
+import { filterChips, filtersStates, statesToList, withoutState, type FilterChip } from "./filterChips";
 import { KeyFilterChips } from "./KeyFilterChips";
 import { KeySearchSyntax } from "./KeySearchSyntax";
+import { KeyStateFilter } from "./KeyStateFilter";
 import { PageJump, type PageSelectProps } from "./PageJump";
 import { PendingDeletionTag } from "./PendingDeletionTag";
 import { RestoreWindow } from "./RestoreWindow";
@@ -81,28 +81,6 @@ const TYPE_ITEMS: { id: TypeFilter; text: string }[] = [
   { id: "root", text: "Root keys" },
   { id: "standard", text: "Standard keys" },
 ];
-
-type StateFilter = "all" | KeyStateName;
-
-interface FilterItem {
-  id: StateFilter;
-  text: string;
-}
-
-const FILTER_ITEMS: FilterItem[] = [
-  { id: "all", text: "All states" },
-  ...ALL_STATES.map((state) => ({ id: state, text: STATE_LABELS[state] })),
-];
-
-/** The open menu names each state in full; the closed filter keeps to its first word to stay narrow. */
-function FilterItemText({ item, compact }: { item: FilterItem; compact: boolean }) {
-  if (item.id === "all") return <>{item.text}</>;
-  const short = compact ? (item.text.split(" (")[0] ?? item.text) : item.text;
-  return <span title={`${item.text} · ${stateTitle(item.id)}`}>{short}</span>;
-}
-
-// "All" names every state: an empty list would mean "all but destroyed" to the keystore.
-const statesFor = (filter: StateFilter): KeyStateName[] => (filter === "all" ? ALL_STATES : [filter]);
 
 /** Selected keys by id, kept across pages; `scope` is the search and filters they were chosen under. */
 interface Selection {
@@ -168,11 +146,13 @@ export function KeyTable({ refreshToken, onChanged, onOpen, openKeyId, toolbarAc
   const saveExport = useSaveExport();
   const tableSize = useTableSize("md");
   const [search, setSearch] = useState("");
-  const [filter, setFilter] = useState<StateFilter>("all");
+  const [chosenStates, setStates] = useState<readonly KeyStateName[]>(ALL_STATES);
   const [keyRing, setKeyRing] = useState(initialKeyRing);
   const [keyType, setKeyType] = useState<TypeFilter>("all");
   const [chosenSort, setSort] = useState<KeySort>(DEFAULT_SORT);
-  const showRestorable = filter === "destroyed";
+  // One array per choice: the listing reloads when the states change, not on every render.
+  const states = useMemo(() => statesToList(chosenStates), [chosenStates]);
+  const showRestorable = states.length === 1 && states[0] === "destroyed";
   const [chosenColumns] = useKeyColumns();
   const keyColumns = useMemo(() => orderedColumns(chosenColumns), [chosenColumns]);
   const columns = useMemo(() => keyTableHeaders(keyColumns, showRestorable), [keyColumns, showRestorable]);
@@ -192,10 +172,10 @@ export function KeyTable({ refreshToken, onChanged, onOpen, openKeyId, toolbarAc
   });
 
   const debouncedSearch = useDebouncedValue(search.trim(), SEARCH_DEBOUNCE_MS);
-  const filterKey = JSON.stringify([debouncedSearch, filter, keyRing, keyType, sort]);
+  const filterKey = JSON.stringify([debouncedSearch, states, keyRing, keyType, sort]);
   const page = paging.filterKey === filterKey ? paging.page : 1;
   // A new search or filter shows other keys, so it starts a new selection; paging and sorting keep it.
-  const selectionScope = JSON.stringify([debouncedSearch, filter, keyRing, keyType]);
+  const selectionScope = JSON.stringify([debouncedSearch, states, keyRing, keyType]);
   const selected = selection.scope === selectionScope ? selection.keys : NOTHING_SELECTED;
   const { pageSize } = paging;
 
@@ -204,13 +184,13 @@ export function KeyTable({ refreshToken, onChanged, onOpen, openKeyId, toolbarAc
       backend.listKeys({
         offset: (page - 1) * pageSize,
         limit: pageSize,
-        states: statesFor(filter),
+        states,
         ...(debouncedSearch === "" ? {} : { search: debouncedSearch }),
         ...(keyRing === "" ? {} : { keyRing }),
         ...(keyType === "all" ? {} : { keyType }),
         sort: [sort],
       }),
-    [backend, page, pageSize, filter, debouncedSearch, keyRing, keyType, sort],
+    [backend, page, pageSize, states, debouncedSearch, keyRing, keyType, sort],
   );
   const { data, error, loading } = useRequest(load, refreshToken);
 
@@ -296,7 +276,7 @@ export function KeyTable({ refreshToken, onChanged, onOpen, openKeyId, toolbarAc
   }
 
   const unfiltered =
-    debouncedSearch === "" && search.trim() === "" && filter === "all" && keyRing === "" && keyType === "all";
+    debouncedSearch === "" && search.trim() === "" && !filtersStates(states) && keyRing === "" && keyType === "all";
   if (data !== undefined && data.total === 0 && unfiltered) {
     return (
       <section className="key-table__empty" aria-labelledby="key-table-empty-title">
@@ -314,16 +294,16 @@ export function KeyTable({ refreshToken, onChanged, onOpen, openKeyId, toolbarAc
   }
 
   const total = data?.total ?? 0;
-  const chips = filterChips({ state: filter, keyType, keyRing, search: debouncedSearch });
+  const chips = filterChips({ states, keyType, keyRing, search: debouncedSearch });
   // Filtering stays in the keystore: a chip only resets what the toolbar asks for.
-  const dismissFilter = (name: KeyFilterName) => {
-    if (name === "state") setFilter("all");
+  const dismissFilter = ({ name, state }: FilterChip) => {
+    if (state !== undefined) setStates(withoutState(states, state));
     else if (name === "keyType") setKeyType("all");
     else if (name === "keyRing") setKeyRing("");
     else setSearch("");
   };
   const clearFilters = () => {
-    setFilter("all");
+    setStates(ALL_STATES);
     setKeyType("all");
     setKeyRing("");
     setSearch("");
@@ -402,20 +382,7 @@ export function KeyTable({ refreshToken, onChanged, onOpen, openKeyId, toolbarAc
                   onChange={(_event, value) => setSearch(value ?? "")}
                 />
                 <KeySearchSyntax />
-                <Dropdown<FilterItem>
-                  id="key-state-filter"
-                  className="key-table__filter"
-                  titleText="State"
-                  hideLabel
-                  label="State"
-                  type="inline"
-                  items={FILTER_ITEMS}
-                  selectedItem={FILTER_ITEMS.find((item) => item.id === filter)}
-                  itemToString={(item) => item?.text ?? ""}
-                  itemToElement={(item) => <FilterItemText item={item} compact={false} />}
-                  renderSelectedItem={(item) => <FilterItemText item={item} compact />}
-                  onChange={({ selectedItem }) => setFilter(selectedItem?.id ?? "all")}
-                />
+                <KeyStateFilter states={states} onChange={setStates} />
                 <Select
                   id="key-type-filter"
                   className="key-table__filter"
