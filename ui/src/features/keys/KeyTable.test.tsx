@@ -140,6 +140,22 @@ describe("KeyTable", () => {
     );
   });
 
+  it("shows the short key ID and copies the full one, without opening the key's details", async () => {
+    const key = makeKey({ name: "payments-root" });
+    const backend = fakeBackend({ listKeys: () => Promise.resolve({ keys: [key], total: 1 }) });
+    const onOpen = vi.fn();
+    const user = userEvent.setup();
+    renderWithBackend(<KeyTable refreshToken={0} onChanged={vi.fn()} onOpen={onOpen} />, backend);
+    await waitFor(() => expect(rowFor("payments-root")).toBeInTheDocument());
+    const writeText = vi.spyOn(navigator.clipboard, "writeText").mockResolvedValue();
+
+    const shown = within(rowFor("payments-root")).getByTitle(key.id);
+    expect(shown).toHaveTextContent(/^[0-9a-f]{8}$/);
+    await user.click(within(rowFor("payments-root")).getByRole("button", { name: "Copy key ID" }));
+    expect(writeText).toHaveBeenCalledWith(key.id);
+    expect(onOpen).not.toHaveBeenCalled();
+  });
+
   it("shows a friendly empty state with the create button when there are no keys", async () => {
     setup();
     expect(await screen.findByText("No keys yet")).toBeInTheDocument();

@@ -30,7 +30,7 @@ import { useNotify } from "../../components/notifications";
 import { ACTIONS, deniedProps, useAccess } from "../../lib/access";
 import { useBackend } from "../../lib/backend";
 import { describe } from "../../lib/errors";
-import { ALL_STATES, shortId } from "../../lib/format";
+import { ALL_STATES } from "../../lib/format";
 import { useDebouncedValue } from "../../lib/hooks/useDebouncedValue";
 import { useShortcut, useSlashToSearch } from "../../lib/hooks/useShortcut";
 import { useRequest } from "../../lib/hooks/useRequest";
@@ -43,6 +43,7 @@ import { KeyActions } from "./KeyActions";
 import { KeyBatchDialog } from "./KeyBatchDialog";
 import { KeyColumnSettings } from "./KeyColumnSettings";
 import { KeyColumnValue } from "./KeyColumnValue";
+import { KeyIdCopy } from "./KeyIdCopy";
 import { keyTableHeaders, orderedColumns } from "./keyColumns";
 import { filterChips, filtersStates, statesToList, withoutState, type FilterChip } from "./filterChips";
 import { KeyFilterChips } from "./KeyFilterChips";
@@ -520,9 +521,7 @@ export function KeyTable({ refreshToken, onChanged, onOpen, openKeyId, toolbarAc
                         )}
                       </TableCell>
                       <TableCell>
-                        <code className="key-table__id" title={keyInfo.id}>
-                          {shortId(keyInfo.id)}
-                        </code>
+                        <KeyIdCopy id={keyInfo.id} />
                       </TableCell>
                       <TableCell>{keyInfo.keyRing}</TableCell>
                       <TableCell>
