@@ -52,6 +52,7 @@ import { KeyStateFilter } from "./KeyStateFilter";
 import { PageJump, type PageSelectProps } from "./PageJump";
 import { PendingDeletionTag } from "./PendingDeletionTag";
 import { RestoreWindow } from "./RestoreWindow";
+import type { KeyDetailsSection } from "./sectionRules";
 
 const SEARCH_DEBOUNCE_MS = 250;
 const PAGE_SIZES = [10, 20, 50, 100];
@@ -130,8 +131,13 @@ interface Props {
   /** Bumped by the parent to reload; the table bumps it through `onChanged`. */
   refreshToken: number;
   onChanged: () => void;
-  /** Opens a key's details: a click on its row or name, or "Details" in its menu. */
-  onOpen?: (key: KeyInfo) => void;
+  /**
+   * Opens a key's details: a click on its row or name, or "Details" in its menu; the menu's
+   * "Edit aliases", "Move to key ring", … open them at that section.
+   */
+  onOpen?: (key: KeyInfo, section?: KeyDetailsSection) => void;
+  /** Opens the envelope encryption page with a key chosen, from its row menu. */
+  onOpenEnvelope?: (key: KeyInfo) => void;
   /** The key whose details are open, highlighted in the table. */
   openKeyId?: string;
   /** Extra toolbar buttons, e.g. "Import root key". */
@@ -140,7 +146,15 @@ interface Props {
   initialKeyRing?: string;
 }
 
-export function KeyTable({ refreshToken, onChanged, onOpen, openKeyId, toolbarActions, initialKeyRing = "" }: Props) {
+export function KeyTable({
+  refreshToken,
+  onChanged,
+  onOpen,
+  onOpenEnvelope,
+  openKeyId,
+  toolbarActions,
+  initialKeyRing = "",
+}: Props) {
   const backend = useBackend();
   const notify = useNotify();
   const can = useAccess();
@@ -553,7 +567,8 @@ export function KeyTable({ refreshToken, onChanged, onOpen, openKeyId, toolbarAc
                         <KeyActions
                           keyInfo={keyInfo}
                           onChanged={onChanged}
-                          onDetails={onOpen === undefined ? undefined : () => onOpen(keyInfo)}
+                          onDetails={onOpen === undefined ? undefined : (section) => onOpen(keyInfo, section)}
+                          onOpenEnvelope={onOpenEnvelope === undefined ? undefined : () => onOpenEnvelope(keyInfo)}
                         />
                       </TableCell>
                     </TableRow>
