@@ -156,6 +156,32 @@ describe("KeyTable", () => {
     expect(onOpen).not.toHaveBeenCalled();
   });
 
+  it("leads each row with a status icon for a due rotation or a near expiry, named on hover", async () => {
+    const soon = new Date(Date.now() + 3.5 * 86_400_000).toISOString();
+    setup({
+      listKeys: () =>
+        Promise.resolve({
+          keys: [
+            makeKey({ name: "due-root", rotationDue: true }),
+            makeKey({ name: "short-lived", expiresAt: soon }),
+            makeKey({ name: "calm-root" }),
+          ],
+          total: 3,
+        }),
+    });
+    await waitFor(() => expect(rowFor("due-root")).toBeInTheDocument());
+    const status = (name: string) => rowFor(name).querySelector("td.key-table__status");
+    // The status cell comes right after the selection checkbox, before the name.
+    expect(rowFor("due-root").querySelectorAll("td")[1]).toBe(status("due-root"));
+    expect(within(status("due-root") as HTMLElement).getByRole("img", { name: "Rotation due" })).toHaveAttribute(
+      "data-key-status",
+      "rotation-due",
+    );
+    expect(within(status("short-lived") as HTMLElement).getByRole("img")).toHaveAttribute("title", "Expires in 3 days");
+    expect(status("calm-root")).toBeEmptyDOMElement();
+    expect(screen.getByRole("columnheader", { name: "Status" })).toBeInTheDocument();
+  });
+
   it("shows a friendly empty state with the create button when there are no keys", async () => {
     setup();
     expect(await screen.findByText("No keys yet")).toBeInTheDocument();
@@ -361,5 +387,19 @@ describe("KeyTable search syntax and density", () => {
     window.localStorage.setItem(PREFERENCES_STORAGE_KEY, JSON.stringify({ density: "xs" }));
     renderWithBackend(<KeyTable refreshToken={0} onChanged={vi.fn()} />, fakeBackend({ listKeys: keys }));
     expect(await screen.findByRole("table", { name: "Keys" })).toHaveClass("cds--data-table--xs");
+  });
+
+  it("warns of an expiry in the status column only within the warn days chosen", async () => {
+    const expiresAt = new Date(Date.now() + 10.5 * 86_400_000).toISOString();
+    const keys = () => Promise.resolve({ keys: [makeKey({ name: "short-lived", expiresAt })], total: 1 });
+    const first = renderWithBackend(<KeyTable refreshToken={0} onChanged={vi.fn()} />, fakeBackend({ listKeys: keys }));
+    await waitFor(() => expect(rowFor("short-lived").querySelector("[data-key-status]")).not.toBeNull());
+    expect(rowFor("short-lived").querySelector("[data-key-status]")).toHaveAttribute("title", "Expires in 10 days");
+    first.unmount();
+
+    window.localStorage.setItem(PREFERENCES_STORAGE_KEY, JSON.stringify({ warnDays: 7 }));
+    renderWithBackend(<KeyTable refreshToken={0} onChanged={vi.fn()} />, fakeBackend({ listKeys: keys }));
+    await waitFor(() => expect(rowFor("short-lived")).toBeInTheDocument());
+    expect(rowFor("short-lived").querySelector("[data-key-status]")).toBeNull();
   });
 });

@@ -35,7 +35,8 @@ import { useDebouncedValue } from "../../lib/hooks/useDebouncedValue";
 import { useShortcut, useSlashToSearch } from "../../lib/hooks/useShortcut";
 import { useRequest } from "../../lib/hooks/useRequest";
 import { useSaveExport } from "../../lib/hooks/useSaveExport";
-import { useKeyColumns, useTableSize } from "../../lib/preferences";
+import { useNow } from "../../lib/hooks/useNow";
+import { useKeyColumns, useTableSize, useWarnDays } from "../../lib/preferences";
 import type { KeyInfo, KeySort, KeySortField, KeyStateName, KeyType } from "../../lib/types";
 import { batchAccess, keysToCsv, roleActionFor, type BatchAction, type BatchOutcome, type BatchPlan } from "./batch";
 import { CreateKeyModal } from "./CreateKeyModal";
@@ -49,6 +50,7 @@ import { filterChips, filtersStates, statesToList, withoutState, type FilterChip
 import { KeyFilterChips } from "./KeyFilterChips";
 import { KeySearchSyntax } from "./KeySearchSyntax";
 import { KeyStateFilter } from "./KeyStateFilter";
+import { KeyStatusIndicator } from "./KeyStatusIndicator";
 import { PageJump, type PageSelectProps } from "./PageJump";
 import { PendingDeletionTag } from "./PendingDeletionTag";
 import { RestoreWindow } from "./RestoreWindow";
@@ -160,6 +162,9 @@ export function KeyTable({
   const can = useAccess();
   const saveExport = useSaveExport();
   const tableSize = useTableSize("md");
+  // The status column's clock and horizon: one timer for the whole table.
+  const now = useNow(60_000);
+  const warnDays = useWarnDays();
   const [search, setSearch] = useState("");
   const [chosenStates, setStates] = useState<readonly KeyStateName[]>(ALL_STATES);
   const [keyRing, setKeyRing] = useState(initialKeyRing);
@@ -472,8 +477,17 @@ export function KeyTable({
                             "data-sort-field": sortBy,
                           };
                     return (
-                      <TableHeader key={key} {...headerProps} {...sortProps}>
-                        {header.key === "actions" ? <span className="cds--visually-hidden">Actions</span> : header.header}
+                      <TableHeader
+                        key={key}
+                        {...headerProps}
+                        {...sortProps}
+                        className={header.key === "status" ? "key-table__status" : undefined}
+                      >
+                        {header.key === "actions" || header.key === "status" ? (
+                          <span className="cds--visually-hidden">{header.key === "actions" ? "Actions" : header.header}</span>
+                        ) : (
+                          header.header
+                        )}
                       </TableHeader>
                     );
                   })}
@@ -516,6 +530,9 @@ export function KeyTable({
                         checked={selected.has(keyInfo.id)}
                         onSelect={() => select([keyInfo], !selected.has(keyInfo.id))}
                       />
+                      <TableCell className="key-table__status">
+                        <KeyStatusIndicator keyInfo={keyInfo} warnDays={warnDays} now={now} />
+                      </TableCell>
                       <TableCell className="key-table__name">
                         {onOpen === undefined ? (
                           <span title={keyInfo.description ?? keyInfo.name}>{keyInfo.name}</span>
