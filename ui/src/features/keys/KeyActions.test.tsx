@@ -101,3 +101,82 @@ describe("row menu delete after one's own authorization", () => {
     expect(item("delete")).not.toHaveAttribute("title");
   });
 });
+
+describe("row menu items that open a page or a section", () => {
+  async function openFullMenu(key: KeyInfo, caller: CallerInfo) {
+    const backend = fakeBackend({
+      listKeys: () => Promise.resolve({ keys: [key], total: 1 }),
+      caller: () => Promise.resolve(caller),
+    });
+    const onOpen = vi.fn();
+    const onOpenEnvelope = vi.fn();
+    renderWithBackend(
+      <KeyTable refreshToken={0} onChanged={vi.fn()} onOpen={onOpen} onOpenEnvelope={onOpenEnvelope} />,
+      backend,
+    );
+    const user = userEvent.setup();
+    await user.click(await screen.findByRole("button", { name: `Actions for ${key.name}` }));
+    await waitFor(() => expect(document.querySelector('[data-action="envelope"]')).not.toBeNull());
+    return { onOpen, onOpenEnvelope, user };
+  }
+  const actions = () => [...document.querySelectorAll("[data-action]")].map((element) => element.getAttribute("data-action"));
+
+  it("follows Details with Key Protect's items, each opening its page or section", async () => {
+    const key = makeKey({ name: "payments-root" });
+    const { onOpen, onOpenEnvelope, user } = await openFullMenu(key, callerWith(["Manager"]));
+    expect(actions().slice(0, 7)).toEqual([
+      "details",
+      "envelope",
+      "edit-aliases",
+      "move",
+      "edit-rotation",
+      "resources",
+      "rotate",
+    ]);
+    expect(item("edit-rotation")).toHaveTextContent("Edit rotation policy");
+    for (const action of ["envelope", "edit-aliases", "move", "edit-rotation", "resources"]) {
+      expect(item(action)).toBeEnabled();
+    }
+
+    await user.click(item("envelope"));
+    expect(onOpenEnvelope).toHaveBeenCalledWith(key);
+    expect(onOpen).not.toHaveBeenCalled();
+
+    await user.click(screen.getByRole("button", { name: "Actions for payments-root" }));
+    await waitFor(() => expect(item("move")).toHaveTextContent("Move to key ring"));
+    await user.click(item("move"));
+    expect(onOpen).toHaveBeenLastCalledWith(key, "move");
+  });
+
+  it("disables what a suspended key cannot do, with the reason, and keeps its resources", async () => {
+    await openFullMenu(makeKey({ name: "old-root", state: "suspended" }), callerWith(["Manager"]));
+    expect(item("envelope")).toBeDisabled();
+    expect(item("envelope")).toHaveAttribute("title", "Envelope encryption: the key is Suspended (disabled).");
+    expect(item("edit-aliases")).toBeEnabled();
+    expect(item("resources")).toBeEnabled();
+  });
+
+  it("disables the editing items of a destroyed key and what a standard key lacks", async () => {
+    await openFullMenu(makeKey({ name: "gone", keyType: "standard", state: "destroyed" }), callerWith(["Manager"]));
+    expect(item("envelope")).toHaveAttribute("title", "Only root keys wrap and unwrap.");
+    expect(item("edit-rotation")).toHaveAttribute("title", "Standard keys cannot be rotated.");
+    expect(item("edit-aliases")).toHaveAttribute("title", "Edit aliases: the key is Destroyed (deleted).");
+    expect(item("move")).toHaveAttribute("title", "Move to key ring: the key is Destroyed (deleted).");
+    expect(item("resources")).toBeEnabled();
+  });
+
+  it("names the missing role for a Reader, who may still wrap and see the resources", async () => {
+    await openFullMenu(makeKey({ name: "payments-root" }), callerWith(["Reader"]));
+    expect(item("envelope")).toBeEnabled();
+    expect(item("resources")).toBeEnabled();
+    expect(item("edit-aliases")).toHaveAttribute(
+      "title",
+      "This needs the Writer or Manager role on this key; you (IBMid-someone) do not have it.",
+    );
+    expect(item("move")).toBeDisabled();
+    expect(item("edit-rotation")).toHaveAttribute(
+      "title",
+      "This needs the Manager role on this key; you (IBMid-someone) do not have it.",
+    );
+  });
+});

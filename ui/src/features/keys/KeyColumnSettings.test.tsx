@@ -37,7 +37,7 @@ describe("key table column settings", () => {
   it("shows Key Protect's default columns: Last rotated, not Created", async () => {
     showTable();
     await waitFor(() => expect(row()).toBeInTheDocument());
-    expect(headers().slice(1, 8)).toEqual(["Name", "Key ID", "Key ring", "Aliases", "Type", "State", "Last rotated"]);
+    expect(headers().slice(1, 9)).toEqual(["Status", "Name", "Key ID", "Key ring", "Aliases", "Type", "State", "Last rotated"]);
     expect(headers()).not.toContain("Created");
     expect(row().querySelector('[data-column="lastRotatedAt"]')).toHaveTextContent(/^Never$/);
   });
@@ -83,7 +83,7 @@ describe("key table column settings", () => {
     await waitFor(() => expect(headers()).not.toContain("Created"));
     await user.click(screen.getByLabelText("Last rotated"));
     await waitFor(() => expect(headers()).not.toContain("Last rotated"));
-    expect(headers().slice(1, 8)).toEqual(["Name", "Key ID", "Key ring", "Aliases", "Type", "State", "Imported"]);
+    expect(headers().slice(1, 9)).toEqual(["Status", "Name", "Key ID", "Key ring", "Aliases", "Type", "State", "Imported"]);
     await user.click(screen.getByLabelText("Imported"));
     await waitFor(() => expect(headers()).not.toContain("Imported"));
   });

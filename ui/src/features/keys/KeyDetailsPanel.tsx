@@ -24,6 +24,7 @@ import { KeyPlacement } from "./KeyPlacement";
 import { KeyPoliciesSection } from "./KeyPoliciesSection";
 import { KeyReach } from "./KeyReach";
 import { RestoreWindow } from "./RestoreWindow";
+import { SECTION_FOCUS, type SectionRequest } from "./sectionRules";
 
 interface Props {
   keyId: string;
@@ -35,6 +36,18 @@ interface Props {
   onOpenEnvelope?: (key: KeyInfo) => void;
   /** Shows the key on a page of its own, with tabs. */
   onOpenPage?: (key: KeyInfo) => void;
+  /** The section to scroll to and focus once the key shows, e.g. its aliases from the row menu. */
+  focus?: SectionRequest;
+}
+
+/** Focuses the first of `ids` that takes focus (focusing scrolls it into view); false if none does. */
+function focusFirst(ids: readonly string[]): boolean {
+  for (const id of ids) {
+    const element = document.getElementById(id);
+    element?.focus();
+    if (element !== null && document.activeElement === element) return true;
+  }
+  return false;
 }
 
 function CopyableId({ id, label, value }: { id: string; label: string; value: string }) {
@@ -93,7 +106,7 @@ function Versions({ versions, current }: { versions: KeyVersionInfo[]; current: 
 }
 
 /** A right-hand panel with everything about one key; Escape or the close button dismisses it. */
-export function KeyDetailsPanel({ keyId, refreshToken, onChanged, onClose, onOpenEnvelope, onOpenPage }: Props) {
+export function KeyDetailsPanel({ keyId, refreshToken, onChanged, onClose, onOpenEnvelope, onOpenPage, focus }: Props) {
   const backend = useBackend();
   const loadKey = useCallback(() => backend.key(keyId), [backend, keyId]);
   const loadVersions = useCallback(() => backend.keyVersions(keyId), [backend, keyId]);
@@ -104,10 +117,12 @@ export function KeyDetailsPanel({ keyId, refreshToken, onChanged, onClose, onOpe
   const info = key.data?.id === keyId ? key.data : undefined;
   const loaded = info !== undefined;
 
-  // Focus moves into the panel when it opens on a key, so keyboard users land on it.
+  // Focus moves into the panel when it opens on a key, so keyboard users land on it: on the
+  // section asked for, if any, once the key has loaded.
   useEffect(() => {
+    if (loaded && focus !== undefined && focusFirst(SECTION_FOCUS[focus.section])) return;
     heading.current?.focus();
-  }, [keyId, loaded]);
+  }, [keyId, loaded, focus]);
 
   return (
     <Layer

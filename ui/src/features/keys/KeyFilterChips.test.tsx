@@ -51,15 +51,35 @@ describe("KeyTable filter chips", () => {
     expect(lastRequest(backend)?.keyType).toBe("root");
   });
 
-  it("names the state filter and clears every filter at once", async () => {
+  it("shows a chip per state chosen, each removing its state, and clears every filter at once", async () => {
     const { backend, user } = setup();
     await screen.findByText("Key ring: payments");
     const filter = document.getElementById("key-state-filter") as HTMLElement;
-    await user.click(within(filter.parentElement ?? filter).getByRole("combobox"));
-    await user.click(await screen.findByRole("option", { name: "Suspended (disabled)" }));
-    await waitFor(() => expect(lastRequest(backend)).toMatchObject({ states: ["suspended"], keyRing: "payments" }));
-    expect(document.getElementById("key-filter-chip-state")).toHaveTextContent("State: Suspended (disabled)");
+    await user.click(within(filter).getByRole("combobox"));
+    await user.click(await screen.findByRole("option", { name: "Active" }));
+    await user.click(screen.getByRole("option", { name: "Deactivated (expired)" }));
+    await waitFor(() =>
+      expect(lastRequest(backend)).toMatchObject({ states: ["suspended", "destroyed"], keyRing: "payments" }),
+    );
+    expect(document.getElementById("key-filter-chip-state-suspended")).toHaveTextContent("State: Suspended (disabled)");
+    expect(document.getElementById("key-filter-chip-state-destroyed")).toHaveTextContent("State: Destroyed (deleted)");
+    expect(document.getElementById("key-filter-chip-state-active")).toBeNull();
 
+    const group = chips() as HTMLElement;
+    await user.click(within(group).getByRole("button", { name: "Remove filter State: Destroyed (deleted)" }));
+    await waitFor(() => expect(lastRequest(backend)).toMatchObject({ states: ["suspended"] }));
+    expect(document.getElementById("key-filter-chip-state-destroyed")).toBeNull();
+
+    // Taking the last state away is no state filter: every non-purged key again.
+    await user.click(within(group).getByRole("button", { name: "Remove filter State: Suspended (disabled)" }));
+    await waitFor(() =>
+      expect(lastRequest(backend)).toMatchObject({ states: ["active", "suspended", "deactivated", "destroyed"] }),
+    );
+    expect(document.getElementById("key-filter-chip-state-suspended")).toBeNull();
+
+    await user.click(within(filter).getByRole("combobox"));
+    await user.click(await screen.findByRole("option", { name: "Active" }));
+    await waitFor(() => expect(document.getElementById("key-filter-chip-state-suspended")).not.toBeNull());
     await user.click(screen.getByRole("button", { name: "Clear filters" }));
     await waitFor(() =>
       expect(lastRequest(backend)).toEqual({

@@ -1,9 +1,9 @@
 import { Button, DismissibleTag } from "@carbon/react";
-import type { FilterChip, KeyFilterName } from "./filterChips";
+import type { FilterChip } from "./filterChips";
 
 interface Props {
   chips: FilterChip[];
-  onDismiss: (name: KeyFilterName) => void;
+  onDismiss: (chip: FilterChip) => void;
   onClear: () => void;
 }
 
@@ -14,14 +14,14 @@ export function KeyFilterChips({ chips, onDismiss, onClear }: Props) {
     <div className="key-table__chips" role="group" aria-label="Active filters" id="key-filter-chips">
       {chips.map((chip) => (
         <DismissibleTag
-          key={chip.name}
-          id={`key-filter-chip-${chip.name}`}
+          key={chip.id}
+          id={`key-filter-chip-${chip.id}`}
           size="md"
           type="gray"
           text={chip.label}
           title={`Remove filter ${chip.label}`}
           dismissTooltipLabel={`Remove filter ${chip.label}`}
-          onClose={() => onDismiss(chip.name)}
+          onClose={() => onDismiss(chip)}
         />
       ))}
       <Button id="key-filters-clear" kind="ghost" size="sm" onClick={onClear}>

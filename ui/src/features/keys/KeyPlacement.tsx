@@ -93,7 +93,7 @@ export function KeyPlacement({ keyInfo, onChanged }: Props) {
 
   return (
     <section aria-labelledby="key-details-placement-title" className="key-details__section">
-      <h3 id="key-details-placement-title" className="key-details__subtitle">
+      <h3 tabIndex={-1} id="key-details-placement-title" className="key-details__subtitle">
         Key ring and aliases
       </h3>
       <div className="key-details__row">

@@ -29,7 +29,7 @@ export function KeyPoliciesSection({ keyInfo, refreshToken, onChanged }: Props) 
 
   return (
     <section aria-labelledby="key-details-policies-title" className="key-details__section">
-      <h3 id="key-details-policies-title" className="key-details__subtitle">
+      <h3 tabIndex={-1} id="key-details-policies-title" className="key-details__subtitle">
         Policies
       </h3>
       {policies.error !== undefined && (

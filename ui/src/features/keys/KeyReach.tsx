@@ -32,7 +32,7 @@ export function KeyReach({ keyInfo, refreshToken, show = "both" }: Props) {
 
   return (
     <section aria-labelledby={`${idBase}-title`} className="key-details__section" id={idBase}>
-      <h3 id={`${idBase}-title`} className="key-details__subtitle">
+      <h3 tabIndex={-1} id={`${idBase}-title`} className="key-details__subtitle">
         {TITLES[show]}
       </h3>
       {show !== "authorizations" && (

@@ -106,7 +106,7 @@ describe("KeyTable", () => {
     );
   });
 
-  it("filters by state with the full labels in the menu and a short one when closed", async () => {
+  it("filters by any mix of states, all of them to start with, in lifecycle order", async () => {
     const { backend, user } = setup({
       listKeys: () => Promise.resolve({ keys: [makeKey({ name: "payments-root" })], total: 1 }),
     });
@@ -114,22 +114,72 @@ describe("KeyTable", () => {
     const filter = document.getElementById("key-state-filter");
     if (filter === null) throw new Error("no state filter");
 
-    await user.click(within(filter.parentElement ?? filter).getByRole("combobox"));
+    await user.click(within(filter).getByRole("combobox"));
     const options = within(await screen.findByRole("listbox")).getAllByRole("option");
     expect(options.map((option) => option.textContent)).toEqual([
-      "All states",
       "Active",
       "Suspended (disabled)",
       "Deactivated (expired)",
       "Destroyed (deleted)",
     ]);
-    await user.click(screen.getByRole("option", { name: "Deactivated (expired)" }));
+    expect(options.map((option) => option.getAttribute("aria-selected"))).toEqual(["true", "true", "true", "true"]);
+    expect(screen.getByTitle("Deactivated (expired) · Key Protect state 3 (deactivated)")).toBeInTheDocument();
 
+    await user.click(screen.getByRole("option", { name: "Active" }));
+    await user.click(screen.getByRole("option", { name: "Suspended (disabled)" }));
     await waitFor(() =>
-      expect(backend.listKeys).toHaveBeenLastCalledWith(expect.objectContaining({ states: ["deactivated"], offset: 0 })),
+      expect(backend.listKeys).toHaveBeenLastCalledWith(
+        expect.objectContaining({ states: ["deactivated", "destroyed"], offset: 0 }),
+      ),
     );
-    const chosen = screen.getByTitle("Deactivated (expired) · Key Protect state 3 (deactivated)");
-    expect(chosen).toHaveTextContent(/^Deactivated$/);
+    await user.click(screen.getByRole("option", { name: "Active" }));
+    await waitFor(() =>
+      expect(backend.listKeys).toHaveBeenLastCalledWith(
+        expect.objectContaining({ states: ["active", "deactivated", "destroyed"] }),
+      ),
+    );
+  });
+
+  it("shows the short key ID and copies the full one, without opening the key's details", async () => {
+    const key = makeKey({ name: "payments-root" });
+    const backend = fakeBackend({ listKeys: () => Promise.resolve({ keys: [key], total: 1 }) });
+    const onOpen = vi.fn();
+    const user = userEvent.setup();
+    renderWithBackend(<KeyTable refreshToken={0} onChanged={vi.fn()} onOpen={onOpen} />, backend);
+    await waitFor(() => expect(rowFor("payments-root")).toBeInTheDocument());
+    const writeText = vi.spyOn(navigator.clipboard, "writeText").mockResolvedValue();
+
+    const shown = within(rowFor("payments-root")).getByTitle(key.id);
+    expect(shown).toHaveTextContent(/^[0-9a-f]{8}$/);
+    await user.click(within(rowFor("payments-root")).getByRole("button", { name: "Copy key ID" }));
+    expect(writeText).toHaveBeenCalledWith(key.id);
+    expect(onOpen).not.toHaveBeenCalled();
+  });
+
+  it("leads each row with a status icon for a due rotation or a near expiry, named on hover", async () => {
+    const soon = new Date(Date.now() + 3.5 * 86_400_000).toISOString();
+    setup({
+      listKeys: () =>
+        Promise.resolve({
+          keys: [
+            makeKey({ name: "due-root", rotationDue: true }),
+            makeKey({ name: "short-lived", expiresAt: soon }),
+            makeKey({ name: "calm-root" }),
+          ],
+          total: 3,
+        }),
+    });
+    await waitFor(() => expect(rowFor("due-root")).toBeInTheDocument());
+    const status = (name: string) => rowFor(name).querySelector("td.key-table__status");
+    // The status cell comes right after the selection checkbox, before the name.
+    expect(rowFor("due-root").querySelectorAll("td")[1]).toBe(status("due-root"));
+    expect(within(status("due-root") as HTMLElement).getByRole("img", { name: "Rotation due" })).toHaveAttribute(
+      "data-key-status",
+      "rotation-due",
+    );
+    expect(within(status("short-lived") as HTMLElement).getByRole("img")).toHaveAttribute("title", "Expires in 3 days");
+    expect(status("calm-root")).toBeEmptyDOMElement();
+    expect(screen.getByRole("columnheader", { name: "Status" })).toBeInTheDocument();
   });
 
   it("shows a friendly empty state with the create button when there are no keys", async () => {
@@ -337,5 +387,19 @@ describe("KeyTable search syntax and density", () => {
     window.localStorage.setItem(PREFERENCES_STORAGE_KEY, JSON.stringify({ density: "xs" }));
     renderWithBackend(<KeyTable refreshToken={0} onChanged={vi.fn()} />, fakeBackend({ listKeys: keys }));
     expect(await screen.findByRole("table", { name: "Keys" })).toHaveClass("cds--data-table--xs");
+  });
+
+  it("warns of an expiry in the status column only within the warn days chosen", async () => {
+    const expiresAt = new Date(Date.now() + 10.5 * 86_400_000).toISOString();
+    const keys = () => Promise.resolve({ keys: [makeKey({ name: "short-lived", expiresAt })], total: 1 });
+    const first = renderWithBackend(<KeyTable refreshToken={0} onChanged={vi.fn()} />, fakeBackend({ listKeys: keys }));
+    await waitFor(() => expect(rowFor("short-lived").querySelector("[data-key-status]")).not.toBeNull());
+    expect(rowFor("short-lived").querySelector("[data-key-status]")).toHaveAttribute("title", "Expires in 10 days");
+    first.unmount();
+
+    window.localStorage.setItem(PREFERENCES_STORAGE_KEY, JSON.stringify({ warnDays: 7 }));
+    renderWithBackend(<KeyTable refreshToken={0} onChanged={vi.fn()} />, fakeBackend({ listKeys: keys }));
+    await waitFor(() => expect(rowFor("short-lived")).toBeInTheDocument());
+    expect(rowFor("short-lived").querySelector("[data-key-status]")).toBeNull();
   });
 });

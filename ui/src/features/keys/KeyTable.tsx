@@ -1,7 +1,6 @@
 import {
   DataTable,
   DataTableSkeleton,
-  Dropdown,
   InlineNotification,
   Pagination,
   Select,
@@ -31,12 +30,13 @@ import { useNotify } from "../../components/notifications";
 import { ACTIONS, deniedProps, useAccess } from "../../lib/access";
 import { useBackend } from "../../lib/backend";
 import { describe } from "../../lib/errors";
-import { ALL_STATES, shortId, STATE_LABELS, stateTitle } from "../../lib/format";
+import { ALL_STATES } from "../../lib/format";
 import { useDebouncedValue } from "../../lib/hooks/useDebouncedValue";
 import { useShortcut, useSlashToSearch } from "../../lib/hooks/useShortcut";
 import { useRequest } from "../../lib/hooks/useRequest";
 import { useSaveExport } from "../../lib/hooks/useSaveExport";
-import { useKeyColumns, useTableSize } from "../../lib/preferences";
+import { useNow } from "../../lib/hooks/useNow";
+import { useKeyColumns, useTableSize, useWarnDays } from "../../lib/preferences";
 import type { KeyInfo, KeySort, KeySortField, KeyStateName, KeyType } from "../../lib/types";
 import { batchAccess, keysToCsv, roleActionFor, type BatchAction, type BatchOutcome, type BatchPlan } from "./batch";
 import { CreateKeyModal } from "./CreateKeyModal";
@@ -44,13 +44,17 @@ import { KeyActions } from "./KeyActions";
 import { KeyBatchDialog } from "./KeyBatchDialog";
 import { KeyColumnSettings } from "./KeyColumnSettings";
 import { KeyColumnValue } from "./KeyColumnValue";
+import { KeyIdCopy } from "./KeyIdCopy";
 import { keyTableHeaders, orderedColumns } from "./keyColumns";
-import { filterChips, type KeyFilterName } from "./filterChips";
+import { filterChips, filtersStates, statesToList, withoutState, type FilterChip } from "./filterChips";
 import { KeyFilterChips } from "./KeyFilterChips";
 import { KeySearchSyntax } from "./KeySearchSyntax";
+import { KeyStateFilter } from "./KeyStateFilter";
+import { KeyStatusIndicator } from "./KeyStatusIndicator";
 import { PageJump, type PageSelectProps } from "./PageJump";
 import { PendingDeletionTag } from "./PendingDeletionTag";
 import { RestoreWindow } from "./RestoreWindow";
+import type { KeyDetailsSection } from "./sectionRules";
 
 const SEARCH_DEBOUNCE_MS = 250;
 const PAGE_SIZES = [10, 20, 50, 100];
@@ -81,28 +85,6 @@ const TYPE_ITEMS: { id: TypeFilter; text: string }[] = [
   { id: "root", text: "Root keys" },
   { id: "standard", text: "Standard keys" },
 ];
-
-type StateFilter = "all" | KeyStateName;
-
-interface FilterItem {
-  id: StateFilter;
-  text: string;
-}
-
-const FILTER_ITEMS: FilterItem[] = [
-  { id: "all", text: "All states" },
-  ...ALL_STATES.map((state) => ({ id: state, text: STATE_LABELS[state] })),
-];
-
-/** The open menu names each state in full; the closed filter keeps to its first word to stay narrow. */
-function FilterItemText({ item, compact }: { item: FilterItem; compact: boolean }) {
-  if (item.id === "all") return <>{item.text}</>;
-  const short = compact ? (item.text.split(" (")[0] ?? item.text) : item.text;
-  return <span title={`${item.text} · ${stateTitle(item.id)}`}>{short}</span>;
-}
-
-// "All" names every state: an empty list would mean "all but destroyed" to the keystore.
-const statesFor = (filter: StateFilter): KeyStateName[] => (filter === "all" ? ALL_STATES : [filter]);
 
 /** Selected keys by id, kept across pages; `scope` is the search and filters they were chosen under. */
 interface Selection {
@@ -151,8 +133,13 @@ interface Props {
   /** Bumped by the parent to reload; the table bumps it through `onChanged`. */
   refreshToken: number;
   onChanged: () => void;
-  /** Opens a key's details: a click on its row or name, or "Details" in its menu. */
-  onOpen?: (key: KeyInfo) => void;
+  /**
+   * Opens a key's details: a click on its row or name, or "Details" in its menu; the menu's
+   * "Edit aliases", "Move to key ring", … open them at that section.
+   */
+  onOpen?: (key: KeyInfo, section?: KeyDetailsSection) => void;
+  /** Opens the envelope encryption page with a key chosen, from its row menu. */
+  onOpenEnvelope?: (key: KeyInfo) => void;
   /** The key whose details are open, highlighted in the table. */
   openKeyId?: string;
   /** Extra toolbar buttons, e.g. "Import root key". */
@@ -161,18 +148,31 @@ interface Props {
   initialKeyRing?: string;
 }
 
-export function KeyTable({ refreshToken, onChanged, onOpen, openKeyId, toolbarActions, initialKeyRing = "" }: Props) {
+export function KeyTable({
+  refreshToken,
+  onChanged,
+  onOpen,
+  onOpenEnvelope,
+  openKeyId,
+  toolbarActions,
+  initialKeyRing = "",
+}: Props) {
   const backend = useBackend();
   const notify = useNotify();
   const can = useAccess();
   const saveExport = useSaveExport();
   const tableSize = useTableSize("md");
+  // The status column's clock and horizon: one timer for the whole table.
+  const now = useNow(60_000);
+  const warnDays = useWarnDays();
   const [search, setSearch] = useState("");
-  const [filter, setFilter] = useState<StateFilter>("all");
+  const [chosenStates, setStates] = useState<readonly KeyStateName[]>(ALL_STATES);
   const [keyRing, setKeyRing] = useState(initialKeyRing);
   const [keyType, setKeyType] = useState<TypeFilter>("all");
   const [chosenSort, setSort] = useState<KeySort>(DEFAULT_SORT);
-  const showRestorable = filter === "destroyed";
+  // One array per choice: the listing reloads when the states change, not on every render.
+  const states = useMemo(() => statesToList(chosenStates), [chosenStates]);
+  const showRestorable = states.length === 1 && states[0] === "destroyed";
   const [chosenColumns] = useKeyColumns();
   const keyColumns = useMemo(() => orderedColumns(chosenColumns), [chosenColumns]);
   const columns = useMemo(() => keyTableHeaders(keyColumns, showRestorable), [keyColumns, showRestorable]);
@@ -192,10 +192,10 @@ export function KeyTable({ refreshToken, onChanged, onOpen, openKeyId, toolbarAc
   });
 
   const debouncedSearch = useDebouncedValue(search.trim(), SEARCH_DEBOUNCE_MS);
-  const filterKey = JSON.stringify([debouncedSearch, filter, keyRing, keyType, sort]);
+  const filterKey = JSON.stringify([debouncedSearch, states, keyRing, keyType, sort]);
   const page = paging.filterKey === filterKey ? paging.page : 1;
   // A new search or filter shows other keys, so it starts a new selection; paging and sorting keep it.
-  const selectionScope = JSON.stringify([debouncedSearch, filter, keyRing, keyType]);
+  const selectionScope = JSON.stringify([debouncedSearch, states, keyRing, keyType]);
   const selected = selection.scope === selectionScope ? selection.keys : NOTHING_SELECTED;
   const { pageSize } = paging;
 
@@ -204,13 +204,13 @@ export function KeyTable({ refreshToken, onChanged, onOpen, openKeyId, toolbarAc
       backend.listKeys({
         offset: (page - 1) * pageSize,
         limit: pageSize,
-        states: statesFor(filter),
+        states,
         ...(debouncedSearch === "" ? {} : { search: debouncedSearch }),
         ...(keyRing === "" ? {} : { keyRing }),
         ...(keyType === "all" ? {} : { keyType }),
         sort: [sort],
       }),
-    [backend, page, pageSize, filter, debouncedSearch, keyRing, keyType, sort],
+    [backend, page, pageSize, states, debouncedSearch, keyRing, keyType, sort],
   );
   const { data, error, loading } = useRequest(load, refreshToken);
 
@@ -296,7 +296,7 @@ export function KeyTable({ refreshToken, onChanged, onOpen, openKeyId, toolbarAc
   }
 
   const unfiltered =
-    debouncedSearch === "" && search.trim() === "" && filter === "all" && keyRing === "" && keyType === "all";
+    debouncedSearch === "" && search.trim() === "" && !filtersStates(states) && keyRing === "" && keyType === "all";
   if (data !== undefined && data.total === 0 && unfiltered) {
     return (
       <section className="key-table__empty" aria-labelledby="key-table-empty-title">
@@ -314,16 +314,16 @@ export function KeyTable({ refreshToken, onChanged, onOpen, openKeyId, toolbarAc
   }
 
   const total = data?.total ?? 0;
-  const chips = filterChips({ state: filter, keyType, keyRing, search: debouncedSearch });
+  const chips = filterChips({ states, keyType, keyRing, search: debouncedSearch });
   // Filtering stays in the keystore: a chip only resets what the toolbar asks for.
-  const dismissFilter = (name: KeyFilterName) => {
-    if (name === "state") setFilter("all");
+  const dismissFilter = ({ name, state }: FilterChip) => {
+    if (state !== undefined) setStates(withoutState(states, state));
     else if (name === "keyType") setKeyType("all");
     else if (name === "keyRing") setKeyRing("");
     else setSearch("");
   };
   const clearFilters = () => {
-    setFilter("all");
+    setStates(ALL_STATES);
     setKeyType("all");
     setKeyRing("");
     setSearch("");
@@ -402,20 +402,7 @@ export function KeyTable({ refreshToken, onChanged, onOpen, openKeyId, toolbarAc
                   onChange={(_event, value) => setSearch(value ?? "")}
                 />
                 <KeySearchSyntax />
-                <Dropdown<FilterItem>
-                  id="key-state-filter"
-                  className="key-table__filter"
-                  titleText="State"
-                  hideLabel
-                  label="State"
-                  type="inline"
-                  items={FILTER_ITEMS}
-                  selectedItem={FILTER_ITEMS.find((item) => item.id === filter)}
-                  itemToString={(item) => item?.text ?? ""}
-                  itemToElement={(item) => <FilterItemText item={item} compact={false} />}
-                  renderSelectedItem={(item) => <FilterItemText item={item} compact />}
-                  onChange={({ selectedItem }) => setFilter(selectedItem?.id ?? "all")}
-                />
+                <KeyStateFilter states={states} onChange={setStates} />
                 <Select
                   id="key-type-filter"
                   className="key-table__filter"
@@ -490,8 +477,17 @@ export function KeyTable({ refreshToken, onChanged, onOpen, openKeyId, toolbarAc
                             "data-sort-field": sortBy,
                           };
                     return (
-                      <TableHeader key={key} {...headerProps} {...sortProps}>
-                        {header.key === "actions" ? <span className="cds--visually-hidden">Actions</span> : header.header}
+                      <TableHeader
+                        key={key}
+                        {...headerProps}
+                        {...sortProps}
+                        className={header.key === "status" ? "key-table__status" : undefined}
+                      >
+                        {header.key === "actions" || header.key === "status" ? (
+                          <span className="cds--visually-hidden">{header.key === "actions" ? "Actions" : header.header}</span>
+                        ) : (
+                          header.header
+                        )}
                       </TableHeader>
                     );
                   })}
@@ -534,6 +530,9 @@ export function KeyTable({ refreshToken, onChanged, onOpen, openKeyId, toolbarAc
                         checked={selected.has(keyInfo.id)}
                         onSelect={() => select([keyInfo], !selected.has(keyInfo.id))}
                       />
+                      <TableCell className="key-table__status">
+                        <KeyStatusIndicator keyInfo={keyInfo} warnDays={warnDays} now={now} />
+                      </TableCell>
                       <TableCell className="key-table__name">
                         {onOpen === undefined ? (
                           <span title={keyInfo.description ?? keyInfo.name}>{keyInfo.name}</span>
@@ -553,9 +552,7 @@ export function KeyTable({ refreshToken, onChanged, onOpen, openKeyId, toolbarAc
                         )}
                       </TableCell>
                       <TableCell>
-                        <code className="key-table__id" title={keyInfo.id}>
-                          {shortId(keyInfo.id)}
-                        </code>
+                        <KeyIdCopy id={keyInfo.id} />
                       </TableCell>
                       <TableCell>{keyInfo.keyRing}</TableCell>
                       <TableCell>
@@ -587,7 +584,8 @@ export function KeyTable({ refreshToken, onChanged, onOpen, openKeyId, toolbarAc
                         <KeyActions
                           keyInfo={keyInfo}
                           onChanged={onChanged}
-                          onDetails={onOpen === undefined ? undefined : () => onOpen(keyInfo)}
+                          onDetails={onOpen === undefined ? undefined : (section) => onOpen(keyInfo, section)}
+                          onOpenEnvelope={onOpenEnvelope === undefined ? undefined : () => onOpenEnvelope(keyInfo)}
                         />
                       </TableCell>
                     </TableRow>

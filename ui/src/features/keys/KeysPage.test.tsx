@@ -1,6 +1,6 @@
 import { screen, waitFor } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { callerWith, fakeBackend, makeKey } from "../../test/fakeBackend";
 import { renderWithBackend } from "../../test/render";
 import { KeysPage } from "./KeysPage";
@@ -48,6 +48,44 @@ describe("KeysPage", () => {
     expect(document.getElementById("key-details")).toBeNull();
     await user.click(await screen.findByText("Details"));
     expect(await screen.findByRole("complementary", { name: "Key details" })).toBeInTheDocument();
+  });
+
+  it("opens the details at the section the row menu names, focused", async () => {
+    const { user } = setup({ registrations: () => Promise.resolve([]), authorizations: () => Promise.resolve([]) });
+    await waitFor(() => expect(row()).not.toBeNull());
+    const choose = async (action: string) => {
+      await user.click(screen.getByRole("button", { name: "Actions for payments-root" }));
+      const menuItem = await waitFor(() => {
+        const found = document.querySelector<HTMLElement>(`[data-action="${action}"]`);
+        if (found === null) throw new Error(`no ${action}`);
+        return found;
+      });
+      await user.click(menuItem);
+    };
+
+    await choose("edit-aliases");
+    await waitFor(() => expect(document.activeElement).toBe(document.getElementById("key-details-alias")));
+    expect(screen.getByRole("complementary", { name: "Key details" })).toContainElement(document.activeElement as HTMLElement);
+
+    await choose("resources");
+    await waitFor(() => expect(document.activeElement).toBe(document.getElementById("key-details-reach-title")));
+    await choose("edit-rotation");
+    await waitFor(() => expect(document.activeElement).toBe(document.getElementById("key-details-policies-title")));
+    // Asking again for a section already shown focuses it again.
+    (document.getElementById("key-details-close") as HTMLElement).focus();
+    await choose("edit-rotation");
+    await waitFor(() => expect(document.activeElement).toBe(document.getElementById("key-details-policies-title")));
+  });
+
+  it("hands a key to the envelope encryption page from its row menu", async () => {
+    const onOpenEnvelope = vi.fn();
+    const backend = fakeBackend({ listKeys: () => Promise.resolve({ keys: [key], total: 1 }) });
+    const user = userEvent.setup();
+    renderWithBackend(<KeysPage refreshToken={0} onChanged={() => undefined} onOpenEnvelope={onOpenEnvelope} />, backend);
+    await user.click(await screen.findByRole("button", { name: "Actions for payments-root" }));
+    await waitFor(() => expect(document.querySelector('[data-action="envelope"]')).not.toBeNull());
+    await user.click(document.querySelector('[data-action="envelope"]') as HTMLElement);
+    expect(onOpenEnvelope).toHaveBeenCalledWith(key);
   });
 
   it("opens the import dialog", async () => {

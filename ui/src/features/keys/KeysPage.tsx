@@ -9,6 +9,7 @@ import { ImportKeyButton } from "./ImportKeyButton";
 import { ImportRootKeyModal } from "./ImportRootKeyModal";
 import { KeyDetailsPanel } from "./KeyDetailsPanel";
 import { KeyTable } from "./KeyTable";
+import type { KeyDetailsSection, SectionRequest } from "./sectionRules";
 
 interface Props {
   refreshToken: number;
@@ -24,7 +25,11 @@ interface Props {
 export function KeysPage({ refreshToken, keyRing, onChanged, onOpenEnvelope, onOpenPage }: Props) {
   const notify = useNotify();
   const can = useAccess();
-  const [openKeyId, setOpenKeyId] = useState<string | null>(null);
+  // The key whose details are open, and the section the row menu asked for: a new request
+  // object each time, so asking for the same section again focuses it again.
+  const [opened, setOpened] = useState<{ keyId: string; focus?: SectionRequest } | null>(null);
+  const open = (keyId: string, section?: KeyDetailsSection) =>
+    setOpened(section === undefined ? { keyId } : { keyId, focus: { section } });
   const [importing, setImporting] = useState(false);
   const [creatingRing, setCreatingRing] = useState(false);
 
@@ -32,7 +37,7 @@ export function KeysPage({ refreshToken, keyRing, onChanged, onOpenEnvelope, onO
     setImporting(false);
     notify({ kind: "success", title: `Key ${key.name} imported` });
     onChanged();
-    setOpenKeyId(key.id);
+    open(key.id);
   };
 
   return (
@@ -42,8 +47,9 @@ export function KeysPage({ refreshToken, keyRing, onChanged, onOpenEnvelope, onO
         refreshToken={refreshToken}
         {...(keyRing === undefined ? {} : { initialKeyRing: keyRing })}
         onChanged={onChanged}
-        onOpen={(key) => setOpenKeyId(key.id)}
-        openKeyId={openKeyId ?? undefined}
+        onOpen={(key, section) => open(key.id, section)}
+        {...(onOpenEnvelope === undefined ? {} : { onOpenEnvelope })}
+        openKeyId={opened?.keyId}
         toolbarActions={
           <>
             <GuardedButton
@@ -60,12 +66,13 @@ export function KeysPage({ refreshToken, keyRing, onChanged, onOpenEnvelope, onO
           </>
         }
       />
-      {openKeyId !== null && (
+      {opened !== null && (
         <KeyDetailsPanel
-          keyId={openKeyId}
+          keyId={opened.keyId}
+          {...(opened.focus === undefined ? {} : { focus: opened.focus })}
           refreshToken={refreshToken}
           onChanged={onChanged}
-          onClose={() => setOpenKeyId(null)}
+          onClose={() => setOpened(null)}
           {...(onOpenEnvelope === undefined ? {} : { onOpenEnvelope })}
           {...(onOpenPage === undefined ? {} : { onOpenPage })}
         />

@@ -1,9 +1,10 @@
-import { STATE_LABELS } from "../../lib/format";
+import { ALL_STATES, STATE_LABELS } from "../../lib/format";
 import type { KeyStateName, KeyType } from "../../lib/types";
 
-/** The key table's filters, as its toolbar holds them; "all" and "" mean no filter. */
+/** The key table's filters, as its toolbar holds them; every state, "all" and "" mean no filter. */
 export interface KeyFilters {
-  state: KeyStateName | "all";
+  /** The states chosen; all of them (the default) or none is no filter. */
+  states: readonly KeyStateName[];
   keyType: KeyType | "all";
   keyRing: string;
   /** The search the keystore was asked for (trimmed). */
@@ -13,18 +14,47 @@ export interface KeyFilters {
 export type KeyFilterName = keyof KeyFilters;
 
 export interface FilterChip {
+  /** Unique among the chips: the filter's name, and the state for a state chip. */
+  id: string;
   name: KeyFilterName;
   label: string;
+  /** The one state a state chip removes from the filter. */
+  state?: KeyStateName;
 }
 
 const TYPE_LABELS: Record<KeyType, string> = { root: "Root keys", standard: "Standard keys" };
 
-/** One chip per filter in force, in toolbar order: state, type, key ring, search. */
+/** Whether `states` filters anything out: neither empty nor every non-purged state. */
+export function filtersStates(states: readonly KeyStateName[]): boolean {
+  return states.length > 0 && ALL_STATES.some((state) => !states.includes(state));
+}
+
+/**
+ * The states to ask the keystore for, in lifecycle order. None chosen asks for every state:
+ * an empty list would mean "all but destroyed" to the keystore, and keys are never hidden silently.
+ */
+export function statesToList(states: readonly KeyStateName[]): KeyStateName[] {
+  return filtersStates(states) ? ALL_STATES.filter((state) => states.includes(state)) : ALL_STATES;
+}
+
+/** `states` without `state`; taking the last one away is no state filter at all. */
+export function withoutState(states: readonly KeyStateName[], state: KeyStateName): KeyStateName[] {
+  const rest = statesToList(states).filter((candidate) => candidate !== state);
+  return rest.length === 0 ? ALL_STATES : rest;
+}
+
+/** One chip per filter in force, in toolbar order: each state chosen, type, key ring, search. */
 export function filterChips(filters: KeyFilters): FilterChip[] {
   const chips: FilterChip[] = [];
-  if (filters.state !== "all") chips.push({ name: "state", label: `State: ${STATE_LABELS[filters.state]}` });
-  if (filters.keyType !== "all") chips.push({ name: "keyType", label: `Type: ${TYPE_LABELS[filters.keyType]}` });
-  if (filters.keyRing !== "") chips.push({ name: "keyRing", label: `Key ring: ${filters.keyRing}` });
-  if (filters.search !== "") chips.push({ name: "search", label: `Search: “${filters.search}”` });
+  if (filtersStates(filters.states)) {
+    for (const state of statesToList(filters.states)) {
+      chips.push({ id: `state-${state}`, name: "states", label: `State: ${STATE_LABELS[state]}`, state });
+    }
+  }
+  if (filters.keyType !== "all") {
+    chips.push({ id: "keyType", name: "keyType", label: `Type: ${TYPE_LABELS[filters.keyType]}` });
+  }
+  if (filters.keyRing !== "") chips.push({ id: "keyRing", name: "keyRing", label: `Key ring: ${filters.keyRing}` });
+  if (filters.search !== "") chips.push({ id: "search", name: "search", label: `Search: “${filters.search}”` });
   return chips;
 }

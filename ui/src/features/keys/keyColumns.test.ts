@@ -5,8 +5,9 @@ import { keyTableHeaders, toggleColumn } from "./keyColumns";
 const names = (headers: { header: string }[]) => headers.map((header) => header.header);
 
 describe("keyTableHeaders", () => {
-  it("shows Key Protect's default columns, ending with Last rotated, then the menu", () => {
+  it("leads with the status, then Key Protect's default columns, ending with Last rotated, then the menu", () => {
     expect(names(keyTableHeaders(DEFAULT_PREFERENCES.keyColumns, false))).toEqual([
+      "Status",
       "Name",
       "Key ID",
       "Key ring",
@@ -19,12 +20,12 @@ describe("keyTableHeaders", () => {
   });
 
   it("offers Created as an optional column after Last rotated", () => {
-    expect(names(keyTableHeaders(["createdAt", "lastRotatedAt"], false)).slice(6)).toEqual(["Last rotated", "Created", ""]);
-    expect(names(keyTableHeaders(["createdAt"], false)).slice(6)).toEqual(["Created", ""]);
+    expect(names(keyTableHeaders(["createdAt", "lastRotatedAt"], false)).slice(7)).toEqual(["Last rotated", "Created", ""]);
+    expect(names(keyTableHeaders(["createdAt"], false)).slice(7)).toEqual(["Created", ""]);
   });
 
   it("puts the chosen optional columns in the table's order, before the restore deadline", () => {
-    expect(names(keyTableHeaders(["dualAuth", "expiresAt"], true)).slice(6)).toEqual(["Expiration", "Dual auth", "Restorable until", ""]);
+    expect(names(keyTableHeaders(["dualAuth", "expiresAt"], true)).slice(7)).toEqual(["Expiration", "Dual auth", "Restorable until", ""]);
   });
 
   it("sorts the date columns and Imported in the backend, not the policy columns", () => {

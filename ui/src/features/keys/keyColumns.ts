@@ -8,8 +8,12 @@ export interface KeyTableHeader {
   sortBy?: KeySortField;
 }
 
-/** The columns always shown, before the chosen ones; `sortBy` names the backend's sort field. */
+/**
+ * The columns always shown, before the chosen ones; `sortBy` names the backend's sort field.
+ * A narrow status column leads (KeyStore Explorer's indicator): a due rotation or a near expiry.
+ */
 const LEADING: KeyTableHeader[] = [
+  { key: "status", header: "Status" },
   { key: "name", header: "Name", sortBy: "name" },
   { key: "id", header: "Key ID" },
   { key: "keyRing", header: "Key ring" },
