@@ -16,6 +16,7 @@ import {
 } from "@carbon/react";
 import { useCallback, useState, type FormEvent } from "react";
 import { CurlSnippet } from "../../components/CurlSnippet";
+import { KeyPicker } from "../../components/KeyPicker";
 import { toBackendError, useBackend } from "../../lib/backend";
 import { describe } from "../../lib/errors";
 import { useCurlTarget } from "../../lib/hooks/useCurlTarget";
@@ -62,13 +63,14 @@ export function CreateAuthorizationModal({ onClose, onCreated }: Props) {
     service === CUSTOM && !SERVICE_NAME.test(sourceService)
       ? "Enter the service's name as IAM knows it: lower-case letters, digits and hyphens."
       : undefined;
-  const keyError = scope === "key" && keyId.trim() === "" ? "Enter the key's id." : undefined;
+  const keyError =
+    scope === "key" && keyId === "" ? "Pick a key from the list, or paste its ID or alias." : undefined;
 
   const curlTarget = useCurlTarget();
   const request: CreateAuthorizationRequest = { sourceService, roles: [role] };
   if (sourceInstance.trim() !== "") request.sourceInstance = sourceInstance.trim();
   if (scope === "keyRing") request.keyRing = keyRing;
-  if (scope === "key") request.keyId = keyId.trim();
+  if (scope === "key") request.keyId = keyId;
   // The snippet follows the form as it is typed; placeholders stand in for what is missing.
   const preview: CreateAuthorizationRequest = {
     ...request,
@@ -152,13 +154,13 @@ export function CreateAuthorizationModal({ onClose, onCreated }: Props) {
               </Select>
             )}
             {scope === "key" && (
-              <TextInput
+              <KeyPicker
                 id="authorization-key-id"
-                labelText="Key ID"
-                value={keyId}
+                labelText="Key"
+                initialText={keyId}
                 invalid={submitted && keyError !== undefined}
                 invalidText={keyError}
-                onChange={(event) => setKeyId(event.target.value)}
+                onChange={setKeyId}
               />
             )}
             <RadioButtonGroup
