@@ -2,7 +2,7 @@ import { ComboBox } from "@carbon/react";
 import { useEffect, useState } from "react";
 import { shortId } from "../lib/format";
 import type { KeyInfo } from "../lib/types";
-import { keyReference } from "./keyReference";
+import { keyReference, resolvedKey } from "./keyReference";
 import { useKeySearch } from "./useKeySearch";
 
 /** A found key, or text the person typed or pasted (Carbon hands custom values back as strings). */
@@ -35,8 +35,8 @@ interface Props {
   labelText: string;
   /** An id or alias the box starts with. */
   initialText?: string;
-  /** The key id or alias to use; empty while the box names no key. */
-  onChange: (reference: string) => void;
+  /** The key id or alias to use, empty while the box names no key; with the key when the search found it. */
+  onChange: (reference: string, key: KeyInfo | undefined) => void;
   invalid?: boolean;
   invalidText?: string;
   disabled?: boolean;
@@ -51,8 +51,9 @@ export function KeyPicker({ id, labelText, initialText = "", onChange, invalid, 
   const [picked, setPicked] = useState<KeyInfo | null>(null);
   const { keys, loading, error } = useKeySearch(text);
   const reference = keyReference(text, keys, picked);
+  const key = resolvedKey(reference, keys, picked);
 
-  useEffect(() => onChange(reference), [onChange, reference]);
+  useEffect(() => onChange(reference, key), [onChange, reference, key]);
 
   return (
     <ComboBox<Choice>

@@ -17,3 +17,10 @@ export function keyReference(text: string, keys: readonly KeyInfo[], picked: Key
   if (named.length === 1 && named[0] !== undefined) return named[0].id;
   return KEY_REFERENCE.test(typed) ? typed : "";
 }
+
+/** The found key that `reference` names, when the search has it. */
+export function resolvedKey(reference: string, keys: readonly KeyInfo[], picked: KeyInfo | null): KeyInfo | undefined {
+  if (reference === "") return undefined;
+  if (picked !== null && picked.id === reference) return picked;
+  return keys.find((key) => key.id === reference || key.aliases.includes(reference));
+}
