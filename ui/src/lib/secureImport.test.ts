@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { decodeBase64, encodeBase64 } from "./base64";
-import { publicKeyDer, sealForImport, SecureImportError } from "./secureImport";
+import { publicKeyDer, publicKeyFingerprint, sealForImport, SecureImportError } from "./secureImport";
 
 // Node's WebCrypto, the same API the desktop webview and browsers provide.
 const webcrypto = globalThis.crypto;
@@ -87,5 +87,19 @@ describe("publicKeyDer", () => {
   it("reads the DER inside a base64 PEM", () => {
     const der = publicKeyDer(encodeBase64(new TextEncoder().encode(pemOf(new Uint8Array([1, 2, 3]).buffer))));
     expect(der).toEqual(new Uint8Array([1, 2, 3]));
+  });
+});
+
+describe("publicKeyFingerprint", () => {
+  it("is SHA-256 of the DER public key, its first 16 bytes in hex groups of four", async () => {
+    // sha256(01 02 03) = 039058c6f2c0cb492c533b0a4d14ef77cc0f78abccced5287d84a1a2011cfb81
+    const payload = encodeBase64(new TextEncoder().encode(pemOf(new Uint8Array([1, 2, 3]).buffer)));
+    expect(await publicKeyFingerprint(payload)).toBe("0390 58c6 f2c0 cb49 2c53 3b0a 4d14 ef77");
+  });
+
+  it("refuses a payload that holds no public key", async () => {
+    await expect(publicKeyFingerprint(encodeBase64(new TextEncoder().encode("not a key")))).rejects.toMatchObject({
+      reason: "PUBLIC_KEY",
+    });
   });
 });

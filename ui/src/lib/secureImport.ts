@@ -89,3 +89,20 @@ export async function sealForImport(
     encryptionAlgorithm: IMPORT_ALGORITHM,
   };
 }
+
+/** Bytes of the fingerprint shown: 16 of SHA-256's 32, as 32 hex digits; enough to compare by eye. */
+const FINGERPRINT_BYTES = 16;
+
+/**
+ * The import token's public key fingerprint: SHA-256 of its DER SubjectPublicKeyInfo (what
+ * `openssl pkey -pubin -outform DER | openssl dgst -sha256` prints), the first 16 bytes in hex,
+ * grouped in fours so a person can read it aloud and compare it out of band.
+ */
+export async function publicKeyFingerprint(
+  tokenPayload: string,
+  subtle: SubtleCrypto = globalThis.crypto.subtle,
+): Promise<string> {
+  const digest = new Uint8Array(await subtle.digest("SHA-256", buffer(publicKeyDer(tokenPayload))));
+  const hex = Array.from(digest.subarray(0, FINGERPRINT_BYTES), (byte) => byte.toString(16).padStart(2, "0")).join("");
+  return hex.match(/.{4}/g)?.join(" ") ?? hex;
+}

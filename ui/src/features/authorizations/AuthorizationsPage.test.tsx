@@ -56,6 +56,7 @@ describe("AuthorizationsPage", () => {
     await user.selectOptions(screen.getByLabelText("Source service"), "databases-for-postgresql");
     await user.type(screen.getByLabelText("Source instance (optional)"), "pg-1");
     await user.click(screen.getByLabelText("The keys of one key ring"));
+    await user.click(screen.getByRole("button", { name: "Review" }));
     await user.click(screen.getByRole("button", { name: "Authorize" }));
     await waitFor(() =>
       expect(backend.createAuthorization).toHaveBeenCalledWith({
@@ -76,7 +77,7 @@ describe("AuthorizationsPage", () => {
     await user.click(await screen.findByRole("button", { name: "Authorize a service" }));
     await user.selectOptions(screen.getByLabelText("Source service"), "custom");
     await user.type(screen.getByLabelText("Service name"), "Bad Name");
-    await user.click(screen.getByRole("button", { name: "Authorize" }));
+    await user.click(screen.getByRole("button", { name: "Review" }));
     expect(screen.getByText(/lower-case letters, digits and hyphens/)).toBeInTheDocument();
     expect(backend.createAuthorization).not.toHaveBeenCalled();
   });

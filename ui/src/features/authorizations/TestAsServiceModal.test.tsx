@@ -2,7 +2,7 @@ import { screen, waitFor } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
 import { describe, expect, it, vi } from "vitest";
 import type { AuthorizationCheckRequest, AuthorizationInfo } from "../../lib/types";
-import { fakeBackend, rejectWith } from "../../test/fakeBackend";
+import { fakeBackend, makeKey, rejectWith } from "../../test/fakeBackend";
 import { renderWithBackend } from "../../test/render";
 import { TestAsServiceModal } from "./TestAsServiceModal";
 
@@ -16,6 +16,8 @@ const cos: AuthorizationInfo = {
   createdAt: "2026-11-01T00:00:00Z",
   createdBy: "IBMid-alice",
 };
+
+const keyBox = () => screen.getByRole("combobox", { name: "Key (ID or alias)" });
 
 describe("TestAsServiceModal", () => {
   it("sends the service, its instance, the key and the action, and shows the keystore's verdict", async () => {
@@ -32,7 +34,7 @@ describe("TestAsServiceModal", () => {
     renderWithBackend(<TestAsServiceModal authorization={cos} onClose={() => undefined} />, fakeBackend({ checkAuthorization }));
     const check = screen.getByRole("button", { name: "Check" });
     expect(check).toBeDisabled();
-    await user.type(screen.getByLabelText("Key (ID or alias)"), "orders-root");
+    await user.type(keyBox(), "orders-root");
     await user.click(screen.getByLabelText("Unwrap"));
     await user.click(check);
 
@@ -55,9 +57,30 @@ describe("TestAsServiceModal", () => {
       <TestAsServiceModal authorization={{ ...cos, keyId: "k-9" }} onClose={() => undefined} />,
       fakeBackend({ checkAuthorization }),
     );
-    expect(screen.getByLabelText("Key (ID or alias)")).toHaveValue("k-9");
+    expect(keyBox()).toHaveValue("k-9");
     await user.click(screen.getByRole("button", { name: "Check" }));
     expect(await screen.findByText("The check did not run")).toBeInTheDocument();
     expect(screen.getByText(/Ask a Manager of this instance/)).toBeInTheDocument();
+  });
+
+  it("checks a key picked from the keystore's search by its id", async () => {
+    const user = userEvent.setup();
+    const orders = makeKey({ name: "orders-root", keyRing: "payments" });
+    const checkAuthorization = vi.fn(() =>
+      Promise.resolve({ allowed: true, keyId: orders.id, keyState: "active" as const, reason: "Allowed by policy-1." }),
+    );
+    const listKeys = vi.fn(() => Promise.resolve({ keys: [orders], total: 1 }));
+    renderWithBackend(
+      <TestAsServiceModal authorization={{ ...cos, sourceInstance: undefined }} onClose={() => undefined} />,
+      fakeBackend({ checkAuthorization, listKeys }),
+    );
+    await user.type(keyBox(), "orders");
+    await waitFor(() => expect(listKeys).toHaveBeenCalledWith(expect.objectContaining({ search: "orders" })));
+    await user.click(await screen.findByRole("option", { name: /orders-root/ }));
+    await user.click(screen.getByRole("button", { name: "Check" }));
+
+    await waitFor(() =>
+      expect(checkAuthorization).toHaveBeenCalledWith({ sourceService: "cloud-object-storage", keyId: orders.id, action: "wrap" }),
+    );
   });
 });

@@ -10,6 +10,7 @@ import {
   TextInput,
 } from "@carbon/react";
 import { useState } from "react";
+import { KeyPicker } from "../../components/KeyPicker";
 import { toBackendError, useBackend } from "../../lib/backend";
 import { describe } from "../../lib/errors";
 import type { AuthorizationCheck, AuthorizationInfo, ServiceAction } from "../../lib/types";
@@ -70,11 +71,11 @@ export function TestAsServiceModal({ authorization, onClose }: Props) {
         A dry run: would {authorization.sourceService} be allowed to use this key? Nothing is wrapped and no data
         encryption key is made.
       </p>
-      <TextInput
+      <KeyPicker
         id="test-as-service-key"
         labelText="Key (ID or alias)"
-        value={keyId}
-        onChange={(event) => setKeyId(event.target.value)}
+        initialText={authorization.keyId ?? ""}
+        onChange={setKeyId}
       />
       <TextInput
         id="test-as-service-instance"

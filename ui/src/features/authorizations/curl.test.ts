@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { runCurlSnippet } from "../../test/curlShell";
-import { createAuthorizationCurl, deleteAuthorizationCurl } from "./curl";
+import { authorizationPolicyJson, createAuthorizationCurl, deleteAuthorizationCurl } from "./curl";
 
 const ENV = { IAM_URL: "https://iam.test", IAM_TOKEN: "iam-t0k", INSTANCE_ID: "inst-env" };
 const attributes = (body: unknown, part: "subjects" | "resources") =>
@@ -48,5 +48,21 @@ describe("deleteAuthorizationCurl", () => {
     expect(runCurlSnippet(deleteAuthorizationCurl("p-1"), ENV)).toEqual([
       { method: "DELETE", url: "https://iam.test/v1/policies/p-1", headers: ["Authorization: Bearer iam-t0k"] },
     ]);
+  });
+});
+
+describe("authorizationPolicyJson", () => {
+  const request = { sourceService: "cloud-object-storage", keyRing: "payments", roles: ["Reader"] };
+
+  it("names this instance when the connection knows it", () => {
+    const policy = JSON.parse(authorizationPolicyJson(request, "inst-1")) as unknown;
+    expect(attributes(policy, "resources")).toEqual(["serviceName=kms", "serviceInstance=inst-1", "keyRing=payments"]);
+    expect(attributes(policy, "subjects")).toEqual(["serviceName=cloud-object-storage"]);
+  });
+
+  it("writes $INSTANCE_ID where it does not", () => {
+    expect(attributes(JSON.parse(authorizationPolicyJson(request, undefined)), "resources")).toContain(
+      "serviceInstance=$INSTANCE_ID",
+    );
   });
 });

@@ -20,6 +20,12 @@ export function createAuthorizationCurl(request: CreateAuthorizationRequest, tar
   );
 }
 
+/** The IAM authorization policy as it will be sent, with `$INSTANCE_ID` where the instance is not known. */
+export function authorizationPolicyJson(request: CreateAuthorizationRequest, instanceId: string | undefined): string {
+  const instance = instanceId === undefined || instanceId === "" ? "$INSTANCE_ID" : instanceId;
+  return JSON.stringify(iamAuthorizationPolicy(request, instance), null, 2);
+}
+
 /** IAM's delete-policy call. */
 export function deleteAuthorizationCurl(id: string, target: CurlTarget = {}): string {
   return curlCommand({ method: "DELETE", api: "iam", path: `/v1/policies/${pathSegment(id)}` }, target);

@@ -56,7 +56,7 @@ describe("ImportRootKeyModal", () => {
     expect(onImported).not.toHaveBeenCalled();
     await user.click(screen.getByRole("button", { name: "Done" }));
     expect(onImported).toHaveBeenCalledWith(imported);
-    expect(backend.createImportToken).toHaveBeenCalledWith({});
+    expect(backend.createImportToken).toHaveBeenCalledWith({ expiration: 600, maxAllowedRetrievals: 1 });
     expect(backend.importToken).toHaveBeenCalled();
     const request = backend.createKey.mock.calls[0]?.[0];
     if (request === undefined) throw new Error("createKey was not called");
@@ -136,6 +136,76 @@ describe("ImportRootKeyModal", () => {
     expect(screen.getByText("Failed")).toBeInTheDocument();
     expect(onImported).not.toHaveBeenCalled();
     expect(screen.getByRole("button", { name: "Import" })).toBeEnabled();
+  });
+
+  describe("the import token's options", () => {
+    async function fillIn(user: ReturnType<typeof userEvent.setup>) {
+      await user.type(screen.getByLabelText("Name"), "byok-root");
+      await user.click(screen.getByLabelText("Key material (base64)"));
+      await user.paste(encodeBase64(MATERIAL));
+    }
+
+    it("start at Key Protect's defaults and send what the person sets", async () => {
+      const { backend, user } = setup();
+      const lifetime = screen.getByLabelText("Expires after (seconds)");
+      const retrievals = screen.getByLabelText("Retrievals allowed");
+      expect(lifetime).toHaveValue("600");
+      expect(retrievals).toHaveValue("1");
+      expect(screen.getByText(/\(10 min 0 s\); 300 to 86,400/)).toBeInTheDocument();
+      await fillIn(user);
+      await user.clear(lifetime);
+      await user.type(lifetime, "3,600");
+      await user.clear(retrievals);
+      await user.type(retrievals, "3");
+      expect(screen.getByText(/\(1 h 0 min\)/)).toBeInTheDocument();
+      await user.click(screen.getByRole("button", { name: "Import" }));
+
+      expect(await screen.findByText("Root key imported")).toBeInTheDocument();
+      expect(backend.createImportToken).toHaveBeenCalledWith({ expiration: 3600, maxAllowedRetrievals: 3 });
+    });
+
+    it("say in words what is out of range, and send nothing", async () => {
+      const { backend, user } = setup();
+      await fillIn(user);
+      const lifetime = screen.getByLabelText("Expires after (seconds)");
+      await user.clear(lifetime);
+      await user.type(lifetime, "120");
+      const retrievals = screen.getByLabelText("Retrievals allowed");
+      await user.clear(retrievals);
+      await user.type(retrievals, "501");
+      await user.click(screen.getByRole("button", { name: "Import" }));
+
+      expect(screen.getByText(/^The token lives 300 to 86,400 seconds \(5 minutes to 24 hours\)\./)).toBeInTheDocument();
+      expect(screen.getByText("A token may be retrieved 1 to 500 times. Enter a whole number.")).toBeInTheDocument();
+      expect(backend.createImportToken).not.toHaveBeenCalled();
+    });
+
+    it("flag an emptied field once Import is pressed", async () => {
+      const { backend, user } = setup();
+      await fillIn(user);
+      await user.clear(screen.getByLabelText("Retrievals allowed"));
+      expect(screen.queryByText(/A token may be retrieved 1 to 500 times/)).toBeNull();
+      await user.click(screen.getByRole("button", { name: "Import" }));
+      expect(screen.getByText(/A token may be retrieved 1 to 500 times/)).toBeInTheDocument();
+      expect(backend.createImportToken).not.toHaveBeenCalled();
+    });
+  });
+
+  it("shows the token's public key fingerprint, SHA-256 of its DER, to compare out of band", async () => {
+    const { user } = setup();
+    await user.type(screen.getByLabelText("Name"), "byok-root");
+    await user.click(screen.getByLabelText("Key material (base64)"));
+    await user.paste(encodeBase64(MATERIAL));
+    await user.click(screen.getByRole("button", { name: "Import" }));
+    expect(await screen.findByText("Root key imported")).toBeInTheDocument();
+
+    const pem = new TextDecoder().decode(decodeBase64(token.payload ?? "") ?? new Uint8Array());
+    const der = decodeBase64(pem.replace(/-----[A-Z ]+-----|\s/g, "")) ?? new Uint8Array();
+    const digest = new Uint8Array(await globalThis.crypto.subtle.digest("SHA-256", new Uint8Array(der)));
+    const hex = Array.from(digest.subarray(0, 16), (byte) => byte.toString(16).padStart(2, "0")).join("");
+    const shown = screen.getByLabelText("Token public key fingerprint (SHA-256, first 16 bytes)");
+    expect(shown.textContent?.replace(/ /g, "")).toBe(hex);
+    expect(shown.textContent).toMatch(/^([0-9a-f]{4} ){7}[0-9a-f]{4}$/);
   });
 
   describe("under the create and import access policy", () => {

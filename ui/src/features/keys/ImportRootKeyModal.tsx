@@ -19,6 +19,8 @@ import {
 } from "@carbon/react";
 import { useEffect, useRef, useState, type FormEvent } from "react";
 import { CliSnippet } from "../../components/CliSnippet";
+import { ImportTokenOptions } from "../../components/ImportTokenOptions";
+import { DEFAULT_TOKEN_DRAFT, tokenRequest } from "../../components/importTokenOptions";
 import { toBackendError, useBackend } from "../../lib/backend";
 import { decodeBase64 } from "../../lib/base64";
 import { importCommand } from "../../lib/cli";
@@ -70,17 +72,35 @@ function TokenStatus({ token }: { token: ImportTokenMetadata }) {
   const now = useNow(1000);
   const left = Date.parse(token.expirationDate) - now;
   return (
-    <p id="import-key-token" className="import-key__token" aria-live="off">
-      Import token{" "}
-      <span id="import-key-token-expiry">
-        {left > 0 ? `expires in ${formatDuration(left)}` : "has expired"}
-      </span>{" "}
-      ·{" "}
-      <span id="import-key-token-retrievals">
-        {token.remainingRetrievals} of {token.maxAllowedRetrievals}{" "}
-        {token.maxAllowedRetrievals === 1 ? "retrieval" : "retrievals"} left
+    <>
+      <p id="import-key-token" className="import-key__token" aria-live="off">
+        Import token{" "}
+        <span id="import-key-token-expiry">{left > 0 ? `expires in ${formatDuration(left)}` : "has expired"}</span> ·{" "}
+        <span id="import-key-token-retrievals">
+          {token.remainingRetrievals} of {token.maxAllowedRetrievals}{" "}
+          {token.maxAllowedRetrievals === 1 ? "retrieval" : "retrievals"} left
+        </span>
+      </p>
+      {token.fingerprint !== undefined && <TokenFingerprint fingerprint={token.fingerprint} />}
+    </>
+  );
+}
+
+/** The token's public key fingerprint, for comparing with the keystore's own record of it. */
+function TokenFingerprint({ fingerprint }: { fingerprint: string }) {
+  return (
+    <div className="import-key__fingerprint">
+      <span className="cds--label" id="import-key-token-fingerprint-label">
+        Token public key fingerprint (SHA-256, first 16 bytes)
       </span>
-    </p>
+      <code id="import-key-token-fingerprint" aria-labelledby="import-key-token-fingerprint-label">
+        {fingerprint}
+      </code>
+      <p className="key-details__note">
+        Compare it out of band with the keystore&apos;s copy of the token&apos;s public key: the start of{" "}
+        <code>openssl pkey -pubin -outform DER | openssl dgst -sha256</code> run on it.
+      </p>
+    </div>
   );
 }
 
@@ -127,6 +147,8 @@ export function ImportRootKeyModal({ onClose, onImported }: Props) {
   const [failure, setFailure] = useState<string | null>(null);
   const [token, setToken] = useState<ImportTokenMetadata | null>(null);
   const [importedKey, setImportedKey] = useState<KeyInfo | null>(null);
+  const [tokenDraft, setTokenDraft] = useState(DEFAULT_TOKEN_DRAFT);
+  const tokenOptions = tokenRequest(tokenDraft);
 
   // Overwrite the file's bytes when the dialog goes away; the pasted text is in a masked field.
   useEffect(
@@ -174,14 +196,15 @@ export function ImportRootKeyModal({ onClose, onImported }: Props) {
   const submit = async (event: FormEvent<HTMLFormElement>) => {
     event.preventDefault();
     setSubmitted(true);
-    if (nameError !== undefined || materialError !== undefined || busy || refusal !== undefined) return;
+    if (nameError !== undefined || materialError !== undefined || tokenOptions === undefined) return;
+    if (busy || refusal !== undefined) return;
     const material = source === "paste" ? decodeBase64(pasted) : fileMaterial.current;
     if (material === null) return;
     setFailure(null);
     setFailedStep(null);
     let current = 0;
     try {
-      const key = await importRootKey(backend, { name: trimmedName, material }, (index, retrieved) => {
+      const key = await importRootKey(backend, { name: trimmedName, material, token: tokenOptions }, (index, retrieved) => {
         current = index;
         setStep(index);
         if (retrieved !== undefined) setToken(retrieved);
@@ -329,6 +352,12 @@ export function ImportRootKeyModal({ onClose, onImported }: Props) {
               </div>
             )}
 
+            <ImportTokenOptions
+              draft={tokenDraft}
+              onChange={setTokenDraft}
+              showProblems={submitted}
+              disabled={busy || refusal !== undefined}
+            />
             <WhatLeaves />
             {progress}
             {failure !== null && (

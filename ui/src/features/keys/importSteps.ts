@@ -1,15 +1,21 @@
 import type { Backend } from "../../lib/backend";
-import { sealForImport } from "../../lib/secureImport";
-import type { ImportTokenInfo, KeyInfo } from "../../lib/types";
+import { publicKeyFingerprint, sealForImport } from "../../lib/secureImport";
+import type { CreateImportTokenRequest, ImportTokenInfo, KeyInfo } from "../../lib/types";
 
-/** What the console shows of an import token: its lifetime and retrievals, never its key or nonce. */
-export type ImportTokenMetadata = Omit<ImportTokenInfo, "payload" | "nonce">;
+/**
+ * What the console shows of an import token: its lifetime and retrievals and its public key's
+ * fingerprint, never the key itself or the nonce.
+ */
+export type ImportTokenMetadata = Omit<ImportTokenInfo, "payload" | "nonce"> & { fingerprint?: string };
 
 /** Reports the step being started; from the encryption step on, with the retrieved token's metadata. */
 export type OnImportStep = (index: number, token?: ImportTokenMetadata) => void;
 
-function metadataOf({ creationDate, expirationDate, maxAllowedRetrievals, remainingRetrievals }: ImportTokenInfo) {
-  return { creationDate, expirationDate, maxAllowedRetrievals, remainingRetrievals };
+async function metadataOf(token: ImportTokenInfo): Promise<ImportTokenMetadata> {
+  const { creationDate, expirationDate, maxAllowedRetrievals, remainingRetrievals, payload } = token;
+  // An unreadable public key is reported by the sealing step, in its own words.
+  const fingerprint = payload === undefined ? undefined : await publicKeyFingerprint(payload).catch(() => undefined);
+  return { creationDate, expirationDate, maxAllowedRetrievals, remainingRetrievals, ...(fingerprint === undefined ? {} : { fingerprint }) };
 }
 
 export const IMPORT_STEPS = [
@@ -23,15 +29,17 @@ export interface ImportRequest {
   name: string;
   description?: string;
   material: Uint8Array;
+  /** The import token's lifetime and retrievals; Key Protect's defaults when absent. */
+  token?: CreateImportTokenRequest;
 }
 
 /** A fresh import token, retrieved with its public key and nonce. */
-async function freshToken(backend: Backend, onStep: OnImportStep) {
+async function freshToken(backend: Backend, onStep: OnImportStep, options: CreateImportTokenRequest = {}) {
   onStep(0);
-  await backend.createImportToken({});
+  await backend.createImportToken(options);
   onStep(1);
   const token = await backend.importToken();
-  onStep(2, metadataOf(token));
+  onStep(2, await metadataOf(token));
   return token;
 }
 
@@ -45,7 +53,7 @@ export async function importRootKey(
   onStep: OnImportStep,
   subtle?: SubtleCrypto,
 ): Promise<KeyInfo> {
-  const token = await freshToken(backend, onStep);
+  const token = await freshToken(backend, onStep, request.token);
   const sealed = await sealForImport(request.material, token, subtle);
   onStep(3);
   return backend.createKey({
