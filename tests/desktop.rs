@@ -521,10 +521,10 @@ async fn authorize_a_source_service_as_reader_then_remove_it() {
             Some("true"),
             "Reader is the default role"
         );
-        element(&client, "#authorization-submit")
-            .await
-            .click()
-            .await?;
+        // The form leads to a review of the access and the IAM policy; Authorize is there.
+        click(&client, "#authorization-review").await?;
+        element(&client, "#authorization-review-summary").await;
+        click(&client, "#authorization-submit").await?;
 
         let row = text_until(
             &client,
