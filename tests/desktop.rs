@@ -172,7 +172,7 @@ async fn value_until(client: &Client, css: &str, accept: impl Fn(&str) -> bool) 
 async fn dismiss_toasts(client: &Client) {
     let _ = client
         .execute(
-            "document.querySelectorAll('.cds--toast-notification__close-button').forEach(b => b.click()); return 1;",
+            "document.querySelectorAll('.cds--toast-notification__close-button, .cds--actionable-notification__close-button').forEach(b => b.click()); return 1;",
             vec![],
         )
         .await;

@@ -40,7 +40,10 @@ page.setDefaultTimeout(20_000);
 /** A picture for docs/: toasts dismissed, charts drawn. */
 const picture = async (name) => {
   if (!shots) return;
-  await page.$$eval(".cds--toast-notification__close-button", (buttons) => buttons.forEach((b) => b.click()));
+  await page.$$eval(
+    ".cds--toast-notification__close-button, .cds--actionable-notification__close-button",
+    (buttons) => buttons.forEach((b) => b.click()),
+  );
   // The page scrolls inside the main area, not the document: grow the window to show it all.
   const height = await page.$eval("#main-content", (main) => main.scrollHeight + main.getBoundingClientRect().top);
   await page.setViewportSize({ width: 1280, height: Math.min(Math.max(800, Math.ceil(height)), 2200) });

@@ -1,4 +1,5 @@
 import { OverflowMenu, OverflowMenuItem } from "@carbon/react";
+import { useMenuDirection } from "../../lib/hooks/useMenuDirection";
 import { Countdown } from "../../components/Countdown";
 import { deniedItemProps, useAccess, type Access } from "../../lib/access";
 import type { KeyInfo } from "../../lib/types";
@@ -37,6 +38,7 @@ export function KeyActions({ keyInfo, onChanged, onDetails, onOpenEnvelope }: Pr
   const can = useAccess();
   const { access, stateRefusals, purgeWait } = lifecycle;
   const { name } = keyInfo;
+  const menu = useMenuDirection();
   const guard = (action: LifecycleAction) => deniedItemProps(roleAndState(access[action], stateRefusals[action]));
   // Any one of an item's role actions is enough; without one, the first one's reason shows.
   const guardItem = (item: KeyMenuItem) => {
@@ -47,7 +49,15 @@ export function KeyActions({ keyInfo, onChanged, onDetails, onOpenEnvelope }: Pr
 
   return (
     <>
-      <OverflowMenu aria-label={`Actions for ${name}`} iconDescription={`Actions for ${name}`} size="sm" flipped>
+      {/* The full set is a dozen items: in the lower half of the window the menu opens upwards. */}
+      <span className="key-actions__menu" {...menu.openIntent}>
+      <OverflowMenu
+        aria-label={`Actions for ${name}`}
+        iconDescription={`Actions for ${name}`}
+        size="sm"
+        flipped
+        direction={menu.direction}
+      >
         {onDetails !== undefined && (
           <OverflowMenuItem itemText="Details" data-action="details" onClick={() => onDetails()} />
         )}
@@ -99,6 +109,7 @@ export function KeyActions({ keyInfo, onChanged, onDetails, onOpenEnvelope }: Pr
           onClick={lifecycle.requestDelete}
         />
       </OverflowMenu>
+      </span>
       {lifecycle.dialogs}
     </>
   );
