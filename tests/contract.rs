@@ -446,6 +446,26 @@ async fn administration(ks: &dyn Keystore, t: &mut Transcript) {
         .await
         .unwrap();
     assert!(before_it.is_empty(), "until the first event: {before_it:?}");
+    // One request's events by its correlation id: the wrap's, and nothing else. (The
+    // desktop's embedded calls are not HTTP requests and carry none.)
+    let wrap = events
+        .iter()
+        .find(|e| e.action == "kms.secrets.wrap")
+        .unwrap();
+    if !wrap.correlation_id.is_empty() {
+        let by_correlation = ks
+            .audit_events(AuditQueryRequest {
+                correlation_id: Some(wrap.correlation_id.clone()),
+                ..Default::default()
+            })
+            .await
+            .unwrap();
+        assert_eq!(
+            by_correlation.iter().map(|e| e.seq).collect::<Vec<_>>(),
+            vec![wrap.seq],
+            "only that request's event"
+        );
+    }
     t.failure(
         "audit events since a time that is not RFC 3339",
         ks.audit_events(AuditQueryRequest {

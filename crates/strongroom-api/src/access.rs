@@ -233,6 +233,10 @@ pub struct AuditQueryRequest {
     #[ts(as = "Option<bool>", optional)]
     #[serde(default)]
     pub failures_only: bool,
+    /// Only the events of the request with this correlation id.
+    #[ts(optional)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub correlation_id: Option<String>,
     /// Events before this seq.
     #[ts(optional, type = "number")]
     #[serde(default, skip_serializing_if = "Option::is_none")]

@@ -790,6 +790,9 @@ impl Keystore for RemoteKeystore {
         if query.failures_only {
             call.query.push(("failuresOnly", "true".to_owned()));
         }
+        if let Some(correlation_id) = query.correlation_id {
+            call.query.push(("correlationId", correlation_id));
+        }
         if let Some(before) = query.before {
             call.query.push(("before", before.to_string()));
         }

@@ -1471,6 +1471,7 @@ impl Keystore for LocalKeystore {
                     action_prefix: query.action,
                     target: query.target,
                     failures_only: query.failures_only,
+                    correlation_id: query.correlation_id,
                     before: query.before,
                     since,
                     until,

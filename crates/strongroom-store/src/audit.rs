@@ -55,6 +55,8 @@ pub struct AuditQuery {
     pub target: Option<String>,
     /// Only failures.
     pub failures_only: bool,
+    /// Only this request's events (the `correlation-id` a caller sent or was answered with).
+    pub correlation_id: Option<String>,
     /// Rows before this seq (paging backwards).
     pub before: Option<i64>,
     /// Rows at or after this time.
@@ -215,6 +217,7 @@ pub(crate) fn list(conn: &Connection, query: &AuditQuery) -> Result<Vec<AuditRec
            AND (?4 IS NULL OR target = ?4) AND (?5 = 0 OR outcome != 'success')
            AND (?6 IS NULL OR seq < ?6)
            AND (?8 IS NULL OR at >= ?8) AND (?9 IS NULL OR at < ?9)
+           AND (?10 IS NULL OR correlation_id = ?10)
          ORDER BY seq DESC LIMIT ?7"
     ))?;
     let mut rows = stmt.query(params![
@@ -226,7 +229,8 @@ pub(crate) fn list(conn: &Connection, query: &AuditQuery) -> Result<Vec<AuditRec
         query.before,
         query.limit.clamp(1, 1000),
         query.since.map(micros),
-        query.until.map(micros)
+        query.until.map(micros),
+        query.correlation_id
     ])?;
     let mut out = Vec::new();
     while let Some(row) = rows.next()? {

@@ -1,4 +1,4 @@
-import { CodeSnippet } from "@carbon/react";
+import { Button, CodeSnippet } from "@carbon/react";
 import { shortId } from "../../lib/format";
 import type { AuditEventInfo } from "../../lib/types";
 import { keyTargetOf } from "./auditTarget";
@@ -33,8 +33,18 @@ export function CorrelationId({ id }: { id: string }) {
   );
 }
 
-/** The expanded row's correlation id, copied whole with one click, to find the call in other logs. */
-export function CorrelationIdCopy({ event }: { event: AuditEventInfo }) {
+/**
+ * The expanded row's correlation id, copied whole with one click, to find the call in other logs;
+ * or used as the filter, to see everything that one request did (a refusal and its retry share
+ * none, a secure import's steps each have their own).
+ */
+export function CorrelationIdCopy({
+  event,
+  onShowRequest,
+}: {
+  event: AuditEventInfo;
+  onShowRequest: (correlationId: string) => void;
+}) {
   if (event.correlationId === "") return null;
   return (
     <div className="audit__correlation-copy">
@@ -47,6 +57,14 @@ export function CorrelationIdCopy({ event }: { event: AuditEventInfo }) {
       >
         {event.correlationId}
       </CodeSnippet>
+      <Button
+        kind="ghost"
+        size="sm"
+        data-show-request={event.correlationId}
+        onClick={() => onShowRequest(event.correlationId)}
+      >
+        Show this request&apos;s events
+      </Button>
     </div>
   );
 }

@@ -270,6 +270,23 @@ describe("AuditPage targets and correlation ids", () => {
     await user.click(screen.getByRole("button", { name: "Show event 3 as JSON" }));
     expect(await screen.findByRole("button", { name: `Copy correlation ID ${wrapped.correlationId}` })).toBeInTheDocument();
   });
+
+  it("filters by a correlation id typed in, or taken from an expanded event", async () => {
+    const user = userEvent.setup();
+    const backend = fakeBackend({ auditEvents: () => Promise.resolve([wrapped]) });
+    renderWithBackend(<AuditPage refreshToken={0} />, backend);
+    await user.click(await screen.findByRole("button", { name: "Show event 3 as JSON" }));
+    await user.click(await screen.findByRole("button", { name: "Show this request's events" }));
+    await waitFor(() =>
+      expect(backend.auditEvents.mock.lastCall?.[0].correlationId).toBe(wrapped.correlationId),
+    );
+    expect(screen.getByLabelText("Correlation ID")).toHaveValue(wrapped.correlationId);
+    await user.clear(screen.getByLabelText("Correlation ID"));
+    await user.type(screen.getByLabelText("Correlation ID"), "  abc  ");
+    await waitFor(() => expect(backend.auditEvents.mock.lastCall?.[0].correlationId).toBe("abc"));
+    await user.clear(screen.getByLabelText("Correlation ID"));
+    await waitFor(() => expect(backend.auditEvents.mock.lastCall?.[0].correlationId).toBeUndefined());
+  });
 });
 
 describe("AuditPage export", () => {

@@ -58,6 +58,7 @@ interface Filters {
   action: string;
   target: string;
   failuresOnly: boolean;
+  correlationId: string;
   time: TimeRange;
 }
 
@@ -70,6 +71,7 @@ function filterOf(filters: Filters, now: number): EventFilter {
   if (filters.action.trim() !== "") query.action = filters.action.trim();
   if (filters.target.trim() !== "") query.target = filters.target.trim();
   if (filters.failuresOnly) query.failuresOnly = true;
+  if (filters.correlationId.trim() !== "") query.correlationId = filters.correlationId.trim();
   return { ...query, ...boundsOf(filters.time.range, filters.time.custom, now) };
 }
 
@@ -111,6 +113,7 @@ export function AuditPage({ refreshToken }: { refreshToken: number }) {
     action: "",
     target: "",
     failuresOnly: false,
+    correlationId: "",
     time: { range: "all", custom: {} },
   });
   const debounced = useDebouncedValue(filters, FILTER_DEBOUNCE_MS);
@@ -231,6 +234,14 @@ export function AuditPage({ refreshToken }: { refreshToken: number }) {
           size="md"
           value={filters.target}
           onChange={(event) => update("target", event.target.value)}
+        />
+        <TextInput
+          id="audit-correlation"
+          labelText="Correlation ID"
+          placeholder="From a response or a log line"
+          size="md"
+          value={filters.correlationId}
+          onChange={(event) => update("correlationId", event.target.value)}
         />
         <Checkbox
           id="audit-failures-only"
@@ -380,7 +391,10 @@ export function AuditPage({ refreshToken }: { refreshToken: number }) {
                       <CodeSnippet type="multi" feedback="Copied" aria-label={`Event ${event.seq} as JSON`}>
                         {JSON.stringify(event, null, 2)}
                       </CodeSnippet>
-                      <CorrelationIdCopy event={event} />
+                      <CorrelationIdCopy
+                        event={event}
+                        onShowRequest={(correlationId) => update("correlationId", correlationId)}
+                      />
                     </TableExpandedRow>
                   )}
                 </Fragment>

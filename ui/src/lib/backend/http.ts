@@ -667,6 +667,7 @@ export class HttpBackend implements Backend {
     if (query.action !== undefined) params.set("action", query.action);
     if (query.target !== undefined) params.set("target", query.target);
     if (query.failuresOnly === true) params.set("failuresOnly", "true");
+    if (query.correlationId !== undefined) params.set("correlationId", query.correlationId);
     if (query.before !== undefined) params.set("before", String(query.before));
     if (query.since !== undefined) params.set("since", query.since);
     if (query.until !== undefined) params.set("until", query.until);

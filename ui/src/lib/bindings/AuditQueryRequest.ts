@@ -21,6 +21,10 @@ target?: string,
  */
 failuresOnly?: boolean, 
 /**
+ * Only the events of the request with this correlation id.
+ */
+correlationId?: string, 
+/**
  * Events before this seq.
  */
 before?: number, 
