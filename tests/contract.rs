@@ -817,6 +817,13 @@ async fn remote_keystore_over_http_matches_the_embedded_one() {
     assert_eq!(info.mode, KeystoreMode::Remote);
     let transcript = contract(&remote).await.0;
     assert_eq!(transcript, embedded_transcript(dir.path()).await);
+    let peer = remote.peer().unwrap();
+    assert_eq!(
+        peer.server.as_deref(),
+        Some(concat!("strongroom/", env!("CARGO_PKG_VERSION"))),
+        "the server names itself"
+    );
+    assert_eq!(peer.tls, None, "plain HTTP has no TLS to show");
 
     let mut wrong_key = served.config();
     wrong_key.api_key = SecretString::new("not-the-key".into());
@@ -886,4 +893,31 @@ async fn remote_keystore_over_https_matches_the_embedded_one() {
     let remote = RemoteKeystore::new(config).unwrap();
     let transcript = contract(&remote).await.0;
     assert_eq!(transcript, embedded_transcript(dir.path()).await);
+
+    // The connection test shows the certificate's fingerprint, to compare with the operator's.
+    let tls = remote.peer().and_then(|peer| peer.tls).unwrap();
+    assert_eq!(tls.protocol, "TLS 1.3");
+    assert_eq!(
+        tls.certificate_sha256,
+        Some(sha256_fingerprint_of_pem(&cert))
+    );
+}
+
+/// `openssl x509 -noout -fingerprint -sha256`'s answer for the PEM certificate at `path`.
+fn sha256_fingerprint_of_pem(path: &Path) -> String {
+    use base64::Engine;
+    use sha2::Digest;
+    let pem = std::fs::read_to_string(path).unwrap();
+    let body: String = pem
+        .lines()
+        .filter(|line| !line.starts_with("-----"))
+        .collect();
+    let der = base64::engine::general_purpose::STANDARD
+        .decode(body)
+        .unwrap();
+    sha2::Sha256::digest(der)
+        .iter()
+        .map(|byte| format!("{byte:02X}"))
+        .collect::<Vec<_>>()
+        .join(":")
 }

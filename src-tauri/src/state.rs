@@ -4,6 +4,7 @@ use std::sync::{Arc, Mutex, MutexGuard};
 use strongroom_api::{
     ApiError, ConnectionProfile, ErrorCode, Keystore, LocalServerStatus, SaveConnectionRequest,
 };
+use strongroom_client::RemoteKeystore;
 use strongroom_local::{open_store, LocalIam, LocalInstances, LocalKeystore};
 use strongroom_server::{router, ServerState};
 use strongroom_store::{default_data_dir, MasterKeySource, SqliteStore};
@@ -145,7 +146,7 @@ impl AppState {
     pub(crate) fn remote_for_test(
         &self,
         request: &SaveConnectionRequest,
-    ) -> Result<Arc<dyn Keystore>, ApiError> {
+    ) -> Result<Arc<RemoteKeystore>, ApiError> {
         let profiles = self.profiles()?;
         let key = match &request.api_key {
             Some(key) => Some(key.clone()),

@@ -69,6 +69,43 @@ pub struct ConnectionTest {
     #[ts(optional)]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub key_count: Option<u32>,
+    /// What the server calls itself (its `Server` header, e.g. `strongroom/0.1.0`), when it
+    /// answered and said.
+    #[ts(optional)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub server: Option<String>,
+    /// The TLS the answer came over; absent for plain HTTP or when nothing answered.
+    #[ts(optional)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub tls: Option<TlsFacts>,
+}
+
+impl ConnectionTest {
+    /// A test that stopped at `err`.
+    pub fn failed(err: crate::ApiError) -> Self {
+        Self {
+            ok: false,
+            code: Some(err.code),
+            message: err.message,
+            key_count: None,
+            server: None,
+            tls: None,
+        }
+    }
+}
+
+/// What a person checks about an HTTPS connection: the protocol, and the server certificate's
+/// fingerprint to compare with the one its operator publishes.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct TlsFacts {
+    /// `TLS 1.3` or `TLS 1.2`.
+    pub protocol: String,
+    /// SHA-256 of the server's certificate (DER), as colon-separated upper-case hex.
+    #[ts(optional)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub certificate_sha256: Option<String>,
 }
 
 /// The local server the desktop app can run over its embedded keystore.

@@ -22,7 +22,9 @@ pub use access::{
     RegistrationInfo, ServiceAction, SetKeyPoliciesRequest, UsageMinute, UsageReport,
     SERVICE_ROLES,
 };
-pub use connection::{ConnectionProfile, ConnectionTest, LocalServerStatus, SaveConnectionRequest};
+pub use connection::{
+    ConnectionProfile, ConnectionTest, LocalServerStatus, SaveConnectionRequest, TlsFacts,
+};
 pub use error::{ApiError, ErrorCode};
 pub use iam::{Iam, IamToken, Instances, Principal};
 pub use keys::{

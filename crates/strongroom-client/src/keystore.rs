@@ -10,8 +10,8 @@ use strongroom_api::{
     KeyInfo, KeyList, KeyPolicies, KeyRingInfo, KeySort, KeyStateName, KeyType, KeyVersionInfo,
     KeyVersionRef, Keystore, KeystoreInfo, KeystoreMode, ListAliasesRequest, ListKeysRequest,
     RegistrationInfo, RewrapRequest, RewrapResponse, Rewrapped, RotateKeyRequest, SecretString,
-    SecureImport, SetKeyPoliciesRequest, UnwrapRequest, UnwrapResponse, UsageReport, WrapRequest,
-    WrapResponse,
+    SecureImport, SetKeyPoliciesRequest, TlsFacts, UnwrapRequest, UnwrapResponse, UsageReport,
+    WrapRequest, WrapResponse,
 };
 
 use crate::iam::TokenSource;
@@ -32,6 +32,54 @@ pub struct RemoteKeystore {
     iam: Url,
     instance_id: String,
     location: String,
+    /// What the first answer said about the server, for a connection test.
+    peer: std::sync::Mutex<Option<Peer>>,
+}
+
+/// What the instance's first answer showed about it.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Peer {
+    /// Its `Server` header.
+    pub server: Option<String>,
+    /// The TLS it answered over; `None` for plain HTTP.
+    pub tls: Option<TlsFacts>,
+}
+
+impl Peer {
+    fn of(response: &Response) -> Self {
+        let server = response
+            .headers()
+            .get(reqwest::header::SERVER)
+            .and_then(|value| value.to_str().ok())
+            // A header is the peer's to choose; a screen shows a line of it, not a page.
+            .map(|value| value.chars().take(120).collect());
+        let tls = response
+            .extensions()
+            .get::<reqwest::tls::TlsInfo>()
+            .map(|info| TlsFacts {
+                protocol: protocol_name(info.version()),
+                certificate_sha256: info.peer_certificate().map(fingerprint),
+            });
+        Self { server, tls }
+    }
+}
+
+fn protocol_name(version: Option<reqwest::tls::Version>) -> String {
+    match version {
+        Some(v) if v == reqwest::tls::Version::TLS_1_3 => "TLS 1.3".to_owned(),
+        Some(v) if v == reqwest::tls::Version::TLS_1_2 => "TLS 1.2".to_owned(),
+        _ => "TLS".to_owned(),
+    }
+}
+
+/// SHA-256 as `AB:CD:…`, the way browsers and `openssl x509 -fingerprint` print it.
+fn fingerprint(der: &[u8]) -> String {
+    use sha2::Digest;
+    sha2::Sha256::digest(der)
+        .iter()
+        .map(|byte| format!("{byte:02X}"))
+        .collect::<Vec<_>>()
+        .join(":")
 }
 
 /// One call: method, path below `/api/v2`, query, body, and whether it may be replayed.
@@ -95,6 +143,7 @@ impl RemoteKeystore {
         )?;
         let http = reqwest::Client::builder()
             .tls_backend_preconfigured(tls)
+            .tls_info(true)
             .connect_timeout(config.timeout)
             .build()
             .map_err(|err| ClientError::Config(format!("cannot build the HTTP client: {err}")))?;
@@ -120,7 +169,17 @@ impl RemoteKeystore {
             api,
             instance_id: config.instance_id.trim().to_owned(),
             location: endpoint.to_string(),
+            peer: std::sync::Mutex::new(None),
         })
+    }
+
+    /// What the instance's first answer showed about it (its `Server` header, its TLS), once
+    /// any call has reached it.
+    pub fn peer(&self) -> Option<Peer> {
+        self.peer
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .clone()
     }
 
     fn url(&self, base: Option<&Url>, path: &[&str], query: &[(&'static str, String)]) -> Url {
@@ -163,6 +222,15 @@ impl RemoteKeystore {
                     }
                 })
                 .await?;
+            {
+                let mut peer = self
+                    .peer
+                    .lock()
+                    .unwrap_or_else(std::sync::PoisonError::into_inner);
+                if peer.is_none() {
+                    *peer = Some(Peer::of(&response));
+                }
+            }
             let status = response.status();
             tracing::debug!(method = %call.method, path = url.path(), status = status.as_u16(), "answer");
             if status.is_success() {

@@ -20,5 +20,5 @@ mod wire;
 
 pub use config::{RemoteConfig, RetryPolicy};
 pub use error::ClientError;
-pub use keystore::RemoteKeystore;
+pub use keystore::{Peer, RemoteKeystore};
 pub use secure_import::seal_for_import;

@@ -1,8 +1,8 @@
 //! Connections (this computer or a remote instance) and the local server.
 
 use strongroom_api::{
-    ApiError, ConnectionProfile, ConnectionTest, KeystoreInfo, ListKeysRequest, LocalServerStatus,
-    SaveConnectionRequest,
+    ApiError, ConnectionProfile, ConnectionTest, Keystore, KeystoreInfo, ListKeysRequest,
+    LocalServerStatus, SaveConnectionRequest,
 };
 use tauri::State;
 
@@ -58,16 +58,19 @@ pub(crate) async fn test_connection(
     state: State<'_, AppState>,
     request: SaveConnectionRequest,
 ) -> Result<ConnectionTest, ApiError> {
-    let attempt = async {
-        let keystore = state.remote_for_test(&request)?;
-        keystore
-            .list_keys(ListKeysRequest {
-                limit: Some(1),
-                ..Default::default()
-            })
-            .await
+    let keystore = match state.remote_for_test(&request) {
+        Ok(keystore) => keystore,
+        Err(err) => return Ok(ConnectionTest::failed(err)),
     };
-    Ok(match attempt.await {
+    let listed = keystore
+        .list_keys(ListKeysRequest {
+            limit: Some(1),
+            ..Default::default()
+        })
+        .await;
+    // Whatever answered (even with a refusal) has shown its name and certificate.
+    let peer = keystore.peer().unwrap_or_default();
+    let mut test = match listed {
         Ok(page) => ConnectionTest {
             ok: true,
             code: None,
@@ -76,14 +79,14 @@ pub(crate) async fn test_connection(
                 page.total
             ),
             key_count: Some(page.total),
+            server: None,
+            tls: None,
         },
-        Err(err) => ConnectionTest {
-            ok: false,
-            code: Some(err.code),
-            message: err.message,
-            key_count: None,
-        },
-    })
+        Err(err) => ConnectionTest::failed(err),
+    };
+    test.server = peer.server;
+    test.tls = peer.tls;
+    Ok(test)
 }
 
 #[tauri::command]

@@ -15,7 +15,7 @@ import { useState, type FormEvent } from "react";
 import { toBackendError, useBackend } from "../../lib/backend";
 import { describe } from "../../lib/errors";
 import type { ConnectionProfile, ConnectionTest, SaveConnectionRequest } from "../../lib/types";
-import { defaultTokenUrl, newConnectionId, verdictSentence } from "./profile";
+import { defaultTokenUrl, newConnectionId, peerFacts, verdictSentence } from "./profile";
 
 const FORM_ID = "connection-form";
 
@@ -210,6 +210,16 @@ export function ConnectionForm({ profile, onClose, onSaved }: Props) {
                   lowContrast
                   hideCloseButton
                 />
+              )}
+              {test !== null && peerFacts(test, fields.endpoint).length > 0 && (
+                <dl className="connection-form__peer" id="connection-test-peer">
+                  {peerFacts(test, fields.endpoint).map((fact) => (
+                    <div key={fact.label} className={fact.warning === true ? "connection-form__peer-warning" : undefined}>
+                      <dt>{fact.label}</dt>
+                      <dd>{fact.label === "Certificate SHA-256" ? <code>{fact.value}</code> : fact.value}</dd>
+                    </div>
+                  ))}
+                </dl>
               )}
             </div>
           </Stack>

@@ -6,7 +6,7 @@ import { renderWithBackend } from "../../test/render";
 import type { ConnectionProfile } from "../../lib/types";
 import { ConnectionsPage } from "./ConnectionsPage";
 import { ConnectionSwitcher } from "./ConnectionSwitcher";
-import { defaultTokenUrl, verdictSentence } from "./profile";
+import { defaultTokenUrl, peerFacts, verdictSentence } from "./profile";
 
 const local: ConnectionProfile = { id: "local", name: "This computer", mode: "embedded", hasApiKey: false };
 const remote: ConnectionProfile = {
@@ -100,6 +100,24 @@ describe("connection helpers and switcher", () => {
     expect(verdictSentence({ ok: false, code: "HOST_UNREACHABLE", message: "x" })).toMatch(/could not be reached/);
     expect(verdictSentence({ ok: false, code: "TLS_FAILURE", message: "x" })).toMatch(/certificate/);
     expect(verdictSentence({ ok: false, code: "BAD_API_KEY", message: "x" })).toMatch(/API key/);
+  });
+
+  it("shows what answered: server, TLS protocol and certificate fingerprint; plain HTTP is named", () => {
+    const fingerprint = "AB:CD:EF";
+    expect(
+      peerFacts(
+        { ok: true, message: "ok", server: "strongroom/0.1.0", tls: { protocol: "TLS 1.3", certificateSha256: fingerprint } },
+        "https://kms.test",
+      ),
+    ).toEqual([
+      { label: "Server", value: "strongroom/0.1.0" },
+      { label: "Encryption", value: "TLS 1.3" },
+      { label: "Certificate SHA-256", value: fingerprint },
+    ]);
+    const plain = peerFacts({ ok: true, message: "ok", server: "strongroom/0.1.0" }, "http://127.0.0.1:8080");
+    expect(plain[1]).toMatchObject({ label: "Encryption", warning: true });
+    expect(plain[1]?.value).toMatch(/plain HTTP/);
+    expect(peerFacts({ ok: false, code: "HOST_UNREACHABLE", message: "x" }, "https://kms.test")).toEqual([]);
   });
 
   it("offers this computer and the remotes, marks a remote, and switches", async () => {
