@@ -35,6 +35,7 @@ describe("AuthorizationsPage", () => {
     renderWithBackend(<AuthorizationsPage refreshToken={0} />, fakeBackend());
     expect(await screen.findByText("No service may use these keys yet")).toBeInTheDocument();
     expect(screen.getByText(/wrap and\s+unwrap its data encryption keys/)).toBeInTheDocument();
+    expect(within(document.getElementById("authorizations-empty") as HTMLElement).getByRole("button", { name: "Authorize a service" })).toBeEnabled();
   });
 
   it("lists authorizations with source, scope and roles", async () => {
@@ -46,6 +47,20 @@ describe("AuthorizationsPage", () => {
     expect(cells.getByText("All instances")).toBeInTheDocument();
     expect(cells.getByText("Key ring payments")).toBeInTheDocument();
     expect(cells.getByText("Reader")).toBeInTheDocument();
+    expect(row?.querySelector("time")).toHaveAttribute("dateTime", "2026-02-01T00:00:00Z");
+    expect(row?.querySelector("[data-created-by]")).toHaveTextContent("by IBMid-alice");
+  });
+
+  it("leaves out the creator or the date when the keystore does not send them", async () => {
+    const unknown: AuthorizationInfo = { ...cos, createdAt: "", createdBy: "" };
+    const dated: AuthorizationInfo = { ...cos, id: "p2", sourceService: "cloudantnosqldb", createdBy: "" };
+    renderWithBackend(<AuthorizationsPage refreshToken={0} />, fakeBackend({ authorizations: () => Promise.resolve([unknown, dated]) }));
+    await screen.findByRole("table", { name: "Authorizations" });
+    const row = (id: string) => document.querySelector(`[data-authorization-id='${id}']`);
+    expect(row("p1")?.querySelector("time")).toBeNull();
+    expect(row("p1")?.querySelector("[data-created-by]")).toBeNull();
+    expect(row("p2")?.querySelector("time")).not.toBeNull();
+    expect(row("p2")?.querySelector("[data-created-by]")).toBeNull();
   });
 
   it("authorizes a service with the Reader role by default", async () => {

@@ -36,6 +36,21 @@ interface Props {
   refreshToken: number;
 }
 
+/** When and by whom, each only when the keystore says (IAM may leave either out). */
+function Created({ authorization }: { authorization: AuthorizationInfo }) {
+  const { createdAt, createdBy } = authorization;
+  return (
+    <>
+      {createdAt !== "" && <time dateTime={createdAt}>{formatTimestamp(createdAt)}</time>}
+      {createdBy !== "" && (
+        <span className="authorizations__creator" data-created-by={createdBy}>
+          by {createdBy}
+        </span>
+      )}
+    </>
+  );
+}
+
 /** Which other services may use this instance's keys (IAM service-to-service authorizations). */
 export function AuthorizationsPage({ refreshToken }: Props) {
   const backend = useBackend();
@@ -123,7 +138,9 @@ export function AuthorizationsPage({ refreshToken }: Props) {
                     </Tag>
                   ))}
                 </TableCell>
-                <TableCell>{authorization.createdAt === "" ? "" : formatTimestamp(authorization.createdAt)}</TableCell>
+                <TableCell>
+                  <Created authorization={authorization} />
+                </TableCell>
                 <TableCell className="authorizations__actions">
                   <IconButton
                     kind="ghost"
