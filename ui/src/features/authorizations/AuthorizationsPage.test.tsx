@@ -197,6 +197,23 @@ describe("AuthorizationsPage removal", () => {
     expect(within(dialog()).getByText("and 238 more.")).toBeInTheDocument();
   });
 
+  it("does not draw an empty list when every listed key is still covered", async () => {
+    const user = userEvent.setup();
+    const everywhere: AuthorizationInfo = { ...cos, id: "p0" };
+    delete everywhere.keyRing;
+    const backend = fakeBackend({
+      authorizations: () => Promise.resolve([everywhere, cos]),
+      listKeys: () => Promise.resolve({ keys: [makeKey({ keyRing: "payments" })], total: 9 }),
+    });
+    renderWithBackend(<AuthorizationsPage refreshToken={0} />, backend);
+    const [first] = await screen.findAllByRole("button", { name: "Remove the authorization of cloud-object-storage" });
+    await user.click(first as HTMLElement);
+    expect(await within(dialog()).findByText(/working; the other/)).toHaveTextContent(
+      "The newest key keeps working; the other 8 are not listed here.",
+    );
+    expect(document.getElementById("remove-authorization-keys")).toBeNull();
+  });
+
   it("says nothing stops working when another authorization of the same source covers it all", async () => {
     const user = userEvent.setup();
     const everywhere: AuthorizationInfo = { ...cos, id: "p0" };

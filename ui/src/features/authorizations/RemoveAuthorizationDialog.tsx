@@ -103,7 +103,17 @@ function Impact({ authorization, atStake, cover }: { authorization: Authorizatio
           Another authorization of {service} still covers {scopeList(cover.part)}; those keys keep working.
         </p>
       )}
-      {losing.length > 0 && <LosingKeys keys={losing} more={atStake.total - atStake.keys.length} />}
+      {losing.length > 0 ? (
+        <LosingKeys keys={losing} more={atStake.total - atStake.keys.length} />
+      ) : (
+        atStake.total > atStake.keys.length && (
+          <p className="key-details__note">
+            {atStake.keys.length === 1 ? "The newest key keeps" : `The newest ${atStake.keys.length.toLocaleString()} keep`}{" "}
+            working; the other{" "}
+            {(atStake.total - atStake.keys.length).toLocaleString()} are not listed here.
+          </p>
+        )
+      )}
     </div>
   );
 }
