@@ -35,6 +35,7 @@ describe("AuthorizationsPage", () => {
     renderWithBackend(<AuthorizationsPage refreshToken={0} />, fakeBackend());
     expect(await screen.findByText("No service may use these keys yet")).toBeInTheDocument();
     expect(screen.getByText(/wrap and\s+unwrap its data encryption keys/)).toBeInTheDocument();
+    expect(within(document.getElementById("authorizations-empty") as HTMLElement).getByRole("button", { name: "Authorize a service" })).toBeEnabled();
   });
 
   it("lists authorizations with source, scope and roles", async () => {
@@ -46,6 +47,20 @@ describe("AuthorizationsPage", () => {
     expect(cells.getByText("All instances")).toBeInTheDocument();
     expect(cells.getByText("Key ring payments")).toBeInTheDocument();
     expect(cells.getByText("Reader")).toBeInTheDocument();
+    expect(row?.querySelector("time")).toHaveAttribute("dateTime", "2026-02-01T00:00:00Z");
+    expect(row?.querySelector("[data-created-by]")).toHaveTextContent("by IBMid-alice");
+  });
+
+  it("leaves out the creator or the date when the keystore does not send them", async () => {
+    const unknown: AuthorizationInfo = { ...cos, createdAt: "", createdBy: "" };
+    const dated: AuthorizationInfo = { ...cos, id: "p2", sourceService: "cloudantnosqldb", createdBy: "" };
+    renderWithBackend(<AuthorizationsPage refreshToken={0} />, fakeBackend({ authorizations: () => Promise.resolve([unknown, dated]) }));
+    await screen.findByRole("table", { name: "Authorizations" });
+    const row = (id: string) => document.querySelector(`[data-authorization-id='${id}']`);
+    expect(row("p1")?.querySelector("time")).toBeNull();
+    expect(row("p1")?.querySelector("[data-created-by]")).toBeNull();
+    expect(row("p2")?.querySelector("time")).not.toBeNull();
+    expect(row("p2")?.querySelector("[data-created-by]")).toBeNull();
   });
 
   it("authorizes a service with the Reader role by default", async () => {
@@ -118,6 +133,126 @@ describe("AuthorizationsPage", () => {
     expect(document.querySelector("#remove-authorization-curl code")?.textContent).toContain(
       '-X DELETE "$IAM_URL/v1/policies/p1"',
     );
+  });
+});
+
+describe("AuthorizationsPage removal", () => {
+  const dialog = () => screen.getByRole("dialog", { name: "Remove the authorization of cloud-object-storage?" });
+  const losing = () =>
+    Array.from(document.querySelectorAll("#remove-authorization-keys [data-losing-key]")).map((item) =>
+      item.getAttribute("data-losing-key"),
+    );
+  const openRemove = async (user: ReturnType<typeof userEvent.setup>) =>
+    user.click(await screen.findByRole("button", { name: "Remove the authorization of cloud-object-storage" }));
+
+  it("names the one root key a key-scoped authorization reaches", async () => {
+    const user = userEvent.setup();
+    const key = makeKey({ name: "bucket-root" });
+    const onKey: AuthorizationInfo = { ...cos, keyId: key.id };
+    delete onKey.keyRing;
+    const backend = fakeBackend({ authorizations: () => Promise.resolve([onKey]), key: () => Promise.resolve(key) });
+    renderWithBackend(<AuthorizationsPage refreshToken={0} />, backend);
+    await openRemove(user);
+    await waitFor(() => expect(losing()).toEqual(["bucket-root"]));
+    expect(dialog()).toHaveTextContent("cloud-object-storage can no longer wrap or unwrap with this root key:");
+    expect(backend.key).toHaveBeenCalledWith(key.id);
+  });
+
+  it("lists a key ring's root keys and says how many more there are", async () => {
+    const user = userEvent.setup();
+    const keys = [makeKey({ name: "a-root", keyRing: "payments" }), makeKey({ name: "b-root", keyRing: "payments" })];
+    const backend = fakeBackend({
+      authorizations: () => Promise.resolve([cos]),
+      listKeys: () => Promise.resolve({ keys, total: 14 }),
+    });
+    renderWithBackend(<AuthorizationsPage refreshToken={0} />, backend);
+    await openRemove(user);
+    await waitFor(() => expect(losing()).toEqual(["a-root", "b-root"]));
+    expect(dialog()).toHaveTextContent("can no longer wrap or unwrap with any of its 14 root keys in key ring payments.");
+    expect(within(dialog()).getByText("and 12 more.")).toBeInTheDocument();
+    expect(backend.listKeys).toHaveBeenCalledWith(expect.objectContaining({ keyRing: "payments", keyType: "root", offset: 0 }));
+  });
+
+  it("counts an instance-wide authorization's keys and names the ones another authorization does not cover", async () => {
+    const user = userEvent.setup();
+    const everywhere: AuthorizationInfo = { ...cos, id: "p0" };
+    delete everywhere.keyRing;
+    const kept = makeKey({ name: "kept-root", keyRing: "payments" });
+    const lost = makeKey({ name: "lost-root", keyRing: "default" });
+    const backend = fakeBackend({
+      // The ring-scoped one is listed first, so its Remove button is not the one clicked.
+      authorizations: () => Promise.resolve([everywhere, cos]),
+      listKeys: () => Promise.resolve({ keys: [kept, lost], total: 240 }),
+    });
+    renderWithBackend(<AuthorizationsPage refreshToken={0} />, backend);
+    const [first] = await screen.findAllByRole("button", { name: "Remove the authorization of cloud-object-storage" });
+    await user.click(first as HTMLElement);
+    await waitFor(() => expect(losing()).toEqual(["lost-root"]));
+    expect(dialog()).toHaveTextContent(
+      "can no longer wrap or unwrap with any of its 240 root keys in this instance, except those another authorization still covers.",
+    );
+    expect(document.getElementById("remove-authorization-kept")).toHaveTextContent(
+      "Another authorization of cloud-object-storage still covers key ring payments; those keys keep working.",
+    );
+    expect(within(dialog()).getByText("and 238 more.")).toBeInTheDocument();
+  });
+
+  it("does not draw an empty list when every listed key is still covered", async () => {
+    const user = userEvent.setup();
+    const everywhere: AuthorizationInfo = { ...cos, id: "p0" };
+    delete everywhere.keyRing;
+    const backend = fakeBackend({
+      authorizations: () => Promise.resolve([everywhere, cos]),
+      listKeys: () => Promise.resolve({ keys: [makeKey({ keyRing: "payments" })], total: 9 }),
+    });
+    renderWithBackend(<AuthorizationsPage refreshToken={0} />, backend);
+    const [first] = await screen.findAllByRole("button", { name: "Remove the authorization of cloud-object-storage" });
+    await user.click(first as HTMLElement);
+    expect(await within(dialog()).findByText(/working; the other/)).toHaveTextContent(
+      "The newest key keeps working; the other 8 are not listed here.",
+    );
+    expect(document.getElementById("remove-authorization-keys")).toBeNull();
+  });
+
+  it("says nothing stops working when another authorization of the same source covers it all", async () => {
+    const user = userEvent.setup();
+    const everywhere: AuthorizationInfo = { ...cos, id: "p0" };
+    delete everywhere.keyRing;
+    const backend = fakeBackend({
+      authorizations: () => Promise.resolve([cos, everywhere]),
+      listKeys: () => Promise.resolve({ keys: [makeKey({ keyRing: "payments" })], total: 1 }),
+    });
+    renderWithBackend(<AuthorizationsPage refreshToken={0} />, backend);
+    const [first] = await screen.findAllByRole("button", { name: "Remove the authorization of cloud-object-storage" });
+    await user.click(first as HTMLElement);
+    expect(await within(dialog()).findByText(/No key stops working/)).toHaveTextContent(
+      "No key stops working: another authorization of cloud-object-storage still covers all keys of this instance.",
+    );
+    expect(document.getElementById("remove-authorization-keys")).toBeNull();
+  });
+
+  it("removes at once, before the keys are listed, and still when they cannot be", async () => {
+    const user = userEvent.setup();
+    const backend = fakeBackend({
+      authorizations: () => Promise.resolve([cos]),
+      listKeys: () => new Promise(() => {}),
+      deleteAuthorization: () => Promise.resolve(),
+    });
+    renderWithBackend(<AuthorizationsPage refreshToken={0} />, backend);
+    await openRemove(user);
+    await user.click(document.getElementById("remove-authorization-confirm") as HTMLElement);
+    await waitFor(() => expect(backend.deleteAuthorization).toHaveBeenCalledWith("p1"));
+  });
+
+  it("warns, without blocking, when the keys cannot be listed", async () => {
+    const user = userEvent.setup();
+    renderWithBackend(
+      <AuthorizationsPage refreshToken={0} />,
+      fakeBackend({ authorizations: () => Promise.resolve([cos]), listKeys: () => rejectWith("FORBIDDEN", "no") }),
+    );
+    await openRemove(user);
+    expect(await within(dialog()).findByText("The keys it reaches could not be listed")).toBeInTheDocument();
+    expect(document.getElementById("remove-authorization-confirm")).toBeEnabled();
   });
 });
 

@@ -15,21 +15,18 @@ import {
 } from "@carbon/react";
 import { Add, Stethoscope, TrashCan } from "@carbon/icons-react";
 import { useCallback, useState } from "react";
-import { ConfirmDialog } from "../../components/ConfirmDialog";
-import { CurlSnippet } from "../../components/CurlSnippet";
 import { GuardedButton } from "../../components/GuardedButton";
 import { useNotify } from "../../components/notifications";
 import { ACTIONS, useAccess } from "../../lib/access";
 import { useBackend } from "../../lib/backend";
 import { describe } from "../../lib/errors";
 import { formatTimestamp } from "../../lib/format";
-import { useCurlTarget } from "../../lib/hooks/useCurlTarget";
 import { useRequest } from "../../lib/hooks/useRequest";
 import { useTableSize } from "../../lib/preferences";
 import type { AuthorizationInfo } from "../../lib/types";
 import { AuthorizationDetailsPanel } from "./AuthorizationDetailsPanel";
 import { CreateAuthorizationModal } from "./CreateAuthorizationModal";
-import { deleteAuthorizationCurl } from "./curl";
+import { RemoveAuthorizationDialog } from "./RemoveAuthorizationDialog";
 import { scopeOf } from "./scope";
 import { TestAsServiceModal } from "./TestAsServiceModal";
 
@@ -39,10 +36,24 @@ interface Props {
   refreshToken: number;
 }
 
+/** When and by whom, each only when the keystore says (IAM may leave either out). */
+function Created({ authorization }: { authorization: AuthorizationInfo }) {
+  const { createdAt, createdBy } = authorization;
+  return (
+    <>
+      {createdAt !== "" && <time dateTime={createdAt}>{formatTimestamp(createdAt)}</time>}
+      {createdBy !== "" && (
+        <span className="authorizations__creator" data-created-by={createdBy}>
+          by {createdBy}
+        </span>
+      )}
+    </>
+  );
+}
+
 /** Which other services may use this instance's keys (IAM service-to-service authorizations). */
 export function AuthorizationsPage({ refreshToken }: Props) {
   const backend = useBackend();
-  const curlTarget = useCurlTarget();
   const notify = useNotify();
   const can = useAccess();
   const [reload, setReload] = useState(0);
@@ -127,7 +138,9 @@ export function AuthorizationsPage({ refreshToken }: Props) {
                     </Tag>
                   ))}
                 </TableCell>
-                <TableCell>{authorization.createdAt === "" ? "" : formatTimestamp(authorization.createdAt)}</TableCell>
+                <TableCell>
+                  <Created authorization={authorization} />
+                </TableCell>
                 <TableCell className="authorizations__actions">
                   <IconButton
                     kind="ghost"
@@ -192,28 +205,16 @@ export function AuthorizationsPage({ refreshToken }: Props) {
       )}
       {testing !== null && <TestAsServiceModal authorization={testing} onClose={() => setTesting(null)} />}
       {removing !== null && (
-        <ConfirmDialog
-          title={`Remove the authorization of ${removing.sourceService}?`}
-          label="Authorizations"
-          primaryText="Remove"
-          primaryId="remove-authorization-confirm"
-          busyText="Removing…"
-          danger
+        <RemoveAuthorizationDialog
+          authorization={removing}
+          authorizations={data ?? []}
           onClose={() => setRemoving(null)}
-          onConfirm={async () => {
-            await backend.deleteAuthorization(removing.id);
+          onRemoved={() => {
             setRemoving(null);
             notify({ kind: "success", title: `Authorization of ${removing.sourceService} removed` });
             setReload((n) => n + 1);
           }}
-        >
-          <p>
-            {removing.sourceService} ({removing.sourceInstance ?? "all instances"}) will no longer be able to wrap or
-            unwrap with {scopeOf(removing).toLowerCase()}. Data it encrypted stays encrypted and becomes unreadable to it
-            until an authorization is granted again.
-          </p>
-          <CurlSnippet id="remove-authorization-curl" snippet={deleteAuthorizationCurl(removing.id, curlTarget)} />
-        </ConfirmDialog>
+        />
       )}
     </div>
   );

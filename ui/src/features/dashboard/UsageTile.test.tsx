@@ -1,7 +1,7 @@
 import { screen } from "@testing-library/react";
 import { describe, expect, it, vi } from "vitest";
 import type { UsageReport } from "../../lib/types";
-import { fakeBackend, rejectWith } from "../../test/fakeBackend";
+import { callerWith, fakeBackend, rejectWith } from "../../test/fakeBackend";
 import { renderWithBackend } from "../../test/render";
 import { UsageTile } from "./UsageTile";
 
@@ -18,8 +18,8 @@ const busy: UsageReport = {
   ],
 };
 
-function show(usage: () => Promise<UsageReport>) {
-  renderWithBackend(<UsageTile refreshToken={0} dark={false} />, fakeBackend({ usage }));
+function show(usage: () => Promise<UsageReport>, overrides: Parameters<typeof fakeBackend>[0] = {}) {
+  renderWithBackend(<UsageTile refreshToken={0} dark={false} />, fakeBackend({ usage, ...overrides }));
 }
 
 describe("UsageTile", () => {
@@ -41,5 +41,28 @@ describe("UsageTile", () => {
   it("explains that IBM Key Protect reports elsewhere", async () => {
     show(() => rejectWith("NOT_FOUND", "no such route"));
     expect(await screen.findByText(/IBM Cloud Monitoring/)).toBeInTheDocument();
+  });
+
+  it("tells a Reader which role the figures need, calmly rather than as a failure", async () => {
+    // The keystore never answers, so only the caller's grants can produce the sentence.
+    show(() => new Promise(() => {}), { caller: () => Promise.resolve(callerWith(["Reader"])) });
+    expect(await screen.findByText(/Usage figures are counted from the audit trail/)).toHaveTextContent(
+      "This needs the Manager role on this instance; you (IBMid-someone) do not have it.",
+    );
+    expect(screen.queryByText(/could not be loaded/)).toBeNull();
+    expect(screen.queryByTestId("usage-charts")).toBeNull();
+  });
+
+  it("takes the keystore's refusal the same way when it cannot say who the caller is", async () => {
+    show(() => rejectWith("FORBIDDEN", "not allowed"), { caller: () => rejectWith("NOT_FOUND", "no caller endpoint") });
+    expect(await screen.findByText(/Usage figures are counted from the audit trail/)).toHaveTextContent(
+      "Ask a Manager of this instance if you need them.",
+    );
+    expect(screen.queryByText(/could not be loaded/)).toBeNull();
+  });
+
+  it("still reports other failures", async () => {
+    show(() => rejectWith("KEYSTORE_UNAVAILABLE", "the keystore is closed"));
+    expect(await screen.findByText(/The calls of the last hour could not be loaded/)).toBeInTheDocument();
   });
 });

@@ -1,5 +1,6 @@
 import { SkeletonPlaceholder, Tile } from "@carbon/react";
 import { lazy, Suspense, useCallback } from "react";
+import { ACTIONS, useAccess } from "../../lib/access";
 import { useBackend } from "../../lib/backend";
 import { describe } from "../../lib/errors";
 import { useRequest } from "../../lib/hooks/useRequest";
@@ -12,17 +13,43 @@ interface Props {
   dark: boolean;
 }
 
-/** The last hour as the keystore saw it: calls per minute by action, and the data plane's latency. */
+const TITLE = <h2 className="dashboard__tile-title">Last hour</h2>;
+
+/** Why the figures are missing, in a sentence that is not an error: the caller's role is the reason. */
+function NotPermitted({ reason }: { reason: string }) {
+  return (
+    <Tile className="dashboard__tile dashboard__tile--wide" id="usage">
+      {TITLE}
+      <p className="dashboard__muted" id="usage-not-permitted">
+        Usage figures are counted from the audit trail, so only roles that may read it see them. {reason}
+      </p>
+    </Tile>
+  );
+}
+
+/**
+ * The last hour as the keystore saw it: calls per minute by action, and the data plane's latency.
+ * The keystore lets whoever may read policies read the audit trail, and these counts with it.
+ */
 export function UsageTile({ refreshToken, dark }: Props) {
+  const access = useAccess()(ACTIONS.readPolicies);
+  // Asking would only be refused; the caller's grants already say so.
+  if (!access.allowed) return <NotPermitted reason={access.reason} />;
+  return <UsageFigures refreshToken={refreshToken} dark={dark} />;
+}
+
+function UsageFigures({ refreshToken, dark }: Props) {
   const backend = useBackend();
   const load = useCallback(() => backend.usage(), [backend]);
   const usage = useRequest(load, refreshToken);
-  const title = <h2 className="dashboard__tile-title">Last hour</h2>;
-
+  // A keystore that cannot describe its caller still refuses; that is the same news, not a failure.
+  if (usage.error?.code === "FORBIDDEN") {
+    return <NotPermitted reason="Ask a Manager of this instance if you need them." />;
+  }
   if (usage.error !== undefined) {
     return (
       <Tile className="dashboard__tile dashboard__tile--wide" id="usage">
-        {title}
+        {TITLE}
         <p className="dashboard__muted" id="usage-unavailable">
           {usage.error.code === "NOT_FOUND"
             ? "This keystore does not report its calls per minute (IBM Key Protect sends them to IBM Cloud Monitoring instead)."
@@ -39,7 +66,7 @@ export function UsageTile({ refreshToken, dark }: Props) {
   const p99 = worstP99(report);
   return (
     <Tile className="dashboard__tile dashboard__tile--wide" id="usage">
-      {title}
+      {TITLE}
       <div className="dashboard__figures">
         <div className="dashboard__figure">
           <span className="dashboard__figure-label">Calls</span>

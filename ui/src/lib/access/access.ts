@@ -24,6 +24,7 @@ export const ACTIONS = {
   deleteAlias: "kms.secrets-alias.delete",
   createKeyRing: "kms.key-rings.create",
   deleteKeyRing: "kms.key-rings.delete",
+  readPolicies: "kms.policies.read",
   writePolicies: "kms.policies.write",
   importToken: "kms.import-token.create",
 } as const;
