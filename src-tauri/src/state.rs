@@ -152,7 +152,7 @@ impl AppState {
             Some(key) => Some(key.clone()),
             None => profiles.api_key(&request.profile.id)?,
         };
-        Ok(profiles.remote(&request.profile, key)?)
+        profiles.remote(&request.profile, key)
     }
 
     pub(crate) fn local_server_status(&self) -> LocalServerStatus {
