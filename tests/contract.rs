@@ -97,6 +97,21 @@ async fn usage(ks: &dyn Keystore, t: &mut Transcript) {
         refused >= 1 && unwraps > refused,
         "{unwraps} unwraps, {refused} refused"
     );
+    // Each failure is counted under its code, and the codes add up to the failures.
+    for minute in &report.minutes {
+        let by_code: u64 = minute.failure_codes.iter().map(|c| c.count).sum();
+        assert_eq!(by_code, minute.failures, "{minute:?}");
+    }
+    assert!(
+        report
+            .minutes
+            .iter()
+            .filter(|minute| minute.action == "kms.secrets.unwrap")
+            .flat_map(|minute| &minute.failure_codes)
+            .any(|failure| failure.code == "INVALID_INPUT"),
+        "the non-base64 unwrap is counted as INVALID_INPUT: {:?}",
+        report.minutes
+    );
     assert!(
         tally("kms.secrets.create").0 >= 1,
         "creates are counted too"

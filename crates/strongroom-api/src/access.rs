@@ -206,10 +206,25 @@ pub struct UsageMinute {
     /// Of those, refused or failed.
     #[ts(type = "number")]
     pub failures: u64,
+    /// The failures by error code, most frequent first; absent from servers that predate it.
+    #[serde(default)]
+    pub failure_codes: Vec<FailureCount>,
     /// Median time the keystore took, in milliseconds (within 25 %).
     pub p50_ms: f64,
     /// 99th percentile, in milliseconds (within 25 %).
     pub p99_ms: f64,
+}
+
+/// How many calls of one minute and action failed with one error code.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct FailureCount {
+    /// The error code (`UNDECRYPTABLE`, `FORBIDDEN`), as [`crate::ErrorCode`] names it.
+    pub code: String,
+    /// Calls.
+    #[ts(type = "number")]
+    pub count: u64,
 }
 
 /// Filters for the audit view, newest first.

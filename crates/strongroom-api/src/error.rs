@@ -68,6 +68,40 @@ pub enum ErrorCode {
 }
 
 impl ErrorCode {
+    /// The code as it crosses IPC and HTTP (`UNDECRYPTABLE`), without a serializer: usage
+    /// counts are keyed by it on every failed call.
+    pub const fn name(self) -> &'static str {
+        match self {
+            ErrorCode::NotFound => "NOT_FOUND",
+            ErrorCode::InvalidInput => "INVALID_INPUT",
+            ErrorCode::InvalidState => "INVALID_STATE",
+            ErrorCode::NotARootKey => "NOT_A_ROOT_KEY",
+            ErrorCode::Undecryptable => "UNDECRYPTABLE",
+            ErrorCode::RotationTooSoon => "ROTATION_TOO_SOON",
+            ErrorCode::PayloadRequired => "PAYLOAD_REQUIRED",
+            ErrorCode::RestoreExpired => "RESTORE_EXPIRED",
+            ErrorCode::Conflict => "CONFLICT",
+            ErrorCode::ImportTokenExpired => "IMPORT_TOKEN_EXPIRED",
+            ErrorCode::IncorrectNonce => "INCORRECT_NONCE",
+            ErrorCode::Forbidden => "FORBIDDEN",
+            ErrorCode::NotDualAuth => "NOT_DUAL_AUTH",
+            ErrorCode::AuthorizationsNotMet => "AUTHORIZATIONS_NOT_MET",
+            ErrorCode::PurgeTooEarly => "PURGE_TOO_EARLY",
+            ErrorCode::ProtectedResource => "PROTECTED_RESOURCE",
+            ErrorCode::KeyRingInUse => "KEY_RING_IN_USE",
+            ErrorCode::AliasTaken => "ALIAS_TAKEN",
+            ErrorCode::CreateImportAccess => "CREATE_IMPORT_ACCESS",
+            ErrorCode::Unauthenticated => "UNAUTHENTICATED",
+            ErrorCode::KeystoreUnavailable => "KEYSTORE_UNAVAILABLE",
+            ErrorCode::Internal => "INTERNAL",
+            ErrorCode::HostUnreachable => "HOST_UNREACHABLE",
+            ErrorCode::TlsFailure => "TLS_FAILURE",
+            ErrorCode::BadApiKey => "BAD_API_KEY",
+            ErrorCode::WrongInstance => "WRONG_INSTANCE",
+            ErrorCode::Timeout => "TIMEOUT",
+        }
+    }
+
     /// Every code, for tables that map codes both ways.
     pub const ALL: [ErrorCode; 27] = [
         ErrorCode::NotFound,
@@ -131,5 +165,21 @@ impl ApiError {
             ErrorCode::Internal,
             "an internal error occurred; the log has the details",
         )
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::ErrorCode;
+
+    #[test]
+    fn each_code_is_named_as_serde_writes_it() {
+        for code in ErrorCode::ALL {
+            assert_eq!(
+                serde_json::to_value(code).unwrap(),
+                serde_json::Value::from(code.name()),
+                "{code:?}"
+            );
+        }
     }
 }

@@ -18,8 +18,8 @@ mod wrapping;
 pub use access::{
     role_crn, ActionRoles, AuditEventInfo, AuditQueryRequest, AuthorizationCheck,
     AuthorizationCheckRequest, AuthorizationInfo, CallerGrant, CallerInfo,
-    CreateAuthorizationRequest, IamPolicy, InstancePolicy, KeyPolicies, KeyRingInfo, PolicyAdmin,
-    RegistrationInfo, ServiceAction, SetKeyPoliciesRequest, UsageMinute, UsageReport,
+    CreateAuthorizationRequest, FailureCount, IamPolicy, InstancePolicy, KeyPolicies, KeyRingInfo,
+    PolicyAdmin, RegistrationInfo, ServiceAction, SetKeyPoliciesRequest, UsageMinute, UsageReport,
     SERVICE_ROLES,
 };
 pub use connection::{

@@ -4,12 +4,13 @@ use std::sync::{Arc, OnceLock};
 use strongroom_api::{
     AliasInfo, AliasList, ApiError, AuditEventInfo, AuditQueryRequest, AuthorizationCheck,
     AuthorizationCheckRequest, AuthorizationInfo, CallerInfo, CreateAuthorizationRequest,
-    CreateImportTokenRequest, CreateKeyRequest, ErrorCode, ImportTokenInfo, InstancePolicy,
-    Instances, KeyInfo, KeyList, KeyPolicies, KeyRingInfo, KeySort, KeySortField, KeyStateName,
-    KeyType, KeyVersionInfo, Keystore, KeystoreInfo, KeystoreMode, ListAliasesRequest,
-    ListKeysRequest, Principal, RegistrationInfo, RewrapRequest, RewrapResponse, Rewrapped,
-    RotateKeyRequest, RotationPolicyInfo, SecretString, SetKeyPoliciesRequest, UnwrapRequest,
-    UnwrapResponse, UsageMinute, UsageReport, WrapRequest, WrapResponse,
+    CreateImportTokenRequest, CreateKeyRequest, ErrorCode, FailureCount, ImportTokenInfo,
+    InstancePolicy, Instances, KeyInfo, KeyList, KeyPolicies, KeyRingInfo, KeySort, KeySortField,
+    KeyStateName, KeyType, KeyVersionInfo, Keystore, KeystoreInfo, KeystoreMode,
+    ListAliasesRequest, ListKeysRequest, Principal, RegistrationInfo, RewrapRequest,
+    RewrapResponse, Rewrapped, RotateKeyRequest, RotationPolicyInfo, SecretString,
+    SetKeyPoliciesRequest, UnwrapRequest, UnwrapResponse, UsageMinute, UsageReport, WrapRequest,
+    WrapResponse,
 };
 use strongroom_core::envelope::{self, Envelope};
 use strongroom_core::import_token::{ImportAlgorithm, ImportToken, SealedImport};
@@ -359,7 +360,7 @@ impl LocalKeystore {
         shared.store.record_usage(
             &self.inner.instance,
             operation.event(),
-            result.is_ok(),
+            result.as_ref().err().map(|err| err.code.name()),
             shared.clock.now(),
             started.elapsed(),
         );
@@ -480,7 +481,7 @@ impl Inner {
             self.shared.store.record_usage(
                 self.repo.id(),
                 operation.event(),
-                result.is_ok(),
+                result.as_ref().err().map(|err| err.code.name()),
                 self.now(),
                 started.elapsed(),
             );
@@ -1433,6 +1434,14 @@ impl Keystore for LocalKeystore {
                     action: record.action.to_owned(),
                     calls: record.calls,
                     failures: record.failures,
+                    failure_codes: record
+                        .failure_codes
+                        .iter()
+                        .map(|(code, count)| FailureCount {
+                            code: (*code).to_owned(),
+                            count: *count,
+                        })
+                        .collect(),
                     p50_ms: record.p50_ms,
                     p99_ms: record.p99_ms,
                 })

@@ -104,12 +104,13 @@ impl SqliteStore {
         })
     }
 
-    /// Counts one call on `instance` that ended at `at` and took `took` (`usage.rs`).
+    /// Counts one call on `instance` that ended at `at` and took `took`, with its error code
+    /// if it failed (`usage.rs`).
     pub fn record_usage(
         &self,
         instance: &str,
         action: &'static str,
-        ok: bool,
+        failure: Option<&'static str>,
         at: time::OffsetDateTime,
         took: std::time::Duration,
     ) {
@@ -117,7 +118,7 @@ impl SqliteStore {
             at.unix_timestamp().div_euclid(60),
             instance,
             action,
-            ok,
+            failure,
             took,
         );
     }

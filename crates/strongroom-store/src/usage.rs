@@ -31,6 +31,8 @@ pub struct UsageRecord {
     pub calls: u64,
     /// Of those, refused or failed.
     pub failures: u64,
+    /// The failures by error code (`UNDECRYPTABLE`), most frequent first.
+    pub failure_codes: Vec<(&'static str, u64)>,
     /// Median latency, in milliseconds.
     pub p50_ms: f64,
     /// 99th percentile latency, in milliseconds.
@@ -49,6 +51,8 @@ pub(crate) struct Usage {
 struct Tally {
     calls: u64,
     failures: u64,
+    /// A handful of codes at most per minute and action, so a list beats a map.
+    failure_codes: Vec<(&'static str, u64)>,
     latency: [u32; BUCKETS],
 }
 
@@ -57,6 +61,7 @@ impl Default for Tally {
         Self {
             calls: 0,
             failures: 0,
+            failure_codes: Vec::new(),
             latency: [0; BUCKETS],
         }
     }
@@ -98,21 +103,26 @@ impl Usage {
             .unwrap_or_else(std::sync::PoisonError::into_inner)
     }
 
-    /// Counts one call that ended at `minute` (whole minutes since the epoch).
+    /// Counts one call that ended at `minute` (whole minutes since the epoch); `failure` is
+    /// its error code when it failed.
     pub(crate) fn record(
         &self,
         minute: i64,
         instance: &str,
         action: &'static str,
-        ok: bool,
+        failure: Option<&'static str>,
         took: Duration,
     ) {
         let mut minutes = self.lock();
         let tallies = minutes.entry(minute).or_default();
         let tally = tallies.entry((instance.to_owned(), action)).or_default();
         tally.calls += 1;
-        if !ok {
+        if let Some(code) = failure {
             tally.failures += 1;
+            match tally.failure_codes.iter_mut().find(|(of, _)| *of == code) {
+                Some((_, count)) => *count += 1,
+                None => tally.failure_codes.push((code, 1)),
+            }
         }
         let slot = &mut tally.latency[bucket(took)];
         *slot = slot.saturating_add(1);
@@ -143,6 +153,11 @@ impl Usage {
                     action,
                     calls: tally.calls,
                     failures: tally.failures,
+                    failure_codes: {
+                        let mut codes = tally.failure_codes.clone();
+                        codes.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(b.0)));
+                        codes
+                    },
                     p50_ms: tally.percentile_ms(0.50),
                     p99_ms: tally.percentile_ms(0.99),
                 });
@@ -161,20 +176,25 @@ mod tests {
         let usage = Usage::default();
         for i in 0..100u64 {
             let took = Duration::from_micros(if i < 98 { 100 } else { 50_000 });
-            usage.record(1_000, "i", "kms.secrets.wrap", i != 0, took);
+            let failure = match i {
+                0 => Some("UNDECRYPTABLE"),
+                1 | 2 => Some("FORBIDDEN"),
+                _ => None,
+            };
+            usage.record(1_000, "i", "kms.secrets.wrap", failure, took);
         }
         usage.record(
             1_000,
             "other",
             "kms.secrets.wrap",
-            true,
+            None,
             Duration::from_millis(1),
         );
         usage.record(
             1_001,
             "i",
             "kms.secrets.unwrap",
-            true,
+            None,
             Duration::from_millis(2),
         );
         let report = usage.report(1_001, "i");
@@ -182,7 +202,12 @@ mod tests {
         let wrap = &report[0];
         assert_eq!(
             (wrap.minute, wrap.action, wrap.calls, wrap.failures),
-            (1_000, "kms.secrets.wrap", 100, 1)
+            (1_000, "kms.secrets.wrap", 100, 3)
+        );
+        assert_eq!(
+            wrap.failure_codes,
+            vec![("FORBIDDEN", 2), ("UNDECRYPTABLE", 1)],
+            "by code, most frequent first"
         );
         assert!(
             wrap.p50_ms >= 0.1 && wrap.p50_ms < 0.1 * GROWTH,
@@ -200,12 +225,12 @@ mod tests {
     #[test]
     fn keeps_one_hour() {
         let usage = Usage::default();
-        usage.record(10, "i", "kms.secrets.wrap", true, Duration::from_millis(1));
+        usage.record(10, "i", "kms.secrets.wrap", None, Duration::from_millis(1));
         usage.record(
             10 + WINDOW_MINUTES,
             "i",
             "kms.secrets.wrap",
-            true,
+            None,
             Duration::from_millis(1),
         );
         let report = usage.report(10 + WINDOW_MINUTES, "i");
