@@ -85,8 +85,10 @@ function materialFromFile(bytes: Uint8Array): Uint8Array {
 function useExpired(at: string | undefined): boolean {
   const [passed, setPassed] = useState<string | null>(null);
   useEffect(() => {
-    if (at === undefined) return;
-    const timer = setTimeout(() => setPassed(at), Math.max(0, Date.parse(at) - Date.now()));
+    const moment = at === undefined ? NaN : Date.parse(at);
+    // An unreadable date is left to the keystore to judge, rather than called expired.
+    if (at === undefined || Number.isNaN(moment)) return;
+    const timer = setTimeout(() => setPassed(at), Math.max(0, moment - Date.now()));
     return () => clearTimeout(timer);
   }, [at]);
   return at !== undefined && passed === at;
@@ -412,16 +414,6 @@ export function ImportRootKeyModal({ onClose, onImported }: Props) {
           Bring your own AES key material. It is encrypted in this window to a one-time public key from the keystore
           (secure import), so it never travels in the clear. First, get that key: an import token.
         </p>
-        {refusal !== undefined && (
-          <InlineNotification
-            id="import-key-policy"
-            kind="warning"
-            title="Not allowed here"
-            subtitle={refusal}
-            lowContrast
-            hideCloseButton
-          />
-        )}
         <ImportTokenOptions
           draft={tokenDraft}
           onChange={setTokenDraft}
@@ -574,6 +566,16 @@ export function ImportRootKeyModal({ onClose, onImported }: Props) {
             <h3 ref={heading} tabIndex={-1} id="import-key-page-title" className="import-key__page-title">
               {titles[view]}
             </h3>
+            {refusal !== undefined && (
+              <InlineNotification
+                id="import-key-policy"
+                kind="warning"
+                title="Not allowed here"
+                subtitle={refusal}
+                lowContrast
+                hideCloseButton
+              />
+            )}
             {page}
             {failure !== null && (
               <InlineNotification
