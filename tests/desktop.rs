@@ -718,6 +718,19 @@ async fn import_a_root_key_securely_then_rotate_a_key() {
     let outcome = async {
         open_page(&client, "keys").await?;
         element(&client, "#import-key-button").await.click().await?;
+        // The wizard gets the import token first and shows its fingerprint before it asks for
+        // any material; "Next" appears only once the token is there.
+        element(&client, "#import-key-token-create")
+            .await
+            .click()
+            .await?;
+        let fingerprint =
+            text_until(&client, "#import-key-token-fingerprint", |t| !t.is_empty()).await;
+        assert!(
+            !fingerprint.is_empty(),
+            "the token's fingerprint is shown before the material is asked for"
+        );
+        element(&client, "#import-key-next").await.click().await?;
         element(&client, "#import-key-name")
             .await
             .send_keys("imported-root")
@@ -726,9 +739,14 @@ async fn import_a_root_key_securely_then_rotate_a_key() {
             .await
             .send_keys(IMPORTED_MATERIAL)
             .await?;
+        // Sealing happens in the window; the review page, with the Import button, follows.
+        element(&client, "#import-key-encrypt")
+            .await
+            .click()
+            .await?;
         element(&client, "#import-key-submit").await.click().await?;
-        // Import token, sealing in the window, import: the dialog ends on a success step with
-        // the new key's ID; "Done" closes it and the new key's details open.
+        // The dialog ends on a success step with the new key's ID; "Done" closes it and the
+        // new key's details open.
         element(&client, "#import-key-done").await.click().await?;
         element(&client, "[data-key-name='imported-root']").await;
         assert!(

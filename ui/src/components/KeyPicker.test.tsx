@@ -1,5 +1,6 @@
 import { screen, waitFor } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
+import { useState } from "react";
 import { describe, expect, it, vi } from "vitest";
 import type { ListKeysRequest } from "../lib/types";
 import { fakeBackend, makeKey, rejectWith } from "../test/fakeBackend";
@@ -61,6 +62,57 @@ describe("KeyPicker", () => {
     expect(await screen.findByText(/Keys could not be searched/)).toHaveTextContent("A pasted ID or alias still works.");
     expect(lastReference(onChange)).toBe("orders");
     expect(box).toBeEnabled();
+  });
+});
+
+describe("KeyPicker in a form", () => {
+  /** A form that sends whatever reference the picker last gave it, as a dialog would. */
+  function Sending({ onSend }: { onSend: (reference: string) => void }) {
+    const [reference, setReference] = useState("");
+    return (
+      <form
+        onSubmit={(event) => {
+          event.preventDefault();
+          onSend(reference);
+        }}
+      >
+        <KeyPicker id="picker" labelText="Key" onChange={setReference} />
+        <button type="submit">Send</button>
+      </form>
+    );
+  }
+
+  it("sends the id of a key typed by name and submitted before its search answered", async () => {
+    const backend = fakeBackend({
+      listKeys: (request) => Promise.resolve({ keys: request.search === "orders-root" ? [orders] : [], total: 1 }),
+    });
+    const onSend = vi.fn<(reference: string) => void>();
+    renderWithBackend(<Sending onSend={onSend} />, backend);
+    const user = userEvent.setup();
+    await waitFor(() => expect(backend.listKeys).toHaveBeenCalled());
+
+    // Typed and sent at once: well inside the search's 250 ms pause.
+    await user.type(screen.getByRole("combobox", { name: "Key" }), "orders-root");
+    await user.click(screen.getByRole("button", { name: "Send" }));
+
+    await waitFor(() => expect(onSend).toHaveBeenCalledTimes(1));
+    expect(onSend).toHaveBeenCalledWith(orders.id);
+    expect(backend.listKeys).toHaveBeenCalledWith(expect.objectContaining({ search: "orders-root" }));
+  });
+
+  it("sends at once when the search has already answered", async () => {
+    const backend = fakeBackend({ listKeys: () => Promise.resolve({ keys: [orders], total: 1 }) });
+    const onSend = vi.fn<(reference: string) => void>();
+    renderWithBackend(<Sending onSend={onSend} />, backend);
+    const user = userEvent.setup();
+    await user.type(screen.getByRole("combobox", { name: "Key" }), "orders-root");
+    await waitFor(() => expect(backend.listKeys).toHaveBeenLastCalledWith(expect.objectContaining({ search: "orders-root" })));
+    await waitFor(() => expect(screen.queryByText("Searching keys…")).toBeNull());
+    const searches = backend.listKeys.mock.calls.length;
+
+    await user.click(screen.getByRole("button", { name: "Send" }));
+    expect(onSend).toHaveBeenCalledWith(orders.id);
+    expect(backend.listKeys).toHaveBeenCalledTimes(searches);
   });
 });
 

@@ -1,5 +1,6 @@
 import { ComboBox } from "@carbon/react";
-import { useEffect, useState } from "react";
+import { useEffect, useRef, useState } from "react";
+import { flushSync } from "react-dom";
 import { shortId } from "../lib/format";
 import type { KeyInfo } from "../lib/types";
 import { keyReference, resolvedKey } from "./keyReference";
@@ -49,11 +50,39 @@ interface Props {
 export function KeyPicker({ id, labelText, initialText = "", onChange, invalid, invalidText, disabled }: Props) {
   const [text, setText] = useState(initialText);
   const [picked, setPicked] = useState<KeyInfo | null>(null);
-  const { keys, loading, error } = useKeySearch(text);
+  const { keys, loading, error, settle } = useKeySearch(text);
   const reference = keyReference(text, keys, picked);
   const key = resolvedKey(reference, keys, picked);
+  const releasing = useRef(false);
 
   useEffect(() => onChange(reference, key), [onChange, reference, key]);
+
+  // A name submitted before its search has answered would go out as the name, which the keystore
+  // could take for an alias. Hold the enclosing form's submit, search now, hand the form the
+  // resolved id, then submit again.
+  useEffect(() => {
+    const box = document.getElementById(id);
+    const form = box instanceof HTMLInputElement ? box.form : null;
+    if (form === null || !loading || text.trim() === "") return;
+    const hold = (event: Event) => {
+      if (releasing.current) return;
+      event.preventDefault();
+      event.stopPropagation();
+      void settle().then((found) => {
+        const settled = keyReference(text, found, picked);
+        // Synchronously, so the form's submit handler below reads the resolved id.
+        flushSync(() => onChange(settled, resolvedKey(settled, found, picked)));
+        releasing.current = true;
+        try {
+          if (form.isConnected) form.requestSubmit();
+        } finally {
+          releasing.current = false;
+        }
+      });
+    };
+    form.addEventListener("submit", hold);
+    return () => form.removeEventListener("submit", hold);
+  }, [id, loading, text, picked, settle, onChange]);
 
   return (
     <ComboBox<Choice>

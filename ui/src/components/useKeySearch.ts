@@ -1,4 +1,4 @@
-import { useEffect, useState } from "react";
+import { useCallback, useEffect, useState } from "react";
 import { toBackendError, useBackend } from "../lib/backend";
 import { describe } from "../lib/errors";
 import { useDebouncedValue } from "../lib/hooks/useDebouncedValue";
@@ -15,6 +15,11 @@ export interface KeySearch {
   loading: boolean;
   /** The last search's failure, in words; the typed text is still usable. */
   error: string | undefined;
+  /**
+   * Searches for the text as it is now, without waiting for typing to pause, and gives the keys
+   * found (none when the search fails). For a submit that must not go out with a stale answer.
+   */
+  settle: () => Promise<KeyInfo[]>;
 }
 
 interface Answer {
@@ -22,6 +27,13 @@ interface Answer {
   keys: KeyInfo[];
   error?: string;
 }
+
+const searchRequest = (search: string) => ({
+  offset: 0,
+  limit: KEY_SEARCH_LIMIT,
+  states: [],
+  ...(search === "" ? {} : { search }),
+});
 
 /** Searches the keystore's keys (name, alias or id, Key Protect's search) as `text` settles. */
 export function useKeySearch(text: string): KeySearch {
@@ -32,7 +44,7 @@ export function useKeySearch(text: string): KeySearch {
   useEffect(() => {
     let current = true;
     backend
-      .listKeys({ offset: 0, limit: KEY_SEARCH_LIMIT, states: [], ...(search === "" ? {} : { search }) })
+      .listKeys(searchRequest(search))
       .then(
         (list) => {
           if (current) setAnswer({ search, keys: list.keys });
@@ -46,6 +58,18 @@ export function useKeySearch(text: string): KeySearch {
     };
   }, [backend, search]);
 
-  const loading = answer === null || answer.search !== text.trim();
-  return { keys: answer?.keys ?? [], loading, error: loading ? undefined : answer.error };
+  const typed = text.trim();
+  const settle = useCallback(async (): Promise<KeyInfo[]> => {
+    try {
+      const { keys } = await backend.listKeys(searchRequest(typed));
+      setAnswer({ search: typed, keys });
+      return keys;
+    } catch (thrown) {
+      setAnswer({ search: typed, keys: [], error: describe(toBackendError(thrown)) });
+      return [];
+    }
+  }, [backend, typed]);
+
+  const loading = answer === null || answer.search !== typed;
+  return { keys: answer?.keys ?? [], loading, error: loading ? undefined : answer.error, settle };
 }

@@ -17,20 +17,19 @@ import {
   Stack,
   TextInput,
 } from "@carbon/react";
-import { useEffect, useRef, useState, type FormEvent } from "react";
+import { useEffect, useRef, useState, type FormEvent, type ReactNode } from "react";
 import { CliSnippet } from "../../components/CliSnippet";
+import { Countdown } from "../../components/Countdown";
 import { ImportTokenOptions } from "../../components/ImportTokenOptions";
 import { DEFAULT_TOKEN_DRAFT, tokenRequest } from "../../components/importTokenOptions";
 import { toBackendError, useBackend } from "../../lib/backend";
 import { decodeBase64 } from "../../lib/base64";
 import { importCommand } from "../../lib/cli";
 import { describe } from "../../lib/errors";
-import { formatDuration } from "../../lib/format";
-import { useNow } from "../../lib/hooks/useNow";
-import { ROOT_KEY_SIZES, SecureImportError } from "../../lib/secureImport";
+import { ROOT_KEY_SIZES, SecureImportError, sealForImport, type SealedMaterial } from "../../lib/secureImport";
 import type { KeyInfo } from "../../lib/types";
 import { entryRefusal } from "./createImportAccess";
-import { IMPORT_STEPS, importRootKey, type ImportTokenMetadata } from "./importSteps";
+import { importSealedRootKey, retrieveImportToken, type ImportTokenMetadata, type RetrievedImportToken } from "./importSteps";
 import { useCreateImportAccess } from "./useCreateImportAccess";
 
 const NAME_MIN = 2;
@@ -40,24 +39,39 @@ const SIZES_TEXT = "16, 24 or 32 bytes";
 
 type Source = "paste" | "file";
 
+/** The pages of the wizard; encrypting has a step of its own but no page, it runs on leaving the material. */
+type View = "token" | "material" | "review";
+
+const WIZARD_STEPS = [
+  { label: "Import token", description: "A one-time public key from the keystore" },
+  { label: "Key material", description: "Masked, 16, 24 or 32 bytes" },
+  { label: "Encrypt locally", description: "In this window, under the token's public key" },
+  { label: "Review & import", description: "Only ciphertext is sent" },
+] as const;
+
+const STEP_TOKEN = 0;
+const STEP_MATERIAL = 1;
+const STEP_ENCRYPT = 2;
+const STEP_REVIEW = 3;
+
 /** A sentence for a failure in the local part of the import. */
 function explainSealing(error: SecureImportError): string {
   switch (error.reason) {
     case "MATERIAL_SIZE":
       return `Root key material must be ${SIZES_TEXT}.`;
     case "TOKEN_INCOMPLETE":
-      return "The keystore sent the import token without its public key or nonce. Start the import again.";
+      return "The keystore sent the import token without its public key or nonce. Get a different token.";
     case "PUBLIC_KEY":
-      return "The import token's public key could not be read. Start the import again.";
+      return "The import token's public key could not be read. Get a different token.";
     case "AES_KEY_SIZE":
       return "This window cannot seal 24-byte (AES-192) material. Use 16 or 32 bytes.";
   }
 }
 
-function sizeProblem(bytes: Uint8Array): string | undefined {
-  return (ROOT_KEY_SIZES as readonly number[]).includes(bytes.length)
+function sizeProblem(length: number): string | undefined {
+  return (ROOT_KEY_SIZES as readonly number[]).includes(length)
     ? undefined
-    : `Root key material must be ${SIZES_TEXT}; this is ${bytes.length}.`;
+    : `Root key material must be ${SIZES_TEXT}; this is ${length}.`;
 }
 
 /** A key file holds the raw bytes, or their base64 text (as `openssl rand -base64 32` writes). */
@@ -67,26 +81,43 @@ function materialFromFile(bytes: Uint8Array): Uint8Array {
   return asText ?? bytes;
 }
 
-/** The token's lifetime and retrievals, ticking while the dialog is open. */
-function TokenStatus({ token }: { token: ImportTokenMetadata }) {
-  const now = useNow(1000);
-  const left = Date.parse(token.expirationDate) - now;
+/** True once `at` has passed; re-checked by one timer rather than a tick, as the dialog holds a form. */
+function useExpired(at: string | undefined): boolean {
+  const [passed, setPassed] = useState<string | null>(null);
+  useEffect(() => {
+    const moment = at === undefined ? NaN : Date.parse(at);
+    // An unreadable date is left to the keystore to judge, rather than called expired.
+    if (at === undefined || Number.isNaN(moment)) return;
+    const timer = setTimeout(() => setPassed(at), Math.max(0, moment - Date.now()));
+    return () => clearTimeout(timer);
+  }, [at]);
+  return at !== undefined && passed === at;
+}
+
+/** The token's lifetime and retrievals, counting down while the dialog is open. */
+function TokenStatus({ token, expired }: { token: ImportTokenMetadata; expired: boolean }) {
   return (
-    <>
-      <p id="import-key-token" className="import-key__token" aria-live="off">
-        Import token{" "}
-        <span id="import-key-token-expiry">{left > 0 ? `expires in ${formatDuration(left)}` : "has expired"}</span> ·{" "}
-        <span id="import-key-token-retrievals">
-          {token.remainingRetrievals} of {token.maxAllowedRetrievals}{" "}
-          {token.maxAllowedRetrievals === 1 ? "retrieval" : "retrievals"} left
-        </span>
-      </p>
-      {token.fingerprint !== undefined && <TokenFingerprint fingerprint={token.fingerprint} />}
-    </>
+    <p id="import-key-token" className="import-key__token" aria-live="off">
+      Import token{" "}
+      <span id="import-key-token-expiry">
+        {expired ? (
+          "has expired"
+        ) : (
+          <>
+            expires in <Countdown to={new Date(token.expirationDate)} />
+          </>
+        )}
+      </span>{" "}
+      ·{" "}
+      <span id="import-key-token-retrievals">
+        {token.remainingRetrievals} of {token.maxAllowedRetrievals}{" "}
+        {token.maxAllowedRetrievals === 1 ? "retrieval" : "retrievals"} left
+      </span>
+    </p>
   );
 }
 
-/** The token's public key fingerprint, for comparing with the keystore's own record of it. */
+/** The token's public key fingerprint, for comparing with what the key owner expects. */
 function TokenFingerprint({ fingerprint }: { fingerprint: string }) {
   return (
     <div className="import-key__fingerprint">
@@ -96,10 +127,6 @@ function TokenFingerprint({ fingerprint }: { fingerprint: string }) {
       <code id="import-key-token-fingerprint" aria-labelledby="import-key-token-fingerprint-label">
         {fingerprint}
       </code>
-      <p className="key-details__note">
-        Compare it out of band with the keystore&apos;s copy of the token&apos;s public key: the start of{" "}
-        <code>openssl pkey -pubin -outform DER | openssl dgst -sha256</code> run on it.
-      </p>
     </div>
   );
 }
@@ -127,28 +154,38 @@ interface Props {
 }
 
 /**
- * Imports root key material with secure import; mounted only while open. Plaintext import is
- * the create dialog's; this one is closed when the create and import access policy forbids
- * importing root keys, with the policy's sentence.
+ * Imports root key material with secure import, as a wizard: get an import token and check its
+ * fingerprint, give the material, encrypt it here, review, import. Mounted only while open.
+ * Plaintext import is the create dialog's; this one is closed when the create and import access
+ * policy forbids importing root keys, with the policy's sentence.
  */
 export function ImportRootKeyModal({ onClose, onImported }: Props) {
   const backend = useBackend();
   const refusal = entryRefusal(useCreateImportAccess(), "root", "secureImport");
+  const [view, setView] = useState<View>("token");
+  const [pending, setPending] = useState<"token" | "seal" | "import" | null>(null);
+  const [failedStep, setFailedStep] = useState<number | null>(null);
+  const [failure, setFailure] = useState<string | null>(null);
+
+  const [tokenDraft, setTokenDraft] = useState(DEFAULT_TOKEN_DRAFT);
+  const [tokenAttempted, setTokenAttempted] = useState(false);
+  const [retrieved, setRetrieved] = useState<RetrievedImportToken | null>(null);
+  const tokenExpired = useExpired(retrieved?.metadata.expirationDate);
+  const tokenOptions = tokenRequest(tokenDraft);
+
   const [name, setName] = useState("");
   const [source, setSource] = useState<Source>("paste");
   const [pasted, setPasted] = useState("");
   const [fileName, setFileName] = useState<string | null>(null);
   const [fileProblem, setFileProblem] = useState<string | null>(null);
   const fileMaterial = useRef<Uint8Array | null>(null);
-  const [fileReady, setFileReady] = useState(false);
-  const [submitted, setSubmitted] = useState(false);
-  const [step, setStep] = useState<number | null>(null);
-  const [failedStep, setFailedStep] = useState<number | null>(null);
-  const [failure, setFailure] = useState<string | null>(null);
-  const [token, setToken] = useState<ImportTokenMetadata | null>(null);
+  // The chosen file's usable length; its bytes stay in the ref, out of React state.
+  const [fileBytes, setFileBytes] = useState<number | null>(null);
+  const [materialAttempted, setMaterialAttempted] = useState(false);
+
+  // Sealed for `retrieved`'s token; dropped whenever the token or the material may change.
+  const [sealed, setSealed] = useState<{ material: SealedMaterial; bytes: number } | null>(null);
   const [importedKey, setImportedKey] = useState<KeyInfo | null>(null);
-  const [tokenDraft, setTokenDraft] = useState(DEFAULT_TOKEN_DRAFT);
-  const tokenOptions = tokenRequest(tokenDraft);
 
   // Overwrite the file's bytes when the dialog goes away; the pasted text is in a masked field.
   useEffect(
@@ -158,6 +195,17 @@ export function ImportRootKeyModal({ onClose, onImported }: Props) {
     [],
   );
 
+  // Each page starts with its heading focused, so a screen reader reads where the wizard is.
+  const heading = useRef<HTMLHeadingElement>(null);
+  const firstView = useRef(true);
+  useEffect(() => {
+    if (firstView.current) {
+      firstView.current = false;
+      return;
+    }
+    heading.current?.focus();
+  }, [view]);
+
   const trimmedName = name.trim();
   const nameError =
     trimmedName.length < NAME_MIN || trimmedName.length > NAME_MAX
@@ -165,85 +213,145 @@ export function ImportRootKeyModal({ onClose, onImported }: Props) {
       : undefined;
 
   let materialError: string | undefined;
+  let materialBytes: number | undefined;
   if (source === "paste") {
     const bytes = pasted.trim() === "" ? null : decodeBase64(pasted);
+    materialBytes = bytes?.length;
+    bytes?.fill(0);
     if (pasted.trim() === "") materialError = `Paste the key material in base64 (${SIZES_TEXT}).`;
-    else if (bytes === null) materialError = "Key material must be base64, for example from `openssl rand -base64 32`.";
-    else materialError = sizeProblem(bytes);
+    else if (materialBytes === undefined) materialError = "Key material must be base64, for example from `openssl rand -base64 32`.";
+    else materialError = sizeProblem(materialBytes);
   } else if (fileProblem !== null) {
     materialError = fileProblem;
-  } else if (!fileReady) {
+  } else if (fileBytes === null) {
     materialError = `Choose a file with ${SIZES_TEXT} of key material.`;
+  } else {
+    materialBytes = fileBytes;
   }
 
-  const busy = step !== null && failedStep === null && importedKey === null;
+  const busy = pending !== null;
+  const closed = refusal !== undefined;
+
+  const fail = (step: number, sentence: string) => {
+    setFailedStep(step);
+    setFailure(sentence);
+  };
+  const clearFailure = () => {
+    setFailedStep(null);
+    setFailure(null);
+  };
 
   const chooseFile = async (files: FileList | null) => {
     const file = files?.[0];
     fileMaterial.current?.fill(0);
     fileMaterial.current = null;
-    setFileReady(false);
+    setFileBytes(null);
     setFileProblem(null);
     setFileName(file?.name ?? null);
     if (file === undefined) return;
     const material = materialFromFile(new Uint8Array(await file.arrayBuffer()));
-    const problem = sizeProblem(material);
+    const problem = sizeProblem(material.length);
     if (problem === undefined) fileMaterial.current = material;
-    setFileReady(problem === undefined);
+    else material.fill(0);
+    setFileBytes(problem === undefined ? material.length : null);
     setFileProblem(problem ?? null);
   };
 
-  const submit = async (event: FormEvent<HTMLFormElement>) => {
-    event.preventDefault();
-    setSubmitted(true);
-    if (nameError !== undefined || materialError !== undefined || tokenOptions === undefined) return;
-    if (busy || refusal !== undefined) return;
-    const material = source === "paste" ? decodeBase64(pasted) : fileMaterial.current;
-    if (material === null) return;
-    setFailure(null);
-    setFailedStep(null);
-    let current = 0;
+  const getToken = async () => {
+    setTokenAttempted(true);
+    if (tokenOptions === undefined) return;
+    setPending("token");
+    clearFailure();
     try {
-      const key = await importRootKey(backend, { name: trimmedName, material, token: tokenOptions }, (index, retrieved) => {
-        current = index;
-        setStep(index);
-        if (retrieved !== undefined) setToken(retrieved);
-      });
-      setStep(IMPORT_STEPS.length);
-      setImportedKey(key);
+      setRetrieved(await retrieveImportToken(backend, tokenOptions));
     } catch (thrown) {
-      setFailedStep(current);
-      setFailure(thrown instanceof SecureImportError ? explainSealing(thrown) : describe(toBackendError(thrown)));
+      fail(STEP_TOKEN, describe(toBackendError(thrown)));
     } finally {
-      if (source === "paste") material.fill(0);
+      setPending(null);
     }
   };
 
-  const shownNameError = submitted ? nameError : undefined;
-  const shownMaterialError = submitted || fileName !== null ? materialError : undefined;
+  /** Back to the first page with the options, for a token the key owner can vouch for. */
+  const differentToken = () => {
+    setRetrieved(null);
+    setSealed(null);
+    clearFailure();
+    setView("token");
+  };
 
-  const progress = step !== null && (
-    <>
-      <ProgressIndicator vertical currentIndex={step} id="import-key-progress" aria-label="Import progress">
-        {IMPORT_STEPS.map((item, index) => (
-          <ProgressStep
-            key={item.label}
-            label={item.label}
-            description={item.description}
-            secondaryLabel={index === failedStep ? "Failed" : item.description}
-            invalid={index === failedStep}
-          />
-        ))}
-        <ProgressStep label="Done" description="The key is ready to wrap DEKs." />
-      </ProgressIndicator>
-      {token !== null && <TokenStatus token={token} />}
-    </>
+  const encrypt = async () => {
+    setMaterialAttempted(true);
+    if (nameError !== undefined || materialError !== undefined || retrieved === null) return;
+    const material = source === "paste" ? decodeBase64(pasted) : fileMaterial.current;
+    if (material === null) return;
+    setPending("seal");
+    clearFailure();
+    try {
+      setSealed({ material: await sealForImport(material, retrieved.token), bytes: material.length });
+      setView("review");
+    } catch (thrown) {
+      fail(STEP_ENCRYPT, thrown instanceof SecureImportError ? explainSealing(thrown) : describe(toBackendError(thrown)));
+    } finally {
+      if (source === "paste") material.fill(0);
+      setPending(null);
+    }
+  };
+
+  const importKey = async () => {
+    if (sealed === null) return;
+    setPending("import");
+    clearFailure();
+    try {
+      setImportedKey(await importSealedRootKey(backend, { name: trimmedName }, sealed.material));
+    } catch (thrown) {
+      fail(STEP_REVIEW, describe(toBackendError(thrown)));
+    } finally {
+      setPending(null);
+    }
+  };
+
+  const submit = (event: FormEvent<HTMLFormElement>) => {
+    event.preventDefault();
+    if (busy || closed) return;
+    if (view === "token") {
+      if (retrieved === null) void getToken();
+      else if (retrieved.metadata.fingerprint !== undefined) {
+        clearFailure();
+        setView("material");
+      }
+    } else if (view === "material") void encrypt();
+    else void importKey();
+  };
+
+  const back = () => {
+    clearFailure();
+    setSealed(null);
+    setView(view === "review" ? "material" : "token");
+  };
+
+  let currentStep: number = STEP_TOKEN;
+  if (importedKey !== null) currentStep = WIZARD_STEPS.length;
+  else if (view === "review") currentStep = STEP_REVIEW;
+  else if (view === "material") currentStep = pending === "seal" ? STEP_ENCRYPT : STEP_MATERIAL;
+
+  const progress = (
+    <ProgressIndicator currentIndex={currentStep} spaceEqually id="import-key-progress" aria-label="Import steps">
+      {WIZARD_STEPS.map((item, index) => (
+        <ProgressStep
+          key={item.label}
+          label={item.label}
+          description={item.description}
+          secondaryLabel={index === failedStep ? "Failed" : undefined}
+          invalid={index === failedStep}
+        />
+      ))}
+    </ProgressIndicator>
   );
 
   if (importedKey !== null) {
     const done = () => onImported(importedKey);
     return (
-      <ComposedModal open onClose={done} aria-label="Import a root key" preventCloseOnClickOutside>
+      <ComposedModal open onClose={done} aria-label="Import a root key" preventCloseOnClickOutside size="md">
         <ModalHeader title="Import a root key" label="Keys" />
         <ModalBody>
           <Stack gap={5}>
@@ -274,16 +382,190 @@ export function ImportRootKeyModal({ onClose, onImported }: Props) {
     );
   }
 
+  const shownNameError = materialAttempted ? nameError : undefined;
+  const shownMaterialError =
+    materialAttempted || pasted.trim() !== "" || fileName !== null ? materialError : undefined;
+  const materialHelper =
+    materialBytes !== undefined && materialError === undefined
+      ? `${materialBytes} bytes: AES-${materialBytes * 8}.`
+      : `${SIZES_TEXT}, e.g. from \`openssl rand -base64 32\`.`;
+
+  const expiredNotice = tokenExpired && (
+    <InlineNotification
+      id="import-key-token-expired"
+      kind="warning"
+      title="The import token has expired"
+      subtitle="The keystore will refuse material sealed for it. Get a different token."
+      lowContrast
+      hideCloseButton
+    />
+  );
+
+  let page: ReactNode;
+  let primary: { id: string; label: string; busyLabel: string; disabled?: boolean };
+  if (view === "token") {
+    primary =
+      retrieved === null
+        ? { id: "import-key-token-create", label: "Get import token", busyLabel: "Getting the token…", disabled: closed }
+        : { id: "import-key-next", label: "Next", busyLabel: "", disabled: retrieved.metadata.fingerprint === undefined };
+    page = (
+      <>
+        <p className="import-key__intro">
+          Bring your own AES key material. It is encrypted in this window to a one-time public key from the keystore
+          (secure import), so it never travels in the clear. First, get that key: an import token.
+        </p>
+        <ImportTokenOptions
+          draft={tokenDraft}
+          onChange={setTokenDraft}
+          showProblems={tokenAttempted}
+          disabled={busy || closed || retrieved !== null}
+        />
+        {retrieved !== null && (
+          <section className="import-key__token-check" aria-label="The import token">
+            {retrieved.metadata.fingerprint === undefined ? (
+              <InlineNotification
+                id="import-key-token-unreadable"
+                kind="error"
+                title="No fingerprint to check"
+                subtitle="The import token's public key could not be read. Get a different token."
+                lowContrast
+                hideCloseButton
+              />
+            ) : (
+              <>
+                <TokenFingerprint fingerprint={retrieved.metadata.fingerprint} />
+                <p id="import-key-token-compare" className="import-key__compare">
+                  Compare this fingerprint with the one your key owner expects before you go on. If they differ, do not
+                  import: the material would be encrypted for someone else&apos;s key.
+                </p>
+                <p className="key-details__note">
+                  The key owner gets it from the keystore&apos;s copy of the token&apos;s public key: the start of{" "}
+                  <code>openssl pkey -pubin -outform DER | openssl dgst -sha256</code> run on it.
+                </p>
+              </>
+            )}
+            <TokenStatus token={retrieved.metadata} expired={tokenExpired} />
+            {expiredNotice}
+            <Button id="import-key-token-renew" kind="ghost" size="sm" onClick={differentToken}>
+              Get a different token
+            </Button>
+          </section>
+        )}
+      </>
+    );
+  } else if (view === "material") {
+    primary = { id: "import-key-encrypt", label: "Encrypt locally", busyLabel: "Encrypting…" };
+    page = (
+      <>
+        <TextInput
+          id="import-key-name"
+          labelText="Name"
+          helperText={`${NAME_MIN} to ${NAME_MAX} characters. Names are visible to anyone who can list keys.`}
+          value={name}
+          autoComplete="off"
+          disabled={busy}
+          invalid={shownNameError !== undefined}
+          invalidText={shownNameError}
+          onChange={(event) => setName(event.target.value)}
+        />
+        <RadioButtonGroup
+          legendText="Key material"
+          name="import-key-source"
+          valueSelected={source}
+          disabled={busy}
+          onChange={(value) => setSource(value === "file" ? "file" : "paste")}
+        >
+          <RadioButton id="import-key-source-paste" labelText="Paste base64" value="paste" />
+          <RadioButton id="import-key-source-file" labelText="Choose a file" value="file" />
+        </RadioButtonGroup>
+        {source === "paste" ? (
+          <PasswordInput
+            id="import-key-material"
+            labelText="Key material (base64)"
+            helperText={materialHelper}
+            autoComplete="off"
+            value={pasted}
+            disabled={busy}
+            showPasswordLabel="Show key material"
+            hidePasswordLabel="Hide key material"
+            invalid={shownMaterialError !== undefined}
+            invalidText={shownMaterialError}
+            onChange={(event) => setPasted(event.target.value)}
+          />
+        ) : (
+          <div className="import-key__file">
+            <FileUploaderButton
+              id="import-key-file"
+              labelText="Choose key file"
+              buttonKind="tertiary"
+              size="md"
+              disableLabelChanges
+              disabled={busy}
+              onChange={(event) => void chooseFile(event.target.files)}
+            />
+            <p className="import-key__file-status" aria-live="polite">
+              {fileName === null
+                ? `Raw bytes or base64 text, ${SIZES_TEXT}.`
+                : `Chosen: ${fileName}${materialError === undefined ? ` (${materialHelper})` : ""}`}
+            </p>
+            {shownMaterialError !== undefined && (
+              <p id="import-key-file-error" className="import-key__file-error" role="alert">
+                {shownMaterialError}
+              </p>
+            )}
+          </div>
+        )}
+        <p className="import-key__intro">
+          Next, the material is encrypted in this window under the token&apos;s public key. Nothing is sent until you
+          import on the last step.
+        </p>
+        {expiredNotice}
+      </>
+    );
+  } else {
+    primary = { id: "import-key-submit", label: "Import", busyLabel: "Importing…" };
+    page = (
+      <>
+        <dl id="import-key-review" className="import-key__review">
+          <dt>Name</dt>
+          <dd>{trimmedName}</dd>
+          <dt>Key material</dt>
+          <dd>{sealed === null ? "" : `${sealed.bytes} bytes (AES-${sealed.bytes * 8}), encrypted in this window`}</dd>
+          <dt>Import token</dt>
+          <dd>
+            {retrieved?.metadata.fingerprint !== undefined && <TokenFingerprint fingerprint={retrieved.metadata.fingerprint} />}
+            {retrieved !== null && <TokenStatus token={retrieved.metadata} expired={tokenExpired} />}
+          </dd>
+        </dl>
+        <WhatLeaves />
+        {expiredNotice}
+      </>
+    );
+  }
+
+  const titles: Record<View, string> = {
+    token: "Get an import token",
+    material: "Provide the key material",
+    review: "Review and import",
+  };
+  const canCancel = view === "token";
+
   return (
-    <ComposedModal open onClose={busy ? () => false : onClose} aria-label="Import a root key" preventCloseOnClickOutside>
+    <ComposedModal
+      open
+      onClose={busy ? () => false : onClose}
+      aria-label="Import a root key"
+      preventCloseOnClickOutside
+      size="md"
+    >
       <ModalHeader title="Import a root key" label="Keys" />
       <ModalBody hasForm>
-        <Form id={FORM_ID} noValidate onSubmit={(event) => void submit(event)}>
+        <Form id={FORM_ID} noValidate onSubmit={submit}>
           <Stack gap={6}>
-            <p className="import-key__intro">
-              Bring your own AES key material. It is encrypted in this window to a one-time public key from the
-              keystore (secure import), so it never travels in the clear.
-            </p>
+            {progress}
+            <h3 ref={heading} tabIndex={-1} id="import-key-page-title" className="import-key__page-title">
+              {titles[view]}
+            </h3>
             {refusal !== undefined && (
               <InlineNotification
                 id="import-key-policy"
@@ -294,99 +576,40 @@ export function ImportRootKeyModal({ onClose, onImported }: Props) {
                 hideCloseButton
               />
             )}
-            <TextInput
-              id="import-key-name"
-              labelText="Name"
-              helperText={`${NAME_MIN} to ${NAME_MAX} characters. Names are visible to anyone who can list keys.`}
-              value={name}
-              autoComplete="off"
-              data-modal-primary-focus
-              disabled={busy}
-              invalid={shownNameError !== undefined}
-              invalidText={shownNameError}
-              onChange={(event) => setName(event.target.value)}
-            />
-            <RadioButtonGroup
-              legendText="Key material"
-              name="import-key-source"
-              valueSelected={source}
-              disabled={busy || refusal !== undefined}
-              onChange={(value) => setSource(value === "file" ? "file" : "paste")}
-            >
-              <RadioButton id="import-key-source-paste" labelText="Paste base64" value="paste" />
-              <RadioButton id="import-key-source-file" labelText="Choose a file" value="file" />
-            </RadioButtonGroup>
-            {source === "paste" ? (
-              <PasswordInput
-                id="import-key-material"
-                labelText="Key material (base64)"
-                helperText={`${SIZES_TEXT}, e.g. from \`openssl rand -base64 32\`.`}
-                autoComplete="off"
-                value={pasted}
-                disabled={busy || refusal !== undefined}
-                showPasswordLabel="Show key material"
-                hidePasswordLabel="Hide key material"
-                invalid={shownMaterialError !== undefined}
-                invalidText={shownMaterialError}
-                onChange={(event) => setPasted(event.target.value)}
-              />
-            ) : (
-              <div className="import-key__file">
-                <FileUploaderButton
-                  id="import-key-file"
-                  labelText="Choose key file"
-                  buttonKind="tertiary"
-                  size="md"
-                  disableLabelChanges
-                  disabled={busy || refusal !== undefined}
-                  onChange={(event) => void chooseFile(event.target.files)}
-                />
-                <p className="import-key__file-status" aria-live="polite">
-                  {fileName === null ? `Raw bytes or base64 text, ${SIZES_TEXT}.` : `Chosen: ${fileName}`}
-                </p>
-                {shownMaterialError !== undefined && (
-                  <p id="import-key-file-error" className="import-key__file-error" role="alert">
-                    {shownMaterialError}
-                  </p>
-                )}
-              </div>
-            )}
-
-            <ImportTokenOptions
-              draft={tokenDraft}
-              onChange={setTokenDraft}
-              showProblems={submitted}
-              disabled={busy || refusal !== undefined}
-            />
-            <WhatLeaves />
-            {progress}
+            {page}
             {failure !== null && (
               <InlineNotification
                 id="import-key-error"
                 kind="error"
                 role="alert"
-                title="The key was not imported"
+                title={failedStep === STEP_REVIEW ? "The key was not imported" : "This step did not complete"}
                 subtitle={failure}
                 lowContrast
                 hideCloseButton
               />
             )}
+            {failure !== null && view === "review" && (
+              <Button id="import-key-restart" kind="ghost" size="sm" onClick={differentToken}>
+                Start again with a different token
+              </Button>
+            )}
           </Stack>
         </Form>
       </ModalBody>
       <ModalFooter>
-        <Button kind="secondary" onClick={onClose} disabled={busy}>
-          Cancel
+        <Button kind="secondary" onClick={canCancel ? onClose : back} disabled={busy}>
+          {canCancel ? "Cancel" : "Back"}
         </Button>
         <Button
-          id="import-key-submit"
+          key={primary.id}
+          id={primary.id}
           kind="primary"
           type="submit"
           form={FORM_ID}
-          disabled={busy || refusal !== undefined}
-          aria-describedby={refusal === undefined ? undefined : "import-key-policy"}
+          disabled={busy || closed || primary.disabled === true}
+          aria-describedby={closed ? "import-key-policy" : undefined}
         >
-          {busy ? <InlineLoading description={IMPORT_STEPS[step]?.label ?? "Importing…"} /> : "Import"}
+          {busy ? <InlineLoading description={primary.busyLabel} /> : primary.label}
         </Button>
       </ModalFooter>
     </ComposedModal>

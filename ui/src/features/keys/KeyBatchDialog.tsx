@@ -13,7 +13,7 @@ import {
 import { useState } from "react";
 import { createPortal } from "react-dom";
 import { CliSnippet } from "../../components/CliSnippet";
-import { useAccess } from "../../lib/access";
+import { useAccess, useCaller } from "../../lib/access";
 import { useBackend } from "../../lib/backend";
 import { batchScript, keyActionCommand, type CliTarget } from "../../lib/cli";
 import { describe } from "../../lib/errors";
@@ -170,11 +170,16 @@ interface Props {
 export function KeyBatchDialog({ action, keys, keyRings = [], onFinished, onClose }: Props) {
   const backend = useBackend();
   const can = useAccess();
+  const caller = useCaller();
   const [keyRing, setKeyRing] = useState(() => keyRings.find((ring) => keys.some((key) => key.keyRing !== ring)) ?? "default");
   const [progress, setProgress] = useState<number | null>(null);
   const [outcome, setOutcome] = useState<BatchOutcome | null>(null);
-  const plan = planBatch(action, keys, action === "move" ? keyRing : undefined, (key) =>
-    can(roleActionFor(action, key), { keyId: key.id, keyRing: key.keyRing }),
+  const plan = planBatch(
+    action,
+    keys,
+    action === "move" ? keyRing : undefined,
+    (key) => can(roleActionFor(action, key), { keyId: key.id, keyRing: key.keyRing }),
+    caller?.iamId,
   );
   const busy = progress !== null && outcome === null;
   const verb = VERBS[action];

@@ -1,7 +1,7 @@
 import { MultiSelect } from "@carbon/react";
 import { ALL_STATES, STATE_LABELS, stateTitle } from "../../lib/format";
 import type { KeyStateName } from "../../lib/types";
-import { statesToList } from "./filterChips";
+import { filtersStates, statesToList } from "./filterChips";
 
 interface Props {
   states: readonly KeyStateName[];
@@ -18,13 +18,16 @@ function StateItem({ state }: { state: KeyStateName }) {
  */
 export function KeyStateFilter({ states, onChange }: Props) {
   const chosen = statesToList(states);
+  const narrowed = filtersStates(states);
   return (
     <MultiSelect<KeyStateName>
       id="key-state-filter"
-      className="key-table__filter key-table__filter--states"
+      // Carbon always shows a count badge for a selection; every state chosen is the default,
+      // not a filter, so the badge (and its clear button, which would change nothing) is hidden.
+      className={`key-table__filter key-table__filter--states${narrowed ? "" : " key-table__filter--all-states"}`}
       titleText="State"
       hideLabel
-      label={chosen.length === ALL_STATES.length ? "All states" : "States"}
+      label={narrowed ? "States" : "All states"}
       type="inline"
       size="lg"
       items={ALL_STATES}

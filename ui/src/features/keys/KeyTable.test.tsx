@@ -132,12 +132,24 @@ describe("KeyTable", () => {
         expect.objectContaining({ states: ["deactivated", "destroyed"], offset: 0 }),
       ),
     );
+    // Narrowed, the count badge shows (the stylesheet hides it only in the all-states default).
+    expect(filter.closest(".key-table__filter--states")).not.toHaveClass("key-table__filter--all-states");
+    expect(filter.querySelector(".cds--tag--filter")).toHaveTextContent("2");
     await user.click(screen.getByRole("option", { name: "Active" }));
     await waitFor(() =>
       expect(backend.listKeys).toHaveBeenLastCalledWith(
         expect.objectContaining({ states: ["active", "deactivated", "destroyed"] }),
       ),
     );
+  });
+
+  it("shows no state count badge while every state is chosen, the default", async () => {
+    setup({ listKeys: () => Promise.resolve({ keys: [makeKey({ name: "payments-root" })], total: 1 }) });
+    await waitFor(() => expect(rowFor("payments-root")).toBeInTheDocument());
+    const filter = document.getElementById("key-state-filter");
+    // Carbon renders the badge for any selection; this class is what the stylesheet hides it by.
+    expect(filter?.closest(".key-table__filter--states")).toHaveClass("key-table__filter--all-states");
+    expect(filter).toHaveTextContent("All states");
   });
 
   it("shows the short key ID and copies the full one, without opening the key's details", async () => {

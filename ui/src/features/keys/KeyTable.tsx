@@ -427,7 +427,7 @@ export function KeyTable({
                   value={keyRing}
                   onChange={(event) => setKeyRing(event.target.value)}
                 >
-                  <SelectItem value="" text="All key rings" />
+                  <SelectItem value="" text="All rings" />
                   {(rings.data ?? []).map((ring) => (
                     <SelectItem key={ring.id} value={ring.id} text={`Ring: ${ring.id}`} />
                   ))}

@@ -113,6 +113,32 @@ describe("KeyTable batch actions", () => {
     expect(byId("key-batch-done")).toHaveTextContent("Deleted 1 key. Scheduled deletion of 1 key.");
   });
 
+  it("does not complete a deletion the caller authorized, and says why, like the row menu", async () => {
+    const plain = makeKey({ name: "payments-root" });
+    // The desktop caller is IBMid-local-administrator; the two-person rule keeps this one for someone else.
+    const mine = makeKey({
+      name: "dual-mine-root",
+      dualAuthDelete: { enabled: true, keySetForDeletion: true, authorizedBy: "IBMid-local-administrator" },
+    });
+    const { backend, user } = setup([plain, mine], {
+      deleteKey: () => Promise.resolve({ ...plain, state: "destroyed" }),
+    });
+    await waitFor(() => expect(rowFor("dual-mine-root")).toBeInTheDocument());
+    await user.click(screen.getByRole("checkbox", { name: "Select payments-root" }));
+    await user.click(screen.getByRole("checkbox", { name: "Select dual-mine-root" }));
+
+    await user.click(batchButton("delete"));
+    await screen.findByRole("dialog", { name: "Delete 1 key?" });
+    expect(byId("key-batch-skipped")).toHaveTextContent(
+      "dual-mine-root: You authorized this deletion; a different person must delete the key.",
+    );
+    expect(document.querySelector("#key-batch-cli code")?.textContent).toBe(`strongroom keys delete ${plain.id}`);
+
+    await user.click(byId("key-batch-confirm"));
+    await waitFor(() => expect(document.getElementById("key-batch-summary")).not.toBeNull());
+    expect(backend.deleteKey.mock.calls).toEqual([[plain.id]]);
+  });
+
   it("moves the selection to the chosen key ring", async () => {
     const key = makeKey({ name: "payments-root" });
     const { backend, user } = setup([key], {

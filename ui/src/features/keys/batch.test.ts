@@ -3,7 +3,7 @@ import { accessFor, ACTIONS } from "../../lib/access";
 import { callerWith, fakeBackend, makeKey, rejectWith } from "../../test/fakeBackend";
 import type { KeyInfo } from "../../lib/types";
 import { batchAccess, keysToCsv, planBatch, roleActionFor, runBatch, type RoleCheck } from "./batch";
-import { stateRefusal } from "./stateRules";
+import { SELF_APPROVAL_REASON, stateRefusal } from "./stateRules";
 
 const active = makeKey({ name: "active-root" });
 const suspended = makeKey({ name: "suspended-root", state: "suspended" });
@@ -64,6 +64,17 @@ describe("planBatch", () => {
     expect(plan.skipped.map(({ key, reason }) => [key.name, reason])).toEqual([
       ["gone-root", "Delete: the key is Destroyed (deleted)."],
     ]);
+  });
+
+  it("skips deleting a key whose deletion the caller authorized, with the row menu's reason", () => {
+    const mine = planBatch("delete", [active, dual, dualPending], undefined, undefined, "IBMid-alice");
+    expect(names(mine.steps)).toEqual(["active-root", "dual-root"]);
+    expect(mine.skipped.map(({ key, reason }) => [key.name, reason])).toEqual([["dual-pending-root", SELF_APPROVAL_REASON]]);
+
+    const someoneElses = planBatch("delete", [dualPending], undefined, undefined, "IBMid-bob");
+    expect(someoneElses.steps.map(({ key, kind }) => [key.name, kind])).toEqual([["dual-pending-root", "complete"]]);
+    // Only deletes have the two-person rule.
+    expect(planBatch("disable", [dualPending], undefined, undefined, "IBMid-alice").skipped).toEqual([]);
   });
 });
 

@@ -3,7 +3,7 @@ import { toBackendError, type Backend, type BackendError } from "../../lib/backe
 import { STATE_LABELS } from "../../lib/format";
 import type { KeyInfo } from "../../lib/types";
 import { toCsv } from "../../lib/csv";
-import { deleteKindOf, stateRefusal, type DeleteKind } from "./stateRules";
+import { deleteKindOf, selfApproval, stateRefusal, type DeleteKind } from "./stateRules";
 
 /** The changes the key table applies to every selected key. */
 export type BatchAction = "disable" | "enable" | "move" | "delete";
@@ -22,15 +22,17 @@ export interface BatchPlan {
 }
 
 /**
- * Why the action does not apply to this key, by Key Protect's state table; undefined when it does.
- * The life-cycle actions give the row menu's sentence (stateRules), so the two cannot drift.
+ * Why the action does not apply to this key, by Key Protect's state table (and, for deletes, the
+ * two-person rule); undefined when it does. The life-cycle actions give the row menu's sentences
+ * (stateRules), so the two cannot drift.
  */
-function skipReason(action: BatchAction, key: KeyInfo, keyRing: string | undefined): string | undefined {
+function skipReason(action: BatchAction, key: KeyInfo, keyRing: string | undefined, iamId: string | undefined): string | undefined {
   switch (action) {
     case "disable":
     case "enable":
-    case "delete":
       return stateRefusal(action, key);
+    case "delete":
+      return stateRefusal(action, key) ?? selfApproval(key, iamId);
     case "move":
       // Not a row-menu life-cycle action: the state table has no Move, and a ring is its own rule.
       if (key.state === "destroyed") return `It is ${STATE_LABELS[key.state]}; destroyed keys stay in their key ring.`;
@@ -57,13 +59,20 @@ export type RoleCheck = (key: KeyInfo) => Access;
 
 /**
  * Splits a selection into the calls to send and the keys the action does not apply to: by
- * the key's state first, then by the caller's role on the key.
+ * the key's state first, then (for deletes) by whether `iamId`, the caller, gave the key's first
+ * authorization, then by the caller's role on the key.
  */
-export function planBatch(action: BatchAction, keys: KeyInfo[], keyRing?: string, role?: RoleCheck): BatchPlan {
+export function planBatch(
+  action: BatchAction,
+  keys: KeyInfo[],
+  keyRing?: string,
+  role?: RoleCheck,
+  iamId?: string,
+): BatchPlan {
   const plan: BatchPlan = { steps: [], skipped: [] };
   for (const key of keys) {
     const access = role?.(key);
-    const reason = skipReason(action, key, keyRing) ?? (access?.allowed === false ? access.reason : undefined);
+    const reason = skipReason(action, key, keyRing, iamId) ?? (access?.allowed === false ? access.reason : undefined);
     if (reason !== undefined) plan.skipped.push({ key, reason });
     else plan.steps.push(action === "delete" ? { key, kind: deleteKindOf(key) } : { key });
   }

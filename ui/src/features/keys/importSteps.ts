@@ -1,5 +1,5 @@
 import type { Backend } from "../../lib/backend";
-import { publicKeyFingerprint, sealForImport } from "../../lib/secureImport";
+import { publicKeyFingerprint, sealForImport, type SealedMaterial } from "../../lib/secureImport";
 import type { CreateImportTokenRequest, ImportTokenInfo, KeyInfo } from "../../lib/types";
 
 /**
@@ -8,8 +8,11 @@ import type { CreateImportTokenRequest, ImportTokenInfo, KeyInfo } from "../../l
  */
 export type ImportTokenMetadata = Omit<ImportTokenInfo, "payload" | "nonce"> & { fingerprint?: string };
 
-/** Reports the step being started; from the encryption step on, with the retrieved token's metadata. */
-export type OnImportStep = (index: number, token?: ImportTokenMetadata) => void;
+/** A retrieved import token: what sealing needs, and what a person may see of it. */
+export interface RetrievedImportToken {
+  token: ImportTokenInfo;
+  metadata: ImportTokenMetadata;
+}
 
 async function metadataOf(token: ImportTokenInfo): Promise<ImportTokenMetadata> {
   const { creationDate, expirationDate, maxAllowedRetrievals, remainingRetrievals, payload } = token;
@@ -18,44 +21,26 @@ async function metadataOf(token: ImportTokenInfo): Promise<ImportTokenMetadata> 
   return { creationDate, expirationDate, maxAllowedRetrievals, remainingRetrievals, ...(fingerprint === undefined ? {} : { fingerprint }) };
 }
 
-export const IMPORT_STEPS = [
-  { label: "Create an import token", description: "The keystore makes a one-time RSA key pair and a nonce." },
-  { label: "Retrieve its public key", description: "Uses up the token's single retrieval." },
-  { label: "Encrypt the material here", description: "RSA-OAEP-SHA-256 and AES-GCM, in this window." },
-  { label: "Import the root key", description: "Only ciphertext leaves this window." },
-] as const;
+/**
+ * A fresh import token, retrieved with its public key and nonce (which uses up one of its
+ * retrievals). `options` sets its lifetime and retrievals; Key Protect's defaults when absent.
+ */
+export async function retrieveImportToken(
+  backend: Backend,
+  options: CreateImportTokenRequest = {},
+): Promise<RetrievedImportToken> {
+  await backend.createImportToken(options);
+  const token = await backend.importToken();
+  return { token, metadata: await metadataOf(token) };
+}
 
 export interface ImportRequest {
   name: string;
   description?: string;
-  material: Uint8Array;
-  /** The import token's lifetime and retrievals; Key Protect's defaults when absent. */
-  token?: CreateImportTokenRequest;
 }
 
-/** A fresh import token, retrieved with its public key and nonce. */
-async function freshToken(backend: Backend, onStep: OnImportStep, options: CreateImportTokenRequest = {}) {
-  onStep(0);
-  await backend.createImportToken(options);
-  onStep(1);
-  const token = await backend.importToken();
-  onStep(2, await metadataOf(token));
-  return token;
-}
-
-/**
- * Secure import of root key material: a fresh import token, its public key, local sealing, then
- * `createKey` with the sealed fields. `onStep` reports the index of the step being started.
- */
-export async function importRootKey(
-  backend: Backend,
-  request: ImportRequest,
-  onStep: OnImportStep,
-  subtle?: SubtleCrypto,
-): Promise<KeyInfo> {
-  const token = await freshToken(backend, onStep, request.token);
-  const sealed = await sealForImport(request.material, token, subtle);
-  onStep(3);
+/** Creates the root key from material already sealed for the current import token. */
+export function importSealedRootKey(backend: Backend, request: ImportRequest, sealed: SealedMaterial): Promise<KeyInfo> {
   return backend.createKey({
     name: request.name,
     ...(request.description === undefined ? {} : { description: request.description }),
@@ -69,11 +54,9 @@ export async function rotateImportedKey(
   backend: Backend,
   keyId: string,
   material: Uint8Array,
-  onStep: OnImportStep = () => undefined,
   subtle?: SubtleCrypto,
 ): Promise<KeyInfo> {
-  const token = await freshToken(backend, onStep);
+  const { token } = await retrieveImportToken(backend);
   const sealed = await sealForImport(material, token, subtle);
-  onStep(3);
   return backend.rotateKey({ keyId, ...sealed });
 }
