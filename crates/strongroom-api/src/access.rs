@@ -206,8 +206,10 @@ pub struct UsageMinute {
     /// Of those, refused or failed.
     #[ts(type = "number")]
     pub failures: u64,
-    /// The failures by error code, most frequent first; absent from servers that predate it.
-    #[serde(default)]
+    /// The failures by error code, most frequent first; absent when none failed (and from
+    /// servers that predate it).
+    #[ts(as = "Option<Vec<FailureCount>>", optional)]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub failure_codes: Vec<FailureCount>,
     /// Median time the keystore took, in milliseconds (within 25 %).
     pub p50_ms: f64,

@@ -1,8 +1,8 @@
-import { LineChart, StackedAreaChart } from "@carbon/charts-react";
+import { LineChart, StackedAreaChart, StackedBarChart } from "@carbon/charts-react";
 import "@carbon/charts-react/styles.min.css";
 import { ScaleTypes } from "@carbon/charts";
 import type { UsageReport } from "../../lib/types";
-import { callsPerMinute, latencyPerMinute } from "./usage";
+import { callsPerMinute, latencyPerMinute, outcomesPerMinute } from "./usage";
 
 interface Props {
   report: UsageReport;
@@ -28,6 +28,19 @@ export default function UsageCharts({ report, dark }: Props) {
           options={{
             ...common,
             title: "Calls per minute, last hour",
+            axes: {
+              left: { mapsTo: "value", stacked: true, title: "Calls" },
+              bottom: { mapsTo: "date", scaleType: ScaleTypes.TIME },
+            },
+          }}
+        />
+      </div>
+      <div id="usage-outcomes-chart">
+        <StackedBarChart
+          data={outcomesPerMinute(report)}
+          options={{
+            ...common,
+            title: "Answers per minute: success, and failures by error code",
             axes: {
               left: { mapsTo: "value", stacked: true, title: "Calls" },
               bottom: { mapsTo: "date", scaleType: ScaleTypes.TIME },

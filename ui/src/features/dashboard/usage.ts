@@ -54,6 +54,35 @@ export function callsPerMinute(report: UsageReport): Point[] {
     .flatMap(([group, byMinute]) => minutes.map((date) => ({ group, date, value: byMinute.get(date.getTime()) ?? 0 })));
 }
 
+/**
+ * Answers per minute by outcome: "success" and each failure's error code, for the minutes that had
+ * calls (a bar per minute, stacked). The codes are the ones the UI switches on, not HTTP statuses:
+ * `UNDECRYPTABLE` says more than 400.
+ */
+export function outcomesPerMinute(report: UsageReport): Point[] {
+  const counts = new Map<number, Map<string, number>>();
+  for (const minute of report.minutes) {
+    const at = Date.parse(minute.at);
+    const byOutcome = counts.get(at) ?? new Map<string, number>();
+    const add = (group: string, value: number) => {
+      if (value > 0) byOutcome.set(group, (byOutcome.get(group) ?? 0) + value);
+    };
+    add("success", minute.calls - minute.failures);
+    const coded = (minute.failureCodes ?? []).reduce((sum, failure) => {
+      add(failure.code, failure.count);
+      return sum + failure.count;
+    }, 0);
+    // A server that counts failures but not their codes still shows them.
+    add("failed", minute.failures - coded);
+    counts.set(at, byOutcome);
+  }
+  return [...counts.entries()]
+    .sort(([a], [b]) => a - b)
+    .flatMap(([at, byOutcome]) =>
+      [...byOutcome.entries()].map(([group, value]) => ({ group, date: new Date(at), value })),
+    );
+}
+
 /** The data plane's latency, p50 and p99 per minute, only for minutes that had calls (no call, no latency). */
 export function latencyPerMinute(report: UsageReport): Point[] {
   return report.minutes
