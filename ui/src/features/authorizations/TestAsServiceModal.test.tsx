@@ -50,6 +50,24 @@ describe("TestAsServiceModal", () => {
     expect(screen.getByText(/but the key is suspended/)).toBeInTheDocument();
   });
 
+  it("checks the key a typed name found, even when Check is pressed before its search answered", async () => {
+    const user = userEvent.setup();
+    const orders = makeKey({ name: "orders-root" });
+    const checkAuthorization = vi.fn(() =>
+      Promise.resolve({ allowed: true, authorizationId: "policy-1", keyId: orders.id, keyState: "active" as const, reason: "ok" }),
+    );
+    const backend = fakeBackend({
+      checkAuthorization,
+      listKeys: (request) => Promise.resolve({ keys: request.search === "orders-root" ? [orders] : [], total: 1 }),
+    });
+    renderWithBackend(<TestAsServiceModal authorization={cos} onClose={() => undefined} />, backend);
+    // A name that could pass for an alias, checked straight on, inside the search's 250 ms pause.
+    await user.type(keyBox(), "orders-root");
+    await user.click(screen.getByRole("button", { name: "Check" }));
+    await waitFor(() => expect(checkAuthorization).toHaveBeenCalledTimes(1));
+    expect(checkAuthorization).toHaveBeenCalledWith(expect.objectContaining({ keyId: orders.id }));
+  });
+
   it("explains a failed check in plain words", async () => {
     const user = userEvent.setup();
     const checkAuthorization = vi.fn(() => rejectWith("FORBIDDEN", "IBMid-bob is not allowed to perform kms.policies.read here"));

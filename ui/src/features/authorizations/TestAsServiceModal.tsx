@@ -25,6 +25,8 @@ interface Props {
  * be allowed a wrap, unwrap or rewrap with a key, and through which authorization. Nothing is
  * wrapped; the verdict is the keystore's, from the same rule a real call meets.
  */
+const FORM_ID = "test-as-service-form";
+
 export function TestAsServiceModal({ authorization, onClose }: Props) {
   const backend = useBackend();
   const [keyId, setKeyId] = useState(authorization.keyId ?? "");
@@ -67,6 +69,14 @@ export function TestAsServiceModal({ authorization, onClose }: Props) {
     >
       <ModalHeader title={`Test as ${authorization.sourceService}`} label="Authorizations" />
       <ModalBody>
+      {/* A form, so KeyPicker can hold a Check pressed while a typed name is still being looked up. */}
+      <form
+        id={FORM_ID}
+        onSubmit={(event) => {
+          event.preventDefault();
+          void run();
+        }}
+      >
       <p className="test-as-service__intro">
         A dry run: would {authorization.sourceService} be allowed to use this key? Nothing is wrapped and no data
         encryption key is made.
@@ -107,6 +117,7 @@ export function TestAsServiceModal({ authorization, onClose }: Props) {
       {failure !== null && (
         <InlineNotification kind="error" title="The check did not run" subtitle={failure} lowContrast hideCloseButton />
       )}
+      </form>
       </ModalBody>
       <ModalFooter>
         <Button kind="secondary" id="test-as-service-close" onClick={onClose}>
@@ -115,8 +126,9 @@ export function TestAsServiceModal({ authorization, onClose }: Props) {
         <Button
           kind="primary"
           id="test-as-service-check"
+          type="submit"
+          form={FORM_ID}
           disabled={busy || keyId.trim() === ""}
-          onClick={() => void run()}
         >
           {busy ? "Checking…" : "Check"}
         </Button>
