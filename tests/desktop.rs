@@ -730,6 +730,7 @@ async fn import_a_root_key_securely_then_rotate_a_key() {
             !fingerprint.is_empty(),
             "the token's fingerprint is shown before the material is asked for"
         );
+        screenshot(&client, "import-wizard-token").await;
         element(&client, "#import-key-next").await.click().await?;
         element(&client, "#import-key-name")
             .await
@@ -744,6 +745,8 @@ async fn import_a_root_key_securely_then_rotate_a_key() {
             .await
             .click()
             .await?;
+        element(&client, "#import-key-submit").await;
+        screenshot(&client, "import-wizard-review").await;
         element(&client, "#import-key-submit").await.click().await?;
         // The dialog ends on a success step with the new key's ID; "Done" closes it and the
         // new key's details open.
@@ -863,6 +866,22 @@ async fn connect_to_a_remote_instance_create_a_key_then_lose_it() {
             verdict.contains("Connected"),
             "the connection test passes: {verdict:?}"
         );
+        // It says what answered, and that plain HTTP is not encrypted.
+        let peer = text_until(&client, "#connection-test-peer", |t| {
+            t.contains("strongroom/")
+        })
+        .await;
+        assert!(
+            peer.contains("strongroom/") && peer.contains("plain HTTP"),
+            "the server's name and the missing encryption are shown: {peer:?}"
+        );
+        client
+            .execute(
+                "document.getElementById('connection-test-peer').scrollIntoView(); return 1;",
+                vec![],
+            )
+            .await?;
+        screenshot(&client, "connection-test").await;
         element(&client, "#connection-save").await.click().await?;
         element(&client, "[data-connection-id] [data-action='switch']")
             .await

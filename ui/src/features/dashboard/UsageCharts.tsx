@@ -2,7 +2,7 @@ import { LineChart, StackedAreaChart, StackedBarChart } from "@carbon/charts-rea
 import "@carbon/charts-react/styles.min.css";
 import { ScaleTypes } from "@carbon/charts";
 import type { UsageReport } from "../../lib/types";
-import { callsPerMinute, latencyPerMinute, outcomesPerMinute } from "./usage";
+import { callsPerMinute, latencyPerMinute, outcomeColours, outcomesPerMinute, windowMinutes } from "./usage";
 
 interface Props {
   report: UsageReport;
@@ -11,6 +11,10 @@ interface Props {
 
 /** Loaded on demand with the rest of the chart library. */
 export default function UsageCharts({ report, dark }: Props) {
+  const outcomes = outcomesPerMinute(report);
+  const minutes = windowMinutes(report);
+  // The whole hour, as the calls chart shows it, not just the minutes that had calls.
+  const hour = [minutes[0] ?? new Date(), minutes[minutes.length - 1] ?? new Date()] as const;
   const common = {
     height: "16rem",
     resizable: true,
@@ -19,6 +23,14 @@ export default function UsageCharts({ report, dark }: Props) {
     theme: dark ? ("g100" as const) : ("g10" as const),
     legend: { alignment: "center" as const },
     toolbar: { enabled: true },
+    // Each chart's domain is the hour (Carbon would pad it by a tick each side), and its ticks
+    // say the time only: the tile's title already says which hour.
+    timeScale: { addSpaceOnEdges: 0, timeIntervalFormats: { minute: { primary: "p", secondary: "p" } } },
+  };
+  const hourAxis = {
+    mapsTo: "date",
+    scaleType: ScaleTypes.TIME,
+    domain: [new Date(hour[0].getTime() - 30_000), new Date(hour[1].getTime() + 30_000)],
   };
   return (
     <div className="dashboard__usage-charts">
@@ -30,20 +42,21 @@ export default function UsageCharts({ report, dark }: Props) {
             title: "Calls per minute, last hour",
             axes: {
               left: { mapsTo: "value", stacked: true, title: "Calls" },
-              bottom: { mapsTo: "date", scaleType: ScaleTypes.TIME },
+              bottom: hourAxis,
             },
           }}
         />
       </div>
       <div id="usage-outcomes-chart">
         <StackedBarChart
-          data={outcomesPerMinute(report)}
+          data={outcomes}
           options={{
             ...common,
             title: "Answers per minute: success, and failures by error code",
+            color: { scale: outcomeColours(outcomes) },
             axes: {
               left: { mapsTo: "value", stacked: true, title: "Calls" },
-              bottom: { mapsTo: "date", scaleType: ScaleTypes.TIME },
+              bottom: hourAxis,
             },
           }}
         />
@@ -56,7 +69,7 @@ export default function UsageCharts({ report, dark }: Props) {
             title: "Wrap and unwrap latency, last hour",
             axes: {
               left: { mapsTo: "value", title: "Milliseconds", scaleType: ScaleTypes.LOG },
-              bottom: { mapsTo: "date", scaleType: ScaleTypes.TIME },
+              bottom: hourAxis,
             },
           }}
         />

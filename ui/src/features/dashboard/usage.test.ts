@@ -4,6 +4,7 @@ import {
   actionLabel,
   callsPerMinute,
   latencyPerMinute,
+  outcomeColours,
   outcomesPerMinute,
   usageTotals,
   windowMinutes,
@@ -68,6 +69,9 @@ describe("the last hour's usage", () => {
     expect(byMinute("2026-06-01T10:00:00.000Z")).toEqual({ success: 11, FORBIDDEN: 1 });
     expect(byMinute("2026-06-01T10:02:00.000Z")).toEqual({ success: 7, UNDECRYPTABLE: 1, failed: 1 });
     expect(byMinute("2026-06-01T10:01:00.000Z")).toEqual({});
+    const colours = outcomeColours(outcomesPerMinute(report));
+    expect(colours.success).toBe("#24a148");
+    expect(new Set([colours.FORBIDDEN, colours.UNDECRYPTABLE, colours.failed]).size).toBe(3);
   });
 
   it("charts the data plane's latency only, and finds the worst p99", () => {

@@ -83,6 +83,18 @@ export function outcomesPerMinute(report: UsageReport): Point[] {
     );
 }
 
+/** Successes in Carbon's green, failures in its reds and oranges, so a glance reads the bar. */
+const FAILURE_COLOURS = ["#da1e28", "#ff832b", "#a2191f", "#f1c21b", "#fa4d56", "#ba4e00"];
+
+export function outcomeColours(points: Point[]): Record<string, string> {
+  const colours: Record<string, string> = { success: "#24a148" };
+  const failures = [...new Set(points.map((point) => point.group))].filter((group) => group !== "success").sort();
+  failures.forEach((group, index) => {
+    colours[group] = FAILURE_COLOURS[index % FAILURE_COLOURS.length] ?? "#da1e28";
+  });
+  return colours;
+}
+
 /** The data plane's latency, p50 and p99 per minute, only for minutes that had calls (no call, no latency). */
 export function latencyPerMinute(report: UsageReport): Point[] {
   return report.minutes
