@@ -111,20 +111,12 @@ enum Command {
 
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
-    // Log lines are written by a thread of their own, in batches: at tens of thousands of
-    // requests a second one unbuffered `write` per request line cost about a fifth of the
-    // server's throughput (docs/benchmarks.md §2). Lines are never dropped (a full queue
-    // makes the caller wait), and `_log_flush` writes what is queued when `main` returns.
-    let (log, _log_flush) = tracing_appender::non_blocking::NonBlockingBuilder::default()
-        .lossy(false)
-        .thread_name("strongroom-log")
-        .finish(std::io::BufWriter::new(std::io::stderr()));
     tracing_subscriber::fmt()
         .with_env_filter(
             EnvFilter::try_from_env("STRONGROOM_LOG")
                 .unwrap_or_else(|_| EnvFilter::new("strongroom=info,warn")),
         )
-        .with_writer(log)
+        .with_writer(std::io::stderr)
         // Colour codes only for a person at a terminal; a log file gets plain lines (and
         // formatting them was measurable at tens of thousands of requests a second).
         .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
