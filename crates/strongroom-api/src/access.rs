@@ -125,6 +125,12 @@ pub struct AuthorizationInfo {
     pub created_at: String,
     /// Creator.
     pub created_by: String,
+    /// RFC 3339: the last time the source service wrapped, unwrapped or rewrapped with a key this
+    /// authorization reaches; absent when never (or when the keystore does not say, as IAM
+    /// does not).
+    #[ts(optional)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub last_used_at: Option<String>,
 }
 
 /// Create an authorization on this instance.
@@ -301,6 +307,9 @@ pub struct IamPolicy {
     pub updated_by: String,
     /// Bumped on each change; the `ETag`.
     pub revision: i64,
+    /// RFC 3339: an authorization's last use by its source service (`strongroom serve`'s
+    /// addition; IBM IAM keeps none).
+    pub last_used_at: Option<String>,
 }
 
 /// The IAM Policy Management side: who may manage which policies is checked against the

@@ -372,6 +372,8 @@ fn authorization(policy: &Value) -> AuthorizationInfo {
             .collect(),
         created_at: text(&policy["created_at"]),
         created_by: text(&policy["created_by_id"]),
+        // `strongroom serve` adds it; IBM IAM keeps no record of use.
+        last_used_at: policy["last_used_at"].as_str().map(str::to_owned),
     }
 }
 

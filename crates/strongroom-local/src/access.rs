@@ -135,17 +135,97 @@ pub(crate) fn registration_info(record: &RegistrationRecord) -> RegistrationInfo
     }
 }
 
+/// The instance's authorizations, each with when its source service last used a key through
+/// it ([`Uses`]).
 pub(crate) fn authorizations(
-    store: &SqliteStore,
+    store: &std::sync::Arc<SqliteStore>,
     instance: &str,
 ) -> Result<Vec<AuthorizationInfo>, ApiError> {
-    Ok(store
+    let mut uses = Uses::default();
+    store
         .policies(Some("authorization"))
         .map_err(|err| api_error(err.into()))?
         .iter()
         .filter(|p| p.instance_id.as_deref() == Some(instance))
-        .map(authorization_info)
-        .collect())
+        .map(|policy| {
+            let mut info = authorization_info(policy);
+            info.last_used_at = uses.last_use(store, policy)?;
+            Ok(info)
+        })
+        .collect()
+}
+
+/// When authorizations were last used, from the registrations every service wrap, unwrap and
+/// rewrap refreshes (the newest 5,000 per instance, read once per instance), not from a counter
+/// on the data plane. A use reached through two overlapping authorizations dates both.
+#[derive(Default)]
+pub(crate) struct Uses(std::collections::HashMap<String, Vec<RegistrationRecord>>);
+
+impl Uses {
+    /// When `policy`'s source service last used a key through it; `None` for other policies.
+    pub(crate) fn last_use(
+        &mut self,
+        store: &std::sync::Arc<SqliteStore>,
+        policy: &AccessPolicyRecord,
+    ) -> Result<Option<String>, ApiError> {
+        let Some(instance) = policy.instance_id.as_deref() else {
+            return Ok(None);
+        };
+        if policy.policy_type != "authorization" {
+            return Ok(None);
+        }
+        if !self.0.contains_key(instance) {
+            let repo = store
+                .instance(instance)
+                .map_err(|err| api_error(err.into()))?;
+            let found = repo.registrations(None).map_err(api_error)?;
+            self.0.insert(instance.to_owned(), found);
+        }
+        Ok(self.0.get(instance).and_then(|uses| {
+            uses.iter()
+                .find(|used| used_through(policy, instance, used))
+                .map(|used| rfc3339(used.updated_at))
+        }))
+    }
+}
+
+/// Whether the service use a registration records is one `policy` allows.
+fn used_through(policy: &AccessPolicyRecord, instance: &str, used: &RegistrationRecord) -> bool {
+    // `crn:v1:bluemix:public:{service}:local:a/local:{instance}::`, as `submit_use` writes it.
+    let mut parts = used.resource_crn.split(':').skip(4);
+    let (Some(service), Some(source)) = (parts.next(), parts.nth(2)) else {
+        return false;
+    };
+    let target = Target::Key(used.key_id, &used.key_ring);
+    [Operation::Wrap, Operation::Unwrap]
+        .into_iter()
+        .any(|operation| lets(policy, instance, service, Some(source), operation, target))
+}
+
+/// Whether `policy` lets `service` (or its instance `source`) do `operation` on `target`: the
+/// rule a real call by that service meets.
+fn lets(
+    policy: &AccessPolicyRecord,
+    instance: &str,
+    service: &str,
+    source: Option<&str>,
+    operation: Operation,
+    target: Target<'_>,
+) -> bool {
+    policy.instance_id.as_deref() == Some(instance)
+        && policy.source_service.as_deref() == Some(service)
+        && policy
+            .source_instance
+            .as_deref()
+            .is_none_or(|named| Some(named) == source)
+        && grant(policy).is_some_and(|grant| {
+            let caller = Caller {
+                iam_id: String::new(),
+                kind: CallerKind::User,
+                grants: vec![grant],
+            };
+            caller.may(operation, target)
+        })
 }
 
 /// Validates a request into a stored `authorization` policy on `instance`.
@@ -225,6 +305,7 @@ pub(crate) fn authorization_info(record: &AccessPolicyRecord) -> AuthorizationIn
         roles: record.roles.clone(),
         created_at: rfc3339(record.created_at),
         created_by: record.created_by.clone(),
+        last_used_at: None,
     }
 }
 
@@ -269,22 +350,9 @@ pub(crate) fn check_authorization(
         .policies(Some("authorization"))
         .map_err(|err| api_error(err.into()))?;
     let target = Target::Key(key.id, &key.key_ring);
-    let matched = policies.iter().find(|policy| {
-        policy.instance_id.as_deref() == Some(instance)
-            && policy.source_service.as_deref() == Some(service)
-            && policy
-                .source_instance
-                .as_deref()
-                .is_none_or(|named| Some(named) == source)
-            && grant(policy).is_some_and(|grant| {
-                let caller = Caller {
-                    iam_id: String::new(),
-                    kind: CallerKind::User,
-                    grants: vec![grant],
-                };
-                caller.may(operation, target)
-            })
-    });
+    let matched = policies
+        .iter()
+        .find(|policy| lets(policy, instance, service, source, operation, target));
     let state_allows = key.state.allows(action);
     let reason = match (matched, state_allows) {
         (Some(policy), true) => format!(

@@ -135,6 +135,7 @@ fn iam_policy(record: &AccessPolicyRecord, account: &str) -> IamPolicy {
         updated_at: rfc3339(record.updated_at),
         updated_by: record.updated_by.clone(),
         revision: record.revision,
+        last_used_at: None,
     }
 }
 
@@ -255,13 +256,16 @@ impl PolicyAdmin for LocalInstances {
         blocking(move || {
             let account = this.account();
             let mut out = Vec::new();
+            let mut uses = crate::access::Uses::default();
             for record in this
                 .store()
                 .policies(policy_type.as_deref())
                 .map_err(store_error)?
             {
                 if this.may_manage(&caller, record.instance_id.as_deref())? {
-                    out.push(iam_policy(&record, &account));
+                    let mut policy = iam_policy(&record, &account);
+                    policy.last_used_at = uses.last_use(this.store(), &record)?;
+                    out.push(policy);
                 }
             }
             Ok(out)

@@ -134,6 +134,7 @@ fn parse(body: &[u8]) -> Result<IamPolicy, IamFailure> {
         updated_at: String::new(),
         updated_by: String::new(),
         revision: 0,
+        last_used_at: None,
     })
 }
 
@@ -165,6 +166,8 @@ fn policy_json(policy: &IamPolicy) -> Value {
         "last_modified_at": policy.updated_at,
         "last_modified_by_id": policy.updated_by,
         "state": "active",
+        // Not IAM's: when the source service last used a key through this authorization.
+        "last_used_at": policy.last_used_at,
     })
 }
 

@@ -271,6 +271,20 @@ async fn a_service_wraps_only_while_its_authorization_exists() {
     assert_eq!(created.body["roles"][0]["display_name"], "Reader");
     let id = created.body["id"].as_str().unwrap().to_owned();
     let etag = created.headers["etag"].to_str().unwrap().to_owned();
+    let unused = server
+        .iam_call(
+            &server.token,
+            Method::GET,
+            "/v1/policies?account_id=local&type=authorization",
+            None,
+            None,
+        )
+        .await;
+    assert!(
+        unused.body["policies"][0]["last_used_at"].is_null(),
+        "not used yet: {}",
+        unused.body
+    );
 
     let wrapped = server
         .call_as(&cos, Method::POST, &wrap_path, Some("{}"))
@@ -353,6 +367,17 @@ async fn a_service_wraps_only_while_its_authorization_exists() {
         )
         .await;
     assert_eq!(listed.body["policies"].as_array().unwrap().len(), 1);
+    // The console shows when the authorization was last used: the wrap and unwrap above.
+    let last_used = listed.body["policies"][0]["last_used_at"]
+        .as_str()
+        .unwrap_or_default()
+        .to_owned();
+    assert!(
+        time::OffsetDateTime::parse(&last_used, &time::format_description::well_known::Rfc3339)
+            .is_ok(),
+        "last used: {:?}",
+        listed.body["policies"][0]
+    );
     let stale = server
         .iam_call(
             &server.token,

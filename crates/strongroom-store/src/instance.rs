@@ -80,6 +80,8 @@ pub struct RegistrationRecord {
     pub key_id: KeyId,
     /// The key's name.
     pub key_name: String,
+    /// The key's ring now (which an authorization's scope may name).
+    pub key_ring: KeyRingId,
     /// The source resource.
     pub resource_crn: String,
     /// The service identity that used the key.
@@ -548,7 +550,8 @@ impl InstanceStore {
         let conn = self.store.conn();
         let mut stmt = conn
             .prepare(
-                "SELECT r.key_id, k.name, r.resource_crn, r.service, r.key_version, r.created_at, r.updated_at
+                "SELECT r.key_id, k.name, r.resource_crn, r.service, r.key_version, r.created_at, r.updated_at,
+                    k.key_ring
                  FROM registrations r JOIN keys k ON k.id = r.key_id
                  WHERE r.instance_id = ?1 AND (?2 IS NULL OR r.key_id = ?2)
                  ORDER BY r.updated_at DESC LIMIT 5000",
@@ -565,16 +568,18 @@ impl InstanceStore {
                     row.get::<_, Vec<u8>>(4)?,
                     row.get::<_, i64>(5)?,
                     row.get::<_, i64>(6)?,
+                    row.get::<_, String>(7)?,
                 ))
             })
             .map_err(StoreError::from)?;
         let mut out = Vec::new();
         for row in rows {
-            let (key_id, key_name, resource_crn, service, version, created, updated) =
+            let (key_id, key_name, resource_crn, service, version, created, updated, ring) =
                 row.map_err(StoreError::from)?;
             out.push(RegistrationRecord {
                 key_id: KeyId::from_bytes(id16(&key_id)?),
                 key_name,
+                key_ring: KeyRingId::parse(&ring)?,
                 resource_crn,
                 service,
                 key_version: KeyVersionId::from_bytes(id16(&version)?),

@@ -49,6 +49,16 @@ describe("AuthorizationsPage", () => {
     expect(cells.getByText("Reader")).toBeInTheDocument();
     expect(row?.querySelector("time")).toHaveAttribute("dateTime", "2026-02-01T00:00:00Z");
     expect(row?.querySelector("[data-created-by]")).toHaveTextContent("by IBMid-alice");
+    expect(cells.getByText("No use recorded")).toBeInTheDocument();
+  });
+
+  it("shows when each authorization was last used", async () => {
+    const used: AuthorizationInfo = { ...cos, lastUsedAt: "2026-11-30T10:00:00Z" };
+    renderWithBackend(<AuthorizationsPage refreshToken={0} />, fakeBackend({ authorizations: () => Promise.resolve([used]) }));
+    await screen.findByRole("table", { name: "Authorizations" });
+    expect(screen.getByRole("columnheader", { name: "Last used" })).toBeInTheDocument();
+    expect(document.querySelector("[data-last-used='2026-11-30T10:00:00Z']")).not.toBeNull();
+    expect(screen.queryByText("No use recorded")).toBeNull();
   });
 
   it("leaves out the creator or the date when the keystore does not send them", async () => {

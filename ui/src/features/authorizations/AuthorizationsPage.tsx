@@ -30,7 +30,7 @@ import { RemoveAuthorizationDialog } from "./RemoveAuthorizationDialog";
 import { scopeOf } from "./scope";
 import { TestAsServiceModal } from "./TestAsServiceModal";
 
-const HEADERS = ["Source service", "Source instance", "Scope", "Roles", "Created", ""];
+const HEADERS = ["Source service", "Source instance", "Scope", "Roles", "Created", "Last used", ""];
 
 interface Props {
   refreshToken: number;
@@ -49,6 +49,22 @@ function Created({ authorization }: { authorization: AuthorizationInfo }) {
       )}
     </>
   );
+}
+
+/**
+ * When the source service last wrapped or unwrapped through it, so an unused authorization can
+ * be found before it is removed. Strongroom records it; IBM IAM does not, hence "no use recorded"
+ * rather than "never".
+ */
+function LastUsed({ authorization }: { authorization: AuthorizationInfo }) {
+  if (authorization.lastUsedAt !== undefined) {
+    return (
+      <time dateTime={authorization.lastUsedAt} data-last-used={authorization.lastUsedAt}>
+        {formatTimestamp(authorization.lastUsedAt)}
+      </time>
+    );
+  }
+  return <span className="authorizations__never">No use recorded</span>;
 }
 
 /** Which other services may use this instance's keys (IAM service-to-service authorizations). */
@@ -140,6 +156,9 @@ export function AuthorizationsPage({ refreshToken }: Props) {
                 </TableCell>
                 <TableCell>
                   <Created authorization={authorization} />
+                </TableCell>
+                <TableCell>
+                  <LastUsed authorization={authorization} />
                 </TableCell>
                 <TableCell className="authorizations__actions">
                   <IconButton

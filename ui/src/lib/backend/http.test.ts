@@ -515,6 +515,12 @@ describe("HttpBackend: authorizations and audit", () => {
     ],
     created_at: "2026-02-01T00:00:00Z",
     created_by_id: "IBMid-alice",
+    last_used_at: null,
+  });
+
+  it("keeps the last use strongroom serve adds to an authorization", async () => {
+    const { backend } = setup(() => json(200, { policies: [{ ...policy(INSTANCE), last_used_at: "2026-11-30T10:00:00Z" }] }));
+    expect((await backend.authorizations())[0]?.lastUsedAt).toBe("2026-11-30T10:00:00Z");
   });
 
   it("lists this instance's authorizations from IAM on the same origin", async () => {

@@ -131,6 +131,8 @@ interface IamPolicy {
   roles?: { role_id?: string; display_name?: string }[];
   created_at?: string;
   created_by_id?: string;
+  /** `strongroom serve`'s addition: the source service's last use through this authorization. */
+  last_used_at?: string | null;
 }
 
 const DESKTOP_ONLY = "Connections and the local server are available in the desktop app only.";
@@ -203,6 +205,7 @@ export function authorizationFromIam(policy: IamPolicy): AuthorizationInfo {
   if (keyRing !== undefined) info.keyRing = keyRing;
   const keyId = attribute(policy.resources, "resource");
   if (keyId !== undefined) info.keyId = keyId;
+  if (typeof policy.last_used_at === "string" && policy.last_used_at !== "") info.lastUsedAt = policy.last_used_at;
   return info;
 }
 

@@ -40,4 +40,10 @@ createdAt: string,
 /**
  * Creator.
  */
-createdBy: string, };
+createdBy: string, 
+/**
+ * RFC 3339: the last time the source service wrapped, unwrapped or rewrapped with a key this
+ * authorization reaches; absent when never (or when the keystore does not say, as IAM
+ * does not).
+ */
+lastUsedAt?: string, };
