@@ -39,6 +39,7 @@ const COMMANDS: &[&str] = &[
     "audit_events",
     "create_import_token",
     "import_token",
+    "import_token_status",
     "connections",
     "current_connection",
     "save_connection",

@@ -776,6 +776,16 @@ async fn secure_import(ks: &dyn Keystore, t: &mut Transcript) {
     );
     let token = ks.import_token().await.unwrap();
     assert_eq!(token.remaining_retrievals, 2);
+    // The status read (for the console's attention list) spends nothing and hands out no key.
+    for _ in 0..2 {
+        let status = ks.import_token_status().await.unwrap();
+        assert_eq!(
+            (status.max_allowed_retrievals, status.remaining_retrievals),
+            (3, 2)
+        );
+        assert_eq!((status.payload, status.nonce), (None, None));
+        assert_eq!(status.expiration_date, token.expiration_date);
+    }
 
     let material = [42u8; 32];
     let (payload, sealed) = seal_for_import(&token, &material).unwrap();

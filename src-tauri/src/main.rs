@@ -73,6 +73,7 @@ fn main() -> anyhow::Result<()> {
             commands::admin::audit_events,
             commands::admin::create_import_token,
             commands::admin::import_token,
+            commands::admin::import_token_status,
             commands::connections::connections,
             commands::connections::current_connection,
             commands::connections::save_connection,

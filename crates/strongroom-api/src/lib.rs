@@ -144,6 +144,11 @@ pub trait Keystore: Send + Sync {
     ) -> Result<ImportTokenInfo, ApiError>;
     /// Retrieves the import token's public key and nonce (counts as one retrieval).
     async fn import_token(&self) -> Result<ImportTokenInfo, ApiError>;
+    /// The import token's dates and retrievals, without its key or nonce and without spending
+    /// a retrieval, even once expired or used up (for a console's attention list).
+    /// `NOT_FOUND` when the instance has none, or when the server (IBM Key Protect) offers no
+    /// such read.
+    async fn import_token_status(&self) -> Result<ImportTokenInfo, ApiError>;
     /// Wraps a DEK with a root key (generating one when none is given).
     async fn wrap(&self, request: WrapRequest) -> Result<WrapResponse, ApiError>;
     /// Unwraps a DEK; re-wraps it with the newest version when the key has rotated since.

@@ -911,6 +911,12 @@ impl Keystore for RemoteKeystore {
         Ok(self.json(call).await?)
     }
 
+    async fn import_token_status(&self) -> Result<ImportTokenInfo, ApiError> {
+        // `strongroom serve`'s read; IBM Key Protect answers 404, which is the documented
+        // "no such read" too.
+        Ok(self.json(Call::get(&["import_token", "status"])).await?)
+    }
+
     #[tracing::instrument(name = "remote_wrap", skip_all, fields(key_id = %request.key_id, aad = request.aad.len()))]
     async fn wrap(&self, request: WrapRequest) -> Result<WrapResponse, ApiError> {
         let mut body = json!({ "aad": request.aad });

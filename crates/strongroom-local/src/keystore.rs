@@ -1537,6 +1537,18 @@ impl Keystore for LocalKeystore {
         .await
     }
 
+    async fn import_token_status(&self) -> Result<ImportTokenInfo, ApiError> {
+        self.run(move |inner| {
+            inner.audited(Operation::ImportToken, "", |inner| {
+                inner.require(Operation::ImportToken, Target::Instance)?;
+                let token = import::load(&inner.shared.store, inner.repo.id())?;
+                // Metadata only: no key, no nonce, and the retrieval count untouched.
+                import::info(&token, false)
+            })
+        })
+        .await
+    }
+
     async fn wrap(&self, request: WrapRequest) -> Result<WrapResponse, ApiError> {
         self.measured(Operation::Wrap, async move {
             if let Some(answer) = self.warm(|inner| inner.wrap(&InMemory, &request)).await {

@@ -1,4 +1,5 @@
-//! `/api/v2/import_token`: create (POST) and retrieve (GET) the instance's import token.
+//! `/api/v2/import_token`: create (POST) and retrieve (GET) the instance's import token, and
+//! (ours) read its status.
 //! Both answer a plain object, not a collection, as Key Protect does.
 
 use axum::http::StatusCode;
@@ -39,6 +40,13 @@ pub(crate) async fn create(
         },
     };
     let token = state.keystore.create_import_token(request).await?;
+    Ok((StatusCode::OK, axum::Json(token)).into_response())
+}
+
+/// `GET /api/v2/import_token/status` (not Key Protect's): the token's dates and retrievals,
+/// without spending one.
+pub(crate) async fn status(Extension(state): Extension<Kms>) -> Result<Response, Failure> {
+    let token = state.keystore.import_token_status().await?;
     Ok((StatusCode::OK, axum::Json(token)).into_response())
 }
 

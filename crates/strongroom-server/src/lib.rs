@@ -109,6 +109,7 @@ pub fn router(state: ServerState) -> Router {
             "/import_token",
             get(import_token::get).post(import_token::create),
         )
+        .route("/import_token/status", get(import_token::status))
         .route_layer(axum::middleware::from_fn_with_state(
             state.clone(),
             auth::require_token,

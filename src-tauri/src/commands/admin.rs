@@ -210,3 +210,11 @@ pub(crate) async fn create_import_token(
 pub(crate) async fn import_token(state: State<'_, AppState>) -> Result<ImportTokenInfo, ApiError> {
     state.keystore()?.import_token().await
 }
+
+#[tauri::command]
+#[tracing::instrument(skip_all, err(level = "info"))]
+pub(crate) async fn import_token_status(
+    state: State<'_, AppState>,
+) -> Result<ImportTokenInfo, ApiError> {
+    state.keystore()?.import_token_status().await
+}

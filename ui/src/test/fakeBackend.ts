@@ -39,6 +39,8 @@ export function fakeBackend(
     rewrap: unexpected("rewrap"),
     createImportToken: unexpected("createImportToken"),
     importToken: unexpected("importToken"),
+    // Most tests have no import token; the dashboard asks for its status on every load.
+    importTokenStatus: () => rejectWith("NOT_FOUND", "this instance has no import token"),
     setKeyForDeletion: unexpected("setKeyForDeletion"),
     unsetKeyForDeletion: unexpected("unsetKeyForDeletion"),
     purgeKey: unexpected("purgeKey"),

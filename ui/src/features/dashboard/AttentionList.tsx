@@ -115,9 +115,9 @@ export function AttentionList({ attention, onOpenKey }: Props) {
   } else if (attention.data === undefined) {
     body = <SkeletonText paragraph lineCount={3} />;
   } else {
-    const { now, warnDays, expiring, rotating, pendingDeletion, restoreClosing } = attention.data;
+    const { now, warnDays, expiring, rotating, pendingDeletion, restoreClosing, importToken } = attention.data;
     const checks = [expiring, rotating, pendingDeletion, restoreClosing];
-    const nothing = checks.every((check) => check.items.length === 0);
+    const nothing = checks.every((check) => check.items.length === 0) && importToken === undefined;
     const incomplete = checks.some((check) => !check.complete);
     body = nothing ? (
       <p id="attention-none" className="dashboard__muted">
@@ -128,6 +128,18 @@ export function AttentionList({ attention, onOpenKey }: Props) {
       </p>
     ) : (
       <>
+        {importToken !== undefined && (
+          <section className="attention__section" id="attention-import-token" aria-labelledby="attention-import-token-title">
+            <h3 id="attention-import-token-title" className="attention__title">
+              Import token expiring
+            </h3>
+            <p className="dashboard__rule">
+              The import token expires {when(importToken.expiresAt)} (in {timeLeft(importToken.expiresAt - now)}) with{" "}
+              {importToken.remaining} of {importToken.max} {importToken.max === 1 ? "retrieval" : "retrievals"} left.
+              Finish a secure import before then, or create a new token when you start one.
+            </p>
+          </section>
+        )}
         <Section
           id="attention-expiring"
           title={`Expiring within ${days(warnDays)}`}

@@ -200,6 +200,17 @@ describe("the attention list", () => {
     expect(document.getElementById("attention-none")).toBeNull();
   });
 
+  it("warns of an import token about to expire with retrievals left", async () => {
+    const expiresAt = new Date(Date.now() + 9 * 60_000).toISOString();
+    setup({
+      importTokenStatus: () =>
+        Promise.resolve({ creationDate: new Date().toISOString(), expirationDate: expiresAt, maxAllowedRetrievals: 1, remainingRetrievals: 1 }),
+    });
+    const section = await waitFor(() => byId("attention-import-token"));
+    expect(section).toHaveTextContent(/expires .* \(in 8 min\) with 1 of 1 retrieval left/);
+    expect(document.getElementById("attention-none")).toBeNull();
+  });
+
   it("opens a listed key in the details panel", async () => {
     const { backend, user } = setup(attentionBackend());
     await user.click(await screen.findByRole("button", { name: "pending-root" }));

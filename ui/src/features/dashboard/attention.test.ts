@@ -1,9 +1,10 @@
 import { describe, expect, it } from "vitest";
 import type { KeyInfo, ListKeysRequest } from "../../lib/types";
-import { fakeBackend, makeKey } from "../../test/fakeBackend";
+import { fakeBackend, makeKey, rejectWith } from "../../test/fakeBackend";
 import {
   ATTENTION_SCAN_LIMIT,
   expiringKeys,
+  importTokenExpiring,
   loadAttention,
   pendingDeletions,
   restoreWindowsClosing,
@@ -179,5 +180,35 @@ describe("timeLeft", () => {
     expect(timeLeft(3 * 3_600_000 + 12 * 60_000)).toBe("3 h 12 min");
     expect(timeLeft(4 * 60_000 + 30_000)).toBe("4 min");
     expect(timeLeft(-5)).toBe("0 min");
+  });
+});
+
+describe("importTokenExpiring", () => {
+  const token = (expiresInMs: number, remaining: number) =>
+    fakeBackend({
+      importTokenStatus: () =>
+        Promise.resolve({
+          creationDate: at(-60_000),
+          expirationDate: at(expiresInMs),
+          maxAllowedRetrievals: 2,
+          remainingRetrievals: remaining,
+        }),
+    });
+
+  it("flags a token that expires within the hour while it can still be retrieved, reading only its status", async () => {
+    const backend = token(8 * 60_000, 1);
+    expect(await importTokenExpiring(backend, NOW)).toEqual({ expiresAt: NOW + 8 * 60_000, remaining: 1, max: 2 });
+    expect(backend.importToken).not.toHaveBeenCalled();
+    expect((await loadAttention(backend, NOW)).importToken?.remaining).toBe(1);
+  });
+
+  it("says nothing of a token that is far from expiry, expired, used up, absent or not readable", async () => {
+    expect(await importTokenExpiring(token(2 * 60 * 60_000, 1), NOW)).toBeUndefined();
+    expect(await importTokenExpiring(token(-60_000, 1), NOW)).toBeUndefined();
+    expect(await importTokenExpiring(token(8 * 60_000, 0), NOW)).toBeUndefined();
+    expect(await importTokenExpiring(fakeBackend(), NOW)).toBeUndefined();
+    const reader = fakeBackend({ importTokenStatus: () => rejectWith("FORBIDDEN", "not a Writer") });
+    expect(await importTokenExpiring(reader, NOW)).toBeUndefined();
+    expect((await loadAttention(reader, NOW)).importToken).toBeUndefined();
   });
 });

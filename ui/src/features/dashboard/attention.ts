@@ -46,6 +46,16 @@ export interface RestoreClosing {
   restorableUntil: number;
 }
 
+/** An import token about to expire while it can still be retrieved: someone may be mid-import. */
+export interface ImportTokenExpiring {
+  expiresAt: number;
+  remaining: number;
+  max: number;
+}
+
+/** How far ahead an import token's expiry is flagged. Tokens live 10 minutes by default, a day at most. */
+export const IMPORT_TOKEN_WARNING_MS = 60 * 60 * 1000;
+
 export interface Attention {
   /** The time the checks counted from, for the countdowns. */
   now: number;
@@ -55,6 +65,8 @@ export interface Attention {
   rotating: Checked<RotationComing>;
   pendingDeletion: Checked<PendingDeletion>;
   restoreClosing: Checked<RestoreClosing>;
+  /** Absent when there is no token, it is spent or expired already, or the keystore cannot say. */
+  importToken?: ImportTokenExpiring;
 }
 
 type Filter = Omit<ListKeysRequest, "offset" | "limit">;
@@ -170,18 +182,45 @@ export function restoreWindowsClosing(backend: Backend, now: number): Promise<Ch
   ).then((result) => ({ ...result, items: result.items.sort((a, b) => a.restorableUntil - b.restorableUntil) }));
 }
 
+/**
+ * The import token, when it expires within the hour with retrievals left. Read through the status
+ * call, which spends no retrieval; any refusal (no token, a Reader, IBM Key Protect) just means
+ * nothing to show.
+ */
+export async function importTokenExpiring(backend: Backend, now: number): Promise<ImportTokenExpiring | undefined> {
+  try {
+    const token = await backend.importTokenStatus();
+    const expiresAt = time(token.expirationDate);
+    const live = expiresAt > now && token.remainingRetrievals > 0;
+    return live && expiresAt - now <= IMPORT_TOKEN_WARNING_MS
+      ? { expiresAt, remaining: token.remainingRetrievals, max: token.maxAllowedRetrievals }
+      : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 export async function loadAttention(
   backend: Backend,
   now: number = Date.now(),
   warnDays = DEFAULT_WARN_DAYS,
 ): Promise<Attention> {
-  const [expiring, rotating, pendingDeletion, restoreClosing] = await Promise.all([
+  const [expiring, rotating, pendingDeletion, restoreClosing, importToken] = await Promise.all([
     expiringKeys(backend, now, warnDays),
     rotationsComing(backend, now, warnDays),
     pendingDeletions(backend, now),
     restoreWindowsClosing(backend, now),
+    importTokenExpiring(backend, now),
   ]);
-  return { now, warnDays, expiring, rotating, pendingDeletion, restoreClosing };
+  return {
+    now,
+    warnDays,
+    expiring,
+    rotating,
+    pendingDeletion,
+    restoreClosing,
+    ...(importToken === undefined ? {} : { importToken }),
+  };
 }
 
 /** "6 d 23 h", "3 h 12 min", "4 min": a countdown precise enough to act on. */

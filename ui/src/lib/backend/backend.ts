@@ -100,6 +100,8 @@ export interface Backend {
   createImportToken(request: CreateImportTokenRequest): Promise<ImportTokenInfo>;
   /** Retrieves the import token with its public key and nonce (uses up one retrieval). */
   importToken(): Promise<ImportTokenInfo>;
+  /** The import token's dates and retrievals, spending none; NOT_FOUND when there is none or the keystore cannot say. */
+  importTokenStatus(): Promise<ImportTokenInfo>;
   /** Saved connections, `local` (this computer) first. Desktop only. */
   connections(): Promise<ConnectionProfile[]>;
   /** Creates or replaces a connection; the API key, if given, goes to the OS keyring only. */

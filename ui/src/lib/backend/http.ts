@@ -725,6 +725,10 @@ export class HttpBackend implements Backend {
     return this.#call("GET", "/import_token");
   }
 
+  importTokenStatus(): Promise<ImportTokenInfo> {
+    return this.#call("GET", "/import_token/status");
+  }
+
   connections(): Promise<ConnectionProfile[]> {
     return Promise.reject(new BackendError("INVALID_STATE", DESKTOP_ONLY));
   }

@@ -200,6 +200,10 @@ export class TauriBackend implements Backend {
     return call("import_token");
   }
 
+  importTokenStatus(): Promise<ImportTokenInfo> {
+    return call("import_token_status");
+  }
+
   connections(): Promise<ConnectionProfile[]> {
     return call("connections", {});
   }
