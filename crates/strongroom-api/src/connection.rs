@@ -69,8 +69,8 @@ pub struct ConnectionTest {
     #[ts(optional)]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub key_count: Option<u32>,
-    /// What the server calls itself (its `Server` header, e.g. `strongroom/0.1.0`), when it
-    /// answered and said.
+    /// What the server calls itself (its `Server` header, e.g. `strongroom`), when it answered
+    /// and said.
     #[ts(optional)]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub server: Option<String>,

@@ -181,8 +181,10 @@ impl Uses {
             let found = repo.registrations(None).map_err(api_error)?;
             self.0.insert(instance.to_owned(), found);
         }
+        // A use before the authorization existed went through another one (since removed).
         Ok(self.0.get(instance).and_then(|uses| {
             uses.iter()
+                .filter(|used| used.updated_at >= policy.created_at)
                 .find(|used| used_through(policy, instance, used))
                 .map(|used| rfc3339(used.updated_at))
         }))

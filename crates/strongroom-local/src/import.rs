@@ -1,7 +1,7 @@
 //! Import tokens at rest: metadata as a plain setting, the RSA private key as a sealed one,
 //! written together. One token per keystore; a new one replaces the old.
 
-use strongroom_api::{ApiError, ImportTokenInfo};
+use strongroom_api::{ApiError, ErrorCode, ImportTokenInfo};
 use strongroom_core::import_token::ImportToken;
 use strongroom_core::CoreError;
 use strongroom_store::SqliteStore;
@@ -66,24 +66,72 @@ pub(crate) fn load(store: &SqliteStore, instance: &str) -> Result<ImportToken, A
     ) else {
         return Err(api_error(CoreError::NoImportToken));
     };
-    if meta.len() != RECORD_LEN {
-        return Err(api_error(CoreError::NoImportToken));
+    let record = Record::parse(&meta).ok_or_else(|| api_error(CoreError::NoImportToken))?;
+    ImportToken::restore(
+        record.created_at,
+        record.expires_at,
+        record.max_retrievals,
+        record.remaining_retrievals,
+        record.nonce,
+        &der,
+    )
+    .map_err(api_error)
+}
+
+/// The token's dates and retrievals from its stored record alone (its private key stays
+/// sealed); `NOT_FOUND` when the instance has none.
+pub(crate) fn status(store: &SqliteStore, instance: &str) -> Result<ImportTokenInfo, ApiError> {
+    let none = || ApiError::new(ErrorCode::NotFound, "this instance has no import token");
+    let meta = store
+        .setting(&names(instance).0)
+        .map_err(storage)?
+        .ok_or_else(none)?;
+    let record = Record::parse(&meta).ok_or_else(none)?;
+    Ok(ImportTokenInfo {
+        creation_date: rfc3339(record.created_at),
+        expiration_date: rfc3339(record.expires_at),
+        max_allowed_retrievals: record.max_retrievals,
+        remaining_retrievals: record.remaining_retrievals,
+        payload: None,
+        nonce: None,
+    })
+}
+
+/// The stored metadata of a token: times, retrievals, nonce.
+struct Record {
+    created_at: OffsetDateTime,
+    expires_at: OffsetDateTime,
+    max_retrievals: u32,
+    remaining_retrievals: u32,
+    nonce: [u8; 12],
+}
+
+impl Record {
+    fn parse(meta: &[u8]) -> Option<Self> {
+        if meta.len() != RECORD_LEN {
+            return None;
+        }
+        let i64_at = |at: usize| {
+            let mut b = [0u8; 8];
+            b.copy_from_slice(&meta[at..at + 8]);
+            OffsetDateTime::from_unix_timestamp_nanos(i128::from(i64::from_be_bytes(b)) * 1_000)
+                .ok()
+        };
+        let u32_at = |at: usize| {
+            let mut b = [0u8; 4];
+            b.copy_from_slice(&meta[at..at + 4]);
+            u32::from_be_bytes(b)
+        };
+        let mut nonce = [0u8; 12];
+        nonce.copy_from_slice(&meta[24..36]);
+        Some(Self {
+            created_at: i64_at(0)?,
+            expires_at: i64_at(8)?,
+            max_retrievals: u32_at(16),
+            remaining_retrievals: u32_at(20),
+            nonce,
+        })
     }
-    let i64_at = |at: usize| {
-        let mut b = [0u8; 8];
-        b.copy_from_slice(&meta[at..at + 8]);
-        OffsetDateTime::from_unix_timestamp_nanos(i128::from(i64::from_be_bytes(b)) * 1_000)
-            .map_err(|_| api_error(CoreError::NoImportToken))
-    };
-    let u32_at = |at: usize| {
-        let mut b = [0u8; 4];
-        b.copy_from_slice(&meta[at..at + 4]);
-        u32::from_be_bytes(b)
-    };
-    let mut nonce = [0u8; 12];
-    nonce.copy_from_slice(&meta[24..36]);
-    ImportToken::restore(i64_at(0)?, i64_at(8)?, u32_at(16), u32_at(20), nonce, &der)
-        .map_err(api_error)
 }
 
 pub(crate) fn info(token: &ImportToken, with_key: bool) -> Result<ImportTokenInfo, ApiError> {

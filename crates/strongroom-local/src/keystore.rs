@@ -488,7 +488,7 @@ impl Inner {
         }
         if let Err(err) = &result {
             let mut event = self.event(operation, target, self.now());
-            event.outcome = Outcome::Failure(error_code_name(err.code));
+            event.outcome = Outcome::Failure(err.code.name().to_owned());
             if let Err(audit) = self.shared.store.audit_writer().record(event, None) {
                 tracing::error!(error = %audit, "could not audit a failed call");
             }
@@ -1480,7 +1480,8 @@ impl Keystore for LocalKeystore {
                     action_prefix: query.action,
                     target: query.target,
                     failures_only: query.failures_only,
-                    correlation_id: query.correlation_id,
+                    // An empty id would match every embedded call, which carries none.
+                    correlation_id: query.correlation_id.filter(|id| !id.trim().is_empty()),
                     before: query.before,
                     since,
                     until,
@@ -1539,11 +1540,13 @@ impl Keystore for LocalKeystore {
 
     async fn import_token_status(&self) -> Result<ImportTokenInfo, ApiError> {
         self.run(move |inner| {
-            inner.audited(Operation::ImportToken, "", |inner| {
-                inner.require(Operation::ImportToken, Target::Instance)?;
-                let token = import::load(&inner.shared.store, inner.repo.id())?;
-                // Metadata only: no key, no nonce, and the retrieval count untouched.
-                import::info(&token, false)
+            inner.audited(Operation::ReadImportToken, "", |inner| {
+                inner.require(Operation::ReadImportToken, Target::Instance)?;
+                // The stored dates and counts only: the private key is not even unsealed, and
+                // no retrieval is spent.
+                let status = import::status(&inner.shared.store, inner.repo.id())?;
+                inner.record_use(Operation::ReadImportToken, None)?;
+                Ok(status)
             })
         })
         .await
@@ -1744,11 +1747,4 @@ impl InstanceDefaults {
             create_import,
         })
     }
-}
-
-fn error_code_name(code: ErrorCode) -> String {
-    serde_json::to_value(code)
-        .ok()
-        .and_then(|v| v.as_str().map(str::to_owned))
-        .unwrap_or_else(|| "INTERNAL".to_owned())
 }

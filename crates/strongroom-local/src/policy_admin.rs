@@ -277,7 +277,13 @@ impl PolicyAdmin for LocalInstances {
         let this = self.clone();
         let caller = caller.clone();
         let id = id.to_owned();
-        blocking(move || Ok(iam_policy(&this.existing(&caller, &id)?, &this.account()))).await
+        blocking(move || {
+            let record = this.existing(&caller, &id)?;
+            let mut policy = iam_policy(&record, &this.account());
+            policy.last_used_at = crate::access::Uses::default().last_use(this.store(), &record)?;
+            Ok(policy)
+        })
+        .await
     }
 
     async fn replace_policy(

@@ -48,10 +48,11 @@ pub(crate) async fn span(mut request: Request, next: Next) -> Response {
         if let Ok(value) = HeaderValue::from_str(&correlation) {
             response.headers_mut().insert("correlation-id", value);
         }
-        // A console's connection test shows what it reached (IBM Key Protect or this).
+        // A console's connection test shows what it reached (IBM Key Protect or this); the
+        // product, not its version, which would tell anyone which flaws to try.
         response.headers_mut().insert(
             axum::http::header::SERVER,
-            HeaderValue::from_static(concat!("strongroom/", env!("CARGO_PKG_VERSION"))),
+            HeaderValue::from_static("strongroom"),
         );
         response
     }

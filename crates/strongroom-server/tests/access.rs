@@ -280,11 +280,13 @@ async fn a_service_wraps_only_while_its_authorization_exists() {
             None,
         )
         .await;
-    assert!(
-        unused.body["policies"][0]["last_used_at"].is_null(),
-        "not used yet: {}",
+    assert_eq!(
+        unused.body["policies"][0].get("last_used_at"),
+        Some(&Value::Null),
+        "sent, and not used yet: {}",
         unused.body
     );
+    let before_use = time::OffsetDateTime::now_utc();
 
     let wrapped = server
         .call_as(&cos, Method::POST, &wrap_path, Some("{}"))
@@ -372,11 +374,25 @@ async fn a_service_wraps_only_while_its_authorization_exists() {
         .as_str()
         .unwrap_or_default()
         .to_owned();
+    let last_used =
+        time::OffsetDateTime::parse(&last_used, &time::format_description::well_known::Rfc3339);
     assert!(
-        time::OffsetDateTime::parse(&last_used, &time::format_description::well_known::Rfc3339)
-            .is_ok(),
-        "last used: {:?}",
+        last_used.is_ok_and(|at| at >= before_use - time::Duration::seconds(1)),
+        "last used at the wrap or unwrap above: {:?}",
         listed.body["policies"][0]
+    );
+    let one = server
+        .iam_call(
+            &server.token,
+            Method::GET,
+            &format!("/v1/policies/{id}"),
+            None,
+            None,
+        )
+        .await;
+    assert_eq!(
+        one.body["last_used_at"], listed.body["policies"][0]["last_used_at"],
+        "the single policy says the same"
     );
     let stale = server
         .iam_call(

@@ -54,6 +54,8 @@ export function KeyPicker({ id, labelText, initialText = "", onChange, invalid, 
   const reference = keyReference(text, keys, picked);
   const key = resolvedKey(reference, keys, picked);
   const releasing = useRef(false);
+  // A second submit while one is held would send the form twice once the search answers.
+  const holding = useRef(false);
 
   useEffect(() => onChange(reference, key), [onChange, reference, key]);
 
@@ -68,7 +70,10 @@ export function KeyPicker({ id, labelText, initialText = "", onChange, invalid, 
       if (releasing.current) return;
       event.preventDefault();
       event.stopPropagation();
+      if (holding.current) return;
+      holding.current = true;
       void settle().then((found) => {
+        holding.current = false;
         const settled = keyReference(text, found, picked);
         // Synchronously, so the form's submit handler below reads the resolved id.
         flushSync(() => onChange(settled, resolvedKey(settled, found, picked)));

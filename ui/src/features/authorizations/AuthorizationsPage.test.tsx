@@ -298,6 +298,7 @@ describe("AuthorizationsPage details", () => {
       "Rewrap",
       "List key rings",
       "Read registrations",
+      "See when the import token expires",
     ]);
     await waitFor(() => expect(panel.querySelector("[data-reached-key='ledger-root']")).not.toBeNull());
     expect(panel.querySelector("[data-reached-key='payments-root']")).toHaveTextContent("payments-root Active");

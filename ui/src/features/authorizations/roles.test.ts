@@ -16,6 +16,7 @@ describe("roleActions", () => {
       "Rewrap",
       "List key rings",
       "Read registrations",
+      "See when the import token expires",
     ]);
   });
 

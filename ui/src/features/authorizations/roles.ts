@@ -33,6 +33,7 @@ export const ACTION_LABELS: Record<string, string> = {
   "kms.policies.write": "Set policies",
   "kms.import-token.create": "Create or retrieve an import token",
   "kms.registrations.list": "Read registrations",
+  "kms.import-token.read": "See when the import token expires",
 };
 
 export interface RoleAction {

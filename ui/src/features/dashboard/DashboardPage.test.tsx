@@ -201,13 +201,13 @@ describe("the attention list", () => {
   });
 
   it("warns of an import token about to expire with retrievals left", async () => {
-    const expiresAt = new Date(Date.now() + 9 * 60_000).toISOString();
+    const expiresAt = new Date(Date.now() + 4 * 60_000 + 30_000).toISOString();
     setup({
       importTokenStatus: () =>
         Promise.resolve({ creationDate: new Date().toISOString(), expirationDate: expiresAt, maxAllowedRetrievals: 1, remainingRetrievals: 1 }),
     });
     const section = await waitFor(() => byId("attention-import-token"));
-    expect(section).toHaveTextContent(/expires .* \(in 8 min\) with 1 of 1 retrieval left/);
+    expect(section).toHaveTextContent(/expires .* \(in 4 min\) with 1 of 1 retrieval left/);
     expect(document.getElementById("attention-none")).toBeNull();
   });
 

@@ -195,17 +195,17 @@ describe("importTokenExpiring", () => {
         }),
     });
 
-  it("flags a token that expires within the hour while it can still be retrieved, reading only its status", async () => {
-    const backend = token(8 * 60_000, 1);
-    expect(await importTokenExpiring(backend, NOW)).toEqual({ expiresAt: NOW + 8 * 60_000, remaining: 1, max: 2 });
+  it("flags a token in its last five minutes while it can still be retrieved, reading only its status", async () => {
+    const backend = token(3 * 60_000, 1);
+    expect(await importTokenExpiring(backend, NOW)).toEqual({ expiresAt: NOW + 3 * 60_000, remaining: 1, max: 2 });
     expect(backend.importToken).not.toHaveBeenCalled();
     expect((await loadAttention(backend, NOW)).importToken?.remaining).toBe(1);
   });
 
   it("says nothing of a token that is far from expiry, expired, used up, absent or not readable", async () => {
-    expect(await importTokenExpiring(token(2 * 60 * 60_000, 1), NOW)).toBeUndefined();
+    expect(await importTokenExpiring(token(8 * 60_000, 1), NOW)).toBeUndefined();
     expect(await importTokenExpiring(token(-60_000, 1), NOW)).toBeUndefined();
-    expect(await importTokenExpiring(token(8 * 60_000, 0), NOW)).toBeUndefined();
+    expect(await importTokenExpiring(token(3 * 60_000, 0), NOW)).toBeUndefined();
     expect(await importTokenExpiring(fakeBackend(), NOW)).toBeUndefined();
     const reader = fakeBackend({ importTokenStatus: () => rejectWith("FORBIDDEN", "not a Writer") });
     expect(await importTokenExpiring(reader, NOW)).toBeUndefined();

@@ -53,8 +53,11 @@ export interface ImportTokenExpiring {
   max: number;
 }
 
-/** How far ahead an import token's expiry is flagged. Tokens live 10 minutes by default, a day at most. */
-export const IMPORT_TOKEN_WARNING_MS = 60 * 60 * 1000;
+/**
+ * How far ahead an import token's expiry is flagged: the last five minutes. Tokens live 10 minutes
+ * by default, so a wider window would flag every fresh token for its whole life.
+ */
+export const IMPORT_TOKEN_WARNING_MS = 5 * 60 * 1000;
 
 export interface Attention {
   /** The time the checks counted from, for the countdowns. */
@@ -183,7 +186,7 @@ export function restoreWindowsClosing(backend: Backend, now: number): Promise<Ch
 }
 
 /**
- * The import token, when it expires within the hour with retrievals left. Read through the status
+ * The import token, when it expires within five minutes with retrievals left. Read through the status
  * call, which spends no retrieval; any refusal (no token, a Reader, IBM Key Protect) just means
  * nothing to show.
  */

@@ -23,8 +23,8 @@ message: string,
  */
 keyCount?: number, 
 /**
- * What the server calls itself (its `Server` header, e.g. `strongroom/0.1.0`), when it
- * answered and said.
+ * What the server calls itself (its `Server` header, e.g. `strongroom`), when it answered
+ * and said.
  */
 server?: string, 
 /**

@@ -37,7 +37,8 @@ export const DESKTOP_CALLER: CallerInfo = {
         "kms.policies.read",
         "kms.policies.write",
         "kms.import-token.create",
-        "kms.registrations.list"
+        "kms.registrations.list",
+        "kms.import-token.read"
       ]
     }
   ],
@@ -231,6 +232,15 @@ export const DESKTOP_CALLER: CallerInfo = {
     },
     {
       "action": "kms.registrations.list",
+      "roles": [
+        "Reader",
+        "ReaderPlus",
+        "Writer",
+        "Manager"
+      ]
+    },
+    {
+      "action": "kms.import-token.read",
       "roles": [
         "Reader",
         "ReaderPlus",
