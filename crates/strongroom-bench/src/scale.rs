@@ -163,7 +163,8 @@ pub(crate) async fn run(options: Options) -> anyhow::Result<()> {
     // Ids for the by-id reads come from resolving other random aliases in storage, untimed:
     // that reads only the alias index, so both timed passes read keys nobody has read yet
     // (a key read through the facade is remembered for a second, and timing those would
-    // time the memory, not the store). Only seeded keys (`bench-i`) have aliases; those
+    // time the memory, not the store). Samples are drawn with replacement, so at a million
+    // keys a pass of 1,000 repeats about one key by chance. Only seeded keys (`bench-i`) have aliases; those
     // created one by one above do not.
     let aliased = options.keys.min(total);
     let mut root_ids = Vec::new();
