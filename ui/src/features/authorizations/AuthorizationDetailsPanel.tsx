@@ -135,6 +135,15 @@ export function AuthorizationDetailsPanel({ authorization, refreshToken, onClose
             {authorization.createdBy === "" ? "" : ` by ${authorization.createdBy}`}
           </Field>
         )}
+        <Field label="Last used">
+          {authorization.lastUsedAt === undefined ? (
+            "No use recorded: the service has not wrapped or unwrapped through it (IBM IAM records no use)."
+          ) : (
+            <time id="authorization-details-last-used" dateTime={authorization.lastUsedAt}>
+              {formatTimestamp(authorization.lastUsedAt)}
+            </time>
+          )}
+        </Field>
         <Field label="Authorization ID">
           <span className="key-details__copyable">
             <code id="authorization-details-id" className="key-details__code">

@@ -288,6 +288,7 @@ describe("AuthorizationsPage details", () => {
     expect(within(panel).getByRole("heading", { name: "cloud-object-storage", level: 2 })).toHaveFocus();
     expect(panel).toHaveTextContent("cloud-object-storage, every instance");
     expect(panel).toHaveTextContent("Key ring payments of instance i1");
+    expect(panel).toHaveTextContent("No use recorded");
     const reader = within(panel).getByRole("list", { name: "What Reader allows" });
     expect(within(reader).getAllByRole("listitem").map((item) => item.textContent)).toEqual([
       "List keys",
