@@ -1,5 +1,5 @@
 import { toBackendError, type Backend } from "../../lib/backend";
-import type { AuthorizationInfo, KeyInfo, KeyStateName } from "../../lib/types";
+import type { AuthorizationInfo, KeyInfo, KeyStateName, KeyType } from "../../lib/types";
 
 /** How many reached keys the details list. */
 export const REACH_LIMIT = 20;
@@ -12,8 +12,18 @@ export type Reach =
   /** An instance- or ring-scoped one: the first keys, newest first, and how many there are. */
   | { kind: "listed"; keys: KeyInfo[]; total: number };
 
+/** How much of a ring's or instance's keys to read: the first `limit`, of one type if given. */
+export interface ReachPage {
+  limit: number;
+  keyType?: KeyType;
+}
+
 /** The keys an authorization reaches now: its key, its key ring's keys, or every key of the instance. */
-export async function reachedKeys(backend: Backend, authorization: AuthorizationInfo): Promise<Reach> {
+export async function reachedKeys(
+  backend: Backend,
+  authorization: AuthorizationInfo,
+  page: ReachPage = { limit: REACH_LIMIT },
+): Promise<Reach> {
   if (authorization.keyId !== undefined) {
     try {
       return { kind: "key", key: await backend.key(authorization.keyId) };
@@ -25,8 +35,9 @@ export async function reachedKeys(backend: Backend, authorization: Authorization
   }
   const list = await backend.listKeys({
     offset: 0,
-    limit: REACH_LIMIT,
+    limit: page.limit,
     states: USABLE_STATES,
+    ...(page.keyType === undefined ? {} : { keyType: page.keyType }),
     ...(authorization.keyRing === undefined ? {} : { keyRing: authorization.keyRing }),
   });
   return { kind: "listed", keys: list.keys, total: list.total };

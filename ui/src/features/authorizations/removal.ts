@@ -1,6 +1,7 @@
 import { ACTIONS } from "../../lib/access";
-import { toBackendError, type Backend } from "../../lib/backend";
-import type { ActionRoles, AuthorizationInfo, KeyInfo, KeyStateName } from "../../lib/types";
+import type { Backend } from "../../lib/backend";
+import type { ActionRoles, AuthorizationInfo, KeyInfo } from "../../lib/types";
+import { reachedKeys, type Reach } from "./reach";
 import { roleActions } from "./roles";
 import { reachesKey } from "./scope";
 
@@ -8,35 +9,13 @@ import { reachesKey } from "./scope";
 export const RING_LIMIT = 10;
 /** For the whole instance the count matters more than the names, so fewer are shown. */
 export const INSTANCE_LIMIT = 5;
-/** Destroyed keys wrap for nobody, so removing access to them loses nothing. */
-const USABLE_STATES: KeyStateName[] = ["active", "suspended", "deactivated"];
-
-export type AtStake =
-  /** A key-scoped authorization: its key, or null when the key no longer exists. */
-  | { kind: "key"; key: KeyInfo | null }
-  /** A ring- or instance-scoped one: the newest root keys and how many there are. */
-  | { kind: "listed"; keys: KeyInfo[]; total: number };
+/** A key-scoped authorization's key (null when gone), or a ring's or the instance's newest root keys and their count. */
+export type AtStake = Reach;
 
 /** The root keys an authorization lets its source wrap and unwrap with now, as far as the dialog shows them. */
-export async function keysAtStake(backend: Backend, authorization: AuthorizationInfo): Promise<AtStake> {
-  if (authorization.keyId !== undefined) {
-    try {
-      return { kind: "key", key: await backend.key(authorization.keyId) };
-    } catch (thrown) {
-      const error = toBackendError(thrown);
-      if (error.code === "NOT_FOUND") return { kind: "key", key: null };
-      throw error;
-    }
-  }
-  const ring = authorization.keyRing;
-  const list = await backend.listKeys({
-    offset: 0,
-    limit: ring === undefined ? INSTANCE_LIMIT : RING_LIMIT,
-    states: USABLE_STATES,
-    keyType: "root",
-    ...(ring === undefined ? {} : { keyRing: ring }),
-  });
-  return { kind: "listed", keys: list.keys, total: list.total };
+export function keysAtStake(backend: Backend, authorization: AuthorizationInfo): Promise<AtStake> {
+  const limit = authorization.keyRing === undefined ? INSTANCE_LIMIT : RING_LIMIT;
+  return reachedKeys(backend, authorization, { limit, keyType: "root" });
 }
 
 /**
