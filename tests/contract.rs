@@ -555,6 +555,42 @@ async fn keys_and_lists(ks: &dyn Keystore, t: &mut Transcript) {
         found.total
     ));
 
+    // Strongroom's own filters, applied by the keystore on every transport.
+    let mut guarded = root_key("contract-guarded");
+    guarded.dual_auth_delete = Some(true);
+    ks.create_key(guarded).await.unwrap();
+    let filtered = |change: fn(&mut ListKeysRequest)| {
+        let mut request = list(0, Some(100));
+        change(&mut request);
+        async move {
+            let page = ks.list_keys(request).await.unwrap();
+            assert_eq!(page.total as usize, page.keys.len());
+            page.keys.into_iter().map(|k| k.name).collect::<Vec<_>>()
+        }
+    };
+    assert_eq!(
+        filtered(|r| r.imported = Some(true)).await,
+        ["contract-standard"],
+        "a standard key created with its payload counts as imported"
+    );
+    assert!(!filtered(|r| r.imported = Some(false))
+        .await
+        .contains(&"contract-standard".to_owned()));
+    assert_eq!(
+        filtered(|r| r.dual_auth_delete = Some(true)).await,
+        ["contract-guarded"]
+    );
+    assert!(
+        filtered(|r| r.rotation_due = Some(true)).await.is_empty(),
+        "no key is a rotation interval old"
+    );
+    assert_eq!(
+        filtered(|r| r.rotation_due = Some(false)).await.len(),
+        6,
+        "every live key is not due"
+    );
+    t.note("filters: 1 imported, 1 dual-auth, 0 due");
+
     let versions = ks.key_versions(&root.id).await.unwrap();
     assert_eq!(versions.len(), 1);
     assert_eq!(versions[0].id, root.key_version.id);

@@ -13,7 +13,7 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Json, Router};
 use serde_json::{json, Value};
-use strongroom_api::{ErrorCode, Keystore, SecretString};
+use strongroom_api::{ErrorCode, Keystore, ListKeysRequest, SecretString};
 use strongroom_client::{RemoteConfig, RemoteKeystore, RetryPolicy};
 use strongroom_tests::root_key;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
@@ -131,6 +131,13 @@ async fn create(State(fake): State<Fake>) -> Response {
     }
 }
 
+/// Key Protect's listing: it ignores query parameters it does not know, so Strongroom's
+/// filters reach it and change nothing.
+async fn list(State(fake): State<Fake>) -> Response {
+    fake.calls.lock().unwrap().push(Instant::now());
+    Json(key_resource()).into_response()
+}
+
 const DEK: &str = "ZGVrLXRoYXQtbXVzdC1uZXZlci1iZS1sb2dnZWQ=";
 
 async fn wrap(State(fake): State<Fake>) -> Response {
@@ -145,7 +152,7 @@ async fn serve(fake: Fake) -> String {
         .route("/identity/token", post(token))
         .route("/api/v2/keys/{id}/actions/wrap", post(wrap))
         .route("/api/v2/keys/{id}/metadata", get(metadata))
-        .route("/api/v2/keys", post(create))
+        .route("/api/v2/keys", post(create).get(list))
         .with_state(fake);
     let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
     let url = format!("http://{}", listener.local_addr().unwrap());
@@ -425,5 +432,32 @@ async fn trace_logs_name_the_key_but_no_secret() {
             !log.contains(secret),
             "{secret} leaked into the log:\n{log}"
         );
+    }
+}
+
+#[tokio::test]
+async fn a_strongroom_filter_is_refused_by_an_instance_that_ignores_it() {
+    let fake = Fake::failing(Vec::new());
+    let ks = client(&fake).await;
+    let plain = ks.list_keys(Default::default()).await.unwrap();
+    assert_eq!(plain.keys.len(), 1, "an unfiltered listing works as before");
+
+    for request in [
+        ListKeysRequest {
+            imported: Some(true),
+            ..Default::default()
+        },
+        ListKeysRequest {
+            dual_auth_delete: Some(true),
+            ..Default::default()
+        },
+        ListKeysRequest {
+            rotation_due: Some(false),
+            ..Default::default()
+        },
+    ] {
+        let err = ks.list_keys(request).await.unwrap_err();
+        assert_eq!(err.code, ErrorCode::NotSupported, "{err:?}");
+        assert!(err.message.contains("only a Strongroom server"), "{err:?}");
     }
 }

@@ -65,6 +65,9 @@ pub enum ErrorCode {
     WrongInstance,
     /// A remote instance did not answer in time; a change may or may not have been applied.
     Timeout,
+    /// The remote instance does not offer a Strongroom feature the request needs (IBM Key
+    /// Protect has no such filter or endpoint). Nothing was changed.
+    NotSupported,
 }
 
 impl ErrorCode {
@@ -99,11 +102,12 @@ impl ErrorCode {
             ErrorCode::BadApiKey => "BAD_API_KEY",
             ErrorCode::WrongInstance => "WRONG_INSTANCE",
             ErrorCode::Timeout => "TIMEOUT",
+            ErrorCode::NotSupported => "NOT_SUPPORTED",
         }
     }
 
     /// Every code, for tables that map codes both ways.
-    pub const ALL: [ErrorCode; 27] = [
+    pub const ALL: [ErrorCode; 28] = [
         ErrorCode::NotFound,
         ErrorCode::InvalidInput,
         ErrorCode::InvalidState,
@@ -131,6 +135,7 @@ impl ErrorCode {
         ErrorCode::KeyRingInUse,
         ErrorCode::AliasTaken,
         ErrorCode::CreateImportAccess,
+        ErrorCode::NotSupported,
     ];
 }
 

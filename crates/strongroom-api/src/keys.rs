@@ -288,11 +288,47 @@ pub struct ListKeysRequest {
     #[ts(optional)]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub key_ring: Option<String>,
+    /// Only imported (`true`) or only generated (`false`) keys. A Strongroom filter: IBM Key
+    /// Protect has none, and a remote client refuses it there rather than show every key.
+    #[ts(optional)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub imported: Option<bool>,
+    /// Only keys whose deletion needs (`true`) or does not need (`false`) a second approver.
+    /// A Strongroom filter, like `imported`.
+    #[ts(optional)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub dual_auth_delete: Option<bool>,
+    /// Only keys their rotation policy says are due (`true`) or not due (`false`) now.
+    /// A Strongroom filter, like `imported`.
+    #[ts(optional)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rotation_due: Option<bool>,
     /// Order, most significant first; newest first when empty.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     #[ts(as = "Option<Vec<KeySort>>", optional)]
     pub sort: Vec<KeySort>,
 }
+
+impl ListKeysRequest {
+    /// The Strongroom filters this request asks for, by their query-parameter names: the
+    /// server echoes the ones it applied in [`EXTENSION_FILTERS_HEADER`], and a client
+    /// refuses an answer that leaves one out.
+    pub fn extension_filters(&self) -> Vec<&'static str> {
+        [
+            ("imported", self.imported.is_some()),
+            ("dualAuthDelete", self.dual_auth_delete.is_some()),
+            ("rotationDue", self.rotation_due.is_some()),
+        ]
+        .into_iter()
+        .filter_map(|(name, asked)| asked.then_some(name))
+        .collect()
+    }
+}
+
+/// The response header in which `GET /api/v2/keys` names the Strongroom filters it applied.
+/// Key Protect ignores query parameters it does not know, so without this echo a filtered
+/// listing from it would look like a page of matches.
+pub const EXTENSION_FILTERS_HEADER: &str = "x-strongroom-filters";
 
 /// A field keys can be sorted by. The serde names are Key Protect's `sort` fields (plus `name`
 /// and `keyType`, which the console's table sorts by).

@@ -194,6 +194,8 @@ pub fn reason_for(code: ErrorCode) -> (u16, &'static str) {
         ErrorCode::KeyRingInUse => (409, "KEY_RING_NOT_EMPTY_ERR"),
         ErrorCode::AliasTaken => (409, "KEY_ALIAS_NOT_UNIQUE_ERR"),
         ErrorCode::CreateImportAccess => (409, "KEY_CREATE_IMPORT_ACCESS_ERR"),
+        // Only met by a server in front of a remote instance that lacks the feature.
+        ErrorCode::NotSupported => (501, "UPSTREAM_NOT_SUPPORTED_ERR"),
     }
 }
 

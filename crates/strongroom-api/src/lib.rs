@@ -31,7 +31,7 @@ pub use keys::{
     AliasInfo, AliasList, CreateImportTokenRequest, CreateKeyRequest, DualAuthDelete,
     ImportTokenInfo, KeyInfo, KeyList, KeySort, KeySortField, KeyStateName, KeyType,
     KeyVersionInfo, KeystoreInfo, KeystoreMode, ListAliasesRequest, ListKeysRequest,
-    RotateKeyRequest, RotationPolicyInfo, SecureImport,
+    RotateKeyRequest, RotationPolicyInfo, SecureImport, EXTENSION_FILTERS_HEADER,
 };
 pub use secret::SecretString;
 pub use wrapping::{

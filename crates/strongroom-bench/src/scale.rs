@@ -236,11 +236,7 @@ fn list(offset: u32, limit: u32) -> ListKeysRequest {
     ListKeysRequest {
         offset,
         limit: Some(limit),
-        states: Vec::new(),
-        search: None,
-        key_type: None,
-        key_ring: None,
-        sort: Vec::new(),
+        ..ListKeysRequest::default()
     }
 }
 

@@ -57,6 +57,9 @@ pub enum ClientError {
     /// Secure import could not encrypt the material to the import token.
     #[error("secure import: {0}")]
     SecureImport(String),
+    /// The instance lacks a Strongroom feature the call needs (IBM Key Protect).
+    #[error("{0}")]
+    NotSupported(String),
 }
 
 impl From<ClientError> for ApiError {
@@ -72,6 +75,7 @@ impl From<ClientError> for ApiError {
             ClientError::Forbidden(_) => ErrorCode::Forbidden,
             ClientError::Keystore(api) => return api.clone(),
             ClientError::Unexpected(_) => ErrorCode::Internal,
+            ClientError::NotSupported(_) => ErrorCode::NotSupported,
         };
         ApiError::new(code, err.to_string())
     }

@@ -11,7 +11,7 @@ use strongroom_api::{
     KeyVersionRef, Keystore, KeystoreInfo, KeystoreMode, ListAliasesRequest, ListKeysRequest,
     RegistrationInfo, RewrapRequest, RewrapResponse, Rewrapped, RotateKeyRequest, SecretString,
     SecureImport, SetKeyPoliciesRequest, TlsFacts, UnwrapRequest, UnwrapResponse, UsageReport,
-    WrapRequest, WrapResponse,
+    WrapRequest, WrapResponse, EXTENSION_FILTERS_HEADER,
 };
 
 use crate::iam::TokenSource;
@@ -251,10 +251,17 @@ impl RemoteKeystore {
 
     async fn json<T: DeserializeOwned>(&self, call: Call<'_>) -> Result<T, ClientError> {
         let response = self.send(call).await?;
+        Self::body(response, &self.transport).await
+    }
+
+    async fn body<T: DeserializeOwned>(
+        response: Response,
+        transport: &Transport,
+    ) -> Result<T, ClientError> {
         let bytes = response
             .bytes()
             .await
-            .map_err(|err| self.transport.failure(&err))?;
+            .map_err(|err| transport.failure(&err))?;
         serde_json::from_slice(&bytes)
             .map_err(|err| ClientError::Unexpected(format!("a malformed body ({err})")))
     }
@@ -439,6 +446,7 @@ impl Keystore for RemoteKeystore {
 
     #[tracing::instrument(name = "remote_list_keys", skip_all, fields(offset = request.offset))]
     async fn list_keys(&self, request: ListKeysRequest) -> Result<KeyList, ApiError> {
+        let asked = request.extension_filters();
         let mut call = Call::get(&["keys"]);
         call.query.push(("offset", request.offset.to_string()));
         if let Some(limit) = request.limit {
@@ -460,9 +468,35 @@ impl Keystore for RemoteKeystore {
             call.query
                 .push(("sort", KeySort::format_list(&request.sort)));
         }
+        for (name, value) in [
+            ("imported", request.imported),
+            ("dualAuthDelete", request.dual_auth_delete),
+            ("rotationDue", request.rotation_due),
+        ] {
+            if let Some(value) = value {
+                call.query.push((name, value.to_string()));
+            }
+        }
         call.key_ring = request.key_ring;
         call.query.push(("totalCount", "true".to_owned()));
-        let page: Collection<KpKey> = self.json(call).await?;
+        let response = self.send(call).await?;
+        let applied = response
+            .headers()
+            .get(EXTENSION_FILTERS_HEADER)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or_default()
+            .split(',')
+            .map(str::trim)
+            .collect::<Vec<_>>();
+        if let Some(missing) = asked.iter().find(|name| !applied.contains(name)) {
+            // Key Protect ignores parameters it does not know; showing its unfiltered page as
+            // the filter's result would be wrong.
+            return Err(ClientError::NotSupported(format!(
+                "This instance cannot filter keys by `{missing}`; only a Strongroom server can."
+            ))
+            .into());
+        }
+        let page: Collection<KpKey> = Self::body(response, &self.transport).await?;
         let total = page
             .metadata
             .total_count

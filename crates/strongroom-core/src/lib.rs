@@ -33,5 +33,7 @@ pub use key::{
 };
 pub use material::{KeyMaterial, Secret};
 pub use names::{Alias, KeyRingId, MAX_ALIASES, MAX_KEY_RINGS};
-pub use repository::{Change, KeyOrder, KeyPage, KeyQuery, KeyRepository, KeySort, MAX_PAGE_SIZE};
+pub use repository::{
+    Change, KeyOrder, KeyPage, KeyQuery, KeyRepository, KeySort, RotationDue, MAX_PAGE_SIZE,
+};
 pub use search::KeySearch;

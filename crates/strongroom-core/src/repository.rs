@@ -1,5 +1,7 @@
 use std::sync::Arc;
 
+use time::OffsetDateTime;
+
 use crate::{
     AuditEvent, CoreError, Key, KeyId, KeyKind, KeyMaterial, KeyRingId, KeyState, KeyVersion,
     KeyVersionId,
@@ -25,6 +27,13 @@ pub struct KeyQuery {
     pub kind: Option<KeyKind>,
     /// Only keys in these rings; `None` means every ring.
     pub key_rings: Option<Vec<KeyRingId>>,
+    /// Only imported (`true`) or only generated (`false`) keys.
+    pub imported: Option<bool>,
+    /// Only keys whose deletion needs (`true`) or does not need (`false`) a second approver.
+    pub dual_auth_delete: Option<bool>,
+    /// Only keys that are (or are not) due for rotation at a given time, by the same rule as
+    /// [`crate::Key::rotation_due`]. The caller supplies the time so storage needs no clock.
+    pub rotation_due: Option<RotationDue>,
     /// Sort keys, most significant first; empty means newest first. Ties fall back to the id
     /// so that paging never shows a key twice or skips one.
     pub sort: Vec<KeySort>,
@@ -74,9 +83,21 @@ impl Default for KeyQuery {
             search: None,
             kind: None,
             key_rings: None,
+            imported: None,
+            dual_auth_delete: None,
+            rotation_due: None,
             sort: Vec::new(),
         }
     }
+}
+
+/// A rotation-due filter: keys whose policy makes them due (or not) at `at`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RotationDue {
+    /// The moment the policy is judged at, normally now.
+    pub at: OffsetDateTime,
+    /// `true` for due keys, `false` for every other key.
+    pub due: bool,
 }
 
 /// One page of keys and the count of all keys matching the query.

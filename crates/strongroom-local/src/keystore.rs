@@ -18,8 +18,8 @@ use strongroom_core::{
     Alias, AuditEvent, Caller, CallerKind, Change, Clock, CoreError, CreateImportAccess,
     Description, Expiry, Grant, Key, KeyAction, KeyId, KeyKind, KeyMaterial, KeyName, KeyOrder,
     KeyOrigin, KeyQuery, KeyRepository, KeyRingId, KeySort as CoreSort, KeyVersionId, NewKey,
-    Operation, Outcome, Registration, Role, RotationPolicy, Scope, Secret, SystemClock, Target,
-    MAX_ALIASES,
+    Operation, Outcome, Registration, Role, RotationDue, RotationPolicy, Scope, Secret,
+    SystemClock, Target, MAX_ALIASES,
 };
 use strongroom_store::{
     AccessPolicyRecord, AliasRecord, AuditQuery, AuditReceipt, InstanceStore, KeyRingRecord,
@@ -807,6 +807,7 @@ impl Keystore for LocalKeystore {
                     .transpose()
                     .map_err(api_error)?;
                 let key_rings = visible_rings(&inner.caller, filter)?;
+                let now = inner.now();
                 let query = KeyQuery {
                     offset: request.offset,
                     limit: request.limit.unwrap_or(KeyQuery::default().limit),
@@ -814,11 +815,13 @@ impl Keystore for LocalKeystore {
                     search: request.search,
                     kind: request.key_type.map(key_kind),
                     key_rings,
+                    imported: request.imported,
+                    dual_auth_delete: request.dual_auth_delete,
+                    rotation_due: request.rotation_due.map(|due| RotationDue { at: now, due }),
                     sort: request.sort.iter().map(key_sort).collect(),
                 };
                 let page = inner.repo.list(&query).map_err(api_error)?;
                 inner.record_use(Operation::ListKeys, None)?;
-                let now = inner.now();
                 Ok(KeyList {
                     keys: page.keys.iter().map(|k| key_info(k, now)).collect(),
                     total: u32::try_from(page.total).unwrap_or(u32::MAX),

@@ -14,7 +14,7 @@ use strongroom_api::kp::{
 };
 use strongroom_api::{
     CreateKeyRequest, KeyInfo, KeySort, KeyStateName, KeyType, ListKeysRequest, RotateKeyRequest,
-    SecretString, SecureImport, UnwrapRequest, WrapRequest,
+    SecretString, SecureImport, UnwrapRequest, WrapRequest, EXTENSION_FILTERS_HEADER,
 };
 
 use crate::body::{Fields, RawBody};
@@ -107,6 +107,26 @@ pub(crate) struct ListQuery {
     sort: Option<String>,
     #[serde(rename = "totalCount")]
     total_count: Option<String>,
+    // Strongroom's own filters, echoed in `EXTENSION_FILTERS_HEADER` when applied.
+    imported: Option<String>,
+    #[serde(rename = "dualAuthDelete")]
+    dual_auth_delete: Option<String>,
+    #[serde(rename = "rotationDue")]
+    rotation_due: Option<String>,
+}
+
+/// A `true`/`false` query parameter; anything else is Key Protect's query error.
+fn flag(name: &str, text: Option<&str>) -> Result<Option<bool>, Failure> {
+    match text.map(str::trim) {
+        None => Ok(None),
+        Some("true") => Ok(Some(true)),
+        Some("false") => Ok(Some(false)),
+        Some(_) => Err(Failure::new(
+            StatusCode::BAD_REQUEST,
+            "INVALID_QUERY_PARAM_ERR",
+            format!("`{name}` must be true or false"),
+        )),
+    }
 }
 
 /// The ring a request names in `X-Kms-Key-Ring`, if any.
@@ -158,18 +178,13 @@ pub(crate) async fn list(
     Query(query): Query<ListQuery>,
     headers: HeaderMap,
 ) -> Outcome {
-    let key_type = match query.extractable.as_deref().map(str::trim) {
-        None => None,
-        Some("true") => Some(KeyType::Standard),
-        Some("false") => Some(KeyType::Root),
-        Some(_) => {
-            return Err(Failure::new(
-                StatusCode::BAD_REQUEST,
-                "INVALID_QUERY_PARAM_ERR",
-                "`extractable` must be true or false",
-            ))
+    let key_type = flag("extractable", query.extractable.as_deref())?.map(|extractable| {
+        if extractable {
+            KeyType::Standard
+        } else {
+            KeyType::Root
         }
-    };
+    });
     let request = ListKeysRequest {
         offset: number("offset", query.offset.as_deref(), 0, u32::MAX)?,
         limit: Some(number("limit", query.limit.as_deref(), 200, 5000)?),
@@ -182,6 +197,9 @@ pub(crate) async fn list(
         search: query.search,
         key_type,
         key_ring: key_ring_header(&headers),
+        imported: flag("imported", query.imported.as_deref())?,
+        dual_auth_delete: flag("dualAuthDelete", query.dual_auth_delete.as_deref())?,
+        rotation_due: flag("rotationDue", query.rotation_due.as_deref())?,
         sort: KeySort::parse_list(query.sort.as_deref().unwrap_or_default()).map_err(|field| {
             Failure::new(
                 StatusCode::BAD_REQUEST,
@@ -190,6 +208,7 @@ pub(crate) async fn list(
             )
         })?,
     };
+    let applied = request.extension_filters().join(",");
     let page = state.keystore.list_keys(request).await?;
     let keys: Vec<KpKey> = page.keys.into_iter().map(|k| kp_key(&state, k)).collect();
     let mut collection = Collection::new(KEY_TYPE, keys);
@@ -200,6 +219,13 @@ pub(crate) async fn list(
     response
         .headers_mut()
         .insert("key-total", HeaderValue::from(page.total));
+    if let Ok(applied) = HeaderValue::from_str(&applied) {
+        if !applied.is_empty() {
+            response
+                .headers_mut()
+                .insert(EXTENSION_FILTERS_HEADER, applied);
+        }
+    }
     Ok(response)
 }
 

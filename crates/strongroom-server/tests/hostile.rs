@@ -539,6 +539,9 @@ async fn absurd_numbers_and_malformed_queries_get_a_key_protect_400() {
         "state=-1",
         "state=99999999999999999999",
         "extractable=maybe",
+        "imported=yes",
+        "dualAuthDelete=1",
+        "rotationDue=",
         "limit=1&limit=2",
     ] {
         cases.push(case(format!("GET /keys?{query}"), list(query)).status(StatusCode::BAD_REQUEST));

@@ -332,6 +332,25 @@ async fn life_cycle_listing_and_errors() {
         .await;
     assert_eq!(bad_sort.status, StatusCode::BAD_REQUEST);
     assert_eq!(reason(&bad_sort), "INVALID_QUERY_PARAM_ERR");
+    // Strongroom's own filters are named back in a header, so a client can tell them apart
+    // from a server (Key Protect) that ignores them.
+    let filtered = server
+        .call(
+            Method::GET,
+            "/api/v2/keys?imported=false&rotationDue=false",
+            None,
+        )
+        .await;
+    assert_eq!(filtered.status, StatusCode::OK);
+    assert_eq!(
+        filtered
+            .headers
+            .get("x-strongroom-filters")
+            .map(|v| v.to_str().unwrap()),
+        Some("imported,rotationDue")
+    );
+    let unfiltered = server.call(Method::GET, "/api/v2/keys", None).await;
+    assert!(unfiltered.headers.get("x-strongroom-filters").is_none());
     let names = |list: &Reply| -> Vec<String> {
         list.body["resources"]
             .as_array()

@@ -790,8 +790,33 @@ impl KeyRepository for InstanceStore {
             filter.push_str(" AND kind = ?");
             args.push(rusqlite::types::Value::Text(kind_name(kind).to_owned()));
         }
+        if let Some(imported) = query.imported {
+            filter.push_str(" AND imported = ?");
+            args.push(rusqlite::types::Value::Integer(i64::from(imported)));
+        }
+        if let Some(dual_auth) = query.dual_auth_delete {
+            filter.push_str(" AND dual_auth_delete = ?");
+            args.push(rusqlite::types::Value::Integer(i64::from(dual_auth)));
+        }
+        if let Some(rotation) = query.rotation_due {
+            // `Key::rotation_due` in SQL: an enabled policy on a root key whose last rotation
+            // (or creation) is at least 30 days per month of its interval before `at`. Never
+            // NULL, so `NOT` selects exactly the other keys.
+            let negate = if rotation.due { "" } else { "NOT " };
+            filter.push_str(&format!(
+                " AND {negate}(kind = 'root' AND coalesce(rotation_enabled, 0) = 1 \
+                 AND coalesce(rotated_at, created_at) <= \
+                 ? - coalesce(rotation_interval_months, 0) * {MICROS_PER_30_DAYS})"
+            ));
+            args.push(rusqlite::types::Value::Integer(micros(rotation.at)));
+        }
         let search = query.search.as_deref().and_then(KeySearch::parse);
-        let searching = search.is_some();
+        // `key_counts` (below) has columns for state, ring and kind only.
+        let counted_by_columns = search.is_none()
+            && query.imported.is_none()
+            && query.dual_auth_delete.is_none()
+            && query.rotation_due.is_none();
+        let searching = !counted_by_columns;
         if let Some(search) = search {
             let (compare, pattern) = if search.exact {
                 ("= ?", search.text.clone())
@@ -826,8 +851,9 @@ impl KeyRepository for InstanceStore {
             filter.push_str(&format!(" AND {negate}({})", matches.join(" OR ")));
         }
 
-        // Without a search, every filter is a column of `key_counts` (migration 3), so the
-        // total is a sum over a few counter rows instead of a count over every matching key.
+        // Without a search or the filters above, every filter is a column of `key_counts`
+        // (migration 3), so the total is a sum over a few counter rows instead of a count over
+        // every matching key.
         let counted_in = if searching { "keys" } else { "key_counts" };
         let count = if searching {
             "count(*)"
@@ -1189,6 +1215,9 @@ pub(crate) fn id16(bytes: &[u8]) -> Result<[u8; 16], CoreError> {
         .try_into()
         .map_err(|_| corrupt("an id is not 16 bytes"))
 }
+
+/// Microseconds in the 30 days that a rotation interval counts per month.
+const MICROS_PER_30_DAYS: i64 = 30 * 24 * 3600 * 1_000_000;
 
 pub(crate) fn micros(at: OffsetDateTime) -> i64 {
     // Microseconds since 1970 fit in i64 for the next 290,000 years.

@@ -8,7 +8,8 @@ use strongroom_core::envelope::{self, Envelope};
 
 use strongroom_core::{
     Alias, AuditEvent, Change, Clock, CoreError, Key, KeyKind, KeyMaterial, KeyName, KeyOrder,
-    KeyQuery, KeyRepository, KeyRingId, KeySort, KeyState, NewKey, Outcome, SystemClock,
+    KeyQuery, KeyRepository, KeyRingId, KeySort, KeyState, NewKey, Outcome, RotationDue,
+    RotationPolicy, SystemClock,
 };
 use strongroom_store::{ChainVerdict, InstanceStore, MasterKeySource, SqliteStore, StoreError};
 use zeroize::Zeroizing;
@@ -314,6 +315,117 @@ fn listing_filters_searches_and_pages_in_storage() {
         })
         .unwrap();
     assert_eq!(by_id.keys[0].id, ids[5]);
+}
+
+/// The console's Imported, Dual authorization and Rotation due filters select in SQL exactly
+/// the keys the domain's own predicates pick, and count them too.
+#[test]
+fn listing_filters_by_origin_dual_authorization_and_rotation_due() {
+    use time::Duration;
+    let dir = tempfile::tempdir().unwrap();
+    let store = open(&dir.path().join("d"), dir.path());
+    let now = SystemClock.now();
+    let mut keys = Vec::new();
+    for (i, (kind, imported, dual, policy, age_days)) in [
+        (KeyKind::Root, false, false, None, 400),
+        (KeyKind::Root, true, false, Some((true, 3)), 100), // due: 100 days ≥ 90
+        (KeyKind::Root, false, true, Some((true, 3)), 80),  // not yet
+        (KeyKind::Root, false, false, Some((false, 1)), 400), // policy off
+        (KeyKind::Standard, false, true, None, 400),
+        (KeyKind::Root, true, true, Some((true, 12)), 360), // due: exactly 12 × 30 days
+        (KeyKind::Root, false, false, Some((true, 1)), 29),
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        let key = Key::create(
+            NewKey {
+                name: KeyName::parse(&format!("k{i}")).unwrap(),
+                description: None,
+                kind,
+                expiry: None,
+                key_ring: KeyRingId::default_ring(),
+                aliases: Vec::new(),
+                created_by: "IBMid-test".into(),
+                dual_auth_delete: dual,
+                rotation: policy.map(|(on, months)| RotationPolicy::new(on, months).unwrap()),
+            },
+            imported,
+            now - Duration::days(age_days),
+        );
+        store
+            .insert(&key, &KeyMaterial::generate().unwrap(), &ev("create"))
+            .unwrap();
+        keys.push(key);
+    }
+    let listed = |query: KeyQuery| {
+        let page = store.list(&query).unwrap();
+        let mut names: Vec<String> = page
+            .keys
+            .iter()
+            .map(|k| k.name.as_str().to_owned())
+            .collect();
+        names.sort();
+        assert_eq!(
+            page.total as usize,
+            names.len(),
+            "the total counts the same keys"
+        );
+        names
+    };
+    let expected = |pick: &dyn Fn(&Key) -> bool| {
+        let mut names: Vec<String> = keys
+            .iter()
+            .filter(|k| pick(k))
+            .map(|k| k.name.as_str().to_owned())
+            .collect();
+        names.sort();
+        names
+    };
+    for wanted in [true, false] {
+        assert_eq!(
+            listed(KeyQuery {
+                imported: Some(wanted),
+                ..KeyQuery::default()
+            }),
+            expected(&|k| k.imported == wanted)
+        );
+        assert_eq!(
+            listed(KeyQuery {
+                dual_auth_delete: Some(wanted),
+                ..KeyQuery::default()
+            }),
+            expected(&|k| k.dual_auth_delete == wanted)
+        );
+        assert_eq!(
+            listed(KeyQuery {
+                rotation_due: Some(RotationDue {
+                    at: now,
+                    due: wanted
+                }),
+                ..KeyQuery::default()
+            }),
+            expected(&|k| k.rotation_due(now) == wanted)
+        );
+    }
+    assert_eq!(
+        listed(KeyQuery {
+            rotation_due: Some(RotationDue { at: now, due: true }),
+            ..KeyQuery::default()
+        }),
+        ["k1", "k5"],
+        "the grid above has two due keys, so the comparison is not vacuous"
+    );
+    // Filters combine with each other and with the search.
+    assert_eq!(
+        listed(KeyQuery {
+            imported: Some(true),
+            dual_auth_delete: Some(true),
+            search: Some("k".into()),
+            ..KeyQuery::default()
+        }),
+        ["k5"]
+    );
 }
 
 /// Key Protect's search prefixes, on names and aliases, in storage.

@@ -45,6 +45,8 @@ export function describe(error: BackendError): string {
       return "The API key is valid, but not for this instance. Check the instance ID of this connection.";
     case "TIMEOUT":
       return "The remote instance did not answer in time. A change may or may not have been made: reload before trying again.";
+    case "NOT_SUPPORTED":
+      return "This instance does not offer that: it is not a Strongroom server (IBM Key Protect has no such filter or page). Nothing was changed.";
     case "NOT_FOUND":
     case "INVALID_INPUT":
     case "INVALID_STATE":

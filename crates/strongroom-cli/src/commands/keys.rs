@@ -35,6 +35,16 @@ pub(crate) enum KeysCommand {
         /// Only keys of this key ring.
         #[arg(long)]
         key_ring: Option<String>,
+        /// Only imported keys (`true`) or only generated ones (`false`). Strongroom servers
+        /// only: Key Protect has no such filter, and the command says so.
+        #[arg(long)]
+        imported: Option<bool>,
+        /// Only keys whose deletion needs a second approver (`true`), or only the others.
+        #[arg(long)]
+        dual_auth_delete: Option<bool>,
+        /// Only keys their rotation policy says are due now (`true`), or only the others.
+        #[arg(long)]
+        rotation_due: Option<bool>,
         /// Order, as Key Protect's `sort`: fields such as name, state, creationDate or
         /// lastRotateDate, comma-separated, `-` for descending (default: -creationDate).
         #[arg(long, allow_hyphen_values = true)]
@@ -198,6 +208,9 @@ pub(crate) async fn run(command: KeysCommand, target: &Target) -> anyhow::Result
             standard,
             root,
             key_ring,
+            imported,
+            dual_auth_delete,
+            rotation_due,
             sort,
         } => {
             let key_type = match (standard, root) {
@@ -212,6 +225,9 @@ pub(crate) async fn run(command: KeysCommand, target: &Target) -> anyhow::Result
                 search,
                 key_type,
                 key_ring,
+                imported,
+                dual_auth_delete,
+                rotation_due,
                 sort: KeySort::parse_list(sort.as_deref().unwrap_or_default())
                     .map_err(|field| anyhow::anyhow!("cannot sort keys by {field:?}"))?,
             };

@@ -143,6 +143,49 @@ describe("KeyTable", () => {
     );
   });
 
+  it("asks the keystore for keys with the chosen properties, each a chip that takes it away", async () => {
+    const { backend, user } = setup({
+      listKeys: () => Promise.resolve({ keys: [makeKey({ name: "payments-root" })], total: 1 }),
+    });
+    await waitFor(() => expect(rowFor("payments-root")).toBeInTheDocument());
+    const lastRequest = () => vi.mocked(backend.listKeys).mock.lastCall?.[0];
+    expect(lastRequest()).not.toHaveProperty("imported");
+    const filter = document.getElementById("key-property-filter");
+    if (filter === null) throw new Error("no property filter");
+
+    await user.click(within(filter).getByRole("combobox"));
+    const options = within(await screen.findByRole("listbox")).getAllByRole("option");
+    expect(options.map((option) => option.textContent)).toEqual(["Imported", "Has dual authorization", "Rotation due"]);
+    await user.click(screen.getByRole("option", { name: "Rotation due" }));
+    await user.click(screen.getByRole("option", { name: "Imported" }));
+    await waitFor(() =>
+      expect(backend.listKeys).toHaveBeenLastCalledWith(
+        expect.objectContaining({ offset: 0, imported: true, rotationDue: true }),
+      ),
+    );
+    expect(lastRequest()).not.toHaveProperty("dualAuthDelete");
+
+    await user.keyboard("{Escape}");
+    await user.click(screen.getByRole("button", { name: /Rotation due/ }));
+    await waitFor(() => expect(lastRequest()).not.toHaveProperty("rotationDue"));
+    expect(backend.listKeys).toHaveBeenLastCalledWith(expect.objectContaining({ imported: true }));
+  });
+
+  it("says so in plain words when the instance cannot filter by a property", async () => {
+    const { user } = setup({
+      listKeys: (request) =>
+        request.imported === undefined
+          ? Promise.resolve({ keys: [makeKey({ name: "payments-root" })], total: 1 })
+          : rejectWith("NOT_SUPPORTED", "This instance cannot filter keys by `imported`"),
+    });
+    await waitFor(() => expect(rowFor("payments-root")).toBeInTheDocument());
+    const filter = document.getElementById("key-property-filter");
+    if (filter === null) throw new Error("no property filter");
+    await user.click(within(filter).getByRole("combobox"));
+    await user.click(await screen.findByRole("option", { name: "Imported" }));
+    expect(await screen.findByText(/it is not a Strongroom server/)).toBeInTheDocument();
+  });
+
   it("shows no state count badge while every state is chosen, the default", async () => {
     setup({ listKeys: () => Promise.resolve({ keys: [makeKey({ name: "payments-root" })], total: 1 }) });
     await waitFor(() => expect(rowFor("payments-root")).toBeInTheDocument());

@@ -46,9 +46,18 @@ import { KeyColumnSettings } from "./KeyColumnSettings";
 import { KeyColumnValue } from "./KeyColumnValue";
 import { KeyIdCopy } from "./KeyIdCopy";
 import { keyTableHeaders, orderedColumns } from "./keyColumns";
-import { filterChips, filtersStates, statesToList, withoutState, type FilterChip } from "./filterChips";
+import {
+  filterChips,
+  filtersStates,
+  propertyFilters,
+  statesToList,
+  withoutState,
+  type FilterChip,
+  type KeyProperty,
+} from "./filterChips";
 import { KeyFilterChips } from "./KeyFilterChips";
 import { KeySearchSyntax } from "./KeySearchSyntax";
+import { KeyPropertyFilter } from "./KeyPropertyFilter";
 import { KeyStateFilter } from "./KeyStateFilter";
 import { KeyStatusIndicator } from "./KeyStatusIndicator";
 import { PageJump, type PageSelectProps } from "./PageJump";
@@ -169,6 +178,7 @@ export function KeyTable({
   const [chosenStates, setStates] = useState<readonly KeyStateName[]>(ALL_STATES);
   const [keyRing, setKeyRing] = useState(initialKeyRing);
   const [keyType, setKeyType] = useState<TypeFilter>("all");
+  const [properties, setProperties] = useState<readonly KeyProperty[]>([]);
   const [chosenSort, setSort] = useState<KeySort>(DEFAULT_SORT);
   // One array per choice: the listing reloads when the states change, not on every render.
   const states = useMemo(() => statesToList(chosenStates), [chosenStates]);
@@ -192,10 +202,10 @@ export function KeyTable({
   });
 
   const debouncedSearch = useDebouncedValue(search.trim(), SEARCH_DEBOUNCE_MS);
-  const filterKey = JSON.stringify([debouncedSearch, states, keyRing, keyType, sort]);
+  const filterKey = JSON.stringify([debouncedSearch, states, keyRing, keyType, properties, sort]);
   const page = paging.filterKey === filterKey ? paging.page : 1;
   // A new search or filter shows other keys, so it starts a new selection; paging and sorting keep it.
-  const selectionScope = JSON.stringify([debouncedSearch, states, keyRing, keyType]);
+  const selectionScope = JSON.stringify([debouncedSearch, states, keyRing, keyType, properties]);
   const selected = selection.scope === selectionScope ? selection.keys : NOTHING_SELECTED;
   const { pageSize } = paging;
 
@@ -208,9 +218,10 @@ export function KeyTable({
         ...(debouncedSearch === "" ? {} : { search: debouncedSearch }),
         ...(keyRing === "" ? {} : { keyRing }),
         ...(keyType === "all" ? {} : { keyType }),
+        ...propertyFilters(properties),
         sort: [sort],
       }),
-    [backend, page, pageSize, states, debouncedSearch, keyRing, keyType, sort],
+    [backend, page, pageSize, states, debouncedSearch, keyRing, keyType, properties, sort],
   );
   const { data, error, loading } = useRequest(load, refreshToken);
 
@@ -296,7 +307,12 @@ export function KeyTable({
   }
 
   const unfiltered =
-    debouncedSearch === "" && search.trim() === "" && !filtersStates(states) && keyRing === "" && keyType === "all";
+    debouncedSearch === "" &&
+    search.trim() === "" &&
+    !filtersStates(states) &&
+    keyRing === "" &&
+    keyType === "all" &&
+    properties.length === 0;
   if (data !== undefined && data.total === 0 && unfiltered) {
     return (
       <section className="key-table__empty" aria-labelledby="key-table-empty-title">
@@ -314,10 +330,11 @@ export function KeyTable({
   }
 
   const total = data?.total ?? 0;
-  const chips = filterChips({ states, keyType, keyRing, search: debouncedSearch });
+  const chips = filterChips({ states, keyType, keyRing, properties, search: debouncedSearch });
   // Filtering stays in the keystore: a chip only resets what the toolbar asks for.
-  const dismissFilter = ({ name, state }: FilterChip) => {
+  const dismissFilter = ({ name, state, property }: FilterChip) => {
     if (state !== undefined) setStates(withoutState(states, state));
+    else if (property !== undefined) setProperties(properties.filter((chosen) => chosen !== property));
     else if (name === "keyType") setKeyType("all");
     else if (name === "keyRing") setKeyRing("");
     else setSearch("");
@@ -326,6 +343,7 @@ export function KeyTable({
     setStates(ALL_STATES);
     setKeyType("all");
     setKeyRing("");
+    setProperties([]);
     setSearch("");
   };
   const showBatch = selected.size > 0;
@@ -432,6 +450,7 @@ export function KeyTable({
                     <SelectItem key={ring.id} value={ring.id} text={`Ring: ${ring.id}`} />
                   ))}
                 </Select>
+                <KeyPropertyFilter properties={properties} onChange={setProperties} />
                 <KeyColumnSettings />
                 {toolbarActions}
                 {createButton}

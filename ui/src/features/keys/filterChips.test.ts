@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { ALL_STATES } from "../../lib/format";
-import { filterChips, filtersStates, statesToList, withoutState } from "./filterChips";
+import { filterChips, filtersStates, propertyFilters, statesToList, withoutState } from "./filterChips";
 
-const none = { states: ALL_STATES, keyType: "all", keyRing: "", search: "" } as const;
+const none = { states: ALL_STATES, keyType: "all", keyRing: "", properties: [], search: "" } as const;
 
 describe("filterChips", () => {
   it("has no chip without a filter, nor for every state or none", () => {
@@ -11,20 +11,36 @@ describe("filterChips", () => {
   });
 
   it("names each filter in force, in the toolbar's order, one chip per state chosen", () => {
-    const chips = filterChips({ states: ["destroyed", "active"], keyType: "root", keyRing: "payments", search: "pay" });
+    const chips = filterChips({
+      states: ["destroyed", "active"],
+      keyType: "root",
+      keyRing: "payments",
+      properties: ["rotationDue", "imported"],
+      search: "pay",
+    });
     expect(chips.map(({ id, label }) => ({ id, label }))).toEqual([
       { id: "state-active", label: "State: Active" },
       { id: "state-destroyed", label: "State: Destroyed (deleted)" },
       { id: "keyType", label: "Type: Root keys" },
       { id: "keyRing", label: "Key ring: payments" },
+      { id: "property-imported", label: "Imported" },
+      { id: "property-rotationDue", label: "Rotation due" },
       { id: "search", label: "Search: “pay”" },
     ]);
     expect(chips[1]).toMatchObject({ name: "states", state: "destroyed" });
+    expect(chips[5]).toMatchObject({ name: "properties", property: "rotationDue" });
   });
 
   it("leaves out the filters not in force", () => {
     expect(filterChips({ ...none, keyType: "standard" }).map((chip) => chip.label)).toEqual(["Type: Standard keys"]);
     expect(filterChips({ ...none, search: "a b" }).map((chip) => chip.name)).toEqual(["search"]);
+  });
+});
+
+describe("property filters", () => {
+  it("asks the keystore for each chosen property and leaves the others out", () => {
+    expect(propertyFilters([])).toEqual({});
+    expect(propertyFilters(["dualAuthDelete", "rotationDue"])).toEqual({ dualAuthDelete: true, rotationDue: true });
   });
 });
 

@@ -1,14 +1,35 @@
 import { ALL_STATES, STATE_LABELS } from "../../lib/format";
 import type { KeyStateName, KeyType } from "../../lib/types";
 
-/** The key table's filters, as its toolbar holds them; every state, "all" and "" mean no filter. */
+/** The key table's filters, as its toolbar holds them; every state, "all", "" and no property mean no filter. */
 export interface KeyFilters {
   /** The states chosen; all of them (the default) or none is no filter. */
   states: readonly KeyStateName[];
   keyType: KeyType | "all";
   keyRing: string;
+  /** Properties every key shown must have (Strongroom's own filters). */
+  properties: readonly KeyProperty[];
   /** The search the keystore was asked for (trimmed). */
   search: string;
+}
+
+/**
+ * A property the table can require of keys. Each is a keystore filter of `ListKeysRequest`;
+ * Key Protect has none of them, and a remote client refuses them there (`NOT_SUPPORTED`).
+ */
+export type KeyProperty = "imported" | "dualAuthDelete" | "rotationDue";
+
+export const KEY_PROPERTIES: readonly KeyProperty[] = ["imported", "dualAuthDelete", "rotationDue"];
+
+export const PROPERTY_LABELS: Record<KeyProperty, string> = {
+  imported: "Imported",
+  dualAuthDelete: "Has dual authorization",
+  rotationDue: "Rotation due",
+};
+
+/** The listing fields the chosen properties ask for: each one set to `true`, the others left out. */
+export function propertyFilters(properties: readonly KeyProperty[]): Partial<Record<KeyProperty, true>> {
+  return Object.fromEntries(properties.map((property) => [property, true]));
 }
 
 export type KeyFilterName = keyof KeyFilters;
@@ -20,6 +41,8 @@ export interface FilterChip {
   label: string;
   /** The one state a state chip removes from the filter. */
   state?: KeyStateName;
+  /** The one property a property chip removes from the filter. */
+  property?: KeyProperty;
 }
 
 const TYPE_LABELS: Record<KeyType, string> = { root: "Root keys", standard: "Standard keys" };
@@ -43,7 +66,7 @@ export function withoutState(states: readonly KeyStateName[], state: KeyStateNam
   return rest.length === 0 ? ALL_STATES : rest;
 }
 
-/** One chip per filter in force, in toolbar order: each state chosen, type, key ring, search. */
+/** One chip per filter in force, in toolbar order: each state chosen, type, key ring, each property, search. */
 export function filterChips(filters: KeyFilters): FilterChip[] {
   const chips: FilterChip[] = [];
   if (filtersStates(filters.states)) {
@@ -55,6 +78,9 @@ export function filterChips(filters: KeyFilters): FilterChip[] {
     chips.push({ id: "keyType", name: "keyType", label: `Type: ${TYPE_LABELS[filters.keyType]}` });
   }
   if (filters.keyRing !== "") chips.push({ id: "keyRing", name: "keyRing", label: `Key ring: ${filters.keyRing}` });
+  for (const property of KEY_PROPERTIES.filter((candidate) => filters.properties.includes(candidate))) {
+    chips.push({ id: `property-${property}`, name: "properties", label: PROPERTY_LABELS[property], property });
+  }
   if (filters.search !== "") chips.push({ id: "search", name: "search", label: `Search: “${filters.search}”` });
   return chips;
 }

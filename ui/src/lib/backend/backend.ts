@@ -159,6 +159,7 @@ const KNOWN_CODES: Record<ErrorCode, true> = {
   BAD_API_KEY: true,
   WRONG_INSTANCE: true,
   TIMEOUT: true,
+  NOT_SUPPORTED: true,
 };
 
 function isErrorCode(value: string): value is ErrorCode {

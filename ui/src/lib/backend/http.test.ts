@@ -118,6 +118,12 @@ describe("HttpBackend", () => {
     });
     expect(list.total).toBe(42);
     expect(list.keys).toEqual([keyInfoFromKp(kpKey)]);
+
+    await backend.listKeys({ offset: 0, states: [], imported: true, dualAuthDelete: false, rotationDue: true });
+    const filtered = urlOf(callsTo(fetch, "/api/v2/keys")[1]?.[0]);
+    expect(filtered.searchParams.get("imported")).toBe("true");
+    expect(filtered.searchParams.get("dualAuthDelete")).toBe("false");
+    expect(filtered.searchParams.get("rotationDue")).toBe("true");
   });
 
   it("maps a Key Protect key to KeyInfo", () => {

@@ -442,6 +442,10 @@ export class HttpBackend implements Backend {
     if (request.keyType !== undefined) query.set("extractable", String(request.keyType === "standard"));
     if (request.search !== undefined && request.search !== "") query.set("search", request.search);
     if (request.sort !== undefined && request.sort.length > 0) query.set("sort", sortParameter(request.sort));
+    // Strongroom's own filters; this console is served by a Strongroom server, which applies them.
+    if (request.imported !== undefined) query.set("imported", String(request.imported));
+    if (request.dualAuthDelete !== undefined) query.set("dualAuthDelete", String(request.dualAuthDelete));
+    if (request.rotationDue !== undefined) query.set("rotationDue", String(request.rotationDue));
     // Key Protect narrows a listing to one ring with a header, not a query parameter.
     const headers: Record<string, string> = request.keyRing === undefined ? {} : { "X-Kms-Key-Ring": request.keyRing };
     const collection = await this.#call<KpCollection<KpKey>>("GET", `/keys?${query.toString()}`, undefined, headers);

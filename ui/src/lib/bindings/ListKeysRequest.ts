@@ -33,6 +33,21 @@ keyType?: KeyType,
  */
 keyRing?: string, 
 /**
+ * Only imported (`true`) or only generated (`false`) keys. A Strongroom filter: IBM Key
+ * Protect has none, and a remote client refuses it there rather than show every key.
+ */
+imported?: boolean, 
+/**
+ * Only keys whose deletion needs (`true`) or does not need (`false`) a second approver.
+ * A Strongroom filter, like `imported`.
+ */
+dualAuthDelete?: boolean, 
+/**
+ * Only keys their rotation policy says are due (`true`) or not due (`false`) now.
+ * A Strongroom filter, like `imported`.
+ */
+rotationDue?: boolean, 
+/**
  * Order, most significant first; newest first when empty.
  */
 sort?: Array<KeySort>, };
