@@ -34,6 +34,7 @@ const COMMANDS: &[&str] = &[
     "authorizations",
     "create_authorization",
     "delete_authorization",
+    "set_authorization_roles",
     "check_authorization",
     "usage",
     "audit_events",

@@ -401,6 +401,39 @@ async fn administration(ks: &dyn Keystore, t: &mut Transcript) {
         })
         .await,
     );
+    // Edit roles in place: same id, source and target; the new roles are what a call meets.
+    let edited = ks
+        .set_authorization_roles(
+            &authorization.id,
+            vec!["ReaderPlus".into(), "Reader".into()],
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        (&edited.id, &edited.source_instance, &edited.target_instance),
+        (
+            &authorization.id,
+            &authorization.source_instance,
+            &authorization.target_instance
+        )
+    );
+    let mut roles = edited.roles.clone();
+    roles.sort();
+    assert_eq!(roles, ["Reader", "ReaderPlus"]);
+    let relisted = ks.authorizations().await.unwrap();
+    let stored = relisted.iter().find(|a| a.id == authorization.id).unwrap();
+    assert_eq!(stored.roles.len(), 2, "{stored:?}");
+    t.note(format!("edit roles: {}", roles.join(", ")));
+    t.failure(
+        "an authorization without roles",
+        ks.set_authorization_roles(&authorization.id, Vec::new())
+            .await,
+    );
+    t.failure(
+        "edit the roles of a missing authorization",
+        ks.set_authorization_roles(MISSING, vec!["Reader".into()])
+            .await,
+    );
     ks.delete_authorization(&authorization.id).await.unwrap();
     assert!(!ks
         .authorizations()
@@ -467,6 +500,24 @@ async fn administration(ks: &dyn Keystore, t: &mut Transcript) {
         .iter()
         .find(|e| e.action == "kms.secrets.wrap")
         .unwrap();
+    assert_eq!(
+        wrap.key_version.as_deref(),
+        Some(by_alias.key_version.id.as_str()),
+        "the trail names the version that wrapped"
+    );
+    // The caller's address: the loopback the test connects from over HTTP(S); none for the
+    // desktop's in-process calls, which are not network requests.
+    match &wrap.source {
+        Some(source) => assert_eq!(source, "127.0.0.1"),
+        None => assert!(wrap.correlation_id.is_empty(), "{wrap:?}"),
+    }
+    assert!(
+        events
+            .iter()
+            .filter(|e| e.action == "kms.secrets.setkeyfordeletion")
+            .all(|e| e.key_version.is_none()),
+        "only the data plane names a version"
+    );
     if !wrap.correlation_id.is_empty() {
         let by_correlation = ks
             .audit_events(AuditQueryRequest {

@@ -68,6 +68,7 @@ fn main() -> anyhow::Result<()> {
             commands::admin::authorizations,
             commands::admin::create_authorization,
             commands::admin::delete_authorization,
+            commands::admin::set_authorization_roles,
             commands::admin::check_authorization,
             commands::admin::usage,
             commands::admin::audit_events,

@@ -199,11 +199,14 @@ impl AppState {
         let address = listener.local_addr().map_err(|_| ApiError::internal())?;
         let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
         tauri::async_runtime::spawn(async move {
-            let served = axum::serve(listener, router(state))
-                .with_graceful_shutdown(async {
-                    let _ = stopped.await;
-                })
-                .await;
+            let served = axum::serve(
+                listener,
+                router(state).into_make_service_with_connect_info::<std::net::SocketAddr>(),
+            )
+            .with_graceful_shutdown(async {
+                let _ = stopped.await;
+            })
+            .await;
             if let Err(err) = served {
                 tracing::error!(error = %err, "the local server stopped");
             }

@@ -180,6 +180,15 @@ pub struct AuditEventInfo {
     pub outcome: String,
     /// Correlation id.
     pub correlation_id: String,
+    /// The key version a wrap, unwrap or rewrap used.
+    #[ts(optional)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub key_version: Option<String>,
+    /// The caller's network address; absent for the desktop's own calls and for events
+    /// recorded before Strongroom kept it.
+    #[ts(optional)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub source: Option<String>,
 }
 
 /// The calls an instance served in the last hour, minute by minute and per action: what Key

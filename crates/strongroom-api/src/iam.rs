@@ -11,6 +11,16 @@ pub struct Principal {
     pub iam_id: String,
 }
 
+/// Where a call came from, for the audit trail: the request's correlation id (to join with
+/// the server log) and the peer's network address. Both are empty for in-process calls.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct CallOrigin {
+    /// The `correlation-id` the caller sent, or the one the server made up.
+    pub correlation_id: String,
+    /// The peer's IP address, without the port (`127.0.0.1`, `::1`).
+    pub source: String,
+}
+
 /// The instances a server fronts. A [`Keystore`](crate::Keystore) is one instance as one
 /// principal sees it: every call it takes is authorized against that principal's roles,
 /// re-read on each open so a revoked authorization stops working at once.
@@ -24,7 +34,7 @@ pub trait Instances: Send + Sync {
         &self,
         instance: &str,
         principal: &Principal,
-        correlation_id: &str,
+        origin: &CallOrigin,
     ) -> Result<std::sync::Arc<dyn crate::Keystore>, ApiError>;
 }
 

@@ -26,7 +26,7 @@ pub use connection::{
     ConnectionProfile, ConnectionTest, LocalServerStatus, SaveConnectionRequest, TlsFacts,
 };
 pub use error::{ApiError, ErrorCode};
-pub use iam::{Iam, IamToken, Instances, Principal};
+pub use iam::{CallOrigin, Iam, IamToken, Instances, Principal};
 pub use keys::{
     AliasInfo, AliasList, CreateImportTokenRequest, CreateKeyRequest, DualAuthDelete,
     ImportTokenInfo, KeyInfo, KeyList, KeySort, KeySortField, KeyStateName, KeyType,
@@ -123,6 +123,13 @@ pub trait Keystore: Send + Sync {
     ) -> Result<AuthorizationInfo, ApiError>;
     /// Revokes an authorization at once.
     async fn delete_authorization(&self, id: &str) -> Result<(), ApiError>;
+    /// Gives an authorization these roles in place of its own (at least one), keeping its
+    /// source, target and id: IAM's "edit roles", not a delete and a create.
+    async fn set_authorization_roles(
+        &self,
+        id: &str,
+        roles: Vec<String>,
+    ) -> Result<AuthorizationInfo, ApiError>;
     /// A dry run of a source service's wrap, unwrap or rewrap: allowed or not, and through
     /// which authorization. Reads what `authorizations` reads; changes nothing.
     async fn check_authorization(

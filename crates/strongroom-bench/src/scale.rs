@@ -308,6 +308,8 @@ fn bench_key(i: u64) -> anyhow::Result<(Key, KeyMaterial, AuditEvent)> {
         target: key.id.to_string(),
         outcome: Outcome::Success,
         correlation_id: "scale-seed".into(),
+        key_version: String::new(),
+        source: String::new(),
     };
     Ok((key, KeyMaterial::generate()?, event))
 }

@@ -45,6 +45,8 @@ fn event(action: &str, target: &str) -> AuditEvent {
         target: target.into(),
         outcome: Outcome::Success,
         correlation_id: String::new(),
+        key_version: String::new(),
+        source: String::new(),
     }
 }
 
@@ -275,6 +277,17 @@ pub(crate) enum AuthorizationsCommand {
         #[arg(long)]
         instance: Option<String>,
     },
+    /// Gives an authorization these roles in place of its own; source and target stay.
+    SetRoles {
+        /// Its id.
+        id: String,
+        /// A role (repeatable, at least one): Reader, ReaderPlus, Writer, Manager, KeyPurge.
+        #[arg(long = "role", required = true)]
+        roles: Vec<String>,
+        /// Target KMS instance [default: the first].
+        #[arg(long)]
+        instance: Option<String>,
+    },
 }
 
 fn administrator(
@@ -347,6 +360,16 @@ pub(crate) async fn authorizations(
                 .delete_authorization(&id)
                 .await?;
             println!("deleted {id}");
+        }
+        AuthorizationsCommand::SetRoles {
+            id,
+            roles,
+            instance,
+        } => {
+            let updated = administrator(&store, instance.as_deref())?
+                .set_authorization_roles(&id, roles)
+                .await?;
+            println!("{id}\t{}", updated.roles.join(","));
         }
     }
     Ok(())

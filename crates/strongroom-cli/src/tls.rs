@@ -75,7 +75,7 @@ pub(crate) async fn serve(
     let listener = listener.into_std()?;
     axum_server::from_tcp_rustls(listener, RustlsConfig::from_config(Arc::new(config)))?
         .handle(handle)
-        .serve(app.into_make_service())
+        .serve(app.into_make_service_with_connect_info::<std::net::SocketAddr>())
         .await?;
     Ok(())
 }

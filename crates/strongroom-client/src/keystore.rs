@@ -94,6 +94,8 @@ struct Call<'a> {
     base: Option<&'a Url>,
     /// `X-Kms-Key-Ring`: how Key Protect narrows a listing to one ring.
     key_ring: Option<String>,
+    /// `If-Match`: the ETag an IAM policy update is conditional on.
+    if_match: Option<String>,
 }
 
 impl<'a> Call<'a> {
@@ -107,6 +109,7 @@ impl<'a> Call<'a> {
             representation: false,
             base: None,
             key_ring: None,
+            if_match: None,
         }
     }
 
@@ -215,6 +218,9 @@ impl RemoteKeystore {
                     }
                     if let Some(ring) = &call.key_ring {
                         request = request.header("X-Kms-Key-Ring", ring);
+                    }
+                    if let Some(etag) = &call.if_match {
+                        request = request.header(reqwest::header::IF_MATCH, etag);
                     }
                     match &call.body {
                         Some(body) => request.json(body),
@@ -874,6 +880,55 @@ impl Keystore for RemoteKeystore {
         call.base = Some(&self.iam);
         self.send(call).await?;
         Ok(())
+    }
+
+    /// IAM's edit: read the policy for its ETag, then replace it with the new roles under
+    /// `If-Match`, so a change made meanwhile is refused (412) rather than overwritten.
+    #[tracing::instrument(name = "remote_set_authorization_roles", skip_all, fields(authorization = %id))]
+    async fn set_authorization_roles(
+        &self,
+        id: &str,
+        roles: Vec<String>,
+    ) -> Result<AuthorizationInfo, ApiError> {
+        let roles: Vec<&str> = roles
+            .iter()
+            .map(|r| r.trim())
+            .filter(|r| !r.is_empty())
+            .collect();
+        if roles.is_empty() {
+            return Err(ApiError::invalid(
+                "an authorization needs at least one role",
+            ));
+        }
+        let path = ["v1", "policies", key_id(id)?];
+        let mut read = Call::get(&path);
+        read.base = Some(&self.iam);
+        let response = self.send(read).await?;
+        let etag = response
+            .headers()
+            .get(reqwest::header::ETAG)
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_owned)
+            .ok_or_else(|| ClientError::Unexpected("an IAM policy without an ETag".into()))?;
+        let policy: Value = Self::body(response, &self.transport).await?;
+        let mut body = json!({
+            "type": policy["type"],
+            "subjects": policy["subjects"],
+            "resources": policy["resources"],
+            "roles": roles
+                .iter()
+                .map(|r| json!({ "role_id": strongroom_api::role_crn(r) }))
+                .collect::<Vec<_>>(),
+        });
+        if let Some(description) = policy.get("description").filter(|d| d.is_string()) {
+            body["description"] = description.clone();
+        }
+        let mut write =
+            Call::post(&path, body, Replay::Unsent).with_method(Method::PUT, Replay::Unsent);
+        write.base = Some(&self.iam);
+        write.if_match = Some(etag);
+        let updated: Value = self.json(write).await?;
+        Ok(authorization(&updated))
     }
 
     #[tracing::instrument(name = "remote_audit_events", skip_all)]

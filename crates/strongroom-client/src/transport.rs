@@ -187,7 +187,7 @@ fn code_for_status(status: StatusCode) -> ErrorCode {
         401 => ErrorCode::Unauthenticated,
         403 => ErrorCode::Forbidden,
         404 => ErrorCode::NotFound,
-        409 => ErrorCode::Conflict,
+        409 | 412 => ErrorCode::Conflict,
         410 => ErrorCode::InvalidState,
         422 => ErrorCode::Undecryptable,
         429 | 502 | 503 => ErrorCode::KeystoreUnavailable,

@@ -43,6 +43,10 @@ pub struct AuditEvent {
     pub outcome: Outcome,
     /// The request's correlation id, to join with the server log.
     pub correlation_id: String,
+    /// The key version a wrap, unwrap or rewrap used; empty for other calls.
+    pub key_version: String,
+    /// The network address the call came from (`203.0.113.7`); empty for in-process calls.
+    pub source: String,
 }
 
 /// A source resource seen using a key: the data behind the registrations endpoints and a

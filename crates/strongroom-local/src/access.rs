@@ -249,14 +249,9 @@ pub(crate) fn new_authorization(
         ));
     }
     let roles = if request.roles.is_empty() {
-        vec![Role::Reader]
+        vec![Role::Reader.name().to_owned()]
     } else {
-        request
-            .roles
-            .iter()
-            .map(|r| Role::parse(r))
-            .collect::<Result<Vec<_>, _>>()
-            .map_err(api_error)?
+        authorization_roles(&request.roles)?
     };
     let key_ring = request
         .key_ring
@@ -286,7 +281,7 @@ pub(crate) fn new_authorization(
         instance_id: Some(instance.to_owned()),
         key_ring: key_ring.map(|r| r.to_string()),
         key_id: key_id.map(|k| k.to_string()),
-        roles: roles.iter().map(|r| r.name().to_owned()).collect(),
+        roles,
         description: None,
         created_at: now,
         created_by: by.to_owned(),
@@ -294,6 +289,24 @@ pub(crate) fn new_authorization(
         updated_by: by.to_owned(),
         revision: 1,
     })
+}
+
+/// The role names an authorization is given, checked and spelled as IAM spells them; none at
+/// all is refused (an authorization without a role allows nothing and only hides a mistake).
+pub(crate) fn authorization_roles(roles: &[String]) -> Result<Vec<String>, ApiError> {
+    if roles.iter().all(|r| r.trim().is_empty()) {
+        return Err(ApiError::invalid(
+            "an authorization needs at least one role",
+        ));
+    }
+    let mut names: Vec<String> = Vec::new();
+    for role in roles.iter().filter(|r| !r.trim().is_empty()) {
+        let name = Role::parse(role).map_err(api_error)?.name().to_owned();
+        if !names.contains(&name) {
+            names.push(name);
+        }
+    }
+    Ok(names)
 }
 
 pub(crate) fn authorization_info(record: &AccessPolicyRecord) -> AuthorizationInfo {
@@ -321,6 +334,8 @@ pub(crate) fn audit_info(record: &AuditRecord) -> AuditEventInfo {
         target: record.event.target.clone(),
         outcome: record.event.outcome.as_str().to_owned(),
         correlation_id: record.event.correlation_id.clone(),
+        key_version: Some(record.event.key_version.clone()).filter(|v| !v.is_empty()),
+        source: Some(record.event.source.clone()).filter(|s| !s.is_empty()),
     }
 }
 

@@ -114,6 +114,8 @@ impl LocalIam {
             target: target.into(),
             outcome: Outcome::Success,
             correlation_id: String::new(),
+            key_version: String::new(),
+            source: String::new(),
         };
         self.store
             .create_principal(
@@ -213,6 +215,8 @@ impl LocalIam {
             target: target.into(),
             outcome: Outcome::Success,
             correlation_id: String::new(),
+            key_version: String::new(),
+            source: String::new(),
         };
         self.store
             .create_principal(principal, &event("iam.identity.create", &principal.iam_id))
@@ -424,6 +428,8 @@ mod tests {
             target: key.id.clone(),
             outcome: Outcome::Success,
             correlation_id: String::new(),
+            key_version: String::new(),
+            source: String::new(),
         };
         assert!(iam.store.revoke_api_key(&key.id, &event).unwrap());
         let refused = iam.authenticate(token).await.err().unwrap();

@@ -3,12 +3,12 @@ use std::sync::{Arc, OnceLock};
 
 use strongroom_api::{
     AliasInfo, AliasList, ApiError, AuditEventInfo, AuditQueryRequest, AuthorizationCheck,
-    AuthorizationCheckRequest, AuthorizationInfo, CallerInfo, CreateAuthorizationRequest,
-    CreateImportTokenRequest, CreateKeyRequest, ErrorCode, FailureCount, ImportTokenInfo,
-    InstancePolicy, Instances, KeyInfo, KeyList, KeyPolicies, KeyRingInfo, KeySort, KeySortField,
-    KeyStateName, KeyType, KeyVersionInfo, Keystore, KeystoreInfo, KeystoreMode,
-    ListAliasesRequest, ListKeysRequest, Principal, RegistrationInfo, RewrapRequest,
-    RewrapResponse, Rewrapped, RotateKeyRequest, RotationPolicyInfo, SecretString,
+    AuthorizationCheckRequest, AuthorizationInfo, CallOrigin, CallerInfo,
+    CreateAuthorizationRequest, CreateImportTokenRequest, CreateKeyRequest, ErrorCode,
+    FailureCount, ImportTokenInfo, InstancePolicy, Instances, KeyInfo, KeyList, KeyPolicies,
+    KeyRingInfo, KeySort, KeySortField, KeyStateName, KeyType, KeyVersionInfo, Keystore,
+    KeystoreInfo, KeystoreMode, ListAliasesRequest, ListKeysRequest, Principal, RegistrationInfo,
+    RewrapRequest, RewrapResponse, Rewrapped, RotateKeyRequest, RotationPolicyInfo, SecretString,
     SetKeyPoliciesRequest, UnwrapRequest, UnwrapResponse, UsageMinute, UsageReport, WrapRequest,
     WrapResponse,
 };
@@ -90,7 +90,11 @@ impl LocalInstances {
         caller: Caller,
         correlation_id: &str,
     ) -> Result<LocalKeystore, ApiError> {
-        let inner = self.inner(instance, caller, correlation_id)?;
+        let origin = CallOrigin {
+            correlation_id: correlation_id.to_owned(),
+            source: String::new(),
+        };
+        let inner = self.inner(instance, caller, &origin)?;
         Ok(LocalKeystore {
             inner: Arc::new(Deferred {
                 shared: Arc::clone(&self.shared),
@@ -109,13 +113,13 @@ impl LocalInstances {
         &self,
         instance: &str,
         principal: &Principal,
-        correlation_id: &str,
+        origin: &CallOrigin,
     ) -> LocalKeystore {
         LocalKeystore {
             inner: Arc::new(Deferred {
                 shared: Arc::clone(&self.shared),
                 instance: instance.to_owned(),
-                principal: Some((principal.clone(), correlation_id.to_owned())),
+                principal: Some((principal.clone(), origin.clone())),
                 resolved: OnceLock::new(),
             }),
         }
@@ -127,7 +131,7 @@ impl LocalInstances {
         &self,
         instance: &str,
         principal: &Principal,
-        correlation_id: &str,
+        origin: &CallOrigin,
     ) -> Result<Inner, ApiError> {
         let caller = self.caller(instance, principal)?;
         if caller.grants.is_empty() {
@@ -136,14 +140,14 @@ impl LocalInstances {
                 "the token does not grant access to this instance",
             ));
         }
-        self.inner(instance, caller, correlation_id)
+        self.inner(instance, caller, origin)
     }
 
     fn inner(
         &self,
         instance: &str,
         caller: Caller,
-        correlation_id: &str,
+        origin: &CallOrigin,
     ) -> Result<Inner, ApiError> {
         let repo = self
             .shared
@@ -160,7 +164,7 @@ impl LocalInstances {
             shared: Arc::clone(&self.shared),
             repo,
             caller,
-            correlation_id: correlation_id.to_owned(),
+            origin: origin.clone(),
         })
     }
 
@@ -196,11 +200,11 @@ impl Instances for LocalInstances {
         &self,
         instance: &str,
         principal: &Principal,
-        correlation_id: &str,
+        origin: &CallOrigin,
     ) -> Result<Arc<dyn Keystore>, ApiError> {
         // No storage here: the caller is resolved inside the first call's blocking task, so a
         // principal without grants is refused there, before anything is read or audited.
-        Ok(Arc::new(self.deferred(instance, principal, correlation_id)) as Arc<dyn Keystore>)
+        Ok(Arc::new(self.deferred(instance, principal, origin)) as Arc<dyn Keystore>)
     }
 }
 
@@ -215,8 +219,8 @@ pub struct LocalKeystore {
 struct Deferred {
     shared: Arc<Shared>,
     instance: String,
-    /// Who to resolve, and the request's correlation id, until `resolved` is set.
-    principal: Option<(Principal, String)>,
+    /// Who to resolve, and where the request came from, until `resolved` is set.
+    principal: Option<(Principal, CallOrigin)>,
     resolved: OnceLock<Inner>,
 }
 
@@ -226,11 +230,11 @@ impl Deferred {
         if let Some(inner) = self.resolved.get() {
             return Ok(inner);
         }
-        let (principal, correlation_id) = self.principal.as_ref().ok_or_else(ApiError::internal)?;
+        let (principal, origin) = self.principal.as_ref().ok_or_else(ApiError::internal)?;
         let instances = LocalInstances {
             shared: Arc::clone(&self.shared),
         };
-        let inner = instances.resolve(&self.instance, principal, correlation_id)?;
+        let inner = instances.resolve(&self.instance, principal, origin)?;
         Ok(self.resolved.get_or_init(|| inner))
     }
 }
@@ -243,7 +247,7 @@ impl Deferred {
         if let Some(inner) = self.resolved.get() {
             return Some(inner);
         }
-        let (principal, correlation_id) = self.principal.as_ref()?;
+        let (principal, origin) = self.principal.as_ref()?;
         let store = &self.shared.store;
         let (record, policies) = store.recent_grants(&principal.iam_id, &self.instance)?;
         let repo = store.recent_instance(&self.instance)?;
@@ -255,7 +259,7 @@ impl Deferred {
             shared: Arc::clone(&self.shared),
             repo,
             caller,
-            correlation_id: correlation_id.clone(),
+            origin: origin.clone(),
         }))
     }
 }
@@ -264,7 +268,7 @@ struct Inner {
     shared: Arc<Shared>,
     repo: InstanceStore,
     caller: Caller,
-    correlation_id: String,
+    origin: CallOrigin,
 }
 
 /// The person at the desktop owns the machine and its keystore: every role, including purge.
@@ -459,7 +463,9 @@ impl Inner {
             action: action.to_owned(),
             target: target.to_owned(),
             outcome: Outcome::Success,
-            correlation_id: self.correlation_id.clone(),
+            correlation_id: self.origin.correlation_id.clone(),
+            key_version: String::new(),
+            source: self.origin.source.clone(),
         }
     }
 
@@ -549,7 +555,14 @@ impl Inner {
         self.shared
             .store
             .audit_writer()
-            .submit(self.event(operation, &target, now), registration, used)
+            .submit(
+                AuditEvent {
+                    key_version: key.map(|(_, v)| v.to_string()).unwrap_or_default(),
+                    ..self.event(operation, &target, now)
+                },
+                registration,
+                used,
+            )
             .map_err(api_error)
     }
 
@@ -1415,6 +1428,51 @@ impl Keystore for LocalKeystore {
                     .delete_policy(&id, &event)
                     .map_err(|err| api_error(err.into()))?;
                 Ok(())
+            })
+        })
+        .await
+    }
+
+    async fn set_authorization_roles(
+        &self,
+        id: &str,
+        roles: Vec<String>,
+    ) -> Result<AuthorizationInfo, ApiError> {
+        let id = id.to_owned();
+        self.run(move |inner| {
+            inner.audited(Operation::WritePolicies, &id, |inner| {
+                inner.require(Operation::WritePolicies, Target::Instance)?;
+                let store = &inner.shared.store;
+                let mut record = store
+                    .policy(&id)
+                    .map_err(|err| api_error(err.into()))?
+                    .filter(|p| {
+                        p.policy_type == "authorization"
+                            && p.instance_id.as_deref() == Some(inner.repo.id())
+                    })
+                    .ok_or_else(|| {
+                        ApiError::new(
+                            ErrorCode::NotFound,
+                            format!("authorization {id} was not found"),
+                        )
+                    })?;
+                record.roles = crate::access::authorization_roles(&roles)?;
+                let now = inner.now();
+                let expected = record.revision;
+                record.revision += 1;
+                record.updated_at = now;
+                record.updated_by = inner.caller.iam_id.clone();
+                let event = inner.event_named("iam.authorization.update", &id, now);
+                if !store
+                    .update_policy(&record, expected, &event)
+                    .map_err(|err| api_error(err.into()))?
+                {
+                    return Err(ApiError::new(
+                        ErrorCode::Conflict,
+                        "the authorization changed meanwhile; reload it and try again",
+                    ));
+                }
+                Ok(crate::access::authorization_info(&record))
             })
         })
         .await

@@ -200,6 +200,8 @@ impl LocalInstances {
             target: target.into(),
             outcome: strongroom_core::Outcome::Success,
             correlation_id: String::new(),
+            key_version: String::new(),
+            source: String::new(),
         }
     }
 

@@ -106,6 +106,8 @@ impl LocalInstances {
             target: target.into(),
             outcome: Outcome::Success,
             correlation_id: String::new(),
+            key_version: String::new(),
+            source: String::new(),
         };
         for ring in &seed.key_rings {
             let ring = KeyRingId::parse(ring).map_err(api_error)?;

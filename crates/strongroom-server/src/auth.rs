@@ -1,9 +1,13 @@
 //! Every Key Protect call carries a bearer token and the instance it addresses.
 
-use axum::extract::{Request, State};
+use std::net::SocketAddr;
+
+use axum::extract::{ConnectInfo, Request, State};
 use axum::http::{header, HeaderMap, StatusCode};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
+
+use strongroom_api::CallOrigin;
 
 use crate::error::Failure;
 use crate::trace::CorrelationId;
@@ -14,12 +18,21 @@ pub(crate) async fn require_token(
     mut request: Request,
     next: Next,
 ) -> Response {
-    let correlation = request
-        .extensions()
-        .get::<CorrelationId>()
-        .map(|c| c.0.clone())
-        .unwrap_or_default();
-    match authenticate(&state, request.headers(), &correlation).await {
+    let origin = CallOrigin {
+        correlation_id: request
+            .extensions()
+            .get::<CorrelationId>()
+            .map(|c| c.0.clone())
+            .unwrap_or_default(),
+        // The TCP peer, not a forwarded-for header a caller could write; absent when the
+        // router is called without a listener (tests).
+        source: request
+            .extensions()
+            .get::<ConnectInfo<SocketAddr>>()
+            .map(|ConnectInfo(peer)| peer.ip().to_canonical().to_string())
+            .unwrap_or_default(),
+    };
+    match authenticate(&state, request.headers(), &origin).await {
         Ok(kms) => {
             request.extensions_mut().insert(kms);
             next.run(request).await
@@ -31,7 +44,7 @@ pub(crate) async fn require_token(
 async fn authenticate(
     state: &ServerState,
     headers: &HeaderMap,
-    correlation: &str,
+    origin: &CallOrigin,
 ) -> Result<Kms, Failure> {
     let unauthorized =
         |message: &str| Failure::new(StatusCode::UNAUTHORIZED, "UNAUTHORIZED_ERR", message);
@@ -61,10 +74,7 @@ async fn authenticate(
             )
         })?;
     tracing::Span::current().record("instance", instance);
-    let keystore = state
-        .instances
-        .open(instance, &principal, correlation)
-        .await?;
+    let keystore = state.instances.open(instance, &principal, origin).await?;
     Ok(Kms {
         keystore,
         instance_id: instance.to_owned(),

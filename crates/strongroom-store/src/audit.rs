@@ -109,6 +109,18 @@ impl Chain {
             mac.update(&(field.len() as u64).to_be_bytes());
             mac.update(field.as_bytes());
         }
+        // Fields added in schema 6, hashed only when set and each behind its own tag: a row
+        // written before them links exactly as it did, and no two rows encode alike.
+        for (tag, field) in [
+            (b'v', event.key_version.as_str()),
+            (b's', event.source.as_str()),
+        ] {
+            if !field.is_empty() {
+                mac.update(&[tag]);
+                mac.update(&(field.len() as u64).to_be_bytes());
+                mac.update(field.as_bytes());
+            }
+        }
         Ok(mac.finalize().into_bytes().to_vec())
     }
 
@@ -131,7 +143,8 @@ impl Chain {
         let (mut seq, mut hash) = head.unwrap_or((0, vec![0; 32]));
         let mut insert = conn.prepare_cached(
             "INSERT INTO audit_events (seq, at, instance_id, initiator, action, target, outcome,
-                correlation_id, hash) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+                correlation_id, hash, key_version, source)
+                VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
         )?;
         let mut appended = false;
         for event in events {
@@ -146,7 +159,9 @@ impl Chain {
                 &event.target,
                 event.outcome.as_str(),
                 &event.correlation_id,
-                &hash
+                &hash,
+                &event.key_version,
+                &event.source
             ])?;
             appended = true;
         }
@@ -168,7 +183,7 @@ impl Chain {
         while let Some(row) = rows.next()? {
             let seq: i64 = row.get(0)?;
             let event = event_from_row(row, 1)?;
-            let hash: Vec<u8> = row.get(9)?;
+            let hash: Vec<u8> = row.get(EVENT_COLUMN_COUNT + 1)?;
             if seq != expected_seq || self.link(&prev, seq, &event)? != hash {
                 return Ok(ChainVerdict::Broken { at_seq: seq });
             }
@@ -190,7 +205,9 @@ impl Chain {
 }
 
 const EVENT_COLUMNS: &str =
-    "at, instance_id, initiator, action, target, outcome, correlation_id, seq";
+    "at, instance_id, initiator, action, target, outcome, correlation_id, key_version, source, seq";
+/// Columns in [`EVENT_COLUMNS`]; `seq` is the last.
+const EVENT_COLUMN_COUNT: usize = 10;
 
 fn event_from_row(row: &rusqlite::Row<'_>, first: usize) -> Result<AuditEvent, StoreError> {
     let outcome: String = row.get(first + 5)?;
@@ -206,6 +223,8 @@ fn event_from_row(row: &rusqlite::Row<'_>, first: usize) -> Result<AuditEvent, S
             Outcome::Failure(outcome)
         },
         correlation_id: row.get(first + 6)?,
+        key_version: row.get(first + 7)?,
+        source: row.get(first + 8)?,
     })
 }
 
@@ -235,7 +254,7 @@ pub(crate) fn list(conn: &Connection, query: &AuditQuery) -> Result<Vec<AuditRec
     let mut out = Vec::new();
     while let Some(row) = rows.next()? {
         out.push(AuditRecord {
-            seq: row.get(7)?,
+            seq: row.get(EVENT_COLUMN_COUNT - 1)?,
             event: event_from_row(row, 0)?,
         });
     }

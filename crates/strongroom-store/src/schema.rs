@@ -219,6 +219,13 @@ const MIGRATIONS: &[&str] = &[
     ) WITHOUT ROWID;
     CREATE INDEX version_use_by_key ON version_use (key_id);
     "#,
+    // 6: the audit trail names the key version a wrap, unwrap or rewrap used and the network
+    // address a call came from (empty for in-process calls and rows written before this).
+    // The chain hashes each only when set, so rows written before still verify.
+    r#"
+    ALTER TABLE audit_events ADD COLUMN key_version TEXT NOT NULL DEFAULT '';
+    ALTER TABLE audit_events ADD COLUMN source TEXT NOT NULL DEFAULT '';
+    "#,
 ];
 
 /// The schema version a store is at once opened (migrations applied).

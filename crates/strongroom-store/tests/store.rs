@@ -39,6 +39,8 @@ fn ev(action: &str) -> AuditEvent {
         target: String::new(),
         outcome: Outcome::Success,
         correlation_id: "c".into(),
+        key_version: String::new(),
+        source: String::new(),
     }
 }
 
@@ -628,6 +630,8 @@ fn a_version_2_keystore_is_upgraded() {
          DROP INDEX keys_by_instance_age;
          DROP INDEX keys_by_instance_ring;
          CREATE INDEX keys_by_instance_ring ON keys (instance_id, key_ring, state, created_at DESC);
+         ALTER TABLE audit_events DROP COLUMN key_version;
+         ALTER TABLE audit_events DROP COLUMN source;
          PRAGMA user_version = 2;",
     )
     .unwrap();
@@ -639,6 +643,11 @@ fn a_version_2_keystore_is_upgraded() {
         .query_row("PRAGMA user_version", [], |row| row.get(0))
         .unwrap();
     assert_eq!(version, strongroom_store::SCHEMA_VERSION);
+    assert_eq!(
+        store.store().verify_audit().unwrap(),
+        ChainVerdict::Intact { rows: 1 },
+        "rows written before the trail kept versions and addresses still link"
+    );
     assert_eq!(
         total(&store, KeyQuery::default()),
         1,
@@ -929,12 +938,49 @@ fn an_edited_or_deleted_audit_row_breaks_the_chain() {
         store
             .store()
             .audit_writer()
-            .record(ev("kms.secrets.wrap"), None)
+            .record(
+                AuditEvent {
+                    key_version: "a-version".into(),
+                    source: "192.0.2.7".into(),
+                    ..ev("kms.secrets.wrap")
+                },
+                None,
+            )
             .unwrap();
         assert_eq!(
             store.store().verify_audit().unwrap(),
             ChainVerdict::Intact { rows: 4 }
         );
+    }
+    // The version and address are part of the link, like every other field.
+    for column in ["key_version", "source"] {
+        let conn = rusqlite::Connection::open(data.join("keystore.db")).unwrap();
+        let original: String = conn
+            .query_row(
+                &format!("SELECT {column} FROM audit_events WHERE seq = 4"),
+                [],
+                |row| row.get(0),
+            )
+            .unwrap();
+        conn.execute(
+            &format!("UPDATE audit_events SET {column} = 'edited' WHERE seq = 4"),
+            [],
+        )
+        .unwrap();
+        drop(conn);
+        let store = open(&data, dir.path());
+        assert_eq!(
+            store.store().verify_audit().unwrap(),
+            ChainVerdict::Broken { at_seq: 4 },
+            "{column}"
+        );
+        drop(store);
+        let conn = rusqlite::Connection::open(data.join("keystore.db")).unwrap();
+        conn.execute(
+            &format!("UPDATE audit_events SET {column} = ?1 WHERE seq = 4"),
+            [&original],
+        )
+        .unwrap();
     }
     let db = data.join("keystore.db");
     let conn = rusqlite::Connection::open(&db).unwrap();

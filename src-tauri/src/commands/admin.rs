@@ -173,6 +173,16 @@ pub(crate) async fn delete_authorization(
 }
 
 #[tauri::command]
+#[tracing::instrument(skip(state), err(level = "info"))]
+pub(crate) async fn set_authorization_roles(
+    state: State<'_, AppState>,
+    id: String,
+    roles: Vec<String>,
+) -> Result<AuthorizationInfo, ApiError> {
+    state.keystore()?.set_authorization_roles(&id, roles).await
+}
+
+#[tauri::command]
 #[tracing::instrument(skip_all, fields(key_id = %request.key_id), err(level = "info"))]
 pub(crate) async fn check_authorization(
     state: State<'_, AppState>,

@@ -59,6 +59,7 @@ export function fakeBackend(
     authorizations: () => Promise.resolve([]),
     createAuthorization: unexpected("createAuthorization"),
     deleteAuthorization: unexpected("deleteAuthorization"),
+    setAuthorizationRoles: unexpected("setAuthorizationRoles"),
     checkAuthorization: unexpected("checkAuthorization"),
     usage: unexpected("usage"),
     saveExport: () => Promise.resolve(null),

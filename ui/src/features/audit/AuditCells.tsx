@@ -20,6 +20,25 @@ export function AuditTarget({ event, onOpenKey }: { event: AuditEventInfo; onOpe
   );
 }
 
+/** The key version a wrap, unwrap or rewrap used: short, whole on hover; a dash for other events. */
+export function KeyVersion({ event }: { event: AuditEventInfo }) {
+  if (event.keyVersion === undefined) return <span className="audit__muted">—</span>;
+  return (
+    <code data-key-version={event.keyVersion} title={event.keyVersion}>
+      {shortId(event.keyVersion)}
+    </code>
+  );
+}
+
+/**
+ * Where the call came from: the caller's network address; a dash for the desktop's own calls,
+ * which have none, and for events recorded before addresses were kept.
+ */
+export function Source({ event }: { event: AuditEventInfo }) {
+  if (event.source !== undefined) return <span data-source={event.source}>{event.source}</span>;
+  return <span className="audit__muted">—</span>;
+}
+
 /**
  * The correlation id in the table: short, whole on hover. Plain text, as a copy control on every
  * one of hundreds of rows slows the table; the expanded row copies it whole.

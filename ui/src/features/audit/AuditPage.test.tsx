@@ -68,6 +68,22 @@ describe("AuditPage", () => {
     expect(screen.queryByRole("button", { name: "Load older" })).toBeNull();
   });
 
+  it("shows the caller's address and the key version used, and a dash where an event has neither", async () => {
+    const version = "0f9e8d7c-6b5a-4c3d-8e2f-1a0b9c8d7e6f";
+    renderWithBackend(
+      <AuditPage refreshToken={0} />,
+      fakeBackend({
+        auditEvents: () => Promise.resolve([{ ...event(2), source: "192.0.2.7", keyVersion: version }, event(1)]),
+      }),
+    );
+    expect(await screen.findByText("192.0.2.7")).toBeInTheDocument();
+    const shown = document.querySelector(`[data-key-version="${version}"]`);
+    expect(shown).toHaveAttribute("title", version);
+    const older = screen.getByText("key-1").closest("tr");
+    if (older === null) throw new Error("no row for key-1");
+    expect(within(older).getAllByText("—")).toHaveLength(2);
+  });
+
   it("filters by initiator, action, target and failures", async () => {
     const user = userEvent.setup();
     const backend = fakeBackend();
@@ -321,7 +337,7 @@ describe("AuditPage export", () => {
     expect(file?.name).toMatch(/^strongroom-audit-\d{8}T\d{6}Z\.csv$/);
     expect(file?.type).toBe("text/csv;charset=utf-8");
     const lines = file?.text.trimEnd().split("\r\n") ?? [];
-    expect(lines[0]).toBe("seq,at,instance,initiator,action,target,outcome,correlationId");
+    expect(lines[0]).toBe("seq,at,instance,initiator,source,action,target,keyVersion,outcome,correlationId");
     expect(lines).toHaveLength(1201);
     const exportCalls = backend.auditEvents.mock.calls.map(([query]) => query).filter((query) => query.limit === 1000);
     expect(exportCalls.every((query) => query.failuresOnly === true)).toBe(true);

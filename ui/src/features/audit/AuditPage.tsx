@@ -35,7 +35,7 @@ import { useSaveExport } from "../../lib/hooks/useSaveExport";
 import { useTableSize } from "../../lib/preferences";
 import type { AuditEventInfo, AuditQueryRequest } from "../../lib/types";
 import { KeyDetailsPanel } from "../keys/KeyDetailsPanel";
-import { AuditTarget, CorrelationId, CorrelationIdCopy } from "./AuditCells";
+import { AuditTarget, CorrelationId, CorrelationIdCopy, KeyVersion, Source } from "./AuditCells";
 import { AuditHistogram } from "./AuditHistogram";
 import {
   collectEvents,
@@ -51,7 +51,7 @@ import { boundsOf, narrowedTo, PRESETS, widened, type RangeChoice, type TimeRang
 
 export const AUDIT_PAGE_SIZE = 100;
 const FILTER_DEBOUNCE_MS = 300;
-const HEADERS = ["Time", "Initiator", "Action", "Target", "Outcome", "Correlation ID"];
+const HEADERS = ["Time", "Initiator", "Source", "Action", "Target", "Key version", "Outcome", "Correlation ID"];
 
 interface Filters {
   initiator: string;
@@ -374,10 +374,16 @@ export function AuditPage({ refreshToken }: { refreshToken: number }) {
                     </TableCell>
                     <TableCell>{event.initiator}</TableCell>
                     <TableCell>
+                      <Source event={event} />
+                    </TableCell>
+                    <TableCell>
                       <code>{event.action}</code>
                     </TableCell>
                     <TableCell>
                       <AuditTarget event={event} onOpenKey={setOpenKeyId} />
+                    </TableCell>
+                    <TableCell>
+                      <KeyVersion event={event} />
                     </TableCell>
                     <TableCell>
                       <OutcomeTag outcome={event.outcome} />

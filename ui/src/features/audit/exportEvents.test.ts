@@ -52,11 +52,15 @@ describe("collectEvents", () => {
 });
 
 describe("eventsToCsv", () => {
-  it("writes a header and one record per event", () => {
-    const csv = eventsToCsv([{ ...event(7), target: "ring,with comma" }]);
+  it("writes a header and one record per event, empty where an event has no source or version", () => {
+    const csv = eventsToCsv([
+      { ...event(7), target: "ring,with comma" },
+      { ...event(8), source: "127.0.0.1", keyVersion: "v-8" },
+    ]);
     expect(csv).toBe(
-      "seq,at,instance,initiator,action,target,outcome,correlationId\r\n" +
-        '7,2026-03-01T10:00:00Z,i1,IBMid-alice,kms.secrets.wrap,"ring,with comma",success,c7\r\n',
+      "seq,at,instance,initiator,source,action,target,keyVersion,outcome,correlationId\r\n" +
+        '7,2026-03-01T10:00:00Z,i1,IBMid-alice,,kms.secrets.wrap,"ring,with comma",,success,c7\r\n' +
+        "8,2026-03-01T10:00:00Z,i1,IBMid-alice,127.0.0.1,kms.secrets.wrap,key-8,v-8,success,c8\r\n",
     );
   });
 });

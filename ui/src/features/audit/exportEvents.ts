@@ -40,12 +40,23 @@ export async function collectEvents(
   }
 }
 
-const COLUMNS = ["seq", "at", "instance", "initiator", "action", "target", "outcome", "correlationId"] as const;
+const COLUMNS = [
+  "seq",
+  "at",
+  "instance",
+  "initiator",
+  "source",
+  "action",
+  "target",
+  "keyVersion",
+  "outcome",
+  "correlationId",
+] as const;
 
 export function eventsToCsv(events: AuditEventInfo[]): string {
   return toCsv(
     COLUMNS,
-    events.map((event) => COLUMNS.map((column) => String(event[column]))),
+    events.map((event) => COLUMNS.map((column) => String(event[column] ?? ""))),
   );
 }
 

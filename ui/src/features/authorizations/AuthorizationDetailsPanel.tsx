@@ -1,8 +1,9 @@
 import { Button, CopyButton, IconButton, InlineNotification, Layer, SkeletonText, Tag } from "@carbon/react";
-import { Close, Stethoscope, TrashCan } from "@carbon/icons-react";
+import { Close, Edit, Stethoscope, TrashCan } from "@carbon/icons-react";
 import { useCallback, useEffect, useRef } from "react";
+import { GuardedButton } from "../../components/GuardedButton";
 import { KeyStateTag } from "../../components/KeyStateTag";
-import { useCaller } from "../../lib/access";
+import { ACTIONS, useAccess, useCaller } from "../../lib/access";
 import { useBackend } from "../../lib/backend";
 import { describe } from "../../lib/errors";
 import { formatTimestamp } from "../../lib/format";
@@ -18,6 +19,7 @@ interface Props {
   onClose: () => void;
   /** "Test as this service": the keystore's dry run. */
   onTest: (authorization: AuthorizationInfo) => void;
+  onEditRoles: (authorization: AuthorizationInfo) => void;
   onRemove: (authorization: AuthorizationInfo) => void;
 }
 
@@ -89,7 +91,15 @@ function ReachedKeys({ reach }: { reach: Reach }) {
 }
 
 /** Everything one authorization allows, and the keys it reaches now; Escape or the close button dismisses it. */
-export function AuthorizationDetailsPanel({ authorization, refreshToken, onClose, onTest, onRemove }: Props) {
+export function AuthorizationDetailsPanel({
+  authorization,
+  refreshToken,
+  onClose,
+  onTest,
+  onEditRoles,
+  onRemove,
+}: Props) {
+  const mayEdit = useAccess()(ACTIONS.writePolicies);
   const backend = useBackend();
   // The keystore's role table; a keystore that does not describe its caller (IBM Key Protect) has none to show.
   const table = useCaller()?.actionRoles;
@@ -195,6 +205,16 @@ export function AuthorizationDetailsPanel({ authorization, refreshToken, onClose
         >
           Test as this service
         </Button>
+        <GuardedButton
+          id="authorization-details-edit-roles"
+          kind="tertiary"
+          size="md"
+          renderIcon={Edit}
+          access={mayEdit}
+          onClick={() => onEditRoles(authorization)}
+        >
+          Edit roles
+        </GuardedButton>
         <Button
           id="authorization-details-remove"
           kind="danger--tertiary"

@@ -120,6 +120,45 @@ describe("AuthorizationsPage", () => {
     expect(await screen.findByText("Authorization of cloud-object-storage removed")).toBeInTheDocument();
   });
 
+  it("edits an authorization's roles in place, with what each role allows", async () => {
+    const user = userEvent.setup();
+    const backend = fakeBackend({
+      authorizations: () => Promise.resolve([cos]),
+      setAuthorizationRoles: (_id, roles) => Promise.resolve({ ...cos, roles }),
+    });
+    renderWithBackend(<AuthorizationsPage refreshToken={0} />, backend);
+    await user.click(await screen.findByRole("button", { name: "Edit the roles of cloud-object-storage" }));
+    const save = screen.getByRole("button", { name: "Save roles" });
+    expect(save).toBeDisabled();
+    expect(screen.getByRole("checkbox", { name: /^Reader \(\d+ actions\)/ })).toBeChecked();
+
+    await user.click(screen.getByRole("checkbox", { name: /^Reader \(/ }));
+    expect(save).toBeDisabled();
+    expect(screen.getByText(/Choose at least one role/)).toBeInTheDocument();
+
+    await user.click(screen.getByRole("checkbox", { name: /^ReaderPlus/ }));
+    await user.click(screen.getByRole("checkbox", { name: /^Reader \(/ }));
+    await user.click(save);
+    await waitFor(() => expect(backend.setAuthorizationRoles).toHaveBeenCalledWith("p1", ["Reader", "ReaderPlus"]));
+    expect(await screen.findByText("cloud-object-storage now has Reader, ReaderPlus")).toBeInTheDocument();
+  });
+
+  it("keeps the roles dialog open with the keystore's refusal in plain words", async () => {
+    const user = userEvent.setup();
+    renderWithBackend(
+      <AuthorizationsPage refreshToken={0} />,
+      fakeBackend({
+        authorizations: () => Promise.resolve([cos]),
+        setAuthorizationRoles: () => rejectWith("CONFLICT", "the authorization changed meanwhile; reload it and try again"),
+      }),
+    );
+    await user.click(await screen.findByRole("button", { name: "Edit the roles of cloud-object-storage" }));
+    await user.click(screen.getByRole("checkbox", { name: /^Writer/ }));
+    await user.click(screen.getByRole("button", { name: "Save roles" }));
+    expect(await screen.findByText("The authorization changed meanwhile; reload it and try again.")).toBeInTheDocument();
+    expect(screen.getByRole("button", { name: "Save roles" })).toBeEnabled();
+  });
+
   it("shows the IAM call as curl in the create dialog, following the form", async () => {
     const user = userEvent.setup();
     renderWithBackend(<AuthorizationsPage refreshToken={0} />, fakeBackend());

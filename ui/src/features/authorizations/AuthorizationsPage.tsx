@@ -13,11 +13,11 @@ import {
   TableToolbarContent,
   Tag,
 } from "@carbon/react";
-import { Add, Stethoscope, TrashCan } from "@carbon/icons-react";
+import { Add, Edit, Stethoscope, TrashCan } from "@carbon/icons-react";
 import { useCallback, useState } from "react";
 import { GuardedButton } from "../../components/GuardedButton";
 import { useNotify } from "../../components/notifications";
-import { ACTIONS, useAccess } from "../../lib/access";
+import { ACTIONS, deniedProps, useAccess } from "../../lib/access";
 import { useBackend } from "../../lib/backend";
 import { describe } from "../../lib/errors";
 import { formatTimestamp } from "../../lib/format";
@@ -26,6 +26,7 @@ import { useTableSize } from "../../lib/preferences";
 import type { AuthorizationInfo } from "../../lib/types";
 import { AuthorizationDetailsPanel } from "./AuthorizationDetailsPanel";
 import { CreateAuthorizationModal } from "./CreateAuthorizationModal";
+import { EditRolesDialog } from "./EditRolesDialog";
 import { RemoveAuthorizationDialog } from "./RemoveAuthorizationDialog";
 import { scopeOf } from "./scope";
 import { TestAsServiceModal } from "./TestAsServiceModal";
@@ -78,6 +79,8 @@ export function AuthorizationsPage({ refreshToken }: Props) {
   const [creating, setCreating] = useState(false);
   const [removing, setRemoving] = useState<AuthorizationInfo | null>(null);
   const [testing, setTesting] = useState<AuthorizationInfo | null>(null);
+  const [editing, setEditing] = useState<AuthorizationInfo | null>(null);
+  const mayEdit = can(ACTIONS.writePolicies);
   // The authorization whose details show; looked up in each reload, so a removed one closes.
   const [openId, setOpenId] = useState<string | null>(null);
   const open = data?.find((authorization) => authorization.id === openId);
@@ -175,6 +178,17 @@ export function AuthorizationsPage({ refreshToken }: Props) {
                     kind="ghost"
                     size="sm"
                     align="left"
+                    label={mayEdit.allowed ? `Edit the roles of ${authorization.sourceService}` : mayEdit.reason}
+                    data-action="edit-roles"
+                    onClick={() => setEditing(authorization)}
+                    {...deniedProps(mayEdit)}
+                  >
+                    <Edit />
+                  </IconButton>
+                  <IconButton
+                    kind="ghost"
+                    size="sm"
+                    align="left"
                     label={`Remove the authorization of ${authorization.sourceService}`}
                     data-action="remove-authorization"
                     onClick={() => setRemoving(authorization)}
@@ -209,6 +223,7 @@ export function AuthorizationsPage({ refreshToken }: Props) {
           refreshToken={refreshToken + reload}
           onClose={() => setOpenId(null)}
           onTest={setTesting}
+          onEditRoles={setEditing}
           onRemove={setRemoving}
         />
       )}
@@ -223,6 +238,17 @@ export function AuthorizationsPage({ refreshToken }: Props) {
         />
       )}
       {testing !== null && <TestAsServiceModal authorization={testing} onClose={() => setTesting(null)} />}
+      {editing !== null && (
+        <EditRolesDialog
+          authorization={editing}
+          onClose={() => setEditing(null)}
+          onSaved={(saved) => {
+            setEditing(null);
+            notify({ kind: "success", title: `${saved.sourceService} now has ${saved.roles.join(", ")}` });
+            setReload((n) => n + 1);
+          }}
+        />
+      )}
       {removing !== null && (
         <RemoveAuthorizationDialog
           authorization={removing}

@@ -24,6 +24,7 @@ import { useRequest } from "../../lib/hooks/useRequest";
 import type { AuthorizationInfo, CreateAuthorizationRequest, KeyInfo } from "../../lib/types";
 import { AuthorizationReview } from "./AuthorizationReview";
 import { createAuthorizationCurl } from "./curl";
+import { AUTHORIZATION_ROLES } from "./roles";
 import { KNOWN_SOURCE_SERVICES } from "./scope";
 
 const FORM_ID = "create-authorization-form";
@@ -32,11 +33,7 @@ const SERVICE_NAME = /^[a-z0-9][a-z0-9-]{1,62}$/;
 
 type Scope = "instance" | "keyRing" | "key";
 
-const ROLES: { id: string; text: string; helper: string }[] = [
-  { id: "Reader", text: "Reader", helper: "Wrap, unwrap and rewrap with the keys; enough for encryption at rest." },
-  { id: "Writer", text: "Writer", helper: "Reader, plus create, rotate and disable keys." },
-  { id: "Manager", text: "Manager", helper: "Everything, including deleting keys. Rarely right for a service." },
-];
+const ROLES = AUTHORIZATION_ROLES;
 
 /** What the authorization reaches, in words, naming the key when the search found it. */
 function targetText(scope: Scope, keyRing: string, keyId: string, key: KeyInfo | undefined): string {

@@ -36,6 +36,14 @@ export const ACTION_LABELS: Record<string, string> = {
   "kms.import-token.read": "See when the import token expires",
 };
 
+/** The roles an authorization can give a source service, least first, with what each is for. */
+export const AUTHORIZATION_ROLES: readonly { id: string; text: string; helper: string }[] = [
+  { id: "Reader", text: "Reader", helper: "Wrap, unwrap and rewrap with the keys; enough for encryption at rest." },
+  { id: "ReaderPlus", text: "ReaderPlus", helper: "Reader, plus reading a standard key's material." },
+  { id: "Writer", text: "Writer", helper: "Reader, plus create, rotate and disable keys." },
+  { id: "Manager", text: "Manager", helper: "Everything, including deleting keys. Rarely right for a service." },
+];
+
 export interface RoleAction {
   /** The Activity Tracker name, as audit events show it. */
   action: string;

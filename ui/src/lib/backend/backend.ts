@@ -81,6 +81,8 @@ export interface Backend {
   authorizations(): Promise<AuthorizationInfo[]>;
   createAuthorization(request: CreateAuthorizationRequest): Promise<AuthorizationInfo>;
   deleteAuthorization(id: string): Promise<void>;
+  /** Replaces an authorization's roles (at least one), keeping its id, source and target. */
+  setAuthorizationRoles(id: string, roles: string[]): Promise<AuthorizationInfo>;
   /** "Test as this service": would a source service be allowed this wrap or unwrap, and through what? */
   checkAuthorization(request: AuthorizationCheckRequest): Promise<AuthorizationCheck>;
   /** Calls served in the last hour, per minute and action, with latency. NOT_FOUND from IBM Key Protect. */

@@ -573,6 +573,41 @@ describe("HttpBackend: authorizations and audit", () => {
     expect(callsTo(fetch, "/v1/policies/p1")[0]?.[1]?.method).toBe("DELETE");
   });
 
+  it("edits an authorization's roles by replacing its IAM policy under the ETag it was read with", async () => {
+    const policy = {
+      id: "p1",
+      type: "authorization",
+      description: null,
+      subjects: [{ attributes: [{ name: "serviceName", value: "cloud-object-storage" }] }],
+      roles: [{ role_id: "crn:v1:bluemix:public:iam::::serviceRole:Reader", display_name: "Reader" }],
+      resources: [{ attributes: [{ name: "serviceInstance", value: INSTANCE, operator: "stringEquals" }] }],
+      created_at: "2026-02-01T00:00:00Z",
+    };
+    const { backend, fetch } = setup((url, init) => {
+      if (init.method === "PUT") {
+        const sent = JSON.parse(bodyOf(init)) as { roles: unknown[] };
+        return json(200, { ...policy, roles: sent.roles });
+      }
+      return new Response(JSON.stringify(policy), { status: 200, headers: { "Content-Type": "application/json", ETag: '"3"' } });
+    });
+    const updated = await backend.setAuthorizationRoles("p1", ["Reader", "Writer"]);
+    const [read, write] = callsTo(fetch, "/v1/policies/p1");
+    expect(read?.[1]?.method).toBe("GET");
+    expect(write?.[1]?.method).toBe("PUT");
+    expect(headersOf(write?.[1]).get("If-Match")).toBe('"3"');
+    const sent = JSON.parse(bodyOf(write?.[1])) as Record<string, unknown>;
+    expect(sent).toEqual({
+      type: "authorization",
+      subjects: policy.subjects,
+      resources: policy.resources,
+      roles: [
+        { role_id: "crn:v1:bluemix:public:iam::::serviceRole:Reader" },
+        { role_id: "crn:v1:bluemix:public:iam::::serviceRole:Writer" },
+      ],
+    });
+    expect(updated.roles).toEqual(["Reader", "Writer"]);
+  });
+
   it("maps IAM's error shape", () => {
     const error = errorFromResponse(403, { errors: [{ code: "forbidden", message: "not allowed" }], status_code: 403 });
     expect(error.code).toBe("FORBIDDEN");

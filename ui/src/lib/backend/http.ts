@@ -126,6 +126,8 @@ interface IamAttribute {
 /** An IAM authorization policy, as IAM Policy Management lists it. */
 interface IamPolicy {
   id?: string;
+  type?: string;
+  description?: string | null;
   subjects?: { attributes?: IamAttribute[] }[];
   resources?: { attributes?: IamAttribute[] }[];
   roles?: { role_id?: string; display_name?: string }[];
@@ -383,7 +385,19 @@ export class HttpBackend implements Backend {
     return this.#request<T>(method, `/api/v2${path}`, body, extraHeaders);
   }
 
-  async #request<T>(method: string, path: string, body?: unknown, extraHeaders: Record<string, string> = {}, retried = false): Promise<T> {
+  async #request<T>(method: string, path: string, body?: unknown, extraHeaders: Record<string, string> = {}): Promise<T> {
+    const { parsed } = await this.#exchange<T>(method, path, body, extraHeaders);
+    return parsed;
+  }
+
+  /** A call's parsed body and its headers (an IAM policy's `ETag`). */
+  async #exchange<T>(
+    method: string,
+    path: string,
+    body?: unknown,
+    extraHeaders: Record<string, string> = {},
+    retried = false,
+  ): Promise<{ parsed: T; headers: Headers }> {
     const bearer = await this.#bearer();
     const headers: Record<string, string> = {
       Authorization: `Bearer ${bearer}`,
@@ -400,11 +414,11 @@ export class HttpBackend implements Backend {
     if (response.status === 401 && !retried) {
       // The token may have been revoked or the server restarted; one fresh token, then give up.
       this.#token = null;
-      return this.#request<T>(method, path, body, extraHeaders, true);
+      return this.#exchange<T>(method, path, body, extraHeaders, true);
     }
     const parsed = await readJson(response);
     if (!response.ok) throw errorFromResponse(response.status, parsed);
-    return parsed as T;
+    return { parsed: parsed as T, headers: response.headers };
   }
 
   async #oneKey(method: string, path: string, body?: unknown, headers?: Record<string, string>): Promise<KeyInfo> {
@@ -649,6 +663,25 @@ export class HttpBackend implements Backend {
 
   async deleteAuthorization(id: string): Promise<void> {
     await this.#request("DELETE", `/v1/policies/${encodeURIComponent(id)}`);
+  }
+
+  /** IAM's edit: the policy is read for its ETag and replaced under If-Match, so a change made meanwhile is refused. */
+  async setAuthorizationRoles(id: string, roles: string[]): Promise<AuthorizationInfo> {
+    const path = `/v1/policies/${encodeURIComponent(id)}`;
+    const { parsed: policy, headers } = await this.#exchange<IamPolicy | undefined>("GET", path);
+    const etag = headers.get("ETag");
+    if (policy === undefined || etag === null) {
+      throw new BackendError("INTERNAL", "The keystore answered without the authorization's revision.");
+    }
+    const replacement = {
+      type: policy.type,
+      subjects: policy.subjects,
+      resources: policy.resources,
+      roles: roles.map((role) => ({ role_id: `${ROLE_PREFIX}${role}` })),
+      ...(typeof policy.description === "string" ? { description: policy.description } : {}),
+    };
+    const updated = await this.#request<IamPolicy>("PUT", path, replacement, { "If-Match": etag });
+    return authorizationFromIam(updated ?? {});
   }
 
   saveExport(fileName: string, text: string, type: string): Promise<string | null> {

@@ -160,6 +160,10 @@ export class TauriBackend implements Backend {
     return call("delete_authorization", { id });
   }
 
+  setAuthorizationRoles(id: string, roles: string[]): Promise<AuthorizationInfo> {
+    return call("set_authorization_roles", { id, roles });
+  }
+
   checkAuthorization(request: AuthorizationCheckRequest): Promise<AuthorizationCheck> {
     return call("check_authorization", { request });
   }

@@ -35,4 +35,13 @@ outcome: string,
 /**
  * Correlation id.
  */
-correlationId: string, };
+correlationId: string, 
+/**
+ * The key version a wrap, unwrap or rewrap used.
+ */
+keyVersion?: string, 
+/**
+ * The caller's network address; absent for the desktop's own calls and for events
+ * recorded before Strongroom kept it.
+ */
+source?: string, };
