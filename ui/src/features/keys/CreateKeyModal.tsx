@@ -276,22 +276,23 @@ export function CreateKeyModal({ keyRing = "default", onClose, onCreated }: Prop
                 hideCloseButton
               />
             )}
-            <TileGroup
-              legend="Key type"
-              name="create-key-type"
-              className="create-key-panel__types"
-              valueSelected={fields.keyType}
-              onChange={(value) => update("keyType", value === "standard" ? "standard" : "root")}
-            >
-              <RadioTile id="create-key-type-root" value="root">
-                <span className="create-key-panel__type-name">Root key</span>
-                <span className="create-key-panel__type-note">Wraps and unwraps data encryption keys; never leaves the keystore.</span>
-              </RadioTile>
-              <RadioTile id="create-key-type-standard" value="standard">
-                <span className="create-key-panel__type-name">Standard key</span>
-                <span className="create-key-panel__type-note">A secret your application retrieves and uses itself.</span>
-              </RadioTile>
-            </TileGroup>
+            <div className="create-key-panel__types">
+              <TileGroup
+                legend="Key type"
+                name="create-key-type"
+                valueSelected={fields.keyType}
+                onChange={(value) => update("keyType", value === "standard" ? "standard" : "root")}
+              >
+                <RadioTile id="create-key-type-root" value="root">
+                  <span className="create-key-panel__type-name">Root key</span>
+                  <span className="create-key-panel__type-note">Wraps and unwraps data encryption keys; never leaves the keystore.</span>
+                </RadioTile>
+                <RadioTile id="create-key-type-standard" value="standard">
+                  <span className="create-key-panel__type-name">Standard key</span>
+                  <span className="create-key-panel__type-note">A secret your application retrieves and uses itself.</span>
+                </RadioTile>
+              </TileGroup>
+            </div>
             {refusal !== undefined && (
               <InlineNotification
                 id="create-key-policy"
