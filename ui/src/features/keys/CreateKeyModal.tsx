@@ -232,8 +232,11 @@ export function CreateKeyModal({ keyRing = "default", onClose, onCreated }: Prop
   };
 
   const onKeyDown = (event: KeyboardEvent) => {
-    // A date picker's calendar or a menu takes its own Escape first.
-    if (event.key === "Escape" && !event.defaultPrevented) close();
+    if (event.key !== "Escape" || event.defaultPrevented) return;
+    // Escape in the date field closes its open calendar (which does not say so), not the panel.
+    const inDateField = event.target instanceof Element && event.target.closest(".cds--date-picker") !== null;
+    if (inDateField && document.querySelector(".flatpickr-calendar.open") !== null) return;
+    close();
   };
 
   return (
