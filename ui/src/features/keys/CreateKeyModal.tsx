@@ -4,7 +4,6 @@ import { CliSnippet } from "../../components/CliSnippet";
 import { createKeyCommand } from "../../lib/cli";
 import {
   Button,
-  ComposedModal,
   DatePicker,
   DatePickerInput,
   NumberInput,
@@ -13,28 +12,30 @@ import {
   Toggle,
   Form,
   InlineLoading,
+  IconButton,
   InlineNotification,
-  ModalBody,
-  ModalFooter,
-  ModalHeader,
+  Layer,
   PasswordInput,
-  RadioButton,
-  RadioButtonGroup,
+  RadioTile,
   Stack,
   TextArea,
   TextInput,
+  TileGroup,
 } from "@carbon/react";
-import { useCallback, useState, type FormEvent } from "react";
+import { Close } from "@carbon/icons-react";
+import { useCallback, useEffect, useRef, useState, type FormEvent, type KeyboardEvent } from "react";
+import { AliasTagInput } from "../../components/AliasTagInput";
 import { toBackendError, useBackend } from "../../lib/backend";
 import { decodeBase64 } from "../../lib/base64";
 import { describe } from "../../lib/errors";
 import { localDateTimeToRfc3339 } from "../../lib/format";
 import { useRequest } from "../../lib/hooks/useRequest";
-import { aliasProblem } from "./aliasRules";
+import { ALIAS_MIN, ALIASES_PER_KEY, aliasProblem } from "./aliasRules";
 import type { CreateKeyRequest, KeyInfo, KeyType } from "../../lib/types";
 
 const NAME_MIN = 2;
 const NAME_MAX = 90;
+const DESCRIPTION_MIN = 2;
 const DESCRIPTION_MAX = 240;
 const ROOT_KEY_SIZES = [16, 24, 32];
 const FORM_ID = "create-key-form";
@@ -46,14 +47,19 @@ interface Fields {
   expires: string;
   payload: string;
   keyRing: string;
-  /** Comma- or space-separated. */
-  aliases: string;
+  /** Committed, shown as tags. */
+  aliases: string[];
+  /** Typed in the alias field but not committed yet: sent too, once it passes the rules. */
+  aliasDraft: string;
   rotation: boolean;
   rotationMonths: number;
   dualAuthDelete: boolean;
 }
 
 const splitAliases = (text: string) => text.split(/[\s,]+/).filter((alias) => alias !== "");
+
+/** The aliases the request carries: the tags, then whatever is still typed. */
+const allAliases = (fields: Fields) => [...fields.aliases, ...splitAliases(fields.aliasDraft)];
 
 /** A DatePicker day as the end of that day, local time, in the `datetime-local` shape. */
 function endOfDay(date: Date): string {
@@ -70,13 +76,17 @@ function validate(fields: Fields): FieldErrors {
   if (name.length < NAME_MIN || name.length > NAME_MAX) {
     errors.name = `Enter a name of ${NAME_MIN} to ${NAME_MAX} characters.`;
   }
+  const description = fields.description.trim();
+  if (description !== "" && description.length < DESCRIPTION_MIN) {
+    errors.description = `A description has ${DESCRIPTION_MIN} to ${DESCRIPTION_MAX} characters, or none.`;
+  }
   if (fields.description.length > DESCRIPTION_MAX) {
     errors.description = `Keep the description to ${DESCRIPTION_MAX} characters or fewer.`;
   }
   if (fields.expires !== "" && localDateTimeToRfc3339(fields.expires) === null) {
     errors.expires = "Enter a valid date and time.";
   }
-  const aliases = splitAliases(fields.aliases);
+  const aliases = allAliases(fields);
   for (const [index, alias] of aliases.entries()) {
     const problem = aliasProblem(alias, aliases.slice(0, index));
     if (problem !== undefined) {
@@ -107,7 +117,7 @@ function toRequest(fields: Fields): CreateKeyRequest {
   const payload = fields.payload.trim();
   if (payload !== "") request.payload = payload;
   if (fields.keyRing !== "default") request.keyRing = fields.keyRing;
-  const aliases = splitAliases(fields.aliases);
+  const aliases = allAliases(fields);
   if (aliases.length > 0) request.aliases = aliases;
   if (fields.rotation && fields.keyType === "root") request.rotation = { enabled: true, intervalMonth: fields.rotationMonths };
   if (fields.dualAuthDelete) request.dualAuthDelete = true;
@@ -121,13 +131,28 @@ interface Props {
   onCreated: (key: KeyInfo) => void;
 }
 
-/** Mounted only while open, so every opening starts with an empty form. */
+/** True while the only thing wrong with the aliases is a last one still too short to judge. */
+function stillTyping(fields: Fields): boolean {
+  if (/[\s,]$/.test(fields.aliasDraft)) return false;
+  const typed = splitAliases(fields.aliasDraft);
+  const last = typed.at(-1);
+  if (last === undefined || last.length >= ALIAS_MIN) return false;
+  const before = [...fields.aliases, ...typed.slice(0, -1)];
+  return before.every((alias, index) => aliasProblem(alias, before.slice(0, index)) === undefined);
+}
+
+/**
+ * Creates a key in a panel that slides in from the right, like the key details. Escape, Cancel or
+ * the close button dismiss it; focus starts on its heading and goes back to what opened it.
+ * Mounted only while open, so every opening starts with an empty form. The name is kept for the
+ * callers that knew it as a modal.
+ */
 export function CreateKeyModal({ keyRing = "default", onClose, onCreated }: Props) {
   const backend = useBackend();
   const loadRings = useCallback(() => backend.keyRings(), [backend]);
   const rings = useRequest(loadRings);
   const policy = useCreateImportAccess();
-  // Read the clock once, when the dialog opens.
+  // Read the clock once, when the panel opens.
   const [minExpiry] = useState(() => new Date(Date.now() + 86_400_000).toISOString().slice(0, 10));
   const [fields, setFields] = useState<Fields>({
     name: "",
@@ -136,7 +161,8 @@ export function CreateKeyModal({ keyRing = "default", onClose, onCreated }: Prop
     expires: "",
     payload: "",
     keyRing,
-    aliases: "",
+    aliases: [],
+    aliasDraft: "",
     rotation: false,
     rotationMonths: 3,
     dualAuthDelete: false,
@@ -146,15 +172,31 @@ export function CreateKeyModal({ keyRing = "default", onClose, onCreated }: Prop
   const [expiresInPast, setExpiresInPast] = useState(false);
   const [submitting, setSubmitting] = useState(false);
   const [failure, setFailure] = useState<string | null>(null);
+  const heading = useRef<HTMLHeadingElement>(null);
+
+  // Focus lands on the heading, so a screen reader says where it is; on close it goes back to
+  // the button that opened the panel (or to "Create key", when a shortcut did).
+  useEffect(() => {
+    const opener = document.activeElement instanceof HTMLElement ? document.activeElement : null;
+    heading.current?.focus();
+    return () => {
+      const back = opener !== null && opener !== document.body && opener.isConnected ? opener : document.getElementById("create-key-button");
+      back?.focus();
+    };
+  }, []);
 
   const errors = validate(fields);
   if (expiresInPast && errors.expires === undefined) {
     errors.expires = "Choose a time in the future.";
   }
+  const valid = Object.keys(errors).length === 0;
   const entry = fields.payload.trim() === "" ? "generate" : "plaintextImport";
   const refusal = entryRefusal(policy, fields.keyType, entry);
   const importRefusal = entryRefusal(policy, fields.keyType, "plaintextImport");
   const shown = (field: keyof Fields) => (submitted || touched[field] === true ? errors[field] : undefined);
+  // Aliases are checked as they are typed, except a last one too short to judge yet.
+  const aliasError =
+    errors.aliases !== undefined && (submitted || touched.aliases === true || !stillTyping(fields)) ? errors.aliases : undefined;
 
   const update = <K extends keyof Fields>(field: K, value: Fields[K]) => {
     setFields((current) => ({ ...current, [field]: value }));
@@ -162,16 +204,23 @@ export function CreateKeyModal({ keyRing = "default", onClose, onCreated }: Prop
   };
   const touch = (field: keyof Fields) => setTouched((current) => ({ ...current, [field]: true }));
 
+  const close = () => {
+    if (!submitting) onClose();
+  };
+
   const submit = async (event: FormEvent<HTMLFormElement>) => {
     event.preventDefault();
+    if (submitting) return;
     setSubmitted(true);
     setFailure(null);
     const request = toRequest(fields);
     const past = request.expiresAt !== undefined && Date.parse(request.expiresAt) <= Date.now();
     setExpiresInPast(past);
-    if (Object.keys(errors).length > 0 || past || refusal !== undefined) {
+    if (!valid || past || refusal !== undefined) {
       return;
     }
+    // What was still typed in the alias field goes with the request, so show it as tags.
+    setFields((current) => ({ ...current, aliases: request.aliases ?? [], aliasDraft: "" }));
     setSubmitting(true);
     try {
       const key = await backend.createKey(request);
@@ -182,10 +231,42 @@ export function CreateKeyModal({ keyRing = "default", onClose, onCreated }: Prop
     }
   };
 
+  const onKeyDown = (event: KeyboardEvent) => {
+    if (event.key !== "Escape" || event.defaultPrevented) return;
+    // Escape in the date field closes its open calendar (which does not say so), not the panel.
+    const inDateField = event.target instanceof Element && event.target.closest(".cds--date-picker") !== null;
+    if (inDateField && document.querySelector(".flatpickr-calendar.open") !== null) return;
+    close();
+  };
+
   return (
-    <ComposedModal open onClose={onClose} aria-label="Create a key" preventCloseOnClickOutside>
-      <ModalHeader title="Create a key" label="Keys" />
-      <ModalBody hasForm>
+    <Layer
+      as="aside"
+      id="create-key-panel"
+      className="key-details create-key-panel"
+      role="dialog"
+      aria-modal="false"
+      aria-labelledby="create-key-panel-title"
+      aria-busy={submitting}
+      onKeyDown={onKeyDown}
+    >
+      <div className="key-details__header create-key-panel__header">
+        <h2 ref={heading} tabIndex={-1} id="create-key-panel-title" className="key-details__title">
+          Create a key
+        </h2>
+        <IconButton
+          id="create-key-close"
+          kind="ghost"
+          size="md"
+          label="Close"
+          align="left"
+          disabled={submitting}
+          onClick={close}
+        >
+          <Close />
+        </IconButton>
+      </div>
+      <div className="create-key-panel__body">
         <Form id={FORM_ID} noValidate onSubmit={(event) => void submit(event)}>
           <Stack gap={6}>
             {failure !== null && (
@@ -198,40 +279,23 @@ export function CreateKeyModal({ keyRing = "default", onClose, onCreated }: Prop
                 hideCloseButton
               />
             )}
-            <TextInput
-              id="create-key-name"
-              labelText="Name"
-              helperText={`${NAME_MIN} to ${NAME_MAX} characters. Names are visible to anyone who can list keys.`}
-              value={fields.name}
-              required
-              autoComplete="off"
-              data-modal-primary-focus
-              invalid={shown("name") !== undefined}
-              invalidText={shown("name")}
-              onChange={(event) => update("name", event.target.value)}
-              onBlur={() => touch("name")}
-            />
-            <TextArea
-              id="create-key-description"
-              labelText="Description (optional)"
-              rows={2}
-              value={fields.description}
-              enableCounter
-              maxCount={DESCRIPTION_MAX}
-              invalid={shown("description") !== undefined}
-              invalidText={shown("description")}
-              onChange={(event) => update("description", event.target.value)}
-              onBlur={() => touch("description")}
-            />
-            <RadioButtonGroup
-              legendText="Key type"
-              name="create-key-type"
-              valueSelected={fields.keyType}
-              onChange={(value) => update("keyType", value === "standard" ? "standard" : "root")}
-            >
-              <RadioButton id="create-key-type-root" labelText="Root key" value="root" />
-              <RadioButton id="create-key-type-standard" labelText="Standard key" value="standard" />
-            </RadioButtonGroup>
+            <div className="create-key-panel__types">
+              <TileGroup
+                legend="Key type"
+                name="create-key-type"
+                valueSelected={fields.keyType}
+                onChange={(value) => update("keyType", value === "standard" ? "standard" : "root")}
+              >
+                <RadioTile id="create-key-type-root" value="root">
+                  <span className="create-key-panel__type-name">Root key</span>
+                  <span className="create-key-panel__type-note">Wraps and unwraps data encryption keys; never leaves the keystore.</span>
+                </RadioTile>
+                <RadioTile id="create-key-type-standard" value="standard">
+                  <span className="create-key-panel__type-name">Standard key</span>
+                  <span className="create-key-panel__type-note">A secret your application retrieves and uses itself.</span>
+                </RadioTile>
+              </TileGroup>
+            </div>
             {refusal !== undefined && (
               <InlineNotification
                 id="create-key-policy"
@@ -242,6 +306,47 @@ export function CreateKeyModal({ keyRing = "default", onClose, onCreated }: Prop
                 hideCloseButton
               />
             )}
+            <TextInput
+              id="create-key-name"
+              labelText="Name"
+              helperText={`${NAME_MIN} to ${NAME_MAX} characters. Names are visible to anyone who can list keys.`}
+              value={fields.name}
+              required
+              autoComplete="off"
+              invalid={shown("name") !== undefined}
+              invalidText={shown("name")}
+              onChange={(event) => update("name", event.target.value)}
+              onBlur={() => touch("name")}
+            />
+            <TextArea
+              id="create-key-description"
+              labelText="Description (optional)"
+              helperText={`${DESCRIPTION_MIN} to ${DESCRIPTION_MAX} characters. It can't be changed later.`}
+              rows={2}
+              value={fields.description}
+              enableCounter
+              maxCount={DESCRIPTION_MAX}
+              invalid={shown("description") !== undefined}
+              invalidText={shown("description")}
+              onChange={(event) => update("description", event.target.value)}
+              onBlur={() => touch("description")}
+            />
+            <AliasTagInput
+              id="create-key-aliases"
+              labelText="Aliases (optional)"
+              helperText={`Up to ${ALIASES_PER_KEY}: 2 to 90 letters, digits, - or _. Enter, a comma or a space adds one. Usable in place of the key id.`}
+              values={fields.aliases}
+              draft={fields.aliasDraft}
+              max={ALIASES_PER_KEY}
+              check={aliasProblem}
+              invalidText={aliasError}
+              onChange={(aliases, aliasDraft) => {
+                setFields((current) => ({ ...current, aliases, aliasDraft }));
+                // A fresh alias is judged afresh: not as too short while it is still being typed.
+                if (aliasDraft === "") setTouched((current) => ({ ...current, aliases: false }));
+              }}
+              onTouched={() => touch("aliases")}
+            />
             <Select
               id="create-key-ring"
               labelText="Key ring"
@@ -253,17 +358,6 @@ export function CreateKeyModal({ keyRing = "default", onClose, onCreated }: Prop
                 <SelectItem key={ring.id} value={ring.id} text={ring.id} />
               ))}
             </Select>
-            <TextInput
-              id="create-key-aliases"
-              labelText="Aliases (optional)"
-              helperText="Up to 5, separated by commas: 2 to 90 letters, digits, - or _. Usable in place of the key id."
-              value={fields.aliases}
-              autoComplete="off"
-              invalid={shown("aliases") !== undefined}
-              invalidText={shown("aliases")}
-              onChange={(event) => update("aliases", event.target.value)}
-              onBlur={() => touch("aliases")}
-            />
             <DatePicker
               datePickerType="single"
               minDate={minExpiry}
@@ -335,9 +429,9 @@ export function CreateKeyModal({ keyRing = "default", onClose, onCreated }: Prop
             />
           </Stack>
         </Form>
-      </ModalBody>
-      <ModalFooter>
-        <Button kind="secondary" onClick={onClose} disabled={submitting}>
+      </div>
+      <div className="create-key-panel__footer">
+        <Button kind="secondary" onClick={close} disabled={submitting}>
           Cancel
         </Button>
         <Button
@@ -345,11 +439,12 @@ export function CreateKeyModal({ keyRing = "default", onClose, onCreated }: Prop
           kind="primary"
           type="submit"
           form={FORM_ID}
-          disabled={submitting || refusal !== undefined}
+          disabled={submitting || !valid || refusal !== undefined}
+          aria-describedby={refusal === undefined ? undefined : "create-key-policy"}
         >
           {submitting ? <InlineLoading description="Creating…" /> : "Create"}
         </Button>
-      </ModalFooter>
-    </ComposedModal>
+      </div>
+    </Layer>
   );
 }

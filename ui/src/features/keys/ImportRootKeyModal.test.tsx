@@ -1,6 +1,6 @@
-import { screen, waitFor } from "@testing-library/react";
+import { act, screen, waitFor } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
-import { beforeAll, describe, expect, it, vi } from "vitest";
+import { afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import { decodeBase64, encodeBase64 } from "../../lib/base64";
 import type { CreateKeyRequest, ImportTokenInfo } from "../../lib/types";
 import { fakeBackend, makeKey, rejectWith } from "../../test/fakeBackend";
@@ -159,11 +159,84 @@ describe("ImportRootKeyModal", () => {
     expect(dialogText).not.toContain(token.nonce ?? "no nonce");
   }, 15_000);
 
-  it("warns once the token has expired", async () => {
+  it("warns once the token has expired, and does not go on with it", async () => {
     const { user } = setup({ importToken: () => Promise.resolve(liveToken({ expirationDate: "2026-01-01T00:10:00Z" })) });
     await getToken(user);
     expect(await screen.findByText("The import token has expired")).toBeInTheDocument();
     expect(document.getElementById("import-key-token-expiry")).toHaveTextContent("has expired");
+    expect(document.getElementById("import-key-token-expired")).toHaveTextContent(
+      /This import token expired at \d{2}:\d{2}\. Get a new token to continue\./,
+    );
+    expect(document.getElementById("import-key-token-expired")).toHaveTextContent(/the keystore is the final judge/);
+    const next = screen.getByRole("button", { name: "Next" });
+    expect(next).toBeDisabled();
+    expect(next).toHaveAttribute("aria-describedby", "import-key-token-expired");
+    await user.click(screen.getByRole("button", { name: "Get a different token" }));
+    expect(screen.getByRole("button", { name: "Get import token" })).toBeEnabled();
+  });
+
+  describe("when the token expires during the wizard", () => {
+    afterEach(() => {
+      vi.useRealTimers();
+    });
+
+    /** Time runs as usual, but a test can jump it forward past the token's expiry. */
+    const fakeClock = () =>
+      vi.useFakeTimers({
+        shouldAdvanceTime: true,
+        toFake: ["setTimeout", "clearTimeout", "setInterval", "clearInterval", "Date"],
+      });
+    const expire = () => {
+      act(() => {
+        vi.advanceTimersByTime(11 * 60_000);
+      });
+    };
+
+    it("disables Encrypt, says when it expired, and starts again keeping the name but not the material", async () => {
+      fakeClock();
+      const { backend, user } = setup();
+      await toMaterial(user);
+      await giveMaterial(user);
+      const encrypt = screen.getByRole("button", { name: "Encrypt locally" });
+      expect(encrypt).toBeEnabled();
+
+      expire();
+      expect(encrypt).toBeDisabled();
+      expect(encrypt).toHaveAttribute("aria-describedby", "import-key-token-expired");
+      expect(document.getElementById("import-key-token-expired")).toHaveTextContent(
+        /This import token expired at \d{2}:\d{2}\. Get a new token to continue\./,
+      );
+      // Enter in a field submits the form: it does not encrypt either.
+      await user.type(screen.getByLabelText("Name"), "{Enter}");
+      expect(screen.queryByRole("button", { name: "Import" })).toBeNull();
+
+      await user.click(screen.getByRole("button", { name: "Get a new token" }));
+      expect(currentStep()).toContain("Import token");
+      expect(screen.queryByText("The import token has expired")).toBeNull();
+      await getToken(user);
+      expect(backend.createImportToken).toHaveBeenCalledTimes(2);
+      await user.click(screen.getByRole("button", { name: "Next" }));
+      expect(screen.getByLabelText("Name")).toHaveValue("byok-root");
+      expect(screen.getByLabelText("Key material (base64)")).toHaveValue("");
+      expect(backend.createKey).not.toHaveBeenCalled();
+    }, 20_000);
+
+    it("disables Import on the review, so nothing is sent for an expired token", async () => {
+      fakeClock();
+      const { backend, user } = setup();
+      await toReview(user);
+      const importButton = screen.getByRole("button", { name: "Import" });
+      expect(importButton).toBeEnabled();
+
+      expire();
+      expect(importButton).toBeDisabled();
+      expect(screen.getByText("The import token has expired")).toBeInTheDocument();
+      await user.click(importButton);
+      expect(backend.createKey).not.toHaveBeenCalled();
+
+      await user.click(screen.getByRole("button", { name: "Get a new token" }));
+      expect(screen.getByRole("button", { name: "Get import token" })).toBeEnabled();
+    }, 20_000);
   });
 
   it("reads a key file as bytes", async () => {

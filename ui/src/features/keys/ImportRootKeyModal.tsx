@@ -94,6 +94,11 @@ function useExpired(at: string | undefined): boolean {
   return at !== undefined && passed === at;
 }
 
+/** A moment as hours and minutes on this computer's clock, e.g. 14:05. */
+function clockTime(at: string): string {
+  return new Date(at).toLocaleTimeString(undefined, { hour: "2-digit", minute: "2-digit", hourCycle: "h23" });
+}
+
 /** The token's lifetime and retrievals, counting down while the dialog is open. */
 function TokenStatus({ token, expired }: { token: ImportTokenMetadata; expired: boolean }) {
   return (
@@ -279,6 +284,21 @@ export function ImportRootKeyModal({ onClose, onImported }: Props) {
     setView("token");
   };
 
+  /**
+   * After the token expired: back to the first page for a new one. The name stays; the material
+   * goes, so it is given again for the new token rather than kept around while the person waits.
+   */
+  const renewExpired = () => {
+    fileMaterial.current?.fill(0);
+    fileMaterial.current = null;
+    setFileBytes(null);
+    setFileName(null);
+    setFileProblem(null);
+    setPasted("");
+    setMaterialAttempted(false);
+    differentToken();
+  };
+
   const encrypt = async () => {
     setMaterialAttempted(true);
     if (nameError !== undefined || materialError !== undefined || retrieved === null) return;
@@ -312,7 +332,8 @@ export function ImportRootKeyModal({ onClose, onImported }: Props) {
 
   const submit = (event: FormEvent<HTMLFormElement>) => {
     event.preventDefault();
-    if (busy || closed) return;
+    // Enter in a field submits too: nothing goes on with an expired token.
+    if (busy || closed || (tokenExpired && retrieved !== null)) return;
     if (view === "token") {
       if (retrieved === null) void getToken();
       else if (retrieved.metadata.fingerprint !== undefined) {
@@ -390,15 +411,24 @@ export function ImportRootKeyModal({ onClose, onImported }: Props) {
       ? `${materialBytes} bytes: AES-${materialBytes * 8}.`
       : `${SIZES_TEXT}, e.g. from \`openssl rand -base64 32\`.`;
 
-  const expiredNotice = tokenExpired && (
-    <InlineNotification
-      id="import-key-token-expired"
-      kind="warning"
-      title="The import token has expired"
-      subtitle="The keystore will refuse material sealed for it. Get a different token."
-      lowContrast
-      hideCloseButton
-    />
+  // Once the token has expired the wizard stops: the keystore refuses material sealed for it.
+  const expiredNotice = tokenExpired && retrieved !== null && (
+    <div className="import-key__expired">
+      <InlineNotification
+        id="import-key-token-expired"
+        kind="warning"
+        role="alert"
+        title="The import token has expired"
+        subtitle={`This import token expired at ${clockTime(retrieved.metadata.expirationDate)}. Get a new token to continue. (By this computer's clock; the keystore is the final judge, and it refuses material sealed for an expired token.)`}
+        lowContrast
+        hideCloseButton
+      />
+      {view !== "token" && (
+        <Button id="import-key-token-expired-renew" kind="tertiary" size="sm" disabled={busy} onClick={renewExpired}>
+          Get a new token
+        </Button>
+      )}
+    </div>
   );
 
   let page: ReactNode;
@@ -407,7 +437,12 @@ export function ImportRootKeyModal({ onClose, onImported }: Props) {
     primary =
       retrieved === null
         ? { id: "import-key-token-create", label: "Get import token", busyLabel: "Getting the token…", disabled: closed }
-        : { id: "import-key-next", label: "Next", busyLabel: "", disabled: retrieved.metadata.fingerprint === undefined };
+        : {
+            id: "import-key-next",
+            label: "Next",
+            busyLabel: "",
+            disabled: retrieved.metadata.fingerprint === undefined || tokenExpired,
+          };
     page = (
       <>
         <p className="import-key__intro">
@@ -454,7 +489,7 @@ export function ImportRootKeyModal({ onClose, onImported }: Props) {
       </>
     );
   } else if (view === "material") {
-    primary = { id: "import-key-encrypt", label: "Encrypt locally", busyLabel: "Encrypting…" };
+    primary = { id: "import-key-encrypt", label: "Encrypt locally", busyLabel: "Encrypting…", disabled: tokenExpired };
     page = (
       <>
         <TextInput
@@ -523,7 +558,7 @@ export function ImportRootKeyModal({ onClose, onImported }: Props) {
       </>
     );
   } else {
-    primary = { id: "import-key-submit", label: "Import", busyLabel: "Importing…" };
+    primary = { id: "import-key-submit", label: "Import", busyLabel: "Importing…", disabled: tokenExpired };
     page = (
       <>
         <dl id="import-key-review" className="import-key__review">
@@ -607,7 +642,7 @@ export function ImportRootKeyModal({ onClose, onImported }: Props) {
           type="submit"
           form={FORM_ID}
           disabled={busy || closed || primary.disabled === true}
-          aria-describedby={closed ? "import-key-policy" : undefined}
+          aria-describedby={closed ? "import-key-policy" : tokenExpired && retrieved !== null ? "import-key-token-expired" : undefined}
         >
           {busy ? <InlineLoading description={primary.busyLabel} /> : primary.label}
         </Button>
