@@ -557,6 +557,26 @@ async fn authorize_a_source_service_as_reader_then_remove_it() {
         click(&client, "#test-as-service-close").await?;
         assert!(gone(&client, "#test-as-service-verdict").await);
 
+        // Edit roles in place: the same authorization gains ReaderPlus.
+        click(&client, "[data-action='edit-roles']").await?;
+        element(&client, "label[for='edit-roles-readerplus']")
+            .await
+            .click()
+            .await?;
+        screenshot(&client, "authorization-edit-roles").await;
+        click(&client, "#edit-roles-save").await?;
+        let row = text_until(
+            &client,
+            "#authorizations-table [data-authorization-id]",
+            |t| t.contains("ReaderPlus"),
+        )
+        .await;
+        assert!(
+            row.contains("Reader") && row.contains("ReaderPlus") && row.contains("All instances"),
+            "the same authorization now has both roles: {row:?}"
+        );
+        dismiss_toasts(&client).await;
+
         element(&client, "[data-action='remove-authorization']")
             .await
             .click()

@@ -197,6 +197,17 @@ try {
     await picture("envelope-lab");
   });
 
+  await step("the Properties filter asks the server for imported keys only, and its chip takes it away", async () => {
+    await open("keys");
+    await page.waitForFunction(() => Number(document.getElementById("key-total")?.textContent) === 3);
+    await page.click("#key-property-filter button");
+    await page.click('[role="option"]:has-text("Imported")');
+    await page.keyboard.press("Escape");
+    await page.waitForFunction(() => Number(document.getElementById("key-total")?.textContent) === 0);
+    await page.click("#key-filter-chip-property-imported button");
+    await page.waitForFunction(() => Number(document.getElementById("key-total")?.textContent) === 3);
+  });
+
   await step("the dashboard counts the keys and charts the wraps", async () => {
     await open("dashboard");
     await page.waitForFunction(() => document.getElementById("dashboard-total")?.textContent === "3");
@@ -216,6 +227,9 @@ try {
     await page.waitForSelector("text=kms.secrets.wrap");
     const text = (await page.textContent("#main-content")) ?? "";
     assert.ok(!text.includes(apiKey), "the audit page shows the API key");
+    // Over HTTP the trail knows where each call came from, and a wrap names its key version.
+    await page.waitForSelector('[data-source="127.0.0.1"]');
+    assert.ok((await page.locator("[data-key-version]").count()) >= 1, "a wrap row names its key version");
     await picture("audit");
   });
 

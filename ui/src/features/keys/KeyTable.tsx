@@ -153,6 +153,8 @@ interface Props {
   openKeyId?: string;
   /** Extra toolbar buttons, e.g. "Import root key". */
   toolbarActions?: React.ReactNode;
+  /** What the first-use empty state offers beside "Create key"; the toolbar's actions when absent. */
+  emptyActions?: React.ReactNode;
   /** The key ring filter to start with; the person can change or clear it. */
   initialKeyRing?: string;
 }
@@ -164,6 +166,7 @@ export function KeyTable({
   onOpenEnvelope,
   openKeyId,
   toolbarActions,
+  emptyActions = toolbarActions,
   initialKeyRing = "",
 }: Props) {
   const backend = useBackend();
@@ -322,7 +325,7 @@ export function KeyTable({
         <p>Create a root key to start wrapping data encryption keys, or import key material you already have.</p>
         <div className="key-table__empty-actions">
           {createButton}
-          {toolbarActions}
+          {emptyActions}
         </div>
         {createModal}
       </section>

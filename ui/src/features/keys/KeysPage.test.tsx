@@ -90,7 +90,7 @@ describe("KeysPage", () => {
 
   it("opens the import dialog", async () => {
     const { user } = setup();
-    await user.click(await screen.findByRole("button", { name: "Import key" }));
+    await user.click(await screen.findByRole("button", { name: "Import a root key" }));
     expect(await screen.findByRole("heading", { name: "Import a root key" })).toBeInTheDocument();
   });
 
@@ -103,8 +103,8 @@ describe("KeysPage", () => {
 
     it("is disabled with the policy's sentence while root key imports are forbidden", async () => {
       const { backend, user } = setup(policy({ import_root_key: false }));
-      await waitFor(() => expect(screen.getByRole("button", { name: "Import key" })).toBeDisabled());
-      const importKey = screen.getByRole("button", { name: "Import key" });
+      await waitFor(() => expect(screen.getByRole("button", { name: "Import a root key" })).toBeDisabled());
+      const importKey = screen.getByRole("button", { name: "Import a root key" });
       expect(importKey).toHaveAttribute("aria-description", FORBIDS);
       expect(importKey.closest("[data-denied-reason]")).toHaveAttribute("title", FORBIDS);
       expect(backend.instancePolicies).toHaveBeenCalled();
@@ -115,7 +115,7 @@ describe("KeysPage", () => {
     it("gives the missing role first, then the policy, when both forbid", async () => {
       setup({ ...policy({ import_root_key: false }), caller: () => Promise.resolve(callerWith(["Reader"])) });
       await waitFor(() =>
-        expect(screen.getByRole("button", { name: "Import key" })).toHaveAttribute(
+        expect(screen.getByRole("button", { name: "Import a root key" })).toHaveAttribute(
           "aria-description",
           expect.stringMatching(/^This needs the .* role.* do not have it\. The instance policy forbids importing root keys\./),
         ),
@@ -126,8 +126,8 @@ describe("KeysPage", () => {
       const { backend } = setup(policy({ enforce_token: true, import_standard_key: false, create_root_key: false }));
       await waitFor(() => expect(backend.instancePolicies).toHaveBeenCalled());
       await waitFor(() => expect(row()).not.toBeNull());
-      expect(screen.getByRole("button", { name: "Import key" })).toBeEnabled();
-      expect(screen.getByRole("button", { name: "Import key" })).not.toHaveAttribute("aria-description");
+      expect(screen.getByRole("button", { name: "Import a root key" })).toBeEnabled();
+      expect(screen.getByRole("button", { name: "Import a root key" })).not.toHaveAttribute("aria-description");
     });
   });
 

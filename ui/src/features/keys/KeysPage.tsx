@@ -62,9 +62,10 @@ export function KeysPage({ refreshToken, keyRing, onChanged, onOpenEnvelope, onO
               tooltipPosition="bottom"
               onClick={() => setCreatingRing(true)}
             />
-            <ImportKeyButton onClick={() => setImporting(true)} />
+            <ImportKeyButton compact onClick={() => setImporting(true)} />
           </>
         }
+        emptyActions={<ImportKeyButton onClick={() => setImporting(true)} />}
       />
       {opened !== null && (
         <KeyDetailsPanel
