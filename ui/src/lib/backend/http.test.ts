@@ -583,7 +583,7 @@ describe("HttpBackend: authorizations and audit", () => {
       resources: [{ attributes: [{ name: "serviceInstance", value: INSTANCE, operator: "stringEquals" }] }],
       created_at: "2026-02-01T00:00:00Z",
     };
-    const { backend, fetch } = setup((url, init) => {
+    const { backend, fetch } = setup((_url, init) => {
       if (init.method === "PUT") {
         const sent = JSON.parse(bodyOf(init)) as { roles: unknown[] };
         return json(200, { ...policy, roles: sent.roles });
