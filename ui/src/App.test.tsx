@@ -151,6 +151,26 @@ describe("App", () => {
     expect(JSON.parse(window.localStorage.getItem(PREFERENCES_STORAGE_KEY) ?? "{}")).toMatchObject({ theme: "system" });
   });
 
+  it("writes the header's check time in the format chosen in Preferences, at once and after a restart", async () => {
+    window.localStorage.setItem(PREFERENCES_STORAGE_KEY, JSON.stringify({ locale: "en-US" }));
+    const user = userEvent.setup();
+    const first = renderWithBackend(<App />, fakeBackend());
+    // The health chip's description ends with the time of the check, to the second.
+    const checkedAt = () => screen.getByText(/Answered in/).textContent ?? "";
+    await waitFor(() => expect(checkedAt()).toMatch(/ at \d{2}:\d{2}:\d{2}\s[AP]M\. Select to check again\.$/));
+
+    await user.click(byId("header-preferences"));
+    await user.selectOptions(await screen.findByLabelText("Dates and numbers"), "de-DE");
+
+    // Re-rendered in place, without a reload or another check: a 24-hour clock.
+    expect(checkedAt()).toMatch(/ at \d{2}:\d{2}:\d{2}\. Select to check again\.$/);
+    expect(JSON.parse(window.localStorage.getItem(PREFERENCES_STORAGE_KEY) ?? "{}")).toMatchObject({ locale: "de-DE" });
+    first.unmount();
+
+    renderWithBackend(<App />, fakeBackend());
+    await waitFor(() => expect(checkedAt()).toMatch(/ at \d{2}:\d{2}:\d{2}\. Select to check again\.$/));
+  });
+
   it("replaces every page with the keystore's explanation when it is unavailable", async () => {
     window.localStorage.setItem(PAGE_STORAGE_KEY, "keys");
     const backend = fakeBackend({

@@ -144,6 +144,8 @@ export function App({ headerActions }: Props = {}) {
   const instance = headerInstance(backend, connections.data?.[1]);
   // Until the person picks one, the theme follows the operating system's.
   const theme = useCarbonTheme();
+  // Reading the preferences also re-renders the whole console when one changes: the dates and
+  // numbers below are written in the chosen locale as they render.
   const { update: updatePreferences } = usePreferences();
   // The root key a key's details asked the envelope page to start with; a nav click starts afresh.
   const [envelopeKeyId, setEnvelopeKeyId] = useState<string | undefined>(undefined);

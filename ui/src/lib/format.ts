@@ -1,11 +1,84 @@
 import type { KeyStateName } from "./types";
 
-const dateTime = new Intl.DateTimeFormat(undefined, { dateStyle: "medium", timeStyle: "short" });
+/**
+ * The locale every date, time and number on screen is written in: a BCP 47 tag, or undefined for
+ * the operating system's (the browser's). The preferences provider sets it before the app renders
+ * and again when the choice changes; the app re-renders then, and these functions read it afresh.
+ */
+let currentLocale: string | undefined;
+
+export function setFormatLocale(locale: string | undefined): void {
+  currentLocale = locale;
+}
+
+export function formatLocale(): string | undefined {
+  return currentLocale;
+}
+
+// Building an Intl formatter is slow next to using one, and the key table writes many dates:
+// each formatter is built once per locale and style, and kept.
+const DATE_STYLES = {
+  /** "Nov 30, 2026, 7:05 PM" */
+  timestamp: { dateStyle: "medium", timeStyle: "short" },
+  /** "Nov 30, 2026" */
+  day: { dateStyle: "medium" },
+  /** "07:05:09 PM", a clock reading to the second. */
+  time: { hour: "2-digit", minute: "2-digit", second: "2-digit" },
+  /** "11/30/2026", all digits. */
+  numericDay: { year: "numeric", month: "2-digit", day: "2-digit" },
+} satisfies Record<string, Intl.DateTimeFormatOptions>;
+type DateStyle = keyof typeof DATE_STYLES;
+
+const dateFormats = new Map<string, Intl.DateTimeFormat>();
+const numberFormats = new Map<string, Intl.NumberFormat>();
+
+function dateFormat(style: DateStyle, locale: string | undefined): Intl.DateTimeFormat {
+  const cacheKey = `${locale ?? ""}|${style}`;
+  let format = dateFormats.get(cacheKey);
+  if (format === undefined) {
+    format = new Intl.DateTimeFormat(locale, DATE_STYLES[style]);
+    dateFormats.set(cacheKey, format);
+  }
+  return format;
+}
+
+function numberFormat(options: Intl.NumberFormatOptions | undefined, locale: string | undefined): Intl.NumberFormat {
+  const cacheKey = `${locale ?? ""}|${options === undefined ? "" : JSON.stringify(options)}`;
+  let format = numberFormats.get(cacheKey);
+  if (format === undefined) {
+    format = new Intl.NumberFormat(locale, options);
+    numberFormats.set(cacheKey, format);
+  }
+  return format;
+}
+
+/**
+ * A number as the chosen locale writes it, with its thousands separators ("1,234", "1.234").
+ * Without options it reads as `toLocaleString()` does.
+ */
+export function formatNumber(n: number, options?: Intl.NumberFormatOptions, locale: string | undefined = currentLocale): string {
+  return numberFormat(options, locale).format(n);
+}
 
 /** A local, human date and time for an RFC 3339 timestamp. */
-export function formatTimestamp(rfc3339: string): string {
+export function formatTimestamp(rfc3339: string, locale: string | undefined = currentLocale): string {
   const date = new Date(rfc3339);
-  return Number.isNaN(date.getTime()) ? rfc3339 : dateTime.format(date);
+  return Number.isNaN(date.getTime()) ? rfc3339 : dateFormat("timestamp", locale).format(date);
+}
+
+/** A local day without the time ("Nov 30, 2026"), for a date or milliseconds since the epoch. */
+export function formatDay(at: Date | number, locale: string | undefined = currentLocale): string {
+  return dateFormat("day", locale).format(at);
+}
+
+/** A local time of day to the second ("07:05:09 PM", "19:05:09"). */
+export function formatTime(at: Date | number, locale: string | undefined = currentLocale): string {
+  return dateFormat("time", locale).format(at);
+}
+
+/** A local day in digits only ("11/30/2026", "30.11.2026"). */
+export function formatNumericDay(at: Date | number, locale: string | undefined = currentLocale): string {
+  return dateFormat("numericDay", locale).format(at);
 }
 
 /** The first block of a UUID: enough to tell versions apart at a glance. */

@@ -18,7 +18,7 @@ import { useCallback, useState } from "react";
 import { KeyStateTag } from "../../components/KeyStateTag";
 import { useBackend } from "../../lib/backend";
 import { describe } from "../../lib/errors";
-import { formatTimestamp } from "../../lib/format";
+import { formatNumber, formatTimestamp } from "../../lib/format";
 import { useDebouncedValue } from "../../lib/hooks/useDebouncedValue";
 import { useRequest } from "../../lib/hooks/useRequest";
 import { useTableSize } from "../../lib/preferences";
@@ -73,7 +73,7 @@ export function AliasesPage({ refreshToken }: Props) {
       <TableContainer
         id="aliases-table"
         title="Aliases"
-        description={data === undefined ? undefined : `${data.total.toLocaleString()} ${debounced === "" ? "in this instance" : `starting with “${debounced}”`}`}
+        description={data === undefined ? undefined : `${formatNumber(data.total)} ${debounced === "" ? "in this instance" : `starting with “${debounced}”`}`}
       >
         <TableToolbar aria-label="Aliases toolbar">
           <TableToolbarContent>

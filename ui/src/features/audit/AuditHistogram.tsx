@@ -1,5 +1,6 @@
 import { SkeletonPlaceholder, useTheme } from "@carbon/react";
 import { lazy, Suspense, useCallback, useMemo } from "react";
+import { formatNumber } from "../../lib/format";
 import type { AuditEventInfo, AuditQueryRequest } from "../../lib/types";
 import { bucketAt, bucketEvents, histogramWindow, type TimeWindow } from "./histogram";
 
@@ -40,8 +41,8 @@ export function AuditHistogram({ events, bounds, queriedAt, complete, onNarrow }
       </Suspense>
       <p id="audit-histogram-note" className="audit-histogram__note">
         {complete
-          ? `All ${events.length.toLocaleString()} events that match the filters, per ${histogram.size.label}.`
-          : `The newest ${events.length.toLocaleString()} events that match the filters, per ${histogram.size.label}; load older events below to count the earlier ones.`}
+          ? `All ${formatNumber(events.length)} events that match the filters, per ${histogram.size.label}.`
+          : `The newest ${formatNumber(events.length)} events that match the filters, per ${histogram.size.label}; load older events below to count the earlier ones.`}
         {onNarrow !== undefined && " Click a bar to show only its events."}
       </p>
     </section>

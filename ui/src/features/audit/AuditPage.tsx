@@ -29,7 +29,7 @@ import { Fragment, useCallback, useEffect, useState } from "react";
 import { useNotify } from "../../components/notifications";
 import { toBackendError, useBackend, type BackendError } from "../../lib/backend";
 import { describe } from "../../lib/errors";
-import { formatTimestamp } from "../../lib/format";
+import { formatNumber, formatTimestamp } from "../../lib/format";
 import { useDebouncedValue } from "../../lib/hooks/useDebouncedValue";
 import { useSaveExport } from "../../lib/hooks/useSaveExport";
 import { useTableSize } from "../../lib/preferences";
@@ -174,7 +174,7 @@ export function AuditPage({ refreshToken }: { refreshToken: number }) {
       const text = format === "csv" ? eventsToCsv(exported.events) : eventsToJson(exported, filter);
       // The desktop writes the file to Downloads and its toast names the path; a browser downloads it.
       const type = format === "csv" ? "text/csv;charset=utf-8" : "application/json";
-      const title = exported.truncated ? undefined : `Exported ${exported.events.length.toLocaleString()} audit events`;
+      const title = exported.truncated ? undefined : `Exported ${formatNumber(exported.events.length)} audit events`;
       const saved = await saveExport(exportFileName(format), text, type, title);
       if (saved && exported.truncated) setCutOff(exported.events.length);
     } catch (thrown) {
@@ -294,8 +294,8 @@ export function AuditPage({ refreshToken }: { refreshToken: number }) {
         <InlineNotification
           id="audit-export-cut-off"
           kind="warning"
-          title={`The export stopped at ${cutOff.toLocaleString()} events`}
-          subtitle={`It holds the newest ${EXPORT_CAP.toLocaleString()} events that match; older ones were left out. Narrow the time range to export them.`}
+          title={`The export stopped at ${formatNumber(cutOff)} events`}
+          subtitle={`It holds the newest ${formatNumber(EXPORT_CAP)} events that match; older ones were left out. Narrow the time range to export them.`}
           lowContrast
           onClose={() => setCutOff(null)}
         />
@@ -323,7 +323,7 @@ export function AuditPage({ refreshToken }: { refreshToken: number }) {
               {exporting !== null && (
                 <InlineLoading
                   className="audit-export__progress"
-                  description={`Exporting… ${exporting.count.toLocaleString()} events`}
+                  description={`Exporting… ${formatNumber(exporting.count)} events`}
                 />
               )}
               <Button

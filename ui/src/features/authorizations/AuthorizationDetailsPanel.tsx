@@ -6,7 +6,7 @@ import { KeyStateTag } from "../../components/KeyStateTag";
 import { ACTIONS, useAccess, useCaller } from "../../lib/access";
 import { useBackend } from "../../lib/backend";
 import { describe } from "../../lib/errors";
-import { formatTimestamp } from "../../lib/format";
+import { formatNumber, formatTimestamp } from "../../lib/format";
 import { useRequest } from "../../lib/hooks/useRequest";
 import type { ActionRoles, AuthorizationInfo, KeyInfo } from "../../lib/types";
 import { reachedKeys, type Reach } from "./reach";
@@ -83,7 +83,7 @@ function ReachedKeys({ reach }: { reach: Reach }) {
       </ul>
       {reach.total > reach.keys.length && (
         <p className="key-details__note">
-          Showing the newest {reach.keys.length.toLocaleString()} of {reach.total.toLocaleString()} keys.
+          Showing the newest {formatNumber(reach.keys.length)} of {formatNumber(reach.total)} keys.
         </p>
       )}
     </>

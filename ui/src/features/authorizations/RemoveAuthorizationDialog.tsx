@@ -6,6 +6,7 @@ import { KeyStateTag } from "../../components/KeyStateTag";
 import { useCaller } from "../../lib/access";
 import { useBackend } from "../../lib/backend";
 import { describe } from "../../lib/errors";
+import { formatNumber } from "../../lib/format";
 import { useCurlTarget } from "../../lib/hooks/useCurlTarget";
 import { useRequest } from "../../lib/hooks/useRequest";
 import type { AuthorizationInfo, KeyInfo } from "../../lib/types";
@@ -44,7 +45,7 @@ function LosingKeys({ keys, more }: { keys: KeyInfo[]; more: number }) {
           </li>
         ))}
       </ul>
-      {more > 0 && <p className="key-details__note">and {more.toLocaleString()} more.</p>}
+      {more > 0 && <p className="key-details__note">and {formatNumber(more)} more.</p>}
     </>
   );
 }
@@ -91,7 +92,7 @@ function Impact({ authorization, atStake, cover }: { authorization: Authorizatio
     );
   }
   const losing = atStake.keys.filter((key) => !cover.keeps(key));
-  const count = atStake.total === 1 ? "its one root key" : `any of its ${atStake.total.toLocaleString()} root keys`;
+  const count = atStake.total === 1 ? "its one root key" : `any of its ${formatNumber(atStake.total)} root keys`;
   return (
     <div id="remove-authorization-impact">
       <p>
@@ -108,9 +109,9 @@ function Impact({ authorization, atStake, cover }: { authorization: Authorizatio
       ) : (
         atStake.total > atStake.keys.length && (
           <p className="key-details__note">
-            {atStake.keys.length === 1 ? "The newest key keeps" : `The newest ${atStake.keys.length.toLocaleString()} keep`}{" "}
+            {atStake.keys.length === 1 ? "The newest key keeps" : `The newest ${formatNumber(atStake.keys.length)} keep`}{" "}
             working; the other{" "}
-            {(atStake.total - atStake.keys.length).toLocaleString()} are not listed here.
+            {formatNumber(atStake.total - atStake.keys.length)} are not listed here.
           </p>
         )
       )}

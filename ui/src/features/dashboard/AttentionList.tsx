@@ -12,7 +12,7 @@ import {
 import type { ReactNode } from "react";
 import { KeyStateTag } from "../../components/KeyStateTag";
 import { describe } from "../../lib/errors";
-import { formatTimestamp } from "../../lib/format";
+import { formatNumber, formatTimestamp } from "../../lib/format";
 import { RESTORE_WINDOW_DAYS } from "../../lib/keyLifecycle";
 import type { RequestState } from "../../lib/hooks/useRequest";
 import type { KeyInfo } from "../../lib/types";
@@ -52,7 +52,7 @@ function Section<T>({ id, title, rule, checked, detailHeader, row, onOpenKey }: 
   return (
     <section className="attention__section" aria-labelledby={`${id}-title`}>
       <h3 id={`${id}-title`} className="attention__title">
-        {title} <Tag size="sm" type="cool-gray">{checked.items.length.toLocaleString()}</Tag>
+        {title} <Tag size="sm" type="cool-gray">{formatNumber(checked.items.length)}</Tag>
       </h3>
       <p className="dashboard__rule">{rule}</p>
       <StructuredListWrapper isCondensed aria-labelledby={`${id}-title`} id={id}>
@@ -79,15 +79,15 @@ function Section<T>({ id, title, rule, checked, detailHeader, row, onOpenKey }: 
       </StructuredListWrapper>
       {(checked.items.length > SHOWN || !checked.complete) && (
         <p className="dashboard__muted">
-          {checked.items.length > SHOWN ? `Showing ${SHOWN} of ${checked.items.length.toLocaleString()}. ` : ""}
-          {checked.complete ? "" : `Checked ${checked.checked.toLocaleString()} of ${checked.total.toLocaleString()} keys.`}
+          {checked.items.length > SHOWN ? `Showing ${SHOWN} of ${formatNumber(checked.items.length)}. ` : ""}
+          {checked.complete ? "" : `Checked ${formatNumber(checked.checked)} of ${formatNumber(checked.total)} keys.`}
         </p>
       )}
     </section>
   );
 }
 
-const days = (count: number) => (count === 1 ? "1 day" : `${count.toLocaleString()} days`);
+const days = (count: number) => (count === 1 ? "1 day" : `${formatNumber(count)} days`);
 
 const when = (ms: number) => {
   const iso = new Date(ms).toISOString();

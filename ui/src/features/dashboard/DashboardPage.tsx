@@ -15,7 +15,7 @@ import { lazy, Suspense, useCallback, useState } from "react";
 import { KeyStateTag } from "../../components/KeyStateTag";
 import { useBackend } from "../../lib/backend";
 import { describe } from "../../lib/errors";
-import { ALL_STATES, formatTimestamp, STATE_LABELS, stateTitle } from "../../lib/format";
+import { ALL_STATES, formatNumber, formatTimestamp, STATE_LABELS, stateTitle } from "../../lib/format";
 import { useRequest, type RequestState } from "../../lib/hooks/useRequest";
 import { useWarnDays } from "../../lib/preferences";
 import { KeyDetailsPanel } from "../keys/KeyDetailsPanel";
@@ -42,7 +42,7 @@ function Figure({ id, label, value, title }: { id: string; label: string; value:
         {label}
       </span>
       <span id={id} className="dashboard__figure-value">
-        {value.toLocaleString()}
+        {formatNumber(value)}
       </span>
     </div>
   );
@@ -90,7 +90,7 @@ function RotationList({ due, onNavigate, onOpenKey }: RotationListProps) {
   if (due.keys.length === 0) {
     return (
       <p id="rotation-none" className="dashboard__muted">
-        All {due.checked === due.activeRootKeys ? due.activeRootKeys.toLocaleString() : `${due.checked.toLocaleString()} checked`}{" "}
+        All {due.checked === due.activeRootKeys ? formatNumber(due.activeRootKeys) : `${formatNumber(due.checked)} checked`}{" "}
         active root keys were rotated or created within the last {ROTATION_DAYS} days.
       </p>
     );
@@ -123,9 +123,9 @@ function RotationList({ due, onNavigate, onOpenKey }: RotationListProps) {
         </StructuredListBody>
       </StructuredListWrapper>
       <p className="dashboard__muted">
-        {due.keys.length > 10 ? `Showing the 10 oldest of ${due.keys.length.toLocaleString()}. ` : ""}
+        {due.keys.length > 10 ? `Showing the 10 oldest of ${formatNumber(due.keys.length)}. ` : ""}
         {due.checked < due.activeRootKeys
-          ? `Checked the ${due.checked.toLocaleString()} oldest of ${due.activeRootKeys.toLocaleString()} active root keys. `
+          ? `Checked the ${formatNumber(due.checked)} oldest of ${formatNumber(due.activeRootKeys)} active root keys. `
           : ""}
         Rotate them from the Keys page.
       </p>
@@ -170,7 +170,7 @@ function ActivityTile({ activity, dark }: { activity: RequestState<Activity>; da
       </Suspense>
       {activity.data.truncated && (
         <p className="dashboard__muted">
-          Counts the latest {ACTIVITY_EVENT_LIMIT.toLocaleString()} events of each operation; earlier hours show fewer
+          Counts the latest {formatNumber(ACTIVITY_EVENT_LIMIT)} events of each operation; earlier hours show fewer
           than happened. The Audit log page has every event.
         </p>
       )}

@@ -3,8 +3,13 @@ import { lazy, Suspense, useCallback } from "react";
 import { ACTIONS, useAccess } from "../../lib/access";
 import { useBackend } from "../../lib/backend";
 import { describe } from "../../lib/errors";
+import { formatNumber } from "../../lib/format";
 import { useRequest } from "../../lib/hooks/useRequest";
 import { usageTotals, worstP99 } from "./usage";
+
+// Fixed decimals as before (3.25, 14), written with the chosen locale's separators.
+const TWO_DECIMALS: Intl.NumberFormatOptions = { minimumFractionDigits: 2, maximumFractionDigits: 2 };
+const WHOLE: Intl.NumberFormatOptions = { maximumFractionDigits: 0 };
 
 const UsageCharts = lazy(() => import("./UsageCharts"));
 
@@ -71,13 +76,13 @@ function UsageFigures({ refreshToken, dark }: Props) {
         <div className="dashboard__figure">
           <span className="dashboard__figure-label">Calls</span>
           <span className="dashboard__figure-value" id="usage-calls">
-            {totals.calls.toLocaleString()}
+            {formatNumber(totals.calls)}
           </span>
         </div>
         <div className="dashboard__figure">
           <span className="dashboard__figure-label">Refused or failed</span>
           <span className="dashboard__figure-value" id="usage-failures">
-            {totals.failures.toLocaleString()}
+            {formatNumber(totals.failures)}
           </span>
         </div>
         <div className="dashboard__figure">
@@ -85,7 +90,7 @@ function UsageFigures({ refreshToken, dark }: Props) {
             Worst wrap/unwrap p99
           </span>
           <span className="dashboard__figure-value" id="usage-p99">
-            {p99 === undefined ? "—" : `${p99 < 10 ? p99.toFixed(2) : p99.toFixed(0)} ms`}
+            {p99 === undefined ? "—" : `${formatNumber(p99, p99 < 10 ? TWO_DECIMALS : WHOLE)} ms`}
           </span>
         </div>
       </div>

@@ -24,7 +24,7 @@ import { useNotify } from "../../components/notifications";
 import { ACTIONS, bothAllow, denied, deniedItemProps, useAccess, type Access } from "../../lib/access";
 import { useBackend, type Backend } from "../../lib/backend";
 import { describe } from "../../lib/errors";
-import { ALL_STATES, formatTimestamp } from "../../lib/format";
+import { ALL_STATES, formatNumber, formatTimestamp } from "../../lib/format";
 import { useCurlTarget } from "../../lib/hooks/useCurlTarget";
 import { useRequest } from "../../lib/hooks/useRequest";
 import type { KeyInfo, KeyRingInfo, KeyStateName } from "../../lib/types";
@@ -64,7 +64,7 @@ async function ringsWithCounts(backend: Backend): Promise<RingRow[]> {
 /** Deleting a ring is refused while it holds keys that are not destroyed. */
 function ringDeletion(liveKeys: number): Access {
   if (liveKeys === 0) return { allowed: true };
-  return denied(`Move or delete its ${liveKeys.toLocaleString()} ${liveKeys === 1 ? "key" : "keys"} first.`);
+  return denied(`Move or delete its ${formatNumber(liveKeys)} ${liveKeys === 1 ? "key" : "keys"} first.`);
 }
 
 interface Props {
@@ -166,7 +166,7 @@ export function KeyRingsPage({ refreshToken, onViewKeys }: Props) {
                   <TableCell>
                     <code>{ring.id}</code>
                   </TableCell>
-                  <TableCell data-ring-keys>{ring.keys.toLocaleString()}</TableCell>
+                  <TableCell data-ring-keys>{formatNumber(ring.keys)}</TableCell>
                   <TableCell>
                     <time dateTime={ring.createdAt}>{formatTimestamp(ring.createdAt)}</time>
                   </TableCell>

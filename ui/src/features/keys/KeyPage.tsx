@@ -27,7 +27,7 @@ import { useCallback, useEffect, useRef, type ReactNode } from "react";
 import { KeyStateTag } from "../../components/KeyStateTag";
 import { useBackend } from "../../lib/backend";
 import { describe } from "../../lib/errors";
-import { formatTimestamp } from "../../lib/format";
+import { formatNumber, formatTimestamp } from "../../lib/format";
 import { useRequest } from "../../lib/hooks/useRequest";
 import type { KeyInfo, KeyVersionInfo } from "../../lib/types";
 import { DualAuthDeletion } from "./DualAuthDeletion";
@@ -164,8 +164,8 @@ function Versions({ keyId, current, refreshToken }: { keyId: string; current: st
             </TableCell>
             {counted && (
               <>
-                <TableCell data-version-wraps>{(version.wraps ?? 0).toLocaleString()}</TableCell>
-                <TableCell data-version-unwraps>{(version.unwraps ?? 0).toLocaleString()}</TableCell>
+                <TableCell data-version-wraps>{formatNumber(version.wraps ?? 0)}</TableCell>
+                <TableCell data-version-unwraps>{formatNumber(version.unwraps ?? 0)}</TableCell>
                 <TableCell>{version.lastUsedAt === undefined ? "Never" : <At at={version.lastUsedAt} />}</TableCell>
               </>
             )}

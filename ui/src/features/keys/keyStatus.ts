@@ -1,9 +1,9 @@
+import { formatDay } from "../../lib/format";
 import { nextRotationAt } from "../../lib/keyLifecycle";
 import type { KeyInfo } from "../../lib/types";
 import { stateRefusal } from "./stateRules";
 
 const DAY_MS = 86_400_000;
-const day = new Intl.DateTimeFormat(undefined, { dateStyle: "medium" });
 
 /** What the key table's leading status column points out (KeyStore Explorer's shape column). */
 export type KeyStatusKind = "rotation-due" | "expiring";
@@ -30,7 +30,7 @@ function rotationNotice(key: KeyInfo, horizon: number): KeyStatusNotice | undefi
   if (stateRefusal("rotate", key) !== undefined) return undefined;
   const next = nextRotationAt(key, key.rotation)?.getTime();
   if (!key.rotationDue && (next === undefined || next > horizon)) return undefined;
-  return { kind: "rotation-due", at: next, label: next === undefined ? "Rotation due" : `Rotation due on ${day.format(next)}` };
+  return { kind: "rotation-due", at: next, label: next === undefined ? "Rotation due" : `Rotation due on ${formatDay(next)}` };
 }
 
 /** A key still wrapping (active or suspended) that expires within `warnDays` days. */

@@ -1,12 +1,16 @@
 import { NumberInput, RadioButton, RadioButtonGroup, Select, SelectItem, Stack, Tile } from "@carbon/react";
 import { useState } from "react";
+import { formatNumber, formatNumericDay } from "../../lib/format";
 import {
+  formatLocaleOf,
   isWarnDays,
+  LOCALE_CHOICES,
   TABLE_DENSITIES,
   THEME_CHOICES,
   usePreferences,
   WARN_DAYS_MAX,
   WARN_DAYS_MIN,
+  type LocaleChoice,
   type TableDensity,
   type ThemeChoice,
 } from "../../lib/preferences";
@@ -25,7 +29,30 @@ const DENSITY_LABELS: Record<TableDensity, string> = {
   lg: "Large rows",
 };
 
+/** Each format named in its own language, so a person finds theirs without reading English. */
+const LOCALE_NAMES: Record<LocaleChoice, string> = {
+  system: "Same as the operating system",
+  "en-US": "English (United States)",
+  "en-GB": "English (United Kingdom)",
+  "de-DE": "Deutsch (Deutschland)",
+  "fr-FR": "Français (France)",
+  "es-ES": "Español (España)",
+  "ja-JP": "日本語 (日本)",
+  "zh-CN": "中文 (中国)",
+  "pt-BR": "Português (Brasil)",
+};
+
+/** The number each choice shows how it writes: thousands and decimals both. */
+const SAMPLE_NUMBER = 1234.5;
+
+/** "Deutsch (Deutschland) — 30.11.2026, 1.234,5": the name, then today and a number in that format. */
+function localeLabel(choice: LocaleChoice, today: Date): string {
+  const locale = formatLocaleOf(choice);
+  return `${LOCALE_NAMES[choice]} — ${formatNumericDay(today, locale)}, ${formatNumber(SAMPLE_NUMBER, undefined, locale)}`;
+}
+
 const isDensity = (value: string): value is TableDensity => TABLE_DENSITIES.some((density) => density === value);
+const isLocaleChoice = (value: string): value is LocaleChoice => LOCALE_CHOICES.some((choice) => choice === value);
 const isThemeChoice = (value: unknown): value is ThemeChoice => THEME_CHOICES.some((choice) => choice === value);
 
 /** How this console looks and warns; kept on this computer (localStorage), never on the keystore. */
@@ -34,6 +61,7 @@ export function PreferencesPage() {
   // What is typed, which may be out of range for a moment; only valid numbers are kept.
   const [warnDays, setWarnDays] = useState<number | "">(preferences.warnDays);
   const warnDaysValid = isWarnDays(warnDays);
+  const today = new Date();
 
   return (
     <div className="app-page app-page--narrow">
@@ -74,6 +102,25 @@ export function PreferencesPage() {
           >
             {TABLE_DENSITIES.map((density) => (
               <SelectItem key={density} value={density} text={DENSITY_LABELS[density]} />
+            ))}
+          </Select>
+          <Select
+            id="preferences-locale"
+            labelText="Dates and numbers"
+            helperText="Strongroom's text is in English; this changes how dates, times and numbers are written."
+            value={preferences.locale}
+            onChange={(event) => {
+              if (isLocaleChoice(event.target.value)) update({ locale: event.target.value });
+            }}
+          >
+            {LOCALE_CHOICES.map((choice) => (
+              <SelectItem
+                key={choice}
+                value={choice}
+                text={localeLabel(choice, today)}
+                // Read aloud in its own language; the operating system's choice is English text.
+                {...(choice === "system" ? {} : { lang: choice })}
+              />
             ))}
           </Select>
           <RadioButtonGroup

@@ -2,6 +2,7 @@ import { OperationalTag, Tooltip } from "@carbon/react";
 import { useEffect, useState } from "react";
 import { toBackendError, useBackend, type BackendError } from "../../lib/backend";
 import { describe } from "../../lib/errors";
+import { formatNumber, formatTime } from "../../lib/format";
 import type { KeystoreInfo } from "../../lib/types";
 
 /**
@@ -24,7 +25,7 @@ function labelOf(health: Health): string {
     case "first-check":
       return "Checking…";
     case "up":
-      return `${MODE_LABELS[health.info.mode]} · ${health.latencyMs.toLocaleString()} ms`;
+      return `${MODE_LABELS[health.info.mode]} · ${formatNumber(health.latencyMs)} ms`;
     case "down":
       // An embedded store that will not open is there but locked; anything else did not answer.
       return health.error.code === "KEYSTORE_UNAVAILABLE" ? "Unavailable" : "Unreachable";
@@ -32,14 +33,13 @@ function labelOf(health: Health): string {
 }
 
 function tooltipOf(health: Health): string {
-  const time = (date: Date) => date.toLocaleTimeString(undefined, { hour: "2-digit", minute: "2-digit", second: "2-digit" });
   switch (health.status) {
     case "first-check":
       return "Checking the keystore…";
     case "up":
-      return `${health.info.location}. Answered in ${health.latencyMs.toLocaleString()} ms at ${time(health.checkedAt)}. Select to check again.`;
+      return `${health.info.location}. Answered in ${formatNumber(health.latencyMs)} ms at ${formatTime(health.checkedAt)}. Select to check again.`;
     case "down":
-      return `${health.last === undefined ? "" : `${health.last.location}. `}${describe(health.error)} Checked at ${time(health.checkedAt)}. Select to check again.`;
+      return `${health.last === undefined ? "" : `${health.last.location}. `}${describe(health.error)} Checked at ${formatTime(health.checkedAt)}. Select to check again.`;
   }
 }
 

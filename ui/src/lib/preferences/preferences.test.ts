@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { carbonTheme, DEFAULT_PREFERENCES, parsePreferences, tableSize } from "./preferences";
+import { carbonTheme, DEFAULT_PREFERENCES, formatLocaleOf, LOCALE_CHOICES, parsePreferences, tableSize } from "./preferences";
 
 describe("parsePreferences", () => {
   it("reads what was saved", () => {
@@ -10,12 +10,19 @@ describe("parsePreferences", () => {
       warnDays: 14,
       density: "xs",
       keyColumns: ["expiresAt", "imported"],
+      locale: "system",
     });
   });
 
   it("starts from the defaults when nothing was saved", () => {
     expect(parsePreferences(null)).toEqual(DEFAULT_PREFERENCES);
-    expect(DEFAULT_PREFERENCES).toEqual({ theme: "system", warnDays: 30, density: "default", keyColumns: ["lastRotatedAt"] });
+    expect(DEFAULT_PREFERENCES).toEqual({
+      theme: "system",
+      warnDays: 30,
+      density: "default",
+      keyColumns: ["lastRotatedAt"],
+      locale: "system",
+    });
   });
 
   it.each([
@@ -29,8 +36,14 @@ describe("parsePreferences", () => {
   });
 
   it("drops only the fields that are wrong", () => {
-    const stored = JSON.stringify({ theme: "neon", warnDays: 14, density: "xl", extra: true, keyColumns: "all" });
-    expect(parsePreferences(stored)).toEqual({ theme: "system", warnDays: 14, density: "default", keyColumns: ["lastRotatedAt"] });
+    const stored = JSON.stringify({ theme: "neon", warnDays: 14, density: "xl", extra: true, keyColumns: "all", locale: "klingon" });
+    expect(parsePreferences(stored)).toEqual({
+      theme: "system",
+      warnDays: 14,
+      density: "default",
+      keyColumns: ["lastRotatedAt"],
+      locale: "system",
+    });
   });
 
   it("keeps only the key table columns it knows, and an empty choice", () => {
@@ -40,7 +53,13 @@ describe("parsePreferences", () => {
 
   it("loads a preference stored before Last rotated existed, as it was", () => {
     const before = JSON.stringify({ theme: "dark", warnDays: 14, density: "xs", keyColumns: ["createdAt", "versions"] });
-    expect(parsePreferences(before)).toEqual({ theme: "dark", warnDays: 14, density: "xs", keyColumns: ["createdAt"] });
+    expect(parsePreferences(before)).toEqual({
+      theme: "dark",
+      warnDays: 14,
+      density: "xs",
+      keyColumns: ["createdAt"],
+      locale: "system",
+    });
     const withoutColumns = JSON.stringify({ theme: "dark", warnDays: 14, density: "xs" });
     expect(parsePreferences(withoutColumns).keyColumns).toEqual(["lastRotatedAt"]);
   });
@@ -50,6 +69,26 @@ describe("parsePreferences", () => {
       "lastRotatedAt",
       "createdAt",
     ]);
+  });
+
+  it("reads a chosen format for dates and numbers", () => {
+    expect(parsePreferences(JSON.stringify({ locale: "de-DE" })).locale).toBe("de-DE");
+    expect(parsePreferences(JSON.stringify({ locale: "ja-JP", theme: "dark" }))).toMatchObject({ locale: "ja-JP", theme: "dark" });
+  });
+
+  it.each(["de", "de-AT", "DE-de", "", 42, null, ["de-DE"]])("follows the system for the unknown locale %j", (locale) => {
+    expect(parsePreferences(JSON.stringify({ locale, warnDays: 7 }))).toMatchObject({ locale: "system", warnDays: 7 });
+  });
+
+  it("loads a preference stored before the locale existed, following the system", () => {
+    const before = JSON.stringify({ theme: "light", warnDays: 60, density: "md", keyColumns: ["createdAt"] });
+    expect(parsePreferences(before)).toEqual({
+      theme: "light",
+      warnDays: 60,
+      density: "md",
+      keyColumns: ["createdAt"],
+      locale: "system",
+    });
   });
 
   it.each([0, -3, 366, 7.5, "30", null, Number.NaN])("rejects %s warn days", (warnDays) => {
@@ -66,6 +105,21 @@ describe("parsePreferences", () => {
     expect(parsePreferences(null, "g10").theme).toBe("light");
     expect(parsePreferences(null, "g90").theme).toBe("system");
     expect(parsePreferences(JSON.stringify({ theme: "system" }), "g100").theme).toBe("system");
+  });
+});
+
+describe("formatLocaleOf", () => {
+  it("leaves the system's locale to the browser, and passes a chosen one on", () => {
+    expect(formatLocaleOf("system")).toBeUndefined();
+    expect(formatLocaleOf("de-DE")).toBe("de-DE");
+  });
+
+  it("offers the system and eight regions, every one a locale Intl knows", () => {
+    expect(LOCALE_CHOICES[0]).toBe("system");
+    expect(LOCALE_CHOICES).toHaveLength(9);
+    for (const choice of LOCALE_CHOICES.slice(1)) {
+      expect(Intl.DateTimeFormat.supportedLocalesOf([choice])).toEqual([choice]);
+    }
   });
 });
 

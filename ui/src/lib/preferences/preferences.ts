@@ -17,6 +17,13 @@ export type TableSize = Exclude<TableDensity, "default">;
 export const KEY_TABLE_COLUMNS = ["lastRotatedAt", "createdAt", "updatedAt", "expiresAt", "imported", "rotation", "dualAuth"] as const;
 export type KeyTableColumn = (typeof KEY_TABLE_COLUMNS)[number];
 
+/**
+ * How dates, times and numbers are written: as the operating system (the browser) does, or in one
+ * of these regions' formats, as BCP 47 tags. The console's text stays English whichever is chosen.
+ */
+export const LOCALE_CHOICES = ["system", "en-US", "en-GB", "de-DE", "fr-FR", "es-ES", "ja-JP", "zh-CN", "pt-BR"] as const;
+export type LocaleChoice = (typeof LOCALE_CHOICES)[number];
+
 export const WARN_DAYS_MIN = 1;
 export const WARN_DAYS_MAX = 365;
 
@@ -27,6 +34,8 @@ export interface Preferences {
   density: TableDensity;
   /** The key table columns shown besides the fixed ones, in the table's order. */
   keyColumns: KeyTableColumn[];
+  /** The format of dates, times and numbers; "system" follows the operating system. */
+  locale: LocaleChoice;
 }
 
 export const DEFAULT_PREFERENCES: Preferences = {
@@ -35,6 +44,7 @@ export const DEFAULT_PREFERENCES: Preferences = {
   density: "default",
   /** Key Protect's default: Last rotated after State; Created and the rest are chosen in the settings. */
   keyColumns: ["lastRotatedAt"],
+  locale: "system",
 };
 
 export const PREFERENCES_STORAGE_KEY = "strongroom.preferences";
@@ -79,6 +89,8 @@ export function parsePreferences(stored: string | null, legacyTheme: string | nu
     warnDays: isWarnDays(record.warnDays) ? record.warnDays : DEFAULT_PREFERENCES.warnDays,
     density: oneOf(record.density, TABLE_DENSITIES) ?? DEFAULT_PREFERENCES.density,
     keyColumns: keyColumnsFrom(record.keyColumns),
+    // Preferences stored before this choice existed have no locale: they follow the system, as before.
+    locale: oneOf(record.locale, LOCALE_CHOICES) ?? DEFAULT_PREFERENCES.locale,
   };
 }
 
@@ -111,4 +123,9 @@ export function carbonTheme(choice: ThemeChoice, systemDark: boolean): "g10" | "
 /** The DataTable size to draw: the person's density, or the table's own when they chose none. */
 export function tableSize(density: TableDensity, own: TableSize): TableSize {
   return density === "default" ? own : density;
+}
+
+/** The locale to format with: a BCP 47 tag, or undefined for the operating system's. */
+export function formatLocaleOf(choice: LocaleChoice): string | undefined {
+  return choice === "system" ? undefined : choice;
 }

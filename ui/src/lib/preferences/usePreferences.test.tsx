@@ -1,6 +1,7 @@
 import { act, renderHook } from "@testing-library/react";
 import type { ReactNode } from "react";
 import { afterEach, describe, expect, it, vi } from "vitest";
+import { formatLocale, formatNumber } from "../format";
 import { LEGACY_THEME_STORAGE_KEY, PREFERENCES_STORAGE_KEY } from "./preferences";
 import { PreferencesProvider } from "./PreferencesProvider";
 import { useCarbonTheme, useKeyColumns, usePreferences, useTableSize, useWarnDays } from "./usePreferences";
@@ -29,7 +30,7 @@ describe("preferences hooks", () => {
 
     expect(result.current.size).toBe("lg");
     expect(result.current.warnDays).toBe(7);
-    expect(stored()).toEqual({ theme: "system", warnDays: 7, density: "lg", keyColumns: ["lastRotatedAt"] });
+    expect(stored()).toEqual({ theme: "system", warnDays: 7, density: "lg", keyColumns: ["lastRotatedAt"], locale: "system" });
   });
 
   it("starts from what was stored, ignoring what does not validate", () => {
@@ -77,6 +78,21 @@ describe("preferences hooks", () => {
     expect(system.result.current.theme).toBe("g100");
     act(() => system.result.current.state.update({ theme: "light" }));
     expect(system.result.current.theme).toBe("g10");
+  });
+
+  it("writes dates and numbers in the stored locale from the first render, and in a new one at once", () => {
+    window.localStorage.setItem(PREFERENCES_STORAGE_KEY, JSON.stringify({ locale: "de-DE" }));
+    const { result } = renderHook(() => ({ state: usePreferences(), number: formatNumber(1234) }), { wrapper });
+    expect(formatLocale()).toBe("de-DE");
+    expect(result.current.number).toBe("1.234");
+
+    act(() => result.current.state.update({ locale: "en-US" }));
+    expect(result.current.number).toBe("1,234");
+    expect(stored()).toMatchObject({ locale: "en-US" });
+
+    act(() => result.current.state.update({ locale: "system" }));
+    expect(formatLocale()).toBeUndefined();
+    expect(result.current.number).toBe((1234).toLocaleString());
   });
 
   it("keeps working when storage is blocked", () => {
