@@ -651,10 +651,13 @@ async fn create_a_key_ring_and_a_key_in_it_with_an_alias() {
         // The new ring is offered once the rings have loaded.
         element(&client, "#create-key-ring option[value='payments']").await;
         choose(&client, "#create-key-ring", "payments").await?;
+        // A comma makes the alias a tag at once (the other flow submits with text still typed).
         element(&client, "#create-key-aliases")
             .await
-            .send_keys("ringed-alias")
+            .send_keys("ringed-alias,")
             .await?;
+        element(&client, "#create-key-panel .alias-tags__list").await;
+        screenshot(&client, "create-key-panel").await;
         element(&client, "#create-key-submit").await.click().await?;
         open_details(&client, "ringed-root").await?;
 

@@ -40,6 +40,19 @@ export function KeysPage({ refreshToken, keyRing, onChanged, onOpenEnvelope, onO
     open(key.id);
   };
 
+  const createRingButton = (
+    <GuardedButton
+      access={can(ACTIONS.createKeyRing)}
+      id="create-key-ring-button"
+      kind="ghost"
+      renderIcon={FolderAdd}
+      hasIconOnly
+      iconDescription="Create key ring"
+      tooltipPosition="bottom"
+      onClick={() => setCreatingRing(true)}
+    />
+  );
+
   return (
     // The details panel lays over the table's right side, so opening it moves nothing.
     <div className="app-page">
@@ -52,20 +65,16 @@ export function KeysPage({ refreshToken, keyRing, onChanged, onOpenEnvelope, onO
         openKeyId={opened?.keyId}
         toolbarActions={
           <>
-            <GuardedButton
-              access={can(ACTIONS.createKeyRing)}
-              id="create-key-ring-button"
-              kind="ghost"
-              renderIcon={FolderAdd}
-              hasIconOnly
-              iconDescription="Create key ring"
-              tooltipPosition="bottom"
-              onClick={() => setCreatingRing(true)}
-            />
+            {createRingButton}
             <ImportKeyButton compact onClick={() => setImporting(true)} />
           </>
         }
-        emptyActions={<ImportKeyButton onClick={() => setImporting(true)} />}
+        emptyActions={
+          <>
+            {createRingButton}
+            <ImportKeyButton onClick={() => setImporting(true)} />
+          </>
+        }
       />
       {opened !== null && (
         <KeyDetailsPanel
