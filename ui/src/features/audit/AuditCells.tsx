@@ -20,23 +20,30 @@ export function AuditTarget({ event, onOpenKey }: { event: AuditEventInfo; onOpe
   );
 }
 
-/** The key version a wrap, unwrap or rewrap used: short, whole on hover; a dash for other events. */
+/** Under the target: the key version a wrap, unwrap or rewrap used, short, whole on hover. */
 export function KeyVersion({ event }: { event: AuditEventInfo }) {
-  if (event.keyVersion === undefined) return <span className="audit__muted">—</span>;
+  if (event.keyVersion === undefined) return null;
   return (
-    <code data-key-version={event.keyVersion} title={event.keyVersion}>
-      {shortId(event.keyVersion)}
-    </code>
+    <span className="audit__detail">
+      version{" "}
+      <code data-key-version={event.keyVersion} title={event.keyVersion}>
+        {shortId(event.keyVersion)}
+      </code>
+    </span>
   );
 }
 
 /**
- * Where the call came from: the caller's network address; a dash for the desktop's own calls,
- * which have none, and for events recorded before addresses were kept.
+ * Under the initiator: the caller's network address. Nothing for the desktop's own calls, which
+ * have none, and for events recorded before addresses were kept.
  */
 export function Source({ event }: { event: AuditEventInfo }) {
-  if (event.source !== undefined) return <span data-source={event.source}>{event.source}</span>;
-  return <span className="audit__muted">—</span>;
+  if (event.source === undefined) return null;
+  return (
+    <span className="audit__detail" data-source={event.source}>
+      from {event.source}
+    </span>
+  );
 }
 
 /**
