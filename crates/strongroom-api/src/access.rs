@@ -325,10 +325,12 @@ pub struct IamPolicy {
 /// caller's own roles (Manager on the target instance).
 #[async_trait::async_trait]
 pub trait PolicyAdmin: Send + Sync {
-    /// Creates a policy.
+    /// Creates a policy. `origin` (correlation id, address) goes into the audit trail, as
+    /// for every change below.
     async fn create_policy(
         &self,
         caller: &crate::Principal,
+        origin: &crate::CallOrigin,
         policy: IamPolicy,
     ) -> Result<IamPolicy, crate::ApiError>;
     /// Policies, optionally of one type, that the caller may see.
@@ -347,6 +349,7 @@ pub trait PolicyAdmin: Send + Sync {
     async fn replace_policy(
         &self,
         caller: &crate::Principal,
+        origin: &crate::CallOrigin,
         id: &str,
         revision: i64,
         policy: IamPolicy,
@@ -355,6 +358,7 @@ pub trait PolicyAdmin: Send + Sync {
     async fn delete_policy(
         &self,
         caller: &crate::Principal,
+        origin: &crate::CallOrigin,
         id: &str,
     ) -> Result<(), crate::ApiError>;
 }

@@ -314,13 +314,21 @@ impl ListKeysRequest {
     /// server echoes the ones it applied in [`EXTENSION_FILTERS_HEADER`], and a client
     /// refuses an answer that leaves one out.
     pub fn extension_filters(&self) -> Vec<&'static str> {
+        self.extension_params()
+            .into_iter()
+            .map(|(name, _)| name)
+            .collect()
+    }
+
+    /// The Strongroom filters asked for, as query parameters (`imported=true`).
+    pub fn extension_params(&self) -> Vec<(&'static str, bool)> {
         [
-            ("imported", self.imported.is_some()),
-            ("dualAuthDelete", self.dual_auth_delete.is_some()),
-            ("rotationDue", self.rotation_due.is_some()),
+            ("imported", self.imported),
+            ("dualAuthDelete", self.dual_auth_delete),
+            ("rotationDue", self.rotation_due),
         ]
         .into_iter()
-        .filter_map(|(name, asked)| asked.then_some(name))
+        .filter_map(|(name, value)| value.map(|v| (name, v)))
         .collect()
     }
 }

@@ -454,6 +454,9 @@ impl Keystore for RemoteKeystore {
     async fn list_keys(&self, request: ListKeysRequest) -> Result<KeyList, ApiError> {
         let asked = request.extension_filters();
         let mut call = Call::get(&["keys"]);
+        for (name, value) in request.extension_params() {
+            call.query.push((name, value.to_string()));
+        }
         call.query.push(("offset", request.offset.to_string()));
         if let Some(limit) = request.limit {
             // The facade caps a page at 5,000 where Key Protect refuses a larger limit.
@@ -474,24 +477,17 @@ impl Keystore for RemoteKeystore {
             call.query
                 .push(("sort", KeySort::format_list(&request.sort)));
         }
-        for (name, value) in [
-            ("imported", request.imported),
-            ("dualAuthDelete", request.dual_auth_delete),
-            ("rotationDue", request.rotation_due),
-        ] {
-            if let Some(value) = value {
-                call.query.push((name, value.to_string()));
-            }
-        }
+
         call.key_ring = request.key_ring;
         call.query.push(("totalCount", "true".to_owned()));
         let response = self.send(call).await?;
+        // Every line of the header: a proxy may split one list into several.
         let applied = response
             .headers()
-            .get(EXTENSION_FILTERS_HEADER)
-            .and_then(|v| v.to_str().ok())
-            .unwrap_or_default()
-            .split(',')
+            .get_all(EXTENSION_FILTERS_HEADER)
+            .iter()
+            .filter_map(|v| v.to_str().ok())
+            .flat_map(|v| v.split(','))
             .map(str::trim)
             .collect::<Vec<_>>();
         if let Some(missing) = asked.iter().find(|name| !applied.contains(name)) {
@@ -911,6 +907,14 @@ impl Keystore for RemoteKeystore {
             .map(str::to_owned)
             .ok_or_else(|| ClientError::Unexpected("an IAM policy without an ETag".into()))?;
         let policy: Value = Self::body(response, &self.transport).await?;
+        // Only an authorization of this instance: the id could name any IAM policy.
+        let found = authorization(&policy);
+        if policy["type"] != "authorization" || found.target_instance != self.instance_id {
+            return Err(ApiError::new(
+                ErrorCode::NotFound,
+                format!("authorization {id} was not found"),
+            ));
+        }
         let mut body = json!({
             "type": policy["type"],
             "subjects": policy["subjects"],

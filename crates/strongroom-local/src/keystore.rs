@@ -557,13 +557,35 @@ impl Inner {
             .audit_writer()
             .submit(
                 AuditEvent {
-                    key_version: key.map(|(_, v)| v.to_string()).unwrap_or_default(),
+                    // Only the data plane names a version: a metadata read has none of its own.
+                    key_version: used
+                        .as_ref()
+                        .map(|u| u.version.to_string())
+                        .unwrap_or_default(),
                     ..self.event(operation, &target, now)
                 },
                 registration,
                 used,
             )
             .map_err(api_error)
+    }
+
+    /// The authorization `id` of this instance; any other policy (a person's access, another
+    /// instance's authorization) is not found, so the authorization calls cannot reach it.
+    fn authorization_record(&self, id: &str) -> Result<AccessPolicyRecord, ApiError> {
+        self.shared
+            .store
+            .policy(id)
+            .map_err(|err| api_error(err.into()))?
+            .filter(|p| {
+                p.policy_type == "authorization" && p.instance_id.as_deref() == Some(self.repo.id())
+            })
+            .ok_or_else(|| {
+                ApiError::new(
+                    ErrorCode::NotFound,
+                    format!("authorization {id} was not found"),
+                )
+            })
     }
 
     /// Resolves an id or alias and checks the caller may perform `operation` on the key.
@@ -1410,19 +1432,7 @@ impl Keystore for LocalKeystore {
             inner.audited(Operation::WritePolicies, &id, |inner| {
                 inner.require(Operation::WritePolicies, Target::Instance)?;
                 let store = &inner.shared.store;
-                let found = store
-                    .policy(&id)
-                    .map_err(|err| api_error(err.into()))?
-                    .filter(|p| {
-                        p.policy_type == "authorization"
-                            && p.instance_id.as_deref() == Some(inner.repo.id())
-                    });
-                if found.is_none() {
-                    return Err(ApiError::new(
-                        ErrorCode::NotFound,
-                        format!("authorization {id} was not found"),
-                    ));
-                }
+                inner.authorization_record(&id)?;
                 let event = inner.event_named("iam.authorization.delete", &id, inner.now());
                 store
                     .delete_policy(&id, &event)
@@ -1443,19 +1453,7 @@ impl Keystore for LocalKeystore {
             inner.audited(Operation::WritePolicies, &id, |inner| {
                 inner.require(Operation::WritePolicies, Target::Instance)?;
                 let store = &inner.shared.store;
-                let mut record = store
-                    .policy(&id)
-                    .map_err(|err| api_error(err.into()))?
-                    .filter(|p| {
-                        p.policy_type == "authorization"
-                            && p.instance_id.as_deref() == Some(inner.repo.id())
-                    })
-                    .ok_or_else(|| {
-                        ApiError::new(
-                            ErrorCode::NotFound,
-                            format!("authorization {id} was not found"),
-                        )
-                    })?;
+                let mut record = inner.authorization_record(&id)?;
                 record.roles = crate::access::authorization_roles(&roles)?;
                 let now = inner.now();
                 let expected = record.revision;

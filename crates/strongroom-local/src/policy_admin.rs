@@ -1,7 +1,7 @@
 //! The IAM Policy Management API over the embedded store: `access` and `authorization`
 //! policies as IAM shapes them, managed by whoever is Manager of the instance they target.
 
-use strongroom_api::{ApiError, ErrorCode, IamPolicy, PolicyAdmin, Principal};
+use strongroom_api::{ApiError, CallOrigin, ErrorCode, IamPolicy, PolicyAdmin, Principal};
 use strongroom_core::{KeyId, KeyRingId, Operation, Role, Target};
 use strongroom_store::AccessPolicyRecord;
 
@@ -189,6 +189,7 @@ impl LocalInstances {
     fn audit(
         &self,
         principal: &Principal,
+        origin: &CallOrigin,
         action: &str,
         target: &str,
     ) -> strongroom_core::AuditEvent {
@@ -199,9 +200,9 @@ impl LocalInstances {
             action: action.into(),
             target: target.into(),
             outcome: strongroom_core::Outcome::Success,
-            correlation_id: String::new(),
+            correlation_id: origin.correlation_id.clone(),
             key_version: String::new(),
-            source: String::new(),
+            source: origin.source.clone(),
         }
     }
 
@@ -224,10 +225,12 @@ impl PolicyAdmin for LocalInstances {
     async fn create_policy(
         &self,
         caller: &Principal,
+        origin: &CallOrigin,
         policy: IamPolicy,
     ) -> Result<IamPolicy, ApiError> {
         let this = self.clone();
         let caller = caller.clone();
+        let origin = origin.clone();
         blocking(move || {
             let id = KeyId::random().to_string();
             let record = record(&policy, id.clone(), &caller.iam_id, this.now(), 1)?;
@@ -236,6 +239,7 @@ impl PolicyAdmin for LocalInstances {
             }
             let event = this.audit(
                 &caller,
+                &origin,
                 &format!("iam.policy.create.{}", record.policy_type),
                 &id,
             );
@@ -291,12 +295,14 @@ impl PolicyAdmin for LocalInstances {
     async fn replace_policy(
         &self,
         caller: &Principal,
+        origin: &CallOrigin,
         id: &str,
         revision: i64,
         policy: IamPolicy,
     ) -> Result<IamPolicy, ApiError> {
         let this = self.clone();
         let caller = caller.clone();
+        let origin = origin.clone();
         let id = id.to_owned();
         blocking(move || {
             let current = this.existing(&caller, &id)?;
@@ -312,7 +318,7 @@ impl PolicyAdmin for LocalInstances {
             }
             next.created_at = current.created_at;
             next.created_by = current.created_by.clone();
-            let event = this.audit(&caller, "iam.policy.update", &id);
+            let event = this.audit(&caller, &origin, "iam.policy.update", &id);
             if !this
                 .store()
                 .update_policy(&next, revision, &event)
@@ -328,13 +334,19 @@ impl PolicyAdmin for LocalInstances {
         .await
     }
 
-    async fn delete_policy(&self, caller: &Principal, id: &str) -> Result<(), ApiError> {
+    async fn delete_policy(
+        &self,
+        caller: &Principal,
+        origin: &CallOrigin,
+        id: &str,
+    ) -> Result<(), ApiError> {
         let this = self.clone();
         let caller = caller.clone();
+        let origin = origin.clone();
         let id = id.to_owned();
         blocking(move || {
             this.existing(&caller, &id)?;
-            let event = this.audit(&caller, "iam.policy.delete", &id);
+            let event = this.audit(&caller, &origin, "iam.policy.delete", &id);
             this.store()
                 .delete_policy(&id, &event)
                 .map_err(store_error)?;

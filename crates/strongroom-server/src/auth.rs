@@ -18,26 +18,31 @@ pub(crate) async fn require_token(
     mut request: Request,
     next: Next,
 ) -> Response {
-    let origin = CallOrigin {
-        correlation_id: request
-            .extensions()
-            .get::<CorrelationId>()
-            .map(|c| c.0.clone())
-            .unwrap_or_default(),
-        // The TCP peer, not a forwarded-for header a caller could write; absent when the
-        // router is called without a listener (tests).
-        source: request
-            .extensions()
-            .get::<ConnectInfo<SocketAddr>>()
-            .map(|ConnectInfo(peer)| peer.ip().to_canonical().to_string())
-            .unwrap_or_default(),
-    };
+    let origin = call_origin(&request);
     match authenticate(&state, request.headers(), &origin).await {
         Ok(kms) => {
             request.extensions_mut().insert(kms);
             next.run(request).await
         }
         Err(failure) => failure.into_response(),
+    }
+}
+
+/// Where a request came from, for the audit trail: its correlation id and the TCP peer's
+/// address — never a forwarded-for header, which a caller could write. The address is absent
+/// when the router is called without a listener (tests).
+pub(crate) fn call_origin(request: &Request) -> CallOrigin {
+    CallOrigin {
+        correlation_id: request
+            .extensions()
+            .get::<CorrelationId>()
+            .map(|c| c.0.clone())
+            .unwrap_or_default(),
+        source: request
+            .extensions()
+            .get::<ConnectInfo<SocketAddr>>()
+            .map(|ConnectInfo(peer)| peer.ip().to_canonical().to_string())
+            .unwrap_or_default(),
     }
 }
 

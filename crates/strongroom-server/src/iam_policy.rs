@@ -9,7 +9,9 @@ use axum::response::{IntoResponse, Response};
 use axum::{Extension, Json};
 use serde::Deserialize;
 use serde_json::{json, Value};
-use strongroom_api::{role_crn, ApiError, ErrorCode, IamPolicy, Principal, SERVICE_ROLES};
+use strongroom_api::{
+    role_crn, ApiError, CallOrigin, ErrorCode, IamPolicy, Principal, SERVICE_ROLES,
+};
 
 use crate::body::RawBody;
 use crate::ServerState;
@@ -74,7 +76,9 @@ pub(crate) async fn require_principal(
     match state.iam.authenticate(&token).await {
         Ok(principal) => {
             tracing::Span::current().record("principal", principal.iam_id.as_str());
+            let origin = crate::auth::call_origin(&request);
             request.extensions_mut().insert(principal);
+            request.extensions_mut().insert(origin);
             next.run(request).await
         }
         Err(err) => IamFailure::from(err).into_response(),
@@ -182,9 +186,13 @@ fn with_etag(status: StatusCode, policy: &IamPolicy) -> Response {
 pub(crate) async fn create(
     State(state): State<ServerState>,
     Extension(caller): Extension<Principal>,
+    Extension(origin): Extension<CallOrigin>,
     RawBody(body): RawBody,
 ) -> Result<Response, IamFailure> {
-    let policy = state.policies.create_policy(&caller, parse(&body)?).await?;
+    let policy = state
+        .policies
+        .create_policy(&caller, &origin, parse(&body)?)
+        .await?;
     Ok(with_etag(StatusCode::CREATED, &policy))
 }
 
@@ -219,6 +227,7 @@ pub(crate) async fn get(
 pub(crate) async fn replace(
     State(state): State<ServerState>,
     Extension(caller): Extension<Principal>,
+    Extension(origin): Extension<CallOrigin>,
     Path(id): Path<String>,
     headers: HeaderMap,
     RawBody(body): RawBody,
@@ -238,7 +247,7 @@ pub(crate) async fn replace(
     let revision = etag.parse::<i64>().unwrap_or(0);
     let policy = state
         .policies
-        .replace_policy(&caller, &id, revision, parse(&body)?)
+        .replace_policy(&caller, &origin, &id, revision, parse(&body)?)
         .await?;
     Ok(with_etag(StatusCode::OK, &policy))
 }
@@ -246,9 +255,10 @@ pub(crate) async fn replace(
 pub(crate) async fn delete(
     State(state): State<ServerState>,
     Extension(caller): Extension<Principal>,
+    Extension(origin): Extension<CallOrigin>,
     Path(id): Path<String>,
 ) -> Result<Response, IamFailure> {
-    state.policies.delete_policy(&caller, &id).await?;
+    state.policies.delete_policy(&caller, &origin, &id).await?;
     Ok(StatusCode::NO_CONTENT.into_response())
 }
 

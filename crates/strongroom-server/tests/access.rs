@@ -723,3 +723,69 @@ async fn key_rings_and_aliases_work_in_place_of_ids() {
         .await;
     assert_eq!(default.status, StatusCode::CONFLICT);
 }
+
+/// The audit trail names the TCP peer of a Key Protect call and of an IAM policy change, with
+/// the request's correlation id; a forwarded-for header the caller wrote changes nothing.
+#[tokio::test]
+async fn the_trail_names_the_peer_of_kms_calls_and_policy_changes() {
+    use axum::body::Body;
+    use axum::extract::ConnectInfo;
+    use axum::http::{header, Request};
+    use strongroom_store::AuditQuery;
+
+    let server = Server::start().await;
+    let peer: std::net::SocketAddr = "192.0.2.7:50123".parse().unwrap();
+    let from_peer = |builder: axum::http::request::Builder, body: Body| {
+        let mut request = builder
+            .header(header::AUTHORIZATION, format!("Bearer {}", server.token))
+            .header("x-forwarded-for", "203.0.113.99")
+            .header("correlation-id", "peer-test")
+            .body(body)
+            .unwrap();
+        request.extensions_mut().insert(ConnectInfo(peer));
+        request
+    };
+    let listed = server
+        .raw(from_peer(
+            Request::get("/api/v2/keys").header("bluemix-instance", INSTANCE),
+            Body::empty(),
+        ))
+        .await;
+    assert_eq!(listed.status, StatusCode::OK);
+    let policy = json!({
+        "type": "authorization",
+        "subjects": [{"attributes": [{"name": "serviceName", "value": "cloud-object-storage"}]}],
+        "roles": [{"role_id": "crn:v1:bluemix:public:iam::::serviceRole:Reader"}],
+        "resources": [{"attributes": [
+            {"name": "serviceName", "value": "kms", "operator": "stringEquals"},
+            {"name": "serviceInstance", "value": INSTANCE, "operator": "stringEquals"}
+        ]}]
+    });
+    let created = server
+        .raw(from_peer(
+            Request::post("/v1/policies").header(header::CONTENT_TYPE, "application/json"),
+            Body::from(policy.to_string()),
+        ))
+        .await;
+    assert_eq!(created.status, StatusCode::CREATED, "{}", created.body);
+
+    for action in ["kms.secrets.list", "iam.policy.create"] {
+        let events = server
+            .store
+            .audit_events(&AuditQuery {
+                action_prefix: Some(action.into()),
+                correlation_id: Some("peer-test".into()),
+                limit: 10,
+                ..AuditQuery::default()
+            })
+            .unwrap();
+        let event = &events
+            .first()
+            .unwrap_or_else(|| panic!("no {action} event"))
+            .event;
+        assert_eq!(
+            event.source, "192.0.2.7",
+            "{action}: the TCP peer, not the header"
+        );
+    }
+}

@@ -805,8 +805,9 @@ impl KeyRepository for InstanceStore {
             let negate = if rotation.due { "" } else { "NOT " };
             filter.push_str(&format!(
                 " AND {negate}(kind = 'root' AND coalesce(rotation_enabled, 0) = 1 \
+                 AND rotation_interval_months IS NOT NULL \
                  AND coalesce(rotated_at, created_at) <= \
-                 ? - coalesce(rotation_interval_months, 0) * {MICROS_PER_30_DAYS})"
+                 ? - rotation_interval_months * {MICROS_PER_30_DAYS})"
             ));
             args.push(rusqlite::types::Value::Integer(micros(rotation.at)));
         }
@@ -816,7 +817,7 @@ impl KeyRepository for InstanceStore {
             && query.imported.is_none()
             && query.dual_auth_delete.is_none()
             && query.rotation_due.is_none();
-        let searching = !counted_by_columns;
+        let count_rows = !counted_by_columns;
         if let Some(search) = search {
             let (compare, pattern) = if search.exact {
                 ("= ?", search.text.clone())
@@ -854,8 +855,8 @@ impl KeyRepository for InstanceStore {
         // Without a search or the filters above, every filter is a column of `key_counts`
         // (migration 3), so the total is a sum over a few counter rows instead of a count over
         // every matching key.
-        let counted_in = if searching { "keys" } else { "key_counts" };
-        let count = if searching {
+        let counted_in = if count_rows { "keys" } else { "key_counts" };
+        let count = if count_rows {
             "count(*)"
         } else {
             "coalesce(sum(n), 0)"

@@ -24,6 +24,8 @@ const DATE_STYLES = {
   day: { dateStyle: "medium" },
   /** "07:05:09 PM", a clock reading to the second. */
   time: { hour: "2-digit", minute: "2-digit", second: "2-digit" },
+  /** "14:05", a 24-hour clock to the minute. */
+  clock: { hour: "2-digit", minute: "2-digit", hourCycle: "h23" },
   /** "11/30/2026", all digits. */
   numericDay: { year: "numeric", month: "2-digit", day: "2-digit" },
 } satisfies Record<string, Intl.DateTimeFormatOptions>;
@@ -74,6 +76,11 @@ export function formatDay(at: Date | number, locale: string | undefined = curren
 /** A local time of day to the second ("07:05:09 PM", "19:05:09"). */
 export function formatTime(at: Date | number, locale: string | undefined = currentLocale): string {
   return dateFormat("time", locale).format(at);
+}
+
+/** A 24-hour clock reading to the minute ("14:05"), as deadlines are given. */
+export function formatClock(at: Date | number, locale: string | undefined = currentLocale): string {
+  return dateFormat("clock", locale).format(at);
 }
 
 /** A local day in digits only ("11/30/2026", "30.11.2026"). */

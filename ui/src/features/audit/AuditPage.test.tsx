@@ -338,7 +338,7 @@ describe("AuditPage export", () => {
     expect(file?.name).toMatch(/^strongroom-audit-\d{8}T\d{6}Z\.csv$/);
     expect(file?.type).toBe("text/csv;charset=utf-8");
     const lines = file?.text.trimEnd().split("\r\n") ?? [];
-    expect(lines[0]).toBe("seq,at,instance,initiator,source,action,target,keyVersion,outcome,correlationId");
+    expect(lines[0]).toBe("seq,at,instance,initiator,action,target,outcome,correlationId,source,keyVersion");
     expect(lines).toHaveLength(1201);
     const exportCalls = backend.auditEvents.mock.calls.map(([query]) => query).filter((query) => query.limit === 1000);
     expect(exportCalls.every((query) => query.failuresOnly === true)).toBe(true);

@@ -58,9 +58,9 @@ describe("eventsToCsv", () => {
       { ...event(8), source: "127.0.0.1", keyVersion: "v-8" },
     ]);
     expect(csv).toBe(
-      "seq,at,instance,initiator,source,action,target,keyVersion,outcome,correlationId\r\n" +
-        '7,2026-03-01T10:00:00Z,i1,IBMid-alice,,kms.secrets.wrap,"ring,with comma",,success,c7\r\n' +
-        "8,2026-03-01T10:00:00Z,i1,IBMid-alice,127.0.0.1,kms.secrets.wrap,key-8,v-8,success,c8\r\n",
+      "seq,at,instance,initiator,action,target,outcome,correlationId,source,keyVersion\r\n" +
+        '7,2026-03-01T10:00:00Z,i1,IBMid-alice,kms.secrets.wrap,"ring,with comma",success,c7,,\r\n' +
+        "8,2026-03-01T10:00:00Z,i1,IBMid-alice,kms.secrets.wrap,key-8,success,c8,127.0.0.1,v-8\r\n",
     );
   });
 });

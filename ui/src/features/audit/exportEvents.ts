@@ -40,17 +40,18 @@ export async function collectEvents(
   }
 }
 
+// New columns go at the end, so a reader of earlier exports finds each column where it was.
 const COLUMNS = [
   "seq",
   "at",
   "instance",
   "initiator",
-  "source",
   "action",
   "target",
-  "keyVersion",
   "outcome",
   "correlationId",
+  "source",
+  "keyVersion",
 ] as const;
 
 export function eventsToCsv(events: AuditEventInfo[]): string {

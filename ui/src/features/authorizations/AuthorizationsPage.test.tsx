@@ -143,6 +143,21 @@ describe("AuthorizationsPage", () => {
     expect(await screen.findByText("cloud-object-storage now has Reader, ReaderPlus")).toBeInTheDocument();
   });
 
+  it("lists a role outside the usual four that the authorization holds, so saving keeps it", async () => {
+    const user = userEvent.setup();
+    const purger: AuthorizationInfo = { ...cos, roles: ["Reader", "KeyPurge"] };
+    const backend = fakeBackend({
+      authorizations: () => Promise.resolve([purger]),
+      setAuthorizationRoles: (_id, roles) => Promise.resolve({ ...purger, roles }),
+    });
+    renderWithBackend(<AuthorizationsPage refreshToken={0} />, backend);
+    await user.click(await screen.findByRole("button", { name: "Edit the roles of cloud-object-storage" }));
+    expect(screen.getByRole("checkbox", { name: /^KeyPurge/ })).toBeChecked();
+    await user.click(screen.getByRole("checkbox", { name: /^Writer/ }));
+    await user.click(screen.getByRole("button", { name: "Save roles" }));
+    await waitFor(() => expect(backend.setAuthorizationRoles).toHaveBeenCalledWith("p1", ["Reader", "Writer", "KeyPurge"]));
+  });
+
   it("keeps the roles dialog open with the keystore's refusal in plain words", async () => {
     const user = userEvent.setup();
     renderWithBackend(

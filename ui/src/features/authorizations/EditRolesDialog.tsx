@@ -14,9 +14,24 @@ interface Props {
   onSaved: (authorization: AuthorizationInfo) => void;
 }
 
-/** The roles as chosen, in the table's order, compared without case as the keystore does. */
-function chosenRoles(chosen: ReadonlySet<string>): string[] {
-  return AUTHORIZATION_ROLES.map((role) => role.id).filter((id) => chosen.has(id.toLowerCase()));
+interface RoleChoice {
+  id: string;
+  text: string;
+  helper: string;
+}
+
+/** The four roles offered, plus any other the authorization holds (KeyPurge), so Save never drops one unseen. */
+function roleChoices(current: readonly string[]): RoleChoice[] {
+  const known = new Set(AUTHORIZATION_ROLES.map((role) => role.id.toLowerCase()));
+  const others = current
+    .filter((role) => !known.has(role.toLowerCase()))
+    .map((role) => ({ id: role, text: role, helper: "Held by this authorization." }));
+  return [...AUTHORIZATION_ROLES, ...others];
+}
+
+/** The roles as chosen, in the list's order, compared without case as the keystore does. */
+function chosenRoles(choices: readonly RoleChoice[], chosen: ReadonlySet<string>): string[] {
+  return choices.map((role) => role.id).filter((id) => chosen.has(id.toLowerCase()));
 }
 
 /**
@@ -29,7 +44,8 @@ export function EditRolesDialog({ authorization, onClose, onSaved }: Props) {
   const [chosen, setChosen] = useState<ReadonlySet<string>>(
     () => new Set(authorization.roles.map((role) => role.toLowerCase())),
   );
-  const roles = chosenRoles(chosen);
+  const [choices] = useState(() => roleChoices(authorization.roles));
+  const roles = chosenRoles(choices, chosen);
   const unchanged =
     roles.length === authorization.roles.length &&
     authorization.roles.every((role) => chosen.has(role.toLowerCase()));
@@ -58,7 +74,7 @@ export function EditRolesDialog({ authorization, onClose, onSaved }: Props) {
         invalidText="Choose at least one role: an authorization without a role allows nothing."
         helperText="The source service gets what every chosen role allows, from its next call."
       >
-        {AUTHORIZATION_ROLES.map((role) => {
+        {choices.map((role) => {
           const actions = table === undefined ? undefined : roleActions(role.id, table).length;
           const count = actions === undefined ? "" : ` (${actions} ${actions === 1 ? "action" : "actions"})`;
           return (

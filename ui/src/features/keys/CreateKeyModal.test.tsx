@@ -32,6 +32,16 @@ describe("CreateKeyModal", () => {
     expect(backend.createKey).not.toHaveBeenCalled();
   });
 
+  it("says beside the disabled Create why it is disabled, until the form is valid", async () => {
+    const { user, name } = setup();
+    const create = screen.getByRole("button", { name: "Create" });
+    expect(create).toBeDisabled();
+    expect(create).toHaveAccessibleDescription("To create the key: Enter a name of 2 to 90 characters.");
+    await user.type(name, "payments");
+    expect(create).toBeEnabled();
+    expect(document.getElementById("create-key-blocked")).toBeNull();
+  });
+
   it("rejects key material that is not base64", async () => {
     const { backend, user, name, submit } = setup();
     await user.type(name, "payments-root");

@@ -194,6 +194,15 @@ export function CreateKeyModal({ keyRing = "default", onClose, onCreated }: Prop
   const refusal = entryRefusal(policy, fields.keyType, entry);
   const importRefusal = entryRefusal(policy, fields.keyType, "plaintextImport");
   const shown = (field: keyof Fields) => (submitted || touched[field] === true ? errors[field] : undefined);
+  // Create stays disabled while the form is invalid; this says why, beside the button (the field's
+  // own message once it shows there, a pointer to it otherwise).
+  const blockingField = (Object.keys(errors) as (keyof Fields)[]).find((field) => errors[field] !== undefined);
+  const blocker =
+    blockingField === undefined
+      ? undefined
+      : shown(blockingField) === undefined
+        ? errors[blockingField]
+        : "correct the field marked above.";
   // Aliases are checked as they are typed, except a last one too short to judge yet.
   const aliasError =
     errors.aliases !== undefined && (submitted || touched.aliases === true || !stillTyping(fields)) ? errors.aliases : undefined;
@@ -430,6 +439,11 @@ export function CreateKeyModal({ keyRing = "default", onClose, onCreated }: Prop
           </Stack>
         </Form>
       </div>
+      {!valid && blocker !== undefined && (
+        <p id="create-key-blocked" className="create-key-panel__blocked">
+          To create the key: {blocker}
+        </p>
+      )}
       <div className="create-key-panel__footer">
         <Button kind="secondary" onClick={close} disabled={submitting}>
           Cancel
@@ -440,7 +454,7 @@ export function CreateKeyModal({ keyRing = "default", onClose, onCreated }: Prop
           type="submit"
           form={FORM_ID}
           disabled={submitting || !valid || refusal !== undefined}
-          aria-describedby={refusal === undefined ? undefined : "create-key-policy"}
+          aria-describedby={refusal !== undefined ? "create-key-policy" : valid ? undefined : "create-key-blocked"}
         >
           {submitting ? <InlineLoading description="Creating…" /> : "Create"}
         </Button>

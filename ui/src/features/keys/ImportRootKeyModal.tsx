@@ -26,6 +26,7 @@ import { toBackendError, useBackend } from "../../lib/backend";
 import { decodeBase64 } from "../../lib/base64";
 import { importCommand } from "../../lib/cli";
 import { describe } from "../../lib/errors";
+import { formatClock } from "../../lib/format";
 import { ROOT_KEY_SIZES, SecureImportError, sealForImport, type SealedMaterial } from "../../lib/secureImport";
 import type { KeyInfo } from "../../lib/types";
 import { entryRefusal } from "./createImportAccess";
@@ -96,7 +97,7 @@ function useExpired(at: string | undefined): boolean {
 
 /** A moment as hours and minutes on this computer's clock, e.g. 14:05. */
 function clockTime(at: string): string {
-  return new Date(at).toLocaleTimeString(undefined, { hour: "2-digit", minute: "2-digit", hourCycle: "h23" });
+  return formatClock(new Date(at));
 }
 
 /** The token's lifetime and retrievals, counting down while the dialog is open. */

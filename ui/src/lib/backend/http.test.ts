@@ -608,6 +608,21 @@ describe("HttpBackend: authorizations and audit", () => {
     expect(updated.roles).toEqual(["Reader", "Writer"]);
   });
 
+  it("refuses to edit the roles of an IAM policy that is not an authorization of this instance", async () => {
+    const access = {
+      id: "a1",
+      type: "access",
+      subjects: [{ attributes: [{ name: "iam_id", value: "IBMid-bob" }] }],
+      roles: [{ role_id: "crn:v1:bluemix:public:iam::::serviceRole:Reader" }],
+      resources: [{ attributes: [{ name: "serviceInstance", value: INSTANCE, operator: "stringEquals" }] }],
+    };
+    const { backend, fetch } = setup(() =>
+      new Response(JSON.stringify(access), { status: 200, headers: { "Content-Type": "application/json", ETag: '"1"' } }),
+    );
+    await expect(backend.setAuthorizationRoles("a1", ["Manager"])).rejects.toMatchObject({ code: "NOT_FOUND" });
+    expect(callsTo(fetch, "/v1/policies/a1").map(([, init]) => init?.method)).toEqual(["GET"]);
+  });
+
   it("maps IAM's error shape", () => {
     const error = errorFromResponse(403, { errors: [{ code: "forbidden", message: "not allowed" }], status_code: 403 });
     expect(error.code).toBe("FORBIDDEN");

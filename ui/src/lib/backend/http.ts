@@ -673,6 +673,10 @@ export class HttpBackend implements Backend {
     if (policy === undefined || etag === null) {
       throw new BackendError("INTERNAL", "The keystore answered without the authorization's revision.");
     }
+    // Only an authorization of this instance: the id could name any IAM policy.
+    if (policy.type !== "authorization" || authorizationFromIam(policy).targetInstance !== this.#instanceId) {
+      throw new BackendError("NOT_FOUND", `Authorization ${id} was not found.`);
+    }
     const replacement = {
       type: policy.type,
       subjects: policy.subjects,

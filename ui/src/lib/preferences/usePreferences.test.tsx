@@ -1,7 +1,7 @@
 import { act, renderHook } from "@testing-library/react";
 import type { ReactNode } from "react";
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { formatLocale, formatNumber } from "../format";
+import { formatLocale, formatNumber, setFormatLocale } from "../format";
 import { LEGACY_THEME_STORAGE_KEY, PREFERENCES_STORAGE_KEY } from "./preferences";
 import { PreferencesProvider } from "./PreferencesProvider";
 import { useCarbonTheme, useKeyColumns, usePreferences, useTableSize, useWarnDays } from "./usePreferences";
@@ -16,6 +16,8 @@ describe("preferences hooks", () => {
   afterEach(() => {
     window.localStorage.clear();
     vi.restoreAllMocks();
+    // The provider sets the module's locale; the next test starts from the system's.
+    setFormatLocale(undefined);
   });
 
   it("applies a change everywhere below the provider and remembers it", () => {
