@@ -425,6 +425,11 @@ async fn administration(ks: &dyn Keystore, t: &mut Transcript) {
     assert_eq!(stored.roles.len(), 2, "{stored:?}");
     t.note(format!("edit roles: {}", roles.join(", ")));
     t.failure(
+        "a role Key Protect does not have",
+        ks.set_authorization_roles(&authorization.id, vec!["Owner".into()])
+            .await,
+    );
+    t.failure(
         "an authorization without roles",
         ks.set_authorization_roles(&authorization.id, Vec::new())
             .await,

@@ -366,6 +366,15 @@ pub trait PolicyAdmin: Send + Sync {
 /// Key Protect's service roles, as IAM names them.
 pub const SERVICE_ROLES: [&str; 5] = ["Reader", "ReaderPlus", "Writer", "Manager", "KeyPurge"];
 
+/// A service role's name as IAM spells it, whatever the case it was typed in; `None` for a
+/// name Key Protect has no role for. Clients check names with it before IAM sees them.
+pub fn service_role(name: &str) -> Option<&'static str> {
+    SERVICE_ROLES
+        .iter()
+        .copied()
+        .find(|role| role.eq_ignore_ascii_case(name.trim()))
+}
+
 /// The IAM CRN of a service role.
 pub fn role_crn(name: &str) -> String {
     format!("crn:v1:bluemix:public:iam::::serviceRole:{name}")

@@ -16,7 +16,7 @@ mod secret;
 mod wrapping;
 
 pub use access::{
-    role_crn, ActionRoles, AuditEventInfo, AuditQueryRequest, AuthorizationCheck,
+    role_crn, service_role, ActionRoles, AuditEventInfo, AuditQueryRequest, AuthorizationCheck,
     AuthorizationCheckRequest, AuthorizationInfo, CallerGrant, CallerInfo,
     CreateAuthorizationRequest, FailureCount, IamPolicy, InstancePolicy, KeyPolicies, KeyRingInfo,
     PolicyAdmin, RegistrationInfo, ServiceAction, SetKeyPoliciesRequest, UsageMinute, UsageReport,

@@ -119,11 +119,25 @@ describe("HttpBackend", () => {
     expect(list.total).toBe(42);
     expect(list.keys).toEqual([keyInfoFromKp(kpKey)]);
 
-    await backend.listKeys({ offset: 0, states: [], imported: true, dualAuthDelete: false, rotationDue: true });
-    const filtered = urlOf(callsTo(fetch, "/api/v2/keys")[1]?.[0]);
+  });
+
+  it("sends Strongroom's filters and refuses an answer that does not say it applied them", async () => {
+    let echo: string | null = "imported, dualAuthDelete,rotationDue";
+    const { backend, fetch } = setup(() => {
+      const answer = json(200, collection([kpKey], 1));
+      if (echo !== null) answer.headers.set("X-Strongroom-Filters", echo);
+      return answer;
+    });
+    const request = { offset: 0, states: [], imported: true, dualAuthDelete: false, rotationDue: true };
+    expect((await backend.listKeys(request)).keys).toHaveLength(1);
+    const filtered = urlOf(callsTo(fetch, "/api/v2/keys")[0]?.[0]);
     expect(filtered.searchParams.get("imported")).toBe("true");
     expect(filtered.searchParams.get("dualAuthDelete")).toBe("false");
     expect(filtered.searchParams.get("rotationDue")).toBe("true");
+
+    echo = null;
+    await expect(backend.listKeys(request)).rejects.toMatchObject({ code: "NOT_SUPPORTED" });
+    expect((await backend.listKeys({ offset: 0, states: [] })).keys).toHaveLength(1);
   });
 
   it("maps a Key Protect key to KeyInfo", () => {

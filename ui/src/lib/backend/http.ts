@@ -456,13 +456,23 @@ export class HttpBackend implements Backend {
     if (request.keyType !== undefined) query.set("extractable", String(request.keyType === "standard"));
     if (request.search !== undefined && request.search !== "") query.set("search", request.search);
     if (request.sort !== undefined && request.sort.length > 0) query.set("sort", sortParameter(request.sort));
-    // Strongroom's own filters; this console is served by a Strongroom server, which applies them.
-    if (request.imported !== undefined) query.set("imported", String(request.imported));
-    if (request.dualAuthDelete !== undefined) query.set("dualAuthDelete", String(request.dualAuthDelete));
-    if (request.rotationDue !== undefined) query.set("rotationDue", String(request.rotationDue));
+    // Strongroom's own filters. The server names those it applied; one that is not named was
+    // ignored (a proxy to Key Protect would), and an unfiltered page must not pass for a filtered one.
+    const asked = (["imported", "dualAuthDelete", "rotationDue"] as const).filter((name) => request[name] !== undefined);
+    for (const name of asked) query.set(name, String(request[name]));
     // Key Protect narrows a listing to one ring with a header, not a query parameter.
     const headers: Record<string, string> = request.keyRing === undefined ? {} : { "X-Kms-Key-Ring": request.keyRing };
-    const collection = await this.#call<KpCollection<KpKey>>("GET", `/keys?${query.toString()}`, undefined, headers);
+    const { parsed: collection, headers: answer } = await this.#exchange<KpCollection<KpKey> | undefined>(
+      "GET",
+      `/api/v2/keys?${query.toString()}`,
+      undefined,
+      headers,
+    );
+    const applied = (answer.get("X-Strongroom-Filters") ?? "").split(",").map((name) => name.trim());
+    const missing = asked.find((name) => !applied.includes(name));
+    if (missing !== undefined) {
+      throw new BackendError("NOT_SUPPORTED", `This instance cannot filter keys by \`${missing}\`; only a Strongroom server can.`);
+    }
     const keys = (collection?.resources ?? []).map(keyInfoFromKp);
     return { keys, total: collection?.metadata?.totalCount ?? keys.length };
   }
