@@ -375,6 +375,30 @@ pub fn service_role(name: &str) -> Option<&'static str> {
         .find(|role| role.eq_ignore_ascii_case(name.trim()))
 }
 
+/// The roles an authorization is given, spelled as IAM spells them, each once, blanks left
+/// out. A name Key Protect has no role for is refused, and so is no role at all: an
+/// authorization without a role allows nothing and only hides a mistake. The embedded
+/// keystore and the remote client both check with it, so both refuse alike.
+pub fn authorization_roles(roles: &[String]) -> Result<Vec<&'static str>, crate::ApiError> {
+    let mut names = Vec::new();
+    for role in roles.iter().filter(|r| !r.trim().is_empty()) {
+        let name = service_role(role).ok_or_else(|| {
+            crate::ApiError::invalid(format!(
+                "unknown role {role:?}; use Reader, ReaderPlus, Writer, Manager or KeyPurge"
+            ))
+        })?;
+        if !names.contains(&name) {
+            names.push(name);
+        }
+    }
+    if names.is_empty() {
+        return Err(crate::ApiError::invalid(
+            "an authorization needs at least one role",
+        ));
+    }
+    Ok(names)
+}
+
 /// The IAM CRN of a service role.
 pub fn role_crn(name: &str) -> String {
     format!("crn:v1:bluemix:public:iam::::serviceRole:{name}")

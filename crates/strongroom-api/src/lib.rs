@@ -16,8 +16,8 @@ mod secret;
 mod wrapping;
 
 pub use access::{
-    role_crn, service_role, ActionRoles, AuditEventInfo, AuditQueryRequest, AuthorizationCheck,
-    AuthorizationCheckRequest, AuthorizationInfo, CallerGrant, CallerInfo,
+    authorization_roles, role_crn, service_role, ActionRoles, AuditEventInfo, AuditQueryRequest,
+    AuthorizationCheck, AuthorizationCheckRequest, AuthorizationInfo, CallerGrant, CallerInfo,
     CreateAuthorizationRequest, FailureCount, IamPolicy, InstancePolicy, KeyPolicies, KeyRingInfo,
     PolicyAdmin, RegistrationInfo, ServiceAction, SetKeyPoliciesRequest, UsageMinute, UsageReport,
     SERVICE_ROLES,

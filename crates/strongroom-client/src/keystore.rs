@@ -359,23 +359,6 @@ fn instance_policy(resource: &Value) -> InstancePolicy {
 }
 
 /// An IAM authorization policy back into the facade's shape.
-/// Role names as IAM spells them, each once, blanks left out; a name Key Protect has no role
-/// for is refused here, with the embedded keystore's wording, before IAM sees it.
-fn iam_roles(roles: &[String]) -> Result<Vec<&'static str>, ApiError> {
-    let mut names = Vec::new();
-    for role in roles.iter().filter(|r| !r.trim().is_empty()) {
-        let name = strongroom_api::service_role(role).ok_or_else(|| {
-            ApiError::invalid(format!(
-                "unknown role {role:?}; use Reader, ReaderPlus, Writer, Manager or KeyPurge"
-            ))
-        })?;
-        if !names.contains(&name) {
-            names.push(name);
-        }
-    }
-    Ok(names)
-}
-
 fn authorization(policy: &Value) -> AuthorizationInfo {
     let attribute = |list: &Value, name: &str| {
         list[0]["attributes"]
@@ -869,13 +852,8 @@ impl Keystore for RemoteKeystore {
         let names = if request.roles.is_empty() {
             vec!["Reader"]
         } else {
-            iam_roles(&request.roles)?
+            strongroom_api::authorization_roles(&request.roles)?
         };
-        if names.is_empty() {
-            return Err(ApiError::invalid(
-                "an authorization needs at least one role",
-            ));
-        }
         let roles: Vec<Value> = names
             .iter()
             .map(|r| json!({ "role_id": strongroom_api::role_crn(r) }))
@@ -909,12 +887,7 @@ impl Keystore for RemoteKeystore {
         id: &str,
         roles: Vec<String>,
     ) -> Result<AuthorizationInfo, ApiError> {
-        let roles = iam_roles(&roles)?;
-        if roles.is_empty() {
-            return Err(ApiError::invalid(
-                "an authorization needs at least one role",
-            ));
-        }
+        let roles = strongroom_api::authorization_roles(&roles)?;
         let path = ["v1", "policies", key_id(id)?];
         let mut read = Call::get(&path);
         read.base = Some(&self.iam);

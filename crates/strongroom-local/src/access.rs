@@ -291,22 +291,13 @@ pub(crate) fn new_authorization(
     })
 }
 
-/// The role names an authorization is given, checked and spelled as IAM spells them; none at
-/// all is refused (an authorization without a role allows nothing and only hides a mistake).
+/// The role names an authorization is stored with: the API's check, which the remote client
+/// makes too, so both transports refuse alike.
 pub(crate) fn authorization_roles(roles: &[String]) -> Result<Vec<String>, ApiError> {
-    if roles.iter().all(|r| r.trim().is_empty()) {
-        return Err(ApiError::invalid(
-            "an authorization needs at least one role",
-        ));
-    }
-    let mut names: Vec<String> = Vec::new();
-    for role in roles.iter().filter(|r| !r.trim().is_empty()) {
-        let name = Role::parse(role).map_err(api_error)?.name().to_owned();
-        if !names.contains(&name) {
-            names.push(name);
-        }
-    }
-    Ok(names)
+    Ok(strongroom_api::authorization_roles(roles)?
+        .into_iter()
+        .map(str::to_owned)
+        .collect())
 }
 
 pub(crate) fn authorization_info(record: &AccessPolicyRecord) -> AuthorizationInfo {
@@ -405,5 +396,19 @@ fn scope_words(policy: &AccessPolicyRecord) -> String {
         (Some(key), _) => format!("key {key}"),
         (None, Some(ring)) => format!("key ring {ring}"),
         (None, None) => "the whole instance".to_owned(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    /// The API checks role names against its own list (the remote client cannot reach the
+    /// domain); it must be the domain's roles, in the same order.
+    #[test]
+    fn the_api_names_exactly_the_domain_roles() {
+        let domain: Vec<&str> = strongroom_core::Role::ALL
+            .iter()
+            .map(|r| r.name())
+            .collect();
+        assert_eq!(domain, strongroom_api::SERVICE_ROLES);
     }
 }

@@ -812,12 +812,12 @@ impl KeyRepository for InstanceStore {
             args.push(rusqlite::types::Value::Integer(micros(rotation.at)));
         }
         let search = query.search.as_deref().and_then(KeySearch::parse);
-        // `key_counts` (below) has columns for state, ring and kind only.
-        let counted_by_columns = search.is_none()
-            && query.imported.is_none()
-            && query.dual_auth_delete.is_none()
-            && query.rotation_due.is_none();
-        let count_rows = !counted_by_columns;
+        // `key_counts` (below) has columns for state, ring and kind only: any other filter
+        // counts the matching rows themselves.
+        let count_rows = search.is_some()
+            || query.imported.is_some()
+            || query.dual_auth_delete.is_some()
+            || query.rotation_due.is_some();
         if let Some(search) = search {
             let (compare, pattern) = if search.exact {
                 ("= ?", search.text.clone())

@@ -923,6 +923,17 @@ fn key_rings_hold_keys_and_refuse_deletion_while_used() {
     ));
 }
 
+/// Changes the keystore file behind the store's back, as someone holding only the file could.
+fn tamper(data: &Path, sql: &str) {
+    let conn = rusqlite::Connection::open(data.join("keystore.db")).unwrap();
+    conn.execute_batch(sql).unwrap();
+}
+
+/// The store in `data` reopened, and its audit chain walked.
+fn verdict(data: &Path, dir: &Path) -> ChainVerdict {
+    open(data, dir).store().verify_audit().unwrap()
+}
+
 #[test]
 fn an_edited_or_deleted_audit_row_breaks_the_chain() {
     let dir = tempfile::tempdir().unwrap();
@@ -953,62 +964,37 @@ fn an_edited_or_deleted_audit_row_breaks_the_chain() {
         );
     }
     // The version and address are part of the link, like every other field.
-    for column in ["key_version", "source"] {
-        let conn = rusqlite::Connection::open(data.join("keystore.db")).unwrap();
-        let original: String = conn
-            .query_row(
-                &format!("SELECT {column} FROM audit_events WHERE seq = 4"),
-                [],
-                |row| row.get(0),
-            )
-            .unwrap();
-        conn.execute(
+    for (column, original) in [("key_version", "a-version"), ("source", "192.0.2.7")] {
+        tamper(
+            &data,
             &format!("UPDATE audit_events SET {column} = 'edited' WHERE seq = 4"),
-            [],
-        )
-        .unwrap();
-        drop(conn);
-        let store = open(&data, dir.path());
+        );
         assert_eq!(
-            store.store().verify_audit().unwrap(),
+            verdict(&data, dir.path()),
             ChainVerdict::Broken { at_seq: 4 },
             "{column}"
         );
-        drop(store);
-        let conn = rusqlite::Connection::open(data.join("keystore.db")).unwrap();
-        conn.execute(
-            &format!("UPDATE audit_events SET {column} = ?1 WHERE seq = 4"),
-            [&original],
-        )
-        .unwrap();
+        tamper(
+            &data,
+            &format!("UPDATE audit_events SET {column} = '{original}' WHERE seq = 4"),
+        );
     }
-    let db = data.join("keystore.db");
-    let conn = rusqlite::Connection::open(&db).unwrap();
-    conn.execute(
+    tamper(
+        &data,
         "UPDATE audit_events SET initiator = 'IBMid-someone-else' WHERE seq = 2",
-        [],
-    )
-    .unwrap();
-    drop(conn);
-    let store = open(&data, dir.path());
+    );
     assert_eq!(
-        store.store().verify_audit().unwrap(),
+        verdict(&data, dir.path()),
         ChainVerdict::Broken { at_seq: 2 }
     );
-    drop(store);
 
-    let conn = rusqlite::Connection::open(&db).unwrap();
-    conn.execute(
-        "UPDATE audit_events SET initiator = 'IBMid-test' WHERE seq = 2",
-        [],
-    )
-    .unwrap();
-    conn.execute("DELETE FROM audit_events WHERE seq = 4", [])
-        .unwrap();
-    drop(conn);
-    let store = open(&data, dir.path());
+    tamper(
+        &data,
+        "UPDATE audit_events SET initiator = 'IBMid-test' WHERE seq = 2;
+         DELETE FROM audit_events WHERE seq = 4;",
+    );
     assert_eq!(
-        store.store().verify_audit().unwrap(),
+        verdict(&data, dir.path()),
         ChainVerdict::Broken { at_seq: 4 },
         "a row cut off the end is detected by the recorded head"
     );

@@ -1,5 +1,5 @@
 import { Checkbox, CheckboxGroup } from "@carbon/react";
-import { useState } from "react";
+import { useMemo, useState } from "react";
 import { ConfirmDialog } from "../../components/ConfirmDialog";
 import { useCaller } from "../../lib/access";
 import { useBackend } from "../../lib/backend";
@@ -44,7 +44,7 @@ export function EditRolesDialog({ authorization, onClose, onSaved }: Props) {
   const [chosen, setChosen] = useState<ReadonlySet<string>>(
     () => new Set(authorization.roles.map((role) => role.toLowerCase())),
   );
-  const [choices] = useState(() => roleChoices(authorization.roles));
+  const choices = useMemo(() => roleChoices(authorization.roles), [authorization.roles]);
   const roles = chosenRoles(choices, chosen);
   const unchanged =
     roles.length === authorization.roles.length &&
