@@ -411,15 +411,12 @@ pub(crate) fn audit(args: &StoreArgs, command: AuditCommand) -> anyhow::Result<(
                 );
             }
         }
-        AuditCommand::Verify => {
-            match store.verify_audit()? {
-                ChainVerdict::Intact { rows } => println!("audit trail intact: {rows} events"),
-                ChainVerdict::Broken { at_seq } => {
-                    eprintln!("audit trail BROKEN at event {at_seq}: a row was edited, inserted or deleted");
-                    std::process::exit(1);
-                }
-            }
-        }
+        AuditCommand::Verify => match store.verify_audit()? {
+            ChainVerdict::Intact { rows } => println!("audit trail intact: {rows} events"),
+            ChainVerdict::Broken { at_seq } => anyhow::bail!(
+                "audit trail BROKEN at event {at_seq}: a row was edited, inserted or deleted"
+            ),
+        },
     }
     Ok(())
 }

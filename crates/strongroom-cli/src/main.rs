@@ -18,7 +18,15 @@ use crate::tls::TlsFiles;
 
 mod admin;
 mod commands;
+mod log;
 mod tls;
+
+/// Under load glibc's allocator spent about a tenth of `serve`'s CPU (`_int_malloc`,
+/// `malloc_consolidate`, locking shared arenas between Tokio's threads); mimalloc's
+/// thread-local pages do the same work in a fraction (docs/benchmarks.md §2). Secrets are
+/// still zeroized before they are freed: that is `zeroize`'s job, not the allocator's.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 #[derive(Parser)]
 #[command(
@@ -111,12 +119,13 @@ enum Command {
 
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
+    let (log, _flush_on_exit) = log::LogSink::start();
     tracing_subscriber::fmt()
         .with_env_filter(
             EnvFilter::try_from_env("STRONGROOM_LOG")
                 .unwrap_or_else(|_| EnvFilter::new("strongroom=info,warn")),
         )
-        .with_writer(std::io::stderr)
+        .with_writer(log)
         // Colour codes only for a person at a terminal; a log file gets plain lines (and
         // formatting them was measurable at tens of thousands of requests a second).
         .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))

@@ -22,7 +22,13 @@ pub(crate) async fn span(mut request: Request, next: Next) -> Response {
         .and_then(|value| value.to_str().ok())
         .filter(|value| value.len() <= 128 && value.chars().all(|c| c.is_ascii_graphic()))
         .map(str::to_owned)
-        .unwrap_or_else(|| uuid::Uuid::new_v4().to_string());
+        // From the thread's generator: `new_v4` asks the kernel (`getrandom`) on every call,
+        // which was 2 % of a wrap's CPU under load.
+        .unwrap_or_else(|| {
+            uuid::Builder::from_random_bytes(rand::random())
+                .into_uuid()
+                .to_string()
+        });
     let span = tracing::info_span!(
         "request",
         method = %request.method(),
