@@ -14,6 +14,7 @@ mod import;
 mod keystore;
 mod policy_admin;
 mod seed;
+mod verified;
 
 pub use iam::{LocalIam, ADMIN_IAM_ID, TOKEN_LIFETIME_SECS};
 pub use keystore::{open_store, LocalInstances, LocalKeystore, DESKTOP_IAM_ID};

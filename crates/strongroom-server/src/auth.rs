@@ -1,5 +1,7 @@
 //! Every Key Protect call carries a bearer token and the instance it addresses.
 
+use std::sync::Arc;
+
 use std::net::SocketAddr;
 
 use axum::extract::{ConnectInfo, Request, State};
@@ -14,7 +16,7 @@ use crate::trace::CorrelationId;
 use crate::{Kms, ServerState};
 
 pub(crate) async fn require_token(
-    State(state): State<ServerState>,
+    State(state): State<Arc<ServerState>>,
     mut request: Request,
     next: Next,
 ) -> Response {
@@ -47,7 +49,7 @@ pub(crate) fn call_origin(request: &Request) -> CallOrigin {
 }
 
 async fn authenticate(
-    state: &ServerState,
+    state: &Arc<ServerState>,
     headers: &HeaderMap,
     origin: &CallOrigin,
 ) -> Result<Kms, Failure> {
@@ -82,7 +84,7 @@ async fn authenticate(
     let keystore = state.instances.open(instance, &principal, origin).await?;
     Ok(Kms {
         keystore,
-        instance_id: instance.to_owned(),
-        account_id: state.account_id.clone(),
+        instance_id: instance.into(),
+        server: Arc::clone(state),
     })
 }

@@ -1,6 +1,8 @@
 //! The IAM token exchange, served at both `/identity/token` (IBM's SDK cores) and
 //! `/oidc/token` (the Go client and the Python 2 client).
 
+use std::sync::Arc;
+
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
@@ -13,7 +15,10 @@ use crate::ServerState;
 
 const API_KEY_GRANT: &str = "urn:ibm:params:oauth:grant-type:apikey";
 
-pub(crate) async fn token(State(state): State<ServerState>, RawBody(body): RawBody) -> Response {
+pub(crate) async fn token(
+    State(state): State<Arc<ServerState>>,
+    RawBody(body): RawBody,
+) -> Response {
     let mut grant = None;
     let mut api_key = None;
     for (name, value) in form_urlencoded::parse(&body) {

@@ -2,6 +2,8 @@
 //! authorization policies) and `/v2/roles`, in the shapes `ibm-platform-services` and
 //! Terraform read. Errors use the IBM API handbook envelope, not Key Protect's.
 
+use std::sync::Arc;
+
 use axum::extract::{Path, Query, Request, State};
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::middleware::Next;
@@ -54,7 +56,7 @@ fn invalid(message: &str) -> IamFailure {
 
 /// Bearer token only: IAM calls name no instance.
 pub(crate) async fn require_principal(
-    State(state): State<ServerState>,
+    State(state): State<Arc<ServerState>>,
     mut request: Request,
     next: Next,
 ) -> Response {
@@ -184,7 +186,7 @@ fn with_etag(status: StatusCode, policy: &IamPolicy) -> Response {
 }
 
 pub(crate) async fn create(
-    State(state): State<ServerState>,
+    State(state): State<Arc<ServerState>>,
     Extension(caller): Extension<Principal>,
     Extension(origin): Extension<CallOrigin>,
     RawBody(body): RawBody,
@@ -203,7 +205,7 @@ pub(crate) struct ListQuery {
 }
 
 pub(crate) async fn list(
-    State(state): State<ServerState>,
+    State(state): State<Arc<ServerState>>,
     Extension(caller): Extension<Principal>,
     Query(query): Query<ListQuery>,
 ) -> Result<Response, IamFailure> {
@@ -216,7 +218,7 @@ pub(crate) async fn list(
 }
 
 pub(crate) async fn get(
-    State(state): State<ServerState>,
+    State(state): State<Arc<ServerState>>,
     Extension(caller): Extension<Principal>,
     Path(id): Path<String>,
 ) -> Result<Response, IamFailure> {
@@ -225,7 +227,7 @@ pub(crate) async fn get(
 }
 
 pub(crate) async fn replace(
-    State(state): State<ServerState>,
+    State(state): State<Arc<ServerState>>,
     Extension(caller): Extension<Principal>,
     Extension(origin): Extension<CallOrigin>,
     Path(id): Path<String>,
@@ -253,7 +255,7 @@ pub(crate) async fn replace(
 }
 
 pub(crate) async fn delete(
-    State(state): State<ServerState>,
+    State(state): State<Arc<ServerState>>,
     Extension(caller): Extension<Principal>,
     Extension(origin): Extension<CallOrigin>,
     Path(id): Path<String>,

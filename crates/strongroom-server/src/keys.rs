@@ -45,7 +45,9 @@ fn kp_key(state: &Kms, key: KeyInfo) -> KpKey {
         resource_type: KEY_TYPE.to_owned(),
         crn: format!(
             "crn:v1:bluemix:public:kms:local:a/{}:{}:key:{}",
-            state.account_id, state.instance_id, key.id
+            state.account_id(),
+            state.instance_id,
+            key.id
         ),
         state: match key.state {
             KeyStateName::Active => 1,

@@ -38,7 +38,8 @@ fn key_policy_resources(
 ) -> Vec<Value> {
     let crn = format!(
         "crn:v1:bluemix:public:kms:local:a/{}:{}:key:{id}",
-        state.account_id, state.instance_id
+        state.account_id(),
+        state.instance_id
     );
     let mut out = Vec::new();
     if only.is_none_or(|p| p == "rotation") {

@@ -63,7 +63,7 @@ fn registration(state: &Kms, r: RegistrationInfo) -> Value {
         "lastUpdated": r.updated_at,
         "preventKeyDeletion": false,
         "keyVersion": { "id": r.key_version },
-        "instance": state.instance_id,
+        "instance": &*state.instance_id,
     })
 }
 
