@@ -1,7 +1,7 @@
 //! Where the log goes: stderr, a batch of lines at a time.
 //!
-//! `serve` logs one line per request. Written with one `write` each, the lines cost about a
-//! fifth of the server's throughput, most of it in the kernel's file write path
+//! `serve` logs one line per request. Written with one `write` each, the lines cost a fifth
+//! to a quarter of the server's throughput, most of it in the kernel's file write path
 //! (docs/benchmarks.md §2). Here a line is appended to a buffer in memory, and the buffer
 //! reaches stderr in one `write` every [`FLUSH_EVERY`], when it passes [`FLUSH_AT`], when a
 //! warning or error is logged, on a panic and at exit.

@@ -59,9 +59,7 @@ struct Account {
 }
 
 /// The encoded header of every token issued here: `{"alg":"HS256","typ":"JWT"}`.
-fn token_header() -> &'static str {
-    "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9"
-}
+const TOKEN_HEADER: &str = "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9";
 
 fn unauthenticated(message: &str) -> ApiError {
     ApiError::new(ErrorCode::Unauthenticated, message)
@@ -267,7 +265,7 @@ impl LocalIam {
                 bss: self.account.clone(),
             },
         };
-        let signing_input = format!("{}.{}", token_header(), encode_json(&claims)?);
+        let signing_input = format!("{TOKEN_HEADER}.{}", encode_json(&claims)?);
         let signature = URL_SAFE_NO_PAD.encode(self.sign(signing_input.as_bytes())?);
         Ok(IamToken {
             access_token: SecretString::new(format!("{signing_input}.{signature}")),
@@ -287,7 +285,7 @@ impl LocalIam {
         };
         // Every token this keystore issues has the same header, so comparing its encoding
         // replaces decoding it on every request.
-        if header_part != token_header() {
+        if header_part != TOKEN_HEADER {
             return Err(invalid());
         }
         let signature: [u8; 32] = URL_SAFE_NO_PAD
@@ -405,7 +403,7 @@ mod tests {
 
     #[test]
     fn the_token_header_says_hs256() {
-        let header: serde_json::Value = decode_json(token_header()).unwrap();
+        let header: serde_json::Value = decode_json(TOKEN_HEADER).unwrap();
         assert_eq!(header, serde_json::json!({"alg": "HS256", "typ": "JWT"}));
     }
 

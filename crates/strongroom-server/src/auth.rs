@@ -1,8 +1,7 @@
 //! Every Key Protect call carries a bearer token and the instance it addresses.
 
-use std::sync::Arc;
-
 use std::net::SocketAddr;
+use std::sync::Arc;
 
 use axum::extract::{ConnectInfo, Request, State};
 use axum::http::{header, HeaderMap, StatusCode};
