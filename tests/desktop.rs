@@ -178,11 +178,25 @@ async fn dismiss_toasts(client: &Client) {
         .await;
 }
 
+/// Repaints one transparent pixel every 50 ms for two seconds, then removes it.
+const REPAINT_SOON: &str = "const d = document.createElement('div'); \
+    d.style.cssText = 'position:fixed;left:0;top:0;width:1px;height:1px;pointer-events:none'; \
+    document.body.appendChild(d); let n = 0; \
+    const t = setInterval(() => { \
+      d.style.background = (n++ % 2) ? 'rgba(0,0,0,0)' : 'rgba(0,0,0,0.01)'; \
+      if (n > 40) { clearInterval(t); d.remove(); } \
+    }, 50); return 1;";
+
 async fn screenshot(client: &Client, name: &str) {
     // Pictures for docs/ show the page, not the toasts that happen to be on it.
     dismiss_toasts(client).await;
     // WebKit paints after the DOM settles; a screenshot taken at once can show the frame before.
     tokio::time::sleep(Duration::from_millis(800)).await;
+    // WebKitWebDriver answers a screenshot after the page's next paint. The app draws without
+    // accelerated compositing, and then a page where nothing changes (no caret blinking, no
+    // transition) never paints again, so the command would wait forever. An invisible pixel
+    // that flickers for two seconds gives it that paint.
+    let _ = client.execute(REPAINT_SOON, vec![]).await;
     if let Ok(png) = client.screenshot().await {
         let dir = target_dir().join("e2e-screenshots");
         let _ = std::fs::create_dir_all(&dir);

@@ -12,6 +12,7 @@ use tracing_subscriber::fmt::format::FmtSpan;
 use tracing_subscriber::EnvFilter;
 
 fn main() -> anyhow::Result<()> {
+    window::prefer_lean_webkit();
     tracing_subscriber::fmt()
         .with_env_filter(
             EnvFilter::try_from_env("STRONGROOM_LOG")
