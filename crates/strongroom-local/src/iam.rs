@@ -275,6 +275,29 @@ impl LocalIam {
         })
     }
 
+    /// What a token proves, from its MAC and claims: what [`VerifiedTokens`] remembers.
+    fn check_signature(
+        &self,
+        signed: &str,
+        claims_part: &str,
+        signature: &[u8; 32],
+    ) -> Result<Verified, ApiError> {
+        let invalid = || unauthenticated("the access token is not valid");
+        let mut mac =
+            Hmac::<Sha256>::new_from_slice(&self.signing_key).map_err(|_| ApiError::internal())?;
+        mac.update(signed.as_bytes());
+        mac.verify_slice(signature).map_err(|_| invalid())?;
+        let claims: Claims = decode_json(claims_part).ok_or_else(invalid)?;
+        if claims.account.bss != self.account {
+            return Err(invalid());
+        }
+        Ok(Verified {
+            iam_id: claims.iam_id,
+            api_key_id: claims.api_key_id.into(),
+            exp: claims.exp,
+        })
+    }
+
     fn verify(&self, token: &str) -> Result<Principal, ApiError> {
         let invalid = || unauthenticated("the access token is not valid");
         let mut parts = token.split('.');
@@ -293,23 +316,11 @@ impl LocalIam {
             .ok()
             .and_then(|bytes| bytes.try_into().ok())
             .ok_or_else(invalid)?;
+        let signed = &token[..header_part.len() + 1 + claims_part.len()];
         let verified = match self.verified.get(&signature, token) {
             Some(verified) => verified,
             None => {
-                let mut mac = Hmac::<Sha256>::new_from_slice(&self.signing_key)
-                    .map_err(|_| ApiError::internal())?;
-                // The signed input is the token up to its second dot.
-                mac.update(&token.as_bytes()[..header_part.len() + 1 + claims_part.len()]);
-                mac.verify_slice(&signature).map_err(|_| invalid())?;
-                let claims: Claims = decode_json(claims_part).ok_or_else(invalid)?;
-                if claims.account.bss != self.account {
-                    return Err(invalid());
-                }
-                let verified = Verified {
-                    iam_id: claims.iam_id,
-                    api_key_id: claims.api_key_id.into(),
-                    exp: claims.exp,
-                };
+                let verified = self.check_signature(signed, claims_part, &signature)?;
                 self.verified.insert(signature, token, verified.clone());
                 verified
             }
@@ -401,6 +412,12 @@ mod tests {
         (dir, iam)
     }
 
+    async fn admin_token(iam: &LocalIam) -> IamToken {
+        iam.token(&SecretString::new("unit-admin-key".into()))
+            .await
+            .unwrap()
+    }
+
     #[test]
     fn the_token_header_says_hs256() {
         let header: serde_json::Value = decode_json(TOKEN_HEADER).unwrap();
@@ -410,10 +427,7 @@ mod tests {
     #[tokio::test]
     async fn a_token_with_another_header_is_refused_even_if_signed() {
         let (_dir, iam) = open();
-        let token = iam
-            .token(&SecretString::new("unit-admin-key".into()))
-            .await
-            .unwrap();
+        let token = admin_token(&iam).await;
         let claims = token.access_token.expose().split('.').nth(1).unwrap();
         let header = URL_SAFE_NO_PAD.encode(br#"{"alg":"none","typ":"JWT"}"#);
         let input = format!("{header}.{claims}");
@@ -433,10 +447,7 @@ mod tests {
         let issued_at = OffsetDateTime::now_utc();
         let clock = Arc::new(FixedClock::new(issued_at));
         iam.clock = clock.clone();
-        let token = iam
-            .token(&SecretString::new("unit-admin-key".into()))
-            .await
-            .unwrap();
+        let token = admin_token(&iam).await;
         let token = token.access_token.expose();
         clock.advance(time::Duration::seconds(TOKEN_LIFETIME_SECS - 1));
         assert_eq!(
@@ -453,10 +464,7 @@ mod tests {
     #[tokio::test]
     async fn revoking_the_api_key_refuses_its_live_tokens_at_once() {
         let (_dir, iam) = open();
-        let token = iam
-            .token(&SecretString::new("unit-admin-key".into()))
-            .await
-            .unwrap();
+        let token = admin_token(&iam).await;
         let token = token.access_token.expose();
         iam.authenticate(token).await.unwrap();
         let key = &iam.store.api_keys(Some(ADMIN_IAM_ID)).unwrap()[0];

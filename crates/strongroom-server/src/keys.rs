@@ -43,12 +43,7 @@ pub(crate) fn typed_json<T: Serialize>(
 fn kp_key(state: &Kms, key: KeyInfo) -> KpKey {
     KpKey {
         resource_type: KEY_TYPE.to_owned(),
-        crn: format!(
-            "crn:v1:bluemix:public:kms:local:a/{}:{}:key:{}",
-            state.account_id(),
-            state.instance_id,
-            key.id
-        ),
+        crn: state.key_crn(&key.id),
         state: match key.state {
             KeyStateName::Active => 1,
             KeyStateName::Suspended => 2,

@@ -54,9 +54,12 @@ pub(crate) struct Kms {
 }
 
 impl Kms {
-    /// The account id in CRNs.
-    pub(crate) fn account_id(&self) -> &str {
-        &self.server.account_id
+    /// A key's cloud resource name, as Key Protect writes it: account, instance, key.
+    pub(crate) fn key_crn(&self, key_id: &str) -> String {
+        format!(
+            "crn:v1:bluemix:public:kms:local:a/{}:{}:key:{key_id}",
+            self.server.account_id, self.instance_id
+        )
     }
 }
 

@@ -36,11 +36,7 @@ fn key_policy_resources(
     policies: &KeyPolicies,
     only: Option<&str>,
 ) -> Vec<Value> {
-    let crn = format!(
-        "crn:v1:bluemix:public:kms:local:a/{}:{}:key:{id}",
-        state.account_id(),
-        state.instance_id
-    );
+    let crn = state.key_crn(id);
     let mut out = Vec::new();
     if only.is_none_or(|p| p == "rotation") {
         if let Some(r) = policies.rotation {
