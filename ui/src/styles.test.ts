@@ -5,113 +5,65 @@ import { describe, expect, it } from "vitest";
 // styles.scss loads Carbon's styles component by component. A component used without its
 // styles still renders, unstyled, and nothing else would notice; this test does.
 
-/** The Carbon style modules each component needs; `[]` for those with no styles of their own. */
-const STYLES: Record<string, readonly string[]> = {
-  Accordion: ["accordion"],
-  AccordionItem: ["accordion"],
-  ActionableNotification: ["notification"],
-  Breadcrumb: ["breadcrumb"],
-  BreadcrumbItem: ["breadcrumb"],
-  Button: ["button"],
-  ButtonSet: ["button"],
-  Checkbox: ["checkbox"],
-  CheckboxGroup: ["checkbox"],
-  CodeSnippet: ["code-snippet", "copy-button"],
-  ComboBox: ["combo-box", "list-box"],
-  ComposedModal: ["modal"],
-  Content: ["ui-shell"],
-  ContentSwitcher: ["content-switcher"],
-  CopyButton: ["copy-button"],
-  DataTable: ["data-table", "data-table/sort"],
-  DataTableSkeleton: ["data-table/skeleton", "skeleton-styles"],
-  DatePicker: ["date-picker"],
-  DatePickerInput: ["date-picker"],
-  DismissibleTag: ["tag"],
-  FeatureFlags: [],
-  FileUploaderButton: ["file-uploader"],
-  Form: ["form"],
-  FormGroup: ["form"],
-  GlobalTheme: [],
-  Header: ["ui-shell"],
-  HeaderGlobalAction: ["ui-shell"],
-  HeaderGlobalBar: ["ui-shell"],
-  HeaderName: ["ui-shell"],
-  HeaderPanel: ["ui-shell"],
-  IconButton: ["button", "tooltip"],
-  InlineLoading: ["inline-loading", "loading"],
-  InlineNotification: ["notification"],
-  Layer: ["layer"],
-  Link: ["link"],
-  Modal: ["modal"],
-  ModalBody: ["modal"],
-  ModalFooter: ["modal"],
-  ModalHeader: ["modal"],
-  MultiSelect: ["multiselect", "list-box"],
-  NumberInput: ["number-input"],
-  OperationalTag: ["tag"],
-  OverflowMenu: ["overflow-menu", "menu"],
-  OverflowMenuItem: ["overflow-menu", "menu"],
-  Pagination: ["pagination", "select"],
-  PasswordInput: ["text-input"],
-  Popover: ["popover"],
-  PopoverContent: ["popover"],
-  ProgressBar: ["progress-bar"],
-  ProgressIndicator: ["progress-indicator"],
-  ProgressStep: ["progress-indicator"],
-  RadioButton: ["radio-button"],
-  RadioButtonGroup: ["radio-button"],
-  RadioTile: ["tile"],
-  Select: ["select"],
-  SelectItem: ["select"],
-  SideNav: ["ui-shell"],
-  SideNavItems: ["ui-shell"],
-  SideNavLink: ["ui-shell"],
-  SkeletonPlaceholder: ["skeleton-styles"],
-  SkeletonText: ["skeleton-styles"],
-  SkipToContent: ["ui-shell"],
-  Stack: ["stack"],
-  StructuredListBody: ["structured-list"],
-  StructuredListCell: ["structured-list"],
-  StructuredListHead: ["structured-list"],
-  StructuredListRow: ["structured-list"],
-  StructuredListWrapper: ["structured-list"],
-  Switch: ["content-switcher"],
-  Tab: ["tabs"],
-  TabList: ["tabs"],
-  TabPanel: ["tabs"],
-  TabPanels: ["tabs"],
-  Table: ["data-table"],
-  TableBatchAction: ["data-table/action"],
-  TableBatchActions: ["data-table/action"],
-  TableBody: ["data-table"],
-  TableCell: ["data-table"],
-  TableContainer: ["data-table"],
-  TableExpandHeader: ["data-table/expandable"],
-  TableExpandRow: ["data-table/expandable"],
-  TableExpandedRow: ["data-table/expandable"],
-  TableHead: ["data-table"],
-  TableHeader: ["data-table", "data-table/sort"],
-  TableRow: ["data-table"],
-  TableSelectAll: ["data-table", "checkbox"],
-  TableSelectRow: ["data-table", "checkbox"],
-  TableToolbar: ["data-table/action"],
-  TableToolbarContent: ["data-table/action"],
-  TableToolbarSearch: ["data-table/action", "search"],
-  Tabs: ["tabs"],
-  Tag: ["tag"],
-  TextArea: ["text-area"],
-  TextInput: ["text-input"],
-  Theme: ["zone"],
-  Tile: ["tile"],
-  TileGroup: ["tile", "radio-button"],
-  ToastNotification: ["notification"],
-  Toggle: ["toggle"],
-  Toggletip: ["toggletip", "popover"],
-  ToggletipButton: ["toggletip"],
-  ToggletipContent: ["toggletip"],
-  Tooltip: ["tooltip", "popover"],
-  useTheme: [],
+/** Carbon's style modules, each with the components that need it (one module per line of styles.scss). */
+const NEEDED_BY: Record<string, readonly string[]> = {
+  accordion: ["Accordion", "AccordionItem"],
+  breadcrumb: ["Breadcrumb", "BreadcrumbItem"],
+  button: ["Button", "ButtonSet", "IconButton"],
+  checkbox: ["Checkbox", "CheckboxGroup", "TableSelectAll", "TableSelectRow"],
+  "code-snippet": ["CodeSnippet"],
+  "combo-box": ["ComboBox"],
+  "content-switcher": ["ContentSwitcher", "Switch"],
+  "copy-button": ["CodeSnippet", "CopyButton"],
+  "data-table": ["DataTable", "Table", "TableBody", "TableCell", "TableContainer", "TableHead", "TableHeader", "TableRow", "TableSelectAll", "TableSelectRow"],
+  "data-table/action": ["TableBatchAction", "TableBatchActions", "TableToolbar", "TableToolbarContent", "TableToolbarSearch"],
+  "data-table/expandable": ["TableExpandHeader", "TableExpandRow", "TableExpandedRow"],
+  "data-table/skeleton": ["DataTableSkeleton"],
+  "data-table/sort": ["DataTable", "TableHeader"],
+  "date-picker": ["DatePicker", "DatePickerInput"],
+  "file-uploader": ["FileUploaderButton"],
+  form: ["Form", "FormGroup"],
+  "inline-loading": ["InlineLoading"],
+  layer: ["Layer"],
+  link: ["Link"],
+  "list-box": ["ComboBox", "MultiSelect"],
+  loading: ["InlineLoading"],
+  menu: ["OverflowMenu", "OverflowMenuItem"],
+  modal: ["ComposedModal", "Modal", "ModalBody", "ModalFooter", "ModalHeader"],
+  multiselect: ["MultiSelect"],
+  notification: ["ActionableNotification", "InlineNotification", "ToastNotification"],
+  "number-input": ["NumberInput"],
+  "overflow-menu": ["OverflowMenu", "OverflowMenuItem"],
+  pagination: ["Pagination"],
+  popover: ["Popover", "PopoverContent", "Toggletip", "Tooltip"],
+  "progress-bar": ["ProgressBar"],
+  "progress-indicator": ["ProgressIndicator", "ProgressStep"],
+  "radio-button": ["RadioButton", "RadioButtonGroup", "TileGroup"],
+  search: ["TableToolbarSearch"],
+  select: ["Pagination", "Select", "SelectItem"],
+  "skeleton-styles": ["DataTableSkeleton", "SkeletonPlaceholder", "SkeletonText"],
+  stack: ["Stack"],
+  "structured-list": ["StructuredListBody", "StructuredListCell", "StructuredListHead", "StructuredListRow", "StructuredListWrapper"],
+  tabs: ["Tab", "TabList", "TabPanel", "TabPanels", "Tabs"],
+  tag: ["DismissibleTag", "OperationalTag", "Tag"],
+  "text-area": ["TextArea"],
+  "text-input": ["PasswordInput", "TextInput"],
+  tile: ["RadioTile", "Tile", "TileGroup"],
+  toggle: ["Toggle"],
+  toggletip: ["Toggletip", "ToggletipButton", "ToggletipContent"],
+  tooltip: ["IconButton", "Tooltip"],
+  "ui-shell": ["Content", "Header", "HeaderGlobalAction", "HeaderGlobalBar", "HeaderName", "HeaderPanel", "SideNav", "SideNavItems", "SideNavLink", "SkipToContent"],
+  zone: ["Theme"],
 };
+
+/** Carbon exports with no styles of their own. */
+const UNSTYLED: readonly string[] = ["FeatureFlags", "GlobalTheme", "useTheme"];
+
+/** The style modules each component needs. */
+const STYLES = new Map<string, string[]>(UNSTYLED.map((name) => [name, []]));
+for (const [module, names] of Object.entries(NEEDED_BY)) {
+  for (const name of names) STYLES.set(name, [...(STYLES.get(name) ?? []), module]);
+}
 
 const SRC = join(process.cwd(), "src");
 
@@ -144,22 +96,23 @@ function loadedStyles(): Set<string> {
   return new Set(modules);
 }
 
+const USED = carbonImports();
+const LOADED = loadedStyles();
+
 describe("styles.scss", () => {
   it("loads the styles of every Carbon component the console uses", () => {
-    const used = carbonImports();
-    expect(used.size).toBeGreaterThan(20);
-    const unknown = [...used].filter((name) => !(name in STYLES));
-    expect(unknown, "add these to STYLES here, and their style modules to styles.scss").toEqual([]);
-    const loaded = loadedStyles();
-    const missing = [...used].flatMap((name) => (STYLES[name] ?? []).filter((module) => !loaded.has(module)).map((module) => `${name}: ${module}`));
+    expect(USED.size).toBeGreaterThan(20);
+    const unknown = [...USED].filter((name) => !STYLES.has(name));
+    expect(unknown, "add these to NEEDED_BY (or UNSTYLED) here, and their style modules to styles.scss").toEqual([]);
+    const missing = [...USED].flatMap((name) => (STYLES.get(name) ?? []).filter((module) => !LOADED.has(module)).map((module) => `${name}: ${module}`));
     expect(missing, "add these @use lines to styles.scss").toEqual([]);
   });
 
   it("loads no component styles the console does not use", () => {
-    const needed = new Set([...carbonImports()].flatMap((name) => STYLES[name] ?? []));
+    const needed = new Set([...USED].flatMap((name) => STYLES.get(name) ?? []));
     // The reset, fonts, layout tokens, theme and type are the base every page stands on.
     const base = new Set(["config", "themes", "theme", "fonts", "reset", "layout", "spacing", "type"]);
-    const unused = [...loadedStyles()].filter((module) => !needed.has(module) && !base.has(module));
+    const unused = [...LOADED].filter((module) => !needed.has(module) && !base.has(module));
     expect(unused, "remove these @use lines from styles.scss").toEqual([]);
   });
 });
