@@ -120,18 +120,20 @@ enum Command {
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
     let (log, _flush_on_exit) = log::LogSink::start();
+    // STRONGROOM_LOG_SPANS=1 logs each request's or command's span as it closes, with its
+    // busy and idle time: where a slow screen or call spends it, without a profiler.
+    let spans = std::env::var_os("STRONGROOM_LOG_SPANS");
     tracing_subscriber::fmt()
         .with_env_filter(
-            EnvFilter::try_from_env("STRONGROOM_LOG")
-                .unwrap_or_else(|_| EnvFilter::new("strongroom=info,warn")),
+            EnvFilter::try_from_env("STRONGROOM_LOG").unwrap_or_else(|_| {
+                EnvFilter::new(strongroom_server::default_log_filter(spans.is_some()))
+            }),
         )
         .with_writer(log)
         // Colour codes only for a person at a terminal; a log file gets plain lines (and
         // formatting them was measurable at tens of thousands of requests a second).
         .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
-        // STRONGROOM_LOG_SPANS=1 logs each request's or command's span as it closes, with
-        // its busy and idle time: where a slow screen or call spends it, without a profiler.
-        .with_span_events(match std::env::var_os("STRONGROOM_LOG_SPANS") {
+        .with_span_events(match spans {
             Some(_) => FmtSpan::CLOSE,
             None => FmtSpan::NONE,
         })

@@ -4,7 +4,7 @@
 
 mod common;
 
-use common::{http, start, start_with, stop, token, INSTANCE};
+use common::{http, start, start_logging, start_with, stop, token, INSTANCE};
 
 #[test]
 fn serve_answers_on_loopback_stops_on_sigterm_and_keeps_keys() {
@@ -290,4 +290,74 @@ keys:
     assert!(!output.status.success());
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert!(stderr.contains("keys[0]"), "{stderr}");
+}
+
+/// Starts `serve` with `logging`, creates a key and wraps with it, and returns the key id, the
+/// correlation id sent with the wrap, and the log.
+fn wrap_once_logging(dir: &std::path::Path, logging: &[(&str, &str)]) -> (String, String, String) {
+    let served = start_logging(dir, Some("log-admin-key"), &[], logging);
+    let bearer = format!("Bearer {}", token(&served.address, "log-admin-key"));
+    let auth = [
+        ("Authorization", bearer.as_str()),
+        ("Bluemix-Instance", INSTANCE),
+    ];
+    let create = r#"{"resources":[{"name":"logged","extractable":false}]}"#;
+    let (status, body) = http(&served.address, "POST", "/api/v2/keys", &auth, create);
+    assert_eq!(status, 201, "{body}");
+    let id = body["resources"][0]["id"].as_str().unwrap().to_owned();
+    let correlation = format!("wrap-{id}");
+    let mut headers = auth.to_vec();
+    headers.push(("Correlation-Id", correlation.as_str()));
+    let path = format!("/api/v2/keys/{id}/actions/wrap");
+    let (status, body) = http(&served.address, "POST", &path, &headers, "");
+    assert_eq!(status, 200, "{body}");
+    (id, correlation, stop(served))
+}
+
+#[test]
+fn the_default_log_has_one_access_line_per_request_and_spans_only_when_asked() {
+    let dir = tempfile::tempdir().unwrap();
+    let (id, correlation, log) = wrap_once_logging(dir.path(), &[]);
+    let lines: Vec<&str> = log
+        .lines()
+        .filter(|line| line.contains(&correlation))
+        .collect();
+    assert_eq!(lines.len(), 1, "one line for the wrap: {log}");
+    let line = lines[0];
+    for field in [
+        " INFO ".to_owned(),
+        "method=POST".to_owned(),
+        format!("path=/api/v2/keys/{id}/actions/wrap"),
+        format!("key_id=\"{id}\""),
+        "principal=\"".to_owned(),
+        format!("instance=\"{INSTANCE}\""),
+        "status=200".to_owned(),
+        "latency_us=".to_owned(),
+    ] {
+        assert!(line.contains(&field), "{field} missing from {line}");
+    }
+    assert!(
+        !log.contains("request{"),
+        "no request span is formatted by default: {log}"
+    );
+
+    // Asked for, the span is there: with its fields, around the access line and as a
+    // closing line with its timings.
+    let (id, correlation, log) = wrap_once_logging(dir.path(), &[("STRONGROOM_LOG_SPANS", "1")]);
+    let lines: Vec<&str> = log
+        .lines()
+        .filter(|line| line.contains(&correlation))
+        .collect();
+    assert!(
+        lines.iter().any(|line| line.contains("request{")
+            && line.contains(&format!("key_id=\"{id}\""))
+            && line.contains("status=200")),
+        "the access line inside its span: {lines:?}"
+    );
+    assert!(
+        lines
+            .iter()
+            .any(|line| line.contains("close") && line.contains("time.busy")),
+        "the span's closing line: {lines:?}"
+    );
 }

@@ -11,7 +11,7 @@ use axum::response::{IntoResponse, Response};
 use strongroom_api::CallOrigin;
 
 use crate::error::Failure;
-use crate::trace::CorrelationId;
+use crate::trace::{CorrelationId, Fact};
 use crate::{Kms, ServerState};
 
 pub(crate) async fn require_token(
@@ -67,7 +67,7 @@ async fn authenticate(
         }
     };
     let principal = state.iam.authenticate(token).await?;
-    tracing::Span::current().record("principal", principal.iam_id.as_str());
+    crate::trace::note(Fact::Principal, &principal.iam_id);
     let instance = headers
         .get("bluemix-instance")
         .and_then(|value| value.to_str().ok())
@@ -79,7 +79,7 @@ async fn authenticate(
                 "the Bluemix-Instance header must name the Key Protect instance",
             )
         })?;
-    tracing::Span::current().record("instance", instance);
+    crate::trace::note(Fact::Instance, instance);
     let keystore = state.instances.open(instance, &principal, origin).await?;
     Ok(Kms {
         keystore,

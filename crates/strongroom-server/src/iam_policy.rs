@@ -77,7 +77,7 @@ pub(crate) async fn require_principal(
     };
     match state.iam.authenticate(&token).await {
         Ok(principal) => {
-            tracing::Span::current().record("principal", principal.iam_id.as_str());
+            crate::trace::note(crate::trace::Fact::Principal, &principal.iam_id);
             let origin = crate::auth::call_origin(&request);
             request.extensions_mut().insert(principal);
             request.extensions_mut().insert(origin);

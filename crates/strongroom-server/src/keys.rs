@@ -25,7 +25,7 @@ use crate::Kms;
 type Outcome = Result<Response, Failure>;
 
 fn record_key(id: &str) {
-    tracing::Span::current().record("key_id", id);
+    crate::trace::note(crate::trace::Fact::KeyId, id);
 }
 
 pub(crate) fn typed_json<T: Serialize>(

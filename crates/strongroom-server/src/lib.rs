@@ -31,6 +31,18 @@ use strongroom_api::{Iam, Instances, Keystore, PolicyAdmin};
 /// base64, is the biggest legitimate one).
 pub const MAX_BODY_BYTES: usize = 64 * 1024;
 
+/// The log filter of a binary serving this API when `STRONGROOM_LOG` is not set: Strongroom's
+/// INFO lines (one access line per request) and everyone's warnings. With `spans` (the binary
+/// was asked to log its spans), the request spans too, which are at DEBUG because formatting
+/// them costs as much as the access line (`trace.rs`).
+pub fn default_log_filter(spans: bool) -> &'static str {
+    if spans {
+        "strongroom=info,strongroom_server::trace=debug,warn"
+    } else {
+        "strongroom=info,warn"
+    }
+}
+
 /// What every handler reaches.
 #[derive(Clone)]
 pub struct ServerState {

@@ -30,6 +30,22 @@ pub(crate) fn start(dir: &Path, bootstrap: Option<&str>) -> Served {
 
 /// `start` with more `serve` arguments; `address` is host:port for http and https alike.
 pub(crate) fn start_with(dir: &Path, bootstrap: Option<&str>, extra: &[&str]) -> Served {
+    start_logging(
+        dir,
+        bootstrap,
+        extra,
+        &[("STRONGROOM_LOG", "strongroom=trace")],
+    )
+}
+
+/// `start_with` and these logging variables (`STRONGROOM_LOG`, `STRONGROOM_LOG_SPANS`) only;
+/// none gives the defaults a person gets.
+pub(crate) fn start_logging(
+    dir: &Path,
+    bootstrap: Option<&str>,
+    extra: &[&str],
+    logging: &[(&str, &str)],
+) -> Served {
     let mut command = Command::new(env!("CARGO_BIN_EXE_strongroom"));
     command
         .args(["serve", "--listen", "127.0.0.1:0", "--data-dir"])
@@ -37,7 +53,9 @@ pub(crate) fn start_with(dir: &Path, bootstrap: Option<&str>, extra: &[&str]) ->
         .args(extra)
         .env("STRONGROOM_MASTER_KEY_FILE", dir.join("master.key"))
         .env("STRONGROOM_INSTANCE_ID", INSTANCE)
-        .env("STRONGROOM_LOG", "strongroom=trace")
+        .env_remove("STRONGROOM_LOG")
+        .env_remove("STRONGROOM_LOG_SPANS")
+        .envs(logging.iter().copied())
         .env_remove("STRONGROOM_BOOTSTRAP_API_KEY")
         .stdout(Stdio::piped())
         .stderr(Stdio::piped());
