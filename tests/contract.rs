@@ -499,6 +499,19 @@ async fn administration(ks: &dyn Keystore, t: &mut Transcript) {
         .await
         .unwrap();
     assert!(before_it.is_empty(), "until the first event: {before_it:?}");
+    // A bounded look-back (how far the key page's activity reads): the whole trail is within
+    // a million events here, and nothing is within none.
+    for (rows, expected) in [(1_000_000, events.len()), (0, 0)] {
+        let within = ks
+            .audit_events(AuditQueryRequest {
+                target: Some(key.id.clone()),
+                within_latest: Some(rows),
+                ..Default::default()
+            })
+            .await
+            .unwrap();
+        assert_eq!(within.len(), expected, "within the latest {rows}");
+    }
     // One request's events by its correlation id: the wrap's, and nothing else. (The
     // desktop's embedded calls are not HTTP requests and carry none.)
     let wrap = events

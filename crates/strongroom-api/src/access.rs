@@ -273,6 +273,11 @@ pub struct AuditQueryRequest {
     #[ts(optional, type = "number")]
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub before: Option<i64>,
+    /// Only among the newest this many events of the trail: a rare filter (one key's events)
+    /// otherwise reads back through the whole trail.
+    #[ts(optional)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub within_latest: Option<u32>,
     /// Events at or after this time (RFC 3339).
     #[ts(optional)]
     #[serde(default, skip_serializing_if = "Option::is_none")]

@@ -951,6 +951,9 @@ impl Keystore for RemoteKeystore {
         if let Some(before) = query.before {
             call.query.push(("before", before.to_string()));
         }
+        if let Some(rows) = query.within_latest {
+            call.query.push(("withinLatest", rows.to_string()));
+        }
         if let Some(since) = query.since {
             call.query.push(("since", since));
         }

@@ -1542,6 +1542,7 @@ impl Keystore for LocalKeystore {
                     // An empty id would match every embedded call, which carries none.
                     correlation_id: query.correlation_id.filter(|id| !id.trim().is_empty()),
                     before: query.before,
+                    within_latest: query.within_latest,
                     since,
                     until,
                     limit: query.limit.unwrap_or(100),

@@ -5,6 +5,7 @@ import { fakeBackend, makeKey, rejectWith } from "../../test/fakeBackend";
 import { renderWithBackend } from "../../test/render";
 import type { KeyInfo } from "../../lib/types";
 import { aliasProblem } from "./aliasRules";
+import { ACTIVITY_LOOK_BACK } from "./KeyActivity";
 import { KeyDetailsPanel } from "./KeyDetailsPanel";
 
 const rings = [
@@ -213,6 +214,32 @@ describe("KeyDetailsPanel: ring, aliases, policies, dual authorization, reach", 
     const list = await screen.findByRole("list", { name: "Recent activity, newest first" });
     expect(list).toHaveTextContent("kms.secrets.unwrap");
     expect(within(list).getByText("UNDECRYPTABLE")).toBeInTheDocument();
-    expect(backend.auditEvents).toHaveBeenCalledWith({ target: key.id, limit: 10 });
+    expect(backend.auditEvents).toHaveBeenCalledWith({ target: key.id, limit: 10, withinLatest: ACTIVITY_LOOK_BACK });
+    // Fewer than a page: older events may lie beyond the look-back, and the panel says where to look.
+    expect(screen.getByText(/From the latest 200,000 events of the audit trail/)).toBeInTheDocument();
+  });
+
+  it("says how far back it looked when it found nothing", async () => {
+    const key = makeKey({ name: "idle-root" });
+    setup(key, { auditEvents: () => Promise.resolve([]) });
+    expect(await screen.findByText(/No activity among the latest 200,000 events of the audit trail/)).toBeInTheDocument();
+  });
+
+  it("leaves the look-back unsaid when a full page was found", async () => {
+    const key = makeKey({ name: "busy-root" });
+    const events = Array.from({ length: 10 }, (_, i) => ({
+      seq: 100 - i,
+      at: "2026-03-01T10:00:00Z",
+      instance: "i",
+      initiator: "IBMid-bob",
+      action: "kms.secrets.wrap",
+      target: key.id,
+      outcome: "success",
+      correlationId: `c${i}`,
+    }));
+    setup(key, { auditEvents: () => Promise.resolve(events) });
+    const list = await screen.findByRole("list", { name: "Recent activity, newest first" });
+    expect(within(list).getAllByRole("listitem")).toHaveLength(10);
+    expect(screen.queryByText(/events of the audit trail/)).not.toBeInTheDocument();
   });
 });

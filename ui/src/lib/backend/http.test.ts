@@ -649,7 +649,7 @@ describe("HttpBackend: authorizations and audit", () => {
   it("queries audit events with its filters", async () => {
     const event = { seq: 9, at: "t", instance: INSTANCE, initiator: "IBMid-alice", action: "kms.secrets.wrap", target: "k1", outcome: "success", correlationId: "c" };
     const { backend, fetch } = setup(() => json(200, collection([event])));
-    expect(await backend.auditEvents({ initiator: "IBMid-alice", action: "kms.secrets", target: "k1", failuresOnly: true, before: 10, limit: 50 })).toEqual([event]);
+    expect(await backend.auditEvents({ initiator: "IBMid-alice", action: "kms.secrets", target: "k1", failuresOnly: true, before: 10, withinLatest: 200000, limit: 50 })).toEqual([event]);
     const url = urlOf(callsTo(fetch, "/api/v2/audit_events")[0]?.[0]);
     expect(Object.fromEntries(url.searchParams)).toEqual({
       initiator: "IBMid-alice",
@@ -657,6 +657,7 @@ describe("HttpBackend: authorizations and audit", () => {
       target: "k1",
       failuresOnly: "true",
       before: "10",
+      withinLatest: "200000",
       limit: "50",
     });
   });

@@ -723,6 +723,7 @@ export class HttpBackend implements Backend {
     if (query.failuresOnly === true) params.set("failuresOnly", "true");
     if (query.correlationId !== undefined) params.set("correlationId", query.correlationId);
     if (query.before !== undefined) params.set("before", String(query.before));
+    if (query.withinLatest !== undefined) params.set("withinLatest", String(query.withinLatest));
     if (query.since !== undefined) params.set("since", query.since);
     if (query.until !== undefined) params.set("until", query.until);
     if (query.limit !== undefined) params.set("limit", String(query.limit));

@@ -29,6 +29,11 @@ correlationId?: string,
  */
 before?: number, 
 /**
+ * Only among the newest this many events of the trail: a rare filter (one key's events)
+ * otherwise reads back through the whole trail.
+ */
+withinLatest?: number, 
+/**
  * Events at or after this time (RFC 3339).
  */
 since?: string, 
