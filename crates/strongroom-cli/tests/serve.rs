@@ -68,6 +68,17 @@ fn serve_answers_on_loopback_stops_on_sigterm_and_keeps_keys() {
 }
 
 #[test]
+fn a_sigterm_as_soon_as_it_listens_still_stops_it_gracefully() {
+    // The signal handlers are installed before "listening on" is printed; when they were
+    // installed on the shutdown future's first poll, a SIGTERM in between killed the process.
+    // Each round stops it the moment the line is read (`stop` asserts a zero exit).
+    let dir = tempfile::tempdir().unwrap();
+    for _ in 0..10 {
+        stop(start(dir.path(), Some("quick-admin-key")));
+    }
+}
+
+#[test]
 fn without_a_bootstrap_key_one_is_generated_and_shown_once() {
     let dir = tempfile::tempdir().unwrap();
     let served = start(dir.path(), None);
