@@ -4,6 +4,7 @@ import { describe, expect, it, vi } from "vitest";
 import type { KeyInfo } from "../../lib/types";
 import { fakeBackend, makeKey } from "../../test/fakeBackend";
 import { renderWithBackend } from "../../test/render";
+import { ACTIVITY_LOOK_BACK } from "./KeyActivity";
 import { KeyPage } from "./KeyPage";
 
 const HOUR = 3_600_000;
@@ -160,7 +161,7 @@ describe("KeyPage", () => {
     expect(await screen.findByText("No service is authorized to use this key.")).toBeVisible();
     await user.click(screen.getByRole("tab", { name: "Activity" }));
     expect(await screen.findByText("kms.secrets.wrap")).toBeVisible();
-    expect(backend.auditEvents).toHaveBeenCalledWith({ target: key.id, limit: 50 });
+    expect(backend.auditEvents).toHaveBeenCalledWith({ target: key.id, limit: 50, withinLatest: ACTIVITY_LOOK_BACK });
   });
 
   it("goes back to the key table from the breadcrumb", async () => {
