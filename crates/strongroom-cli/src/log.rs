@@ -31,8 +31,16 @@ pub(crate) struct LogSink {
 
 struct Shared {
     pending: Mutex<Vec<u8>>,
-    /// Stderr; held while a batch is written, so two batches never interleave or swap order.
-    output: Mutex<Box<dyn Write + Send>>,
+    /// Held while a batch is written, so two batches never interleave or swap order.
+    output: Mutex<Output>,
+}
+
+struct Output {
+    /// Stderr.
+    to: Box<dyn Write + Send>,
+    /// The buffer written last, emptied; swapped with `pending` at the next flush, so the two
+    /// keep their capacity and a busy server's lines are not copied through a growing buffer.
+    spare: Vec<u8>,
 }
 
 impl Shared {
@@ -53,12 +61,17 @@ impl Shared {
     /// threads logging meanwhile never wait for the disk.
     fn flush(&self) {
         let mut output = self.output.lock().unwrap_or_else(PoisonError::into_inner);
-        let batch = std::mem::take(&mut *self.pending());
-        if !batch.is_empty() {
+        let Output { to, spare } = &mut *output;
+        std::mem::swap(spare, &mut *self.pending());
+        if !spare.is_empty() {
             // Nowhere to report a failed log write; the lines are dropped (`eprintln!` would
             // panic instead).
-            let _ = output.write_all(&batch);
+            let _ = to.write_all(spare);
         }
+        spare.clear();
+        // A full buffer has grown to twice `FLUSH_AT` at most; only an outsized line's is given
+        // back.
+        spare.shrink_to(2 * FLUSH_AT);
     }
 }
 
@@ -95,7 +108,10 @@ impl LogSink {
     fn to(output: Box<dyn Write + Send>) -> (Self, FlushOnExit) {
         let shared = Arc::new(Shared {
             pending: Mutex::default(),
-            output: Mutex::new(output),
+            output: Mutex::new(Output {
+                to: output,
+                spare: Vec::new(),
+            }),
         });
         (
             Self {
@@ -242,5 +258,22 @@ mod tests {
         line(&sink, false, "y\n");
         assert!(sink.shared.pending().is_empty());
         assert_eq!(written.text().len(), FLUSH_AT + 1);
+    }
+
+    #[test]
+    fn the_buffers_keep_their_capacity_from_one_flush_to_the_next() {
+        let written = Written::default();
+        let (sink, _on_exit) = LogSink::to(Box::new(written.clone()));
+        for n in 0..3 {
+            line(&sink, false, &format!("request {n}\n"));
+            sink.shared.flush();
+        }
+        assert_eq!(written.text(), "request 0\nrequest 1\nrequest 2\n");
+        let pending = sink.shared.pending();
+        assert!(pending.is_empty());
+        assert!(
+            pending.capacity() >= "request 0\n".len(),
+            "a fresh buffer each time"
+        );
     }
 }

@@ -4,22 +4,17 @@
 
 mod common;
 
-use common::{http, start, start_logging, start_with, stop, token, INSTANCE};
+use common::{admin_with_key, http, start, start_logging, start_with, stop, token, INSTANCE};
 
 #[test]
 fn serve_answers_on_loopback_stops_on_sigterm_and_keeps_keys() {
     let dir = tempfile::tempdir().unwrap();
     let served = start(dir.path(), Some("local-admin-key"));
-    let bearer = format!("Bearer {}", token(&served.address, "local-admin-key"));
+    let (bearer, id) = admin_with_key(&served.address, "local-admin-key", "served");
     let auth = [
         ("Authorization", bearer.as_str()),
         ("Bluemix-Instance", INSTANCE),
     ];
-
-    let create = r#"{"resources":[{"name":"served","extractable":false}]}"#;
-    let (status, body) = http(&served.address, "POST", "/api/v2/keys", &auth, create);
-    assert_eq!(status, 201, "{body}");
-    let id = body["resources"][0]["id"].as_str().unwrap().to_owned();
     let (status, wrapped) = http(
         &served.address,
         "POST",
@@ -307,15 +302,11 @@ keys:
 /// correlation id sent with the wrap, and the log.
 fn wrap_once_logging(dir: &std::path::Path, logging: &[(&str, &str)]) -> (String, String, String) {
     let served = start_logging(dir, Some("log-admin-key"), &[], logging);
-    let bearer = format!("Bearer {}", token(&served.address, "log-admin-key"));
+    let (bearer, id) = admin_with_key(&served.address, "log-admin-key", "logged");
     let auth = [
         ("Authorization", bearer.as_str()),
         ("Bluemix-Instance", INSTANCE),
     ];
-    let create = r#"{"resources":[{"name":"logged","extractable":false}]}"#;
-    let (status, body) = http(&served.address, "POST", "/api/v2/keys", &auth, create);
-    assert_eq!(status, 201, "{body}");
-    let id = body["resources"][0]["id"].as_str().unwrap().to_owned();
     let correlation = format!("wrap-{id}");
     let mut headers = auth.to_vec();
     headers.push(("Correlation-Id", correlation.as_str()));

@@ -130,6 +130,21 @@ pub(crate) fn token(address: &str, api_key: &str) -> String {
     body["access_token"].as_str().unwrap().to_owned()
 }
 
+/// Signs in with `api_key` and creates a root key named `name` in [`INSTANCE`]: the
+/// `Authorization` header's value, and the key's id.
+pub(crate) fn admin_with_key(address: &str, api_key: &str, name: &str) -> (String, String) {
+    let bearer = format!("Bearer {}", token(address, api_key));
+    let auth = [
+        ("Authorization", bearer.as_str()),
+        ("Bluemix-Instance", INSTANCE),
+    ];
+    let create = format!(r#"{{"resources":[{{"name":"{name}","extractable":false}}]}}"#);
+    let (status, body) = http(address, "POST", "/api/v2/keys", &auth, &create);
+    assert_eq!(status, 201, "{body}");
+    let id = body["resources"][0]["id"].as_str().unwrap().to_owned();
+    (bearer, id)
+}
+
 pub(crate) fn stop(mut served: Served) -> String {
     let pid = served.child.id().to_string();
     assert!(Command::new("kill")
