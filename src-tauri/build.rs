@@ -37,6 +37,7 @@ const COMMANDS: &[&str] = &[
     "set_authorization_roles",
     "check_authorization",
     "usage",
+    "activity",
     "audit_events",
     "create_import_token",
     "import_token",

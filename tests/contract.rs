@@ -10,10 +10,10 @@ use std::path::Path;
 use base64::engine::general_purpose::STANDARD;
 use base64::Engine;
 use strongroom_api::{
-    ApiError, AuditQueryRequest, AuthorizationCheckRequest, CreateAuthorizationRequest,
-    CreateImportTokenRequest, CreateKeyRequest, ErrorCode, InstancePolicy, KeyStateName, KeyType,
-    Keystore, KeystoreMode, ListAliasesRequest, ListKeysRequest, RotationPolicyInfo, SecretString,
-    ServiceAction, SetKeyPoliciesRequest,
+    ActivityReport, ApiError, AuditQueryRequest, AuthorizationCheckRequest,
+    CreateAuthorizationRequest, CreateImportTokenRequest, CreateKeyRequest, ErrorCode,
+    InstancePolicy, KeyStateName, KeyType, Keystore, KeystoreMode, ListAliasesRequest,
+    ListKeysRequest, RotationPolicyInfo, SecretString, ServiceAction, SetKeyPoliciesRequest,
 };
 use strongroom_client::{seal_for_import, RemoteKeystore};
 use strongroom_local::LocalKeystore;
@@ -68,7 +68,56 @@ async fn contract(ks: &dyn Keystore) -> Transcript {
     administration(ks, &mut t).await;
     create_import_access(ks, &mut t).await;
     usage(ks, &mut t).await;
+    activity(ks, &mut t).await;
     t
+}
+
+/// The hourly activity counts what the steps above did, from the audit trail's counters.
+async fn activity(ks: &dyn Keystore, t: &mut Transcript) {
+    let key = ks.create_key(root_key("contract-activity")).await.unwrap();
+    let before = ks.activity(2).await.unwrap();
+    ks.wrap(wrap(&key.id, &[])).await.unwrap();
+    t.failure(
+        "unwrap of a ciphertext from elsewhere, counted",
+        ks.unwrap(unwrap(&key.id, &STANDARD.encode([7u8; 80]), &[]))
+            .await,
+    );
+    let after = ks.activity(2).await.unwrap();
+    assert_eq!(after.hours, 2);
+    let tally = |report: &ActivityReport, action: &str| {
+        report
+            .entries
+            .iter()
+            .filter(|hour| hour.action == action)
+            .fold((0, 0), |(calls, failures), hour| {
+                (calls + hour.calls, failures + hour.failures)
+            })
+    };
+    let (wraps_before, _) = tally(&before, "kms.secrets.wrap");
+    let (wraps_after, failed_wraps) = tally(&after, "kms.secrets.wrap");
+    assert_eq!(wraps_after, wraps_before + 1, "{after:?}");
+    assert!(failed_wraps < wraps_after);
+    let (unwraps_before, refused_before) = tally(&before, "kms.secrets.unwrap");
+    let (unwraps_after, refused_after) = tally(&after, "kms.secrets.unwrap");
+    assert_eq!(
+        (unwraps_after, refused_after),
+        (unwraps_before + 1, refused_before + 1),
+        "{after:?}"
+    );
+    assert!(
+        after
+            .entries
+            .windows(2)
+            .all(|pair| pair[0].at <= pair[1].at),
+        "oldest first"
+    );
+    assert!(after
+        .entries
+        .iter()
+        .all(|hour| hour.at.ends_with(":00:00Z") && hour.failures <= hour.calls));
+    t.failure("activity over no hours", ks.activity(0).await);
+    t.failure("activity over more than 31 days", ks.activity(745).await);
+    t.note("activity: wraps and a refused unwrap counted by the hour");
 }
 
 /// The usage report counts what the steps above did: wraps, and unwraps refused.

@@ -74,6 +74,7 @@ fn main() -> anyhow::Result<()> {
             commands::admin::set_authorization_roles,
             commands::admin::check_authorization,
             commands::admin::usage,
+            commands::admin::activity,
             commands::admin::audit_events,
             commands::admin::create_import_token,
             commands::admin::import_token,

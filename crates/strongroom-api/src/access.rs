@@ -206,6 +206,41 @@ pub struct UsageReport {
     pub minutes: Vec<UsageMinute>,
 }
 
+/// An instance's audited calls per hour and action (Strongroom's extension). Counted from the
+/// audit trail as it is written and kept with it, so unlike [`UsageReport`] it survives a
+/// restart, and reading a day costs the same however long the trail is.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct ActivityReport {
+    /// Hours the report covers, ending with the current one.
+    pub hours: u32,
+    /// RFC 3339: the end of the window (now).
+    pub until: String,
+    /// One entry per hour and action that had calls, oldest first.
+    pub entries: Vec<ActivityHour>,
+}
+
+/// One hour of one action.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct ActivityHour {
+    /// RFC 3339: the start of the hour.
+    pub at: String,
+    /// Activity Tracker action (`kms.secrets.wrap`).
+    pub action: String,
+    /// Calls audited.
+    #[ts(type = "number")]
+    pub calls: u64,
+    /// Of those, refused or failed.
+    #[ts(type = "number")]
+    pub failures: u64,
+}
+
+/// The longest window an activity report covers: 31 days.
+pub const ACTIVITY_MAX_HOURS: u32 = 31 * 24;
+
 /// One minute of one action.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "camelCase")]

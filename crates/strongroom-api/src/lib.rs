@@ -16,10 +16,11 @@ mod secret;
 mod wrapping;
 
 pub use access::{
-    authorization_roles, role_crn, service_role, ActionRoles, AuditEventInfo, AuditQueryRequest,
-    AuthorizationCheck, AuthorizationCheckRequest, AuthorizationInfo, CallerGrant, CallerInfo,
-    CreateAuthorizationRequest, FailureCount, IamPolicy, InstancePolicy, KeyPolicies, KeyRingInfo,
-    PolicyAdmin, RegistrationInfo, ServiceAction, SetKeyPoliciesRequest, UsageMinute, UsageReport,
+    authorization_roles, role_crn, service_role, ActionRoles, ActivityHour, ActivityReport,
+    AuditEventInfo, AuditQueryRequest, AuthorizationCheck, AuthorizationCheckRequest,
+    AuthorizationInfo, CallerGrant, CallerInfo, CreateAuthorizationRequest, FailureCount,
+    IamPolicy, InstancePolicy, KeyPolicies, KeyRingInfo, PolicyAdmin, RegistrationInfo,
+    ServiceAction, SetKeyPoliciesRequest, UsageMinute, UsageReport, ACTIVITY_MAX_HOURS,
     SERVICE_ROLES,
 };
 pub use connection::{
@@ -139,6 +140,10 @@ pub trait Keystore: Send + Sync {
     /// The calls this instance served in the last hour, per minute and action, with latency
     /// (Strongroom's extension: IBM Key Protect answers 404, `NOT_FOUND`).
     async fn usage(&self) -> Result<UsageReport, ApiError>;
+    /// This instance's audited calls per hour and action over the last `hours` hours, the
+    /// current one included (1 to [`ACTIVITY_MAX_HOURS`]; Strongroom's extension: IBM Key
+    /// Protect answers 404, `NOT_FOUND`).
+    async fn activity(&self, hours: u32) -> Result<ActivityReport, ApiError>;
     /// The audit trail of this instance, newest first.
     async fn audit_events(&self, query: AuditQueryRequest)
         -> Result<Vec<AuditEventInfo>, ApiError>;

@@ -4,14 +4,15 @@ use serde::de::DeserializeOwned;
 use serde_json::{json, Map, Value};
 use strongroom_api::kp::{Collection, KpKey, KpKeyVersion, KEY_TYPE};
 use strongroom_api::{
-    AliasInfo, AliasList, ApiError, AuditEventInfo, AuditQueryRequest, AuthorizationCheck,
-    AuthorizationCheckRequest, AuthorizationInfo, CallerInfo, CreateAuthorizationRequest,
-    CreateImportTokenRequest, CreateKeyRequest, ErrorCode, ImportTokenInfo, InstancePolicy,
-    KeyInfo, KeyList, KeyPolicies, KeyRingInfo, KeySort, KeyStateName, KeyType, KeyVersionInfo,
-    KeyVersionRef, Keystore, KeystoreInfo, KeystoreMode, ListAliasesRequest, ListKeysRequest,
-    RegistrationInfo, RewrapRequest, RewrapResponse, Rewrapped, RotateKeyRequest, SecretString,
-    SecureImport, SetKeyPoliciesRequest, TlsFacts, UnwrapRequest, UnwrapResponse, UsageReport,
-    WrapRequest, WrapResponse, EXTENSION_FILTERS_HEADER,
+    ActivityReport, AliasInfo, AliasList, ApiError, AuditEventInfo, AuditQueryRequest,
+    AuthorizationCheck, AuthorizationCheckRequest, AuthorizationInfo, CallerInfo,
+    CreateAuthorizationRequest, CreateImportTokenRequest, CreateKeyRequest, ErrorCode,
+    ImportTokenInfo, InstancePolicy, KeyInfo, KeyList, KeyPolicies, KeyRingInfo, KeySort,
+    KeyStateName, KeyType, KeyVersionInfo, KeyVersionRef, Keystore, KeystoreInfo, KeystoreMode,
+    ListAliasesRequest, ListKeysRequest, RegistrationInfo, RewrapRequest, RewrapResponse,
+    Rewrapped, RotateKeyRequest, SecretString, SecureImport, SetKeyPoliciesRequest, TlsFacts,
+    UnwrapRequest, UnwrapResponse, UsageReport, WrapRequest, WrapResponse,
+    EXTENSION_FILTERS_HEADER,
 };
 
 use crate::iam::TokenSource;
@@ -435,6 +436,14 @@ impl Keystore for RemoteKeystore {
     #[tracing::instrument(name = "remote_usage", skip_all)]
     async fn usage(&self) -> Result<UsageReport, ApiError> {
         Ok(self.json(Call::get(&["usage"])).await?)
+    }
+
+    /// Strongroom's `GET /api/v2/activity` (IBM Key Protect has none: 404, `NOT_FOUND`).
+    #[tracing::instrument(name = "remote_activity", skip_all, fields(hours = hours))]
+    async fn activity(&self, hours: u32) -> Result<ActivityReport, ApiError> {
+        let mut call = Call::get(&["activity"]);
+        call.query.push(("hours", hours.to_string()));
+        Ok(self.json(call).await?)
     }
 
     /// Strongroom's `POST /api/v2/authorization_checks` (IBM Key Protect has none: 404).

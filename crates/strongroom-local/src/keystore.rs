@@ -2,15 +2,15 @@ use std::path::Path;
 use std::sync::{Arc, OnceLock};
 
 use strongroom_api::{
-    AliasInfo, AliasList, ApiError, AuditEventInfo, AuditQueryRequest, AuthorizationCheck,
-    AuthorizationCheckRequest, AuthorizationInfo, CallOrigin, CallerInfo,
-    CreateAuthorizationRequest, CreateImportTokenRequest, CreateKeyRequest, ErrorCode,
-    FailureCount, ImportTokenInfo, InstancePolicy, Instances, KeyInfo, KeyList, KeyPolicies,
-    KeyRingInfo, KeySort, KeySortField, KeyStateName, KeyType, KeyVersionInfo, Keystore,
-    KeystoreInfo, KeystoreMode, ListAliasesRequest, ListKeysRequest, Principal, RegistrationInfo,
-    RewrapRequest, RewrapResponse, Rewrapped, RotateKeyRequest, RotationPolicyInfo, SecretString,
-    SetKeyPoliciesRequest, UnwrapRequest, UnwrapResponse, UsageMinute, UsageReport, WrapRequest,
-    WrapResponse,
+    ActivityHour, ActivityReport, AliasInfo, AliasList, ApiError, AuditEventInfo,
+    AuditQueryRequest, AuthorizationCheck, AuthorizationCheckRequest, AuthorizationInfo,
+    CallOrigin, CallerInfo, CreateAuthorizationRequest, CreateImportTokenRequest, CreateKeyRequest,
+    ErrorCode, FailureCount, ImportTokenInfo, InstancePolicy, Instances, KeyInfo, KeyList,
+    KeyPolicies, KeyRingInfo, KeySort, KeySortField, KeyStateName, KeyType, KeyVersionInfo,
+    Keystore, KeystoreInfo, KeystoreMode, ListAliasesRequest, ListKeysRequest, Principal,
+    RegistrationInfo, RewrapRequest, RewrapResponse, Rewrapped, RotateKeyRequest,
+    RotationPolicyInfo, SecretString, SetKeyPoliciesRequest, UnwrapRequest, UnwrapResponse,
+    UsageMinute, UsageReport, WrapRequest, WrapResponse, ACTIVITY_MAX_HOURS,
 };
 use strongroom_core::envelope::{self, Envelope};
 use strongroom_core::import_token::{ImportAlgorithm, ImportToken, SealedImport};
@@ -1509,6 +1509,41 @@ impl Keystore for LocalKeystore {
                 window_minutes: u32::try_from(strongroom_store::USAGE_WINDOW_MINUTES).unwrap_or(60),
                 until: rfc3339(now),
                 minutes,
+            })
+        })
+        .await
+    }
+
+    async fn activity(&self, hours: u32) -> Result<ActivityReport, ApiError> {
+        self.run(move |inner| {
+            // Counts of the audit trail, for whoever may read the trail.
+            inner.require(Operation::ReadPolicies, Target::Instance)?;
+            if !(1..=ACTIVITY_MAX_HOURS).contains(&hours) {
+                return Err(ApiError::invalid(format!(
+                    "hours must be between 1 and {ACTIVITY_MAX_HOURS}"
+                )));
+            }
+            let now = inner.now();
+            let current = now.unix_timestamp().div_euclid(3600);
+            let entries = inner
+                .shared
+                .store
+                .activity(inner.repo.id(), current - i64::from(hours) + 1, current)
+                .map_err(|err| api_error(err.into()))?
+                .into_iter()
+                .map(|record| ActivityHour {
+                    at: OffsetDateTime::from_unix_timestamp(record.hour * 3600)
+                        .map(rfc3339)
+                        .unwrap_or_default(),
+                    action: record.action,
+                    calls: record.calls,
+                    failures: record.failures,
+                })
+                .collect();
+            Ok(ActivityReport {
+                hours,
+                until: rfc3339(now),
+                entries,
             })
         })
         .await

@@ -27,6 +27,7 @@ const ALIAS_TYPE: &str = "application/vnd.strongroom.alias+json";
 const CALLER_TYPE: &str = "application/vnd.strongroom.caller+json";
 const CHECK_TYPE: &str = "application/vnd.strongroom.authorization_check+json";
 const USAGE_TYPE: &str = "application/vnd.strongroom.usage+json";
+const ACTIVITY_TYPE: &str = "application/vnd.strongroom.activity+json";
 
 #[derive(Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -97,6 +98,19 @@ pub(crate) async fn aliases(
 pub(crate) async fn usage(Extension(state): Extension<Kms>) -> Result<Response, Failure> {
     let report = state.keystore.usage().await?;
     Ok(typed_json(StatusCode::OK, USAGE_TYPE, &report))
+}
+
+#[derive(Deserialize)]
+pub(crate) struct ActivityQuery {
+    hours: Option<u32>,
+}
+
+pub(crate) async fn activity(
+    Extension(state): Extension<Kms>,
+    Query(query): Query<ActivityQuery>,
+) -> Result<Response, Failure> {
+    let report = state.keystore.activity(query.hours.unwrap_or(24)).await?;
+    Ok(typed_json(StatusCode::OK, ACTIVITY_TYPE, &report))
 }
 
 pub(crate) async fn caller(Extension(state): Extension<Kms>) -> Result<Response, Failure> {

@@ -124,6 +124,7 @@ pub fn router(state: ServerState) -> Router {
         .route("/aliases", get(audit::aliases))
         .route("/caller", get(audit::caller))
         .route("/usage", get(audit::usage))
+        .route("/activity", get(audit::activity))
         .route("/authorization_checks", post(audit::check_authorization))
         .route("/key_rings", get(registrations::key_rings))
         .route(

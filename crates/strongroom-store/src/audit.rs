@@ -14,9 +14,10 @@ use std::path::Path;
 use std::pin::Pin;
 use std::sync::{mpsc, Arc, Condvar, Mutex, MutexGuard, PoisonError};
 use std::task::{Context, Poll, Waker};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use hmac::{Hmac, Mac};
+use rusqlite::types::Type;
 use rusqlite::{params, Connection, OptionalExtension, TransactionBehavior};
 use sha2::Sha256;
 use strongroom_core::{AuditEvent, CoreError, KeyId, KeyVersionId, Outcome, Registration};
@@ -231,6 +232,139 @@ fn event_from_row(row: &rusqlite::Row<'_>, first: usize) -> Result<AuditEvent, S
         key_version: row.get(first + 7)?,
         source: row.get(first + 8)?,
     })
+}
+
+/// One hour of one action on one instance, from `activity_hourly`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ActivityRecord {
+    /// Start of the hour, in whole hours since the Unix epoch.
+    pub hour: i64,
+    /// The Activity Tracker action (`kms.secrets.wrap`).
+    pub action: String,
+    /// Calls audited.
+    pub calls: u64,
+    /// Of those, refused or failed.
+    pub failures: u64,
+}
+
+const MICROS_PER_HOUR: i64 = 3_600_000_000;
+
+/// One instance's calls of one action in one hour, as [`count_activity`] tallies them.
+struct HourTally {
+    instance: String,
+    hour: i64,
+    action: String,
+    calls: i64,
+    failures: i64,
+}
+
+/// The trail's rows past `activity_counted.seq`, at most `rows` of them, added to
+/// `activity_hourly`, and the mark moved past them. Call inside a write transaction.
+///
+/// The audit writer calls it about once a second rather than per batch: a row of
+/// `activity_hourly` changed in every commit was one more page to the WAL per batch, about a
+/// tenth of the writer's time per call. The rows are tallied here rather than by SQL's
+/// `GROUP BY`, which sorted them first and cost more than the rest of the writer's work on them.
+pub(crate) fn count_activity(conn: &Connection, rows: i64) -> Result<(), StoreError> {
+    let mark: i64 = conn
+        .prepare_cached("SELECT seq FROM activity_counted")?
+        .query_row([], |row| row.get(0))?;
+    let mut tally: Vec<HourTally> = Vec::new();
+    let mut last = mark;
+    let mut stmt = conn.prepare_cached(
+        "SELECT seq, instance_id, at, action, outcome != 'success' FROM audit_events
+         WHERE seq > ?1 AND seq <= ?2 ORDER BY seq",
+    )?;
+    let mut found = stmt.query(params![mark, mark.saturating_add(rows)])?;
+    while let Some(row) = found.next()? {
+        last = row.get(0)?;
+        let at: i64 = row.get(2)?;
+        // Times before 1970 are never written; the migration's count leaves them out too.
+        if at < 0 {
+            continue;
+        }
+        let text = |index: usize| {
+            row.get_ref(index)?.as_str().map_err(|err| {
+                rusqlite::Error::FromSqlConversionFailure(index, Type::Text, Box::new(err))
+            })
+        };
+        let (instance, action) = (text(1)?, text(3)?);
+        let hour = at / MICROS_PER_HOUR;
+        let failed: i64 = row.get(4)?;
+        // Rows come in runs of one instance, hour and action: look at the latest entry first.
+        let same = |entry: &&mut HourTally| {
+            entry.hour == hour && entry.action == action && entry.instance == instance
+        };
+        match tally.iter_mut().rev().find(same) {
+            Some(entry) => {
+                entry.calls += 1;
+                entry.failures += failed;
+            }
+            None => tally.push(HourTally {
+                instance: instance.to_owned(),
+                hour,
+                action: action.to_owned(),
+                calls: 1,
+                failures: failed,
+            }),
+        }
+    }
+    let mut upsert = conn.prepare_cached(
+        "INSERT INTO activity_hourly (instance_id, hour, action, calls, failures)
+         VALUES (?1, ?2, ?3, ?4, ?5)
+         ON CONFLICT (instance_id, hour, action) DO UPDATE SET
+            calls = calls + excluded.calls, failures = failures + excluded.failures",
+    )?;
+    for entry in &tally {
+        upsert.execute(params![
+            entry.instance,
+            entry.hour,
+            entry.action,
+            entry.calls,
+            entry.failures
+        ])?;
+    }
+    if last > mark {
+        conn.prepare_cached("UPDATE activity_counted SET seq = ?1")?
+            .execute([last])?;
+    }
+    Ok(())
+}
+
+/// An instance's counts for the hours `from..=to` (whole hours since the epoch), oldest first;
+/// hours without calls are left out. The counters plus the rows not yet counted, read in one
+/// statement, so one snapshot: exact whenever the writer last counted.
+pub(crate) fn activity(
+    conn: &Connection,
+    instance: &str,
+    from: i64,
+    to: i64,
+) -> Result<Vec<ActivityRecord>, StoreError> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT hour, action, sum(calls), sum(failures) FROM (
+            SELECT hour, action, calls, failures FROM activity_hourly
+            WHERE instance_id = ?1 AND hour >= ?2 AND hour <= ?3
+            UNION ALL
+            SELECT at / 3600000000 AS hour, action, count(*) AS calls,
+                sum(outcome != 'success') AS failures
+            FROM audit_events
+            WHERE seq > (SELECT seq FROM activity_counted) AND instance_id = ?1
+              AND at >= max(?2, 0) * 3600000000 AND at < (?3 + 1) * 3600000000
+            GROUP BY 1, 2
+         )
+         GROUP BY hour, action ORDER BY hour, action",
+    )?;
+    let mut rows = stmt.query(params![instance, from, to])?;
+    let mut out = Vec::new();
+    while let Some(row) = rows.next()? {
+        out.push(ActivityRecord {
+            hour: row.get(0)?,
+            action: row.get(1)?,
+            calls: u64::try_from(row.get::<_, i64>(2)?).unwrap_or(0),
+            failures: u64::try_from(row.get::<_, i64>(3)?).unwrap_or(0),
+        });
+    }
+    Ok(out)
 }
 
 /// The listing: newest first, `seq` bounded on both sides by plain comparisons so that SQLite
@@ -510,7 +644,35 @@ impl AuditWriter {
     }
 }
 
+/// How often the writer counts the trail's new rows into `activity_hourly`.
+const COUNT_EVERY: Duration = Duration::from_secs(1);
+/// The most rows one count reads; more are left for the next batch, so no batch waits long.
+const COUNT_AT_MOST: usize = 8192;
+
+/// When the writer counts: a second after the last count, or sooner when it has written a full
+/// count's worth of rows since.
+struct ActivityCount {
+    last: Instant,
+    written: usize,
+}
+
+impl ActivityCount {
+    fn due(&mut self, batch: usize) -> bool {
+        self.written += batch;
+        if self.written < COUNT_AT_MOST && self.last.elapsed() < COUNT_EVERY {
+            return false;
+        }
+        self.last = Instant::now();
+        self.written = self.written.saturating_sub(COUNT_AT_MOST);
+        true
+    }
+}
+
 fn run(mut conn: Connection, chain: Chain, receiver: mpsc::Receiver<Pending>) {
+    let mut activity = ActivityCount {
+        last: Instant::now(),
+        written: 0,
+    };
     while let Ok(first) = receiver.recv() {
         let mut batch = vec![first];
         while batch.len() < MAX_BATCH {
@@ -519,7 +681,8 @@ fn run(mut conn: Connection, chain: Chain, receiver: mpsc::Receiver<Pending>) {
                 Err(_) => break,
             }
         }
-        let result = commit(&mut conn, &chain, &batch).map_err(|err| {
+        let count = activity.due(batch.len());
+        let result = commit(&mut conn, &chain, &batch, count).map_err(|err| {
             tracing::error!(error = %err, "audit batch failed");
             "the audit trail could not be written".to_owned()
         });
@@ -529,7 +692,12 @@ fn run(mut conn: Connection, chain: Chain, receiver: mpsc::Receiver<Pending>) {
     }
 }
 
-fn commit(conn: &mut Connection, chain: &Chain, batch: &[Pending]) -> Result<(), StoreError> {
+fn commit(
+    conn: &mut Connection,
+    chain: &Chain,
+    batch: &[Pending],
+    count_activity_too: bool,
+) -> Result<(), StoreError> {
     let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
     chain.append_all(&tx, batch.iter().map(|pending| &pending.event))?;
     for pending in batch {
@@ -552,6 +720,9 @@ fn commit(conn: &mut Connection, chain: &Chain, batch: &[Pending]) -> Result<(),
         }
     }
     count_uses(&tx, batch)?;
+    if count_activity_too {
+        count_activity(&tx, COUNT_AT_MOST as i64)?;
+    }
     tx.commit()?;
     Ok(())
 }
@@ -629,6 +800,171 @@ mod tests {
             .iter()
             .map(|record| record.seq)
             .collect()
+    }
+
+    const HOUR: i64 = 3_600;
+
+    fn call(instance: &str, action: &str, at_secs: i64, failed: bool) -> AuditEvent {
+        AuditEvent {
+            at: time::OffsetDateTime::from_unix_timestamp(at_secs).unwrap(),
+            instance: instance.into(),
+            initiator: "u".into(),
+            action: action.into(),
+            target: "k".into(),
+            outcome: if failed {
+                Outcome::Failure("UNDECRYPTABLE".into())
+            } else {
+                Outcome::Success
+            },
+            correlation_id: String::new(),
+            key_version: String::new(),
+            source: String::new(),
+        }
+    }
+
+    /// What the counters should hold: the trail itself, counted.
+    fn counted_from_the_trail(conn: &Connection) -> Vec<(String, i64, String, i64, i64)> {
+        let mut stmt = conn
+            .prepare(
+                "SELECT instance_id, at / 3600000000, action, count(*), sum(outcome != 'success')
+                 FROM audit_events GROUP BY 1, 2, 3 ORDER BY 1, 2, 3",
+            )
+            .unwrap();
+        let rows = stmt
+            .query_map([], |r| {
+                Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?))
+            })
+            .unwrap();
+        rows.map(Result::unwrap).collect()
+    }
+
+    fn counters(conn: &Connection) -> Vec<(String, i64, String, i64, i64)> {
+        let mut stmt = conn
+            .prepare(
+                "SELECT instance_id, hour, action, calls, failures FROM activity_hourly
+                 ORDER BY 1, 2, 3",
+            )
+            .unwrap();
+        let rows = stmt
+            .query_map([], |r| {
+                Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?))
+            })
+            .unwrap();
+        rows.map(Result::unwrap).collect()
+    }
+
+    fn marked(conn: &Connection) -> i64 {
+        conn.query_row("SELECT seq FROM activity_counted", [], |r| r.get(0))
+            .unwrap()
+    }
+
+    fn summary(
+        conn: &Connection,
+        instance: &str,
+        from: i64,
+        to: i64,
+    ) -> Vec<(i64, String, u64, u64)> {
+        activity(conn, instance, from, to)
+            .unwrap()
+            .into_iter()
+            .map(|r| (r.hour, r.action, r.calls, r.failures))
+            .collect()
+    }
+
+    #[test]
+    fn activity_is_exact_before_during_and_after_the_writer_counts() {
+        let mut conn = Connection::open_in_memory().unwrap();
+        crate::schema::migrate(&mut conn, Path::new(":memory:")).unwrap();
+        let chain = Chain::new(Zeroizing::new(vec![7; 32]));
+        let base = 480_000 * HOUR;
+        let batch = [
+            call("a", "kms.secrets.wrap", base + 10, false),
+            call("a", "kms.secrets.wrap", base + 20, true),
+            call("a", "kms.secrets.unwrap", base + 30, false),
+            call("b", "kms.secrets.wrap", base + 40, false),
+            call("a", "kms.secrets.wrap", base + HOUR + 5, false),
+        ];
+        chain.append_all(&conn, &batch).unwrap();
+        chain
+            .append(&conn, &call("a", "kms.secrets.wrap", base + 50, true))
+            .unwrap();
+        let hour = base / HOUR;
+        let expected = vec![
+            (hour, "kms.secrets.unwrap".to_owned(), 1, 0),
+            (hour, "kms.secrets.wrap".to_owned(), 3, 2),
+            (hour + 1, "kms.secrets.wrap".to_owned(), 1, 0),
+        ];
+
+        // Not counted yet: the rows after the mark are read from the trail.
+        assert!(counters(&conn).is_empty());
+        assert_eq!(summary(&conn, "a", hour, hour + 1), expected);
+        // Counted in part: counters and trail together, each row once.
+        count_activity(&conn, 2).unwrap();
+        assert_eq!(marked(&conn), 2);
+        assert!(!counters(&conn).is_empty());
+        assert_eq!(summary(&conn, "a", hour, hour + 1), expected);
+        // Counted through: the counters are the trail counted by hour.
+        count_activity(&conn, 100).unwrap();
+        assert_eq!(marked(&conn), 6);
+        assert_eq!(counters(&conn), counted_from_the_trail(&conn));
+        assert_eq!(summary(&conn, "a", hour, hour + 1), expected);
+        count_activity(&conn, 100).unwrap();
+        assert_eq!(marked(&conn), 6, "nothing new, nothing moves");
+        assert_eq!(counters(&conn), counted_from_the_trail(&conn));
+
+        assert_eq!(summary(&conn, "a", hour + 1, hour + 1), expected[2..]);
+        assert_eq!(summary(&conn, "b", hour, hour).len(), 1);
+        assert!(summary(&conn, "c", hour, hour + 1).is_empty());
+    }
+
+    #[test]
+    fn the_writer_counts_once_a_second_or_after_a_full_counts_worth() {
+        let mut count = ActivityCount {
+            last: Instant::now(),
+            written: 0,
+        };
+        assert!(!count.due(10));
+        assert!(count.due(COUNT_AT_MOST), "a full count's worth written");
+        assert!(!count.due(1));
+        count.last = Instant::now() - COUNT_EVERY;
+        assert!(count.due(1), "a second since the last count");
+    }
+
+    #[test]
+    fn the_migration_counts_the_trail_written_before_it() {
+        let mut conn = Connection::open_in_memory().unwrap();
+        crate::schema::migrate_to(&mut conn, 6).unwrap();
+        let chain = Chain::new(Zeroizing::new(vec![7; 32]));
+        let base = 480_000 * HOUR;
+        for (n, action) in ["kms.secrets.wrap", "kms.secrets.rewrap", "kms.secrets.wrap"]
+            .iter()
+            .enumerate()
+        {
+            let at = base + n as i64 * HOUR / 2;
+            let event = call("a", action, at, n == 2);
+            // Schema 6 has no counters: the rows go in as that version wrote them.
+            conn.execute(
+                "INSERT INTO audit_events (seq, at, instance_id, initiator, action, target,
+                    outcome, correlation_id, hash)
+                 VALUES (?1, ?2, 'a', 'u', ?3, 'k', ?4, '', x'00')",
+                params![
+                    n as i64 + 1,
+                    micros(event.at),
+                    action,
+                    event.outcome.as_str()
+                ],
+            )
+            .unwrap();
+        }
+        crate::schema::migrate(&mut conn, Path::new(":memory:")).unwrap();
+        assert_eq!(counters(&conn).len(), 3, "{:?}", counters(&conn));
+        assert_eq!(counters(&conn), counted_from_the_trail(&conn));
+        assert_eq!(marked(&conn), 3);
+        chain
+            .append(&conn, &call("a", "kms.secrets.rewrap", base + 60, false))
+            .unwrap();
+        count_activity(&conn, 100).unwrap();
+        assert_eq!(counters(&conn), counted_from_the_trail(&conn));
     }
 
     #[test]

@@ -451,6 +451,17 @@ impl SqliteStore {
         crate::audit::list(&self.conn(), query)
     }
 
+    /// An instance's audited calls per hour and action, for the hours `from..=to` (whole hours
+    /// since the epoch), oldest first. Reads only those hours' counters, however long the trail.
+    pub fn activity(
+        &self,
+        instance: &str,
+        from: i64,
+        to: i64,
+    ) -> Result<Vec<crate::ActivityRecord>, StoreError> {
+        crate::audit::activity(&self.conn(), instance, from, to)
+    }
+
     /// Walks the whole chain.
     pub fn verify_audit(&self) -> Result<crate::ChainVerdict, StoreError> {
         self.chain.verify(&self.conn())

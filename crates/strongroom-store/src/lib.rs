@@ -22,7 +22,8 @@ mod sqlite;
 mod usage;
 
 pub use audit::{
-    AuditQuery, AuditReceipt, AuditRecord, AuditWriter, ChainVerdict, VersionUse, VersionUseRecord,
+    ActivityRecord, AuditQuery, AuditReceipt, AuditRecord, AuditWriter, ChainVerdict, VersionUse,
+    VersionUseRecord,
 };
 pub use error::StoreError;
 pub use identity::{AccessPolicyRecord, ApiKeyRecord, PrincipalRecord};

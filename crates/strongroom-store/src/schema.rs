@@ -226,10 +226,47 @@ const MIGRATIONS: &[&str] = &[
     ALTER TABLE audit_events ADD COLUMN key_version TEXT NOT NULL DEFAULT '';
     ALTER TABLE audit_events ADD COLUMN source TEXT NOT NULL DEFAULT '';
     "#,
+    // 7: the trail's calls counted per instance, hour and action, for the console's activity
+    // chart: a day of a rare action (rewrap) was a walk through the whole trail, and a busy
+    // hour's wraps overflowed the chart's page of events. `activity_counted` marks the last
+    // row counted; the audit writer counts the rows after it about once a second, and readers
+    // add those rows themselves. The trail so far is counted here.
+    r#"
+    CREATE TABLE activity_hourly (
+        instance_id TEXT NOT NULL,
+        hour        INTEGER NOT NULL,
+        action      TEXT NOT NULL,
+        calls       INTEGER NOT NULL,
+        failures    INTEGER NOT NULL,
+        PRIMARY KEY (instance_id, hour, action)
+    ) WITHOUT ROWID;
+    INSERT INTO activity_hourly (instance_id, hour, action, calls, failures)
+        SELECT instance_id, at / 3600000000, action, count(*), sum(outcome != 'success')
+        FROM audit_events WHERE at >= 0 GROUP BY 1, 2, 3;
+    CREATE TABLE activity_counted (seq INTEGER NOT NULL);
+    INSERT INTO activity_counted (seq) SELECT coalesce(max(seq), 0) FROM audit_events;
+    "#,
 ];
 
 /// The schema version a store is at once opened (migrations applied).
 pub const CURRENT: u32 = MIGRATIONS.len() as u32;
+
+/// Applies the migrations up to `version` only: a keystore as an earlier release left it.
+#[cfg(test)]
+pub(crate) fn migrate_to(conn: &mut Connection, version: u32) -> Result<(), StoreError> {
+    for (index, sql) in MIGRATIONS.iter().enumerate().take(version as usize) {
+        apply(conn, index, sql)?;
+    }
+    Ok(())
+}
+
+fn apply(conn: &mut Connection, index: usize, sql: &str) -> Result<(), StoreError> {
+    let tx = conn.transaction()?;
+    tx.execute_batch(sql)?;
+    tx.pragma_update(None, "user_version", index as u32 + 1)?;
+    tx.commit()?;
+    Ok(())
+}
 
 pub(crate) fn migrate(conn: &mut Connection, path: &Path) -> Result<(), StoreError> {
     let found: u32 = conn.query_row("PRAGMA user_version", [], |row| row.get(0))?;
@@ -241,10 +278,7 @@ pub(crate) fn migrate(conn: &mut Connection, path: &Path) -> Result<(), StoreErr
         });
     }
     for (index, sql) in MIGRATIONS.iter().enumerate().skip(found as usize) {
-        let tx = conn.transaction()?;
-        tx.execute_batch(sql)?;
-        tx.pragma_update(None, "user_version", index as u32 + 1)?;
-        tx.commit()?;
+        apply(conn, index, sql)?;
         tracing::info!(version = index + 1, "applied keystore schema migration");
     }
     Ok(())

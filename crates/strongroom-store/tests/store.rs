@@ -621,7 +621,9 @@ fn a_version_2_keystore_is_upgraded() {
     // Take the file back to version 2 exactly as migration 2 left it.
     let conn = rusqlite::Connection::open(data.join("keystore.db")).unwrap();
     conn.execute_batch(
-        "DROP TRIGGER key_counts_after_insert;
+        "DROP TABLE activity_hourly;
+         DROP TABLE activity_counted;
+         DROP TRIGGER key_counts_after_insert;
          DROP TRIGGER key_counts_after_delete;
          DROP TRIGGER key_counts_after_update;
          DROP TABLE key_counts;
@@ -664,6 +666,19 @@ fn a_version_2_keystore_is_upgraded() {
     assert_eq!(page.total, 2);
     assert_eq!(page.keys.len(), 2);
     assert_eq!(store.key(old.id).unwrap(), old);
+    let hour = SystemClock.now().unix_timestamp() / 3600;
+    let creates: u64 = store
+        .store()
+        .activity("i", hour - 1, hour)
+        .unwrap()
+        .iter()
+        .filter(|record| record.action == "create")
+        .map(|record| record.calls)
+        .sum();
+    assert_eq!(
+        creates, 2,
+        "the create before the upgrade and the one after"
+    );
 }
 
 #[test]
@@ -1157,4 +1172,38 @@ fn version_uses_are_counted_per_batch_and_go_with_a_purged_key() {
         .query_row("SELECT count(*) FROM version_use", [], |row| row.get(0))
         .unwrap();
     assert_eq!(rows, 0);
+}
+
+/// The audit writer counts its rows into the hourly counters about once a second; before and
+/// after, the activity read is the same.
+#[test]
+fn the_audit_writer_counts_the_hours_as_it_goes() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("d");
+    let store = open(&data, dir.path());
+    let writer = store.store().audit_writer();
+    let hour = SystemClock.now().unix_timestamp() / 3600;
+    let wraps = |store: &InstanceStore| -> u64 {
+        store
+            .store()
+            .activity("i", hour - 1, hour + 1)
+            .unwrap()
+            .iter()
+            .filter(|record| record.action == "kms.secrets.wrap")
+            .map(|record| record.calls)
+            .sum()
+    };
+    let counted = || -> i64 {
+        rusqlite::Connection::open(data.join("keystore.db"))
+            .unwrap()
+            .query_row("SELECT seq FROM activity_counted", [], |row| row.get(0))
+            .unwrap()
+    };
+    let before = counted();
+    writer.record(ev("kms.secrets.wrap"), None).unwrap();
+    assert_eq!(wraps(&store), 1, "read from the trail before it is counted");
+    std::thread::sleep(std::time::Duration::from_millis(1100));
+    writer.record(ev("kms.secrets.wrap"), None).unwrap();
+    assert!(counted() > before, "the writer counted its rows");
+    assert_eq!(wraps(&store), 2);
 }

@@ -2,7 +2,7 @@
 //! and the audit trail: each command parses its arguments and calls the facade.
 
 use strongroom_api::{
-    AliasList, ApiError, AuditEventInfo, AuditQueryRequest, AuthorizationCheck,
+    ActivityReport, AliasList, ApiError, AuditEventInfo, AuditQueryRequest, AuthorizationCheck,
     AuthorizationCheckRequest, AuthorizationInfo, CreateAuthorizationRequest,
     CreateImportTokenRequest, ImportTokenInfo, InstancePolicy, KeyInfo, KeyPolicies, KeyRingInfo,
     ListAliasesRequest, RegistrationInfo, SetKeyPoliciesRequest, UsageReport,
@@ -195,6 +195,15 @@ pub(crate) async fn check_authorization(
 #[tracing::instrument(skip_all, err(level = "info"))]
 pub(crate) async fn usage(state: State<'_, AppState>) -> Result<UsageReport, ApiError> {
     state.keystore()?.usage().await
+}
+
+#[tauri::command]
+#[tracing::instrument(skip_all, fields(hours = hours), err(level = "info"))]
+pub(crate) async fn activity(
+    state: State<'_, AppState>,
+    hours: u32,
+) -> Result<ActivityReport, ApiError> {
+    state.keystore()?.activity(hours).await
 }
 
 #[tauri::command]

@@ -46,6 +46,8 @@ export type { CallerGrant } from "./bindings/CallerGrant";
 export type { ActionRoles } from "./bindings/ActionRoles";
 export type { AuthorizationCheck } from "./bindings/AuthorizationCheck";
 export type { AuthorizationCheckRequest } from "./bindings/AuthorizationCheckRequest";
+export type { ActivityHour } from "./bindings/ActivityHour";
+export type { ActivityReport } from "./bindings/ActivityReport";
 export type { UsageMinute } from "./bindings/UsageMinute";
 export type { UsageReport } from "./bindings/UsageReport";
 export type { ServiceAction } from "./bindings/ServiceAction";

@@ -62,6 +62,7 @@ export function fakeBackend(
     setAuthorizationRoles: unexpected("setAuthorizationRoles"),
     checkAuthorization: unexpected("checkAuthorization"),
     usage: unexpected("usage"),
+    activity: (hours) => Promise.resolve({ hours, until: new Date().toISOString(), entries: [] }),
     saveExport: () => Promise.resolve(null),
     auditEvents: () => Promise.resolve([]),
     connections: () => Promise.resolve([{ id: "local", name: "This computer", mode: "embedded", hasApiKey: false }]),

@@ -250,38 +250,35 @@ describe("rotationDue", () => {
 });
 
 describe("the activity tile", () => {
-  it("counts the last day's wraps, unwraps and refusals from the audit trail", async () => {
-    const recent = new Date(Date.now() - 60_000).toISOString();
-    const old = new Date(Date.now() - 3 * 86_400_000).toISOString();
-    const event = (action: string, at: string, outcome = "success") => ({
-      seq: 1,
-      at,
-      instance: "i",
-      initiator: "IBMid-a",
-      action,
-      target: "k",
-      outcome,
-      correlationId: "c",
-    });
+  it("counts the last day's wraps, unwraps and refusals from the keystore's hourly counts", async () => {
+    const now = Date.now();
+    const hourOf = (ms: number) => new Date(Math.floor(ms / 3_600_000) * 3_600_000).toISOString();
+    const entry = (action: string, at: string, calls: number, failures = 0) => ({ at, action, calls, failures });
     const { backend } = setup({
-      auditEvents: ({ action }) =>
-        Promise.resolve(
-          action === "kms.secrets.wrap"
-            ? [event("kms.secrets.wrap", recent), event("kms.secrets.wrap", recent, "failure"), event("kms.secrets.wrap", old)]
-            : action === "kms.secrets.unwrap"
-              ? [event("kms.secrets.unwrap", recent)]
-              : [],
-        ),
+      activity: (hours) =>
+        Promise.resolve({
+          hours,
+          until: new Date(now).toISOString(),
+          entries: [
+            entry("kms.secrets.wrap", hourOf(now - 3 * 86_400_000), 50),
+            entry("kms.secrets.wrap", hourOf(now - 5 * 3_600_000), 1200, 1),
+            entry("kms.secrets.create", hourOf(now), 7),
+            entry("kms.secrets.wrap", hourOf(now), 2, 1),
+            entry("kms.secrets.unwrap", hourOf(now), 1),
+            entry("kms.secrets.rewrap", hourOf(now), 3),
+          ],
+        }),
     });
-    await waitFor(() => expect(byId("dashboard-wraps")).toHaveTextContent("2"));
-    expect(byId("dashboard-unwraps")).toHaveTextContent("1");
-    expect(byId("dashboard-failures")).toHaveTextContent("1");
+    await waitFor(() => expect(byId("dashboard-wraps")).toHaveTextContent("1,202"));
+    expect(byId("dashboard-unwraps")).toHaveTextContent("4");
+    expect(byId("dashboard-failures")).toHaveTextContent("2");
     expect(await screen.findByTestId("activity-chart")).toHaveTextContent("24 hours");
-    expect(backend.auditEvents).toHaveBeenCalledWith({ action: "kms.secrets.wrap", limit: 1000 });
+    expect(backend.activity).toHaveBeenCalledWith(24);
+    expect(backend.auditEvents).not.toHaveBeenCalled();
   });
 
   it("says why there is no chart when the keystore keeps its audit trail to itself", async () => {
-    setup({ auditEvents: () => rejectWith("NOT_FOUND", "Key Protect does not serve audit events.") });
+    setup({ activity: () => rejectWith("NOT_FOUND", "Key Protect does not serve activity.") });
     expect(await screen.findByText(/does not share its audit trail/)).toBeInTheDocument();
   });
 });

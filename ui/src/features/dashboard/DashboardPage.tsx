@@ -20,7 +20,7 @@ import { useRequest, type RequestState } from "../../lib/hooks/useRequest";
 import { useWarnDays } from "../../lib/preferences";
 import { KeyDetailsPanel } from "../keys/KeyDetailsPanel";
 import type { Page } from "../shell/pages";
-import { ACTIVITY_EVENT_LIMIT, loadActivity, type Activity } from "./activity";
+import { loadActivity, type Activity } from "./activity";
 import { loadAttention } from "./attention";
 import { AttentionList, KeyLink } from "./AttentionList";
 import { DashboardEmpty } from "./DashboardEmpty";
@@ -168,12 +168,6 @@ function ActivityTile({ activity, dark }: { activity: RequestState<Activity>; da
       <Suspense fallback={<SkeletonPlaceholder className="dashboard__skeleton dashboard__skeleton--chart" />}>
         <ActivityChart buckets={activity.data.buckets} dark={dark} />
       </Suspense>
-      {activity.data.truncated && (
-        <p className="dashboard__muted">
-          Counts the latest {formatNumber(ACTIVITY_EVENT_LIMIT)} events of each operation; earlier hours show fewer
-          than happened. The Audit log page has every event.
-        </p>
-      )}
     </Tile>
   );
 }

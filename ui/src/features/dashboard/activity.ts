@@ -1,5 +1,5 @@
 import type { Backend } from "../../lib/backend";
-import type { AuditEventInfo } from "../../lib/types";
+import type { ActivityHour } from "../../lib/types";
 
 /** The operations the activity chart counts, by their audit action names (Key Protect's). */
 export const ENVELOPE_ACTIONS = {
@@ -10,8 +10,6 @@ export const ENVELOPE_ACTIONS = {
 export type EnvelopeAction = keyof typeof ENVELOPE_ACTIONS;
 
 export const ACTIVITY_HOURS = 24;
-/** The audit query's largest page: the chart counts at most this many events per operation. */
-export const ACTIVITY_EVENT_LIMIT = 1000;
 
 export interface ActivityBucket {
   /** Start of the hour. */
@@ -22,14 +20,19 @@ export interface ActivityBucket {
 
 export interface Activity {
   buckets: ActivityBucket[];
-  /** An operation whose events in the window exceed what one page holds: its older hours are undercounted. */
-  truncated: boolean;
 }
 
 const HOUR_MS = 3_600_000;
 
-/** Hourly wrap, unwrap and rewrap counts over the last day, from the audit trail. */
-export function bucketActivity(events: Record<EnvelopeAction, AuditEventInfo[]>, now: Date): ActivityBucket[] {
+const BY_ACTION_NAME = new Map<string, EnvelopeAction>(
+  (Object.keys(ENVELOPE_ACTIONS) as EnvelopeAction[]).map((action) => [ENVELOPE_ACTIONS[action], action]),
+);
+
+/**
+ * Hourly wrap, unwrap and rewrap counts over the day up to `now`, from the keystore's hourly
+ * counts of its audit trail: every hour of the day, those without calls at zero.
+ */
+export function bucketActivity(entries: ActivityHour[], now: Date): ActivityBucket[] {
   const end = Math.floor(now.getTime() / HOUR_MS) * HOUR_MS + HOUR_MS;
   const start = end - ACTIVITY_HOURS * HOUR_MS;
   const buckets: ActivityBucket[] = Array.from({ length: ACTIVITY_HOURS }, (_, i) => ({
@@ -37,31 +40,21 @@ export function bucketActivity(events: Record<EnvelopeAction, AuditEventInfo[]>,
     counts: { wrap: 0, unwrap: 0, rewrap: 0 },
     failures: 0,
   }));
-  for (const action of Object.keys(ENVELOPE_ACTIONS) as EnvelopeAction[]) {
-    for (const event of events[action]) {
-      const at = Date.parse(event.at);
-      if (Number.isNaN(at) || at < start || at >= end) continue;
-      const bucket = buckets[Math.floor((at - start) / HOUR_MS)];
-      if (bucket === undefined) continue;
-      bucket.counts[action] += 1;
-      if (event.outcome !== "success") bucket.failures += 1;
-    }
+  for (const entry of entries) {
+    const action = BY_ACTION_NAME.get(entry.action);
+    const at = Date.parse(entry.at);
+    if (action === undefined || Number.isNaN(at) || at < start || at >= end) continue;
+    const bucket = buckets[Math.floor((at - start) / HOUR_MS)];
+    if (bucket === undefined) continue;
+    bucket.counts[action] += entry.calls;
+    bucket.failures += entry.failures;
   }
   return buckets;
 }
 
-export async function loadActivity(backend: Backend, now: Date = new Date()): Promise<Activity> {
-  const actions = Object.keys(ENVELOPE_ACTIONS) as EnvelopeAction[];
-  const pages = await Promise.all(
-    actions.map((action) => backend.auditEvents({ action: ENVELOPE_ACTIONS[action], limit: ACTIVITY_EVENT_LIMIT })),
-  );
-  // An action prefix also matches longer names; keep exact matches only.
-  const events = Object.fromEntries(
-    actions.map((action, i) => [action, (pages[i] ?? []).filter((e) => e.action === ENVELOPE_ACTIONS[action])]),
-  ) as Record<EnvelopeAction, AuditEventInfo[]>;
-  const windowStart = now.getTime() - ACTIVITY_HOURS * HOUR_MS;
-  const truncated = pages.some(
-    (page) => page.length >= ACTIVITY_EVENT_LIMIT && Date.parse(page[page.length - 1]?.at ?? "") > windowStart,
-  );
-  return { buckets: bucketActivity(events, now), truncated };
+/** The last day's activity. The hours are the keystore's, so a remote clock that differs from this one still fills them. */
+export async function loadActivity(backend: Backend): Promise<Activity> {
+  const report = await backend.activity(ACTIVITY_HOURS);
+  const until = new Date(report.until);
+  return { buckets: bucketActivity(report.entries, Number.isNaN(until.getTime()) ? new Date() : until) };
 }

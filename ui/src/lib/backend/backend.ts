@@ -1,4 +1,5 @@
 import type {
+  ActivityReport,
   AliasList,
   ListAliasesRequest,
   AuditEventInfo,
@@ -87,6 +88,11 @@ export interface Backend {
   checkAuthorization(request: AuthorizationCheckRequest): Promise<AuthorizationCheck>;
   /** Calls served in the last hour, per minute and action, with latency. NOT_FOUND from IBM Key Protect. */
   usage(): Promise<UsageReport>;
+  /**
+   * Audited calls per hour and action over the last `hours` hours, from counts the keystore keeps
+   * with its audit trail. NOT_FOUND from IBM Key Protect.
+   */
+  activity(hours: number): Promise<ActivityReport>;
   /**
    * Saves an export (CSV or JSON). The desktop writes it to the Downloads folder and returns the
    * path; a browser offers it as a download and returns null.

@@ -256,6 +256,19 @@ describe("HttpBackend", () => {
     expect(callsTo(fetch, "/api/v2/usage")).toHaveLength(1);
   });
 
+  it("reads the hourly activity of strongroom serve", async () => {
+    const report = {
+      hours: 24,
+      until: "2026-01-01T00:10:00Z",
+      entries: [{ at: "2026-01-01T00:00:00Z", action: "kms.secrets.wrap", calls: 4, failures: 1 }],
+    };
+    const { backend, fetch } = setup(() => json(200, report));
+    expect(await backend.activity(24)).toEqual(report);
+    const calls = callsTo(fetch, "/api/v2/activity");
+    expect(calls).toHaveLength(1);
+    expect(urlOf(calls[0]?.[0]).searchParams.get("hours")).toBe("24");
+  });
+
   it("reads the use counts strongroom serve adds to a versions listing", async () => {
     const { backend } = setup(() =>
       json(200, {

@@ -1,4 +1,5 @@
 import type {
+  ActivityReport,
   AliasInfo,
   AliasList,
   ListAliasesRequest,
@@ -712,6 +713,12 @@ export class HttpBackend implements Backend {
   async usage(): Promise<UsageReport> {
     const report = await this.#call<UsageReport>("GET", "/usage");
     if (report === undefined) throw new BackendError("INTERNAL", "The keystore answered without a usage report.");
+    return report;
+  }
+
+  async activity(hours: number): Promise<ActivityReport> {
+    const report = await this.#call<ActivityReport>("GET", `/activity?hours=${String(hours)}`);
+    if (report === undefined) throw new BackendError("INTERNAL", "The keystore answered without an activity report.");
     return report;
   }
 

@@ -1,5 +1,6 @@
 import { invoke, type InvokeArgs } from "@tauri-apps/api/core";
 import type {
+  ActivityReport,
   AliasList,
   ListAliasesRequest,
   AuditEventInfo,
@@ -170,6 +171,10 @@ export class TauriBackend implements Backend {
 
   usage(): Promise<UsageReport> {
     return call("usage", {});
+  }
+
+  activity(hours: number): Promise<ActivityReport> {
+    return call("activity", { hours });
   }
 
   saveExport(fileName: string, text: string): Promise<string | null> {
