@@ -70,7 +70,7 @@ fn allowed(reply: &Reply) -> bool {
 async fn the_role_matrix_is_enforced_on_every_operation() {
     let server = Server::start().await;
     // (operation, Reader, ReaderPlus, Writer, Manager, KeyPurge)
-    let matrix: [(&str, [bool; 5]); 14] = [
+    let matrix: [(&str, [bool; 5]); 16] = [
         ("list", [true, true, true, true, false]),
         ("metadata", [true, true, true, true, false]),
         ("get", [false, true, true, true, false]),
@@ -85,6 +85,8 @@ async fn the_role_matrix_is_enforced_on_every_operation() {
         ("key_ring", [false, false, true, true, false]),
         ("policies", [false, false, false, true, false]),
         ("import_token", [false, false, true, true, false]),
+        ("audit_events", [false, false, false, true, false]),
+        ("activity", [false, false, false, true, false]),
     ];
     let roles = ["Reader", "ReaderPlus", "Writer", "Manager", "KeyPurge"];
     for (column, role) in roles.iter().enumerate() {
@@ -122,6 +124,8 @@ async fn the_role_matrix_is_enforced_on_every_operation() {
                 "key_ring" => "kms.key-rings.create",
                 "policies" => "kms.policies.read",
                 "import_token" => "kms.import-token.create",
+                // Who may read the policies may read the audit trail and its counts.
+                "audit_events" | "activity" => "kms.policies.read",
                 other => panic!("no action for {other}"),
             };
             assert_eq!(offered(action), expected[column], "{role} / {action}");
@@ -167,6 +171,8 @@ async fn the_role_matrix_is_enforced_on_every_operation() {
                     "/api/v2/import_token".to_owned(),
                     Some("{}".into()),
                 ),
+                "audit_events" => (Method::GET, "/api/v2/audit_events".to_owned(), None),
+                "activity" => (Method::GET, "/api/v2/activity?hours=24".to_owned(), None),
                 other => panic!("no request for {other}"),
             };
             let reply = server.call_as(&token, method, &path, body.as_deref()).await;

@@ -567,6 +567,26 @@ async fn absurd_numbers_and_malformed_queries_get_a_key_protect_400() {
             .status(StatusCode::BAD_REQUEST),
         );
     }
+    for query in [
+        "hours=0",
+        "hours=745",
+        "hours=-1",
+        "hours=NaN",
+        "hours=24&hours=1",
+    ] {
+        cases.push(
+            case(
+                format!("GET /activity?{query}"),
+                kp(
+                    &server,
+                    Method::GET,
+                    &format!("/api/v2/activity?{query}"),
+                    Body::empty(),
+                ),
+            )
+            .status(StatusCode::BAD_REQUEST),
+        );
+    }
     cases.push(
         case(
             "a policy query twice",
