@@ -110,6 +110,10 @@ try {
     await page.getByRole("tab", { name: "Versions" }).click();
     await page.waitForSelector(".key-page__versions");
     await picture("key-page");
+    // A key's recent calls look back a bounded way and say how far.
+    await page.getByRole("tab", { name: "Activity" }).click();
+    await page.waitForSelector("text=From the latest 200,000 events of the audit trail.");
+    await picture("key-activity");
     await page.click("#key-page-back");
     await page.waitForSelector('[data-key-name="mango-root"]');
   });
