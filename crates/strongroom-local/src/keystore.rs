@@ -44,6 +44,12 @@ struct Shared {
     store: Arc<SqliteStore>,
     /// Import-token reads and writes are read-modify-write; one at a time.
     import_token: std::sync::Mutex<()>,
+    /// An import token's RSA-4096 key pair takes a core for a second or more. One is generated
+    /// at a time, so a burst of requests waits its turn (holding no thread) instead of taking
+    /// every core from the data plane.
+    key_generation: tokio::sync::Semaphore,
+    #[cfg(test)]
+    generations: tests::Generations,
     clock: Arc<dyn Clock>,
     location: String,
 }
@@ -56,6 +62,9 @@ impl LocalInstances {
                 location: store.path().display().to_string(),
                 store,
                 import_token: std::sync::Mutex::new(()),
+                key_generation: tokio::sync::Semaphore::new(1),
+                #[cfg(test)]
+                generations: Default::default(),
                 clock,
             }),
         }
@@ -1592,9 +1601,18 @@ impl Keystore for LocalKeystore {
         &self,
         request: CreateImportTokenRequest,
     ) -> Result<ImportTokenInfo, ApiError> {
+        let _turn = self
+            .inner
+            .shared
+            .key_generation
+            .acquire()
+            .await
+            .map_err(|_| ApiError::internal())?;
         self.run(move |inner| {
             inner.audited(Operation::ImportToken, "", |inner| {
                 inner.require(Operation::ImportToken, Target::Instance)?;
+                #[cfg(test)]
+                let _counted = inner.shared.generations.start();
                 let token = ImportToken::create(
                     inner.now(),
                     request.expiration.map(i64::from),
@@ -1841,5 +1859,68 @@ impl InstanceDefaults {
             rotation,
             create_import,
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+
+    use strongroom_core::{Grant, Role, Scope};
+    use strongroom_store::MasterKeySource;
+
+    use super::*;
+
+    /// Key pairs being generated now, and the most ever generated at once.
+    #[derive(Default)]
+    pub(super) struct Generations {
+        now: AtomicUsize,
+        most: AtomicUsize,
+    }
+
+    pub(super) struct Generating<'a>(&'a Generations);
+
+    impl Generations {
+        pub(super) fn start(&self) -> Generating<'_> {
+            let now = self.now.fetch_add(1, Ordering::SeqCst) + 1;
+            self.most.fetch_max(now, Ordering::SeqCst);
+            Generating(self)
+        }
+    }
+
+    impl Drop for Generating<'_> {
+        fn drop(&mut self) {
+            self.0.now.fetch_sub(1, Ordering::SeqCst);
+        }
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn import_token_key_pairs_are_generated_one_at_a_time() {
+        let dir = tempfile::tempdir().unwrap();
+        let source = MasterKeySource::File(dir.path().join("master.key"));
+        let store = Arc::new(SqliteStore::open(&dir.path().join("data"), &source).unwrap());
+        let instances = LocalInstances::over(store);
+        let instance = instances.ensure_default(None).unwrap();
+        let admin = Caller {
+            iam_id: "IBMid-admin".into(),
+            kind: CallerKind::User,
+            grants: vec![Grant {
+                roles: vec![Role::Manager],
+                scope: Scope::Instance,
+            }],
+        };
+        let keystore = instances.keystore(&instance, admin, "c").unwrap();
+        let create = || {
+            keystore.create_import_token(CreateImportTokenRequest {
+                expiration: None,
+                max_allowed_retrievals: None,
+            })
+        };
+        let (a, b, c) = tokio::join!(create(), create(), create());
+        for created in [a, b, c] {
+            created.unwrap();
+        }
+        assert_eq!(instances.shared.generations.most.load(Ordering::SeqCst), 1);
+        assert_eq!(instances.shared.generations.now.load(Ordering::SeqCst), 0);
     }
 }
