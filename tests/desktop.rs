@@ -449,6 +449,16 @@ async fn create_a_root_key_then_wrap_and_unwrap_a_generated_dek_with_aad() {
             error.contains("additional authenticated data"),
             "a wrong AAD is explained: {error:?}"
         );
+
+        // The dashboard counts them from the keystore's hourly activity: one wrap, and two
+        // unwraps of which one was refused.
+        open_page(&client, "dashboard").await?;
+        let wraps = text_until(&client, "#dashboard-wraps", |t| t == "1").await;
+        assert_eq!(wraps, "1", "the wrap is counted");
+        let unwraps = text_until(&client, "#dashboard-unwraps", |t| t == "2").await;
+        assert_eq!(unwraps, "2", "both unwraps are counted");
+        let refused = text_until(&client, "#dashboard-failures", |t| t == "1").await;
+        assert_eq!(refused, "1", "the wrong AAD is counted as refused");
         Ok::<_, fantoccini::error::CmdError>(())
     }
     .await;
