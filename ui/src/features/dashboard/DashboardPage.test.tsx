@@ -277,8 +277,8 @@ describe("the activity tile", () => {
     expect(backend.auditEvents).not.toHaveBeenCalled();
   });
 
-  it("says why there is no chart when the keystore keeps its audit trail to itself", async () => {
+  it("says why there is no chart when the keystore does not count its activity", async () => {
     setup({ activity: () => rejectWith("NOT_FOUND", "Key Protect does not serve activity.") });
-    expect(await screen.findByText(/does not share its audit trail/)).toBeInTheDocument();
+    expect(await screen.findByText(/does not share its activity per hour/)).toBeInTheDocument();
   });
 });

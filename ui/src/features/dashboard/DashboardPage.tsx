@@ -142,7 +142,7 @@ function ActivityTile({ activity, dark }: { activity: RequestState<Activity>; da
       <Tile className="dashboard__tile dashboard__tile--wide" id="activity">
         <h2 className="dashboard__tile-title">Wrap and unwrap activity</h2>
         <p className="dashboard__muted">
-          This keystore does not share its audit trail, so its activity cannot be charted: {describe(activity.error)}
+          This keystore does not share its activity per hour, so it cannot be charted: {describe(activity.error)}
         </p>
       </Tile>
     );
