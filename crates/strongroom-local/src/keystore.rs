@@ -46,8 +46,10 @@ struct Shared {
     import_token: std::sync::Mutex<()>,
     /// An import token's RSA-4096 key pair takes a core for a second or more. One is generated
     /// at a time, so a burst of requests waits its turn (holding no thread) instead of taking
-    /// every core from the data plane.
-    key_generation: tokio::sync::Semaphore,
+    /// every core from the data plane. The turn is held by the blocking task that generates,
+    /// not by the request: a request dropped midway (its client gone) does not end the turn
+    /// while its generation goes on.
+    key_generation: Arc<tokio::sync::Semaphore>,
     #[cfg(test)]
     generations: tests::Generations,
     clock: Arc<dyn Clock>,
@@ -62,7 +64,7 @@ impl LocalInstances {
                 location: store.path().display().to_string(),
                 store,
                 import_token: std::sync::Mutex::new(()),
-                key_generation: tokio::sync::Semaphore::new(1),
+                key_generation: Arc::new(tokio::sync::Semaphore::new(1)),
                 #[cfg(test)]
                 generations: Default::default(),
                 clock,
@@ -1601,14 +1603,12 @@ impl Keystore for LocalKeystore {
         &self,
         request: CreateImportTokenRequest,
     ) -> Result<ImportTokenInfo, ApiError> {
-        let _turn = self
-            .inner
-            .shared
-            .key_generation
-            .acquire()
+        let turn = Arc::clone(&self.inner.shared.key_generation)
+            .acquire_owned()
             .await
             .map_err(|_| ApiError::internal())?;
         self.run(move |inner| {
+            let _turn = turn;
             inner.audited(Operation::ImportToken, "", |inner| {
                 inner.require(Operation::ImportToken, Target::Instance)?;
                 #[cfg(test)]
@@ -1922,5 +1922,39 @@ mod tests {
         }
         assert_eq!(instances.shared.generations.most.load(Ordering::SeqCst), 1);
         assert_eq!(instances.shared.generations.now.load(Ordering::SeqCst), 0);
+    }
+
+    /// A request dropped while its key pair is being generated (its client went away) keeps
+    /// the turn until the generation ends: the next request waits for it.
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn a_dropped_request_keeps_its_turn_until_its_key_pair_is_made() {
+        let dir = tempfile::tempdir().unwrap();
+        let source = MasterKeySource::File(dir.path().join("master.key"));
+        let store = Arc::new(SqliteStore::open(&dir.path().join("data"), &source).unwrap());
+        let instances = LocalInstances::over(store);
+        let instance = instances.ensure_default(None).unwrap();
+        let admin = || Caller {
+            iam_id: "IBMid-admin".into(),
+            kind: CallerKind::User,
+            grants: vec![Grant {
+                roles: vec![Role::Manager],
+                scope: Scope::Instance,
+            }],
+        };
+        let request = || CreateImportTokenRequest {
+            expiration: None,
+            max_allowed_retrievals: None,
+        };
+        let first = instances.keystore(&instance, admin(), "c1").unwrap();
+        let dropped = tokio::spawn(async move { first.create_import_token(request()).await });
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+        while instances.shared.generations.now.load(Ordering::SeqCst) == 0 {
+            assert!(std::time::Instant::now() < deadline, "never started");
+            tokio::time::sleep(std::time::Duration::from_millis(5)).await;
+        }
+        dropped.abort();
+        let second = instances.keystore(&instance, admin(), "c2").unwrap();
+        second.create_import_token(request()).await.unwrap();
+        assert_eq!(instances.shared.generations.most.load(Ordering::SeqCst), 1);
     }
 }

@@ -264,7 +264,8 @@ struct HourTally {
 /// `activity_hourly` changed in every commit was one more page to the WAL per batch, about a
 /// tenth of the writer's time per call. The rows are tallied here rather than by SQL's
 /// `GROUP BY`, which sorted them first and cost more than the rest of the writer's work on them.
-pub(crate) fn count_activity(conn: &Connection, rows: i64) -> Result<(), StoreError> {
+/// Returns whether the window was full, so more rows may wait.
+pub(crate) fn count_activity(conn: &Connection, rows: i64) -> Result<bool, StoreError> {
     let mark: i64 = conn
         .prepare_cached("SELECT seq FROM activity_counted")?
         .query_row([], |row| row.get(0))?;
@@ -277,17 +278,20 @@ pub(crate) fn count_activity(conn: &Connection, rows: i64) -> Result<(), StoreEr
     let mut found = stmt.query(params![mark, mark.saturating_add(rows)])?;
     while let Some(row) = found.next()? {
         last = row.get(0)?;
-        let at: i64 = row.get(2)?;
-        // Times before 1970 are never written; the migration's count leaves them out too.
+        // Only a file edited by hand holds anything but an integer time and text names here
+        // (`audit verify` finds the edit); such a row is not counted rather than stopping
+        // every later count. Times before 1970 are never written. The migration's count and
+        // the read of the rows not yet counted leave out the same rows.
+        let (Ok(at), Ok(instance), Ok(action)) = (
+            row.get_ref(2)?.as_i64(),
+            row.get_ref(1)?.as_str(),
+            row.get_ref(3)?.as_str(),
+        ) else {
+            continue;
+        };
         if at < 0 {
             continue;
         }
-        // Only a file edited by hand holds anything but text here (`audit verify` finds the
-        // edit); such a row is not counted rather than stopping every later count.
-        let (Ok(instance), Ok(action)) = (row.get_ref(1)?.as_str(), row.get_ref(3)?.as_str())
-        else {
-            continue;
-        };
         let hour = at / MICROS_PER_HOUR;
         let failed: i64 = row.get(4)?;
         // Rows come in runs of one instance, hour and action: look at the latest entry first.
@@ -327,7 +331,7 @@ pub(crate) fn count_activity(conn: &Connection, rows: i64) -> Result<(), StoreEr
         conn.prepare_cached("UPDATE activity_counted SET seq = ?1")?
             .execute([last])?;
     }
-    Ok(())
+    Ok(last >= mark.saturating_add(rows))
 }
 
 /// An instance's counts for the hours `from..=to` (whole hours since the epoch), oldest first;
@@ -348,6 +352,7 @@ pub(crate) fn activity(
                 sum(outcome != 'success') AS failures
             FROM audit_events
             WHERE seq > (SELECT seq FROM activity_counted) AND instance_id = ?1
+              AND typeof(at) = 'integer' AND typeof(action) = 'text'
               AND at >= max(?2, 0) * 3600000000 AND at < (?3 + 1) * 3600000000
             GROUP BY 1, 2
          )
@@ -643,36 +648,53 @@ impl AuditWriter {
     }
 }
 
-/// How often the writer counts the trail's new rows into `activity_hourly`.
+/// How often the writer counts the trail's new rows into `activity_hourly`, busy or idle.
 const COUNT_EVERY: Duration = Duration::from_secs(1);
-/// The most rows one count reads; more are left for the next batch, so no batch waits long.
-const COUNT_AT_MOST: usize = 8192;
+/// The most rows one count reads, so no batch waits long for it. A count that fills it is
+/// followed by another at once, so the rows not yet counted stay few whoever appends them (key
+/// changes append theirs in their own transactions, unseen by the writer).
+const COUNT_AT_MOST: i64 = 8192;
 
-/// When the writer counts: a second after the last count, or sooner when it has written a full
-/// count's worth of rows since.
+/// When the writer counts: a second after the last count, or at once after a full one.
 struct ActivityCount {
     last: Instant,
-    written: usize,
+    behind: bool,
 }
 
 impl ActivityCount {
-    fn due(&mut self, batch: usize) -> bool {
-        self.written += batch;
-        if self.written < COUNT_AT_MOST && self.last.elapsed() < COUNT_EVERY {
-            return false;
+    fn due(&self) -> bool {
+        self.behind || self.last.elapsed() >= COUNT_EVERY
+    }
+
+    /// How long an idle writer may wait for a row before it counts on its own.
+    fn wait(&self) -> Duration {
+        if self.behind {
+            Duration::ZERO
+        } else {
+            COUNT_EVERY.saturating_sub(self.last.elapsed())
         }
+    }
+
+    fn counted(&mut self, full: bool) {
         self.last = Instant::now();
-        self.written = self.written.saturating_sub(COUNT_AT_MOST);
-        true
+        self.behind = full;
     }
 }
 
 fn run(mut conn: Connection, chain: Chain, receiver: mpsc::Receiver<Pending>) {
     let mut activity = ActivityCount {
         last: Instant::now(),
-        written: 0,
+        behind: true,
     };
-    while let Ok(first) = receiver.recv() {
+    loop {
+        let first = match receiver.recv_timeout(activity.wait()) {
+            Ok(first) => first,
+            Err(mpsc::RecvTimeoutError::Timeout) => {
+                count_alone(&mut conn, &mut activity);
+                continue;
+            }
+            Err(mpsc::RecvTimeoutError::Disconnected) => return,
+        };
         let mut batch = vec![first];
         while batch.len() < MAX_BATCH {
             match receiver.try_recv() {
@@ -680,7 +702,7 @@ fn run(mut conn: Connection, chain: Chain, receiver: mpsc::Receiver<Pending>) {
                 Err(_) => break,
             }
         }
-        let count = activity.due(batch.len());
+        let count = activity.due().then_some(&mut activity);
         let result = commit(&mut conn, &chain, &batch, count).map_err(|err| {
             tracing::error!(error = %err, "audit batch failed");
             "the audit trail could not be written".to_owned()
@@ -691,11 +713,56 @@ fn run(mut conn: Connection, chain: Chain, receiver: mpsc::Receiver<Pending>) {
     }
 }
 
+/// Counts in a savepoint of `tx`. Derived counts: a count that fails is undone, logged and
+/// tried again a second later; it never costs the transaction its other changes.
+fn count_in_savepoint(
+    tx: &mut rusqlite::Transaction<'_>,
+    activity: &mut ActivityCount,
+) -> Result<(), StoreError> {
+    let counting = tx.savepoint()?;
+    match count_activity(&counting, COUNT_AT_MOST) {
+        Ok(full) => {
+            counting.commit()?;
+            activity.counted(full);
+        }
+        Err(err) => {
+            tracing::error!(error = %err, "could not count the audit trail's activity");
+            activity.counted(false);
+        }
+    }
+    Ok(())
+}
+
+/// An idle writer's count, when rows wait: those appended by key changes, or what a full
+/// count left.
+fn count_alone(conn: &mut Connection, activity: &mut ActivityCount) {
+    let counted = (|| -> Result<(), StoreError> {
+        let waiting: bool = conn
+            .prepare_cached(
+                "SELECT coalesce(max(seq), 0) > (SELECT seq FROM activity_counted)
+                 FROM audit_events",
+            )?
+            .query_row([], |row| row.get(0))?;
+        if !waiting {
+            activity.counted(false);
+            return Ok(());
+        }
+        let mut tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+        count_in_savepoint(&mut tx, activity)?;
+        tx.commit()?;
+        Ok(())
+    })();
+    if let Err(err) = counted {
+        tracing::error!(error = %err, "could not count the audit trail's activity");
+        activity.counted(false);
+    }
+}
+
 fn commit(
     conn: &mut Connection,
     chain: &Chain,
     batch: &[Pending],
-    count_activity_too: bool,
+    activity: Option<&mut ActivityCount>,
 ) -> Result<(), StoreError> {
     let mut tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
     chain.append_all(&tx, batch.iter().map(|pending| &pending.event))?;
@@ -719,14 +786,8 @@ fn commit(
         }
     }
     count_uses(&tx, batch)?;
-    if count_activity_too {
-        // Derived counts: a count that fails is undone, logged and tried again at the next
-        // one; it never costs the batch its rows.
-        let counting = tx.savepoint()?;
-        match count_activity(&counting, COUNT_AT_MOST as i64) {
-            Ok(()) => counting.commit()?,
-            Err(err) => tracing::error!(error = %err, "could not count the audit trail's activity"),
-        }
+    if let Some(activity) = activity {
+        count_in_savepoint(&mut tx, activity)?;
     }
     tx.commit()?;
     Ok(())
@@ -904,12 +965,12 @@ mod tests {
         assert!(counters(&conn).is_empty());
         assert_eq!(summary(&conn, "a", hour, hour + 1), expected);
         // Counted in part: counters and trail together, each row once.
-        count_activity(&conn, 2).unwrap();
+        assert!(count_activity(&conn, 2).unwrap(), "a full window");
         assert_eq!(marked(&conn), 2);
         assert!(!counters(&conn).is_empty());
         assert_eq!(summary(&conn, "a", hour, hour + 1), expected);
         // Counted through: the counters are the trail counted by hour.
-        count_activity(&conn, 100).unwrap();
+        assert!(!count_activity(&conn, 100).unwrap(), "caught up");
         assert_eq!(marked(&conn), 6);
         assert_eq!(counters(&conn), counted_from_the_trail(&conn));
         assert_eq!(summary(&conn, "a", hour, hour + 1), expected);
@@ -923,42 +984,47 @@ mod tests {
     }
 
     #[test]
-    fn a_row_edited_into_a_blob_is_left_uncounted_and_counting_goes_on() {
+    fn rows_edited_into_other_types_are_left_uncounted_and_counting_goes_on() {
         let mut conn = Connection::open_in_memory().unwrap();
         crate::schema::migrate(&mut conn, Path::new(":memory:")).unwrap();
         let chain = Chain::new(Zeroizing::new(vec![7; 32]));
         let base = 480_000 * HOUR;
-        chain
-            .append(&conn, &call("a", "kms.secrets.wrap", base, false))
-            .unwrap();
-        conn.execute(
-            "UPDATE audit_events SET instance_id = x'ff00' WHERE seq = 1",
-            [],
+        for n in 0..4 {
+            chain
+                .append(&conn, &call("a", "kms.secrets.wrap", base + n, false))
+                .unwrap();
+        }
+        conn.execute_batch(
+            "UPDATE audit_events SET instance_id = x'ff00' WHERE seq = 1;
+             UPDATE audit_events SET at = at + 0.5 WHERE seq = 2;
+             UPDATE audit_events SET action = x'00' WHERE seq = 3;",
         )
         .unwrap();
-        chain
-            .append(&conn, &call("a", "kms.secrets.wrap", base + 1, false))
-            .unwrap();
-        count_activity(&conn, 100).unwrap();
-        assert_eq!(marked(&conn), 2);
         let hour = base / HOUR;
-        assert_eq!(
-            summary(&conn, "a", hour, hour),
-            [(hour, "kms.secrets.wrap".to_owned(), 1, 0)]
-        );
+        let only_the_intact_row = [(hour, "kms.secrets.wrap".to_owned(), 1, 0)];
+        // Read from the rows not yet counted, then from the counters: the same rows left out.
+        assert_eq!(summary(&conn, "a", hour, hour), only_the_intact_row);
+        count_activity(&conn, 100).unwrap();
+        assert_eq!(marked(&conn), 4);
+        assert_eq!(summary(&conn, "a", hour, hour), only_the_intact_row);
     }
 
     #[test]
-    fn the_writer_counts_once_a_second_or_after_a_full_counts_worth() {
+    fn the_writer_counts_once_a_second_and_at_once_after_a_full_count() {
         let mut count = ActivityCount {
             last: Instant::now(),
-            written: 0,
+            behind: false,
         };
-        assert!(!count.due(10));
-        assert!(count.due(COUNT_AT_MOST), "a full count's worth written");
-        assert!(!count.due(1));
+        assert!(!count.due());
+        assert!(count.wait() > Duration::ZERO);
+        count.counted(true);
+        assert!(count.due(), "a full count is followed by another");
+        assert_eq!(count.wait(), Duration::ZERO);
+        count.counted(false);
+        assert!(!count.due());
         count.last = Instant::now() - COUNT_EVERY;
-        assert!(count.due(1), "a second since the last count");
+        assert!(count.due(), "a second since the last count");
+        assert_eq!(count.wait(), Duration::ZERO);
     }
 
     #[test]

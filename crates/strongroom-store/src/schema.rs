@@ -242,7 +242,10 @@ const MIGRATIONS: &[&str] = &[
     ) WITHOUT ROWID;
     INSERT INTO activity_hourly (instance_id, hour, action, calls, failures)
         SELECT instance_id, at / 3600000000, action, count(*), sum(outcome != 'success')
-        FROM audit_events WHERE at >= 0 GROUP BY 1, 2, 3;
+        FROM audit_events
+        WHERE typeof(at) = 'integer' AND at >= 0 AND typeof(instance_id) = 'text'
+          AND typeof(action) = 'text'
+        GROUP BY 1, 2, 3;
     CREATE TABLE activity_counted (seq INTEGER NOT NULL);
     INSERT INTO activity_counted (seq) SELECT coalesce(max(seq), 0) FROM audit_events;
     "#,

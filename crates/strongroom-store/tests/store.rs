@@ -1238,3 +1238,66 @@ fn a_failed_count_never_costs_a_batch_its_rows() {
         ChainVerdict::Intact { rows: 2 }
     );
 }
+
+/// Rows appended outside the audit writer (key changes, in their own transactions) are counted
+/// by the idle writer too, a window after another until none is left.
+#[test]
+fn an_idle_writer_counts_what_others_appended_until_none_is_left() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("d");
+    let store = open(&data, dir.path());
+    let file = data.join("keystore.db");
+    let at = SystemClock.now().unix_timestamp() * 1_000_000;
+    {
+        let mut conn = rusqlite::Connection::open(&file).unwrap();
+        conn.busy_timeout(std::time::Duration::from_secs(10))
+            .unwrap();
+        let tx = conn.transaction().unwrap();
+        let first: i64 = tx
+            .query_row(
+                "SELECT coalesce(max(seq), 0) + 1 FROM audit_events",
+                [],
+                |r| r.get(0),
+            )
+            .unwrap();
+        for seq in first..first + 20_000 {
+            tx.execute(
+                "INSERT INTO audit_events (seq, at, instance_id, initiator, action, target,
+                    outcome, correlation_id, hash)
+                 VALUES (?1, ?2, 'i', 'u', 'kms.secrets.create', '', 'success', '', x'00')",
+                rusqlite::params![seq, at],
+            )
+            .unwrap();
+        }
+        tx.commit().unwrap();
+    }
+    let waiting = || -> i64 {
+        rusqlite::Connection::open(&file)
+            .unwrap()
+            .query_row(
+                "SELECT max(seq) - (SELECT seq FROM activity_counted) FROM audit_events",
+                [],
+                |row| row.get(0),
+            )
+            .unwrap()
+    };
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+    while waiting() > 0 {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "{} rows never counted",
+            waiting()
+        );
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    let hour = at / 3_600_000_000;
+    let creates: u64 = store
+        .store()
+        .activity("i", hour, hour)
+        .unwrap()
+        .iter()
+        .filter(|record| record.action == "kms.secrets.create")
+        .map(|record| record.calls)
+        .sum();
+    assert_eq!(creates, 20_000);
+}
