@@ -1894,14 +1894,18 @@ mod tests {
         }
     }
 
-    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-    async fn import_token_key_pairs_are_generated_one_at_a_time() {
+    /// A keystore in a temporary directory, and its default instance.
+    fn instances() -> (tempfile::TempDir, LocalInstances, String) {
         let dir = tempfile::tempdir().unwrap();
         let source = MasterKeySource::File(dir.path().join("master.key"));
         let store = Arc::new(SqliteStore::open(&dir.path().join("data"), &source).unwrap());
         let instances = LocalInstances::over(store);
         let instance = instances.ensure_default(None).unwrap();
-        let admin = Caller {
+        (dir, instances, instance)
+    }
+
+    fn manager(instances: &LocalInstances, instance: &str) -> LocalKeystore {
+        let caller = Caller {
             iam_id: "IBMid-admin".into(),
             kind: CallerKind::User,
             grants: vec![Grant {
@@ -1909,13 +1913,21 @@ mod tests {
                 scope: Scope::Instance,
             }],
         };
-        let keystore = instances.keystore(&instance, admin, "c").unwrap();
-        let create = || {
-            keystore.create_import_token(CreateImportTokenRequest {
-                expiration: None,
-                max_allowed_retrievals: None,
-            })
-        };
+        instances.keystore(instance, caller, "c").unwrap()
+    }
+
+    fn new_token() -> CreateImportTokenRequest {
+        CreateImportTokenRequest {
+            expiration: None,
+            max_allowed_retrievals: None,
+        }
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn import_token_key_pairs_are_generated_one_at_a_time() {
+        let (_dir, instances, instance) = instances();
+        let keystore = manager(&instances, &instance);
+        let create = || keystore.create_import_token(new_token());
         let (a, b, c) = tokio::join!(create(), create(), create());
         for created in [a, b, c] {
             created.unwrap();
@@ -1928,33 +1940,17 @@ mod tests {
     /// the turn until the generation ends: the next request waits for it.
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
     async fn a_dropped_request_keeps_its_turn_until_its_key_pair_is_made() {
-        let dir = tempfile::tempdir().unwrap();
-        let source = MasterKeySource::File(dir.path().join("master.key"));
-        let store = Arc::new(SqliteStore::open(&dir.path().join("data"), &source).unwrap());
-        let instances = LocalInstances::over(store);
-        let instance = instances.ensure_default(None).unwrap();
-        let admin = || Caller {
-            iam_id: "IBMid-admin".into(),
-            kind: CallerKind::User,
-            grants: vec![Grant {
-                roles: vec![Role::Manager],
-                scope: Scope::Instance,
-            }],
-        };
-        let request = || CreateImportTokenRequest {
-            expiration: None,
-            max_allowed_retrievals: None,
-        };
-        let first = instances.keystore(&instance, admin(), "c1").unwrap();
-        let dropped = tokio::spawn(async move { first.create_import_token(request()).await });
+        let (_dir, instances, instance) = instances();
+        let first = manager(&instances, &instance);
+        let dropped = tokio::spawn(async move { first.create_import_token(new_token()).await });
         let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
         while instances.shared.generations.now.load(Ordering::SeqCst) == 0 {
             assert!(std::time::Instant::now() < deadline, "never started");
             tokio::time::sleep(std::time::Duration::from_millis(5)).await;
         }
         dropped.abort();
-        let second = instances.keystore(&instance, admin(), "c2").unwrap();
-        second.create_import_token(request()).await.unwrap();
+        let second = manager(&instances, &instance);
+        second.create_import_token(new_token()).await.unwrap();
         assert_eq!(instances.shared.generations.most.load(Ordering::SeqCst), 1);
     }
 }

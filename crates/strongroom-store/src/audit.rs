@@ -736,26 +736,26 @@ fn count_in_savepoint(
 /// An idle writer's count, when rows wait: those appended by key changes, or what a full
 /// count left.
 fn count_alone(conn: &mut Connection, activity: &mut ActivityCount) {
-    let counted = (|| -> Result<(), StoreError> {
-        let waiting: bool = conn
-            .prepare_cached(
-                "SELECT coalesce(max(seq), 0) > (SELECT seq FROM activity_counted)
-                 FROM audit_events",
-            )?
-            .query_row([], |row| row.get(0))?;
-        if !waiting {
-            activity.counted(false);
-            return Ok(());
-        }
-        let mut tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
-        count_in_savepoint(&mut tx, activity)?;
-        tx.commit()?;
-        Ok(())
-    })();
-    if let Err(err) = counted {
+    if let Err(err) = try_count_alone(conn, activity) {
         tracing::error!(error = %err, "could not count the audit trail's activity");
         activity.counted(false);
     }
+}
+
+fn try_count_alone(conn: &mut Connection, activity: &mut ActivityCount) -> Result<(), StoreError> {
+    let waiting: bool = conn
+        .prepare_cached(
+            "SELECT coalesce(max(seq), 0) > (SELECT seq FROM activity_counted) FROM audit_events",
+        )?
+        .query_row([], |row| row.get(0))?;
+    if !waiting {
+        activity.counted(false);
+        return Ok(());
+    }
+    let mut tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+    count_in_savepoint(&mut tx, activity)?;
+    tx.commit()?;
+    Ok(())
 }
 
 fn commit(
@@ -888,14 +888,10 @@ mod tests {
         }
     }
 
-    /// What the counters should hold: the trail itself, counted.
-    fn counted_from_the_trail(conn: &Connection) -> Vec<(String, i64, String, i64, i64)> {
-        let mut stmt = conn
-            .prepare(
-                "SELECT instance_id, at / 3600000000, action, count(*), sum(outcome != 'success')
-                 FROM audit_events GROUP BY 1, 2, 3 ORDER BY 1, 2, 3",
-            )
-            .unwrap();
+    type HourRow = (String, i64, String, i64, i64);
+
+    fn hour_rows(conn: &Connection, sql: &str) -> Vec<HourRow> {
+        let mut stmt = conn.prepare(sql).unwrap();
         let rows = stmt
             .query_map([], |r| {
                 Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?))
@@ -904,19 +900,21 @@ mod tests {
         rows.map(Result::unwrap).collect()
     }
 
-    fn counters(conn: &Connection) -> Vec<(String, i64, String, i64, i64)> {
-        let mut stmt = conn
-            .prepare(
-                "SELECT instance_id, hour, action, calls, failures FROM activity_hourly
-                 ORDER BY 1, 2, 3",
-            )
-            .unwrap();
-        let rows = stmt
-            .query_map([], |r| {
-                Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?))
-            })
-            .unwrap();
-        rows.map(Result::unwrap).collect()
+    /// What the counters should hold: the trail itself, counted.
+    fn counted_from_the_trail(conn: &Connection) -> Vec<HourRow> {
+        hour_rows(
+            conn,
+            "SELECT instance_id, at / 3600000000, action, count(*), sum(outcome != 'success')
+             FROM audit_events GROUP BY 1, 2, 3 ORDER BY 1, 2, 3",
+        )
+    }
+
+    fn counters(conn: &Connection) -> Vec<HourRow> {
+        hour_rows(
+            conn,
+            "SELECT instance_id, hour, action, calls, failures FROM activity_hourly
+             ORDER BY 1, 2, 3",
+        )
     }
 
     fn marked(conn: &Connection) -> i64 {

@@ -44,6 +44,26 @@ fn ev(action: &str) -> AuditEvent {
     }
 }
 
+/// Calls of `action` on instance `i` in the hours `from..=to`, as the activity read counts them.
+fn calls_of(store: &InstanceStore, action: &str, from: i64, to: i64) -> u64 {
+    store
+        .store()
+        .activity("i", from, to)
+        .unwrap()
+        .iter()
+        .filter(|record| record.action == action)
+        .map(|record| record.calls)
+        .sum()
+}
+
+/// One number read from the keystore file on a connection of its own.
+fn number(file: &Path, sql: &str) -> i64 {
+    rusqlite::Connection::open(file)
+        .unwrap()
+        .query_row(sql, [], |row| row.get(0))
+        .unwrap()
+}
+
 fn new_key(name: &str, kind: KeyKind) -> Key {
     Key::create(
         NewKey {
@@ -667,16 +687,9 @@ fn a_version_2_keystore_is_upgraded() {
     assert_eq!(page.keys.len(), 2);
     assert_eq!(store.key(old.id).unwrap(), old);
     let hour = SystemClock.now().unix_timestamp() / 3600;
-    let creates: u64 = store
-        .store()
-        .activity("i", hour - 1, hour)
-        .unwrap()
-        .iter()
-        .filter(|record| record.action == "create")
-        .map(|record| record.calls)
-        .sum();
     assert_eq!(
-        creates, 2,
+        calls_of(&store, "create", hour - 1, hour),
+        2,
         "the create before the upgrade and the one after"
     );
 }
@@ -1183,21 +1196,12 @@ fn the_audit_writer_counts_the_hours_as_it_goes() {
     let store = open(&data, dir.path());
     let writer = store.store().audit_writer();
     let hour = SystemClock.now().unix_timestamp() / 3600;
-    let wraps = |store: &InstanceStore| -> u64 {
-        store
-            .store()
-            .activity("i", hour - 1, hour + 1)
-            .unwrap()
-            .iter()
-            .filter(|record| record.action == "kms.secrets.wrap")
-            .map(|record| record.calls)
-            .sum()
-    };
-    let counted = || -> i64 {
-        rusqlite::Connection::open(data.join("keystore.db"))
-            .unwrap()
-            .query_row("SELECT seq FROM activity_counted", [], |row| row.get(0))
-            .unwrap()
+    let wraps = |store: &InstanceStore| calls_of(store, "kms.secrets.wrap", hour - 1, hour + 1);
+    let counted = || {
+        number(
+            &data.join("keystore.db"),
+            "SELECT seq FROM activity_counted",
+        )
     };
     let before = counted();
     writer.record(ev("kms.secrets.wrap"), None).unwrap();
@@ -1224,14 +1228,10 @@ fn a_failed_count_never_costs_a_batch_its_rows() {
         .unwrap();
     std::thread::sleep(std::time::Duration::from_millis(1100));
     writer.record(ev("kms.secrets.wrap"), None).unwrap();
-    let rows: i64 = rusqlite::Connection::open(data.join("keystore.db"))
-        .unwrap()
-        .query_row(
-            "SELECT count(*) FROM audit_events WHERE action = 'kms.secrets.wrap'",
-            [],
-            |row| row.get(0),
-        )
-        .unwrap();
+    let rows = number(
+        &data.join("keystore.db"),
+        "SELECT count(*) FROM audit_events WHERE action = 'kms.secrets.wrap'",
+    );
     assert_eq!(rows, 2);
     assert_eq!(
         store.store().verify_audit().unwrap(),
@@ -1271,15 +1271,11 @@ fn an_idle_writer_counts_what_others_appended_until_none_is_left() {
         }
         tx.commit().unwrap();
     }
-    let waiting = || -> i64 {
-        rusqlite::Connection::open(&file)
-            .unwrap()
-            .query_row(
-                "SELECT max(seq) - (SELECT seq FROM activity_counted) FROM audit_events",
-                [],
-                |row| row.get(0),
-            )
-            .unwrap()
+    let waiting = || {
+        number(
+            &file,
+            "SELECT max(seq) - (SELECT seq FROM activity_counted) FROM audit_events",
+        )
     };
     let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
     while waiting() > 0 {
@@ -1291,13 +1287,5 @@ fn an_idle_writer_counts_what_others_appended_until_none_is_left() {
         std::thread::sleep(std::time::Duration::from_millis(50));
     }
     let hour = at / 3_600_000_000;
-    let creates: u64 = store
-        .store()
-        .activity("i", hour, hour)
-        .unwrap()
-        .iter()
-        .filter(|record| record.action == "kms.secrets.create")
-        .map(|record| record.calls)
-        .sum();
-    assert_eq!(creates, 20_000);
+    assert_eq!(calls_of(&store, "kms.secrets.create", hour, hour), 20_000);
 }
