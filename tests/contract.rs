@@ -12,8 +12,9 @@ use base64::Engine;
 use strongroom_api::{
     ActivityReport, ApiError, AuditQueryRequest, AuthorizationCheckRequest,
     CreateAuthorizationRequest, CreateImportTokenRequest, CreateKeyRequest, ErrorCode,
-    InstancePolicy, KeyStateName, KeyType, Keystore, KeystoreMode, ListAliasesRequest,
-    ListKeysRequest, RotationPolicyInfo, SecretString, ServiceAction, SetKeyPoliciesRequest,
+    InstancePolicy, KeyStateName, KeyType, KeyVersionInfo, Keystore, KeystoreMode,
+    ListAliasesRequest, ListKeysRequest, RotationPolicyInfo, SecretString, ServiceAction,
+    SetKeyPoliciesRequest,
 };
 use strongroom_client::{seal_for_import, RemoteKeystore};
 use strongroom_local::LocalKeystore;
@@ -76,7 +77,7 @@ async fn contract(ks: &dyn Keystore) -> Transcript {
 async fn activity(ks: &dyn Keystore, t: &mut Transcript) {
     let key = ks.create_key(root_key("contract-activity")).await.unwrap();
     let before = ks.activity(2).await.unwrap();
-    ks.wrap(wrap(&key.id, &[])).await.unwrap();
+    let wrapped = ks.wrap(wrap(&key.id, &[])).await.unwrap();
     t.failure(
         "unwrap of a ciphertext from elsewhere, counted",
         ks.unwrap(unwrap(&key.id, &STANDARD.encode([7u8; 80]), &[]))
@@ -118,6 +119,21 @@ async fn activity(ks: &dyn Keystore, t: &mut Transcript) {
     t.failure("activity over no hours", ks.activity(0).await);
     t.failure("activity over more than 31 days", ks.activity(745).await);
     t.note("activity: wraps and a refused unwrap counted by the hour");
+
+    // The same trail counts each version's use: the wrap made a ciphertext, the refused unwrap
+    // opened none, and an unwrap that succeeds opens one.
+    let uses = |versions: Vec<KeyVersionInfo>| {
+        assert_eq!(versions.len(), 1, "{versions:?}");
+        (versions[0].wraps, versions[0].unwraps)
+    };
+    let versions = ks.key_versions(&key.id).await.unwrap();
+    assert_eq!(uses(versions), (Some(1), Some(0)));
+    ks.unwrap(unwrap(&key.id, &wrapped.ciphertext, &[]))
+        .await
+        .unwrap();
+    let versions = ks.key_versions(&key.id).await.unwrap();
+    assert_eq!(uses(versions), (Some(1), Some(1)));
+    t.note("key versions: uses counted from the trail");
 }
 
 /// The usage report counts what the steps above did: wraps, and unwraps refused.

@@ -23,7 +23,7 @@ use strongroom_core::{
 };
 use strongroom_store::{
     AccessPolicyRecord, AliasRecord, AuditQuery, AuditReceipt, InstanceStore, KeyRingRecord,
-    MasterKeySource, PrincipalRecord, SqliteStore, VersionUse,
+    MasterKeySource, PrincipalRecord, SqliteStore,
 };
 use time::OffsetDateTime;
 
@@ -549,34 +549,24 @@ impl Inner {
             )),
             _ => None,
         };
-        // The version's count for the console ("wrapped ciphertexts seen"): a wrap or rewrap
-        // made a ciphertext with it, an unwrap opened one.
-        let used = key.and_then(|(key, version)| {
-            let made = match operation {
-                Operation::Wrap | Operation::Rewrap => true,
-                Operation::Unwrap => false,
-                _ => return None,
-            };
-            Some(VersionUse {
-                key: key.id,
-                version,
-                made,
-            })
-        });
+        // Only the data plane names a version: a metadata read has none of its own. The row
+        // is also how the version's use is counted for the console (`version_use`): a wrap or
+        // rewrap made a ciphertext with it, an unwrap opened one.
+        let key_version = match (operation, key) {
+            (Operation::Wrap | Operation::Rewrap | Operation::Unwrap, Some((_, version))) => {
+                version.to_string()
+            }
+            _ => String::new(),
+        };
         self.shared
             .store
             .audit_writer()
             .submit(
                 AuditEvent {
-                    // Only the data plane names a version: a metadata read has none of its own.
-                    key_version: used
-                        .as_ref()
-                        .map(|u| u.version.to_string())
-                        .unwrap_or_default(),
+                    key_version,
                     ..self.event(operation, &target, now)
                 },
                 registration,
-                used,
             )
             .map_err(api_error)
     }

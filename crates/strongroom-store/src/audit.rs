@@ -17,9 +17,12 @@ use std::task::{Context, Poll, Waker};
 use std::time::{Duration, Instant};
 
 use hmac::{Hmac, Mac};
+use rusqlite::types::ValueRef;
 use rusqlite::{params, Connection, OptionalExtension, TransactionBehavior};
 use sha2::Sha256;
-use strongroom_core::{AuditEvent, CoreError, KeyId, KeyVersionId, Outcome, Registration};
+use strongroom_core::{
+    AuditEvent, CoreError, KeyId, KeyVersionId, Operation, Outcome, Registration,
+};
 use zeroize::Zeroizing;
 
 use crate::instance::{from_micros, micros};
@@ -257,23 +260,45 @@ struct HourTally {
     failures: i64,
 }
 
+/// One key version's successful data-plane calls, as [`count_activity`] tallies them.
+pub(crate) struct UseTally {
+    pub(crate) key: KeyId,
+    pub(crate) wraps: i64,
+    pub(crate) unwraps: i64,
+    /// The last call, in microseconds since the epoch.
+    pub(crate) last: i64,
+}
+
+/// Whether a successful `action` made a ciphertext with its key version (wrap, rewrap) or
+/// opened one (unwrap); `None` for calls that use no version.
+fn made(action: &str) -> Option<bool> {
+    match action {
+        _ if action == Operation::Wrap.event() || action == Operation::Rewrap.event() => Some(true),
+        _ if action == Operation::Unwrap.event() => Some(false),
+        _ => None,
+    }
+}
+
 /// The trail's rows past `activity_counted.seq`, at most `rows` of them, added to
-/// `activity_hourly`, and the mark moved past them. Call inside a write transaction.
+/// `activity_hourly` and `version_use`, and the mark moved past them. Call inside a write
+/// transaction.
 ///
-/// The audit writer calls it about once a second rather than per batch: a row of
-/// `activity_hourly` changed in every commit was one more page to the WAL per batch, about a
-/// tenth of the writer's time per call. The rows are tallied here rather than by SQL's
-/// `GROUP BY`, which sorted them first and cost more than the rest of the writer's work on them.
-/// Returns whether the window was full, so more rows may wait.
+/// The audit writer calls it about once a second rather than per batch: a counter's page
+/// changed in every commit was one more page to the WAL per batch, with batches of about five
+/// rows under load. Each was measured at about a tenth of the writer's time per call. The rows
+/// are tallied here rather than by SQL's `GROUP BY`, which sorted them first and cost more than
+/// the rest of the writer's work on them. Returns whether the window was full, so more rows
+/// may wait.
 pub(crate) fn count_activity(conn: &Connection, rows: i64) -> Result<bool, StoreError> {
     let mark: i64 = conn
         .prepare_cached("SELECT seq FROM activity_counted")?
         .query_row([], |row| row.get(0))?;
     let mut tally: Vec<HourTally> = Vec::new();
+    let mut uses: HashMap<KeyVersionId, UseTally> = HashMap::new();
     let mut last = mark;
     let mut stmt = conn.prepare_cached(
-        "SELECT seq, instance_id, at, action, outcome != 'success' FROM audit_events
-         WHERE seq > ?1 AND seq <= ?2 ORDER BY seq",
+        "SELECT seq, instance_id, at, action, outcome != 'success', target, key_version
+         FROM audit_events WHERE seq > ?1 AND seq <= ?2 ORDER BY seq",
     )?;
     let mut found = stmt.query(params![mark, mark.saturating_add(rows)])?;
     while let Some(row) = found.next()? {
@@ -281,7 +306,7 @@ pub(crate) fn count_activity(conn: &Connection, rows: i64) -> Result<bool, Store
         // Only a file edited by hand holds anything but an integer time and text names here
         // (`audit verify` finds the edit); such a row is not counted rather than stopping
         // every later count. Times before 1970 are never written. The migration's count and
-        // the read of the rows not yet counted leave out the same rows.
+        // the reads of the rows not yet counted leave out the same rows.
         let (Ok(at), Ok(instance), Ok(action)) = (
             row.get_ref(2)?.as_i64(),
             row.get_ref(1)?.as_str(),
@@ -311,6 +336,9 @@ pub(crate) fn count_activity(conn: &Connection, rows: i64) -> Result<bool, Store
                 failures: failed,
             }),
         }
+        if failed == 0 {
+            tally_use(&mut uses, action, row.get_ref(5)?, row.get_ref(6)?, at);
+        }
     }
     let mut upsert = conn.prepare_cached(
         "INSERT INTO activity_hourly (instance_id, hour, action, calls, failures)
@@ -327,11 +355,122 @@ pub(crate) fn count_activity(conn: &Connection, rows: i64) -> Result<bool, Store
             entry.failures
         ])?;
     }
+    count_uses(conn, uses)?;
     if last > mark {
         conn.prepare_cached("UPDATE activity_counted SET seq = ?1")?
             .execute([last])?;
     }
     Ok(last >= mark.saturating_add(rows))
+}
+
+/// Adds a successful call's row to `uses` if it used a key version: its `target` and
+/// `key_version` must name a key and a version (rows of calls that used no version have an
+/// empty `key_version`). The count and the read of the rows not yet counted both go through
+/// here, so they leave out the same rows.
+fn tally_use(
+    uses: &mut HashMap<KeyVersionId, UseTally>,
+    action: &str,
+    target: ValueRef<'_>,
+    version: ValueRef<'_>,
+    at: i64,
+) {
+    let Some(made) = made(action) else {
+        return;
+    };
+    let (Some(key), Some(version)) = (
+        target.as_str().ok().and_then(|t| t.parse::<KeyId>().ok()),
+        version
+            .as_str()
+            .ok()
+            .and_then(|v| v.parse::<KeyVersionId>().ok()),
+    ) else {
+        return;
+    };
+    let entry = uses.entry(version).or_insert(UseTally {
+        key,
+        wraps: 0,
+        unwraps: 0,
+        last: at,
+    });
+    if made {
+        entry.wraps += 1;
+    } else {
+        entry.unwraps += 1;
+    }
+    entry.last = entry.last.max(at);
+}
+
+/// How much each version of `key` (of `instance`) has been used: the counters plus the rows
+/// not yet counted, read in one statement, so one snapshot, like [`activity`].
+pub(crate) fn version_uses(
+    conn: &Connection,
+    instance: &str,
+    key: KeyId,
+) -> Result<HashMap<KeyVersionId, UseTally>, StoreError> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT version_id, wraps, unwraps, last_used_at, NULL, NULL, NULL, NULL, NULL
+         FROM version_use
+         WHERE key_id = ?1 AND EXISTS (SELECT 1 FROM keys WHERE id = ?1 AND instance_id = ?2)
+         UNION ALL
+         SELECT NULL, NULL, NULL, at, instance_id, action, outcome != 'success', target,
+            key_version
+         FROM audit_events
+         WHERE seq > (SELECT seq FROM activity_counted) AND target = ?3 AND key_version != ''
+           AND EXISTS (SELECT 1 FROM keys WHERE id = ?1 AND instance_id = ?2)",
+    )?;
+    let mut rows = stmt.query(params![key.as_bytes(), instance, key.to_string()])?;
+    let mut uses = HashMap::new();
+    while let Some(row) = rows.next()? {
+        if let ValueRef::Blob(version) = row.get_ref(0)? {
+            let Ok(version) = <[u8; 16]>::try_from(version) else {
+                return Err(StoreError::Corrupt("a version_use row has a bad id".into()));
+            };
+            uses.insert(
+                KeyVersionId::from_bytes(version),
+                UseTally {
+                    key,
+                    wraps: row.get(1)?,
+                    unwraps: row.get(2)?,
+                    last: row.get(3)?,
+                },
+            );
+            continue;
+        }
+        // A row not yet counted, left out as `count_activity` leaves it out.
+        let (Ok(at), Ok(_instance), Ok(action)) = (
+            row.get_ref(3)?.as_i64(),
+            row.get_ref(4)?.as_str(),
+            row.get_ref(5)?.as_str(),
+        ) else {
+            continue;
+        };
+        if at >= 0 && row.get::<_, i64>(6)? == 0 {
+            tally_use(&mut uses, action, row.get_ref(7)?, row.get_ref(8)?, at);
+        }
+    }
+    Ok(uses)
+}
+
+/// Adds the counted uses to `version_use`, one statement per version. A version purged before
+/// its use was counted is left out (the row would outlive its key).
+fn count_uses(conn: &Connection, uses: HashMap<KeyVersionId, UseTally>) -> Result<(), StoreError> {
+    let mut upsert = conn.prepare_cached(
+        "INSERT INTO version_use (version_id, key_id, wraps, unwraps, last_used_at)
+         SELECT ?1, ?2, ?3, ?4, ?5 WHERE EXISTS (SELECT 1 FROM key_versions WHERE id = ?1)
+         ON CONFLICT (version_id) DO UPDATE SET wraps = wraps + excluded.wraps,
+            unwraps = unwraps + excluded.unwraps,
+            last_used_at = max(last_used_at, excluded.last_used_at)",
+    )?;
+    for (version, tally) in uses {
+        upsert.execute(params![
+            version.as_bytes(),
+            tally.key.as_bytes(),
+            tally.wraps,
+            tally.unwraps,
+            tally.last
+        ])?;
+    }
+    Ok(())
 }
 
 /// An instance's counts for the hours `from..=to` (whole hours since the epoch), oldest first;
@@ -426,7 +565,6 @@ pub(crate) fn list(conn: &Connection, query: &AuditQuery) -> Result<Vec<AuditRec
 struct Pending {
     event: AuditEvent,
     registration: Option<(String, Registration)>,
-    used: Option<VersionUse>,
     done: Done,
 }
 
@@ -490,18 +628,8 @@ impl Drop for Done {
     }
 }
 
-/// A key version's part in a successful data-plane call, counted in `version_use`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct VersionUse {
-    /// The key.
-    pub key: KeyId,
-    /// The version that made (wrap, rewrap) or opened (unwrap) the ciphertext.
-    pub version: KeyVersionId,
-    /// Which of the two.
-    pub made: bool,
-}
-
-/// How much one key version has been used, as the audit writer counted it.
+/// How much one key version has been used: its successful wraps, unwraps and rewraps in the
+/// audit trail.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct VersionUseRecord {
     /// The version.
@@ -618,7 +746,7 @@ impl AuditWriter {
         event: AuditEvent,
         registration: Option<(String, Registration)>,
     ) -> Result<(), CoreError> {
-        self.submit(event, registration, None)?.wait()
+        self.submit(event, registration)?.wait()
     }
 
     /// Queues `event` (and the registration refresh) for the next batch without waiting; the
@@ -627,7 +755,6 @@ impl AuditWriter {
         &self,
         event: AuditEvent,
         registration: Option<(String, Registration)>,
-        used: Option<VersionUse>,
     ) -> Result<AuditReceipt, CoreError> {
         let shared = Arc::new(Handoff::default());
         let done = Done {
@@ -640,7 +767,6 @@ impl AuditWriter {
             .send(Pending {
                 event,
                 registration,
-                used,
                 done,
             })
             .map_err(|_| StoreError::Corrupt("the audit writer has stopped".into()))?;
@@ -785,45 +911,10 @@ fn commit(
             )?;
         }
     }
-    count_uses(&tx, batch)?;
     if let Some(activity) = activity {
         count_in_savepoint(&mut tx, activity)?;
     }
     tx.commit()?;
-    Ok(())
-}
-
-/// Adds the batch's uses to `version_use`, one statement per version. A version purged while
-/// its use was queued is not counted (the row would outlive its key).
-fn count_uses(conn: &Connection, batch: &[Pending]) -> Result<(), StoreError> {
-    let mut counts: HashMap<KeyVersionId, (KeyId, u64, u64, i64)> = HashMap::new();
-    for pending in batch {
-        if let Some(used) = pending.used {
-            let entry = counts.entry(used.version).or_insert((used.key, 0, 0, 0));
-            if used.made {
-                entry.1 += 1;
-            } else {
-                entry.2 += 1;
-            }
-            entry.3 = entry.3.max(micros(pending.event.at));
-        }
-    }
-    let mut upsert = conn.prepare_cached(
-        "INSERT INTO version_use (version_id, key_id, wraps, unwraps, last_used_at)
-         SELECT ?1, ?2, ?3, ?4, ?5 WHERE EXISTS (SELECT 1 FROM key_versions WHERE id = ?1)
-         ON CONFLICT (version_id) DO UPDATE SET wraps = wraps + excluded.wraps,
-            unwraps = unwraps + excluded.unwraps,
-            last_used_at = max(last_used_at, excluded.last_used_at)",
-    )?;
-    for (version, (key, wraps, unwraps, at)) in counts {
-        upsert.execute(params![
-            version.as_bytes(),
-            key.as_bytes(),
-            i64::try_from(wraps).unwrap_or(i64::MAX),
-            i64::try_from(unwraps).unwrap_or(i64::MAX),
-            at
-        ])?;
-    }
     Ok(())
 }
 
@@ -1060,6 +1151,43 @@ mod tests {
             .unwrap();
         count_activity(&conn, 100).unwrap();
         assert_eq!(counters(&conn), counted_from_the_trail(&conn));
+    }
+
+    /// Until schema 8 the writer counted `version_use` in every batch and the activity about
+    /// once a second; the migration brings the activity up to the last row and moves the mark
+    /// there, so no use is counted twice.
+    #[test]
+    fn the_migration_to_one_mark_counts_no_use_twice() {
+        let mut conn = Connection::open_in_memory().unwrap();
+        crate::schema::migrate_to(&mut conn, 7).unwrap();
+        let chain = Chain::new(Zeroizing::new(vec![7; 32]));
+        let version = KeyVersionId::from_bytes([9; 16]);
+        for n in 0..3 {
+            let event = AuditEvent {
+                target: KeyId::from_bytes([8; 16]).to_string(),
+                key_version: version.to_string(),
+                ..call("a", "kms.secrets.wrap", 480_000 * HOUR + n, false)
+            };
+            chain.append(&conn, &event).unwrap();
+        }
+        // Schema 7's writer: the first row counted into the hours, all three into the uses.
+        count_activity(&conn, 1).unwrap();
+        conn.execute(
+            "INSERT INTO version_use (version_id, key_id, wraps, unwraps, last_used_at)
+             VALUES (?1, x'08080808080808080808080808080808', 3, 0, 0)",
+            [version.as_bytes()],
+        )
+        .unwrap();
+        assert_eq!(marked(&conn), 1);
+
+        crate::schema::migrate(&mut conn, Path::new(":memory:")).unwrap();
+        assert_eq!(marked(&conn), 3);
+        assert_eq!(counters(&conn), counted_from_the_trail(&conn));
+        count_activity(&conn, 100).unwrap();
+        let wraps: i64 = conn
+            .query_row("SELECT wraps FROM version_use", [], |row| row.get(0))
+            .unwrap();
+        assert_eq!(wraps, 3);
     }
 
     #[test]

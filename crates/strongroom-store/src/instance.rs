@@ -265,29 +265,17 @@ impl InstanceStore {
 
     /// How much each version of `key` has been used (versions never used have no entry).
     pub fn version_uses(&self, key: KeyId) -> Result<Vec<crate::VersionUseRecord>, CoreError> {
-        let conn = self.store.conn();
-        let mut stmt = conn
-            .prepare_cached(
-                "SELECT u.version_id, u.wraps, u.unwraps, u.last_used_at FROM version_use u
-                 JOIN keys k ON k.id = u.key_id WHERE u.key_id = ?1 AND k.instance_id = ?2",
-            )
-            .map_err(StoreError::from)?;
-        let mut rows = stmt
-            .query(params![key.as_bytes(), &self.instance])
-            .map_err(StoreError::from)?;
-        let mut out = Vec::new();
-        while let Some(row) = rows.next().map_err(StoreError::from)? {
-            let version: Vec<u8> = row.get(0).map_err(StoreError::from)?;
-            let wraps: i64 = row.get(1).map_err(StoreError::from)?;
-            let unwraps: i64 = row.get(2).map_err(StoreError::from)?;
-            out.push(crate::VersionUseRecord {
-                version: KeyVersionId::from_bytes(id16(&version)?),
-                wraps: u64::try_from(wraps).unwrap_or(0),
-                unwraps: u64::try_from(unwraps).unwrap_or(0),
-                last_used_at: from_micros(row.get(3).map_err(StoreError::from)?)?,
-            });
-        }
-        Ok(out)
+        let uses = crate::audit::version_uses(&self.store.conn(), &self.instance, key)?;
+        uses.into_iter()
+            .map(|(version, tally)| {
+                Ok(crate::VersionUseRecord {
+                    version,
+                    wraps: u64::try_from(tally.wraps).unwrap_or(0),
+                    unwraps: u64::try_from(tally.unwraps).unwrap_or(0),
+                    last_used_at: from_micros(tally.last)?,
+                })
+            })
+            .collect()
     }
 
     /// A version's unsealed material if it is in memory already; never touches SQLite.

@@ -22,7 +22,7 @@ mod sqlite;
 mod usage;
 
 pub use audit::{
-    ActivityRecord, AuditQuery, AuditReceipt, AuditRecord, AuditWriter, ChainVerdict, VersionUse,
+    ActivityRecord, AuditQuery, AuditReceipt, AuditRecord, AuditWriter, ChainVerdict,
     VersionUseRecord,
 };
 pub use error::StoreError;

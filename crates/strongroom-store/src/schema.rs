@@ -207,8 +207,8 @@ const MIGRATIONS: &[&str] = &[
     CREATE INDEX keys_by_instance_name ON keys (instance_id, name COLLATE NOCASE, id);
     "#,
     // 5: how many ciphertexts each key version has made and opened, for the console's versions
-    // table ("is anything still wrapped under the old version?"). Kept by the audit writer, one
-    // upsert per version per batch; counting starts when a keystore reaches this version.
+    // table ("is anything still wrapped under the old version?"). Counting starts when a
+    // keystore reaches this version (counted per batch until 8, from the trail since).
     r#"
     CREATE TABLE version_use (
         version_id   BLOB PRIMARY KEY,
@@ -248,6 +248,22 @@ const MIGRATIONS: &[&str] = &[
         GROUP BY 1, 2, 3;
     CREATE TABLE activity_counted (seq INTEGER NOT NULL);
     INSERT INTO activity_counted (seq) SELECT coalesce(max(seq), 0) FROM audit_events;
+    "#,
+    // 8: `version_use` is counted from the trail with the activity, past the same mark, rather
+    // than in every batch of the audit writer (one more page to the WAL per commit). Until now
+    // it counted every row as written, so the activity is brought up to the last row here and
+    // the mark moved there: from then on both count the same rows.
+    r#"
+    INSERT INTO activity_hourly (instance_id, hour, action, calls, failures)
+        SELECT instance_id, at / 3600000000, action, count(*), sum(outcome != 'success')
+        FROM audit_events
+        WHERE seq > (SELECT seq FROM activity_counted)
+          AND typeof(at) = 'integer' AND at >= 0 AND typeof(instance_id) = 'text'
+          AND typeof(action) = 'text'
+        GROUP BY 1, 2, 3
+        ON CONFLICT (instance_id, hour, action) DO UPDATE SET
+            calls = calls + excluded.calls, failures = failures + excluded.failures;
+    UPDATE activity_counted SET seq = max(seq, (SELECT coalesce(max(seq), 0) FROM audit_events));
     "#,
 ];
 

@@ -8,8 +8,8 @@ use strongroom_core::envelope::{self, Envelope};
 
 use strongroom_core::{
     Alias, AuditEvent, Change, Clock, CoreError, Key, KeyKind, KeyMaterial, KeyName, KeyOrder,
-    KeyQuery, KeyRepository, KeyRingId, KeySort, KeyState, NewKey, Outcome, RotationDue,
-    RotationPolicy, SystemClock,
+    KeyQuery, KeyRepository, KeyRingId, KeySort, KeyState, KeyVersionId, NewKey, Outcome,
+    RotationDue, RotationPolicy, SystemClock,
 };
 use strongroom_store::{ChainVerdict, InstanceStore, MasterKeySource, SqliteStore, StoreError};
 use zeroize::Zeroizing;
@@ -1134,8 +1134,19 @@ fn a_change_by_another_process_is_seen_within_a_second() {
     assert_eq!(server.key(key.id).unwrap().state, KeyState::Suspended);
 }
 
+/// A successful wrap, rewrap or unwrap row of `key` at `version`, as the keystore audits it.
+fn used(action: &str, key: &Key, version: KeyVersionId) -> AuditEvent {
+    AuditEvent {
+        target: key.id.to_string(),
+        key_version: version.to_string(),
+        ..ev(action)
+    }
+}
+
+/// A version's use is counted from the trail's rows: exact before and after the audit writer
+/// counts them, and gone with a purged key.
 #[test]
-fn version_uses_are_counted_per_batch_and_go_with_a_purged_key() {
+fn version_uses_are_counted_from_the_trail_and_go_with_a_purged_key() {
     let dir = tempfile::tempdir().unwrap();
     let store = open(&dir.path().join("d"), dir.path());
     let key = new_key("counted", KeyKind::Root);
@@ -1144,47 +1155,67 @@ fn version_uses_are_counted_per_batch_and_go_with_a_purged_key() {
         .unwrap();
     let version = key.current_version.id;
     let writer = store.store().audit_writer();
-    let receipts: Vec<_> = [true, true, true, false]
-        .into_iter()
-        .map(|made| {
-            let used = strongroom_store::VersionUse {
-                key: key.id,
-                version,
-                made,
-            };
-            writer
-                .submit(ev("kms.secrets.wrap"), None, Some(used))
-                .unwrap()
-        })
-        .collect();
+    let refused = AuditEvent {
+        outcome: Outcome::Failure("forbidden".into()),
+        ..used("kms.secrets.wrap", &key, version)
+    };
+    let other = AuditEvent {
+        key_version: String::new(),
+        ..used("kms.secrets-key-versions.list", &key, version)
+    };
+    let receipts: Vec<_> = [
+        used("kms.secrets.wrap", &key, version),
+        used("kms.secrets.wrap", &key, version),
+        used("kms.secrets.rewrap", &key, version),
+        used("kms.secrets.unwrap", &key, version),
+        refused,
+        other,
+    ]
+    .into_iter()
+    .map(|event| writer.submit(event, None).unwrap())
+    .collect();
     for receipt in receipts {
         receipt.wait().unwrap();
     }
-    let uses = store.version_uses(key.id).unwrap();
-    assert_eq!(uses.len(), 1);
+    let counts = |store: &InstanceStore| {
+        let uses = store.version_uses(key.id).unwrap();
+        assert_eq!(uses.len(), 1);
+        (uses[0].version, uses[0].wraps, uses[0].unwraps)
+    };
+    assert_eq!(counts(&store), (version, 3, 1), "read from the trail");
+    let data = dir.path().join("d").join("keystore.db");
+    let counted = || number(&data, "SELECT count(*) FROM version_use");
+    // The writer counts about once a second, busy or idle.
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    while counted() == 0 && std::time::Instant::now() < deadline {
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    }
+    assert_eq!(counted(), 1, "the writer counted the uses");
+    assert_eq!(counts(&store), (version, 3, 1), "the same once counted");
+    writer
+        .record(used("kms.secrets.unwrap", &key, version), None)
+        .unwrap();
     assert_eq!(
-        (uses[0].version, uses[0].wraps, uses[0].unwraps),
-        (version, 3, 1)
+        counts(&store),
+        (version, 3, 2),
+        "counted plus the rows after"
     );
 
     store.purge(key.id, &mut |_| Ok(()), &ev("purge")).unwrap();
     assert!(store.version_uses(key.id).unwrap().is_empty());
-    // A use queued after the purge does not bring a row back for a key that is gone.
-    let used = strongroom_store::VersionUse {
-        key: key.id,
-        version,
-        made: true,
-    };
+    // A use audited after the purge does not bring a row back for a key that is gone.
     writer
-        .submit(ev("kms.secrets.wrap"), None, Some(used))
-        .unwrap()
-        .wait()
+        .record(used("kms.secrets.wrap", &key, version), None)
         .unwrap();
-    let conn = rusqlite::Connection::open(dir.path().join("d").join("keystore.db")).unwrap();
-    let rows: i64 = conn
-        .query_row("SELECT count(*) FROM version_use", [], |row| row.get(0))
-        .unwrap();
-    assert_eq!(rows, 0);
+    let before = number(&data, "SELECT seq FROM activity_counted");
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    while number(&data, "SELECT seq FROM activity_counted") == before
+        && std::time::Instant::now() < deadline
+    {
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    }
+    assert!(number(&data, "SELECT seq FROM activity_counted") > before);
+    assert_eq!(counted(), 0);
 }
 
 /// The audit writer counts its rows into the hourly counters about once a second; before and
