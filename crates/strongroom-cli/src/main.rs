@@ -201,6 +201,8 @@ async fn serve(
             "applied the seed"
         );
     }
+    // After the seed, so a seeded key its policy makes due is rotated at once.
+    tokio::spawn(LocalInstances::clone(&instances).carry_out_rotation_policies());
     let state = ServerState {
         account_id: iam.account().to_owned(),
         instances: Arc::clone(&instances) as _,

@@ -160,6 +160,71 @@ fn a_certificate_without_its_key_is_refused_at_start() {
     assert!(String::from_utf8_lossy(&out.stderr).contains("--tls-key"));
 }
 
+/// A root key whose rotation policy is overdue when `serve` starts is rotated by the server
+/// itself, audited as the policy's doing; an imported key with the same policy is not.
+#[test]
+fn serve_rotates_the_keys_its_rotation_policies_make_due() {
+    let seed = r#"
+keys:
+  - id: 5eed0000-0000-4000-8000-00000000000a
+    name: overdue
+    rotation_interval_months: 1
+    versions:
+      - created_at: 2025-01-01T00:00:00Z
+  - id: 5eed0000-0000-4000-8000-00000000000b
+    name: imported-overdue
+    rotation_interval_months: 1
+    versions:
+      - material: AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=
+        created_at: 2025-01-01T00:00:00Z
+"#;
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("seed.yaml");
+    std::fs::write(&path, seed).unwrap();
+    let served = start_with(
+        dir.path(),
+        Some("rotation-key"),
+        &["--seed", path.to_str().unwrap()],
+    );
+    let bearer = format!("Bearer {}", token(&served.address, "rotation-key"));
+    let auth = [
+        ("Authorization", bearer.as_str()),
+        ("Bluemix-Instance", INSTANCE),
+    ];
+    let versions = |key: &str| {
+        let (status, body) = http(
+            &served.address,
+            "GET",
+            &format!("/api/v2/keys/{key}/versions"),
+            &auth,
+            "",
+        );
+        assert_eq!(status, 200, "{body}");
+        body["resources"].as_array().unwrap().len()
+    };
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+    while versions("5eed0000-0000-4000-8000-00000000000a") < 2
+        && std::time::Instant::now() < deadline
+    {
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    }
+    assert_eq!(versions("5eed0000-0000-4000-8000-00000000000a"), 2);
+    assert_eq!(versions("5eed0000-0000-4000-8000-00000000000b"), 1);
+    let (status, trail) = http(
+        &served.address,
+        "GET",
+        "/api/v2/audit_events?action=kms.secrets.rotate",
+        &auth,
+        "",
+    );
+    assert_eq!(status, 200, "{trail}");
+    let events = trail["resources"].as_array().unwrap();
+    assert_eq!(events.len(), 1, "{trail}");
+    assert_eq!(events[0]["initiator"], "strongroom-rotation-policy");
+    assert_eq!(events[0]["target"], "5eed0000-0000-4000-8000-00000000000a");
+    stop(served);
+}
+
 /// `--seed`: fixed ids, aliases, rings and material, so a ciphertext made in one run (or by
 /// another machine with the same seed) unwraps in the next; seeding twice changes nothing.
 #[test]

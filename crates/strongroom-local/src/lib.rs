@@ -13,9 +13,11 @@ mod iam;
 mod import;
 mod keystore;
 mod policy_admin;
+mod rotation;
 mod seed;
 mod verified;
 
 pub use iam::{LocalIam, ADMIN_IAM_ID, TOKEN_LIFETIME_SECS};
 pub use keystore::{open_store, LocalInstances, LocalKeystore, DESKTOP_IAM_ID};
+pub use rotation::{RotationRun, CHECK_EVERY, ROTATION_POLICY_IAM_ID};
 pub use seed::{Seed, SeedKey, SeedReport, SeedVersion};

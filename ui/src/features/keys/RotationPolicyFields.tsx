@@ -36,7 +36,8 @@ function NextRotation({ keyInfo, editor, id }: { keyInfo: KeyInfo; editor: KeyPo
     <p id={id} className="key-details__note" data-next-rotation={next.toISOString()}>
       {due ? (
         <>
-          Next rotation: due since {at} ({rule}). Rotating starts a new interval.
+          Next rotation: due since {at} ({rule}). The keystore rotates due keys on its own, within the hour;
+          rotating now starts a new interval.
         </>
       ) : (
         <>
