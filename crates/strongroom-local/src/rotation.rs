@@ -41,7 +41,8 @@ impl LocalInstances {
     /// every instance. Blocking (SQLite); each key in its own transaction, re-checked there, so
     /// a key rotated meanwhile (by a person, or by another process on the same store) is left
     /// alone. Imported keys are never due here: their new material has to come from whoever
-    /// imported them, as in Key Protect.
+    /// imported them, as in Key Protect. Nor are expired keys: a new version would be expired
+    /// too.
     pub fn rotate_due_keys(&self) -> Result<RotationRun, ApiError> {
         let now = self.now();
         let mut run = RotationRun::default();
@@ -141,7 +142,7 @@ fn rotate(
     let rotated = repo.update(
         id,
         &mut |key| {
-            if !key.rotation_due(now) || key.imported || key.state != KeyState::Active {
+            if !key.rotation_due(now) || key.imported || key.state_at(now) != KeyState::Active {
                 still_due = false;
                 return Err(CoreError::Conflict(id));
             }
@@ -204,8 +205,8 @@ mod tests {
     }
 
     /// A key is rotated once its policy's interval has passed since its creation, and again an
-    /// interval after that rotation; keys without a policy, imported keys and disabled keys are
-    /// left alone, and a disabled key is rotated once enabled.
+    /// interval after that rotation; keys without a policy, imported, expired and disabled keys
+    /// are left alone, and a disabled key is rotated once enabled.
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
     async fn keys_are_rotated_when_their_policy_makes_them_due() {
         let dir = tempfile::tempdir().unwrap();
@@ -237,6 +238,13 @@ mod tests {
             })
             .await
             .unwrap();
+        let expiring = keystore
+            .create_key(CreateKeyRequest {
+                expires_at: Some("2026-01-20T00:00:00Z".into()),
+                ..key("expiring", Some(1))
+            })
+            .await
+            .unwrap();
         let disabled = keystore.create_key(key("disabled", Some(1))).await.unwrap();
         keystore.disable_key(&disabled.id).await.unwrap();
         let wrapped = keystore
@@ -259,7 +267,13 @@ mod tests {
         clock.advance(time::Duration::days(1));
         assert_eq!(rotated(&check().await), [monthly.id.as_str()]);
         assert_eq!(versions(&keystore, &monthly.id).await, 2);
-        for other in [&quarterly.id, &without.id, &imported.id, &disabled.id] {
+        for other in [
+            &quarterly.id,
+            &without.id,
+            &imported.id,
+            &expiring.id,
+            &disabled.id,
+        ] {
             assert_eq!(versions(&keystore, other).await, 1, "{other} left alone");
         }
         assert_eq!(
