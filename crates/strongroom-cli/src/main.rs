@@ -201,8 +201,7 @@ async fn serve(
             "applied the seed"
         );
     }
-    // After the seed, so a seeded key its policy makes due is rotated at once.
-    tokio::spawn(LocalInstances::clone(&instances).carry_out_rotation_policies());
+    let rotations = LocalInstances::clone(&instances);
     let state = ServerState {
         account_id: iam.account().to_owned(),
         instances: Arc::clone(&instances) as _,
@@ -212,6 +211,9 @@ async fn serve(
     let listener = tokio::net::TcpListener::bind(listen)
         .await
         .with_context(|| format!("cannot listen on {listen}"))?;
+    // Once serving is certain, and after the seed, so a seeded key its policy makes due is
+    // rotated at once.
+    tokio::spawn(rotations.carry_out_rotation_policies());
     let address = listener.local_addr()?;
     tracing::info!(instance = %instance_id, data_dir = %dir.display(), "serving the embedded keystore");
     let shutdown = shutdown_signal();

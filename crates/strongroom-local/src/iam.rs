@@ -207,6 +207,14 @@ impl LocalIam {
         name: &str,
         initiator: &str,
     ) -> Result<(ApiKeyRecord, SecretString), ApiError> {
+        // The trail names this initiator for the rotations policies make; a person or service
+        // of the same name would make those rows ambiguous.
+        if principal.iam_id == crate::ROTATION_POLICY_IAM_ID {
+            return Err(ApiError::invalid(format!(
+                "{} is reserved for the rotations that key policies make",
+                crate::ROTATION_POLICY_IAM_ID
+            )));
+        }
         let now = self.clock.now();
         let event = |action: &str, target: &str| AuditEvent {
             at: now,
@@ -416,6 +424,21 @@ mod tests {
         iam.token(&SecretString::new("unit-admin-key".into()))
             .await
             .unwrap()
+    }
+
+    #[test]
+    fn the_rotation_policys_name_is_not_given_to_anyone() {
+        let (_dir, iam) = open();
+        let principal = PrincipalRecord {
+            iam_id: crate::ROTATION_POLICY_IAM_ID.into(),
+            name: "impostor".into(),
+            service: None,
+            created_at: OffsetDateTime::UNIX_EPOCH,
+        };
+        let refused = iam
+            .create_api_key(&principal, "k", ADMIN_IAM_ID)
+            .unwrap_err();
+        assert_eq!(refused.code, ErrorCode::InvalidInput);
     }
 
     #[test]

@@ -550,7 +550,7 @@ impl Inner {
             _ => None,
         };
         // Only the data plane names a version: a metadata read has none of its own. The row
-        // is also how the version's use is counted for the console (`version_use`): a wrap or
+        // is also how the version's use is counted for the console (`key_version_use`): a wrap or
         // rewrap made a ciphertext with it, an unwrap opened one.
         let key_version = match (operation, key) {
             (Operation::Wrap | Operation::Rewrap | Operation::Unwrap, Some((_, version))) => {

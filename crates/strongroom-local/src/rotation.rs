@@ -8,8 +8,7 @@ use std::time::Duration;
 
 use strongroom_api::ApiError;
 use strongroom_core::{
-    AuditEvent, Change, CoreError, KeyId, KeyKind, KeyMaterial, KeyQuery, KeyRepository, KeyState,
-    Operation, Outcome, RotationDue,
+    AuditEvent, Change, CoreError, KeyId, KeyMaterial, KeyRepository, KeyState, Operation, Outcome,
 };
 use strongroom_store::InstanceStore;
 use time::OffsetDateTime;
@@ -23,40 +22,54 @@ pub const CHECK_EVERY: Duration = Duration::from_secs(60 * 60);
 /// The initiator of a rotation in the audit trail: no person or service asked for it.
 pub const ROTATION_POLICY_IAM_ID: &str = "strongroom-rotation-policy";
 
-/// Due keys are collected a page at a time before any is rotated, since each rotation takes
-/// its key out of the filter the pages are read by.
-const PAGE: u32 = 1_000;
+/// Due keys are collected a page at a time before any is rotated (two in tests, so the test of
+/// three due keys crosses a page).
+const PAGE: u32 = if cfg!(test) { 2 } else { 1_000 };
 
 /// What one check did.
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
 pub struct RotationRun {
     /// The keys rotated, with their instance.
     pub rotated: Vec<(String, KeyId)>,
-    /// Due keys that could not be rotated (each logged with its reason).
+    /// Due keys that could not be rotated, and instances that could not be read (each logged
+    /// with its reason).
     pub failed: usize,
 }
 
 impl LocalInstances {
-    /// Rotates every generated, active root key whose rotation policy says it is due, in
-    /// every instance. Blocking (SQLite); each key in its own transaction, re-checked there, so
-    /// a key rotated meanwhile (by a person, or by another process on the same store) is left
-    /// alone. Imported keys are never due here: their new material has to come from whoever
-    /// imported them, as in Key Protect. Nor are expired keys: a new version would be expired
-    /// too.
+    /// Rotates every generated, active, unexpired root key whose rotation policy says it is
+    /// due, in every instance. Blocking (SQLite); each key in its own transaction, re-checked
+    /// there, so a key rotated meanwhile (by a person, or by another process on the same store)
+    /// is left alone. Imported keys are never due here: their new material has to come from
+    /// whoever imported them, as in Key Protect. Nor are expired keys: a new version would be
+    /// expired too. An instance that cannot be read is logged and the others still checked.
     pub fn rotate_due_keys(&self) -> Result<RotationRun, ApiError> {
-        let now = self.now();
         let mut run = RotationRun::default();
         let instances = self
             .store()
             .instances()
             .map_err(|err| api_error(err.into()))?;
         for instance in instances {
-            let repo = self
-                .store()
-                .instance(&instance.id)
-                .map_err(|err| api_error(err.into()))?;
-            for id in due_keys(&repo, now)? {
-                match rotate(&repo, id, now) {
+            let repo = match self.store().instance(&instance.id) {
+                Ok(repo) => repo,
+                Err(err) => {
+                    tracing::warn!(instance = %instance.id, error = %err,
+                        "could not look for keys due for rotation");
+                    run.failed += 1;
+                    continue;
+                }
+            };
+            let due = match due_keys(&repo, self.now()) {
+                Ok(due) => due,
+                Err(err) => {
+                    tracing::warn!(instance = %instance.id, error = %err,
+                        "could not look for keys due for rotation");
+                    run.failed += 1;
+                    continue;
+                }
+            };
+            for id in due {
+                match rotate(&repo, id, self.now()) {
                     Ok(Some(version)) => {
                         tracing::info!(instance = %instance.id, key_id = %id, version = %version,
                             "rotated a key its rotation policy made due");
@@ -99,28 +112,21 @@ impl LocalInstances {
     }
 }
 
-fn due_keys(repo: &InstanceStore, now: OffsetDateTime) -> Result<Vec<KeyId>, ApiError> {
-    let mut due = Vec::new();
+/// Every key due at `now`, collected before any is rotated (keyset pages by id, so a key
+/// rotated or added meanwhile moves no other key between pages).
+fn due_keys(repo: &InstanceStore, now: OffsetDateTime) -> Result<Vec<KeyId>, CoreError> {
+    let mut due: Vec<KeyId> = Vec::new();
     loop {
-        let query = KeyQuery {
-            offset: u32::try_from(due.len()).unwrap_or(u32::MAX),
-            limit: PAGE,
-            states: vec![KeyState::Active],
-            kind: Some(KeyKind::Root),
-            imported: Some(false),
-            rotation_due: Some(RotationDue { at: now, due: true }),
-            ..KeyQuery::default()
-        };
-        let page = repo.list(&query).map_err(api_error)?;
-        let full = page.keys.len() == PAGE as usize;
-        due.extend(page.keys.iter().map(|key| key.id));
+        let page = repo.keys_due_for_rotation(now, due.last().copied(), PAGE)?;
+        let full = page.len() == PAGE as usize;
+        due.extend(page);
         if !full {
             return Ok(due);
         }
     }
 }
 
-/// Rotates `id` if it is still due; `None` if it no longer is.
+/// Rotates `id` if it is still due at `now`; `None` if it no longer is (or is gone).
 fn rotate(
     repo: &InstanceStore,
     id: KeyId,
@@ -328,5 +334,39 @@ mod tests {
         );
         assert_eq!(versions(&keystore, &imported.id).await, 1);
         assert_eq!(versions(&keystore, &without.id).await, 1);
+    }
+
+    /// Two processes on one store (the desktop and `serve`) look at the same moment: the key
+    /// is rotated once, and the trail has one rotation.
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn two_processes_on_one_store_rotate_a_due_key_once() {
+        let dir = tempfile::tempdir().unwrap();
+        let source = MasterKeySource::File(dir.path().join("master.key"));
+        let open = || Arc::new(SqliteStore::open(&dir.path().join("data"), &source).unwrap());
+        let clock = Arc::new(FixedClock::new(datetime!(2026-01-01 00:00 UTC)));
+        let keystore = LocalKeystore::administrator(open(), clock.clone()).unwrap();
+        let due = keystore.create_key(key("due", Some(1))).await.unwrap();
+        clock.advance(time::Duration::days(31));
+
+        let runs: Vec<_> = (0..2)
+            .map(|_| {
+                let instances = LocalInstances::new(open(), clock.clone());
+                std::thread::spawn(move || instances.rotate_due_keys().unwrap())
+            })
+            .collect();
+        let rotated: usize = runs
+            .into_iter()
+            .map(|run| run.join().unwrap().rotated.len())
+            .sum();
+        assert_eq!(rotated, 1);
+        assert_eq!(versions(&keystore, &due.id).await, 2);
+        let trail = keystore
+            .audit_events(AuditQueryRequest {
+                action: Some("kms.secrets.rotate".into()),
+                ..AuditQueryRequest::default()
+            })
+            .await
+            .unwrap();
+        assert_eq!(trail.len(), 1, "{trail:?}");
     }
 }

@@ -279,8 +279,8 @@ fn made(action: &str) -> Option<bool> {
     }
 }
 
-/// The trail's rows past `activity_counted.seq`, at most `rows` of them, added to
-/// `activity_hourly` and `version_use`, and the mark moved past them. Call inside a write
+/// The trail's rows past `trail_counted.seq`, at most `rows` of them, added to
+/// `activity_hourly` and `key_version_use`, and the mark moved past them. Call inside a write
 /// transaction.
 ///
 /// The audit writer calls it about once a second rather than per batch: a counter's page
@@ -291,7 +291,7 @@ fn made(action: &str) -> Option<bool> {
 /// may wait.
 pub(crate) fn count_activity(conn: &Connection, rows: i64) -> Result<bool, StoreError> {
     let mark: i64 = conn
-        .prepare_cached("SELECT seq FROM activity_counted")?
+        .prepare_cached("SELECT seq FROM trail_counted")?
         .query_row([], |row| row.get(0))?;
     let mut tally: Vec<HourTally> = Vec::new();
     let mut uses: HashMap<KeyVersionId, UseTally> = HashMap::new();
@@ -357,7 +357,7 @@ pub(crate) fn count_activity(conn: &Connection, rows: i64) -> Result<bool, Store
     }
     count_uses(conn, uses)?;
     if last > mark {
-        conn.prepare_cached("UPDATE activity_counted SET seq = ?1")?
+        conn.prepare_cached("UPDATE trail_counted SET seq = ?1")?
             .execute([last])?;
     }
     Ok(last >= mark.saturating_add(rows))
@@ -409,13 +409,13 @@ pub(crate) fn version_uses(
 ) -> Result<HashMap<KeyVersionId, UseTally>, StoreError> {
     let mut stmt = conn.prepare_cached(
         "SELECT version_id, wraps, unwraps, last_used_at, NULL, NULL, NULL, NULL, NULL
-         FROM version_use
+         FROM key_version_use
          WHERE key_id = ?1 AND EXISTS (SELECT 1 FROM keys WHERE id = ?1 AND instance_id = ?2)
          UNION ALL
          SELECT NULL, NULL, NULL, at, instance_id, action, outcome != 'success', target,
             key_version
          FROM audit_events
-         WHERE seq > (SELECT seq FROM activity_counted) AND target = ?3 AND key_version != ''
+         WHERE seq > (SELECT seq FROM trail_counted) AND target = ?3 AND key_version != ''
            AND EXISTS (SELECT 1 FROM keys WHERE id = ?1 AND instance_id = ?2)",
     )?;
     let mut rows = stmt.query(params![key.as_bytes(), instance, key.to_string()])?;
@@ -423,17 +423,22 @@ pub(crate) fn version_uses(
     while let Some(row) = rows.next()? {
         if let ValueRef::Blob(version) = row.get_ref(0)? {
             let Ok(version) = <[u8; 16]>::try_from(version) else {
-                return Err(StoreError::Corrupt("a version_use row has a bad id".into()));
+                return Err(StoreError::Corrupt(
+                    "a key_version_use row has a bad id".into(),
+                ));
             };
-            uses.insert(
-                KeyVersionId::from_bytes(version),
-                UseTally {
+            let (wraps, unwraps, last): (i64, i64, i64) = (row.get(1)?, row.get(2)?, row.get(3)?);
+            let entry = uses
+                .entry(KeyVersionId::from_bytes(version))
+                .or_insert(UseTally {
                     key,
-                    wraps: row.get(1)?,
-                    unwraps: row.get(2)?,
-                    last: row.get(3)?,
-                },
-            );
+                    wraps: 0,
+                    unwraps: 0,
+                    last,
+                });
+            entry.wraps += wraps;
+            entry.unwraps += unwraps;
+            entry.last = entry.last.max(last);
             continue;
         }
         // A row not yet counted, left out as `count_activity` leaves it out.
@@ -451,11 +456,11 @@ pub(crate) fn version_uses(
     Ok(uses)
 }
 
-/// Adds the counted uses to `version_use`, one statement per version. A version purged before
+/// Adds the counted uses to `key_version_use`, one statement per version. A version purged before
 /// its use was counted is left out (the row would outlive its key).
 fn count_uses(conn: &Connection, uses: HashMap<KeyVersionId, UseTally>) -> Result<(), StoreError> {
     let mut upsert = conn.prepare_cached(
-        "INSERT INTO version_use (version_id, key_id, wraps, unwraps, last_used_at)
+        "INSERT INTO key_version_use (version_id, key_id, wraps, unwraps, last_used_at)
          SELECT ?1, ?2, ?3, ?4, ?5 WHERE EXISTS (SELECT 1 FROM key_versions WHERE id = ?1)
          ON CONFLICT (version_id) DO UPDATE SET wraps = wraps + excluded.wraps,
             unwraps = unwraps + excluded.unwraps,
@@ -490,7 +495,7 @@ pub(crate) fn activity(
             SELECT at / 3600000000 AS hour, action, count(*) AS calls,
                 sum(outcome != 'success') AS failures
             FROM audit_events
-            WHERE seq > (SELECT seq FROM activity_counted) AND instance_id = ?1
+            WHERE seq > (SELECT seq FROM trail_counted) AND instance_id = ?1
               AND typeof(at) = 'integer' AND typeof(action) = 'text'
               AND at >= max(?2, 0) * 3600000000 AND at < (?3 + 1) * 3600000000
             GROUP BY 1, 2
@@ -871,7 +876,7 @@ fn count_alone(conn: &mut Connection, activity: &mut ActivityCount) {
 fn try_count_alone(conn: &mut Connection, activity: &mut ActivityCount) -> Result<(), StoreError> {
     let waiting: bool = conn
         .prepare_cached(
-            "SELECT coalesce(max(seq), 0) > (SELECT seq FROM activity_counted) FROM audit_events",
+            "SELECT coalesce(max(seq), 0) > (SELECT seq FROM trail_counted) FROM audit_events",
         )?
         .query_row([], |row| row.get(0))?;
     if !waiting {
@@ -1009,7 +1014,7 @@ mod tests {
     }
 
     fn marked(conn: &Connection) -> i64 {
-        conn.query_row("SELECT seq FROM activity_counted", [], |r| r.get(0))
+        conn.query_row("SELECT seq FROM trail_counted", [], |r| r.get(0))
             .unwrap()
     }
 
@@ -1153,41 +1158,130 @@ mod tests {
         assert_eq!(counters(&conn), counted_from_the_trail(&conn));
     }
 
+    const KEY: [u8; 16] = [8; 16];
+    const VERSION: [u8; 16] = [9; 16];
+
+    /// A root key of instance `a` with one version, as far as the uses need one.
+    fn key_rows(conn: &Connection) {
+        conn.execute(
+            "INSERT INTO keys (id, name, kind, state, imported, created_at, updated_at,
+                version_id, version_created_at, instance_id)
+             VALUES (?1, 'counted', 'root', 1, 0, 0, 0, ?2, 0, 'a')",
+            params![KEY, VERSION],
+        )
+        .unwrap();
+        conn.execute(
+            "INSERT INTO key_versions (id, key_id, created_at, sealed) VALUES (?1, ?2, 0, x'00')",
+            params![VERSION, KEY],
+        )
+        .unwrap();
+    }
+
+    /// A wrap (or `action`) of the key above at `at_secs`, as the keystore audits it.
+    fn use_of(action: &str, at_secs: i64, failed: bool) -> AuditEvent {
+        AuditEvent {
+            target: KeyId::from_bytes(KEY).to_string(),
+            key_version: KeyVersionId::from_bytes(VERSION).to_string(),
+            ..call("a", action, at_secs, failed)
+        }
+    }
+
+    fn uses(conn: &Connection) -> (i64, i64) {
+        let uses = version_uses(conn, "a", KeyId::from_bytes(KEY)).unwrap();
+        uses.get(&KeyVersionId::from_bytes(VERSION))
+            .map_or((0, 0), |tally| (tally.wraps, tally.unwraps))
+    }
+
+    /// A key version's uses read the same before, during and after the count: the counters
+    /// plus the rows after the mark. A refused call names its version too and is not a use.
+    #[test]
+    fn version_uses_are_exact_before_during_and_after_the_writer_counts() {
+        let conn = trail(0);
+        key_rows(&conn);
+        let chain = Chain::new(Zeroizing::new(vec![7; 32]));
+        let base = 480_000 * HOUR;
+        for (n, (action, failed)) in [
+            ("kms.secrets.wrap", false),
+            ("kms.secrets.unwrap", false),
+            ("kms.secrets.unwrap", true),
+            ("kms.secrets.rewrap", false),
+            ("kms.secrets-key-versions.list", false),
+        ]
+        .into_iter()
+        .enumerate()
+        {
+            chain
+                .append(&conn, &use_of(action, base + n as i64, failed))
+                .unwrap();
+        }
+        assert_eq!(uses(&conn), (2, 1), "all from the trail");
+        count_activity(&conn, 2).unwrap();
+        assert_eq!(marked(&conn), 2);
+        assert_eq!(uses(&conn), (2, 1), "counted in part");
+        count_activity(&conn, 100).unwrap();
+        assert_eq!(uses(&conn), (2, 1), "all counted");
+        let counted: i64 = conn
+            .query_row("SELECT wraps + unwraps FROM key_version_use", [], |row| {
+                row.get(0)
+            })
+            .unwrap();
+        assert_eq!(counted, 3);
+    }
+
     /// Until schema 8 the writer counted `version_use` in every batch and the activity about
-    /// once a second; the migration brings the activity up to the last row and moves the mark
-    /// there, so no use is counted twice.
+    /// once a second past `activity_counted`; the migration brings the activity up to the last
+    /// row and starts the one mark there, so no use is counted twice. A process of the previous
+    /// release still running on the store writes tables nothing reads any more.
     #[test]
     fn the_migration_to_one_mark_counts_no_use_twice() {
         let mut conn = Connection::open_in_memory().unwrap();
         crate::schema::migrate_to(&mut conn, 7).unwrap();
+        key_rows(&conn);
         let chain = Chain::new(Zeroizing::new(vec![7; 32]));
-        let version = KeyVersionId::from_bytes([9; 16]);
         for n in 0..3 {
-            let event = AuditEvent {
-                target: KeyId::from_bytes([8; 16]).to_string(),
-                key_version: version.to_string(),
-                ..call("a", "kms.secrets.wrap", 480_000 * HOUR + n, false)
-            };
-            chain.append(&conn, &event).unwrap();
+            chain
+                .append(
+                    &conn,
+                    &use_of("kms.secrets.wrap", 480_000 * HOUR + n, false),
+                )
+                .unwrap();
         }
-        // Schema 7's writer: the first row counted into the hours, all three into the uses.
-        count_activity(&conn, 1).unwrap();
-        conn.execute(
-            "INSERT INTO version_use (version_id, key_id, wraps, unwraps, last_used_at)
-             VALUES (?1, x'08080808080808080808080808080808', 3, 0, 0)",
-            [version.as_bytes()],
+        // As schema 7's writer left it: the first row counted into the hours, all three uses.
+        conn.execute_batch(
+            "INSERT INTO activity_hourly VALUES ('a', 480000, 'kms.secrets.wrap', 1, 0);
+             UPDATE activity_counted SET seq = 1;",
         )
         .unwrap();
-        assert_eq!(marked(&conn), 1);
+        conn.execute(
+            "INSERT INTO version_use (version_id, key_id, wraps, unwraps, last_used_at)
+             VALUES (?1, ?2, 3, 0, 0)",
+            params![VERSION, KEY],
+        )
+        .unwrap();
 
         crate::schema::migrate(&mut conn, Path::new(":memory:")).unwrap();
         assert_eq!(marked(&conn), 3);
         assert_eq!(counters(&conn), counted_from_the_trail(&conn));
+        assert_eq!(uses(&conn), (3, 0));
         count_activity(&conn, 100).unwrap();
-        let wraps: i64 = conn
-            .query_row("SELECT wraps FROM version_use", [], |row| row.get(0))
+        assert_eq!(uses(&conn), (3, 0), "counted once");
+
+        // The previous release's writer, still running: its per-batch use lands where nothing
+        // reads, and its activity count has no mark to read, so it fails and counts nothing.
+        conn.execute("UPDATE version_use SET wraps = wraps + 1", [])
             .unwrap();
-        assert_eq!(wraps, 3);
+        assert!(conn
+            .query_row("SELECT seq FROM activity_counted", [], |row| row
+                .get::<_, i64>(0))
+            .is_err());
+        chain
+            .append(
+                &conn,
+                &use_of("kms.secrets.wrap", 480_000 * HOUR + 9, false),
+            )
+            .unwrap();
+        count_activity(&conn, 100).unwrap();
+        assert_eq!(uses(&conn), (4, 0));
     }
 
     #[test]

@@ -263,6 +263,39 @@ impl InstanceStore {
         (instance == self.instance && named).then_some(key)
     }
 
+    /// The keys a rotation policy would have rotated by `now`: generated, active and unexpired
+    /// root keys whose policy makes them due, by id after `after`, at most `limit`. Ids only
+    /// and no total, read through the index of keys with a policy, so the hourly look at a
+    /// large store holds the connection only as long as the keys with a policy take to read.
+    pub fn keys_due_for_rotation(
+        &self,
+        now: OffsetDateTime,
+        after: Option<KeyId>,
+        limit: u32,
+    ) -> Result<Vec<KeyId>, CoreError> {
+        let conn = self.store.conn();
+        let sql = format!(
+            "SELECT id FROM keys
+             WHERE instance_id = ? AND rotation_enabled = 1 AND id {} ? AND state = 1
+               AND imported = 0 AND (expires_at IS NULL OR expires_at > ?) AND {}
+             ORDER BY id LIMIT ?",
+            if after.is_some() { ">" } else { ">=" },
+            rotation_due_sql()
+        );
+        let mut stmt = conn.prepare_cached(&sql).map_err(StoreError::from)?;
+        let after = after.map_or([0u8; 16], |id| *id.as_bytes());
+        let at = micros(now);
+        let mut rows = stmt
+            .query(params![&self.instance, after, at, at, limit])
+            .map_err(StoreError::from)?;
+        let mut out = Vec::new();
+        while let Some(row) = rows.next().map_err(StoreError::from)? {
+            let id: Vec<u8> = row.get(0).map_err(StoreError::from)?;
+            out.push(KeyId::from_bytes(id16(&id)?));
+        }
+        Ok(out)
+    }
+
     /// How much each version of `key` has been used (versions never used have no entry).
     pub fn version_uses(&self, key: KeyId) -> Result<Vec<crate::VersionUseRecord>, CoreError> {
         let uses = crate::audit::version_uses(&self.store.conn(), &self.instance, key)?;
@@ -596,7 +629,7 @@ impl InstanceStore {
             for table in [
                 "key_aliases",
                 "registrations",
-                "version_use",
+                "key_version_use",
                 "key_versions",
             ] {
                 tx.execute(
@@ -791,12 +824,7 @@ impl KeyRepository for InstanceStore {
             // (or creation) is at least 30 days per month of its interval before `at`. Never
             // NULL, so `NOT` selects exactly the other keys.
             let negate = if rotation.due { "" } else { "NOT " };
-            filter.push_str(&format!(
-                " AND {negate}(kind = 'root' AND coalesce(rotation_enabled, 0) = 1 \
-                 AND rotation_interval_months IS NOT NULL \
-                 AND coalesce(rotated_at, created_at) <= \
-                 ? - rotation_interval_months * {MICROS_PER_30_DAYS})"
-            ));
+            filter.push_str(&format!(" AND {negate}({})", rotation_due_sql()));
             args.push(rusqlite::types::Value::Integer(micros(rotation.at)));
         }
         let search = query.search.as_deref().and_then(KeySearch::parse);
@@ -1207,6 +1235,17 @@ pub(crate) fn id16(bytes: &[u8]) -> Result<[u8; 16], CoreError> {
 
 /// Microseconds in the 30 days that a rotation interval counts per month.
 const MICROS_PER_30_DAYS: i64 = 30 * 24 * 3600 * 1_000_000;
+
+/// `Key::rotation_due` in SQL, with one parameter, the time it is judged at: an enabled policy
+/// on a root key whose last rotation (or creation) is at least 30 days per month of its
+/// interval before then. Never NULL, so `NOT` selects exactly the other keys.
+fn rotation_due_sql() -> String {
+    format!(
+        "kind = 'root' AND coalesce(rotation_enabled, 0) = 1 \
+         AND rotation_interval_months IS NOT NULL \
+         AND coalesce(rotated_at, created_at) <= ? - rotation_interval_months * {MICROS_PER_30_DAYS}"
+    )
+}
 
 pub(crate) fn micros(at: OffsetDateTime) -> i64 {
     // Microseconds since 1970 fit in i64 for the next 290,000 years.

@@ -249,10 +249,17 @@ const MIGRATIONS: &[&str] = &[
     CREATE TABLE activity_counted (seq INTEGER NOT NULL);
     INSERT INTO activity_counted (seq) SELECT coalesce(max(seq), 0) FROM audit_events;
     "#,
-    // 8: `version_use` is counted from the trail with the activity, past the same mark, rather
-    // than in every batch of the audit writer (one more page to the WAL per commit). Until now
-    // it counted every row as written, so the activity is brought up to the last row here and
-    // the mark moved there: from then on both count the same rows.
+    // 8: the uses of each key version are counted from the trail with the activity, past one
+    // mark, rather than in every batch of the audit writer (one more page to the WAL per
+    // commit). Until now `version_use` counted every row as it was written, so the activity is
+    // brought up to the last row here and the new mark, `trail_counted`, starts there.
+    // New tables rather than changed ones: a process of the previous release still running on
+    // this store (a desktop left open while `serve` upgrades it) keeps writing `version_use`
+    // in every batch, which nothing reads any more, and its activity count finds no
+    // `activity_counted`, fails inside its savepoint and counts nothing; so no row is counted
+    // twice or skipped, and its batches still commit. `version_use` goes in a later version.
+    // `keys_with_rotation_policy` lets the hourly look for keys due for rotation read only the
+    // keys that have a policy.
     r#"
     INSERT INTO activity_hourly (instance_id, hour, action, calls, failures)
         SELECT instance_id, at / 3600000000, action, count(*), sum(outcome != 'success')
@@ -263,7 +270,22 @@ const MIGRATIONS: &[&str] = &[
         GROUP BY 1, 2, 3
         ON CONFLICT (instance_id, hour, action) DO UPDATE SET
             calls = calls + excluded.calls, failures = failures + excluded.failures;
-    UPDATE activity_counted SET seq = max(seq, (SELECT coalesce(max(seq), 0) FROM audit_events));
+    CREATE TABLE trail_counted (seq INTEGER NOT NULL);
+    INSERT INTO trail_counted (seq)
+        SELECT max((SELECT seq FROM activity_counted),
+                   (SELECT coalesce(max(seq), 0) FROM audit_events));
+    DROP TABLE activity_counted;
+    CREATE TABLE key_version_use (
+        version_id   BLOB PRIMARY KEY,
+        key_id       BLOB NOT NULL,
+        wraps        INTEGER NOT NULL,
+        unwraps      INTEGER NOT NULL,
+        last_used_at INTEGER NOT NULL
+    ) WITHOUT ROWID;
+    CREATE INDEX key_version_use_by_key ON key_version_use (key_id);
+    INSERT INTO key_version_use SELECT version_id, key_id, wraps, unwraps, last_used_at
+        FROM version_use;
+    CREATE INDEX keys_with_rotation_policy ON keys (instance_id, id) WHERE rotation_enabled = 1;
     "#,
 ];
 

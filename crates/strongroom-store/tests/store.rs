@@ -642,7 +642,9 @@ fn a_version_2_keystore_is_upgraded() {
     let conn = rusqlite::Connection::open(data.join("keystore.db")).unwrap();
     conn.execute_batch(
         "DROP TABLE activity_hourly;
-         DROP TABLE activity_counted;
+         DROP TABLE trail_counted;
+         DROP TABLE key_version_use;
+         DROP INDEX keys_with_rotation_policy;
          DROP TRIGGER key_counts_after_insert;
          DROP TRIGGER key_counts_after_delete;
          DROP TRIGGER key_counts_after_update;
@@ -1184,7 +1186,7 @@ fn version_uses_are_counted_from_the_trail_and_go_with_a_purged_key() {
     };
     assert_eq!(counts(&store), (version, 3, 1), "read from the trail");
     let data = dir.path().join("d").join("keystore.db");
-    let counted = || number(&data, "SELECT count(*) FROM version_use");
+    let counted = || number(&data, "SELECT count(*) FROM key_version_use");
     // The writer counts about once a second, busy or idle.
     let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
     while counted() == 0 && std::time::Instant::now() < deadline {
@@ -1207,14 +1209,14 @@ fn version_uses_are_counted_from_the_trail_and_go_with_a_purged_key() {
     writer
         .record(used("kms.secrets.wrap", &key, version), None)
         .unwrap();
-    let before = number(&data, "SELECT seq FROM activity_counted");
+    let before = number(&data, "SELECT seq FROM trail_counted");
     let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
-    while number(&data, "SELECT seq FROM activity_counted") == before
+    while number(&data, "SELECT seq FROM trail_counted") == before
         && std::time::Instant::now() < deadline
     {
         std::thread::sleep(std::time::Duration::from_millis(100));
     }
-    assert!(number(&data, "SELECT seq FROM activity_counted") > before);
+    assert!(number(&data, "SELECT seq FROM trail_counted") > before);
     assert_eq!(counted(), 0);
 }
 
@@ -1228,12 +1230,7 @@ fn the_audit_writer_counts_the_hours_as_it_goes() {
     let writer = store.store().audit_writer();
     let hour = SystemClock.now().unix_timestamp() / 3600;
     let wraps = |store: &InstanceStore| calls_of(store, "kms.secrets.wrap", hour - 1, hour + 1);
-    let counted = || {
-        number(
-            &data.join("keystore.db"),
-            "SELECT seq FROM activity_counted",
-        )
-    };
+    let counted = || number(&data.join("keystore.db"), "SELECT seq FROM trail_counted");
     let before = counted();
     writer.record(ev("kms.secrets.wrap"), None).unwrap();
     assert_eq!(wraps(&store), 1, "read from the trail before it is counted");
@@ -1255,7 +1252,7 @@ fn a_failed_count_never_costs_a_batch_its_rows() {
     // Counting now fails: its mark is gone.
     rusqlite::Connection::open(data.join("keystore.db"))
         .unwrap()
-        .execute_batch("DROP TABLE activity_counted")
+        .execute_batch("DROP TABLE trail_counted")
         .unwrap();
     std::thread::sleep(std::time::Duration::from_millis(1100));
     writer.record(ev("kms.secrets.wrap"), None).unwrap();
@@ -1305,7 +1302,7 @@ fn an_idle_writer_counts_what_others_appended_until_none_is_left() {
     let waiting = || {
         number(
             &file,
-            "SELECT max(seq) - (SELECT seq FROM activity_counted) FROM audit_events",
+            "SELECT max(seq) - (SELECT seq FROM trail_counted) FROM audit_events",
         )
     };
     let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);

@@ -36,8 +36,10 @@ function NextRotation({ keyInfo, editor, id }: { keyInfo: KeyInfo; editor: KeyPo
     <p id={id} className="key-details__note" data-next-rotation={next.toISOString()}>
       {due ? (
         <>
-          Next rotation: due since {at} ({rule}). The keystore rotates due keys on its own, within the hour;
-          rotating now starts a new interval.
+          Next rotation: due since {at} ({rule}).{" "}
+          {keyInfo.imported
+            ? "An imported key is rotated with new material from you; rotating starts a new interval."
+            : "The keystore rotates due keys on its own, within the hour; rotating now starts a new interval."}
         </>
       ) : (
         <>
