@@ -1,8 +1,8 @@
 //! Rotation policies carried out. Key Protect rotates a generated root key on its own once its
 //! policy's interval (whole months of 30 days) has passed since the key's last rotation or
-//! creation; so does every process that opens the embedded store (`serve`, the desktop), at
-//! start and then every [`CHECK_EVERY`]. Without this a policy was only a label and a
-//! `rotationDue` filter: the key was never rotated.
+//! creation; so do `serve` and the desktop over the embedded store, at once and then every
+//! [`CHECK_EVERY`]. Without this a policy was only a label and a `rotationDue` filter: the key
+//! was never rotated.
 
 use std::time::Duration;
 
