@@ -69,7 +69,19 @@ describe("RotateKeyDialog", () => {
     const next = await waitFor(() => byId("key-rotate-next-date"));
     expect(next).toHaveAttribute("data-next-rotation", new Date(Date.parse(lastRotatedAt) + 90 * DAY).toISOString());
     expect(next).toHaveTextContent(/^Next rotation: due since .* \(3 × 30 days after its last rotation\)/);
+    expect(next).toHaveTextContent(/The keystore rotates due keys on its own, within the hour/);
     expect(byId("key-rotate-last")).not.toHaveTextContent("Never");
+  });
+
+  it("says a due imported key waits for new material from the person", async () => {
+    const lastRotatedAt = new Date(Date.now() - 100 * DAY).toISOString();
+    setup(keyCreated(400, { lastRotatedAt, imported: true }), {
+      dualAuthDelete: false,
+      rotation: { enabled: true, intervalMonth: 3 },
+    });
+    const next = await waitFor(() => byId("key-rotate-next-date"));
+    expect(next).toHaveTextContent(/An imported key is rotated with new material from you/);
+    expect(next).not.toHaveTextContent(/on its own/);
   });
 
   it("edits the rotation policy in the panel, showing the next date the edit would give before saving it", async () => {
