@@ -630,6 +630,9 @@ impl InstanceStore {
                 "key_aliases",
                 "registrations",
                 "key_version_use",
+                // Counts kept until schema 8 (copied to `key_version_use` then); the table
+                // stays for a process of the previous release, until a later migration drops it.
+                "version_use",
                 "key_versions",
             ] {
                 tx.execute(

@@ -1203,8 +1203,19 @@ fn version_uses_are_counted_from_the_trail_and_go_with_a_purged_key() {
         "counted plus the rows after"
     );
 
+    // A count the previous release kept in `version_use` (copied by schema 8, left in place)
+    // goes with the key too.
+    rusqlite::Connection::open(&data)
+        .unwrap()
+        .execute(
+            "INSERT INTO version_use (version_id, key_id, wraps, unwraps, last_used_at)
+             VALUES (?1, ?2, 3, 1, 0)",
+            rusqlite::params![version.as_bytes(), key.id.as_bytes()],
+        )
+        .unwrap();
     store.purge(key.id, &mut |_| Ok(()), &ev("purge")).unwrap();
     assert!(store.version_uses(key.id).unwrap().is_empty());
+    assert_eq!(number(&data, "SELECT count(*) FROM version_use"), 0);
     // A use audited after the purge does not bring a row back for a key that is gone.
     writer
         .record(used("kms.secrets.wrap", &key, version), None)
