@@ -50,17 +50,13 @@ impl LocalInstances {
             .instances()
             .map_err(|err| api_error(err.into()))?;
         for instance in instances {
-            let repo = match self.store().instance(&instance.id) {
-                Ok(repo) => repo,
-                Err(err) => {
-                    tracing::warn!(instance = %instance.id, error = %err,
-                        "could not look for keys due for rotation");
-                    run.failed += 1;
-                    continue;
-                }
-            };
-            let due = match due_keys(&repo, self.now()) {
-                Ok(due) => due,
+            let found = self
+                .store()
+                .instance(&instance.id)
+                .map_err(CoreError::from)
+                .and_then(|repo| Ok((due_keys(&repo, self.now())?, repo)));
+            let (due, repo) = match found {
+                Ok(found) => found,
                 Err(err) => {
                     tracing::warn!(instance = %instance.id, error = %err,
                         "could not look for keys due for rotation");

@@ -303,20 +303,11 @@ pub(crate) fn count_activity(conn: &Connection, rows: i64) -> Result<bool, Store
     let mut found = stmt.query(params![mark, mark.saturating_add(rows)])?;
     while let Some(row) = found.next()? {
         last = row.get(0)?;
-        // Only a file edited by hand holds anything but an integer time and text names here
-        // (`audit verify` finds the edit); such a row is not counted rather than stopping
-        // every later count. Times before 1970 are never written. The migration's count and
-        // the reads of the rows not yet counted leave out the same rows.
-        let (Ok(at), Ok(instance), Ok(action)) = (
-            row.get_ref(2)?.as_i64(),
-            row.get_ref(1)?.as_str(),
-            row.get_ref(3)?.as_str(),
-        ) else {
+        let Some((at, instance, action)) =
+            countable(row.get_ref(2)?, row.get_ref(1)?, row.get_ref(3)?)
+        else {
             continue;
         };
-        if at < 0 {
-            continue;
-        }
         let hour = at / MICROS_PER_HOUR;
         let failed: i64 = row.get(4)?;
         // Rows come in runs of one instance, hour and action: look at the latest entry first.
@@ -361,6 +352,23 @@ pub(crate) fn count_activity(conn: &Connection, rows: i64) -> Result<bool, Store
             .execute([last])?;
     }
     Ok(last >= mark.saturating_add(rows))
+}
+
+/// A trail row's time, instance and action, if the counts take it at all. Only a file edited by
+/// hand holds anything but an integer time and text names here (`audit verify` finds the
+/// edit); such a row is not counted rather than stopping every later count. Times before 1970
+/// are never written. The count, the reads of the rows not yet counted and the migrations'
+/// counts leave out the same rows.
+fn countable<'r>(
+    at: ValueRef<'r>,
+    instance: ValueRef<'r>,
+    action: ValueRef<'r>,
+) -> Option<(i64, &'r str, &'r str)> {
+    let (Ok(at), Ok(instance), Ok(action)) = (at.as_i64(), instance.as_str(), action.as_str())
+    else {
+        return None;
+    };
+    (at >= 0).then_some((at, instance, action))
 }
 
 /// Adds a successful call's row to `uses` if it used a key version: its `target` and
@@ -442,14 +450,11 @@ pub(crate) fn version_uses(
             continue;
         }
         // A row not yet counted, left out as `count_activity` leaves it out.
-        let (Ok(at), Ok(_instance), Ok(action)) = (
-            row.get_ref(3)?.as_i64(),
-            row.get_ref(4)?.as_str(),
-            row.get_ref(5)?.as_str(),
-        ) else {
+        let Some((at, _, action)) = countable(row.get_ref(3)?, row.get_ref(4)?, row.get_ref(5)?)
+        else {
             continue;
         };
-        if at >= 0 && row.get::<_, i64>(6)? == 0 {
+        if row.get::<_, i64>(6)? == 0 {
             tally_use(&mut uses, action, row.get_ref(7)?, row.get_ref(8)?, at);
         }
     }
