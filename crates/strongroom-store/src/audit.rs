@@ -600,6 +600,10 @@ struct Slot {
     /// The writer went away without answering.
     dropped: bool,
     waker: Option<Waker>,
+    /// A thread sleeps on the condvar. Only then does the answer notify it: a notify is a
+    /// system call whether or not anyone waits, and the writer would pay one for every
+    /// async call it answers (docs/benchmarks.md §2).
+    parked: bool,
 }
 
 impl Handoff {
@@ -615,8 +619,11 @@ impl Handoff {
             None => slot.dropped = true,
         }
         let waker = slot.waker.take();
+        let parked = slot.parked;
         drop(slot);
-        self.ready.notify_all();
+        if parked {
+            self.ready.notify_all();
+        }
         if let Some(waker) = waker {
             waker.wake();
         }
@@ -670,6 +677,7 @@ impl AuditReceipt {
             if slot.dropped {
                 return outcome(None);
             }
+            slot.parked = true;
             slot = self
                 .shared
                 .ready
@@ -1359,6 +1367,21 @@ mod tests {
         let (done, receipt) = handoff();
         done.send(Ok(()));
         assert!(receipt.wait().is_ok());
+    }
+
+    #[test]
+    fn a_thread_already_asleep_on_its_receipt_is_woken() {
+        let (done, receipt) = handoff();
+        let shared = Arc::clone(&receipt.shared);
+        let writer = std::thread::spawn(move || {
+            // Answer only once the caller sleeps, so the answer must wake it.
+            while !shared.slot().parked {
+                std::thread::yield_now();
+            }
+            done.send(Ok(()));
+        });
+        assert!(receipt.wait().is_ok());
+        writer.join().unwrap();
     }
 
     #[test]
