@@ -67,13 +67,15 @@ pub(crate) enum InstancesCommand {
 
 pub(crate) fn instances(args: &StoreArgs, command: InstancesCommand) -> anyhow::Result<()> {
     let store = args.open()?;
-    store.ensure_default_instance(None, SystemClock.now())?;
+    crate::first_instance(&store)?;
     match command {
         InstancesCommand::List => {
             for instance in store.instances()? {
-                println!(
+                out!(
                     "{}\t{}\t{}",
-                    instance.id, instance.name, instance.created_at
+                    instance.id,
+                    instance.name,
+                    instance.created_at
                 );
             }
         }
@@ -90,7 +92,7 @@ pub(crate) fn instances(args: &StoreArgs, command: InstancesCommand) -> anyhow::
                 SystemClock.now(),
                 &event("kms.instance.create", &id),
             )?;
-            println!("{}", created.id);
+            out!("{}", created.id);
         }
     }
     Ok(())
@@ -126,7 +128,7 @@ fn iam(store: &Arc<SqliteStore>) -> anyhow::Result<LocalIam> {
         .map(strongroom_api::SecretString::new);
     let (iam, generated) = LocalIam::open(Arc::clone(store), bootstrap)?;
     if let Some(key) = generated {
-        println!(
+        out!(
             "administrator API key (shown once, store it now): {}",
             key.expose()
         );
@@ -153,8 +155,8 @@ pub(crate) fn api_keys(args: &StoreArgs, command: ApiKeysCommand) -> anyhow::Res
             if !roles.is_empty() {
                 grant(&store, &user, &roles)?;
             }
-            println!("api key id: {}", record.id);
-            println!("api key (shown once, store it now): {}", key.expose());
+            out!("api key id: {}", record.id);
+            out!("api key (shown once, store it now): {}", key.expose());
         }
         ApiKeysCommand::List => {
             for key in store.api_keys(None)? {
@@ -163,9 +165,13 @@ pub(crate) fn api_keys(args: &StoreArgs, command: ApiKeysCommand) -> anyhow::Res
                 } else {
                     "active"
                 };
-                println!(
+                out!(
                     "{}\t{}\t{}\t{}\t{}",
-                    key.id, key.iam_id, key.name, key.created_at, state
+                    key.id,
+                    key.iam_id,
+                    key.name,
+                    key.created_at,
+                    state
                 );
             }
         }
@@ -173,7 +179,7 @@ pub(crate) fn api_keys(args: &StoreArgs, command: ApiKeysCommand) -> anyhow::Res
             if !store.revoke_api_key(&id, &event("iam.apikey.revoke", &id))? {
                 bail!("no active API key has the id {id}");
             }
-            println!("revoked {id}");
+            out!("revoked {id}");
         }
     }
     Ok(())
@@ -232,9 +238,9 @@ pub(crate) fn services(args: &StoreArgs, command: ServicesCommand) -> anyhow::Re
                 created_at: SystemClock.now(),
             };
             let (record, key) = iam.create_api_key(&principal, "service", CLI_IAM_ID)?;
-            println!("service identity: {iam_id}");
-            println!("api key id: {}", record.id);
-            println!("api key (shown once, store it now): {}", key.expose());
+            out!("service identity: {iam_id}");
+            out!("api key id: {}", record.id);
+            out!("api key (shown once, store it now): {}", key.expose());
         }
     }
     Ok(())
@@ -294,7 +300,7 @@ fn administrator(
     store: &Arc<SqliteStore>,
     instance: Option<&str>,
 ) -> anyhow::Result<LocalKeystore> {
-    let default = store.ensure_default_instance(None, SystemClock.now())?;
+    let default = crate::first_instance(store)?;
     let instance = instance.unwrap_or(&default);
     let caller = strongroom_core::Caller {
         iam_id: CLI_IAM_ID.into(),
@@ -334,7 +340,7 @@ pub(crate) async fn authorizations(
                     roles,
                 })
                 .await?;
-            println!("{}", created.id);
+            out!("{}", created.id);
         }
         AuthorizationsCommand::List { instance } => {
             let keystore = administrator(&store, instance.as_deref())?;
@@ -344,7 +350,7 @@ pub(crate) async fn authorizations(
                     (None, Some(ring)) => format!("key ring {ring}"),
                     (None, None) => "instance".to_owned(),
                 };
-                println!(
+                out!(
                     "{}\t{} ({})\t→ {} {}\t{}",
                     a.id,
                     a.source_service,
@@ -359,7 +365,7 @@ pub(crate) async fn authorizations(
             administrator(&store, instance.as_deref())?
                 .delete_authorization(&id)
                 .await?;
-            println!("deleted {id}");
+            out!("deleted {id}");
         }
         AuthorizationsCommand::SetRoles {
             id,
@@ -369,7 +375,7 @@ pub(crate) async fn authorizations(
             let updated = administrator(&store, instance.as_deref())?
                 .set_authorization_roles(&id, roles)
                 .await?;
-            println!("{id}\t{}", updated.roles.join(","));
+            out!("{id}\t{}", updated.roles.join(","));
         }
     }
     Ok(())
@@ -400,7 +406,7 @@ pub(crate) fn audit(args: &StoreArgs, command: AuditCommand) -> anyhow::Result<(
                 ..AuditQuery::default()
             })? {
                 let e = record.event;
-                println!(
+                out!(
                     "{}\t{}\t{}\t{}\t{}\t{}",
                     record.seq,
                     e.at,
@@ -412,7 +418,7 @@ pub(crate) fn audit(args: &StoreArgs, command: AuditCommand) -> anyhow::Result<(
             }
         }
         AuditCommand::Verify => match store.verify_audit()? {
-            ChainVerdict::Intact { rows } => println!("audit trail intact: {rows} events"),
+            ChainVerdict::Intact { rows } => out!("audit trail intact: {rows} events"),
             ChainVerdict::Broken { at_seq } => anyhow::bail!(
                 "audit trail BROKEN at event {at_seq}: a row was edited, inserted or deleted"
             ),

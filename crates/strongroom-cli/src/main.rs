@@ -16,9 +16,17 @@ use tracing_subscriber::EnvFilter;
 
 use crate::tls::TlsFiles;
 
+/// `println!` for the command's output; see [`line`].
+macro_rules! out {
+    ($($arg:tt)*) => {
+        $crate::line(format_args!($($arg)*))
+    };
+}
+
 mod admin;
 mod commands;
 mod log;
+mod stop;
 mod tls;
 
 /// Under load glibc's allocator spent about a tenth of `serve`'s CPU (`_int_malloc`,
@@ -175,19 +183,24 @@ async fn serve(
     seed: Option<Seed>,
 ) -> anyhow::Result<()> {
     let tls = tls.map(|files| files.server_config()).transpose()?;
+    // The port first: a start that cannot listen must not create a keystore, or show an
+    // administrator API key that is shown only once.
+    let listener = tokio::net::TcpListener::bind(listen)
+        .await
+        .with_context(|| format!("cannot listen on {listen}"))?;
     let dir = match data_dir {
         Some(dir) => dir,
         None => default_data_dir()?,
     };
     let store = Arc::new(open_store(&dir, &MasterKeySource::from_env())?);
-    let instance_id = instance_id(&store)?;
+    let instance_id = first_instance(&store)?;
     let bootstrap = std::env::var("STRONGROOM_BOOTSTRAP_API_KEY")
         .ok()
         .map(SecretString::new);
     let (iam, generated) = LocalIam::open(Arc::clone(&store), bootstrap)?;
     if let Some(api_key) = generated {
         // Shown once, on the console of the person who started the first run; never logged.
-        println!(
+        out!(
             "administrator API key (shown once, store it now): {}",
             api_key.expose()
         );
@@ -208,36 +221,39 @@ async fn serve(
         policies: instances,
         iam: Arc::new(iam),
     };
-    let listener = tokio::net::TcpListener::bind(listen)
-        .await
-        .with_context(|| format!("cannot listen on {listen}"))?;
     // Once serving is certain, and after the seed, so a seeded key its policy makes due is
     // rotated at once.
     tokio::spawn(rotations.carry_out_rotation_policies());
     let address = listener.local_addr()?;
     tracing::info!(instance = %instance_id, data_dir = %dir.display(), "serving the embedded keystore");
-    let shutdown = shutdown_signal();
+    let stop = stop::Stop::on_signals();
     match tls {
         Some(config) => {
-            println!("listening on https://{address}");
-            tls::serve(listener, router(state), config, shutdown).await?;
+            out!("listening on https://{address}");
+            tls::serve(listener, router(state), config, stop).await?;
         }
         None => {
-            println!("listening on http://{address}");
-            axum::serve(
+            out!("listening on http://{address}");
+            let serving = axum::serve(
                 listener,
                 router(state).into_make_service_with_connect_info::<std::net::SocketAddr>(),
             )
-            .with_graceful_shutdown(shutdown)
-            .await?;
+            .with_graceful_shutdown(stop.reached(stop::Phase::Draining));
+            tokio::select! {
+                served = std::future::IntoFuture::into_future(serving) => served?,
+                () = stop.reached(stop::Phase::Now) => {
+                    tracing::warn!("stopped with requests still in flight");
+                }
+            }
         }
     }
     tracing::info!("stopped");
     Ok(())
 }
 
-/// The first instance's GUID, fixed at the first start (`STRONGROOM_INSTANCE_ID` chooses it).
-fn instance_id(store: &SqliteStore) -> anyhow::Result<String> {
+/// The first instance's GUID, fixed by whichever command opens the store first, `serve` or
+/// an administration command (`STRONGROOM_INSTANCE_ID` chooses it).
+pub(crate) fn first_instance(store: &SqliteStore) -> anyhow::Result<String> {
     let wanted = std::env::var("STRONGROOM_INSTANCE_ID")
         .ok()
         .filter(|s| !s.trim().is_empty())
@@ -266,40 +282,16 @@ fn read_seed(path: &std::path::Path) -> anyhow::Result<Seed> {
     seed.with_context(|| format!("the seed {} is not valid", path.display()))
 }
 
-/// Resolves on SIGINT or SIGTERM. The handlers are installed when this is called, not when the
-/// future is first polled: `serve` calls it before printing "listening on", so a supervisor
-/// that stops the server as soon as it reads that line gets a graceful stop, not the default
-/// action of the signal (seen as a test's "exits 0, got signal 15").
-fn shutdown_signal() -> impl std::future::Future<Output = ()> {
-    #[cfg(unix)]
-    let (interrupt, terminate) = {
-        use tokio::signal::unix::{signal, SignalKind};
-        (
-            signal(SignalKind::interrupt()).ok(),
-            signal(SignalKind::terminate()).ok(),
-        )
-    };
-    async move {
-        #[cfg(unix)]
-        {
-            // A handler that could not be installed never fires; the other one still does.
-            let received = |signal: Option<tokio::signal::unix::Signal>| async move {
-                match signal {
-                    Some(mut signal) => {
-                        signal.recv().await;
-                    }
-                    None => std::future::pending::<()>().await,
-                }
-            };
-            tokio::select! {
-                () = received(interrupt) => {},
-                () = received(terminate) => {},
-            }
+/// Writes one line of the command's output. A reader that stopped reading (`| head`) ends the
+/// command quietly with success, as it ends ripgrep, instead of `println!`'s panic. Everything
+/// a command does is finished and committed before it prints, so nothing is cut short.
+pub(crate) fn line(args: std::fmt::Arguments<'_>) {
+    use std::io::Write as _;
+    if let Err(err) = writeln!(std::io::stdout().lock(), "{args}") {
+        if err.kind() == std::io::ErrorKind::BrokenPipe {
+            std::process::exit(0);
         }
-        #[cfg(not(unix))]
-        if tokio::signal::ctrl_c().await.is_err() {
-            std::future::pending::<()>().await;
-        }
-        tracing::info!("shutting down; finishing requests in flight");
+        eprintln!("Error: cannot write the output: {err}");
+        std::process::exit(1);
     }
 }

@@ -1,9 +1,7 @@
 //! HTTPS for `strongroom serve --tls-cert --tls-key`: rustls with ring, HTTP/1.1 and h2.
 
-use std::future::Future;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
-use std::time::Duration;
 
 use anyhow::Context;
 use axum::Router;
@@ -11,8 +9,7 @@ use axum_server::tls_rustls::RustlsConfig;
 use rustls::pki_types::pem::PemObject;
 use rustls::pki_types::{CertificateDer, PrivateKeyDer};
 
-/// How long requests in flight may take to finish after SIGINT/SIGTERM.
-const DRAIN: Duration = Duration::from_secs(10);
+use crate::stop::{Phase, Stop};
 
 /// The PEM files of the server's certificate chain and private key.
 pub(crate) struct TlsFiles {
@@ -59,18 +56,20 @@ fn certificates(path: &Path) -> anyhow::Result<Vec<CertificateDer<'static>>> {
     Ok(certs)
 }
 
-/// Serves `app` over TLS on `listener` until `shutdown` completes, then drains.
+/// Serves `app` over TLS on `listener` until `stop` asks, then drains (crate::stop).
 pub(crate) async fn serve(
     listener: tokio::net::TcpListener,
     app: Router,
     config: rustls::ServerConfig,
-    shutdown: impl Future<Output = ()> + Send + 'static,
+    stop: Stop,
 ) -> anyhow::Result<()> {
     let handle = axum_server::Handle::new();
     let stopper = handle.clone();
     tokio::spawn(async move {
-        shutdown.await;
-        stopper.graceful_shutdown(Some(DRAIN));
+        stop.reached(Phase::Draining).await;
+        stopper.graceful_shutdown(None);
+        stop.reached(Phase::Now).await;
+        stopper.shutdown();
     });
     let listener = listener.into_std()?;
     axum_server::from_tcp_rustls(listener, RustlsConfig::from_config(Arc::new(config)))?

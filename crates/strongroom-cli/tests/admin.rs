@@ -96,3 +96,58 @@ fn authorizations_and_the_audit_trail_from_the_shell() {
     assert_eq!(broken.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&broken.stderr).contains("BROKEN"));
 }
+
+#[test]
+fn the_first_command_on_a_new_store_takes_the_chosen_instance_id() {
+    // The README's fixed instance id for test set-ups holds whether `serve` or an
+    // administration command opens the store first.
+    let dir = tempfile::tempdir().unwrap();
+    let chosen = "11111111-2222-4333-8444-555555555555";
+    let output = Command::new(env!("CARGO_BIN_EXE_strongroom"))
+        .args(["instances", "list", "--data-dir"])
+        .arg(dir.path().join("data"))
+        .env("STRONGROOM_MASTER_KEY_FILE", dir.path().join("master.key"))
+        .env("STRONGROOM_INSTANCE_ID", chosen)
+        .env("STRONGROOM_LOG", "off")
+        .output()
+        .unwrap();
+    let listed = stdout(&output);
+    assert!(listed.starts_with(chosen), "{listed}");
+}
+
+#[test]
+fn a_blank_user_gets_no_api_key() {
+    let dir = tempfile::tempdir().unwrap();
+    let output = strongroom(
+        dir.path(),
+        &["apikeys", "create", "--user", "   ", "--role", "Manager"],
+    );
+    assert!(!output.status.success());
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.contains("must not be blank"), "{stderr}");
+    assert!(!String::from_utf8_lossy(&output.stdout).contains("api key"));
+}
+
+#[test]
+fn output_into_a_closed_pipe_ends_quietly() {
+    // `strongroom audit list | head -2`: the reader goes away before the listing is written.
+    let dir = tempfile::tempdir().unwrap();
+    stdout(&strongroom(
+        dir.path(),
+        &["instances", "create", "--name", "piped"],
+    ));
+    let mut child = Command::new(env!("CARGO_BIN_EXE_strongroom"))
+        .args(["instances", "list", "--data-dir"])
+        .arg(dir.path().join("data"))
+        .env("STRONGROOM_MASTER_KEY_FILE", dir.path().join("master.key"))
+        .env("STRONGROOM_LOG", "off")
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    drop(child.stdout.take());
+    let output = child.wait_with_output().unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(output.status.success(), "{}: {stderr}", output.status);
+    assert!(!stderr.contains("panicked"), "{stderr}");
+}

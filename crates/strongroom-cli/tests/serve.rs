@@ -428,3 +428,115 @@ fn the_default_log_has_one_access_line_per_request_and_spans_only_when_asked() {
         "the span's closing line: {lines:?}"
     );
 }
+
+/// A client that sent half a request and went quiet: the token endpoint reads the body
+/// before anything else, so the request stays in flight.
+fn half_a_request(address: &str) -> std::net::TcpStream {
+    use std::io::Write;
+    let mut stream = std::net::TcpStream::connect(address).unwrap();
+    stream
+        .write_all(
+            b"POST /identity/token HTTP/1.1\r\nHost: s\r\n\
+              Content-Type: application/x-www-form-urlencoded\r\nContent-Length: 100\r\n\r\ng",
+        )
+        .unwrap();
+    // Let the server take the connection and start reading the body.
+    std::thread::sleep(std::time::Duration::from_millis(300));
+    stream
+}
+
+fn signal(served: &common::Served, name: &str) {
+    let pid = served.child.id().to_string();
+    let sent = std::process::Command::new("kill")
+        .args([&format!("-{name}"), &pid])
+        .status()
+        .unwrap();
+    assert!(sent.success());
+}
+
+/// Waits for the exit (at most `seconds`), asserts it was clean, returns the log.
+fn exit_within(mut served: common::Served, seconds: u64) -> String {
+    use std::io::Read;
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(seconds);
+    loop {
+        if let Some(status) = served.child.try_wait().unwrap() {
+            assert!(status.success(), "a stop exits 0, got {status}");
+            break;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "serve was still running {seconds} s after it was asked to stop"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    let mut log = String::new();
+    served
+        .child
+        .stderr
+        .take()
+        .unwrap()
+        .read_to_string(&mut log)
+        .unwrap();
+    log
+}
+
+#[test]
+fn a_client_gone_quiet_mid_request_holds_a_stop_only_for_the_drain() {
+    let dir = tempfile::tempdir().unwrap();
+    let served = start(dir.path(), Some("drain-admin-key"));
+    let _quiet = half_a_request(&served.address);
+    signal(&served, "TERM");
+    // The drain is 10 s; the client holds its connection for the whole test.
+    let log = exit_within(served, 40);
+    assert!(log.contains("shutting down"), "{log}");
+    assert!(
+        log.contains("stopped with requests still in flight"),
+        "{log}"
+    );
+}
+
+#[test]
+fn a_second_signal_stops_at_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let served = start(dir.path(), Some("drain-admin-key"));
+    let _quiet = half_a_request(&served.address);
+    let asked = std::time::Instant::now();
+    signal(&served, "INT");
+    std::thread::sleep(std::time::Duration::from_millis(300));
+    signal(&served, "INT");
+    let log = exit_within(served, 40);
+    // Not a speed check: without the second signal it would have waited out the 10 s drain.
+    assert!(
+        asked.elapsed() < std::time::Duration::from_secs(8),
+        "stopped only after {:?}, as if the second signal were not heard",
+        asked.elapsed()
+    );
+    assert!(
+        log.contains("stopped with requests still in flight"),
+        "{log}"
+    );
+}
+
+#[test]
+fn a_start_that_cannot_listen_creates_no_keystore_and_shows_no_key() {
+    let dir = tempfile::tempdir().unwrap();
+    let taken = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = taken.local_addr().unwrap().to_string();
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_strongroom"))
+        .args(["serve", "--listen", &port, "--data-dir"])
+        .arg(dir.path().join("data"))
+        .env("STRONGROOM_MASTER_KEY_FILE", dir.path().join("master.key"))
+        .env_remove("STRONGROOM_BOOTSTRAP_API_KEY")
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("cannot listen on"), "{stderr}");
+    assert!(!stdout.contains("administrator API key"), "{stdout}");
+    assert!(!dir.path().join("data").exists(), "no keystore was created");
+    assert!(
+        !dir.path().join("master.key").exists(),
+        "no master key was made"
+    );
+}

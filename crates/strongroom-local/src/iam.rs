@@ -215,6 +215,14 @@ impl LocalIam {
                 crate::ROTATION_POLICY_IAM_ID
             )));
         }
+        // The IAM id names the caller in every audit row and log line it makes; a blank one,
+        // or one padded or broken with control characters, would make those rows unreadable.
+        let id = &principal.iam_id;
+        if id.trim().is_empty() || id.trim() != id || id.chars().any(char::is_control) {
+            return Err(ApiError::invalid(
+                "an IAM id must not be blank, begin or end with a space, or hold control characters",
+            ));
+        }
         let now = self.clock.now();
         let event = |action: &str, target: &str| AuditEvent {
             at: now,
@@ -424,6 +432,21 @@ mod tests {
         iam.token(&SecretString::new("unit-admin-key".into()))
             .await
             .unwrap()
+    }
+
+    #[test]
+    fn a_blank_or_padded_iam_id_gets_no_api_key() {
+        let (_dir, iam) = open();
+        for id in ["", "   ", " alice", "alice ", "al\nice"] {
+            let principal = PrincipalRecord {
+                iam_id: id.into(),
+                name: "someone".into(),
+                service: None,
+                created_at: OffsetDateTime::UNIX_EPOCH,
+            };
+            let refused = iam.create_api_key(&principal, "k", ADMIN_IAM_ID);
+            assert!(refused.is_err(), "{id:?} was given a key");
+        }
     }
 
     #[test]

@@ -85,11 +85,11 @@ impl Target {
     pub(crate) fn print<T: Serialize>(&self, value: &T, text: impl FnOnce() -> String) {
         if self.json {
             match serde_json::to_string_pretty(value) {
-                Ok(json) => println!("{json}"),
+                Ok(json) => out!("{json}"),
                 Err(err) => eprintln!("cannot print JSON: {err}"),
             }
         } else {
-            println!("{}", text());
+            out!("{}", text());
         }
     }
 
