@@ -1,6 +1,5 @@
 //! `strongroom`: the headless Key Protect–compatible server and the key administration commands.
 
-use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::sync::Arc;
 
@@ -47,16 +46,28 @@ struct Cli {
     command: Command,
 }
 
+const SERVE_ENVIRONMENT: &str = "\
+Environment:
+  STRONGROOM_MASTER_KEY_FILE    seal key material with the key in this file, not the OS keyring
+  STRONGROOM_BOOTSTRAP_API_KEY  the administrator's API key at the first start [default: generated, printed once]
+  STRONGROOM_INSTANCE_ID        the first instance's GUID at the first start [default: random]
+  STRONGROOM_DATA_DIR           the keystore's directory, as --data-dir
+  STRONGROOM_LOG                log filter, e.g. warn or strongroom=debug [default: info]
+  STRONGROOM_LOG_SPANS=1        log each request's span with its busy and idle time
+
+SIGINT or SIGTERM stops taking connections and gives requests in flight 10 s; a second one stops at once.";
+
 #[derive(Subcommand)]
 enum Command {
     /// Serve the embedded keystore over a Key Protect–compatible REST API.
+    #[command(after_help = SERVE_ENVIRONMENT)]
     Serve {
         /// The keystore's directory [default: STRONGROOM_DATA_DIR or the platform data dir].
         #[arg(long)]
         data_dir: Option<PathBuf>,
-        /// Address to listen on.
+        /// Address to listen on: IP:PORT or HOST:PORT (localhost:8200).
         #[arg(long, default_value = "127.0.0.1:8200")]
-        listen: SocketAddr,
+        listen: String,
         /// PEM certificate chain: serve HTTPS (with --tls-key).
         #[arg(long, requires = "tls_key")]
         tls_cert: Option<PathBuf>,
@@ -131,12 +142,17 @@ async fn main() -> anyhow::Result<()> {
     // STRONGROOM_LOG_SPANS=1 logs each request's or command's span as it closes, with its
     // busy and idle time: where a slow screen or call spends it, without a profiler.
     let spans = std::env::var_os("STRONGROOM_LOG_SPANS");
+    let (filter, unusable) = match EnvFilter::try_from_env("STRONGROOM_LOG") {
+        Ok(filter) => (filter, None),
+        Err(err) => (
+            EnvFilter::new(strongroom_server::default_log_filter(spans.is_some())),
+            std::env::var("STRONGROOM_LOG")
+                .ok()
+                .map(|value| (value, err)),
+        ),
+    };
     tracing_subscriber::fmt()
-        .with_env_filter(
-            EnvFilter::try_from_env("STRONGROOM_LOG").unwrap_or_else(|_| {
-                EnvFilter::new(strongroom_server::default_log_filter(spans.is_some()))
-            }),
-        )
+        .with_env_filter(filter)
         .with_writer(log)
         // Colour codes only for a person at a terminal; a log file gets plain lines (and
         // formatting them was measurable at tens of thousands of requests a second).
@@ -146,6 +162,9 @@ async fn main() -> anyhow::Result<()> {
             None => FmtSpan::NONE,
         })
         .init();
+    if let Some((value, err)) = unusable {
+        tracing::warn!(%err, "STRONGROOM_LOG={value:?} is not a log filter; logging with the default");
+    }
     match Cli::parse().command {
         Command::Instances { store, command } => admin::instances(&store, command),
         Command::Apikeys { store, command } => admin::api_keys(&store, command),
@@ -178,16 +197,24 @@ async fn main() -> anyhow::Result<()> {
 
 async fn serve(
     data_dir: Option<PathBuf>,
-    listen: SocketAddr,
+    listen: String,
     tls: Option<TlsFiles>,
     seed: Option<Seed>,
 ) -> anyhow::Result<()> {
     let tls = tls.map(|files| files.server_config()).transpose()?;
     // The port first: a start that cannot listen must not create a keystore, or show an
     // administrator API key that is shown only once.
-    let listener = tokio::net::TcpListener::bind(listen)
+    let listener = tokio::net::TcpListener::bind(listen.as_str())
         .await
         .with_context(|| format!("cannot listen on {listen}"))?;
+    let address = listener.local_addr()?;
+    if tls.is_none() && !address.ip().is_loopback() {
+        // Tokens, API keys and unwrapped DEKs would cross the network in the clear.
+        tracing::warn!(
+            %address,
+            "serving plain HTTP beyond this machine; give --tls-cert and --tls-key to serve HTTPS"
+        );
+    }
     let dir = match data_dir {
         Some(dir) => dir,
         None => default_data_dir()?,
@@ -224,7 +251,6 @@ async fn serve(
     // Once serving is certain, and after the seed, so a seeded key its policy makes due is
     // rotated at once.
     tokio::spawn(rotations.carry_out_rotation_policies());
-    let address = listener.local_addr()?;
     tracing::info!(instance = %instance_id, data_dir = %dir.display(), "serving the embedded keystore");
     let stop = stop::Stop::on_signals();
     match tls {

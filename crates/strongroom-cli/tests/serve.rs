@@ -540,3 +540,63 @@ fn a_start_that_cannot_listen_creates_no_keystore_and_shows_no_key() {
         "no master key was made"
     );
 }
+
+#[test]
+fn a_ca_certificate_served_as_the_servers_own_is_explained() {
+    // `openssl req -x509` makes such a certificate unless told otherwise; curl accepts it,
+    // rustls does not, and the message says what to change.
+    use rcgen::{BasicConstraints, CertificateParams, IsCa, KeyPair};
+    let dir = tempfile::tempdir().unwrap();
+    let key_pair = KeyPair::generate().unwrap();
+    let mut params = CertificateParams::new(vec!["127.0.0.1".to_owned()]).unwrap();
+    params.is_ca = IsCa::Ca(BasicConstraints::Unconstrained);
+    let certified = params.self_signed(&key_pair).unwrap();
+    let cert = dir.path().join("cert.pem");
+    let key = dir.path().join("key.pem");
+    std::fs::write(&cert, certified.pem()).unwrap();
+    std::fs::write(&key, key_pair.serialize_pem()).unwrap();
+    let (cert, key) = (cert.display().to_string(), key.display().to_string());
+    let served = start_with(
+        dir.path(),
+        Some("ca-admin-key"),
+        &["--tls-cert", &cert, "--tls-key", &key],
+    );
+    let listed = std::process::Command::new(env!("CARGO_BIN_EXE_strongroom"))
+        .args([
+            "keys",
+            "list",
+            "--instance-id",
+            INSTANCE,
+            "--ca-file",
+            &cert,
+        ])
+        .args(["--endpoint", &format!("https://{}", served.address)])
+        .env("IBM_KEY_PROTECT_API_APIKEY", "ca-admin-key")
+        .output()
+        .unwrap();
+    assert!(!listed.status.success());
+    let stderr = String::from_utf8_lossy(&listed.stderr);
+    assert!(stderr.contains("CA:FALSE"), "{stderr}");
+    stop(served);
+}
+
+#[test]
+fn serve_listens_on_a_host_name_and_warns_only_beyond_loopback() {
+    let dir = tempfile::tempdir().unwrap();
+    let served = start_with(
+        dir.path(),
+        Some("host-admin-key"),
+        &["--listen", "localhost:0"],
+    );
+    token(&served.address, "host-admin-key");
+    let log = stop(served);
+    assert!(!log.contains("plain HTTP beyond this machine"), "{log}");
+
+    let served = start_with(
+        dir.path(),
+        Some("host-admin-key"),
+        &["--listen", "0.0.0.0:0"],
+    );
+    let log = stop(served);
+    assert!(log.contains("plain HTTP beyond this machine"), "{log}");
+}

@@ -62,7 +62,7 @@ pub(crate) fn tls_failure(err: &(dyn StdError + 'static)) -> Option<String> {
     let mut next = Some(err);
     while let Some(err) = next {
         if let Some(tls) = err.downcast_ref::<rustls::Error>() {
-            return Some(tls.to_string());
+            return Some(in_plain_words(tls));
         }
         if let Some(inner) = err
             .downcast_ref::<std::io::Error>()
@@ -75,6 +75,42 @@ pub(crate) fn tls_failure(err: &(dyn StdError + 'static)) -> Option<String> {
         next = err.source();
     }
     None
+}
+
+/// The verifier's reason, led by what to do about it for the failures people meet setting up
+/// a server of their own; the verifier's own words follow in brackets.
+fn in_plain_words(tls: &rustls::Error) -> String {
+    use rustls::CertificateError as Certificate;
+    let plain = match tls {
+        rustls::Error::InvalidCertificate(certificate) => match certificate {
+            Certificate::UnknownIssuer => Some(
+                "the server's certificate is not signed by an authority this machine trusts; \
+                 pass that authority's certificate (or a self-signed certificate itself) with \
+                 --ca-file",
+            ),
+            Certificate::Expired | Certificate::ExpiredContext { .. } => {
+                Some("the server's certificate has expired")
+            }
+            Certificate::NotValidForName | Certificate::NotValidForNameContext { .. } => {
+                Some("the server's certificate does not name the host of the endpoint")
+            }
+            // webpki's error arrives boxed in `Other`; its name is the only handle on it
+            // without depending on webpki itself.
+            Certificate::Other(other) if format!("{other:?}").contains("CaUsedAsEndEntity") => {
+                Some(
+                    "the server presents a CA certificate (basicConstraints CA:TRUE) as its own, \
+                     which TLS clients refuse; give the server a certificate with CA:FALSE, \
+                     self-signed or signed by that CA",
+                )
+            }
+            _ => None,
+        },
+        _ => None,
+    };
+    match plain {
+        Some(plain) => format!("{plain} ({tls})"),
+        None => tls.to_string(),
+    }
 }
 
 /// Verifies handshake signatures but not who signed the certificate: the deliberate hole

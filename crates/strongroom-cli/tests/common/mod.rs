@@ -47,8 +47,16 @@ pub(crate) fn start_logging(
     logging: &[(&str, &str)],
 ) -> Served {
     let mut command = Command::new(env!("CARGO_BIN_EXE_strongroom"));
+    // Any free port on loopback, unless the test chose where to listen.
+    let listen: &[&str] = if extra.contains(&"--listen") {
+        &[]
+    } else {
+        &["--listen", "127.0.0.1:0"]
+    };
     command
-        .args(["serve", "--listen", "127.0.0.1:0", "--data-dir"])
+        .arg("serve")
+        .args(listen)
+        .arg("--data-dir")
         .arg(dir.join("data"))
         .args(extra)
         .env("STRONGROOM_MASTER_KEY_FILE", dir.join("master.key"))
