@@ -189,3 +189,28 @@ fn commands_give_the_same_results_embedded_and_remote() {
     assert!(String::from_utf8_lossy(&out.stderr).contains("IBM_KEY_PROTECT_API_APIKEY"));
     stop(served);
 }
+
+#[test]
+fn a_typed_data_dir_wins_over_an_exported_endpoint() {
+    // README's remote set-up exports IBM_KEY_PROTECT_API_URL; a local store named on the
+    // command line is still what the command works on (the URL here answers nothing).
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data").display().to_string();
+    let out = Command::new(env!("CARGO_BIN_EXE_strongroom"))
+        .args(["keys", "list", "--json", "--data-dir", &data])
+        .env(
+            "STRONGROOM_MASTER_KEY_FILE",
+            dir.path().join("cli-master.key"),
+        )
+        .env("IBM_KEY_PROTECT_API_URL", "http://127.0.0.1:9")
+        .env("STRONGROOM_LOG", "warn")
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let page: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(page["total"], 0);
+}

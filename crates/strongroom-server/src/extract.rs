@@ -51,11 +51,17 @@ where
         axum::extract::Query::<T>::from_request_parts(parts, state)
             .await
             .map(|axum::extract::Query(value)| Self(value))
-            .map_err(|_| {
+            .map_err(|rejection| {
+                // serde's reason names the parameter ("limit: invalid digit found in
+                // string"); a query carries no secrets, so the caller may read it.
+                let text = rejection.body_text();
+                let reason = text
+                    .strip_prefix("Failed to deserialize query string: ")
+                    .unwrap_or(&text);
                 Failure::new(
                     StatusCode::BAD_REQUEST,
                     "INVALID_QUERY_PARAM_ERR",
-                    "a query parameter is repeated, unknown in form or out of range",
+                    format!("the query is not valid: {reason}"),
                 )
             })
     }

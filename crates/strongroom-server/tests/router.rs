@@ -332,6 +332,17 @@ async fn life_cycle_listing_and_errors() {
         .await;
     assert_eq!(bad_sort.status, StatusCode::BAD_REQUEST);
     assert_eq!(reason(&bad_sort), "INVALID_QUERY_PARAM_ERR");
+    let unparsable = server
+        .call(Method::GET, "/api/v2/keys?limit=abc", None)
+        .await;
+    assert_eq!(reason(&unparsable), "INVALID_QUERY_PARAM_ERR");
+    let message = unparsable.body["resources"][0]["reasons"][0]["message"]
+        .as_str()
+        .unwrap_or("");
+    assert!(
+        message.contains("limit"),
+        "the answer names the parameter: {message}"
+    );
     // Strongroom's own filters are named back in a header, so a client can tell them apart
     // from a server (Key Protect) that ignores them.
     let filtered = server

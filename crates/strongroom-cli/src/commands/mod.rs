@@ -27,8 +27,9 @@ pub(crate) struct Target {
     /// The embedded keystore's directory [default: STRONGROOM_DATA_DIR or the platform data dir].
     #[arg(long, global = true, conflicts_with = "endpoint")]
     data_dir: Option<PathBuf>,
-    /// A remote instance's Key Protect URL; the API key comes from IBM_KEY_PROTECT_API_APIKEY.
-    #[arg(long, global = true, env = "IBM_KEY_PROTECT_API_URL")]
+    /// A remote instance's Key Protect URL; the API key comes from IBM_KEY_PROTECT_API_APIKEY
+    /// [default: IBM_KEY_PROTECT_API_URL, unless --data-dir is given].
+    #[arg(long, global = true)]
     endpoint: Option<String>,
     /// The IAM token URL; a bare host gets /identity/token [default: ENDPOINT/identity/token].
     #[arg(long, global = true, env = "IBM_KEY_PROTECT_API_AUTH_URL")]
@@ -49,8 +50,8 @@ pub(crate) struct Target {
 
 impl Target {
     pub(crate) fn open(&self) -> anyhow::Result<Box<dyn Keystore>> {
-        match &self.endpoint {
-            Some(endpoint) => Ok(Box::new(self.remote(endpoint)?)),
+        match self.endpoint() {
+            Some(endpoint) => Ok(Box::new(self.remote(&endpoint)?)),
             None => {
                 let dir = match &self.data_dir {
                     Some(dir) => dir.clone(),
@@ -62,6 +63,19 @@ impl Target {
                 )?))
             }
         }
+    }
+
+    /// `--endpoint`, or the IBM SDKs' variable. A typed `--data-dir` wins over the variable:
+    /// someone who exported it for a remote instance still reaches a local store by naming it.
+    fn endpoint(&self) -> Option<String> {
+        self.endpoint.clone().or_else(|| {
+            if self.data_dir.is_some() {
+                return None;
+            }
+            std::env::var("IBM_KEY_PROTECT_API_URL")
+                .ok()
+                .filter(|url| !url.trim().is_empty())
+        })
     }
 
     fn remote(&self, endpoint: &str) -> anyhow::Result<RemoteKeystore> {
