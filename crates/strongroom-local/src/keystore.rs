@@ -148,7 +148,7 @@ impl LocalInstances {
         if caller.grants.is_empty() {
             return Err(ApiError::new(
                 ErrorCode::Unauthenticated,
-                "the token does not grant access to this instance",
+                "the caller has no access to this instance, or there is no such instance",
             ));
         }
         self.inner(instance, caller, origin)
@@ -167,7 +167,7 @@ impl LocalInstances {
             .map_err(|err| match err {
                 strongroom_store::StoreError::InstanceNotFound(_) => ApiError::new(
                     ErrorCode::Unauthenticated,
-                    "the token does not grant access to this instance",
+                    "the caller has no access to this instance, or there is no such instance",
                 ),
                 other => api_error(CoreError::from(other)),
             })?;

@@ -36,8 +36,8 @@ pub enum StoreError {
     /// The key file is readable by group or others.
     #[error("the master key file {} is readable by other users; run `chmod 600` on it", .0.display())]
     KeyFileInsecure(PathBuf),
-    /// The key file is not 32 bytes.
-    #[error("the master key file {} must hold exactly 32 bytes", .0.display())]
+    /// The key file is not a file of 32 bytes.
+    #[error("the master key file {} must be a file of exactly 32 bytes", .0.display())]
     KeyFileInvalid(PathBuf),
     /// The database was written by a newer Strongroom.
     #[error("the keystore in {} has schema version {found}, newer than this Strongroom understands ({supported})", path.display())]

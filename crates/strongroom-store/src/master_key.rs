@@ -99,6 +99,10 @@ fn read_key_file(path: &Path) -> Result<Option<Zeroizing<[u8; 32]>>, StoreError>
         Err(err) if err.kind() == std::io::ErrorKind::NotFound => return Ok(None),
         Err(err) => return Err(io("cannot read", path)(err)),
     };
+    if !metadata.is_file() {
+        // A directory's usual mode would otherwise be reported as "readable by others".
+        return Err(StoreError::KeyFileInvalid(path.to_owned()));
+    }
     #[cfg(unix)]
     {
         use std::os::unix::fs::PermissionsExt;
@@ -165,5 +169,26 @@ mod tests {
         fs::set_permissions(&path, fs::Permissions::from_mode(0o600)).unwrap();
         let err = MasterKeySource::File(path).load("k").unwrap_err();
         assert!(matches!(err, StoreError::KeyFileInvalid(_)), "{err}");
+    }
+
+    #[test]
+    fn a_directory_named_as_the_key_file_is_refused_as_such() {
+        let dir = tempfile::tempdir().unwrap();
+        let err = MasterKeySource::File(dir.path().to_owned())
+            .load("k")
+            .unwrap_err();
+        assert!(matches!(err, StoreError::KeyFileInvalid(_)), "{err}");
+    }
+
+    #[test]
+    fn a_file_in_the_way_of_the_data_directory_is_named() {
+        let dir = tempfile::tempdir().unwrap();
+        let in_the_way = dir.path().join("data");
+        fs::write(&in_the_way, b"not a keystore").unwrap();
+        let source = MasterKeySource::File(dir.path().join("master.key"));
+        let Err(err) = crate::SqliteStore::open(&in_the_way, &source) else {
+            panic!("a file opened as a data directory");
+        };
+        assert!(err.to_string().contains("not a directory"), "{err}");
     }
 }

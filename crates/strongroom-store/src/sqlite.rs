@@ -68,6 +68,15 @@ impl SqliteStore {
     pub fn open(dir: &Path, source: &MasterKeySource) -> Result<Self, StoreError> {
         create_private_dir(dir)?;
         let path = dir.join(DATABASE_FILE);
+        // SQLite reports only "unable to open database file"; the file system says why
+        // (permission denied, read-only, a directory in the way) and for which path.
+        std::fs::OpenOptions::new()
+            .read(true)
+            .write(true)
+            .create(true)
+            .truncate(false)
+            .open(&path)
+            .map_err(io("cannot open the keystore", &path))?;
         let mut conn = Connection::open(&path)?;
         restrict_to_owner(&path)?;
         // WAL lets readers proceed during a write; FULL makes every commit durable on return.
@@ -323,6 +332,11 @@ fn create_private_dir(dir: &Path) -> Result<(), StoreError> {
     {
         use std::os::unix::fs::DirBuilderExt;
         builder.mode(0o700);
+    }
+    if dir.exists() && !dir.is_dir() {
+        return Err(io("a file is in the way of the data directory", dir)(
+            std::io::Error::new(std::io::ErrorKind::AlreadyExists, "not a directory"),
+        ));
     }
     builder
         .create(dir)
