@@ -87,7 +87,10 @@ fn field(what: &str, err: ApiError) -> ApiError {
 }
 
 impl LocalInstances {
-    /// Applies a seed, validating everything before writing each key.
+    /// Applies a seed. Every key ring and key is checked before anything is written, so a
+    /// mistake in the file changes nothing. A conflict with what the store holds (an alias
+    /// taken by another key) can still stop it part-way; keys that exist are left alone, so
+    /// the same seed applied again after the fix completes it.
     pub fn seed(&self, seed: &Seed) -> Result<SeedReport, ApiError> {
         let instance = match &seed.instance {
             Some(id) => id.clone(),
@@ -109,15 +112,29 @@ impl LocalInstances {
             key_version: String::new(),
             source: String::new(),
         };
-        for ring in &seed.key_rings {
-            let ring = KeyRingId::parse(ring).map_err(api_error)?;
-            repo.ensure_key_ring(&ring, &event("kms.key-rings.create", ring.as_str()))
+        let rings = seed
+            .key_rings
+            .iter()
+            .map(|ring| KeyRingId::parse(ring).map_err(api_error))
+            .collect::<Result<Vec<_>, _>>()?;
+        let keys = seed
+            .keys
+            .iter()
+            .enumerate()
+            .map(|(index, entry)| {
+                let what = format!("keys[{index}] ({})", entry.name);
+                match seed_key(entry, now) {
+                    Ok(planned) => Ok((what, planned)),
+                    Err(err) => Err(field(&what, err)),
+                }
+            })
+            .collect::<Result<Vec<_>, _>>()?;
+        for ring in &rings {
+            repo.ensure_key_ring(ring, &event("kms.key-rings.create", ring.as_str()))
                 .map_err(api_error)?;
         }
         let mut report = SeedReport::default();
-        for (index, entry) in seed.keys.iter().enumerate() {
-            let what = format!("keys[{index}] ({})", entry.name);
-            let (key, versions) = seed_key(entry, now).map_err(|err| field(&what, err))?;
+        for (what, (key, versions)) in keys {
             if repo
                 .seed_key(
                     &key,
@@ -226,4 +243,44 @@ fn seed_key(
             .map_err(api_error)?,
     };
     Ok((key, versions))
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::Arc;
+
+    use strongroom_core::KeyRepository;
+    use strongroom_store::{MasterKeySource, SqliteStore};
+
+    use super::*;
+
+    #[test]
+    fn a_seed_with_a_mistake_in_its_last_key_writes_nothing() {
+        let dir = tempfile::tempdir().unwrap();
+        let source = MasterKeySource::File(dir.path().join("master.key"));
+        let store = Arc::new(SqliteStore::open(&dir.path().join("data"), &source).unwrap());
+        let instances = LocalInstances::over(Arc::clone(&store));
+        let seed: Seed = serde_json::from_str(
+            r#"{"key_rings": ["payments"], "keys": [
+                {"id": "5eed0000-0000-4000-8000-000000000001", "name": "fine"},
+                {"id": "5eed0000-0000-4000-8000-000000000002", "name": "broken",
+                 "versions": [{"material": "not base64 %%%"}]}]}"#,
+        )
+        .unwrap();
+        let err = instances.seed(&seed).unwrap_err();
+        assert!(err.message.contains("keys[1] (broken)"), "{}", err.message);
+
+        let instance = store.instances().unwrap()[0].id.clone();
+        let repo = store.instance(&instance).unwrap();
+        let fine = "5eed0000-0000-4000-8000-000000000001".parse().unwrap();
+        assert!(
+            repo.key(fine).is_err(),
+            "the valid key before it was not written"
+        );
+        let rings = repo.key_rings().unwrap();
+        assert!(
+            rings.iter().all(|ring| ring.id.as_str() != "payments"),
+            "nor its key ring"
+        );
+    }
 }
