@@ -138,6 +138,7 @@ enum Command {
 
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
+    let cli = Cli::parse();
     let (log, _flush_on_exit) = log::LogSink::start();
     // STRONGROOM_LOG_SPANS=1 logs each request's or command's span as it closes, with its
     // busy and idle time: where a slow screen or call spends it, without a profiler.
@@ -145,7 +146,14 @@ async fn main() -> anyhow::Result<()> {
     let (filter, unusable) = match EnvFilter::try_from_env("STRONGROOM_LOG") {
         Ok(filter) => (filter, None),
         Err(err) => (
-            EnvFilter::new(strongroom_server::default_log_filter(spans.is_some())),
+            // `serve` logs each request; a one-off command only what went wrong, so its
+            // output is not buried under the store's start-up lines.
+            EnvFilter::new(match (&cli.command, spans.is_some()) {
+                (Command::Serve { .. }, spans) | (_, spans @ true) => {
+                    strongroom_server::default_log_filter(spans)
+                }
+                _ => "warn",
+            }),
             std::env::var("STRONGROOM_LOG")
                 .ok()
                 .map(|value| (value, err)),
@@ -165,7 +173,7 @@ async fn main() -> anyhow::Result<()> {
     if let Some((value, err)) = unusable {
         tracing::warn!(%err, "STRONGROOM_LOG={value:?} is not a log filter; logging with the default");
     }
-    match Cli::parse().command {
+    match cli.command {
         Command::Instances { store, command } => admin::instances(&store, command),
         Command::Apikeys { store, command } => admin::api_keys(&store, command),
         Command::Authorizations { store, command } => admin::authorizations(&store, command).await,
