@@ -294,12 +294,38 @@ pub(crate) async fn metadata(Extension(state): Extension<Kms>, Path(id): Path<St
     Ok(one_key(&state, StatusCode::OK, key))
 }
 
-pub(crate) async fn versions(Extension(state): Extension<Kms>, Path(id): Path<String>) -> Outcome {
+/// Query parameters of GET /keys/{id}/versions.
+#[derive(Deserialize)]
+pub(crate) struct VersionsQuery {
+    limit: Option<String>,
+    offset: Option<String>,
+    #[serde(rename = "totalCount")]
+    total_count: Option<String>,
+    /// Key Protect lists a key that is not active only with this set; Strongroom lists
+    /// versions in every state, so it is only checked.
+    #[serde(rename = "allKeyStates")]
+    all_key_states: Option<String>,
+}
+
+/// GET /keys/{id}/versions, newest first. Without `limit`, every version: a key has few, and
+/// a client that does not page still sees them all (Key Protect's default page is 200).
+pub(crate) async fn versions(
+    Extension(state): Extension<Kms>,
+    Path(id): Path<String>,
+    Query(query): Query<VersionsQuery>,
+) -> Outcome {
     record_key(&id);
+    let offset = number("offset", query.offset.as_deref(), 0, u32::MAX)?;
+    let limit = number("limit", query.limit.as_deref(), u32::MAX, 5000)?;
+    let total_count = flag("totalCount", query.total_count.as_deref())?;
+    flag("allKeyStates", query.all_key_states.as_deref())?;
     let mut versions = state.keystore.key_versions(&id).await?;
     versions.reverse();
+    let total = versions.len();
     let resources: Vec<KpKeyVersion> = versions
         .into_iter()
+        .skip(usize::try_from(offset).unwrap_or(usize::MAX))
+        .take(usize::try_from(limit).unwrap_or(usize::MAX))
         .map(|v| KpKeyVersion {
             id: v.id,
             creation_date: Some(v.created_at),
@@ -308,11 +334,11 @@ pub(crate) async fn versions(Extension(state): Extension<Kms>, Path(id): Path<St
             last_used_date: v.last_used_at,
         })
         .collect();
-    Ok(typed_json(
-        StatusCode::OK,
-        KEY_VERSION_TYPE,
-        &Collection::new(KEY_VERSION_TYPE, resources),
-    ))
+    let mut collection = Collection::new(KEY_VERSION_TYPE, resources);
+    if total_count == Some(true) {
+        collection.metadata.total_count = Some(total as u64);
+    }
+    Ok(typed_json(StatusCode::OK, KEY_VERSION_TYPE, &collection))
 }
 
 fn wants_representation(headers: &HeaderMap) -> bool {

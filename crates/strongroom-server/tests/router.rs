@@ -236,6 +236,25 @@ async fn wrap_unwrap_rotate_rewrap_as_the_sdks_do() {
         .await;
     assert_eq!(versions.body["metadata"]["collectionTotal"], 2);
     assert_eq!(versions.body["resources"][0]["id"], newest, "newest first");
+    let paged = server
+        .call(
+            Method::GET,
+            &format!("/api/v2/keys/{id}/versions?limit=1&offset=1&totalCount=true"),
+            None,
+        )
+        .await;
+    assert_eq!(paged.status, StatusCode::OK, "{}", paged.body);
+    assert_eq!(paged.body["metadata"]["collectionTotal"], 1);
+    assert_eq!(paged.body["metadata"]["totalCount"], 2);
+    assert_ne!(paged.body["resources"][0]["id"], newest, "the older one");
+    let bad = server
+        .call(
+            Method::GET,
+            &format!("/api/v2/keys/{id}/versions?limit=abc"),
+            None,
+        )
+        .await;
+    assert_eq!(bad.status, StatusCode::BAD_REQUEST);
 }
 
 #[tokio::test]
