@@ -128,10 +128,10 @@ fn iam(store: &Arc<SqliteStore>) -> anyhow::Result<LocalIam> {
         .map(strongroom_api::SecretString::new);
     let (iam, generated) = LocalIam::open(Arc::clone(store), bootstrap)?;
     if let Some(key) = generated {
-        out!(
+        crate::show_once(format_args!(
             "administrator API key (shown once, store it now): {}",
             key.expose()
-        );
+        ))?;
     }
     Ok(iam)
 }
@@ -155,8 +155,11 @@ pub(crate) fn api_keys(args: &StoreArgs, command: ApiKeysCommand) -> anyhow::Res
             if !roles.is_empty() {
                 grant(&store, &user, &roles)?;
             }
-            out!("api key id: {}", record.id);
-            out!("api key (shown once, store it now): {}", key.expose());
+            crate::show_once(format_args!("api key id: {}", record.id))?;
+            crate::show_once(format_args!(
+                "api key (shown once, store it now): {}",
+                key.expose()
+            ))?;
         }
         ApiKeysCommand::List => {
             for key in store.api_keys(None)? {
@@ -238,9 +241,12 @@ pub(crate) fn services(args: &StoreArgs, command: ServicesCommand) -> anyhow::Re
                 created_at: SystemClock.now(),
             };
             let (record, key) = iam.create_api_key(&principal, "service", CLI_IAM_ID)?;
-            out!("service identity: {iam_id}");
-            out!("api key id: {}", record.id);
-            out!("api key (shown once, store it now): {}", key.expose());
+            crate::show_once(format_args!("service identity: {iam_id}"))?;
+            crate::show_once(format_args!("api key id: {}", record.id))?;
+            crate::show_once(format_args!(
+                "api key (shown once, store it now): {}",
+                key.expose()
+            ))?;
         }
     }
     Ok(())

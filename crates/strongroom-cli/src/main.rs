@@ -52,7 +52,7 @@ Environment:
   STRONGROOM_BOOTSTRAP_API_KEY  the administrator's API key at the first start [default: generated, printed once]
   STRONGROOM_INSTANCE_ID        the first instance's GUID at the first start [default: random]
   STRONGROOM_DATA_DIR           the keystore's directory, as --data-dir
-  STRONGROOM_LOG                log filter, e.g. warn or strongroom=debug [default: info]
+  STRONGROOM_LOG                log filter, e.g. warn or strongroom=debug [default: strongroom=info,warn]
   STRONGROOM_LOG_SPANS=1        log each request's span with its busy and idle time
 
 SIGINT or SIGTERM stops taking connections and gives requests in flight 10 s; a second one stops at once.";
@@ -65,7 +65,7 @@ enum Command {
         /// The keystore's directory [default: STRONGROOM_DATA_DIR or the platform data dir].
         #[arg(long)]
         data_dir: Option<PathBuf>,
-        /// Address to listen on: IP:PORT or HOST:PORT (localhost:8200).
+        /// Address to listen on: IP:PORT, or HOST:PORT for the host's first IPv4 address.
         #[arg(long, default_value = "127.0.0.1:8200")]
         listen: String,
         /// PEM certificate chain: serve HTTPS (with --tls-key).
@@ -212,7 +212,7 @@ async fn serve(
     let tls = tls.map(|files| files.server_config()).transpose()?;
     // The port first: a start that cannot listen must not create a keystore, or show an
     // administrator API key that is shown only once.
-    let listener = tokio::net::TcpListener::bind(listen.as_str())
+    let listener = tokio::net::TcpListener::bind(listen_address(&listen).await?)
         .await
         .with_context(|| format!("cannot listen on {listen}"))?;
     let address = listener.local_addr()?;
@@ -235,10 +235,10 @@ async fn serve(
     let (iam, generated) = LocalIam::open(Arc::clone(&store), bootstrap)?;
     if let Some(api_key) = generated {
         // Shown once, on the console of the person who started the first run; never logged.
-        out!(
+        show_once(format_args!(
             "administrator API key (shown once, store it now): {}",
             api_key.expose()
-        );
+        ))?;
     }
     let instances = Arc::new(LocalInstances::over(Arc::clone(&store)));
     if let Some(seed) = &seed {
@@ -263,11 +263,11 @@ async fn serve(
     let stop = stop::Stop::on_signals();
     match tls {
         Some(config) => {
-            out!("listening on https://{address}");
+            announce(format_args!("listening on https://{address}"));
             tls::serve(listener, router(state), config, stop).await?;
         }
         None => {
-            out!("listening on http://{address}");
+            announce(format_args!("listening on http://{address}"));
             let serving = axum::serve(
                 listener,
                 router(state).into_make_service_with_connect_info::<std::net::SocketAddr>(),
@@ -285,6 +285,21 @@ async fn serve(
     Ok(())
 }
 
+/// Where `--listen` points. A host name listens on its first IPv4 address: `localhost` often
+/// resolves to `::1` first, and the clients a person points at it mostly dial 127.0.0.1.
+async fn listen_address(listen: &str) -> anyhow::Result<std::net::SocketAddr> {
+    let resolved: Vec<std::net::SocketAddr> = tokio::net::lookup_host(listen)
+        .await
+        .with_context(|| format!("cannot listen on {listen}: not IP:PORT or HOST:PORT"))?
+        .collect();
+    resolved
+        .iter()
+        .find(|address| address.is_ipv4())
+        .or_else(|| resolved.first())
+        .copied()
+        .with_context(|| format!("cannot listen on {listen}: the name resolves to no address"))
+}
+
 /// The first instance's GUID, fixed by whichever command opens the store first, `serve` or
 /// an administration command (`STRONGROOM_INSTANCE_ID` chooses it).
 pub(crate) fn first_instance(store: &SqliteStore) -> anyhow::Result<String> {
@@ -299,7 +314,7 @@ pub(crate) fn first_instance(store: &SqliteStore) -> anyhow::Result<String> {
         .transpose()?;
     let id = store.ensure_default_instance(wanted.as_deref(), SystemClock.now())?;
     if wanted.as_deref().is_some_and(|w| w != id) {
-        tracing::info!(instance = %id, "STRONGROOM_INSTANCE_ID is ignored: the first instance was created earlier");
+        tracing::warn!(instance = %id, "STRONGROOM_INSTANCE_ID is ignored: the first instance was created earlier");
     }
     Ok(id)
 }
@@ -314,6 +329,27 @@ fn read_seed(path: &std::path::Path) -> anyhow::Result<Seed> {
         serde_yaml::from_str(&text).map_err(anyhow::Error::from)
     };
     seed.with_context(|| format!("the seed {} is not valid", path.display()))
+}
+
+/// A secret shown once (a new API key): if it cannot be written, the command fails, so no
+/// one takes for granted a key nobody saw. The key stays saved; revoke it and make another.
+pub(crate) fn show_once(args: std::fmt::Arguments<'_>) -> anyhow::Result<()> {
+    use std::io::Write as _;
+    let mut stdout = std::io::stdout().lock();
+    writeln!(stdout, "{args}")
+        .and_then(|()| stdout.flush())
+        .context("the new API key could not be shown; it is saved: revoke it and create another")
+}
+
+/// `serve`'s own lines ("listening on"): a reader gone from standard output does not stop
+/// the server.
+fn announce(args: std::fmt::Arguments<'_>) {
+    use std::io::Write as _;
+    let mut stdout = std::io::stdout().lock();
+    let shown = writeln!(stdout, "{args}").and_then(|()| stdout.flush());
+    if let Err(err) = shown {
+        tracing::warn!(error = %err, "cannot write to standard output: {args}");
+    }
 }
 
 /// Writes one line of the command's output. A reader that stopped reading (`| head`) ends the

@@ -101,18 +101,25 @@ fn authorizations_and_the_audit_trail_from_the_shell() {
 fn the_first_command_on_a_new_store_takes_the_chosen_instance_id() {
     // The README's fixed instance id for test set-ups holds whether `serve` or an
     // administration command opens the store first.
-    let dir = tempfile::tempdir().unwrap();
     let chosen = "11111111-2222-4333-8444-555555555555";
-    let output = Command::new(env!("CARGO_BIN_EXE_strongroom"))
-        .args(["instances", "list", "--data-dir"])
-        .arg(dir.path().join("data"))
-        .env("STRONGROOM_MASTER_KEY_FILE", dir.path().join("master.key"))
-        .env("STRONGROOM_INSTANCE_ID", chosen)
-        .env("STRONGROOM_LOG", "off")
-        .output()
-        .unwrap();
-    let listed = stdout(&output);
-    assert!(listed.starts_with(chosen), "{listed}");
+    for first in [&["instances", "list"][..], &["keys", "list"][..]] {
+        let dir = tempfile::tempdir().unwrap();
+        let run = |args: &[&str]| {
+            Command::new(env!("CARGO_BIN_EXE_strongroom"))
+                .args(args)
+                .arg("--data-dir")
+                .arg(dir.path().join("data"))
+                .env("STRONGROOM_MASTER_KEY_FILE", dir.path().join("master.key"))
+                .env("STRONGROOM_INSTANCE_ID", chosen)
+                .env("STRONGROOM_LOG", "off")
+                .env_remove("IBM_KEY_PROTECT_API_URL")
+                .output()
+                .unwrap()
+        };
+        stdout(&run(first));
+        let listed = stdout(&run(&["instances", "list"]));
+        assert!(listed.starts_with(chosen), "after {first:?}: {listed}");
+    }
 }
 
 #[test]
@@ -136,18 +143,39 @@ fn output_into_a_closed_pipe_ends_quietly() {
         dir.path(),
         &["instances", "create", "--name", "piped"],
     ));
-    let mut child = Command::new(env!("CARGO_BIN_EXE_strongroom"))
+    // A pipe whose read end is closed before the command starts: its first line meets it.
+    let (reader, writer) = std::io::pipe().unwrap();
+    drop(reader);
+    let output = Command::new(env!("CARGO_BIN_EXE_strongroom"))
         .args(["instances", "list", "--data-dir"])
         .arg(dir.path().join("data"))
         .env("STRONGROOM_MASTER_KEY_FILE", dir.path().join("master.key"))
         .env("STRONGROOM_LOG", "off")
-        .stdout(std::process::Stdio::piped())
+        .stdout(writer)
         .stderr(std::process::Stdio::piped())
-        .spawn()
+        .output()
         .unwrap();
-    drop(child.stdout.take());
-    let output = child.wait_with_output().unwrap();
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert!(output.status.success(), "{}: {stderr}", output.status);
+    assert!(!stderr.contains("panicked"), "{stderr}");
+}
+
+#[test]
+fn a_new_api_key_that_cannot_be_shown_fails_the_command() {
+    let dir = tempfile::tempdir().unwrap();
+    let (reader, writer) = std::io::pipe().unwrap();
+    drop(reader);
+    let output = Command::new(env!("CARGO_BIN_EXE_strongroom"))
+        .args(["apikeys", "create", "--user", "IBMid-unseen", "--data-dir"])
+        .arg(dir.path().join("data"))
+        .env("STRONGROOM_MASTER_KEY_FILE", dir.path().join("master.key"))
+        .env("STRONGROOM_LOG", "off")
+        .stdout(writer)
+        .stderr(std::process::Stdio::piped())
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(!output.status.success(), "{stderr}");
+    assert!(stderr.contains("could not be shown"), "{stderr}");
     assert!(!stderr.contains("panicked"), "{stderr}");
 }

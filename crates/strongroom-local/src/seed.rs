@@ -87,10 +87,11 @@ fn field(what: &str, err: ApiError) -> ApiError {
 }
 
 impl LocalInstances {
-    /// Applies a seed. Every key ring and key is checked before anything is written, so a
-    /// mistake in the file changes nothing. A conflict with what the store holds (an alias
-    /// taken by another key) can still stop it part-way; keys that exist are left alone, so
-    /// the same seed applied again after the fix completes it.
+    /// Applies a seed. Every key ring and key is checked before anything is written (their
+    /// fields, that each key's ring exists or is created by the seed, that no alias is given
+    /// twice), so a mistake in the file changes nothing. A conflict with what the store holds
+    /// (an alias taken by a key outside the seed) can still stop it part-way; keys that exist
+    /// are left alone, so the same seed applied again after the fix completes it.
     pub fn seed(&self, seed: &Seed) -> Result<SeedReport, ApiError> {
         let instance = match &seed.instance {
             Some(id) => id.clone(),
@@ -129,6 +130,27 @@ impl LocalInstances {
                 }
             })
             .collect::<Result<Vec<_>, _>>()?;
+        let known_rings = repo.key_rings().map_err(api_error)?;
+        let mut aliases = std::collections::HashSet::new();
+        for (what, (key, _)) in &keys {
+            let ring_known = key.key_ring == KeyRingId::default_ring()
+                || rings.contains(&key.key_ring)
+                || known_rings.iter().any(|known| known.id == key.key_ring);
+            if !ring_known {
+                return Err(ApiError::invalid(format!(
+                    "{what}: key ring {:?} is neither in the store nor in the seed's key_rings",
+                    key.key_ring.as_str()
+                )));
+            }
+            for alias in &key.aliases {
+                if !aliases.insert(alias.clone()) {
+                    return Err(ApiError::invalid(format!(
+                        "{what}: alias {:?} is given to another key of the seed too",
+                        alias.as_str()
+                    )));
+                }
+            }
+        }
         for ring in &rings {
             repo.ensure_key_ring(ring, &event("kms.key-rings.create", ring.as_str()))
                 .map_err(api_error)?;
@@ -282,5 +304,27 @@ mod tests {
             rings.iter().all(|ring| ring.id.as_str() != "payments"),
             "nor its key ring"
         );
+
+        for (mistake, keys) in [
+            (
+                "neither in the store",
+                r#"[{"id": "5eed0000-0000-4000-8000-000000000003", "name": "ring-less", "key_ring": "nowhere"}]"#,
+            ),
+            (
+                "given to another key",
+                r#"[{"id": "5eed0000-0000-4000-8000-000000000004", "name": "first-twin", "aliases": ["twice"]},
+                    {"id": "5eed0000-0000-4000-8000-000000000005", "name": "second-twin", "aliases": ["twice"]}]"#,
+            ),
+        ] {
+            let seed: Seed =
+                serde_json::from_str(&format!(r#"{{"key_rings": ["payments"], "keys": {keys}}}"#))
+                    .unwrap();
+            let err = instances.seed(&seed).unwrap_err();
+            assert!(err.message.contains(mistake), "{}", err.message);
+            let rings = repo.key_rings().unwrap();
+            assert!(rings.iter().all(|ring| ring.id.as_str() != "payments"));
+            let first = "5eed0000-0000-4000-8000-000000000004".parse().unwrap();
+            assert!(repo.key(first).is_err());
+        }
     }
 }

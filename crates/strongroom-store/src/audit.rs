@@ -1380,7 +1380,11 @@ mod tests {
             }
             done.send(Ok(()));
         });
-        assert!(receipt.wait().is_ok());
+        let (answered, answer) = mpsc::channel();
+        std::thread::spawn(move || answered.send(receipt.wait().is_ok()));
+        // A lost wake-up would leave the caller asleep: fail rather than hang.
+        let woken = answer.recv_timeout(std::time::Duration::from_secs(60));
+        assert_eq!(woken, Ok(true), "the sleeping caller was not woken");
         writer.join().unwrap();
     }
 

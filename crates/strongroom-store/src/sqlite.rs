@@ -70,11 +70,14 @@ impl SqliteStore {
         let path = dir.join(DATABASE_FILE);
         // SQLite reports only "unable to open database file"; the file system says why
         // (permission denied, read-only, a directory in the way) and for which path.
-        std::fs::OpenOptions::new()
-            .read(true)
-            .write(true)
-            .create(true)
-            .truncate(false)
+        let mut options = std::fs::OpenOptions::new();
+        options.read(true).write(true).create(true).truncate(false);
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::OpenOptionsExt;
+            options.mode(0o600);
+        }
+        options
             .open(&path)
             .map_err(io("cannot open the keystore", &path))?;
         let mut conn = Connection::open(&path)?;

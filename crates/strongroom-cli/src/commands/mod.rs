@@ -57,10 +57,13 @@ impl Target {
                     Some(dir) => dir.clone(),
                     None => default_data_dir()?,
                 };
-                Ok(Box::new(LocalKeystore::open_embedded(
+                let store = std::sync::Arc::new(strongroom_local::open_store(
                     &dir,
                     &MasterKeySource::from_env(),
-                )?))
+                )?);
+                // A new store's first instance takes STRONGROOM_INSTANCE_ID, as with `serve`.
+                crate::first_instance(&store)?;
+                Ok(Box::new(LocalKeystore::over(store)?))
             }
         }
     }
