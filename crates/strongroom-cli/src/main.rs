@@ -334,30 +334,31 @@ fn read_seed(path: &std::path::Path) -> anyhow::Result<Seed> {
 /// A secret shown once (a new API key): if it cannot be written, the command fails, so no
 /// one takes for granted a key nobody saw. The key stays saved; revoke it and make another.
 pub(crate) fn show_once(args: std::fmt::Arguments<'_>) -> anyhow::Result<()> {
-    use std::io::Write as _;
-    let mut stdout = std::io::stdout().lock();
-    writeln!(stdout, "{args}")
-        .and_then(|()| stdout.flush())
+    write_line(args)
         .context("the new API key could not be shown; it is saved: revoke it and create another")
 }
 
 /// `serve`'s own lines ("listening on"): a reader gone from standard output does not stop
 /// the server.
 fn announce(args: std::fmt::Arguments<'_>) {
-    use std::io::Write as _;
-    let mut stdout = std::io::stdout().lock();
-    let shown = writeln!(stdout, "{args}").and_then(|()| stdout.flush());
-    if let Err(err) = shown {
+    if let Err(err) = write_line(args) {
         tracing::warn!(error = %err, "cannot write to standard output: {args}");
     }
+}
+
+/// One line to standard output, flushed: the write every kind of output above shares.
+fn write_line(args: std::fmt::Arguments<'_>) -> std::io::Result<()> {
+    use std::io::Write as _;
+    let mut stdout = std::io::stdout().lock();
+    writeln!(stdout, "{args}")?;
+    stdout.flush()
 }
 
 /// Writes one line of the command's output. A reader that stopped reading (`| head`) ends the
 /// command quietly with success, as it ends ripgrep, instead of `println!`'s panic. Everything
 /// a command does is finished and committed before it prints, so nothing is cut short.
 pub(crate) fn line(args: std::fmt::Arguments<'_>) {
-    use std::io::Write as _;
-    if let Err(err) = writeln!(std::io::stdout().lock(), "{args}") {
+    if let Err(err) = write_line(args) {
         if err.kind() == std::io::ErrorKind::BrokenPipe {
             std::process::exit(0);
         }

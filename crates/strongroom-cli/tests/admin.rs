@@ -17,6 +17,26 @@ fn strongroom(dir: &Path, args: &[&str]) -> Output {
         .unwrap()
 }
 
+/// Runs a command whose standard output is a pipe with its read end closed before the command
+/// starts, so its first line meets it (`strongroom … | head`, the reader gone).
+// `std::io::pipe` is newer than the crate's MSRV; tests build on the pinned toolchain only
+// (clippy allowed it in the two `#[test]` bodies this was lifted from).
+#[allow(clippy::incompatible_msrv)]
+fn into_a_closed_pipe(dir: &Path, args: &[&str]) -> Output {
+    let (reader, writer) = std::io::pipe().unwrap();
+    drop(reader);
+    Command::new(env!("CARGO_BIN_EXE_strongroom"))
+        .args(args)
+        .arg("--data-dir")
+        .arg(dir.join("data"))
+        .env("STRONGROOM_MASTER_KEY_FILE", dir.join("master.key"))
+        .env("STRONGROOM_LOG", "off")
+        .stdout(writer)
+        .stderr(std::process::Stdio::piped())
+        .output()
+        .unwrap()
+}
+
 fn stdout(output: &Output) -> String {
     assert!(
         output.status.success(),
@@ -143,18 +163,7 @@ fn output_into_a_closed_pipe_ends_quietly() {
         dir.path(),
         &["instances", "create", "--name", "piped"],
     ));
-    // A pipe whose read end is closed before the command starts: its first line meets it.
-    let (reader, writer) = std::io::pipe().unwrap();
-    drop(reader);
-    let output = Command::new(env!("CARGO_BIN_EXE_strongroom"))
-        .args(["instances", "list", "--data-dir"])
-        .arg(dir.path().join("data"))
-        .env("STRONGROOM_MASTER_KEY_FILE", dir.path().join("master.key"))
-        .env("STRONGROOM_LOG", "off")
-        .stdout(writer)
-        .stderr(std::process::Stdio::piped())
-        .output()
-        .unwrap();
+    let output = into_a_closed_pipe(dir.path(), &["instances", "list"]);
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert!(output.status.success(), "{}: {stderr}", output.status);
     assert!(!stderr.contains("panicked"), "{stderr}");
@@ -163,17 +172,7 @@ fn output_into_a_closed_pipe_ends_quietly() {
 #[test]
 fn a_new_api_key_that_cannot_be_shown_fails_the_command() {
     let dir = tempfile::tempdir().unwrap();
-    let (reader, writer) = std::io::pipe().unwrap();
-    drop(reader);
-    let output = Command::new(env!("CARGO_BIN_EXE_strongroom"))
-        .args(["apikeys", "create", "--user", "IBMid-unseen", "--data-dir"])
-        .arg(dir.path().join("data"))
-        .env("STRONGROOM_MASTER_KEY_FILE", dir.path().join("master.key"))
-        .env("STRONGROOM_LOG", "off")
-        .stdout(writer)
-        .stderr(std::process::Stdio::piped())
-        .output()
-        .unwrap();
+    let output = into_a_closed_pipe(dir.path(), &["apikeys", "create", "--user", "IBMid-unseen"]);
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert!(!output.status.success(), "{stderr}");
     assert!(stderr.contains("could not be shown"), "{stderr}");

@@ -4,7 +4,10 @@
 
 mod common;
 
-use common::{admin_with_key, http, start, start_logging, start_with, stop, token, INSTANCE};
+use common::{
+    admin_with_key, exit_within, http, signal, start, start_logging, start_with, stop, token,
+    INSTANCE,
+};
 
 #[test]
 fn serve_answers_on_loopback_stops_on_sigterm_and_keeps_keys() {
@@ -443,41 +446,6 @@ fn half_a_request(address: &str) -> std::net::TcpStream {
     // Let the server take the connection and start reading the body.
     std::thread::sleep(std::time::Duration::from_millis(300));
     stream
-}
-
-fn signal(served: &common::Served, name: &str) {
-    let pid = served.child.id().to_string();
-    let sent = std::process::Command::new("kill")
-        .args([&format!("-{name}"), &pid])
-        .status()
-        .unwrap();
-    assert!(sent.success());
-}
-
-/// Waits for the exit (at most `seconds`), asserts it was clean, returns the log.
-fn exit_within(mut served: common::Served, seconds: u64) -> String {
-    use std::io::Read;
-    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(seconds);
-    loop {
-        if let Some(status) = served.child.try_wait().unwrap() {
-            assert!(status.success(), "a stop exits 0, got {status}");
-            break;
-        }
-        assert!(
-            std::time::Instant::now() < deadline,
-            "serve was still running {seconds} s after it was asked to stop"
-        );
-        std::thread::sleep(std::time::Duration::from_millis(50));
-    }
-    let mut log = String::new();
-    served
-        .child
-        .stderr
-        .take()
-        .unwrap()
-        .read_to_string(&mut log)
-        .unwrap();
-    log
 }
 
 #[test]

@@ -153,20 +153,34 @@ pub(crate) fn admin_with_key(address: &str, api_key: &str, name: &str) -> (Strin
     (bearer, id)
 }
 
-pub(crate) fn stop(mut served: Served) -> String {
+pub(crate) fn stop(served: Served) -> String {
+    signal(&served, "TERM");
+    exit_within(served, 10)
+}
+
+/// Sends the named signal (`TERM`, `INT`) to the server.
+pub(crate) fn signal(served: &Served, name: &str) {
     let pid = served.child.id().to_string();
     assert!(Command::new("kill")
-        .args(["-TERM", &pid])
+        .args([&format!("-{name}"), &pid])
         .status()
         .unwrap()
         .success());
-    let deadline = Instant::now() + Duration::from_secs(10);
+}
+
+/// Waits for the exit (at most `seconds` after being asked to stop), asserts it was clean,
+/// returns the log.
+pub(crate) fn exit_within(mut served: Served, seconds: u64) -> String {
+    let deadline = Instant::now() + Duration::from_secs(seconds);
     loop {
         if let Some(status) = served.child.try_wait().unwrap() {
             assert!(status.success(), "a graceful stop exits 0, got {status}");
             break;
         }
-        assert!(Instant::now() < deadline, "serve did not stop on SIGTERM");
+        assert!(
+            Instant::now() < deadline,
+            "serve was still running {seconds} s after it was asked to stop"
+        );
         std::thread::sleep(Duration::from_millis(50));
     }
     let mut stderr = String::new();
