@@ -49,6 +49,25 @@ pub struct SetKeyPoliciesRequest {
     pub dual_auth_delete: Option<bool>,
 }
 
+/// The instance policy types Key Protect knows, as it spells them.
+pub const INSTANCE_POLICY_TYPES: [&str; 6] = [
+    "dualAuthDelete",
+    "rotation",
+    "allowedNetwork",
+    "allowedIP",
+    "keyCreateImportAccess",
+    "metrics",
+];
+
+/// The key policy types Key Protect knows, as it spells them.
+pub const KEY_POLICY_TYPES: [&str; 2] = ["rotation", "dualAuthDelete"];
+
+/// `name` as one of `known` spells it. Case is not significant: clients have sent
+/// `dualauthdelete`, and a policy stored under either spelling is the same policy.
+pub fn policy_type(known: &[&'static str], name: &str) -> Option<&'static str> {
+    known.iter().copied().find(|t| t.eq_ignore_ascii_case(name))
+}
+
 /// An instance policy in Key Protect's shape. `dualAuthDelete` and `rotation` act on keys
 /// created afterwards; the others are stored and returned.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, TS)]

@@ -1,8 +1,10 @@
 //! Stored access policies ⇄ domain grants and wire types, and instance-policy validation.
 
 use strongroom_api::{
+    policy_type,
     ApiError, AuditEventInfo, AuthorizationCheck, AuthorizationCheckRequest, AuthorizationInfo,
     CreateAuthorizationRequest, InstancePolicy, RegistrationInfo, ServiceAction,
+    INSTANCE_POLICY_TYPES,
 };
 use strongroom_core::{
     Caller, CallerKind, Grant, KeyAction, KeyId, KeyRingId, Operation, Role, Scope, Target,
@@ -33,24 +35,12 @@ pub(crate) fn grant(policy: &AccessPolicyRecord) -> Option<Grant> {
     Some(Grant { roles, scope })
 }
 
-/// Policy types Key Protect knows; `dualAuthDelete`, `rotation` and `keyCreateImportAccess`
-/// change behaviour here, the others are stored and returned.
-const INSTANCE_POLICY_TYPES: [&str; 6] = [
-    "dualAuthDelete",
-    "rotation",
-    "allowedNetwork",
-    "allowedIP",
-    "keyCreateImportAccess",
-    "metrics",
-];
-
 pub(crate) fn validate_instance_policy(
     policy: &InstancePolicy,
 ) -> Result<(String, bool, Option<String>), ApiError> {
-    let Some(policy_type) = INSTANCE_POLICY_TYPES
-        .iter()
-        .find(|t| t.eq_ignore_ascii_case(&policy.policy_type))
-    else {
+    // `dualAuthDelete`, `rotation` and `keyCreateImportAccess` change behaviour here; the
+    // others are stored and returned.
+    let Some(policy_type) = policy_type(&INSTANCE_POLICY_TYPES, &policy.policy_type) else {
         return Err(ApiError::invalid(format!(
             "unknown policy_type {:?}; use one of {}",
             policy.policy_type,
@@ -58,7 +48,7 @@ pub(crate) fn validate_instance_policy(
         )));
     };
     let attributes = policy.attributes.as_ref().filter(|a| !a.is_null());
-    let needs_attributes = !matches!(*policy_type, "dualAuthDelete" | "metrics");
+    let needs_attributes = !matches!(policy_type, "dualAuthDelete" | "metrics");
     match (policy.enabled, attributes, needs_attributes) {
         (false, Some(_), _) => {
             return Err(ApiError::invalid(
@@ -72,7 +62,7 @@ pub(crate) fn validate_instance_policy(
         }
         _ => {}
     }
-    if *policy_type == "rotation" && policy.enabled {
+    if policy_type == "rotation" && policy.enabled {
         let months = attributes
             .and_then(|a| a.get("interval_month"))
             .and_then(serde_json::Value::as_i64);
@@ -80,7 +70,7 @@ pub(crate) fn validate_instance_policy(
             return Err(ApiError::invalid("interval_month must be between 1 and 12"));
         }
     }
-    if *policy_type == "keyCreateImportAccess" {
+    if policy_type == "keyCreateImportAccess" {
         if let Some(attributes) = attributes {
             let known = [
                 "create_root_key",
@@ -104,7 +94,7 @@ pub(crate) fn validate_instance_policy(
         }
     }
     Ok((
-        (*policy_type).to_owned(),
+        policy_type.to_owned(),
         policy.enabled,
         attributes.map(serde_json::Value::to_string),
     ))

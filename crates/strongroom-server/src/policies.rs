@@ -7,7 +7,10 @@ use axum::Extension;
 use serde::Deserialize;
 use serde_json::{json, Value};
 use strongroom_api::kp::Collection;
-use strongroom_api::{InstancePolicy, KeyPolicies, RotationPolicyInfo, SetKeyPoliciesRequest};
+use strongroom_api::{
+    InstancePolicy, KeyPolicies, RotationPolicyInfo, SetKeyPoliciesRequest, INSTANCE_POLICY_TYPES,
+    KEY_POLICY_TYPES,
+};
 
 use crate::body::{Fields, RawBody};
 use crate::error::Failure;
@@ -19,6 +22,25 @@ const POLICY_TYPE: &str = "application/vnd.ibm.kms.policy+json";
 #[derive(Deserialize)]
 pub(crate) struct PolicyQuery {
     policy: Option<String>,
+}
+
+impl PolicyQuery {
+    /// The one policy type asked for, as Key Protect spells it. A type it does not know is a
+    /// 400 naming the ones it does: an empty answer would read as "no such policy is set".
+    fn only(&self, known: &[&'static str]) -> Result<Option<&'static str>, Failure> {
+        let Some(name) = self.policy.as_deref() else {
+            return Ok(None);
+        };
+        strongroom_api::policy_type(known, name)
+            .map(Some)
+            .ok_or_else(|| {
+                Failure::new(
+                    StatusCode::BAD_REQUEST,
+                    "INVALID_QUERY_PARAM_ERR",
+                    format!("`policy` must be one of {}", known.join(", ")),
+                )
+            })
+    }
 }
 
 pub(crate) fn rotation(policy: &Fields) -> Result<RotationPolicyInfo, Failure> {
@@ -79,8 +101,9 @@ pub(crate) async fn key_policies(
     Path(id): Path<String>,
     Query(query): Query<PolicyQuery>,
 ) -> Result<Response, Failure> {
+    let only = query.only(&KEY_POLICY_TYPES)?;
     let policies = state.keystore.key_policies(&id).await?;
-    let resources = key_policy_resources(&state, &id, &policies, query.policy.as_deref());
+    let resources = key_policy_resources(&state, &id, &policies, only);
     Ok(policy_collection(resources))
 }
 
@@ -90,6 +113,7 @@ pub(crate) async fn set_key_policies(
     Query(query): Query<PolicyQuery>,
     RawBody(body): RawBody,
 ) -> Result<Response, Failure> {
+    let only = query.only(&KEY_POLICY_TYPES)?;
     let fields = required_body(&body)?;
     let mut request = SetKeyPoliciesRequest {
         key_id: id.clone(),
@@ -110,7 +134,7 @@ pub(crate) async fn set_key_policies(
         ));
     }
     let policies = state.keystore.set_key_policies(request).await?;
-    let resources = key_policy_resources(&state, &id, &policies, query.policy.as_deref());
+    let resources = key_policy_resources(&state, &id, &policies, only);
     Ok(policy_collection(resources))
 }
 
@@ -118,15 +142,11 @@ pub(crate) async fn instance_policies(
     Extension(state): Extension<Kms>,
     Query(query): Query<PolicyQuery>,
 ) -> Result<Response, Failure> {
+    let only = query.only(&INSTANCE_POLICY_TYPES)?;
     let policies = state.keystore.instance_policies().await?;
     let resources: Vec<Value> = policies
         .into_iter()
-        .filter(|p| {
-            query
-                .policy
-                .as_deref()
-                .is_none_or(|only| only == p.policy_type)
-        })
+        .filter(|p| only.is_none_or(|only| only == p.policy_type))
         .map(|p| {
             let mut data = json!({ "enabled": p.enabled });
             if let Some(attributes) = p.attributes {
@@ -146,9 +166,10 @@ pub(crate) async fn set_instance_policies(
     Query(query): Query<PolicyQuery>,
     RawBody(body): RawBody,
 ) -> Result<Response, Failure> {
+    let only = query.only(&INSTANCE_POLICY_TYPES)?;
     let fields = required_body(&body)?;
     let resources = fields.resources()?;
-    if query.policy.is_some() && resources.len() != 1 {
+    if only.is_some() && resources.len() != 1 {
         return Err(Failure::new(
             StatusCode::BAD_REQUEST,
             "NUM_COLLECTION_RESOURCE_ERR",
@@ -160,7 +181,7 @@ pub(crate) async fn set_instance_policies(
         let policy_type = resource
             .string("policy_type")?
             .ok_or_else(|| Failure::invalid_field("the field `policy_type` is required"))?;
-        if query.policy.as_deref().is_some_and(|p| p != policy_type) {
+        if only.is_some_and(|only| strongroom_api::policy_type(&[only], &policy_type).is_none()) {
             return Err(Failure::new(
                 StatusCode::BAD_REQUEST,
                 "BODY_QUERY_PARAM_MISMATCH_ERR",

@@ -624,6 +624,62 @@ async fn instance_policies_are_inherited_by_new_keys() {
 }
 
 #[tokio::test]
+async fn a_policy_type_nobody_knows_is_named_in_a_400_not_answered_with_nothing() {
+    let server = Server::start().await;
+    let key = server.create_root_key("asked-about").await;
+    let set = server
+        .call(
+            Method::PUT,
+            "/api/v2/instance/policies?policy=metrics",
+            Some(&policy_body(
+                json!({"policy_type": "metrics", "policy_data": {"enabled": true}}),
+            )),
+        )
+        .await;
+    assert_eq!(set.status, StatusCode::NO_CONTENT, "{}", set.body);
+    for path in [
+        "/api/v2/instance/policies?policy=garbage".to_owned(),
+        format!("/api/v2/keys/{key}/policies?policy=garbage"),
+        // An instance policy type is not a key policy type.
+        format!("/api/v2/keys/{key}/policies?policy=metrics"),
+    ] {
+        let reply = server.call(Method::GET, &path, None).await;
+        assert_eq!(reply.status, StatusCode::BAD_REQUEST, "{path}: {}", reply.body);
+        assert_eq!(reason(&reply), "INVALID_QUERY_PARAM_ERR", "{path}");
+        let message = reply.body["resources"][0]["errorMsg"].to_string();
+        assert!(message.contains("rotation"), "{path}: {message}");
+    }
+    let put = server
+        .call(
+            Method::PUT,
+            "/api/v2/instance/policies?policy=garbage",
+            Some(&policy_body(
+                json!({"policy_type": "garbage", "policy_data": {"enabled": true}}),
+            )),
+        )
+        .await;
+    assert_eq!(reason(&put), "INVALID_QUERY_PARAM_ERR");
+
+    // The names are Key Protect's, in any case, and a known type still filters.
+    let metrics = server
+        .call(Method::GET, "/api/v2/instance/policies?policy=METRICS", None)
+        .await;
+    assert_eq!(metrics.status, StatusCode::OK, "{}", metrics.body);
+    let resources = metrics.body["resources"].as_array().cloned().unwrap_or_default();
+    assert_eq!(resources.len(), 1, "{}", metrics.body);
+    assert_eq!(resources[0]["policy_type"], "metrics");
+    let dual = server
+        .call(
+            Method::GET,
+            &format!("/api/v2/keys/{key}/policies?policy=dualauthdelete"),
+            None,
+        )
+        .await;
+    assert_eq!(dual.status, StatusCode::OK, "{}", dual.body);
+    assert_eq!(dual.body["resources"][0]["dualAuthDelete"]["enabled"], false);
+}
+
+#[tokio::test]
 async fn key_rings_and_aliases_work_in_place_of_ids() {
     let server = Server::start().await;
     let created = server
