@@ -16,12 +16,12 @@ mod secret;
 mod wrapping;
 
 pub use access::{
-    authorization_roles, policy_type, role_crn, service_role, ActionRoles, ActivityHour, ActivityReport,
-    AuditEventInfo, AuditQueryRequest, AuthorizationCheck, AuthorizationCheckRequest,
-    AuthorizationInfo, CallerGrant, CallerInfo, CreateAuthorizationRequest, FailureCount,
-    IamPolicy, InstancePolicy, KeyPolicies, KeyRingInfo, PolicyAdmin, RegistrationInfo,
-    ServiceAction, SetKeyPoliciesRequest, UsageMinute, UsageReport, ACTIVITY_MAX_HOURS,
-    INSTANCE_POLICY_TYPES, KEY_POLICY_TYPES, SERVICE_ROLES,
+    authorization_roles, policy_type, role_crn, service_role, ActionRoles, ActivityHour,
+    ActivityReport, AuditEventInfo, AuditQueryRequest, AuthorizationCheck,
+    AuthorizationCheckRequest, AuthorizationInfo, CallerGrant, CallerInfo,
+    CreateAuthorizationRequest, FailureCount, IamPolicy, InstancePolicy, KeyPolicies, KeyRingInfo,
+    PolicyAdmin, RegistrationInfo, ServiceAction, SetKeyPoliciesRequest, UsageMinute, UsageReport,
+    ACTIVITY_MAX_HOURS, INSTANCE_POLICY_TYPES, KEY_POLICY_TYPES, SERVICE_ROLES,
 };
 pub use connection::{
     ConnectionProfile, ConnectionTest, LocalServerStatus, SaveConnectionRequest, TlsFacts,

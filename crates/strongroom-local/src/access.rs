@@ -1,9 +1,8 @@
 //! Stored access policies ⇄ domain grants and wire types, and instance-policy validation.
 
 use strongroom_api::{
-    policy_type,
-    ApiError, AuditEventInfo, AuthorizationCheck, AuthorizationCheckRequest, AuthorizationInfo,
-    CreateAuthorizationRequest, InstancePolicy, RegistrationInfo, ServiceAction,
+    policy_type, ApiError, AuditEventInfo, AuthorizationCheck, AuthorizationCheckRequest,
+    AuthorizationInfo, CreateAuthorizationRequest, InstancePolicy, RegistrationInfo, ServiceAction,
     INSTANCE_POLICY_TYPES,
 };
 use strongroom_core::{

@@ -112,12 +112,13 @@ pub(crate) struct ListQuery {
     rotation_due: Option<String>,
 }
 
-/// A `true`/`false` query parameter; anything else is Key Protect's query error.
+/// A `true`/`false` query parameter; anything else is Key Protect's query error. Any case:
+/// Python's clients send a `True` they were given as `True`.
 fn flag(name: &str, text: Option<&str>) -> Result<Option<bool>, Failure> {
     match text.map(str::trim) {
         None => Ok(None),
-        Some("true") => Ok(Some(true)),
-        Some("false") => Ok(Some(false)),
+        Some(text) if text.eq_ignore_ascii_case("true") => Ok(Some(true)),
+        Some(text) if text.eq_ignore_ascii_case("false") => Ok(Some(false)),
         Some(_) => Err(Failure::new(
             StatusCode::BAD_REQUEST,
             "INVALID_QUERY_PARAM_ERR",
@@ -175,6 +176,7 @@ pub(crate) async fn list(
     Query(query): Query<ListQuery>,
     headers: HeaderMap,
 ) -> Outcome {
+    let total_count = flag("totalCount", query.total_count.as_deref())?;
     let key_type = flag("extractable", query.extractable.as_deref())?.map(|extractable| {
         if extractable {
             KeyType::Standard
@@ -209,7 +211,7 @@ pub(crate) async fn list(
     let page = state.keystore.list_keys(request).await?;
     let keys: Vec<KpKey> = page.keys.into_iter().map(|k| kp_key(&state, k)).collect();
     let mut collection = Collection::new(KEY_TYPE, keys);
-    if query.total_count.as_deref() == Some("true") {
+    if total_count == Some(true) {
         collection.metadata.total_count = Some(u64::from(page.total));
     }
     let mut response = typed_json(StatusCode::OK, KEY_TYPE, &collection);
@@ -354,10 +356,10 @@ pub(crate) struct ForceQuery {
 }
 
 impl ForceQuery {
-    pub(crate) fn force(&self) -> bool {
-        self.force
-            .as_deref()
-            .is_some_and(|f| f.trim().eq_ignore_ascii_case("true"))
+    /// A `force` that is neither true nor false is refused: read as false, a typo would delete
+    /// without the force its sender meant, or the other way round.
+    pub(crate) fn force(&self) -> Result<bool, Failure> {
+        Ok(flag("force", self.force.as_deref())?.unwrap_or(false))
     }
 }
 
@@ -368,7 +370,7 @@ pub(crate) async fn delete(
     headers: HeaderMap,
 ) -> Outcome {
     record_key(&id);
-    let key = state.keystore.delete_key(&id, query.force()).await?;
+    let key = state.keystore.delete_key(&id, query.force()?).await?;
     if wants_representation(&headers) {
         Ok(one_key(&state, StatusCode::OK, key))
     } else {

@@ -48,7 +48,10 @@ pub(crate) async fn delete_key_ring(
     Path(ring): Path<String>,
     Query(query): Query<ForceQuery>,
 ) -> Result<Response, Failure> {
-    state.keystore.delete_key_ring(&ring, query.force()).await?;
+    state
+        .keystore
+        .delete_key_ring(&ring, query.force()?)
+        .await?;
     Ok(StatusCode::NO_CONTENT.into_response())
 }
 

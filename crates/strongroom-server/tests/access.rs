@@ -644,7 +644,12 @@ async fn a_policy_type_nobody_knows_is_named_in_a_400_not_answered_with_nothing(
         format!("/api/v2/keys/{key}/policies?policy=metrics"),
     ] {
         let reply = server.call(Method::GET, &path, None).await;
-        assert_eq!(reply.status, StatusCode::BAD_REQUEST, "{path}: {}", reply.body);
+        assert_eq!(
+            reply.status,
+            StatusCode::BAD_REQUEST,
+            "{path}: {}",
+            reply.body
+        );
         assert_eq!(reason(&reply), "INVALID_QUERY_PARAM_ERR", "{path}");
         let message = reply.body["resources"][0]["errorMsg"].to_string();
         assert!(message.contains("rotation"), "{path}: {message}");
@@ -662,10 +667,17 @@ async fn a_policy_type_nobody_knows_is_named_in_a_400_not_answered_with_nothing(
 
     // The names are Key Protect's, in any case, and a known type still filters.
     let metrics = server
-        .call(Method::GET, "/api/v2/instance/policies?policy=METRICS", None)
+        .call(
+            Method::GET,
+            "/api/v2/instance/policies?policy=METRICS",
+            None,
+        )
         .await;
     assert_eq!(metrics.status, StatusCode::OK, "{}", metrics.body);
-    let resources = metrics.body["resources"].as_array().cloned().unwrap_or_default();
+    let resources = metrics.body["resources"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default();
     assert_eq!(resources.len(), 1, "{}", metrics.body);
     assert_eq!(resources[0]["policy_type"], "metrics");
     let dual = server
@@ -676,7 +688,10 @@ async fn a_policy_type_nobody_knows_is_named_in_a_400_not_answered_with_nothing(
         )
         .await;
     assert_eq!(dual.status, StatusCode::OK, "{}", dual.body);
-    assert_eq!(dual.body["resources"][0]["dualAuthDelete"]["enabled"], false);
+    assert_eq!(
+        dual.body["resources"][0]["dualAuthDelete"]["enabled"],
+        false
+    );
 }
 
 #[tokio::test]

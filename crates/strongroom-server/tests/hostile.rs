@@ -611,6 +611,33 @@ async fn absurd_numbers_and_malformed_queries_get_a_key_protect_400() {
         )
         .status(StatusCode::BAD_REQUEST),
     );
+    // Read as false, a typo would delete without the force its sender meant.
+    for path in [
+        format!("/api/v2/keys/{id}?force=yes"),
+        "/api/v2/key_rings/default?force=1".to_owned(),
+    ] {
+        cases.push(
+            case(
+                format!("force neither true nor false: {path}"),
+                kp(&server, Method::DELETE, &path, Body::empty()),
+            )
+            .status(StatusCode::BAD_REQUEST)
+            .reason("INVALID_QUERY_PARAM_ERR"),
+        );
+    }
+    cases.push(
+        case(
+            "totalCount neither true nor false on the key list",
+            kp(
+                &server,
+                Method::GET,
+                "/api/v2/keys?totalCount=maybe",
+                Body::empty(),
+            ),
+        )
+        .status(StatusCode::BAD_REQUEST)
+        .reason("INVALID_QUERY_PARAM_ERR"),
+    );
     run(&server, cases).await;
     // None of that touched the key.
     let reply = server
@@ -618,6 +645,32 @@ async fn absurd_numbers_and_malformed_queries_get_a_key_protect_400() {
         .await;
     assert_eq!(reply.status, StatusCode::OK, "{}", reply.body);
     assert_eq!(reply.body["resources"][0]["state"], 1);
+}
+
+#[tokio::test]
+async fn force_is_true_or_false_in_any_case() {
+    let server = Server::start().await;
+    let created = server
+        .call(Method::POST, "/api/v2/key_rings/emptied", None)
+        .await;
+    assert_eq!(created.status, StatusCode::CREATED, "{}", created.body);
+    let ring = server
+        .call(Method::DELETE, "/api/v2/key_rings/emptied?force=TRUE", None)
+        .await;
+    assert_eq!(ring.status, StatusCode::NO_CONTENT, "{}", ring.body);
+    let id = root_key(&server).await;
+    let key = server
+        .call(
+            Method::DELETE,
+            &format!("/api/v2/keys/{id}?force=False"),
+            None,
+        )
+        .await;
+    assert_eq!(key.status, StatusCode::NO_CONTENT, "{}", key.body);
+    let gone = server
+        .call(Method::GET, &format!("/api/v2/keys/{id}/metadata"), None)
+        .await;
+    assert_eq!(gone.body["resources"][0]["state"], 5, "{}", gone.body);
 }
 
 #[tokio::test]
