@@ -899,7 +899,7 @@ impl Keystore for LocalKeystore {
                     expiry: request
                         .expires_at
                         .as_deref()
-                        .map(|text| parse_time("expiresAt", text))
+                        .map(|text| parse_time("the expiration date", text))
                         .transpose()?
                         .map(|at| Expiry::parse(at, now))
                         .transpose()

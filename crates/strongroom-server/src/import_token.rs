@@ -5,27 +5,19 @@
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::Extension;
-use serde_json::Value;
 use strongroom_api::CreateImportTokenRequest;
 
 use crate::body::{Fields, RawBody};
 use crate::error::Failure;
 use crate::Kms;
 
-fn whole_number(fields: &Fields, name: &str) -> Result<Option<u32>, Failure> {
-    match fields.get(name) {
-        None => Ok(None),
-        Some(Value::Number(n)) => n
-            .as_u64()
-            .and_then(|n| u32::try_from(n).ok())
-            .map(Some)
-            .ok_or_else(|| {
-                Failure::invalid_field(format!("the field `{name}` must be a whole number"))
-            }),
-        Some(_) => Err(Failure::invalid_field(format!(
-            "the field `{name}` must be a whole number"
-        ))),
-    }
+/// A count whose range the facade checks. A whole number beyond `u32` either way (negative,
+/// or huge) is saturated, not refused here: 0 and `u32::MAX` are outside every range it
+/// accepts, so the caller gets the one message that names the range.
+fn count(fields: &Fields, name: &str) -> Result<Option<u32>, Failure> {
+    Ok(fields
+        .integer(name)?
+        .map(|n| u32::try_from(n.max(0)).unwrap_or(u32::MAX)))
 }
 
 pub(crate) async fn create(
@@ -35,8 +27,8 @@ pub(crate) async fn create(
     let request = match Fields::parse(&body)? {
         None => CreateImportTokenRequest::default(),
         Some(fields) => CreateImportTokenRequest {
-            expiration: whole_number(&fields, "expiration")?,
-            max_allowed_retrievals: whole_number(&fields, "maxAllowedRetrievals")?,
+            expiration: count(&fields, "expiration")?,
+            max_allowed_retrievals: count(&fields, "maxAllowedRetrievals")?,
         },
     };
     let token = state.keystore.create_import_token(request).await?;

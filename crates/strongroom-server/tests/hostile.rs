@@ -674,6 +674,41 @@ async fn force_is_true_or_false_in_any_case() {
 }
 
 #[tokio::test]
+async fn numbers_and_dates_out_of_range_are_refused_naming_the_field_as_sent() {
+    let server = Server::start().await;
+    for (body, range) in [
+        (r#"{"expiration": -5}"#, "300 to 86400 seconds"),
+        (r#"{"expiration": 99999999999}"#, "300 to 86400 seconds"),
+        (r#"{"maxAllowedRetrievals": -1}"#, "1 to 500"),
+    ] {
+        let reply = server
+            .call(Method::POST, "/api/v2/import_token", Some(body))
+            .await;
+        assert_eq!(
+            reply.status,
+            StatusCode::BAD_REQUEST,
+            "{body}: {}",
+            reply.body
+        );
+        let message = reply.body["resources"][0]["errorMsg"].to_string();
+        assert!(message.contains(range), "{body}: {message}");
+    }
+    let reply = server
+        .call(
+            Method::POST,
+            "/api/v2/keys",
+            Some(r#"{"resources": [{"name": "dated", "expirationDate": "tomorrow"}]}"#),
+        )
+        .await;
+    assert_eq!(reply.status, StatusCode::BAD_REQUEST, "{}", reply.body);
+    let message = reply.body["resources"][0]["errorMsg"].to_string();
+    assert!(
+        message.contains("the expiration date must be an RFC 3339 date"),
+        "{message}"
+    );
+}
+
+#[tokio::test]
 async fn path_tricks_in_ids_aliases_and_rings_get_a_key_protect_4xx() {
     let server = Server::start().await;
     let id = root_key(&server).await;
