@@ -76,6 +76,10 @@ pub trait Keystore: Send + Sync {
     async fn disable_key(&self, id: &str) -> Result<KeyInfo, ApiError>;
     /// Reactivates a suspended key.
     async fn enable_key(&self, id: &str) -> Result<KeyInfo, ApiError>;
+    /// Key Protect's "sync associated resources": asks the services registered with the key
+    /// to pick up its current state. Strongroom has no services to tell; the call is
+    /// authorized (Writer or Manager) and audited like any other.
+    async fn sync_key(&self, id: &str) -> Result<(), ApiError>;
     /// Destroys a key; restorable for 30 days. A key with registrations needs `force`.
     async fn delete_key(&self, id: &str, force: bool) -> Result<KeyInfo, ApiError>;
     /// First authorization of a dual-authorization delete.

@@ -619,6 +619,13 @@ impl Keystore for RemoteKeystore {
         self.act(id, "enable", json!({})).await
     }
 
+    async fn sync_key(&self, id: &str) -> Result<(), ApiError> {
+        let path = ["keys", key_id(id)?, "actions", "sync"];
+        self.send(Call::post(&path, json!({}), Replay::Unsent))
+            .await?;
+        Ok(())
+    }
+
     #[tracing::instrument(name = "remote_delete_key", skip(self))]
     async fn delete_key(&self, id: &str, force: bool) -> Result<KeyInfo, ApiError> {
         let path = ["keys", key_id(id)?];

@@ -362,7 +362,7 @@ impl Key {
     pub fn check(&self, action: KeyAction, now: OffsetDateTime) -> Result<(), CoreError> {
         if matches!(
             action,
-            KeyAction::Wrap | KeyAction::Unwrap | KeyAction::Rewrap
+            KeyAction::Wrap | KeyAction::Unwrap | KeyAction::Rewrap | KeyAction::Rotate
         ) && self.kind != KeyKind::Root
         {
             return Err(CoreError::NotARootKey(self.id, action));
@@ -540,6 +540,33 @@ impl Key {
         Ok(())
     }
 
+    /// Whether the key may rotate now, to material the caller supplies (`imported_material`)
+    /// or to material generated here. Callers check before they decrypt or generate any.
+    pub fn check_rotate(
+        &self,
+        now: OffsetDateTime,
+        imported_material: bool,
+    ) -> Result<(), CoreError> {
+        self.check(KeyAction::Rotate, now)?;
+        if self.imported && !imported_material {
+            return Err(CoreError::PayloadRequired(self.id));
+        }
+        if !self.imported && imported_material {
+            // Its material would then be known outside the keystore, while the key still
+            // said it was generated here.
+            return Err(CoreError::Invalid(format!(
+                "key {} was generated here; it rotates to new generated material and takes no payload",
+                self.id
+            )));
+        }
+        match self.rotated_at {
+            Some(last) if now - last < ROTATION_INTERVAL => {
+                Err(CoreError::RotationTooSoon(self.id))
+            }
+            _ => Ok(()),
+        }
+    }
+
     /// Starts a new version. The caller stores `new_version`'s material in the same
     /// transaction; `imported_material` says whether the caller supplied it.
     pub fn rotate(
@@ -547,15 +574,7 @@ impl Key {
         now: OffsetDateTime,
         imported_material: bool,
     ) -> Result<KeyVersion, CoreError> {
-        self.check(KeyAction::Rotate, now)?;
-        if self.imported && !imported_material {
-            return Err(CoreError::PayloadRequired(self.id));
-        }
-        if let Some(last) = self.rotated_at {
-            if now - last < ROTATION_INTERVAL {
-                return Err(CoreError::RotationTooSoon(self.id));
-            }
-        }
+        self.check_rotate(now, imported_material)?;
         let version = KeyVersion {
             id: KeyVersionId::random(),
             created_at: now,

@@ -878,13 +878,16 @@ impl Keystore for LocalKeystore {
                 inner.require(Operation::CreateKey, Target::KeyRing(&key_ring))?;
                 let kind = key_kind(request.key_type);
                 let defaults = InstanceDefaults::read(&inner.repo)?;
+                let inherited_rotation = match kind {
+                    KeyKind::Root if request.payload.is_none() => defaults.rotation,
+                    _ => None,
+                };
                 let rotation = match request.rotation {
                     Some(policy) => Some(
                         RotationPolicy::new(policy.enabled, policy.interval_month)
                             .map_err(api_error)?,
                     ),
-                    None if kind == KeyKind::Root && request.payload.is_none() => defaults.rotation,
-                    None => None,
+                    None => inherited_rotation,
                 };
                 let new = NewKey {
                     name: KeyName::parse(&request.name).map_err(api_error)?,
@@ -914,6 +917,14 @@ impl Keystore for LocalKeystore {
                 };
                 if new.rotation.is_some() && kind != KeyKind::Root {
                     return Err(api_error(CoreError::PolicyNeedsRootKey(KeyId::random())));
+                }
+                // A key's policies are a Manager's to set, at creation too: a Writer creates
+                // keys with the instance's own (docs/access.md), or could opt out of dual
+                // authorization the instance requires.
+                if new.rotation != inherited_rotation
+                    || new.dual_auth_delete != defaults.dual_auth_delete
+                {
+                    inner.require(Operation::WritePolicies, Target::KeyRing(&new.key_ring))?;
                 }
                 let sealed = SecureImportFields {
                     payload: request.payload.as_ref(),
@@ -1043,6 +1054,9 @@ impl Keystore for LocalKeystore {
                     iv: request.secure_import.iv.as_deref(),
                     algorithm: request.secure_import.encryption_algorithm.as_deref(),
                 };
+                current
+                    .check_rotate(now, sealed.origin() != KeyOrigin::Generated)
+                    .map_err(api_error)?;
                 if current.imported {
                     InstanceDefaults::read(&inner.repo)?
                         .create_import
@@ -1079,6 +1093,16 @@ impl Keystore for LocalKeystore {
     async fn enable_key(&self, id: &str) -> Result<KeyInfo, ApiError> {
         self.change(id, Operation::Enable, |key, now, _| key.enable(now))
             .await
+    }
+
+    async fn sync_key(&self, id: &str) -> Result<(), ApiError> {
+        let id = id.to_owned();
+        self.run(move |inner| {
+            inner.audited(Operation::Sync, &id, |inner| {
+                inner.authorized_key(&id, Operation::Sync).map(|_| ())
+            })
+        })
+        .await
     }
 
     async fn delete_key(&self, id: &str, force: bool) -> Result<KeyInfo, ApiError> {

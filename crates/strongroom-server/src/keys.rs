@@ -588,7 +588,7 @@ async fn act(state: &Kms, id: &str, action: &str, body: &Bytes) -> Outcome {
             .unset_key_for_deletion(id)
             .await
             .map(|_| no_content())?,
-        "sync" => keystore.key(id).await.map(|_| no_content())?,
+        "sync" => keystore.sync_key(id).await.map(|()| no_content())?,
         other => Err(Failure::new(
             StatusCode::BAD_REQUEST,
             "INVALID_QUERY_PARAM_ERR",

@@ -52,6 +52,29 @@ pub(crate) fn rotation(policy: &Fields) -> Result<RotationPolicyInfo, Failure> {
     })
 }
 
+/// A rotation policy turned on or off without an interval keeps the key's: Key Protect's Go
+/// client enables and disables one with `{"enabled": …}` alone.
+async fn current_interval(
+    state: &Kms,
+    id: &str,
+    policy: &Fields,
+) -> Result<RotationPolicyInfo, Failure> {
+    let current = state
+        .keystore
+        .key_policies(id)
+        .await?
+        .rotation
+        .ok_or_else(|| {
+            Failure::invalid_field(
+                "`interval_month` is required: the key has no rotation policy to keep it from",
+            )
+        })?;
+    Ok(RotationPolicyInfo {
+        enabled: policy.bool("enabled")?.unwrap_or(true),
+        interval_month: current.interval_month,
+    })
+}
+
 fn key_policy_resources(
     state: &Kms,
     id: &str,
@@ -75,6 +98,15 @@ fn key_policy_resources(
         }));
     }
     out
+}
+
+/// A body setting a policy other than the one `?policy=` names.
+fn mismatch() -> Failure {
+    Failure::new(
+        StatusCode::BAD_REQUEST,
+        "BODY_QUERY_PARAM_MISMATCH_ERR",
+        "the body sets a policy other than the one the `policy` query parameter names",
+    )
 }
 
 /// A policy PUT without a body is Key Protect's `NO_BODY_ERR`.
@@ -121,8 +153,20 @@ pub(crate) async fn set_key_policies(
         dual_auth_delete: None,
     };
     for resource in fields.resources()? {
+        for policy_type in KEY_POLICY_TYPES {
+            if resource.object(policy_type)?.is_some()
+                && only.is_some_and(|only| only != policy_type)
+            {
+                // Applied anyway, it would change a policy the caller did not name, and the
+                // answer (filtered to the one named) would not show it.
+                return Err(mismatch());
+            }
+        }
         if let Some(policy) = resource.object("rotation")? {
-            request.rotation = Some(rotation(&policy)?);
+            request.rotation = Some(match policy.integer("interval_month")? {
+                Some(_) => rotation(&policy)?,
+                None => current_interval(&state, &id, &policy).await?,
+            });
         }
         if let Some(policy) = resource.object("dualAuthDelete")? {
             request.dual_auth_delete = policy.bool("enabled")?;
@@ -182,11 +226,7 @@ pub(crate) async fn set_instance_policies(
             .string("policy_type")?
             .ok_or_else(|| Failure::invalid_field("the field `policy_type` is required"))?;
         if only.is_some_and(|only| strongroom_api::policy_type(&[only], &policy_type).is_none()) {
-            return Err(Failure::new(
-                StatusCode::BAD_REQUEST,
-                "BODY_QUERY_PARAM_MISMATCH_ERR",
-                "`policy_type` does not match the `policy` query parameter",
-            ));
+            return Err(mismatch());
         }
         let data = resource
             .object("policy_data")?

@@ -70,15 +70,18 @@ fn allowed(reply: &Reply) -> bool {
 async fn the_role_matrix_is_enforced_on_every_operation() {
     let server = Server::start().await;
     // (operation, Reader, ReaderPlus, Writer, Manager, KeyPurge)
-    let matrix: [(&str, [bool; 5]); 16] = [
+    let matrix: [(&str, [bool; 5]); 18] = [
         ("list", [true, true, true, true, false]),
         ("metadata", [true, true, true, true, false]),
         ("get", [false, true, true, true, false]),
         ("versions", [true, true, true, true, false]),
         ("create", [false, false, true, true, false]),
+        // A key's policies are a Manager's to set, at creation too.
+        ("create_overriding", [false, false, false, true, false]),
         ("wrap", [true, true, true, true, false]),
         ("rotate", [false, false, true, true, false]),
         ("disable", [false, false, false, true, false]),
+        ("sync", [false, false, true, true, false]),
         ("setKeyForDeletion", [false, false, true, true, false]),
         ("delete", [false, false, false, true, false]),
         ("purge", [false, false, false, false, true]),
@@ -115,9 +118,11 @@ async fn the_role_matrix_is_enforced_on_every_operation() {
                 "get" => "kms.secrets.read",
                 "versions" => "kms.secrets-key-versions.list",
                 "create" => "kms.secrets.create",
+                "create_overriding" => "kms.policies.write",
                 "wrap" => "kms.secrets.wrap",
                 "rotate" => "kms.secrets.rotate",
                 "disable" => "kms.secrets.disable",
+                "sync" => "kms.secrets.sync",
                 "setKeyForDeletion" => "kms.secrets.setkeyfordeletion",
                 "delete" => "kms.secrets.delete",
                 "purge" => "kms.secrets.purge",
@@ -142,6 +147,17 @@ async fn the_role_matrix_is_enforced_on_every_operation() {
                     "/api/v2/keys".to_owned(),
                     Some(key_body("made-by")),
                 ),
+                "create_overriding" => (
+                    Method::POST,
+                    "/api/v2/keys_with_policy_overrides".to_owned(),
+                    Some(
+                        json!({"resources": [{
+                            "name": "made-with-policies", "extractable": false,
+                            "dualAuthDelete": {"enabled": true}
+                        }]})
+                        .to_string(),
+                    ),
+                ),
                 "wrap" => (
                     Method::POST,
                     format!("/api/v2/keys/{key}/actions/wrap"),
@@ -155,6 +171,11 @@ async fn the_role_matrix_is_enforced_on_every_operation() {
                 "disable" => (
                     Method::POST,
                     format!("/api/v2/keys/{key}/actions/disable"),
+                    None,
+                ),
+                "sync" => (
+                    Method::POST,
+                    format!("/api/v2/keys/{key}/actions/sync"),
                     None,
                 ),
                 "setKeyForDeletion" => (
@@ -621,6 +642,77 @@ async fn instance_policies_are_inherited_by_new_keys() {
     let resource = &metadata.body["resources"][0];
     assert_eq!(resource["dualAuthDelete"]["enabled"], true);
     assert_eq!(resource["rotation"]["interval_month"], 3);
+}
+
+#[tokio::test]
+async fn a_key_policy_request_changes_only_the_policy_it_names() {
+    let server = Server::start().await;
+    let key = server.create_root_key("named-policies").await;
+    let policies = format!("/api/v2/keys/{key}/policies");
+    // `?policy=rotation` with a dual-authorization body: turning that on cannot be undone, and
+    // the answer, filtered to rotation, would not have shown it.
+    let mismatched = server
+        .call(
+            Method::PUT,
+            &format!("{policies}?policy=rotation"),
+            Some(&policy_body(json!({"dualAuthDelete": {"enabled": true}}))),
+        )
+        .await;
+    assert_eq!(
+        reason(&mismatched),
+        "BODY_QUERY_PARAM_MISMATCH_ERR",
+        "{}",
+        mismatched.body
+    );
+    let now = server.call(Method::GET, &policies, None).await;
+    assert_eq!(now.status, StatusCode::OK, "{}", now.body);
+    assert!(
+        now.body["resources"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|p| p["dualAuthDelete"]["enabled"] == false),
+        "{}",
+        now.body
+    );
+
+    // Key Protect's Go client turns a rotation policy off and on with `{"enabled": …}` alone.
+    let without_interval = policy_body(json!({"rotation": {"enabled": true}}));
+    let refused = server
+        .call(Method::PUT, &policies, Some(&without_interval))
+        .await;
+    assert_eq!(refused.status, StatusCode::BAD_REQUEST, "{}", refused.body);
+    assert!(
+        refused.body["resources"][0]["errorMsg"]
+            .to_string()
+            .contains("no rotation policy"),
+        "{}",
+        refused.body
+    );
+    let set = server
+        .call(
+            Method::PUT,
+            &policies,
+            Some(&policy_body(
+                json!({"rotation": {"enabled": true, "interval_month": 4}}),
+            )),
+        )
+        .await;
+    assert_eq!(set.status, StatusCode::OK, "{}", set.body);
+    for enabled in [false, true] {
+        let toggled = server
+            .call(
+                Method::PUT,
+                &format!("{policies}?policy=rotation"),
+                Some(&policy_body(json!({"rotation": {"enabled": enabled}}))),
+            )
+            .await;
+        assert_eq!(toggled.status, StatusCode::OK, "{}", toggled.body);
+        assert_eq!(
+            toggled.body["resources"][0]["rotation"],
+            json!({"enabled": enabled, "interval_month": 4})
+        );
+    }
 }
 
 #[tokio::test]

@@ -709,6 +709,73 @@ async fn numbers_and_dates_out_of_range_are_refused_naming_the_field_as_sent() {
 }
 
 #[tokio::test]
+async fn only_root_keys_rotate_and_a_generated_one_takes_no_material() {
+    let server = Server::start().await;
+    let standard = server
+        .call(
+            Method::POST,
+            "/api/v2/keys",
+            Some(r#"{"resources": [{"name": "holder", "extractable": true}]}"#),
+        )
+        .await;
+    assert_eq!(standard.status, StatusCode::CREATED, "{}", standard.body);
+    let standard = standard.body["resources"][0]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let reply = server
+        .call(
+            Method::POST,
+            &format!("/api/v2/keys/{standard}/actions/rotate"),
+            None,
+        )
+        .await;
+    assert_eq!(reply.status, StatusCode::BAD_REQUEST, "{}", reply.body);
+
+    let root = root_key(&server).await;
+    let before = server
+        .call(Method::GET, &format!("/api/v2/keys/{root}/metadata"), None)
+        .await;
+    // Rotated to material the caller chose, the caller would know the key while it still said
+    // it was generated here.
+    let reply = server
+        .call(
+            Method::POST,
+            &format!("/api/v2/keys/{root}/actions/rotate"),
+            Some(r#"{"payload": "AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8="}"#),
+        )
+        .await;
+    assert_eq!(reply.status, StatusCode::BAD_REQUEST, "{}", reply.body);
+    assert!(
+        reply.body["resources"][0]["errorMsg"]
+            .to_string()
+            .contains("takes no payload"),
+        "{}",
+        reply.body
+    );
+    let after = server
+        .call(Method::GET, &format!("/api/v2/keys/{root}/metadata"), None)
+        .await;
+    assert_eq!(
+        after.body["resources"][0]["keyVersion"],
+        before.body["resources"][0]["keyVersion"]
+    );
+    let generated = server
+        .call(
+            Method::POST,
+            &format!("/api/v2/keys/{root}/actions/rotate"),
+            None,
+        )
+        .await;
+    assert_eq!(
+        generated.status,
+        StatusCode::NO_CONTENT,
+        "{}",
+        generated.body
+    );
+}
+
+#[tokio::test]
 async fn path_tricks_in_ids_aliases_and_rings_get_a_key_protect_4xx() {
     let server = Server::start().await;
     let id = root_key(&server).await;
