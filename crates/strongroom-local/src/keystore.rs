@@ -591,8 +591,11 @@ impl Inner {
 
     /// Resolves an id or alias and checks the caller may perform `operation` on the key.
     fn authorized_key(&self, id_or_alias: &str, operation: Operation) -> Result<Key, ApiError> {
-        let id = self.repo.resolve(id_or_alias).map_err(api_error)?;
-        let key = self.repo.key(id).map_err(api_error)?;
+        let key = self
+            .repo
+            .resolve(id_or_alias)
+            .and_then(|id| self.repo.key(id))
+            .map_err(|err| self.unseen(api_error(err), operation))?;
         self.caller
             .require(operation, Target::Key(key.id, &key.key_ring))
             .map_err(api_error)?;
@@ -601,6 +604,19 @@ impl Inner {
 
     fn require(&self, operation: Operation, target: Target<'_>) -> Result<(), ApiError> {
         self.caller.require(operation, target).map_err(api_error)
+    }
+
+    /// A key that is not there, told to a caller who may not `operation` on every key of the
+    /// instance (a ring- or key-scoped grant, or none for this operation), would tell it which
+    /// keys exist: it gets the refusal an existing key it may not use gets.
+    fn unseen(&self, err: ApiError, operation: Operation) -> ApiError {
+        if err.code != ErrorCode::NotFound {
+            return err;
+        }
+        match self.caller.require(operation, Target::Instance) {
+            Ok(()) => err,
+            Err(refused) => api_error(refused),
+        }
     }
 
     /// The key named by `id_or_alias`, found through `reads`, if the caller may perform
@@ -612,7 +628,9 @@ impl Inner {
         operation: Operation,
         action: KeyAction,
     ) -> Result<Arc<Key>, ApiError> {
-        let key = reads.key(self, id_or_alias)?;
+        let key = reads
+            .key(self, id_or_alias)
+            .map_err(|err| self.unseen(err, operation))?;
         self.caller
             .require(operation, Target::Key(key.id, &key.key_ring))
             .map_err(api_error)?;

@@ -645,6 +645,43 @@ async fn instance_policies_are_inherited_by_new_keys() {
 }
 
 #[tokio::test]
+async fn a_caller_who_may_not_use_a_key_cannot_tell_whether_it_exists() {
+    let server = Server::start().await;
+    let key = server.create_root_key("exists").await;
+    let purger = server.identity("IBMid-purger", None).await;
+    grant(&server, "IBMid-purger", "KeyPurge").await;
+    let missing = "00000000-0000-4000-8000-000000000000";
+    for (method, path, body) in [
+        (Method::GET, "/api/v2/keys/{}/metadata", None),
+        (Method::POST, "/api/v2/keys/{}/actions/wrap", Some("{}")),
+        (Method::POST, "/api/v2/keys/{}/actions/disable", None),
+    ] {
+        let mut answers = Vec::new();
+        for id in [key.as_str(), missing, "no-such-alias"] {
+            let reply = server
+                .call_as(&purger, method.clone(), &path.replace("{}", id), body)
+                .await;
+            answers.push((reply.status, reason(&reply).to_owned()));
+        }
+        assert!(
+            answers
+                .iter()
+                .all(|answer| *answer == (StatusCode::FORBIDDEN, "FORBIDDEN_ERR".to_owned())),
+            "{method} {path}: {answers:?}"
+        );
+    }
+    // Whoever may use every key of the instance is told plainly that one is not there.
+    let reply = server
+        .call(
+            Method::GET,
+            &format!("/api/v2/keys/{missing}/metadata"),
+            None,
+        )
+        .await;
+    assert_eq!(reply.status, StatusCode::NOT_FOUND, "{}", reply.body);
+}
+
+#[tokio::test]
 async fn a_key_policy_request_changes_only_the_policy_it_names() {
     let server = Server::start().await;
     let key = server.create_root_key("named-policies").await;
