@@ -103,27 +103,51 @@ impl Fields {
 
     /// Every object of `resources`.
     pub(crate) fn resources(&self) -> Result<Vec<Fields>, Failure> {
-        match self.get("resources") {
-            Some(Value::Array(items)) if !items.is_empty() => items
-                .iter()
-                .map(|item| match item {
-                    Value::Object(map) => Ok(Fields(map.clone())),
-                    _ => Err(Failure::bad_body("`resources` must hold objects")),
-                })
-                .collect(),
-            _ => Err(Failure::bad_body("the body must have a `resources` list")),
+        let items = self.items()?;
+        if items.is_empty() {
+            return Err(Failure::bad_body("the body must have a `resources` list"));
+        }
+        items
+            .iter()
+            .map(|item| match item {
+                Value::Object(map) => Ok(Fields(map.clone())),
+                _ => Err(Failure::bad_body("`resources` must hold objects")),
+            })
+            .collect()
+    }
+
+    /// `resources[0]` of a collection body, the shape of POST /keys, which creates one key: a
+    /// second resource would be dropped without a word, so it is refused.
+    pub(crate) fn first_resource(&self) -> Result<Fields, Failure> {
+        match self.items()? {
+            [Value::Object(map)] => Ok(Fields(map.clone())),
+            [] | [_] => Err(Failure::bad_body("`resources` must hold one object")),
+            _ => Err(Failure::bad_body("`resources` must hold exactly one key")),
         }
     }
 
-    /// `resources[0]` of a collection body, the shape of POST /keys.
-    pub(crate) fn first_resource(&self) -> Result<Fields, Failure> {
-        match self.get("resources") {
-            Some(Value::Array(items)) => match items.first() {
-                Some(Value::Object(map)) => Ok(Fields(map.clone())),
-                _ => Err(Failure::bad_body("`resources` must hold one object")),
-            },
-            _ => Err(Failure::bad_body("the body must have a `resources` list")),
+    /// The `resources` list, which `metadata.collectionTotal` must count when it is given
+    /// (Key Protect's `COLLECTION_TOTAL_MISMATCH_ERR`).
+    fn items(&self) -> Result<&[Value], Failure> {
+        let Some(Value::Array(items)) = self.get("resources") else {
+            return Err(Failure::bad_body("the body must have a `resources` list"));
+        };
+        let total = self
+            .get("metadata")
+            .and_then(|metadata| metadata.get("collectionTotal"));
+        if let Some(total) = total {
+            if total.as_u64() != Some(items.len() as u64) {
+                return Err(Failure::new(
+                    axum::http::StatusCode::BAD_REQUEST,
+                    "COLLECTION_TOTAL_MISMATCH_ERR",
+                    format!(
+                        "`metadata.collectionTotal` is {total} but `resources` holds {}",
+                        items.len()
+                    ),
+                ));
+            }
         }
+        Ok(items)
     }
 }
 

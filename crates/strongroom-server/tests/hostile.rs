@@ -9,7 +9,7 @@ use axum::body::Body;
 use axum::http::{header, HeaderValue, Method, Request, StatusCode};
 use base64::engine::general_purpose::{STANDARD, URL_SAFE_NO_PAD};
 use base64::Engine;
-use common::{Server, INSTANCE};
+use common::{reason, Server, INSTANCE};
 use http_body_util::BodyExt;
 use serde_json::{json, Value};
 use strongroom_server::MAX_BODY_BYTES;
@@ -772,6 +772,57 @@ async fn only_root_keys_rotate_and_a_generated_one_takes_no_material() {
         StatusCode::NO_CONTENT,
         "{}",
         generated.body
+    );
+}
+
+#[tokio::test]
+async fn a_collection_says_how_many_it_holds_and_a_create_holds_one_key() {
+    let server = Server::start().await;
+    let key = |name: &str| json!({"name": name, "extractable": false});
+    for (body, reason_code) in [
+        (
+            json!({"metadata": {"collectionTotal": 5}, "resources": [key("mm-a"), key("mm-b")]}),
+            "COLLECTION_TOTAL_MISMATCH_ERR",
+        ),
+        (
+            json!({"metadata": {"collectionTotal": 2}, "resources": [key("mm-c"), key("mm-d")]}),
+            "BAD_BODY_ERR",
+        ),
+    ] {
+        let reply = server
+            .call(Method::POST, "/api/v2/keys", Some(&body.to_string()))
+            .await;
+        assert_eq!(
+            reply.status,
+            StatusCode::BAD_REQUEST,
+            "{body}: {}",
+            reply.body
+        );
+        assert_eq!(reason(&reply), reason_code, "{body}");
+    }
+    let listed = server.call(Method::GET, "/api/v2/keys", None).await;
+    assert_eq!(
+        listed.body["metadata"]["collectionTotal"], 0,
+        "{}",
+        listed.body
+    );
+    let id = root_key(&server).await;
+    let reply = server
+        .call(
+            Method::PUT,
+            &format!("/api/v2/keys/{id}/policies"),
+            Some(
+                &json!({"metadata": {"collectionTotal": 3},
+                    "resources": [{"dualAuthDelete": {"enabled": true}}]})
+                .to_string(),
+            ),
+        )
+        .await;
+    assert_eq!(
+        reason(&reply),
+        "COLLECTION_TOTAL_MISMATCH_ERR",
+        "{}",
+        reply.body
     );
 }
 
