@@ -906,6 +906,13 @@ async fn key_rings_and_aliases_work_in_place_of_ids() {
         .call(Method::DELETE, "/api/v2/key_rings/payments", None)
         .await;
     assert_eq!(reason(&in_use), "KEY_RING_NOT_EMPTY_ERR");
+    assert!(
+        in_use.body["resources"][0]["errorMsg"]
+            .to_string()
+            .contains(r#"the key ring \"payments\" still holds 1 key"#),
+        "{}",
+        in_use.body
+    );
     let moved = server
         .call(
             Method::PATCH,

@@ -471,12 +471,14 @@ impl InstanceStore {
                 .map_err(StoreError::from)?;
             if live > 0 {
                 return Err(CoreError::KeyRingInUse(format!(
-                    "the key ring {ring:?} still holds {live} key(s) that are not deleted"
+                    "the key ring {:?} still holds {live} key(s) that are not deleted",
+                    ring.as_str()
                 )));
             }
             if destroyed > 0 && !force {
                 return Err(CoreError::KeyRingInUse(format!(
-                    "the key ring {ring:?} holds deleted keys; delete it with force=true to move them to the default ring"
+                    "the key ring {:?} holds deleted keys; delete it with force=true to move them to the default ring",
+                    ring.as_str()
                 )));
             }
             tx.execute(
