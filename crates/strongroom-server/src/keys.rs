@@ -415,6 +415,8 @@ pub(crate) async fn create_alias(
 ) -> Outcome {
     record_key(&id);
     let key = state.keystore.create_alias(&id, &alias).await?;
+    // The alias is the caller's, whoever created the key.
+    let added_by = state.keystore.caller().await?.iam_id;
     Ok(typed_json(
         StatusCode::CREATED,
         ALIAS_TYPE,
@@ -424,7 +426,7 @@ pub(crate) async fn create_alias(
                 "keyId": key.id,
                 "alias": alias,
                 "creationDate": key.updated_at,
-                "createdBy": key.created_by,
+                "createdBy": added_by,
             })],
         ),
     ))

@@ -682,6 +682,50 @@ async fn a_caller_who_may_not_use_a_key_cannot_tell_whether_it_exists() {
 }
 
 #[tokio::test]
+async fn an_alias_is_recorded_as_added_by_whoever_added_it() {
+    let server = Server::start().await;
+    let writer = server.identity("IBMid-writer", None).await;
+    grant(&server, "IBMid-writer", "Writer").await;
+    let created = server
+        .call_as(
+            &writer,
+            Method::POST,
+            "/api/v2/keys",
+            Some(&key_body("writers-key")),
+        )
+        .await;
+    assert_eq!(created.status, StatusCode::CREATED, "{}", created.body);
+    let key = created.body["resources"][0]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let added = server
+        .call(
+            Method::POST,
+            &format!("/api/v2/keys/{key}/aliases/added-by-admin"),
+            None,
+        )
+        .await;
+    assert_eq!(added.status, StatusCode::CREATED, "{}", added.body);
+    let admin = server.call(Method::GET, "/api/v2/caller", None).await;
+    let admin = admin.body["iamId"].as_str().unwrap().to_owned();
+    assert_ne!(admin, "IBMid-writer");
+    for reply in [
+        added,
+        server.call(Method::GET, "/api/v2/aliases", None).await,
+    ] {
+        let alias = reply.body["resources"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|a| a["alias"] == "added-by-admin")
+            .cloned()
+            .unwrap_or_else(|| panic!("no alias in {}", reply.body));
+        assert_eq!(alias["createdBy"], admin.as_str(), "{alias}");
+    }
+}
+
+#[tokio::test]
 async fn a_key_policy_request_changes_only_the_policy_it_names() {
     let server = Server::start().await;
     let key = server.create_root_key("named-policies").await;

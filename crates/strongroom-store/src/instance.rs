@@ -672,7 +672,7 @@ impl InstanceStore {
             if exists {
                 return Ok(false);
             }
-            write_key(tx, &self.instance, key, true)?;
+            write_key(tx, &self.instance, key, true, &key.created_by)?;
             for (version, material) in versions {
                 self.store.insert_version(tx, key.id, version, material)?;
             }
@@ -689,7 +689,7 @@ impl InstanceStore {
     pub fn insert_many(&self, keys: &[(Key, KeyMaterial, AuditEvent)]) -> Result<(), CoreError> {
         self.write(|tx| {
             for (key, material, event) in keys {
-                write_key(tx, &self.instance, key, true)?;
+                write_key(tx, &self.instance, key, true, &key.created_by)?;
                 self.store
                     .insert_version(tx, key.id, &key.current_version, material)?;
                 self.store.chain.append(tx, event)?;
@@ -745,7 +745,7 @@ impl KeyRepository for InstanceStore {
         event: &AuditEvent,
     ) -> Result<(), CoreError> {
         self.write(|tx| {
-            write_key(tx, &self.instance, key, true)?;
+            write_key(tx, &self.instance, key, true, &key.created_by)?;
             self.store
                 .insert_version(tx, key.id, &key.current_version, material)?;
             self.store.chain.append(tx, event)?;
@@ -931,7 +931,8 @@ impl KeyRepository for InstanceStore {
                     self.store.insert_version(tx, id, &version, &material)?;
                 }
             }
-            write_key(tx, &self.instance, &key, false)?;
+            // An alias added now is the caller's, not the key's creator's.
+            write_key(tx, &self.instance, &key, false, &event.initiator)?;
             self.store.chain.append(tx, event)?;
             Ok(key)
         })
@@ -1042,7 +1043,15 @@ fn read_key(conn: &Connection, instance: &str, id: KeyId) -> Result<Key, CoreErr
     .ok_or(CoreError::KeyNotFound(id))?
 }
 
-fn write_key(conn: &Connection, instance: &str, key: &Key, new: bool) -> Result<(), CoreError> {
+/// Writes `key` and its alias rows; an alias it did not have before is recorded as added by
+/// `alias_by`.
+fn write_key(
+    conn: &Connection,
+    instance: &str,
+    key: &Key,
+    new: bool,
+    alias_by: &str,
+) -> Result<(), CoreError> {
     if !ring_exists(conn, instance, &key.key_ring)? {
         return Err(CoreError::KeyRingNotFound(key.key_ring.to_string()));
     }
@@ -1092,12 +1101,12 @@ fn write_key(conn: &Connection, instance: &str, key: &Key, new: bool) -> Result<
         ],
     )
     .map_err(StoreError::from)?;
-    write_aliases(conn, instance, key)
+    write_aliases(conn, instance, key, alias_by)
 }
 
 /// Brings the alias rows in line with `key.aliases`. An alias held by another key of the
 /// instance is [`CoreError::AliasTaken`]; the whole transaction then rolls back.
-fn write_aliases(conn: &Connection, instance: &str, key: &Key) -> Result<(), CoreError> {
+fn write_aliases(conn: &Connection, instance: &str, key: &Key, by: &str) -> Result<(), CoreError> {
     let mut stmt = conn
         .prepare("SELECT alias FROM key_aliases WHERE key_id = ?1")
         .map_err(StoreError::from)?;
@@ -1138,7 +1147,7 @@ fn write_aliases(conn: &Connection, instance: &str, key: &Key) -> Result<(), Cor
                 alias.as_str(),
                 key.id.as_bytes(),
                 micros(key.updated_at),
-                &key.created_by
+                by
             ],
         )
         .map_err(StoreError::from)?;
