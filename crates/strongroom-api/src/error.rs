@@ -14,6 +14,8 @@ pub enum ErrorCode {
     InvalidInput,
     /// The key's state forbids the action (e.g. wrapping with a disabled key).
     InvalidState,
+    /// The key is deleted already (a second delete).
+    KeyDeleted,
     /// The action needs a root key and a standard key was given.
     NotARootKey,
     /// The ciphertext is malformed, altered, for another key, or the AAD does not match.
@@ -78,6 +80,7 @@ impl ErrorCode {
             ErrorCode::NotFound => "NOT_FOUND",
             ErrorCode::InvalidInput => "INVALID_INPUT",
             ErrorCode::InvalidState => "INVALID_STATE",
+            ErrorCode::KeyDeleted => "KEY_DELETED",
             ErrorCode::NotARootKey => "NOT_A_ROOT_KEY",
             ErrorCode::Undecryptable => "UNDECRYPTABLE",
             ErrorCode::RotationTooSoon => "ROTATION_TOO_SOON",
@@ -107,10 +110,11 @@ impl ErrorCode {
     }
 
     /// Every code, for tables that map codes both ways.
-    pub const ALL: [ErrorCode; 28] = [
+    pub const ALL: [ErrorCode; 29] = [
         ErrorCode::NotFound,
         ErrorCode::InvalidInput,
         ErrorCode::InvalidState,
+        ErrorCode::KeyDeleted,
         ErrorCode::NotARootKey,
         ErrorCode::Undecryptable,
         ErrorCode::RotationTooSoon,

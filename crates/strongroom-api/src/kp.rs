@@ -169,6 +169,7 @@ pub fn reason_for(code: ErrorCode) -> (u16, &'static str) {
         ErrorCode::NotFound => (404, "KEY_NOT_FOUND_ERR"),
         ErrorCode::InvalidInput => (400, "INVALID_FIELD_ERR"),
         ErrorCode::InvalidState => (409, "KEY_ACTION_INVALID_STATE_ERR"),
+        ErrorCode::KeyDeleted => (410, "KEY_DELETED_ERR"),
         ErrorCode::NotARootKey => (400, "KEY_ROOT_REQ_ERR"),
         ErrorCode::Undecryptable => (422, "UNPROCESSABLE_CIPHERTEXT_ERR"),
         ErrorCode::RotationTooSoon => (409, "KEY_ROTATION_NOT_PERMITTED"),
@@ -201,7 +202,7 @@ pub fn reason_for(code: ErrorCode) -> (u16, &'static str) {
 
 /// Reason codes that Key Protect (or this server outside the facade) sends and that no
 /// [`ErrorCode`] produces, each with the code a caller should see.
-const OTHER_REASONS: [(&str, ErrorCode); 15] = [
+const OTHER_REASONS: [(&str, ErrorCode); 14] = [
     ("BAD_BODY_ERR", ErrorCode::InvalidInput),
     ("NO_BODY_ERR", ErrorCode::InvalidInput),
     ("INVALID_QUERY_PARAM_ERR", ErrorCode::InvalidInput),
@@ -210,7 +211,6 @@ const OTHER_REASONS: [(&str, ErrorCode); 15] = [
     ("BAD_REQUEST_ERR", ErrorCode::InvalidInput),
     ("INCORRECT_NONCE_IV_ERR", ErrorCode::IncorrectNonce),
     ("KEY_EXPIRED_ERR", ErrorCode::InvalidState),
-    ("KEY_DELETED_ERR", ErrorCode::InvalidState),
     ("RESOURCE_OWNER_ERR", ErrorCode::Forbidden),
     ("PREV_KEY_DEL_ERR", ErrorCode::ProtectedResource),
     ("REQ_TOO_EARLY_ERR", ErrorCode::Conflict),

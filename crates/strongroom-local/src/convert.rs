@@ -7,8 +7,8 @@ use strongroom_api::{
     KeyStateName, KeyType, KeyVersionInfo, KeyVersionRef, RotationPolicyInfo,
 };
 use strongroom_core::{
-    Caller, CallerKind, CoreError, Key, KeyKind, KeyState, KeyVersion, KeyVersionId, Operation,
-    Role, Scope,
+    Caller, CallerKind, CoreError, Key, KeyAction, KeyKind, KeyState, KeyVersion, KeyVersionId,
+    Operation, Role, Scope,
 };
 use time::format_description::well_known::Rfc3339;
 use time::OffsetDateTime;
@@ -19,6 +19,12 @@ use zeroize::Zeroizing;
 pub(crate) fn api_error(err: CoreError) -> ApiError {
     let code = match &err {
         CoreError::KeyNotFound(_) => ErrorCode::NotFound,
+        // Key Protect answers a second delete with 410 Gone, any other refused state with 409.
+        CoreError::InvalidState {
+            state: KeyState::Destroyed,
+            action: KeyAction::Delete,
+            ..
+        } => ErrorCode::KeyDeleted,
         CoreError::InvalidState { .. } => ErrorCode::InvalidState,
         CoreError::NotARootKey(..) => ErrorCode::NotARootKey,
         CoreError::Invalid(_) => ErrorCode::InvalidInput,

@@ -827,6 +827,35 @@ async fn a_collection_says_how_many_it_holds_and_a_create_holds_one_key() {
 }
 
 #[tokio::test]
+async fn a_second_delete_is_gone_not_a_conflict() {
+    let server = Server::start().await;
+    let id = root_key(&server).await;
+    let first = server
+        .call(Method::DELETE, &format!("/api/v2/keys/{id}"), None)
+        .await;
+    assert_eq!(first.status, StatusCode::NO_CONTENT, "{}", first.body);
+    let second = server
+        .call(Method::DELETE, &format!("/api/v2/keys/{id}"), None)
+        .await;
+    assert_eq!(second.status, StatusCode::GONE, "{}", second.body);
+    assert_eq!(reason(&second), "KEY_DELETED_ERR");
+    // Other actions a deleted key refuses stay conflicts.
+    let disable = server
+        .call(
+            Method::POST,
+            &format!("/api/v2/keys/{id}/actions/disable"),
+            None,
+        )
+        .await;
+    assert_eq!(
+        reason(&disable),
+        "KEY_ACTION_INVALID_STATE_ERR",
+        "{}",
+        disable.body
+    );
+}
+
+#[tokio::test]
 async fn path_tricks_in_ids_aliases_and_rings_get_a_key_protect_4xx() {
     let server = Server::start().await;
     let id = root_key(&server).await;

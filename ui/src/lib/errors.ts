@@ -50,6 +50,7 @@ export function describe(error: BackendError): string {
     case "NOT_FOUND":
     case "INVALID_INPUT":
     case "INVALID_STATE":
+    case "KEY_DELETED":
     case "ROTATION_TOO_SOON":
     case "CONFLICT":
     case "KEYSTORE_UNAVAILABLE":

@@ -143,6 +143,7 @@ const KNOWN_CODES: Record<ErrorCode, true> = {
   NOT_FOUND: true,
   INVALID_INPUT: true,
   INVALID_STATE: true,
+  KEY_DELETED: true,
   NOT_A_ROOT_KEY: true,
   UNDECRYPTABLE: true,
   ROTATION_TOO_SOON: true,
