@@ -1667,7 +1667,9 @@ impl Keystore for LocalKeystore {
 
     async fn import_token(&self) -> Result<ImportTokenInfo, ApiError> {
         self.run(move |inner| {
-            inner.audited(Operation::ImportToken, "", |inner| {
+            // Key Protect's name for the retrieval, refused or not, is the read's; taking the
+            // token (a retrieval spent) needs what creating one needs.
+            inner.audited(Operation::ReadImportToken, "", |inner| {
                 inner.require(Operation::ImportToken, Target::Instance)?;
                 let _guard = inner
                     .shared
@@ -1677,6 +1679,7 @@ impl Keystore for LocalKeystore {
                 let mut token = import::load(&inner.shared.store, inner.repo.id())?;
                 token.retrieve(inner.now()).map_err(api_error)?;
                 import::save_counters(&inner.shared.store, inner.repo.id(), &token)?;
+                inner.record_use(Operation::ReadImportToken, None)?;
                 import::info(&token, true)
             })
         })

@@ -548,6 +548,29 @@ async fn secure_import_with_an_import_token() {
     server.call(Method::GET, "/api/v2/import_token", None).await;
     let spent = server.call(Method::GET, "/api/v2/import_token", None).await;
     assert_eq!(spent.status, StatusCode::CONFLICT, "retrievals run out");
+
+    // Every retrieval is in the trail under Key Protect's name for it, spent or refused: the
+    // first refusal (no token yet), the two that were handed out, the one that ran out.
+    let trail = server
+        .call(
+            Method::GET,
+            "/api/v2/audit_events?action=kms.import-token.read",
+            None,
+        )
+        .await;
+    let outcomes: Vec<&str> = trail.body["resources"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|event| event["outcome"].as_str().unwrap_or_default())
+        .collect();
+    assert_eq!(
+        outcomes.iter().filter(|o| **o == "success").count(),
+        2,
+        "{}",
+        trail.body
+    );
+    assert_eq!(outcomes.len(), 4, "{}", trail.body);
 }
 
 #[tokio::test]
