@@ -488,6 +488,19 @@ impl Inner {
         target: &str,
         work: impl FnOnce(&Self) -> Result<T, ApiError>,
     ) -> Result<T, ApiError> {
+        self.audited_as(operation, operation.event(), target, work)
+    }
+
+    /// [`Self::audited`] for a call Key Protect names apart from the operation that authorizes
+    /// it (the instance's policies are read and written as `ReadPolicies`/`WritePolicies`),
+    /// so its refusals carry the same action name as its successes.
+    fn audited_as<T>(
+        &self,
+        operation: Operation,
+        action: &'static str,
+        target: &str,
+        work: impl FnOnce(&Self) -> Result<T, ApiError>,
+    ) -> Result<T, ApiError> {
         let started = std::time::Instant::now();
         let result = work(self);
         // Wraps, unwraps and rewraps are timed whole, audit wait included (`measured`).
@@ -497,14 +510,14 @@ impl Inner {
         ) {
             self.shared.store.record_usage(
                 self.repo.id(),
-                operation.event(),
+                action,
                 result.as_ref().err().map(|err| err.code.name()),
                 self.now(),
                 started.elapsed(),
             );
         }
         if let Err(err) = &result {
-            let mut event = self.event(operation, target, self.now());
+            let mut event = self.event_named(action, target, self.now());
             event.outcome = Outcome::Failure(err.code.name().to_owned());
             if let Err(audit) = self.shared.store.audit_writer().record(event, None) {
                 tracing::error!(error = %audit, "could not audit a failed call");
@@ -834,6 +847,11 @@ fn material(
         }
     }
 }
+
+/// Key Protect's action names for the instance's policies, apart from the key policies'
+/// `kms.policies.*` that authorize them.
+const INSTANCE_POLICIES_READ: &str = "kms.instance-policies.read";
+const INSTANCE_POLICIES_WRITE: &str = "kms.instance-policies.write";
 
 #[async_trait::async_trait]
 impl Keystore for LocalKeystore {
@@ -1358,15 +1376,26 @@ impl Keystore for LocalKeystore {
 
     async fn instance_policies(&self) -> Result<Vec<InstancePolicy>, ApiError> {
         self.run(move |inner| {
-            inner.audited(Operation::ReadPolicies, "", |inner| {
-                inner.require(Operation::ReadPolicies, Target::Instance)?;
-                let policies = inner.repo.instance_policies().map_err(api_error)?;
-                inner.record_use(Operation::ReadPolicies, None)?;
-                Ok(policies
-                    .iter()
-                    .map(crate::access::instance_policy)
-                    .collect())
-            })
+            inner.audited_as(
+                Operation::ReadPolicies,
+                INSTANCE_POLICIES_READ,
+                "",
+                |inner| {
+                    inner.require(Operation::ReadPolicies, Target::Instance)?;
+                    let policies = inner.repo.instance_policies().map_err(api_error)?;
+                    let read = inner.event_named(INSTANCE_POLICIES_READ, "", inner.now());
+                    inner
+                        .shared
+                        .store
+                        .audit_writer()
+                        .record(read, None)
+                        .map_err(api_error)?;
+                    Ok(policies
+                        .iter()
+                        .map(crate::access::instance_policy)
+                        .collect())
+                },
+            )
         })
         .await
     }
@@ -1376,20 +1405,25 @@ impl Keystore for LocalKeystore {
         policies: Vec<InstancePolicy>,
     ) -> Result<Vec<InstancePolicy>, ApiError> {
         self.run(move |inner| {
-            inner.audited(Operation::WritePolicies, "", |inner| {
-                inner.require(Operation::WritePolicies, Target::Instance)?;
-                let rows = policies
-                    .iter()
-                    .map(crate::access::validate_instance_policy)
-                    .collect::<Result<Vec<_>, _>>()?;
-                let event = inner.event_named("kms.instance-policies.write", "", inner.now());
-                inner
-                    .repo
-                    .set_instance_policies(&rows, &event)
-                    .map_err(api_error)?;
-                let stored = inner.repo.instance_policies().map_err(api_error)?;
-                Ok(stored.iter().map(crate::access::instance_policy).collect())
-            })
+            inner.audited_as(
+                Operation::WritePolicies,
+                INSTANCE_POLICIES_WRITE,
+                "",
+                |inner| {
+                    inner.require(Operation::WritePolicies, Target::Instance)?;
+                    let rows = policies
+                        .iter()
+                        .map(crate::access::validate_instance_policy)
+                        .collect::<Result<Vec<_>, _>>()?;
+                    let event = inner.event_named(INSTANCE_POLICIES_WRITE, "", inner.now());
+                    inner
+                        .repo
+                        .set_instance_policies(&rows, &event)
+                        .map_err(api_error)?;
+                    let stored = inner.repo.instance_policies().map_err(api_error)?;
+                    Ok(stored.iter().map(crate::access::instance_policy).collect())
+                },
+            )
         })
         .await
     }

@@ -642,6 +642,34 @@ async fn instance_policies_are_inherited_by_new_keys() {
     let resource = &metadata.body["resources"][0];
     assert_eq!(resource["dualAuthDelete"]["enabled"], true);
     assert_eq!(resource["rotation"]["interval_month"], 3);
+
+    // The instance's policies are read and written under their own action names, refusals
+    // included, apart from the key policies' kms.policies.*. (The refusal the HTTP layer gives
+    // before the keystore is asked, the mismatched `?policy=`, is not a call on the keystore.)
+    for (action, successes, failures) in [
+        ("kms.instance-policies.write", 2, 1),
+        ("kms.instance-policies.read", 1, 0),
+    ] {
+        let trail = server
+            .call(
+                Method::GET,
+                &format!("/api/v2/audit_events?action={action}"),
+                None,
+            )
+            .await;
+        let outcomes: Vec<String> = trail.body["resources"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|event| event["outcome"].as_str().unwrap_or_default().to_owned())
+            .collect();
+        let succeeded = outcomes.iter().filter(|o| *o == "success").count();
+        assert_eq!(
+            (succeeded, outcomes.len() - succeeded),
+            (successes, failures),
+            "{action}: {outcomes:?}"
+        );
+    }
 }
 
 #[tokio::test]
