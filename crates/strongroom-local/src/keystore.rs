@@ -848,6 +848,16 @@ fn material(
     }
 }
 
+/// A page of aliases or audit events: 100 unless asked, 1 to 1000. Out of range is refused
+/// rather than clamped, so `limit=0` does not answer with one.
+fn page_limit(limit: Option<u32>) -> Result<u32, ApiError> {
+    match limit {
+        None => Ok(100),
+        Some(limit @ 1..=1000) => Ok(limit),
+        Some(_) => Err(ApiError::invalid("`limit` must be 1 to 1000")),
+    }
+}
+
 /// Key Protect's action names for the instance's policies, apart from the key policies'
 /// `kms.policies.*` that authorize them.
 const INSTANCE_POLICIES_READ: &str = "kms.instance-policies.read";
@@ -1310,7 +1320,7 @@ impl Keystore for LocalKeystore {
         self.run(move |inner| {
             inner.audited(Operation::ListKeys, "", |inner| {
                 inner.require(Operation::ListKeys, Target::Instance)?;
-                let limit = request.limit.unwrap_or(100).clamp(1, 1000);
+                let limit = page_limit(request.limit)?;
                 let (rows, total) = inner
                     .repo
                     .aliases(request.prefix.as_deref(), request.offset, limit)
@@ -1657,7 +1667,7 @@ impl Keystore for LocalKeystore {
                     within_latest: query.within_latest,
                     since,
                     until,
-                    limit: query.limit.unwrap_or(100),
+                    limit: page_limit(query.limit)?,
                 })
                 .map_err(|err| api_error(err.into()))?;
             Ok(rows.iter().map(crate::access::audit_info).collect())

@@ -553,6 +553,9 @@ async fn absurd_numbers_and_malformed_queries_get_a_key_protect_400() {
         "before=NaN",
         "before=99999999999999999999",
         "failuresOnly=maybe",
+        // Out of range is refused, not clamped: `limit=0` answered with one event.
+        "limit=0",
+        "limit=1001",
     ] {
         cases.push(
             case(
@@ -561,6 +564,20 @@ async fn absurd_numbers_and_malformed_queries_get_a_key_protect_400() {
                     &server,
                     Method::GET,
                     &format!("/api/v2/audit_events?{query}"),
+                    Body::empty(),
+                ),
+            )
+            .status(StatusCode::BAD_REQUEST),
+        );
+    }
+    for query in ["limit=0", "limit=1001", "offset=-1"] {
+        cases.push(
+            case(
+                format!("GET /aliases?{query}"),
+                kp(
+                    &server,
+                    Method::GET,
+                    &format!("/api/v2/aliases?{query}"),
                     Body::empty(),
                 ),
             )
