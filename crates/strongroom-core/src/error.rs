@@ -11,7 +11,7 @@ pub enum CoreError {
     #[error("key {0} was not found")]
     KeyNotFound(KeyId),
     /// The key exists but its state forbids the action (Key Protect's state table).
-    #[error("key {key} is {state} and cannot be used to {action}")]
+    #[error("key {key} is {state}; {action} is not allowed in that state")]
     InvalidState {
         /// The key.
         key: KeyId,

@@ -67,7 +67,7 @@ impl KeyState {
             (Active, Rotate | Wrap | Unwrap | Rewrap | Disable | Delete)
                 | (Suspended, Enable | Delete)
                 | (Deactivated, Rotate | Unwrap | Rewrap | Delete)
-                | (Destroyed, Restore)
+                | (Destroyed, Restore | Purge)
         )
     }
 }
@@ -102,11 +102,13 @@ pub enum KeyAction {
     Delete,
     /// Bring a destroyed key back.
     Restore,
+    /// Remove a destroyed key for good.
+    Purge,
 }
 
 impl KeyAction {
     /// Every action, for exhaustive tests and tables.
-    pub const ALL: [KeyAction; 8] = [
+    pub const ALL: [KeyAction; 9] = [
         KeyAction::Rotate,
         KeyAction::Wrap,
         KeyAction::Unwrap,
@@ -115,6 +117,7 @@ impl KeyAction {
         KeyAction::Enable,
         KeyAction::Delete,
         KeyAction::Restore,
+        KeyAction::Purge,
     ];
 }
 
@@ -129,6 +132,7 @@ impl fmt::Display for KeyAction {
             KeyAction::Enable => "enable",
             KeyAction::Delete => "delete",
             KeyAction::Restore => "restore",
+            KeyAction::Purge => "purge",
         })
     }
 }
@@ -448,7 +452,7 @@ impl Key {
             (state, _) => Err(CoreError::InvalidState {
                 key: self.id,
                 state,
-                action: KeyAction::Delete,
+                action: KeyAction::Purge,
             }),
         }
     }
@@ -634,7 +638,7 @@ mod tests {
             ),
             (KeyState::Suspended, &[Enable, Delete]),
             (KeyState::Deactivated, &[Rotate, Unwrap, Rewrap, Delete]),
-            (KeyState::Destroyed, &[Restore]),
+            (KeyState::Destroyed, &[Restore, Purge]),
         ];
         for (state, allowed) in expected {
             for action in KeyAction::ALL {
