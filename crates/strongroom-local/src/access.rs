@@ -69,6 +69,35 @@ pub(crate) fn validate_instance_policy(
             return Err(ApiError::invalid("interval_month must be between 1 and 12"));
         }
     }
+    // Stored and returned, not enforced (docs/access.md); but only in the shape Key Protect
+    // accepts, so what a client reads back is what Key Protect would hold.
+    if policy_type == "allowedNetwork" && policy.enabled {
+        let network = attributes
+            .and_then(|a| a.get("allowed_network"))
+            .and_then(serde_json::Value::as_str);
+        if !matches!(network, Some("public-and-private" | "private-only")) {
+            return Err(ApiError::invalid(
+                "allowed_network must be \"public-and-private\" or \"private-only\"",
+            ));
+        }
+    }
+    if policy_type == "allowedIP" && policy.enabled {
+        let ranges = attributes
+            .and_then(|a| a.get("allowed_ip"))
+            .and_then(serde_json::Value::as_array)
+            .filter(|ranges| (1..=1000).contains(&ranges.len()))
+            .ok_or_else(|| {
+                ApiError::invalid("allowed_ip must be a list of 1 to 1000 CIDR ranges")
+            })?;
+        if let Some(bad) = ranges
+            .iter()
+            .find(|range| !range.as_str().is_some_and(is_cidr))
+        {
+            return Err(ApiError::invalid(format!(
+                "allowed_ip: {bad} is not a CIDR range such as 10.0.0.0/8"
+            )));
+        }
+    }
     if policy_type == "keyCreateImportAccess" {
         if let Some(attributes) = attributes {
             let known = [
@@ -97,6 +126,21 @@ pub(crate) fn validate_instance_policy(
         policy.enabled,
         attributes.map(serde_json::Value::to_string),
     ))
+}
+
+/// `address/prefix`, IPv4 or IPv6, the prefix no longer than the address.
+fn is_cidr(text: &str) -> bool {
+    let Some((address, prefix)) = text.split_once('/') else {
+        return false;
+    };
+    let Ok(prefix) = prefix.parse::<u8>() else {
+        return false;
+    };
+    match address.parse::<std::net::IpAddr>() {
+        Ok(std::net::IpAddr::V4(_)) => prefix <= 32,
+        Ok(std::net::IpAddr::V6(_)) => prefix <= 128,
+        Err(_) => false,
+    }
 }
 
 pub(crate) fn instance_policy(record: &InstancePolicyRecord) -> InstancePolicy {

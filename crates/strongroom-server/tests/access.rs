@@ -896,6 +896,48 @@ async fn a_policy_type_nobody_knows_is_named_in_a_400_not_answered_with_nothing(
 }
 
 #[tokio::test]
+async fn network_policies_are_kept_only_in_the_shape_key_protect_accepts() {
+    let server = Server::start().await;
+    for (policy_type, attributes, accepted) in [
+        (
+            "allowedIP",
+            json!({"allowed_ip": ["10.9.9.0/24", "2001:db8::/32"]}),
+            true,
+        ),
+        ("allowedIP", json!({"allowed_ip": ["not-a-cidr"]}), false),
+        ("allowedIP", json!({"allowed_ip": ["10.0.0.0/33"]}), false),
+        ("allowedIP", json!({"allowed_ip": []}), false),
+        (
+            "allowedNetwork",
+            json!({"allowed_network": "private-only"}),
+            true,
+        ),
+        ("allowedNetwork", json!({"allowed_network": "bogus"}), false),
+    ] {
+        let reply = server
+            .call(
+                Method::PUT,
+                &format!("/api/v2/instance/policies?policy={policy_type}"),
+                Some(&policy_body(json!({
+                    "policy_type": policy_type,
+                    "policy_data": {"enabled": true, "attributes": attributes}
+                }))),
+            )
+            .await;
+        let expected = if accepted {
+            StatusCode::NO_CONTENT
+        } else {
+            StatusCode::BAD_REQUEST
+        };
+        assert_eq!(
+            reply.status, expected,
+            "{policy_type} {attributes}: {}",
+            reply.body
+        );
+    }
+}
+
+#[tokio::test]
 async fn key_rings_and_aliases_work_in_place_of_ids() {
     let server = Server::start().await;
     let created = server
