@@ -52,8 +52,6 @@ where
             .await
             .map(|axum::extract::Query(value)| Self(value))
             .map_err(|rejection| {
-                // serde's reason names the parameter ("limit: invalid digit found in
-                // string"); a query carries no secrets, so the caller may read it.
                 let text = rejection.body_text();
                 let reason = text
                     .strip_prefix("Failed to deserialize query string: ")
@@ -61,8 +59,63 @@ where
                 Failure::new(
                     StatusCode::BAD_REQUEST,
                     "INVALID_QUERY_PARAM_ERR",
-                    format!("the query is not valid: {reason}"),
+                    format!("the query is not valid: {}", plain_reason(reason)),
                 )
             })
+    }
+}
+
+/// serde's reason in the caller's terms. It names the parameter ("limit: invalid digit found
+/// in string"), and a query carries no secrets, so the parameter stays; the parser's words
+/// about digits and target types go.
+fn plain_reason(reason: &str) -> String {
+    if let Some(field) = reason
+        .strip_prefix("duplicate field `")
+        .and_then(|rest| rest.strip_suffix('`'))
+    {
+        return format!("`{field}` is given more than once");
+    }
+    let Some((field, problem)) = reason.split_once(": ") else {
+        return reason.to_owned();
+    };
+    if problem.contains("invalid digit") || problem.contains("empty string") {
+        format!("`{field}` must be a whole number")
+    } else if problem.contains("too large") || problem.contains("too small") {
+        format!("`{field}` is out of range")
+    } else if problem.contains("`true` or `false`") {
+        format!("`{field}` must be true or false")
+    } else {
+        reason.to_owned()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::plain_reason;
+
+    #[test]
+    fn parser_reasons_become_sentences_that_name_the_parameter() {
+        for (serde, plain) in [
+            (
+                "limit: invalid digit found in string",
+                "`limit` must be a whole number",
+            ),
+            (
+                "hours: cannot parse integer from empty string",
+                "`hours` must be a whole number",
+            ),
+            (
+                "offset: number too large to fit in target type",
+                "`offset` is out of range",
+            ),
+            (
+                "failuresOnly: provided string was not `true` or `false`",
+                "`failuresOnly` must be true or false",
+            ),
+            ("duplicate field `limit`", "`limit` is given more than once"),
+            ("something else entirely", "something else entirely"),
+        ] {
+            assert_eq!(plain_reason(serde), plain);
+        }
     }
 }

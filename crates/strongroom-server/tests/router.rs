@@ -858,3 +858,39 @@ async fn the_go_client_scenario_byte_for_byte() {
     assert_eq!(status, StatusCode::NO_CONTENT);
     assert!(body.is_empty(), "DeleteKeyRing: {body:?}");
 }
+
+/// A query the parser cannot read is refused in a sentence naming the parameter, not in the
+/// parser's own words ("invalid digit found in string").
+#[tokio::test]
+async fn unreadable_query_parameters_are_named_in_plain_words() {
+    let server = Server::start().await;
+    for (path, says) in [
+        (
+            "/api/v2/aliases?limit=abc",
+            "`limit` must be a whole number",
+        ),
+        (
+            "/api/v2/activity?hours=-3",
+            "`hours` must be a whole number",
+        ),
+        (
+            "/api/v2/audit_events?limit=99999999999",
+            "`limit` is out of range",
+        ),
+        (
+            "/api/v2/audit_events?failuresOnly=maybe",
+            "`failuresOnly` must be true or false",
+        ),
+        (
+            "/api/v2/aliases?limit=1&limit=2",
+            "`limit` is given more than once",
+        ),
+    ] {
+        let reply = server.call(Method::GET, path, None).await;
+        assert_eq!(reply.status, StatusCode::BAD_REQUEST, "{path}");
+        assert_eq!(reason(&reply), "INVALID_QUERY_PARAM_ERR", "{path}");
+        let message = reply.body["resources"][0]["errorMsg"].as_str().unwrap();
+        assert!(message.contains(says), "{path}: {message}");
+        assert!(!message.contains("digit"), "{path}: {message}");
+    }
+}
