@@ -138,6 +138,25 @@ pub(crate) async fn run(options: Options) -> anyhow::Result<()> {
                 ..KeyQuery::default()
             },
         ),
+        // As the facade lists: an expired key counts as deactivated, which the stored state
+        // does not say (migration 9). Against the row above this one's stored-state twin.
+        (
+            "storage only: list 200, active root keys, expiry judged",
+            KeyQuery {
+                states: vec![KeyState::Active],
+                kind: Some(KeyKind::Root),
+                states_at: Some(SystemClock.now()),
+                ..KeyQuery::default()
+            },
+        ),
+        (
+            "storage only: list 200, deactivated, expiry judged",
+            KeyQuery {
+                states: vec![KeyState::Deactivated],
+                states_at: Some(SystemClock.now()),
+                ..KeyQuery::default()
+            },
+        ),
     ] {
         let matching = {
             let instance = instance.clone();

@@ -18,8 +18,13 @@ pub struct KeyQuery {
     pub offset: u32,
     /// Keys to return, at most [`MAX_PAGE_SIZE`].
     pub limit: u32,
-    /// Only keys in these stored states; empty means every state but destroyed.
+    /// Only keys in these states; empty means every state but destroyed.
     pub states: Vec<KeyState>,
+    /// The moment `states` are judged at, normally now: a key past its expiration date then
+    /// counts as deactivated, as [`crate::Key::state_at`] says, although its row still says
+    /// active or suspended (nothing writes the change down). `None` filters on the stored
+    /// state alone.
+    pub states_at: Option<OffsetDateTime>,
     /// Key Protect's search syntax ([`crate::KeySearch`]): by default a case-insensitive
     /// substring of the name or an alias, or an exact id.
     pub search: Option<String>,
@@ -80,6 +85,7 @@ impl Default for KeyQuery {
             offset: 0,
             limit: 200,
             states: Vec::new(),
+            states_at: None,
             search: None,
             kind: None,
             key_rings: None,

@@ -894,6 +894,7 @@ impl Keystore for LocalKeystore {
                     offset: request.offset,
                     limit: request.limit.unwrap_or(KeyQuery::default().limit),
                     states: request.states.into_iter().map(key_state).collect(),
+                    states_at: Some(now),
                     search: request.search,
                     kind: request.key_type.map(key_kind),
                     key_rings,

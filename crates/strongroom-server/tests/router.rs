@@ -859,6 +859,70 @@ async fn the_go_client_scenario_byte_for_byte() {
     assert!(body.is_empty(), "DeleteKeyRing: {body:?}");
 }
 
+/// A key past its expiration date lists as deactivated (state 3) and not as active, in the
+/// page and in its total: its row still says active, since nothing writes the change down.
+#[tokio::test]
+async fn the_state_filter_finds_an_expired_key_where_it_is_shown() {
+    use strongroom_core::Clock;
+    let server = Server::start().await;
+    let tomorrow = (server.clock.now() + time::Duration::days(1))
+        .format(&time::format_description::well_known::Rfc3339)
+        .unwrap();
+    let body = json!({
+        "metadata": {"collectionType": "application/vnd.ibm.kms.key+json", "collectionTotal": 1},
+        "resources": [{"type": "application/vnd.ibm.kms.key+json", "name": "expiring",
+                       "extractable": false, "expirationDate": tomorrow}]
+    });
+    let created = server
+        .call(Method::POST, "/api/v2/keys", Some(&body.to_string()))
+        .await;
+    assert_eq!(created.status, StatusCode::CREATED, "{}", created.body);
+    let expiring = created.body["resources"][0]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let lasting = server.create_root_key("lasting").await;
+
+    let listed = |query: &'static str| {
+        let server = &server;
+        async move {
+            let reply = server
+                .call(
+                    Method::GET,
+                    &format!("/api/v2/keys?totalCount=true&{query}"),
+                    None,
+                )
+                .await;
+            assert_eq!(reply.status, StatusCode::OK, "{}", reply.body);
+            let ids: Vec<String> = reply.body["resources"]
+                .as_array()
+                .map(|keys| {
+                    keys.iter()
+                        .map(|k| k["id"].as_str().unwrap().to_owned())
+                        .collect()
+                })
+                .unwrap_or_default();
+            assert_eq!(
+                reply.body["metadata"]["totalCount"],
+                json!(ids.len()),
+                "{query}: the total counts what the page shows"
+            );
+            ids
+        }
+    };
+    assert_eq!(listed("state=1").await.len(), 2, "neither has expired yet");
+    assert!(listed("state=3").await.is_empty());
+
+    server.clock.advance(time::Duration::days(2));
+    assert_eq!(listed("state=1").await, vec![lasting.clone()]);
+    assert_eq!(listed("state=3").await, vec![expiring.clone()]);
+    assert_eq!(listed("state=1,2").await, vec![lasting.clone()]);
+    assert_eq!(listed("state=2,3").await, vec![expiring.clone()]);
+    assert_eq!(listed("").await.len(), 2, "the default states take both");
+    let shown = server.call(Method::GET, "/api/v2/keys?state=3", None).await;
+    assert_eq!(shown.body["resources"][0]["state"], 3);
+}
+
 /// A query the parser cannot read is refused in a sentence naming the parameter, not in the
 /// parser's own words ("invalid digit found in string").
 #[tokio::test]

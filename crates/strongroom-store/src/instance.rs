@@ -784,19 +784,10 @@ impl KeyRepository for InstanceStore {
 
     fn list(&self, query: &KeyQuery) -> Result<KeyPage, CoreError> {
         let conn = self.store.conn();
-        let mut filter = String::from("instance_id = ?");
+        // The columns `key_counts` has besides the state: the instance, the rings, the kind.
+        let mut scope = String::from("instance_id = ?");
         let mut args: Vec<rusqlite::types::Value> =
             vec![rusqlite::types::Value::Text(self.instance.clone())];
-
-        let states: Vec<i64> = if query.states.is_empty() {
-            vec![1, 2, 3]
-        } else {
-            query.states.iter().map(|s| i64::from(s.code())).collect()
-        };
-        let placeholders = vec!["?"; states.len()].join(", ");
-        filter.push_str(&format!(" AND state IN ({placeholders})"));
-        args.extend(states.into_iter().map(rusqlite::types::Value::Integer));
-
         if let Some(rings) = &query.key_rings {
             if rings.is_empty() {
                 return Ok(KeyPage {
@@ -805,7 +796,7 @@ impl KeyRepository for InstanceStore {
                 });
             }
             let placeholders = vec!["?"; rings.len()].join(", ");
-            filter.push_str(&format!(" AND key_ring IN ({placeholders})"));
+            scope.push_str(&format!(" AND key_ring IN ({placeholders})"));
             args.extend(
                 rings
                     .iter()
@@ -813,9 +804,31 @@ impl KeyRepository for InstanceStore {
             );
         }
         if let Some(kind) = query.kind {
-            filter.push_str(" AND kind = ?");
+            scope.push_str(" AND kind = ?");
             args.push(rusqlite::types::Value::Text(kind_name(kind).to_owned()));
         }
+        let scope_args = args.clone();
+
+        let states = StateFilter::new(&query.states, query.states_at);
+        // Expiry is judged only where a key in scope has expired while stored as live: the
+        // judged filter is an OR that SQLite walks in creation order through the whole
+        // instance, which costs a million-key store most of a second when nothing matches.
+        let (expired_keys, correction) = match states.expired_in_scope() {
+            Some((sql, at)) => conn
+                .query_row(
+                    &format!("{sql} AND {scope}"),
+                    rusqlite::params_from_iter(std::iter::once(&at).chain(scope_args.iter())),
+                    |row| Ok((row.get::<_, i64>(0)?, row.get::<_, i64>(1)?)),
+                )
+                .map_err(StoreError::from)?,
+            None => (0, 0),
+        };
+        let mut filter = format!("{scope} AND {}", states.stored);
+        if let Some((judged, at)) = states.judged().filter(|_| expired_keys > 0) {
+            filter = format!("{scope} AND {judged}");
+            args.extend(std::iter::repeat_n(at, judged.matches('?').count()));
+        }
+
         if let Some(imported) = query.imported {
             filter.push_str(" AND imported = ?");
             args.push(rusqlite::types::Value::Integer(i64::from(imported)));
@@ -875,20 +888,28 @@ impl KeyRepository for InstanceStore {
 
         // Without a search or the filters above, every filter is a column of `key_counts`
         // (migration 3), so the total is a sum over a few counter rows instead of a count over
-        // every matching key.
-        let counted_in = if count_rows { "keys" } else { "key_counts" };
-        let count = if count_rows {
-            "count(*)"
-        } else {
-            "coalesce(sum(n), 0)"
-        };
-        let total: i64 = conn
-            .query_row(
-                &format!("SELECT {count} FROM {counted_in} WHERE {filter}"),
+        // every matching key; corrected by the keys that have expired since they were written
+        // (`StateFilter::expired_correction`, migration 9), which are few.
+        let total: i64 = if count_rows {
+            conn.query_row(
+                &format!("SELECT count(*) FROM keys WHERE {filter}"),
                 rusqlite::params_from_iter(args.iter()),
                 |row| row.get(0),
             )
-            .map_err(StoreError::from)?;
+            .map_err(StoreError::from)?
+        } else {
+            let counted: i64 = conn
+                .query_row(
+                    &format!(
+                        "SELECT coalesce(sum(n), 0) FROM key_counts WHERE {scope} AND {}",
+                        states.stored
+                    ),
+                    rusqlite::params_from_iter(scope_args.iter()),
+                    |row| row.get(0),
+                )
+                .map_err(StoreError::from)?;
+            counted + correction
+        };
 
         let limit = query.limit.min(MAX_PAGE_SIZE);
         let order = order_by(&query.sort);
@@ -1249,6 +1270,114 @@ pub(crate) fn id16(bytes: &[u8]) -> Result<[u8; 16], CoreError> {
 
 /// Microseconds in the 30 days that a rotation interval counts per month.
 const MICROS_PER_30_DAYS: i64 = 30 * 24 * 3600 * 1_000_000;
+
+/// A listing's state filter. Rows keep the state last written; a key past its expiration
+/// date is deactivated all the same (`Key::state_at`), so when the filter separates
+/// deactivated keys from active or suspended ones, the expiration date decides too.
+struct StateFilter {
+    /// `state IN (...)` over the stored states, which is also what `key_counts` counts.
+    stored: String,
+    /// The wanted codes, as SQL literals (they are ours, not the caller's text).
+    codes: String,
+    /// The filter's active and suspended states.
+    live: Vec<i64>,
+    /// Whether deactivated keys are wanted.
+    deactivated: bool,
+    /// Stored states other than those three.
+    other: Vec<i64>,
+    /// When expiry is judged, in the store's microseconds.
+    at: Option<i64>,
+}
+
+impl StateFilter {
+    fn new(states: &[KeyState], at: Option<OffsetDateTime>) -> Self {
+        let mut codes: Vec<i64> = if states.is_empty() {
+            vec![1, 2, 3]
+        } else {
+            states.iter().map(|s| i64::from(s.code())).collect()
+        };
+        codes.sort_unstable();
+        codes.dedup();
+        let codes_sql = codes
+            .iter()
+            .map(i64::to_string)
+            .collect::<Vec<_>>()
+            .join(", ");
+        Self {
+            stored: format!("state IN ({codes_sql})"),
+            codes: codes_sql,
+            live: codes
+                .iter()
+                .copied()
+                .filter(|c| *c == 1 || *c == 2)
+                .collect(),
+            deactivated: codes.contains(&3),
+            other: codes.iter().copied().filter(|c| *c > 3).collect(),
+            at: at.map(micros),
+        }
+    }
+
+    /// The filter with expiry judged, and the time each of its `?` stands for; `None` when
+    /// the stored states already say it: expiry only moves keys from active or suspended to
+    /// deactivated, so a filter that takes all three, or none of them, is not affected.
+    fn judged(&self) -> Option<(String, rusqlite::types::Value)> {
+        let at = self.at?;
+        let untouched = (self.live.is_empty() && !self.deactivated)
+            || (self.live.len() == 2 && self.deactivated);
+        if untouched {
+            return None;
+        }
+        let list = |codes: &[i64]| {
+            codes
+                .iter()
+                .map(i64::to_string)
+                .collect::<Vec<_>>()
+                .join(", ")
+        };
+        let mut plain = self.other.clone();
+        if self.deactivated {
+            plain.push(3);
+        }
+        let mut either = Vec::new();
+        if !plain.is_empty() {
+            either.push(format!("state IN ({})", list(&plain)));
+        }
+        if !self.live.is_empty() {
+            either.push(format!(
+                "(state IN ({}) AND (expires_at IS NULL OR expires_at > ?))",
+                list(&self.live)
+            ));
+        }
+        if self.deactivated {
+            either.push(format!("({EXPIRED_BUT_LIVE} AND expires_at <= ?)"));
+        }
+        Some((
+            format!("({})", either.join(" OR ")),
+            rusqlite::types::Value::Integer(at),
+        ))
+    }
+
+    /// A query for the keys that have expired while stored as active or suspended, with its
+    /// one parameter before the scope's. Its second column is what the `key_counts` total
+    /// over `stored` is off by: each such key counts once as deactivated if those are
+    /// wanted, and no longer in its stored state. Reads only the `keys_expiring` index.
+    fn expired_in_scope(&self) -> Option<(String, rusqlite::types::Value)> {
+        let (_, at) = self.judged()?;
+        Some((
+            format!(
+                "SELECT count(*), coalesce(sum({} - (state IN ({}))), 0) FROM keys \
+                 WHERE {EXPIRED_BUT_LIVE} AND expires_at <= ?",
+                i64::from(self.deactivated),
+                self.codes
+            ),
+            at,
+        ))
+    }
+}
+
+/// Keys that may have expired while their row says active or suspended; written as
+/// `keys_expiring`'s condition (migration 9) so that SQLite uses that index.
+const EXPIRED_BUT_LIVE: &str = "state IN (1, 2) AND expires_at IS NOT NULL";
 
 /// `Key::rotation_due` in SQL, with one parameter, the time it is judged at: an enabled policy
 /// on a root key whose last rotation (or creation) is at least 30 days per month of its

@@ -287,6 +287,14 @@ const MIGRATIONS: &[&str] = &[
         FROM version_use;
     CREATE INDEX keys_with_rotation_policy ON keys (instance_id, id) WHERE rotation_enabled = 1;
     "#,
+    // 9: a key past its expiration date is deactivated although its row still says active or
+    // suspended. A listing by state finds those keys here, and corrects the `key_counts`
+    // total by them from the index alone (it holds every column of `key_counts`), reading
+    // only keys that have an expiration date.
+    r#"
+    CREATE INDEX keys_expiring ON keys (instance_id, expires_at, key_ring, kind, state)
+        WHERE state IN (1, 2) AND expires_at IS NOT NULL;
+    "#,
 ];
 
 /// The schema version a store is at once opened (migrations applied).

@@ -7,8 +7,8 @@ use std::sync::Arc;
 use strongroom_core::envelope::{self, Envelope};
 
 use strongroom_core::{
-    Alias, AuditEvent, Change, Clock, CoreError, Key, KeyKind, KeyMaterial, KeyName, KeyOrder,
-    KeyQuery, KeyRepository, KeyRingId, KeySort, KeyState, KeyVersionId, NewKey, Outcome,
+    Alias, AuditEvent, Change, Clock, CoreError, Expiry, Key, KeyKind, KeyMaterial, KeyName,
+    KeyOrder, KeyQuery, KeyRepository, KeyRingId, KeySort, KeyState, KeyVersionId, NewKey, Outcome,
     RotationDue, RotationPolicy, SystemClock,
 };
 use strongroom_store::{ChainVerdict, InstanceStore, MasterKeySource, SqliteStore, StoreError};
@@ -604,6 +604,150 @@ fn list_totals_follow_creates_state_changes_moves_and_purges() {
     );
 }
 
+/// A key past its expiration date is deactivated (`Key::state_at`) although its row still
+/// says active or suspended: a listing by state finds it where the domain says it is, and the
+/// total counts it there, for every combination of states, with and without the filters that
+/// the counter table covers.
+#[test]
+fn listing_by_state_judges_expiry_as_the_domain_does() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = open(&dir.path().join("d"), dir.path());
+    let ring = KeyRingId::parse("payments").unwrap();
+    store.create_key_ring(&ring, &ev("ring")).unwrap();
+    let now = SystemClock.now();
+    let past = Some(Expiry::from_stored(now - time::Duration::hours(1)));
+    let future = Some(Expiry::from_stored(now + time::Duration::days(1)));
+    // (name, kind, ring, expiry, then suspended or deleted)
+    let shapes = [
+        ("live", KeyKind::Root, false, None, ""),
+        ("expired", KeyKind::Root, false, past, ""),
+        ("expired-suspended", KeyKind::Root, false, past, "disable"),
+        ("expires-later", KeyKind::Root, false, future, ""),
+        (
+            "expired-standard-in-ring",
+            KeyKind::Standard,
+            true,
+            past,
+            "",
+        ),
+        ("expired-deleted", KeyKind::Root, true, past, "delete"),
+        ("suspended", KeyKind::Root, true, None, "disable"),
+    ];
+    for (name, kind, in_ring, expiry, then) in shapes {
+        let mut key = new_key(name, kind);
+        key.expiry = expiry;
+        if in_ring {
+            key.key_ring = ring.clone();
+        }
+        if then == "disable" {
+            key.state = KeyState::Suspended;
+        }
+        store
+            .insert(&key, &KeyMaterial::generate().unwrap(), &ev("create"))
+            .unwrap();
+        if then == "delete" {
+            store
+                .update(
+                    key.id,
+                    &mut |k| k.delete(now, "IBMid-test").map(|()| Change::Metadata),
+                    &ev("delete"),
+                )
+                .unwrap();
+        }
+    }
+    let all = [
+        KeyState::Active,
+        KeyState::Suspended,
+        KeyState::Deactivated,
+        KeyState::Destroyed,
+    ];
+    let every_key = store
+        .list(&KeyQuery {
+            states: all.to_vec(),
+            ..KeyQuery::default()
+        })
+        .unwrap()
+        .keys;
+    assert_eq!(every_key.len(), shapes.len());
+
+    let mut checked = 0;
+    for subset in 0..16u32 {
+        let states: Vec<KeyState> = (0..4)
+            .filter(|bit| subset & (1 << bit) != 0)
+            .map(|bit| all[bit])
+            .collect();
+        let wanted = if states.is_empty() {
+            &all[..3]
+        } else {
+            &states[..]
+        };
+        for (scope, query) in [
+            ("all keys", KeyQuery::default()),
+            (
+                "root keys",
+                KeyQuery {
+                    kind: Some(KeyKind::Root),
+                    ..KeyQuery::default()
+                },
+            ),
+            (
+                "the ring",
+                KeyQuery {
+                    key_rings: Some(vec![ring.clone()]),
+                    ..KeyQuery::default()
+                },
+            ),
+            (
+                "generated keys (rows counted)",
+                KeyQuery {
+                    imported: Some(false),
+                    ..KeyQuery::default()
+                },
+            ),
+        ] {
+            let query = KeyQuery {
+                states: states.clone(),
+                states_at: Some(now),
+                ..query
+            };
+            let mut expected: Vec<String> = every_key
+                .iter()
+                .filter(|k| wanted.contains(&k.state_at(now)))
+                .filter(|k| query.kind.is_none_or(|kind| k.kind == kind))
+                .filter(|k| {
+                    query
+                        .key_rings
+                        .as_ref()
+                        .is_none_or(|rings| rings.contains(&k.key_ring))
+                })
+                .map(|k| k.name.as_str().to_owned())
+                .collect();
+            expected.sort();
+            let page = store.list(&query).unwrap();
+            let mut listed: Vec<String> = page
+                .keys
+                .iter()
+                .map(|k| k.name.as_str().to_owned())
+                .collect();
+            listed.sort();
+            assert_eq!(listed, expected, "{states:?} over {scope}");
+            assert_eq!(page.total, expected.len() as u64, "{states:?} over {scope}");
+            checked += 1;
+        }
+    }
+    assert_eq!(checked, 64);
+
+    // Without a time, the stored states alone.
+    let stored_active = store
+        .list(&KeyQuery {
+            states: vec![KeyState::Active],
+            ..KeyQuery::default()
+        })
+        .unwrap();
+    assert_eq!(stored_active.total, 4);
+    assert_eq!(stored_active.keys.len(), 4);
+}
+
 #[test]
 fn a_failing_batch_writes_nothing() {
     let dir = tempfile::tempdir().unwrap();
@@ -641,7 +785,8 @@ fn a_version_2_keystore_is_upgraded() {
     // Take the file back to version 2 exactly as migration 2 left it.
     let conn = rusqlite::Connection::open(data.join("keystore.db")).unwrap();
     conn.execute_batch(
-        "DROP TABLE activity_hourly;
+        "DROP INDEX keys_expiring;
+         DROP TABLE activity_hourly;
          DROP TABLE trail_counted;
          DROP TABLE key_version_use;
          DROP INDEX keys_with_rotation_policy;
