@@ -86,10 +86,9 @@ impl AppState {
         tracing::info!(data_dir = %dir.display(), "opening the embedded keystore");
         let store = Arc::new(open_store(&dir, &MasterKeySource::from_env())?);
         *slot = Some(Arc::clone(&store));
-        // Rotation policies are carried out while the console runs, as a server would.
-        tauri::async_runtime::spawn(
-            LocalInstances::over(Arc::clone(&store)).carry_out_rotation_policies(),
-        );
+        // Expiries are recorded and rotation policies carried out while the console runs, as
+        // a server would.
+        tauri::async_runtime::spawn(LocalInstances::over(Arc::clone(&store)).run_hourly_checks());
         Ok(store)
     }
 

@@ -249,7 +249,7 @@ async fn serve(
             "applied the seed"
         );
     }
-    let rotations = LocalInstances::clone(&instances);
+    let hourly = LocalInstances::clone(&instances);
     let state = ServerState {
         account_id: iam.account().to_owned(),
         instances: Arc::clone(&instances) as _,
@@ -257,8 +257,8 @@ async fn serve(
         iam: Arc::new(iam),
     };
     // Once serving is certain, and after the seed, so a seeded key its policy makes due is
-    // rotated at once.
-    tokio::spawn(rotations.carry_out_rotation_policies());
+    // rotated at once (and a seeded expired key is recorded as deactivated).
+    tokio::spawn(hourly.run_hourly_checks());
     tracing::info!(instance = %instance_id, data_dir = %dir.display(), "serving the embedded keystore");
     let stop = stop::Stop::on_signals();
     match tls {

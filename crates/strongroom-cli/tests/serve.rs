@@ -164,9 +164,10 @@ fn a_certificate_without_its_key_is_refused_at_start() {
 }
 
 /// A root key whose rotation policy is overdue when `serve` starts is rotated by the server
-/// itself, audited as the policy's doing; an imported key with the same policy is not.
+/// itself, audited as the policy's doing; an imported key with the same policy is not. A key
+/// whose expiration date has passed is stored as deactivated, audited as the expiry's doing.
 #[test]
-fn serve_rotates_the_keys_its_rotation_policies_make_due() {
+fn serve_rotates_due_keys_and_records_expired_ones() {
     let seed = r#"
 keys:
   - id: 5eed0000-0000-4000-8000-00000000000a
@@ -180,6 +181,9 @@ keys:
     versions:
       - material: AAECAwQFBgcICQoLDA0ODxAREhMUFRYXGBkaGxwdHh8=
         created_at: 2025-01-01T00:00:00Z
+  - id: 5eed0000-0000-4000-8000-00000000000c
+    name: retired
+    expires_at: 2025-06-01T00:00:00Z
 "#;
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("seed.yaml");
@@ -225,6 +229,29 @@ keys:
     assert_eq!(events.len(), 1, "{trail}");
     assert_eq!(events[0]["initiator"], "strongroom-rotation-policy");
     assert_eq!(events[0]["target"], "5eed0000-0000-4000-8000-00000000000a");
+
+    // The expiry is recorded before the rotation check, so it is in the trail by now.
+    let (status, trail) = http(
+        &served.address,
+        "GET",
+        "/api/v2/audit_events?action=kms.secrets.expire",
+        &auth,
+        "",
+    );
+    assert_eq!(status, 200, "{trail}");
+    let events = trail["resources"].as_array().unwrap();
+    assert_eq!(events.len(), 1, "{trail}");
+    assert_eq!(events[0]["initiator"], "strongroom-expiry");
+    assert_eq!(events[0]["target"], "5eed0000-0000-4000-8000-00000000000c");
+    let (status, deactivated) = http(&served.address, "GET", "/api/v2/keys?state=3", &auth, "");
+    assert_eq!(status, 200, "{deactivated}");
+    let ids: Vec<&str> = deactivated["resources"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|key| key["id"].as_str().unwrap())
+        .collect();
+    assert_eq!(ids, ["5eed0000-0000-4000-8000-00000000000c"]);
     stop(served);
 }
 

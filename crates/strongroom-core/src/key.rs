@@ -362,6 +362,23 @@ impl Key {
         }
     }
 
+    /// Writes an expiry that has passed into the stored state: an active or suspended key past
+    /// its expiration date becomes deactivated, as [`Key::state_at`] already treats it, and
+    /// counts as changed when it expired. So listings by state and their counters see it
+    /// without judging the date. `false` when there is nothing to write.
+    pub fn record_expiry(&mut self, now: OffsetDateTime) -> bool {
+        let Some(expiry) = self.expiry else {
+            return false;
+        };
+        let live = matches!(self.state, KeyState::Active | KeyState::Suspended);
+        if !live || self.state_at(now) != KeyState::Deactivated {
+            return false;
+        }
+        self.state = KeyState::Deactivated;
+        self.updated_at = self.updated_at.max(expiry.at());
+        true
+    }
+
     /// Fails with a typed error unless the key's state at `now` allows `action`.
     pub fn check(&self, action: KeyAction, now: OffsetDateTime) -> Result<(), CoreError> {
         if matches!(
@@ -696,6 +713,39 @@ mod tests {
         assert!(k.check(KeyAction::Wrap, later).is_err());
         k.check(KeyAction::Unwrap, later).unwrap();
         k.check(KeyAction::Rewrap, later).unwrap();
+    }
+
+    #[test]
+    fn a_passed_expiry_is_recorded_once_as_of_the_expiration_date() {
+        let expires = NOW + Duration::days(1);
+        let mut k = key(KeyKind::Root);
+        k.expiry = Some(Expiry::parse(expires, NOW).unwrap());
+        assert!(!k.record_expiry(NOW), "not expired yet");
+        assert_eq!(k.state, KeyState::Active);
+
+        let later = NOW + Duration::days(3);
+        assert!(k.record_expiry(later));
+        assert_eq!(k.state, KeyState::Deactivated);
+        assert_eq!(
+            k.updated_at, expires,
+            "changed when it expired, not when recorded"
+        );
+        assert!(!k.record_expiry(later), "recorded once");
+
+        let mut suspended = key(KeyKind::Root);
+        suspended.expiry = Some(Expiry::parse(expires, NOW).unwrap());
+        suspended.disable(NOW).unwrap();
+        assert!(suspended.record_expiry(later));
+        assert_eq!(suspended.state, KeyState::Deactivated);
+
+        let mut deleted = key(KeyKind::Root);
+        deleted.expiry = Some(Expiry::parse(expires, NOW).unwrap());
+        deleted.delete(NOW, "alice").unwrap();
+        assert!(!deleted.record_expiry(later), "a deleted key stays deleted");
+        assert!(
+            !key(KeyKind::Root).record_expiry(later),
+            "no expiration date"
+        );
     }
 
     #[test]

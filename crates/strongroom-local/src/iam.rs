@@ -207,13 +207,20 @@ impl LocalIam {
         name: &str,
         initiator: &str,
     ) -> Result<(ApiKeyRecord, SecretString), ApiError> {
-        // The trail names this initiator for the rotations policies make; a person or service
-        // of the same name would make those rows ambiguous.
-        if principal.iam_id == crate::ROTATION_POLICY_IAM_ID {
-            return Err(ApiError::invalid(format!(
-                "{} is reserved for the rotations that key policies make",
-                crate::ROTATION_POLICY_IAM_ID
-            )));
+        // The trail names these initiators for the rotations policies make and the expiries
+        // recorded; a person or service of the same name would make those rows ambiguous.
+        for (reserved, for_what) in [
+            (
+                crate::ROTATION_POLICY_IAM_ID,
+                "the rotations that key policies make",
+            ),
+            (crate::EXPIRY_IAM_ID, "recording that keys have expired"),
+        ] {
+            if principal.iam_id == reserved {
+                return Err(ApiError::invalid(format!(
+                    "{reserved} is reserved for {for_what}"
+                )));
+            }
         }
         // The IAM id names the caller in every audit row and log line it makes; a blank one,
         // or one padded or broken with control characters, would make those rows unreadable.
@@ -450,18 +457,20 @@ mod tests {
     }
 
     #[test]
-    fn the_rotation_policys_name_is_not_given_to_anyone() {
+    fn the_names_of_the_hourly_checks_are_not_given_to_anyone() {
         let (_dir, iam) = open();
-        let principal = PrincipalRecord {
-            iam_id: crate::ROTATION_POLICY_IAM_ID.into(),
-            name: "impostor".into(),
-            service: None,
-            created_at: OffsetDateTime::UNIX_EPOCH,
-        };
-        let refused = iam
-            .create_api_key(&principal, "k", ADMIN_IAM_ID)
-            .unwrap_err();
-        assert_eq!(refused.code, ErrorCode::InvalidInput);
+        for reserved in [crate::ROTATION_POLICY_IAM_ID, crate::EXPIRY_IAM_ID] {
+            let principal = PrincipalRecord {
+                iam_id: reserved.into(),
+                name: "impostor".into(),
+                service: None,
+                created_at: OffsetDateTime::UNIX_EPOCH,
+            };
+            let refused = iam
+                .create_api_key(&principal, "k", ADMIN_IAM_ID)
+                .unwrap_err();
+            assert_eq!(refused.code, ErrorCode::InvalidInput, "{reserved}");
+        }
     }
 
     #[test]

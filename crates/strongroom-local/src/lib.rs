@@ -9,15 +9,19 @@
 
 mod access;
 mod convert;
+mod expiry;
 mod iam;
 mod import;
 mod keystore;
 mod policy_admin;
 mod rotation;
+mod schedule;
 mod seed;
 mod verified;
 
+pub use expiry::{ExpiryRun, EXPIRE_EVENT, EXPIRY_IAM_ID};
 pub use iam::{LocalIam, ADMIN_IAM_ID, TOKEN_LIFETIME_SECS};
 pub use keystore::{open_store, LocalInstances, LocalKeystore, DESKTOP_IAM_ID};
-pub use rotation::{RotationRun, CHECK_EVERY, ROTATION_POLICY_IAM_ID};
+pub use rotation::{RotationRun, ROTATION_POLICY_IAM_ID};
+pub use schedule::CHECK_EVERY;
 pub use seed::{Seed, SeedKey, SeedReport, SeedVersion};

@@ -1,10 +1,8 @@
 //! Rotation policies carried out. Key Protect rotates a generated root key on its own once its
 //! policy's interval (whole months of 30 days) has passed since the key's last rotation or
 //! creation; so do `serve` and the desktop over the embedded store, at once and then every
-//! [`CHECK_EVERY`]. Without this a policy was only a label and a `rotationDue` filter: the key
-//! was never rotated.
-
-use std::time::Duration;
+//! [`crate::CHECK_EVERY`] (`schedule.rs`). Without this a policy was only a label and a
+//! `rotationDue` filter: the key was never rotated.
 
 use strongroom_api::ApiError;
 use strongroom_core::{
@@ -15,9 +13,6 @@ use time::OffsetDateTime;
 
 use crate::convert::api_error;
 use crate::LocalInstances;
-
-/// How often due keys are looked for. A policy's grain is a month, so an hour late is within it.
-pub const CHECK_EVERY: Duration = Duration::from_secs(60 * 60);
 
 /// The initiator of a rotation in the audit trail: no person or service asked for it.
 pub const ROTATION_POLICY_IAM_ID: &str = "strongroom-rotation-policy";
@@ -81,30 +76,6 @@ impl LocalInstances {
             }
         }
         Ok(run)
-    }
-
-    /// Carries out rotation policies for as long as the future runs: a check at once, then
-    /// every [`CHECK_EVERY`]. Spawn it on the runtime of the process that owns the store.
-    pub async fn carry_out_rotation_policies(self) {
-        let mut ticks = tokio::time::interval(CHECK_EVERY);
-        ticks.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
-        loop {
-            ticks.tick().await;
-            let instances = self.clone();
-            let span = tracing::info_span!("rotation_policies");
-            let checked = tokio::task::spawn_blocking(move || {
-                let _entered = span.enter();
-                instances.rotate_due_keys()
-            })
-            .await;
-            match checked {
-                Ok(Ok(_)) => {}
-                Ok(Err(err)) => {
-                    tracing::warn!(error = %err, "could not look for keys due for rotation")
-                }
-                Err(err) => tracing::error!(error = %err, "the rotation check stopped"),
-            }
-        }
     }
 }
 

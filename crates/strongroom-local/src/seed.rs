@@ -4,8 +4,8 @@
 use serde::Deserialize;
 use strongroom_api::{ApiError, KeyType};
 use strongroom_core::{
-    Alias, AuditEvent, Description, Key, KeyId, KeyKind, KeyMaterial, KeyName, KeyRingId, KeyState,
-    KeyVersion, KeyVersionId, Outcome, RotationPolicy,
+    Alias, AuditEvent, Description, Expiry, Key, KeyId, KeyKind, KeyMaterial, KeyName, KeyRingId,
+    KeyState, KeyVersion, KeyVersionId, Outcome, RotationPolicy,
 };
 use time::OffsetDateTime;
 
@@ -53,6 +53,10 @@ pub struct SeedKey {
     /// Rotation policy in months.
     #[serde(default)]
     pub rotation_interval_months: Option<i64>,
+    /// RFC 3339 expiration date. It may lie in the past (unlike on create), so a test suite
+    /// can start with a key that is already deactivated.
+    #[serde(default)]
+    pub expires_at: Option<String>,
     /// Versions, oldest first; the last is current. Without any, one generated version.
     #[serde(default)]
     pub versions: Vec<SeedVersion>,
@@ -242,7 +246,11 @@ fn seed_key(
         updated_at: current.created_at,
         rotated_at: (versions.len() > 1).then_some(current.created_at),
         deleted_at: None,
-        expiry: None,
+        expiry: entry
+            .expires_at
+            .as_deref()
+            .map(|text| parse_time("expires_at", text).map(Expiry::from_stored))
+            .transpose()?,
         current_version: current,
         key_ring: match &entry.key_ring {
             Some(ring) => KeyRingId::parse(ring).map_err(api_error)?,

@@ -296,6 +296,50 @@ impl InstanceStore {
         Ok(out)
     }
 
+    /// Writes down up to `limit` expiries that have passed by `now` ([`Key::record_expiry`]),
+    /// in one transaction with the audit event `event` makes for each key; returns the keys.
+    /// Found through `keys_expiring`, so a store where nothing has expired reads nothing.
+    pub fn record_expiries(
+        &self,
+        now: OffsetDateTime,
+        limit: u32,
+        event: &dyn Fn(&Key) -> AuditEvent,
+    ) -> Result<Vec<KeyId>, CoreError> {
+        self.write(|tx| {
+            let mut ids = Vec::new();
+            {
+                let mut stmt = tx
+                    .prepare_cached(&format!(
+                        "SELECT id FROM keys WHERE instance_id = ? AND {EXPIRED_BUT_LIVE} \
+                         AND expires_at <= ? LIMIT ?"
+                    ))
+                    .map_err(StoreError::from)?;
+                let mut rows = stmt
+                    .query(params![&self.instance, micros(now), limit])
+                    .map_err(StoreError::from)?;
+                while let Some(row) = rows.next().map_err(StoreError::from)? {
+                    let id: Vec<u8> = row.get(0).map_err(StoreError::from)?;
+                    ids.push(KeyId::from_bytes(id16(&id)?));
+                }
+            }
+            let mut recorded = Vec::with_capacity(ids.len());
+            for id in ids {
+                // As in `update`: the key's remembered metadata goes with the change.
+                self.store.materials.forget(id);
+                self.store.forget_recent_key(id);
+                let mut key = read_key(tx, &self.instance, id)?;
+                if !key.record_expiry(now) {
+                    continue;
+                }
+                let event = event(&key);
+                write_key(tx, &self.instance, &key, false, &event.initiator)?;
+                self.store.chain.append(tx, &event)?;
+                recorded.push(id);
+            }
+            Ok(recorded)
+        })
+    }
+
     /// How much each version of `key` has been used (versions never used have no entry).
     pub fn version_uses(&self, key: KeyId) -> Result<Vec<crate::VersionUseRecord>, CoreError> {
         let uses = crate::audit::version_uses(&self.store.conn(), &self.instance, key)?;
