@@ -114,6 +114,76 @@ pub struct RegistrationInfo {
     pub updated_at: String,
 }
 
+/// Key Protect's filters and paging for a registrations listing: `urlEncodedResourceCRNQuery`,
+/// `preventKeyDeletion`, `offset` and `limit`. An instance holds few registrations, so they are
+/// selected from the facade's whole list rather than in storage.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RegistrationQuery {
+    /// A resource CRN in which `*` stands for any run of characters.
+    pub crn: Option<String>,
+    /// Only registrations that do (or do not) prevent their key's deletion. Strongroom's never
+    /// do: it records registrations from use, and no service sets the flag.
+    pub prevent_key_deletion: Option<bool>,
+    /// Matches to skip.
+    pub offset: u32,
+    /// Matches to return.
+    pub limit: u32,
+}
+
+impl Default for RegistrationQuery {
+    fn default() -> Self {
+        Self {
+            crn: None,
+            prevent_key_deletion: None,
+            offset: 0,
+            limit: 200,
+        }
+    }
+}
+
+impl RegistrationQuery {
+    /// The page of `rows` this query selects, and how many rows match across all pages.
+    pub fn select(&self, rows: Vec<RegistrationInfo>) -> (Vec<RegistrationInfo>, usize) {
+        let matching: Vec<RegistrationInfo> = rows
+            .into_iter()
+            .filter(|row| {
+                self.crn
+                    .as_deref()
+                    .is_none_or(|pattern| crn_matches(pattern, &row.resource_crn))
+            })
+            .filter(|_| self.prevent_key_deletion != Some(true))
+            .collect();
+        let total = matching.len();
+        let page = matching
+            .into_iter()
+            .skip(self.offset as usize)
+            .take(self.limit as usize)
+            .collect();
+        (page, total)
+    }
+}
+
+/// Whether `crn` matches `pattern`, where each `*` stands for any run of characters (none
+/// included) and everything else for itself.
+fn crn_matches(pattern: &str, crn: &str) -> bool {
+    let mut parts = pattern.split('*');
+    let first = parts.next().unwrap_or_default();
+    let Some(mut rest) = crn.strip_prefix(first) else {
+        return false;
+    };
+    let parts: Vec<&str> = parts.collect();
+    let Some((last, middle)) = parts.split_last() else {
+        return rest.is_empty();
+    };
+    for part in middle {
+        match rest.find(part) {
+            Some(at) => rest = &rest[at + part.len()..],
+            None => return false,
+        }
+    }
+    rest.len() >= last.len() && rest.ends_with(last)
+}
+
 /// A service-to-service authorization: a source service (optionally one of its instances) may
 /// use the target instance's keys (optionally one key ring or key) with the given roles.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
@@ -561,4 +631,65 @@ pub struct AuthorizationCheck {
     pub key_state: crate::KeyStateName,
     /// A sentence for a person: who may or may not, through what, and why.
     pub reason: String,
+}
+
+#[cfg(test)]
+mod registration_tests {
+    use super::*;
+
+    fn row(crn: &str) -> RegistrationInfo {
+        RegistrationInfo {
+            key_id: "k".into(),
+            key_name: "n".into(),
+            resource_crn: crn.into(),
+            service: "cloud-object-storage".into(),
+            key_version: "v".into(),
+            created_at: String::new(),
+            updated_at: String::new(),
+        }
+    }
+
+    #[test]
+    fn crn_patterns_match_with_stars_for_any_run() {
+        let crn = "crn:v1:bluemix:public:cloud-object-storage:global:a/1:b-1:bucket:photos";
+        for (pattern, matches) in [
+            (crn, true),
+            ("*", true),
+            ("crn:v1:bluemix:public:cloud-object-storage:*", true),
+            ("*:bucket:photos", true),
+            ("crn:v1:*:cloud-object-storage:*:bucket:*", true),
+            ("crn:v1:*:bucket:photos*", true),
+            ("crn:v1:bluemix:public:databases-for-postgresql:*", false),
+            ("*:bucket:videos", false),
+            ("crn:v1:bluemix:public:cloud-object-storage", false),
+            ("*photos:photos", false),
+            ("", false),
+        ] {
+            assert_eq!(crn_matches(pattern, crn), matches, "{pattern}");
+        }
+    }
+
+    #[test]
+    fn a_query_filters_then_pages_and_counts_every_match() {
+        let rows: Vec<_> = (0..5)
+            .map(|i| row(&format!("crn:v1:x:bucket:b{i}")))
+            .chain([row("crn:v1:y:database:d")])
+            .collect();
+        let query = RegistrationQuery {
+            crn: Some("*:bucket:*".into()),
+            offset: 1,
+            limit: 2,
+            ..RegistrationQuery::default()
+        };
+        let (page, total) = query.select(rows.clone());
+        assert_eq!(total, 5);
+        let crns: Vec<_> = page.iter().map(|r| r.resource_crn.as_str()).collect();
+        assert_eq!(crns, ["crn:v1:x:bucket:b1", "crn:v1:x:bucket:b2"]);
+        let preventing = RegistrationQuery {
+            prevent_key_deletion: Some(true),
+            ..RegistrationQuery::default()
+        };
+        assert_eq!(preventing.select(rows.clone()).1, 0);
+        assert_eq!(RegistrationQuery::default().select(rows).1, 6);
+    }
 }

@@ -20,8 +20,9 @@ pub use access::{
     ActivityReport, AuditEventInfo, AuditQueryRequest, AuthorizationCheck,
     AuthorizationCheckRequest, AuthorizationInfo, CallerGrant, CallerInfo,
     CreateAuthorizationRequest, FailureCount, IamPolicy, InstancePolicy, KeyPolicies, KeyRingInfo,
-    PolicyAdmin, RegistrationInfo, ServiceAction, SetKeyPoliciesRequest, UsageMinute, UsageReport,
-    ACTIVITY_MAX_HOURS, INSTANCE_POLICY_TYPES, KEY_POLICY_TYPES, SERVICE_ROLES,
+    PolicyAdmin, RegistrationInfo, RegistrationQuery, ServiceAction, SetKeyPoliciesRequest,
+    UsageMinute, UsageReport, ACTIVITY_MAX_HOURS, INSTANCE_POLICY_TYPES, KEY_POLICY_TYPES,
+    SERVICE_ROLES,
 };
 pub use connection::{
     ConnectionProfile, ConnectionTest, LocalServerStatus, SaveConnectionRequest, TlsFacts,

@@ -114,7 +114,7 @@ pub(crate) struct ListQuery {
 
 /// A `true`/`false` query parameter; anything else is Key Protect's query error. Any case:
 /// Python's clients send a `True` they were given as `True`.
-fn flag(name: &str, text: Option<&str>) -> Result<Option<bool>, Failure> {
+pub(crate) fn flag(name: &str, text: Option<&str>) -> Result<Option<bool>, Failure> {
     match text.map(str::trim) {
         None => Ok(None),
         Some(text) if text.eq_ignore_ascii_case("true") => Ok(Some(true)),
@@ -136,7 +136,12 @@ fn key_ring_header(headers: &HeaderMap) -> Option<String> {
         .filter(|v| !v.is_empty())
 }
 
-fn number(name: &str, text: Option<&str>, default: u32, max: u32) -> Result<u32, Failure> {
+pub(crate) fn number(
+    name: &str,
+    text: Option<&str>,
+    default: u32,
+    max: u32,
+) -> Result<u32, Failure> {
     match text {
         None => Ok(default),
         Some(text) => text

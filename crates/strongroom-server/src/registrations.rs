@@ -4,12 +4,13 @@ use crate::extract::{Path, Query};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::Extension;
+use serde::Deserialize;
 use serde_json::{json, Value};
 use strongroom_api::kp::Collection;
-use strongroom_api::RegistrationInfo;
+use strongroom_api::{RegistrationInfo, RegistrationQuery};
 
 use crate::error::Failure;
-use crate::keys::ForceQuery;
+use crate::keys::{flag, number, ForceQuery};
 use crate::Kms;
 
 const KEY_RING_TYPE: &str = "application/vnd.ibm.kms.key_ring+json";
@@ -70,21 +71,67 @@ fn registration(state: &Kms, r: RegistrationInfo) -> Value {
     })
 }
 
-pub(crate) async fn of_key(
-    Extension(state): Extension<Kms>,
-    Path(id): Path<String>,
+/// Query parameters of both registration listings, as Key Protect's clients send them.
+#[derive(Deserialize)]
+pub(crate) struct RegistrationsQuery {
+    #[serde(rename = "urlEncodedResourceCRNQuery")]
+    crn: Option<String>,
+    #[serde(rename = "preventKeyDeletion")]
+    prevent_key_deletion: Option<String>,
+    offset: Option<String>,
+    limit: Option<String>,
+    #[serde(rename = "totalCount")]
+    total_count: Option<String>,
+}
+
+impl RegistrationsQuery {
+    /// The selection, and whether the caller asked for the total.
+    fn parse(self) -> Result<(RegistrationQuery, bool), Failure> {
+        let query = RegistrationQuery {
+            crn: self.crn.filter(|crn| !crn.is_empty()),
+            prevent_key_deletion: flag("preventKeyDeletion", self.prevent_key_deletion.as_deref())?,
+            offset: number("offset", self.offset.as_deref(), 0, u32::MAX)?,
+            limit: number("limit", self.limit.as_deref(), 200, 5000)?,
+        };
+        let total_count = flag("totalCount", self.total_count.as_deref())? == Some(true);
+        Ok((query, total_count))
+    }
+}
+
+fn registrations(
+    state: &Kms,
+    query: RegistrationsQuery,
+    rows: Vec<RegistrationInfo>,
 ) -> Result<Response, Failure> {
-    let rows = state.keystore.registrations(Some(&id)).await?;
-    Ok(collection(
+    let (query, total_count) = query.parse()?;
+    let (page, total) = query.select(rows);
+    let mut collection = Collection::new(
         REGISTRATION_TYPE,
-        rows.into_iter().map(|r| registration(&state, r)).collect(),
+        page.into_iter().map(|r| registration(state, r)).collect(),
+    );
+    if total_count {
+        collection.metadata.total_count = Some(total as u64);
+    }
+    Ok(crate::keys::typed_json(
+        StatusCode::OK,
+        REGISTRATION_TYPE,
+        &collection,
     ))
 }
 
-pub(crate) async fn all(Extension(state): Extension<Kms>) -> Result<Response, Failure> {
+pub(crate) async fn of_key(
+    Extension(state): Extension<Kms>,
+    Path(id): Path<String>,
+    Query(query): Query<RegistrationsQuery>,
+) -> Result<Response, Failure> {
+    let rows = state.keystore.registrations(Some(&id)).await?;
+    registrations(&state, query, rows)
+}
+
+pub(crate) async fn all(
+    Extension(state): Extension<Kms>,
+    Query(query): Query<RegistrationsQuery>,
+) -> Result<Response, Failure> {
     let rows = state.keystore.registrations(None).await?;
-    Ok(collection(
-        REGISTRATION_TYPE,
-        rows.into_iter().map(|r| registration(&state, r)).collect(),
-    ))
+    registrations(&state, query, rows)
 }

@@ -379,6 +379,46 @@ async fn a_service_wraps_only_while_its_authorization_exists() {
         crn.contains("cloud-object-storage") && crn.contains("cos-instance-1"),
         "{crn}"
     );
+    // Key Protect's filters and paging, as its clients send them, on both listings.
+    for listing in [
+        format!("/api/v2/keys/{key}/registrations"),
+        "/api/v2/keys/registrations".to_owned(),
+    ] {
+        for (query, listed, total) in [
+            ("urlEncodedResourceCRNQuery=*cos-instance-1*", 1, 1),
+            ("urlEncodedResourceCRNQuery=*cos-instance-2*", 0, 0),
+            ("urlEncodedResourceCRNQuery=crn:v1:*", 1, 1),
+            ("preventKeyDeletion=true", 0, 0),
+            ("preventKeyDeletion=false", 1, 1),
+            ("offset=1", 0, 1),
+            ("limit=0", 0, 1),
+        ] {
+            let reply = server
+                .call(
+                    Method::GET,
+                    &format!("{listing}?totalCount=true&{query}"),
+                    None,
+                )
+                .await;
+            assert_eq!(
+                reply.status,
+                StatusCode::OK,
+                "{listing}?{query}: {}",
+                reply.body
+            );
+            let resources = reply.body["resources"].as_array().unwrap();
+            assert_eq!(resources.len(), listed, "{listing}?{query}");
+            assert_eq!(
+                reply.body["metadata"]["totalCount"], total,
+                "{listing}?{query}"
+            );
+        }
+        let refused = server
+            .call(Method::GET, &format!("{listing}?limit=5001"), None)
+            .await;
+        assert_eq!(refused.status, StatusCode::BAD_REQUEST);
+        assert_eq!(reason(&refused), "INVALID_QUERY_PARAM_ERR");
+    }
     let refused = server
         .call(Method::DELETE, &format!("/api/v2/keys/{key}"), None)
         .await;
