@@ -23,6 +23,9 @@ use crate::{ClientError, RemoteConfig};
 /// Key Protect's largest page.
 const MAX_PAGE: u32 = 5000;
 
+/// Pages of registrations read at most (100,000 registrations).
+const MAX_REGISTRATION_PAGES: usize = 20;
+
 /// The [`Keystore`] of a remote instance, reached over the Key Protect v2 API.
 pub struct RemoteKeystore {
     transport: Transport,
@@ -804,17 +807,21 @@ impl Keystore for RemoteKeystore {
 
     #[tracing::instrument(name = "remote_registrations", skip(self))]
     async fn registrations(&self, id: Option<&str>) -> Result<Vec<RegistrationInfo>, ApiError> {
-        let page: Collection<Value> = match id {
-            Some(id) => {
-                self.json(Call::get(&["keys", key_id(id)?, "registrations"]))
-                    .await?
-            }
-            None => self.json(Call::get(&["keys", "registrations"])).await?,
+        let path: Vec<&str> = match id {
+            Some(id) => vec!["keys", key_id(id)?, "registrations"],
+            None => vec!["keys", "registrations"],
         };
-        Ok(page
-            .resources
-            .iter()
-            .map(|r| RegistrationInfo {
+        // The facade answers every registration; Key Protect pages them (200 by default), so
+        // they are read a page at a time until a page comes back short, up to a bound a
+        // remote peer cannot push the console past.
+        let mut all = Vec::new();
+        for _ in 0..MAX_REGISTRATION_PAGES {
+            let mut call = Call::get(&path);
+            call.query.push(("limit", MAX_PAGE.to_string()));
+            call.query.push(("offset", all.len().to_string()));
+            let page: Collection<Value> = self.json(call).await?;
+            let full = page.resources.len() >= MAX_PAGE as usize;
+            all.extend(page.resources.iter().map(|r| RegistrationInfo {
                 key_id: text(&r["keyId"]),
                 key_name: text(&r["keyName"]),
                 resource_crn: text(&r["resourceCrn"]),
@@ -822,8 +829,12 @@ impl Keystore for RemoteKeystore {
                 key_version: text(&r["keyVersion"]["id"]),
                 created_at: text(&r["creationDate"]),
                 updated_at: text(&r["lastUpdated"]),
-            })
-            .collect())
+            }));
+            if !full {
+                break;
+            }
+        }
+        Ok(all)
     }
 
     #[tracing::instrument(name = "remote_authorizations", skip_all)]
