@@ -863,9 +863,17 @@ async fn life_cycle(ks: &dyn Keystore, t: &mut Transcript) {
     let deleted = ks.delete_key(&key.id, false).await.unwrap();
     assert_eq!(deleted.state, KeyStateName::Destroyed);
     assert!(deleted.deleted_at.is_some());
-    assert_eq!(
-        ks.key(&key.id).await.unwrap().state,
-        KeyStateName::Destroyed
+    let read = ks.key(&key.id).await.unwrap();
+    assert_eq!(read.state, KeyStateName::Destroyed);
+    // The restore and purge windows cross the wire too: restorable now, purgeable later.
+    let window = read.deletion_window.expect("a deleted key's windows");
+    assert!(
+        window.restore_allowed && !window.purge_allowed,
+        "{window:?}"
+    );
+    assert!(
+        window.purgeable_from < window.restorable_until,
+        "{window:?}"
     );
     let after = ks
         .list_keys(ListKeysRequest::default())
@@ -882,6 +890,7 @@ async fn life_cycle(ks: &dyn Keystore, t: &mut Transcript) {
     let restored = ks.restore_key(&key.id).await.unwrap();
     assert_eq!(restored.state, KeyStateName::Active);
     assert!(restored.deleted_at.is_none());
+    assert!(restored.deletion_window.is_none());
     t.failure("restore an active key", ks.restore_key(&key.id).await);
     t.note("delete/restore: destroyed and back");
 

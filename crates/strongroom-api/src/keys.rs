@@ -108,6 +108,25 @@ pub struct KeyInfo {
     pub rotation: Option<RotationPolicyInfo>,
     /// Whether the rotation policy says the key is due.
     pub rotation_due: bool,
+    /// While destroyed: how long it can be restored, and from when it can be purged.
+    #[ts(optional)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub deletion_window: Option<DeletionWindow>,
+}
+
+/// A destroyed key's restore and purge windows, judged when the key was read.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct DeletionWindow {
+    /// RFC 3339: the last moment a restore is accepted (30 days after the deletion).
+    pub restorable_until: String,
+    /// Whether that moment is still ahead.
+    pub restore_allowed: bool,
+    /// RFC 3339: the first moment a purge is accepted (4 hours after the deletion).
+    pub purgeable_from: String,
+    /// Whether that moment has come.
+    pub purge_allowed: bool,
 }
 
 /// A key's dual-authorization delete state.

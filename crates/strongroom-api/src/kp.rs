@@ -109,6 +109,18 @@ pub struct KpKey {
     /// Who deleted the key.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub deleted_by: Option<String>,
+    /// RFC 3339, while destroyed: the end of the restore window.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub restore_expiration_date: Option<String>,
+    /// While destroyed: whether a restore is accepted now.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub restore_allowed: Option<bool>,
+    /// RFC 3339, while destroyed: the first moment a purge is accepted.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub purge_allowed_from: Option<String>,
+    /// While destroyed: whether a purge is accepted now.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub purge_allowed: Option<bool>,
     /// Strongroom's extension: whether the rotation policy says the key is due.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub rotation_due: Option<bool>,

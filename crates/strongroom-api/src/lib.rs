@@ -30,9 +30,9 @@ pub use connection::{
 pub use error::{ApiError, ErrorCode};
 pub use iam::{CallOrigin, Iam, IamToken, Instances, Principal};
 pub use keys::{
-    AliasInfo, AliasList, CreateImportTokenRequest, CreateKeyRequest, DualAuthDelete,
-    ImportTokenInfo, KeyInfo, KeyList, KeySort, KeySortField, KeyStateName, KeyType,
-    KeyVersionInfo, KeystoreInfo, KeystoreMode, ListAliasesRequest, ListKeysRequest,
+    AliasInfo, AliasList, CreateImportTokenRequest, CreateKeyRequest, DeletionWindow,
+    DualAuthDelete, ImportTokenInfo, KeyInfo, KeyList, KeySort, KeySortField, KeyStateName,
+    KeyType, KeyVersionInfo, KeystoreInfo, KeystoreMode, ListAliasesRequest, ListKeysRequest,
     RotateKeyRequest, RotationPolicyInfo, SecureImport, EXTENSION_FILTERS_HEADER,
 };
 pub use secret::SecretString;

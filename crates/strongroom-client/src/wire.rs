@@ -4,8 +4,8 @@ use serde::Deserialize;
 use serde_json::Value;
 use strongroom_api::kp::{KpKey, KpKeyVersion};
 use strongroom_api::{
-    DualAuthDelete, KeyInfo, KeyStateName, KeyType, KeyVersionInfo, RotationPolicyInfo,
-    SecretString,
+    DeletionWindow, DualAuthDelete, KeyInfo, KeyStateName, KeyType, KeyVersionInfo,
+    RotationPolicyInfo, SecretString,
 };
 
 use crate::ClientError;
@@ -51,6 +51,15 @@ pub(crate) fn key_info(key: KpKey) -> Result<KeyInfo, ClientError> {
             .unwrap_or_default(),
         rotation: key.rotation.as_ref().and_then(rotation),
         rotation_due: key.rotation_due.unwrap_or(false),
+        // Both dates or neither: a peer that sends half of the window gets none shown.
+        deletion_window: key.restore_expiration_date.zip(key.purge_allowed_from).map(
+            |(restorable_until, purgeable_from)| DeletionWindow {
+                restorable_until,
+                restore_allowed: key.restore_allowed.unwrap_or(false),
+                purgeable_from,
+                purge_allowed: key.purge_allowed.unwrap_or(false),
+            },
+        ),
     })
 }
 

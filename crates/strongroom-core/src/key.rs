@@ -461,10 +461,26 @@ impl Key {
         Ok(())
     }
 
+    /// While the key is destroyed, the last moment [`Key::restore`] accepts: [`RESTORE_WINDOW`]
+    /// after its deletion.
+    pub fn restorable_until(&self) -> Option<OffsetDateTime> {
+        (self.state == KeyState::Destroyed)
+            .then(|| self.deleted_at.unwrap_or(self.updated_at) + RESTORE_WINDOW)
+    }
+
+    /// While the key is destroyed, the first moment [`Key::check_purge`] accepts:
+    /// [`PURGE_DELAY`] after its deletion.
+    pub fn purgeable_from(&self) -> Option<OffsetDateTime> {
+        match (self.state, self.deleted_at) {
+            (KeyState::Destroyed, Some(at)) => Some(at + PURGE_DELAY),
+            _ => None,
+        }
+    }
+
     /// Whether the key may be erased for good: destroyed, at least [`PURGE_DELAY`] ago.
     pub fn check_purge(&self, now: OffsetDateTime) -> Result<(), CoreError> {
-        match (self.state, self.deleted_at) {
-            (KeyState::Destroyed, Some(at)) if now - at >= PURGE_DELAY => Ok(()),
+        match (self.state, self.purgeable_from()) {
+            (KeyState::Destroyed, Some(from)) if now >= from => Ok(()),
             (KeyState::Destroyed, _) => Err(CoreError::PurgeTooEarly(self.id)),
             (state, _) => Err(CoreError::InvalidState {
                 key: self.id,
@@ -550,8 +566,7 @@ impl Key {
     /// Brings a destroyed key back within [`RESTORE_WINDOW`] of its deletion.
     pub fn restore(&mut self, now: OffsetDateTime) -> Result<(), CoreError> {
         self.check(KeyAction::Restore, now)?;
-        let deleted_at = self.deleted_at.unwrap_or(self.updated_at);
-        if now - deleted_at > RESTORE_WINDOW {
+        if self.restorable_until().is_none_or(|until| now > until) {
             return Err(CoreError::RestoreExpired(self.id));
         }
         self.state = KeyState::Active;

@@ -3,8 +3,8 @@
 use base64::engine::general_purpose::STANDARD;
 use base64::Engine;
 use strongroom_api::{
-    ActionRoles, ApiError, CallerGrant, CallerInfo, DualAuthDelete, ErrorCode, KeyInfo,
-    KeyStateName, KeyType, KeyVersionInfo, KeyVersionRef, RotationPolicyInfo,
+    ActionRoles, ApiError, CallerGrant, CallerInfo, DeletionWindow, DualAuthDelete, ErrorCode,
+    KeyInfo, KeyStateName, KeyType, KeyVersionInfo, KeyVersionRef, RotationPolicyInfo,
 };
 use strongroom_core::{
     Caller, CallerKind, CoreError, Key, KeyAction, KeyKind, KeyState, KeyVersion, KeyVersionId,
@@ -97,6 +97,15 @@ pub(crate) fn key_info(key: &Key, now: OffsetDateTime) -> KeyInfo {
             interval_month: i64::from(r.interval_months),
         }),
         rotation_due: key.rotation_due(now),
+        deletion_window: key
+            .restorable_until()
+            .zip(key.purgeable_from())
+            .map(|(until, from)| DeletionWindow {
+                restorable_until: rfc3339(until),
+                restore_allowed: now <= until,
+                purgeable_from: rfc3339(from),
+                purge_allowed: now >= from,
+            }),
     }
 }
 

@@ -41,6 +41,7 @@ pub(crate) fn typed_json<T: Serialize>(
 }
 
 fn kp_key(state: &Kms, key: KeyInfo) -> KpKey {
+    let window = key.deletion_window;
     KpKey {
         resource_type: KEY_TYPE.to_owned(),
         crn: state.key_crn(&key.id),
@@ -81,6 +82,10 @@ fn kp_key(state: &Kms, key: KeyInfo) -> KpKey {
             .map(|r| json!({ "enabled": r.enabled, "interval_month": r.interval_month })),
         deleted_by: key.deleted_by,
         rotation_due: Some(key.rotation_due),
+        restore_expiration_date: window.as_ref().map(|w| w.restorable_until.clone()),
+        restore_allowed: window.as_ref().map(|w| w.restore_allowed),
+        purge_allowed_from: window.as_ref().map(|w| w.purgeable_from.clone()),
+        purge_allowed: window.as_ref().map(|w| w.purge_allowed),
         payload: None,
     }
 }

@@ -958,3 +958,69 @@ async fn unreadable_query_parameters_are_named_in_plain_words() {
         assert!(!message.contains("digit"), "{path}: {message}");
     }
 }
+
+/// A deleted key carries Key Protect's restore and purge fields, judged on the keystore's
+/// clock: restorable for 30 days, purgeable after 4 hours. A live key carries none.
+#[tokio::test]
+async fn a_deleted_key_says_until_when_it_restores_and_from_when_it_purges() {
+    let server = Server::start().await;
+    let id = server.create_root_key("leaving").await;
+    let live = server
+        .call(Method::GET, &format!("/api/v2/keys/{id}/metadata"), None)
+        .await;
+    for field in [
+        "restoreAllowed",
+        "purgeAllowed",
+        "restoreExpirationDate",
+        "purgeAllowedFrom",
+    ] {
+        assert!(
+            live.body["resources"][0].get(field).is_none(),
+            "{field} on a live key"
+        );
+    }
+    let deleted = server
+        .call(Method::DELETE, &format!("/api/v2/keys/{id}"), None)
+        .await;
+    assert!(deleted.status.is_success(), "{}", deleted.body);
+
+    let read = || async {
+        let reply = server
+            .call(Method::GET, &format!("/api/v2/keys/{id}/metadata"), None)
+            .await;
+        assert_eq!(reply.status, StatusCode::OK, "{}", reply.body);
+        reply.body["resources"][0].clone()
+    };
+    let rfc3339 = |value: &Value| {
+        time::OffsetDateTime::parse(
+            value.as_str().unwrap(),
+            &time::format_description::well_known::Rfc3339,
+        )
+        .unwrap()
+    };
+    let key = read().await;
+    let deleted_at = rfc3339(&key["deletionDate"]);
+    assert_eq!(
+        rfc3339(&key["restoreExpirationDate"]),
+        deleted_at + time::Duration::days(30)
+    );
+    assert_eq!(
+        rfc3339(&key["purgeAllowedFrom"]),
+        deleted_at + time::Duration::hours(4)
+    );
+    assert_eq!(key["restoreAllowed"], true);
+    assert_eq!(key["purgeAllowed"], false);
+
+    server.clock.advance(time::Duration::hours(5));
+    assert_eq!(read().await["purgeAllowed"], true);
+    server.clock.advance(time::Duration::days(31));
+    let key = read().await;
+    assert_eq!(key["restoreAllowed"], false);
+    let restore = server
+        .call(Method::POST, &format!("/api/v2/keys/{id}/restore"), None)
+        .await;
+    assert!(
+        !restore.status.is_success(),
+        "the field says what restore does"
+    );
+}

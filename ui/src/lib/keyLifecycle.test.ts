@@ -4,19 +4,21 @@ import { nextRotationAt, purgeableFrom, reenableAt, restorableUntil } from "./ke
 const iso = (date: Date | undefined) => date?.toISOString();
 
 describe("restorableUntil and purgeableFrom", () => {
-  const destroyed = { deletedAt: "2026-03-01T10:00:00Z" };
+  const window = {
+    restorableUntil: "2026-03-31T10:00:00Z",
+    restoreAllowed: true,
+    purgeableFrom: "2026-03-01T14:00:00Z",
+    purgeAllowed: false,
+  };
 
-  it("closes the restore window 30 days after the deletion", () => {
-    expect(iso(restorableUntil(destroyed))).toBe("2026-03-31T10:00:00.000Z");
+  it("read the keystore's restore and purge dates", () => {
+    expect(iso(restorableUntil({ deletionWindow: window }))).toBe("2026-03-31T10:00:00.000Z");
+    expect(iso(purgeableFrom({ deletionWindow: window }))).toBe("2026-03-01T14:00:00.000Z");
   });
 
-  it("allows a purge 4 hours after the deletion", () => {
-    expect(iso(purgeableFrom(destroyed))).toBe("2026-03-01T14:00:00.000Z");
-  });
-
-  it("knows nothing without a readable deletion date", () => {
+  it("know nothing without a window or with an unreadable date", () => {
     expect(restorableUntil({})).toBeUndefined();
-    expect(purgeableFrom({ deletedAt: "yesterday" })).toBeUndefined();
+    expect(purgeableFrom({ deletionWindow: { ...window, purgeableFrom: "yesterday" } })).toBeUndefined();
   });
 });
 

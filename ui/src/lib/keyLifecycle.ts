@@ -1,12 +1,14 @@
 import type { KeyInfo, RotationPolicyInfo } from "./types";
 
 const SECOND_MS = 1000;
-const HOUR_MS = 3_600_000;
 const DAY_MS = 86_400_000;
 
-/** A destroyed key can be restored for 30 days after its deletion (Key Protect's rule, and the keystore's). */
+/**
+ * A destroyed key can be restored for 30 days after its deletion, and purged from 4 hours after it
+ * (Key Protect's rules). Only the console's sentences use these; the dates come from the keystore
+ * (`KeyInfo.deletionWindow`), which refuses a purge before (PURGE_TOO_EARLY).
+ */
 export const RESTORE_WINDOW_DAYS = 30;
-/** A destroyed key can be purged from 4 hours after its deletion; the keystore refuses earlier (PURGE_TOO_EARLY). */
 export const PURGE_DELAY_HOURS = 4;
 /** Key Protect asks for 30 seconds between disabling a key and enabling it again. */
 export const REENABLE_DELAY_SECONDS = 30;
@@ -20,14 +22,14 @@ function after(rfc3339: string | undefined, ms: number): Date | undefined {
   return Number.isNaN(time) ? undefined : new Date(time + ms);
 }
 
-/** The end of a destroyed key's restore window; undefined unless the key carries its deletion date. */
-export function restorableUntil(key: Pick<KeyInfo, "deletedAt">): Date | undefined {
-  return after(key.deletedAt, RESTORE_WINDOW_DAYS * DAY_MS);
+/** The end of a destroyed key's restore window, as the keystore gives it; undefined without one. */
+export function restorableUntil(key: Pick<KeyInfo, "deletionWindow">): Date | undefined {
+  return after(key.deletionWindow?.restorableUntil, 0);
 }
 
-/** When a destroyed key may first be purged; undefined unless the key carries its deletion date. */
-export function purgeableFrom(key: Pick<KeyInfo, "deletedAt">): Date | undefined {
-  return after(key.deletedAt, PURGE_DELAY_HOURS * HOUR_MS);
+/** When a destroyed key may first be purged, as the keystore gives it; undefined without a window. */
+export function purgeableFrom(key: Pick<KeyInfo, "deletionWindow">): Date | undefined {
+  return after(key.deletionWindow?.purgeableFrom, 0);
 }
 
 /** When a key disabled at `disabledAt` may be enabled again. */
@@ -38,7 +40,7 @@ export function reenableAt(disabledAt: Date): Date {
 /**
  * When a rotation policy makes a root key due: its last rotation (its creation if never rotated)
  * plus the interval. Undefined for a standard key, or without an enabled policy. The keystore
- * marks the key due then (`rotationDue`); it does not rotate on its own.
+ * marks the key due then (`rotationDue`) and rotates it within the hour.
  */
 export function nextRotationAt(
   key: Pick<KeyInfo, "keyType" | "createdAt" | "lastRotatedAt">,

@@ -85,7 +85,7 @@ let keyNumber = 0;
 export function makeKey(overrides: Partial<KeyInfo> = {}): KeyInfo {
   keyNumber += 1;
   const n = keyNumber.toString(16).padStart(8, "0");
-  return {
+  const key: KeyInfo = {
     id: `${n}-0000-4000-8000-000000000000`,
     name: `key-${keyNumber}`,
     keyType: "root",
@@ -101,6 +101,19 @@ export function makeKey(overrides: Partial<KeyInfo> = {}): KeyInfo {
     rotationDue: false,
     ...overrides,
   };
+  // A destroyed key with a deletion date gets the window the keystore would give it.
+  const deletedAt = key.deletedAt === undefined ? Number.NaN : Date.parse(key.deletedAt);
+  if (key.state === "destroyed" && !Number.isNaN(deletedAt) && !("deletionWindow" in overrides)) {
+    const until = deletedAt + 30 * 86_400_000;
+    const from = deletedAt + 4 * 3_600_000;
+    key.deletionWindow = {
+      restorableUntil: new Date(until).toISOString(),
+      restoreAllowed: Date.now() <= until,
+      purgeableFrom: new Date(from).toISOString(),
+      purgeAllowed: Date.now() >= from,
+    };
+  }
+  return key;
 }
 
 /** A caller holding `roles` on the whole instance (or on one key ring or key), with the actions

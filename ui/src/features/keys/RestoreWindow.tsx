@@ -5,13 +5,13 @@ import { useReached } from "../../lib/hooks/useReached";
 import type { KeyInfo } from "../../lib/types";
 
 interface Props {
-  keyInfo: Pick<KeyInfo, "deletedAt">;
+  keyInfo: Pick<KeyInfo, "deletionWindow">;
   id?: string;
 }
 
 /**
- * When a destroyed key's restore window closes (30 days after its deletion), with the time left:
- * Key Protect leaves people to work it out from the last-updated date. Nothing without a deletion date.
+ * When a destroyed key's restore window closes (30 days after its deletion, as the keystore says in
+ * `deletionWindow`), with the time left. Nothing without a window.
  */
 export function RestoreWindow({ keyInfo, id }: Props) {
   const until = restorableUntil(keyInfo);

@@ -173,8 +173,29 @@ describe("HttpBackend", () => {
       rotation: { enabled: true, intervalMonth: 3 },
       rotationDue: true,
     });
-    const destroyed = keyInfoFromKp({ ...kpKey, state: 5, extractable: true, deletionDate: "2026-03-01T00:00:00Z" });
-    expect(destroyed).toMatchObject({ state: "destroyed", keyType: "standard", deletedAt: "2026-03-01T00:00:00Z" });
+    const destroyed = keyInfoFromKp({
+      ...kpKey,
+      state: 5,
+      extractable: true,
+      deletionDate: "2026-03-01T00:00:00Z",
+      restoreExpirationDate: "2026-03-31T00:00:00Z",
+      restoreAllowed: true,
+      purgeAllowedFrom: "2026-03-01T04:00:00Z",
+      purgeAllowed: false,
+    });
+    expect(destroyed).toMatchObject({
+      state: "destroyed",
+      keyType: "standard",
+      deletedAt: "2026-03-01T00:00:00Z",
+      deletionWindow: {
+        restorableUntil: "2026-03-31T00:00:00Z",
+        restoreAllowed: true,
+        purgeableFrom: "2026-03-01T04:00:00Z",
+        purgeAllowed: false,
+      },
+    });
+    const halfWindow = keyInfoFromKp({ ...kpKey, state: 5, restoreExpirationDate: "2026-03-31T00:00:00Z" });
+    expect(halfWindow.deletionWindow).toBeUndefined();
   });
 
   it("creates a key in a Key Protect collection, secure-import fields included", async () => {

@@ -89,6 +89,10 @@ interface KpKey {
   dualAuthDelete?: { enabled?: boolean; keySetForDeletion?: boolean; authExpiration?: string | null; authID?: string | null };
   rotation?: { enabled?: boolean; interval_month?: number };
   rotationDue?: boolean;
+  restoreExpirationDate?: string;
+  restoreAllowed?: boolean;
+  purgeAllowedFrom?: string;
+  purgeAllowed?: boolean;
 }
 
 interface KpCollection<T> {
@@ -246,6 +250,15 @@ export function keyInfoFromKp(kp: KpKey): KeyInfo {
   if (kp.lastRotateDate !== undefined) info.lastRotatedAt = kp.lastRotateDate;
   if (kp.deletionDate !== undefined) info.deletedAt = kp.deletionDate;
   if (kp.expirationDate !== undefined) info.expiresAt = kp.expirationDate;
+  // Both dates or neither, as the desktop's remote client reads them.
+  if (kp.restoreExpirationDate !== undefined && kp.purgeAllowedFrom !== undefined) {
+    info.deletionWindow = {
+      restorableUntil: kp.restoreExpirationDate,
+      restoreAllowed: kp.restoreAllowed ?? false,
+      purgeableFrom: kp.purgeAllowedFrom,
+      purgeAllowed: kp.purgeAllowed ?? false,
+    };
+  }
   return info;
 }
 
