@@ -88,7 +88,7 @@ impl AppState {
         *slot = Some(Arc::clone(&store));
         // Expiries are recorded and rotation policies carried out while the console runs, as
         // a server would.
-        tauri::async_runtime::spawn(LocalInstances::over(Arc::clone(&store)).run_hourly_checks());
+        tauri::async_runtime::spawn(LocalInstances::over(Arc::clone(&store)).run_periodic_checks());
         Ok(store)
     }
 

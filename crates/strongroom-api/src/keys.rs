@@ -121,7 +121,7 @@ pub struct KeyInfo {
 pub struct DeletionWindow {
     /// RFC 3339: the last moment a restore is accepted (30 days after the deletion).
     pub restorable_until: String,
-    /// Whether that moment is still ahead.
+    /// Whether that moment has not passed yet.
     pub restore_allowed: bool,
     /// RFC 3339: the first moment a purge is accepted (4 hours after the deletion).
     pub purgeable_from: String,

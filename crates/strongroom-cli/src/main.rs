@@ -249,7 +249,7 @@ async fn serve(
             "applied the seed"
         );
     }
-    let hourly = LocalInstances::clone(&instances);
+    let periodic = LocalInstances::clone(&instances);
     let state = ServerState {
         account_id: iam.account().to_owned(),
         instances: Arc::clone(&instances) as _,
@@ -258,7 +258,7 @@ async fn serve(
     };
     // Once serving is certain, and after the seed, so a seeded key its policy makes due is
     // rotated at once (and a seeded expired key is recorded as deactivated).
-    tokio::spawn(hourly.run_hourly_checks());
+    tokio::spawn(periodic.run_periodic_checks());
     tracing::info!(instance = %instance_id, data_dir = %dir.display(), "serving the embedded keystore");
     let stop = stop::Stop::on_signals();
     match tls {

@@ -820,7 +820,8 @@ impl Keystore for RemoteKeystore {
             call.query.push(("limit", MAX_PAGE.to_string()));
             call.query.push(("offset", all.len().to_string()));
             let page: Collection<Value> = self.json(call).await?;
-            let full = page.resources.len() >= MAX_PAGE as usize;
+            // Exactly a page: a server that ignores `limit` and answers everything is read once.
+            let full = page.resources.len() == MAX_PAGE as usize;
             all.extend(page.resources.iter().map(|r| RegistrationInfo {
                 key_id: text(&r["keyId"]),
                 key_name: text(&r["keyName"]),
@@ -831,9 +832,13 @@ impl Keystore for RemoteKeystore {
                 updated_at: text(&r["lastUpdated"]),
             }));
             if !full {
-                break;
+                return Ok(all);
             }
         }
+        tracing::warn!(
+            registrations = all.len(),
+            "stopped reading registrations at the console's limit"
+        );
         Ok(all)
     }
 

@@ -21,9 +21,9 @@ pub struct KeyQuery {
     /// Only keys in these states; empty means every state but destroyed.
     pub states: Vec<KeyState>,
     /// The moment `states` are judged at, normally now: a key past its expiration date then
-    /// counts as deactivated, as [`crate::Key::state_at`] says, although its row still says
-    /// active or suspended (nothing writes the change down). `None` filters on the stored
-    /// state alone.
+    /// counts as deactivated, as [`crate::Key::state_at`] says, although its row may still say
+    /// active or suspended (until [`crate::Key::record_expiry`] is written down). `None`
+    /// filters on the stored state alone.
     pub states_at: Option<OffsetDateTime>,
     /// Key Protect's search syntax ([`crate::KeySearch`]): by default a case-insensitive
     /// substring of the name or an alias, or an exact id.

@@ -23,5 +23,5 @@ pub use expiry::{ExpiryRun, EXPIRE_EVENT, EXPIRY_IAM_ID};
 pub use iam::{LocalIam, ADMIN_IAM_ID, TOKEN_LIFETIME_SECS};
 pub use keystore::{open_store, LocalInstances, LocalKeystore, DESKTOP_IAM_ID};
 pub use rotation::{RotationRun, ROTATION_POLICY_IAM_ID};
-pub use schedule::CHECK_EVERY;
+pub use schedule::{CHECK_EVERY, EXPIRY_CHECK_EVERY};
 pub use seed::{Seed, SeedKey, SeedReport, SeedVersion};

@@ -388,6 +388,9 @@ async fn a_service_wraps_only_while_its_authorization_exists() {
             ("urlEncodedResourceCRNQuery=*cos-instance-1*", 1, 1),
             ("urlEncodedResourceCRNQuery=*cos-instance-2*", 0, 0),
             ("urlEncodedResourceCRNQuery=crn:v1:*", 1, 1),
+            // Encoded twice, as IBM's SDK tests send an encoded CRN through the SDK.
+            ("urlEncodedResourceCRNQuery=crn%253Av1%253A*", 1, 1),
+            ("urlEncodedResourceCRNQuery=crn%253Av2%253A*", 0, 0),
             ("preventKeyDeletion=true", 0, 0),
             ("preventKeyDeletion=false", 1, 1),
             ("offset=1", 0, 1),

@@ -860,7 +860,8 @@ async fn the_go_client_scenario_byte_for_byte() {
 }
 
 /// A key past its expiration date lists as deactivated (state 3) and not as active, in the
-/// page and in its total: its row still says active, since nothing writes the change down.
+/// page and in its total, while its row still says active (this router runs no periodic
+/// check to record the expiry).
 #[tokio::test]
 async fn the_state_filter_finds_an_expired_key_where_it_is_shown() {
     use strongroom_core::Clock;

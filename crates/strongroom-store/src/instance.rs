@@ -296,6 +296,23 @@ impl InstanceStore {
         Ok(out)
     }
 
+    /// Whether a key of the instance has expired by `now` while stored as active or suspended:
+    /// one probe of `keys_expiring`, cheap enough to ask every minute.
+    pub fn has_unrecorded_expiries(&self, now: OffsetDateTime) -> Result<bool, CoreError> {
+        let found = self
+            .store
+            .conn()
+            .prepare_cached(&format!(
+                "SELECT 1 FROM keys WHERE instance_id = ? AND {EXPIRED_BUT_LIVE} \
+                 AND expires_at <= ? LIMIT 1"
+            ))
+            .map_err(StoreError::from)?
+            .query_row(params![&self.instance, micros(now)], |_| Ok(()))
+            .optional()
+            .map_err(StoreError::from)?;
+        Ok(found.is_some())
+    }
+
     /// Writes down up to `limit` expiries that have passed by `now` ([`Key::record_expiry`]),
     /// in one transaction with the audit event `event` makes for each key; returns the keys.
     /// Found through `keys_expiring`, so a store where nothing has expired reads nothing.
@@ -324,8 +341,8 @@ impl InstanceStore {
             }
             let mut recorded = Vec::with_capacity(ids.len());
             for id in ids {
-                // As in `update`: the key's remembered metadata goes with the change.
-                self.store.materials.forget(id);
+                // The key's remembered metadata goes with the change, as in `update`; its
+                // material stays, since expiry does not change it.
                 self.store.forget_recent_key(id);
                 let mut key = read_key(tx, &self.instance, id)?;
                 if !key.record_expiry(now) {
@@ -827,7 +844,10 @@ impl KeyRepository for InstanceStore {
     }
 
     fn list(&self, query: &KeyQuery) -> Result<KeyPage, CoreError> {
-        let conn = self.store.conn();
+        let mut guard = self.store.conn();
+        // One snapshot for the expired keys, the total and the page: another process on the
+        // store may record expiries or change keys between them.
+        let conn = guard.transaction().map_err(StoreError::from)?;
         // The columns `key_counts` has besides the state: the instance, the rings, the kind.
         let mut scope = String::from("instance_id = ?");
         let mut args: Vec<rusqlite::types::Value> =
@@ -933,7 +953,7 @@ impl KeyRepository for InstanceStore {
         // Without a search or the filters above, every filter is a column of `key_counts`
         // (migration 3), so the total is a sum over a few counter rows instead of a count over
         // every matching key; corrected by the keys that have expired since they were written
-        // (`StateFilter::expired_correction`, migration 9), which are few.
+        // (`StateFilter::expired_in_scope`, migration 9), which are few.
         let total: i64 = if count_rows {
             conn.query_row(
                 &format!("SELECT count(*) FROM keys WHERE {filter}"),

@@ -16,8 +16,15 @@ describe("restorableUntil and purgeableFrom", () => {
     expect(iso(purgeableFrom({ deletionWindow: window }))).toBe("2026-03-01T14:00:00.000Z");
   });
 
-  it("know nothing without a window or with an unreadable date", () => {
+  it("fall back to Key Protect's rule from the deletion date when the keystore sends no window", () => {
+    const destroyed = { deletedAt: "2026-03-01T10:00:00Z" };
+    expect(iso(restorableUntil(destroyed))).toBe("2026-03-31T10:00:00.000Z");
+    expect(iso(purgeableFrom(destroyed))).toBe("2026-03-01T14:00:00.000Z");
+  });
+
+  it("know nothing without a window or a deletion date, or with an unreadable date", () => {
     expect(restorableUntil({})).toBeUndefined();
+    expect(purgeableFrom({ deletedAt: "yesterday" })).toBeUndefined();
     expect(purgeableFrom({ deletionWindow: { ...window, purgeableFrom: "yesterday" } })).toBeUndefined();
   });
 });

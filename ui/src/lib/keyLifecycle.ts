@@ -1,12 +1,13 @@
 import type { KeyInfo, RotationPolicyInfo } from "./types";
 
 const SECOND_MS = 1000;
+const HOUR_MS = 3_600_000;
 const DAY_MS = 86_400_000;
 
 /**
  * A destroyed key can be restored for 30 days after its deletion, and purged from 4 hours after it
- * (Key Protect's rules). Only the console's sentences use these; the dates come from the keystore
- * (`KeyInfo.deletionWindow`), which refuses a purge before (PURGE_TOO_EARLY).
+ * (Key Protect's rules). The dates shown come from the keystore (`KeyInfo.deletionWindow`), which
+ * refuses a purge before (PURGE_TOO_EARLY); these are for sentences, and for a keystore that sends no dates.
  */
 export const RESTORE_WINDOW_DAYS = 30;
 export const PURGE_DELAY_HOURS = 4;
@@ -22,14 +23,19 @@ function after(rfc3339: string | undefined, ms: number): Date | undefined {
   return Number.isNaN(time) ? undefined : new Date(time + ms);
 }
 
-/** The end of a destroyed key's restore window, as the keystore gives it; undefined without one. */
-export function restorableUntil(key: Pick<KeyInfo, "deletionWindow">): Date | undefined {
-  return after(key.deletionWindow?.restorableUntil, 0);
+/**
+ * The end of a destroyed key's restore window: the keystore's date, or Key Protect's rule from the
+ * deletion date where the keystore gives none (an older `strongroom serve`). Undefined without either.
+ */
+export function restorableUntil(key: Pick<KeyInfo, "deletionWindow" | "deletedAt">): Date | undefined {
+  const window = key.deletionWindow;
+  return window === undefined ? after(key.deletedAt, RESTORE_WINDOW_DAYS * DAY_MS) : after(window.restorableUntil, 0);
 }
 
-/** When a destroyed key may first be purged, as the keystore gives it; undefined without a window. */
-export function purgeableFrom(key: Pick<KeyInfo, "deletionWindow">): Date | undefined {
-  return after(key.deletionWindow?.purgeableFrom, 0);
+/** When a destroyed key may first be purged, found as `restorableUntil` is. */
+export function purgeableFrom(key: Pick<KeyInfo, "deletionWindow" | "deletedAt">): Date | undefined {
+  const window = key.deletionWindow;
+  return window === undefined ? after(key.deletedAt, PURGE_DELAY_HOURS * HOUR_MS) : after(window.purgeableFrom, 0);
 }
 
 /** When a key disabled at `disabledAt` may be enabled again. */

@@ -5,13 +5,13 @@ import { useReached } from "../../lib/hooks/useReached";
 import type { KeyInfo } from "../../lib/types";
 
 interface Props {
-  keyInfo: Pick<KeyInfo, "deletionWindow">;
+  keyInfo: Pick<KeyInfo, "deletionWindow" | "deletedAt">;
   id?: string;
 }
 
 /**
  * When a destroyed key's restore window closes (30 days after its deletion, as the keystore says in
- * `deletionWindow`), with the time left. Nothing without a window.
+ * `deletionWindow`), with the time left. Nothing without a window or a deletion date.
  */
 export function RestoreWindow({ keyInfo, id }: Props) {
   const until = restorableUntil(keyInfo);

@@ -550,6 +550,20 @@ describe("HttpBackend: key rings, aliases, policies and dual authorization", () 
     await backend.registrations();
     expect(callsTo(fetch, "/api/v2/keys/registrations")).toHaveLength(1);
   });
+
+  it("reads registrations a full page at a time until a short page", async () => {
+    const registration = (n: number) => ({ keyId: KEY, resourceCrn: `crn:cos:bucket-${n}`, createdBy: "cloud-object-storage" });
+    const { backend, fetch } = setup((url) => {
+      const offset = Number(url.searchParams.get("offset"));
+      const count = offset === 0 ? Number(url.searchParams.get("limit")) : 3;
+      return json(200, collection(Array.from({ length: count }, (_, i) => registration(offset + i))));
+    });
+    const all = await backend.registrations();
+    expect(all).toHaveLength(5003);
+    expect(all.at(-1)?.resourceCrn).toBe("crn:cos:bucket-5002");
+    const offsets = callsTo(fetch, "/api/v2/keys/registrations").map(([input]) => urlOf(input).searchParams.get("offset"));
+    expect(offsets).toEqual(["0", "5000"]);
+  });
 });
 
 describe("HttpBackend: authorizations and audit", () => {

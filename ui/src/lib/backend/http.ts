@@ -68,6 +68,10 @@ const STATE_NUMBERS: Record<KeyStateName, number> = { active: 1, suspended: 2, d
 const sortParameter = (sort: KeySort[]): string =>
   sort.map((key) => `${key.descending ? "-" : ""}${key.field}`).join(",");
 
+/** Key Protect's largest page of registrations, and how many pages the console reads at most. */
+const REGISTRATION_PAGE = 5000;
+const MAX_REGISTRATION_PAGES = 20;
+
 /** The fields of a Key Protect key resource the console reads. */
 interface KpKey {
   id: string;
@@ -659,18 +663,32 @@ export class HttpBackend implements Backend {
     return this.instancePolicies();
   }
 
+  /**
+   * Every registration, as the desktop keystore answers: Key Protect pages them (200 by default),
+   * so they are read a page at a time until a page comes back short, up to a bound.
+   */
   async registrations(keyId?: string): Promise<RegistrationInfo[]> {
     const path = keyId === undefined ? "/keys/registrations" : `/keys/${encodeURIComponent(keyId)}/registrations`;
-    const collection = await this.#call<KpCollection<KpRegistration>>("GET", path);
-    return (collection?.resources ?? []).map((registration) => ({
-      keyId: registration.keyId ?? "",
-      keyName: registration.keyName ?? "",
-      resourceCrn: registration.resourceCrn ?? "",
-      service: registration.createdBy ?? "",
-      keyVersion: registration.keyVersion?.id ?? "",
-      createdAt: registration.creationDate ?? "",
-      updatedAt: registration.lastUpdated ?? "",
-    }));
+    const all: RegistrationInfo[] = [];
+    for (let page = 0; page < MAX_REGISTRATION_PAGES; page += 1) {
+      const query = new URLSearchParams({ limit: String(REGISTRATION_PAGE), offset: String(all.length) });
+      const collection = await this.#call<KpCollection<KpRegistration>>("GET", `${path}?${query.toString()}`);
+      const resources = collection?.resources ?? [];
+      all.push(
+        ...resources.map((registration) => ({
+          keyId: registration.keyId ?? "",
+          keyName: registration.keyName ?? "",
+          resourceCrn: registration.resourceCrn ?? "",
+          service: registration.createdBy ?? "",
+          keyVersion: registration.keyVersion?.id ?? "",
+          createdAt: registration.creationDate ?? "",
+          updatedAt: registration.lastUpdated ?? "",
+        })),
+      );
+      // Exactly a page: a server that ignores `limit` and answers everything is read once.
+      if (resources.length !== REGISTRATION_PAGE) break;
+    }
+    return all;
   }
 
   async authorizations(): Promise<AuthorizationInfo[]> {
