@@ -119,8 +119,9 @@ pub struct RegistrationInfo {
 /// selected from the facade's whole list rather than in storage.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RegistrationQuery {
-    /// A resource CRN in which `*` stands for any run of characters.
-    pub crn: Option<String>,
+    /// Resource CRN patterns, in which `*` stands for any run of characters; a registration
+    /// matches if any of them does. Empty: every CRN.
+    pub crns: Vec<String>,
     /// Only registrations that do (or do not) prevent their key's deletion. Strongroom's never
     /// do: it records registrations from use, and no service sets the flag.
     pub prevent_key_deletion: Option<bool>,
@@ -133,7 +134,7 @@ pub struct RegistrationQuery {
 impl Default for RegistrationQuery {
     fn default() -> Self {
         Self {
-            crn: None,
+            crns: Vec::new(),
             prevent_key_deletion: None,
             offset: 0,
             limit: 200,
@@ -147,9 +148,11 @@ impl RegistrationQuery {
         let matching: Vec<RegistrationInfo> = rows
             .into_iter()
             .filter(|row| {
-                self.crn
-                    .as_deref()
-                    .is_none_or(|pattern| crn_matches(pattern, &row.resource_crn))
+                self.crns.is_empty()
+                    || self
+                        .crns
+                        .iter()
+                        .any(|pattern| crn_matches(pattern, &row.resource_crn))
             })
             .filter(|_| self.prevent_key_deletion != Some(true))
             .collect();
@@ -676,7 +679,7 @@ mod registration_tests {
             .chain([row("crn:v1:y:database:d")])
             .collect();
         let query = RegistrationQuery {
-            crn: Some("*:bucket:*".into()),
+            crns: vec!["*:bucket:*".into()],
             offset: 1,
             limit: 2,
             ..RegistrationQuery::default()
@@ -690,6 +693,11 @@ mod registration_tests {
             ..RegistrationQuery::default()
         };
         assert_eq!(preventing.select(rows.clone()).1, 0);
+        let either = RegistrationQuery {
+            crns: vec!["crn:v1:y:*".into(), "crn:v1:x:bucket:b0".into()],
+            ..RegistrationQuery::default()
+        };
+        assert_eq!(either.select(rows.clone()).1, 2);
         assert_eq!(RegistrationQuery::default().select(rows).1, 6);
     }
 }

@@ -573,9 +573,6 @@ impl Key {
         self.deleted_at = None;
         self.deleted_by = None;
         self.updated_at = now;
-        // A key that expired while deleted comes back deactivated, stored as such, so the
-        // expiry is not recorded a second time.
-        self.record_expiry(now);
         Ok(())
     }
 
@@ -760,14 +757,10 @@ mod tests {
         deleted.expiry = Some(Expiry::parse(expires, NOW).unwrap());
         deleted.delete(NOW, "alice").unwrap();
         assert!(!deleted.record_expiry(later), "a deleted key stays deleted");
+        // Restored, it is stored as live again, and its expiry is recorded (and audited) anew.
         deleted.restore(later).unwrap();
-        assert_eq!(
-            deleted.state,
-            KeyState::Deactivated,
-            "restored as it is now"
-        );
-        assert_eq!(deleted.updated_at, later);
-        assert!(!deleted.record_expiry(later), "nothing left to record");
+        assert_eq!(deleted.state_at(later), KeyState::Deactivated);
+        assert!(deleted.record_expiry(later));
         assert!(
             !key(KeyKind::Root).record_expiry(later),
             "no expiration date"

@@ -457,7 +457,7 @@ mod tests {
     }
 
     #[test]
-    fn the_names_of_the_hourly_checks_are_not_given_to_anyone() {
+    fn the_names_of_the_periodic_checks_are_not_given_to_anyone() {
         let (_dir, iam) = open();
         for reserved in [crate::ROTATION_POLICY_IAM_ID, crate::EXPIRY_IAM_ID] {
             let principal = PrincipalRecord {

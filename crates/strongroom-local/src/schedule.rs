@@ -24,11 +24,12 @@ impl LocalInstances {
         ticks.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
         let mut next_rotation = tokio::time::Instant::now();
         loop {
-            ticks.tick().await;
-            let now = tokio::time::Instant::now();
-            let rotate = now >= next_rotation;
+            // The tick's own deadline, not the time it was noticed: the 60th tick after a
+            // rotation then falls on the hour, not a moment before it.
+            let tick = ticks.tick().await;
+            let rotate = tick >= next_rotation;
             if rotate {
-                next_rotation = now + CHECK_EVERY;
+                next_rotation = tick + CHECK_EVERY;
             }
             let instances = self.clone();
             let span = tracing::info_span!("periodic_checks", rotate);

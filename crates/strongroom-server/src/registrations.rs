@@ -90,14 +90,18 @@ impl RegistrationsQuery {
     fn parse(self) -> Result<(RegistrationQuery, bool), Failure> {
         let query = RegistrationQuery {
             // IBM's SDK tests pass a CRN they have URL-encoded already, and the SDK encodes it
-            // again; a CRN never holds a `%` of its own, so one left is decoded once more.
-            crn: self.crn.filter(|crn| !crn.is_empty()).map(|crn| {
-                if crn.contains('%') {
-                    percent_decode_str(&crn).decode_utf8_lossy().into_owned()
-                } else {
-                    crn
-                }
-            }),
+            // again. A `%` left after one decoding is taken both ways: encoded once more, or
+            // part of the CRN (a service registered under a name with a `%` in it).
+            crns: self
+                .crn
+                .filter(|crn| !crn.is_empty())
+                .map(|crn| {
+                    let decoded = crn
+                        .contains('%')
+                        .then(|| percent_decode_str(&crn).decode_utf8_lossy().into_owned());
+                    std::iter::once(crn).chain(decoded).collect()
+                })
+                .unwrap_or_default(),
             prevent_key_deletion: flag("preventKeyDeletion", self.prevent_key_deletion.as_deref())?,
             offset: number("offset", self.offset.as_deref(), 0, u32::MAX)?,
             limit: number("limit", self.limit.as_deref(), 200, 5000)?,
