@@ -9,7 +9,7 @@ export type DeletionWindow = {
  */
 restorableUntil: string, 
 /**
- * Whether that moment is still ahead.
+ * Whether that moment has not passed yet.
  */
 restoreAllowed: boolean, 
 /**
