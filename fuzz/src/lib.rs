@@ -116,6 +116,7 @@ fn build() -> Result<Subject, Box<dyn std::error::Error>> {
             aliases: vec!["fuzz-unwrap".into()],
             dual_auth_delete: false,
             rotation_interval_months: None,
+            expires_at: None,
             versions: vec![SeedVersion {
                 id: Some(UNWRAP_VERSION.into()),
                 material: Some(STANDARD.encode(UNWRAP_MATERIAL)),
