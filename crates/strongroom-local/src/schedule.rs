@@ -22,14 +22,15 @@ impl LocalInstances {
     pub async fn run_periodic_checks(self) {
         let mut ticks = tokio::time::interval(EXPIRY_CHECK_EVERY);
         ticks.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
-        let mut next_rotation = tokio::time::Instant::now();
+        // None until the first tick, which rotates.
+        let mut next_rotation: Option<tokio::time::Instant> = None;
         loop {
             // The tick's own deadline, not the time it was noticed: the 60th tick after a
             // rotation then falls on the hour, not a moment before it.
             let tick = ticks.tick().await;
-            let rotate = tick >= next_rotation;
+            let rotate = next_rotation.is_none_or(|next| tick >= next);
             if rotate {
-                next_rotation = tick + CHECK_EVERY;
+                next_rotation = Some(tick + CHECK_EVERY);
             }
             let instances = self.clone();
             let span = tracing::info_span!("periodic_checks", rotate);
