@@ -1362,11 +1362,7 @@ impl StateFilter {
         };
         codes.sort_unstable();
         codes.dedup();
-        let codes_sql = codes
-            .iter()
-            .map(i64::to_string)
-            .collect::<Vec<_>>()
-            .join(", ");
+        let codes_sql = sql_list(&codes);
         Self {
             stored: format!("state IN ({codes_sql})"),
             codes: codes_sql,
@@ -1391,25 +1387,18 @@ impl StateFilter {
         if untouched {
             return None;
         }
-        let list = |codes: &[i64]| {
-            codes
-                .iter()
-                .map(i64::to_string)
-                .collect::<Vec<_>>()
-                .join(", ")
-        };
         let mut plain = self.other.clone();
         if self.deactivated {
             plain.push(3);
         }
         let mut either = Vec::new();
         if !plain.is_empty() {
-            either.push(format!("state IN ({})", list(&plain)));
+            either.push(format!("state IN ({})", sql_list(&plain)));
         }
         if !self.live.is_empty() {
             either.push(format!(
                 "(state IN ({}) AND (expires_at IS NULL OR expires_at > ?))",
-                list(&self.live)
+                sql_list(&self.live)
             ));
         }
         if self.deactivated {
@@ -1437,6 +1426,15 @@ impl StateFilter {
             at,
         ))
     }
+}
+
+/// State codes as an SQL list (`1, 2`): literals, since they are ours, not the caller's text.
+fn sql_list(codes: &[i64]) -> String {
+    codes
+        .iter()
+        .map(i64::to_string)
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 /// Keys that may have expired while their row says active or suspended; written as
