@@ -5,8 +5,12 @@ set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 export PATH="$HOME/.cargo/bin:$PATH"
 
-# Each step says how far into the script it starts, so a slow step shows in CI's log.
-say() { printf '\n\033[1m== %s\033[0m  (at %dm%02ds)\n' "$*" $((SECONDS / 60)) $((SECONDS % 60)); }
+# Each step says how far into the script it starts and how much disk is left, so a slow
+# step or a filling disk shows in CI's log.
+say() {
+  printf '\n\033[1m== %s\033[0m  (at %dm%02ds, %s free)\n' "$*" $((SECONDS / 60)) $((SECONDS % 60)) \
+    "$(df -h --output=avail "$ROOT" 2>/dev/null | tail -n 1 | tr -d ' ')"
+}
 
 as_root() {
   if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi
