@@ -13,8 +13,8 @@ use strongroom_api::{
     ActivityReport, ApiError, AuditQueryRequest, AuthorizationCheckRequest,
     CreateAuthorizationRequest, CreateImportTokenRequest, CreateKeyRequest, ErrorCode,
     InstancePolicy, KeyStateName, KeyType, KeyVersionInfo, Keystore, KeystoreMode,
-    ListAliasesRequest, ListKeysRequest, RotationPolicyInfo, SecretString, ServiceAction,
-    SetKeyPoliciesRequest,
+    ListAliasesRequest, ListKeysRequest, RegistrationRequest, RegistrationWrite,
+    RotationPolicyInfo, SecretString, ServiceAction, SetKeyPoliciesRequest,
 };
 use strongroom_client::{seal_for_import, RemoteKeystore};
 use strongroom_local::LocalKeystore;
@@ -519,6 +519,35 @@ async fn administration(ks: &dyn Keystore, t: &mut Transcript) {
         "registrations: {}",
         ks.registrations(Some(&key.id)).await.unwrap().len()
     ));
+    // Registrations are written by integrated services; a person's console is refused, in
+    // Key Protect's words over HTTP, whichever way it writes.
+    let bucket = "crn:v1:bluemix:public:cloud-object-storage:global:a/local:cos-1:bucket:b";
+    for write in [
+        RegistrationWrite::Create,
+        RegistrationWrite::Replace,
+        RegistrationWrite::Update,
+    ] {
+        let code = t.failure(
+            &format!("a person writes a registration ({write:?})"),
+            ks.write_registration(
+                &key.id,
+                bucket,
+                write,
+                RegistrationRequest {
+                    description: Some("b".into()),
+                    prevent_key_deletion: Some(true),
+                    registration_metadata: None,
+                },
+            )
+            .await,
+        );
+        assert_eq!(code, ErrorCode::ServiceOnly);
+    }
+    let code = t.failure(
+        "a person removes a registration",
+        ks.delete_registration(&key.id, bucket).await,
+    );
+    assert_eq!(code, ErrorCode::ServiceOnly);
 
     let events = ks
         .audit_events(AuditQueryRequest {

@@ -93,7 +93,7 @@ pub struct InstancePolicy {
     pub updated_by: Option<String>,
 }
 
-/// A source resource seen using a key.
+/// A source resource seen using a key, or registered with it by its service.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "camelCase")]
 #[ts(export)]
@@ -104,14 +104,52 @@ pub struct RegistrationInfo {
     pub key_name: String,
     /// The resource's CRN.
     pub resource_crn: String,
-    /// The service identity that used the key.
+    /// The service identity that last used the key or wrote the registration.
     pub service: String,
+    /// The service identity that first used the key or registered the resource.
+    #[serde(default)]
+    pub created_by: String,
     /// The key version last used.
     pub key_version: String,
     /// RFC 3339.
     pub created_at: String,
     /// RFC 3339.
     pub updated_at: String,
+    /// What the service says the resource is; empty for a registration recorded from use.
+    #[serde(default)]
+    pub description: String,
+    /// The resource's retention forbids deleting the key, even with force.
+    #[serde(default)]
+    pub prevent_key_deletion: bool,
+    /// The registering service's own notes. Only services see them, so a person's console
+    /// never has them.
+    #[ts(optional)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub registration_metadata: Option<String>,
+}
+
+/// How a service writes a registration: Key Protect's POST, PUT and PATCH of
+/// `/keys/{id}/registrations/{resourceCrn}`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RegistrationWrite {
+    /// A new registration; one that exists already is a conflict.
+    Create,
+    /// The whole registration, created if absent; fields not given are reset.
+    Replace,
+    /// The fields given, on a registration that exists.
+    Update,
+}
+
+/// The fields of a service's registration (Key Protect's `registration_input`). A field left
+/// out keeps its value on an update and takes its default otherwise.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct RegistrationRequest {
+    /// What the resource is, for people.
+    pub description: Option<String>,
+    /// A retention hold: the key may not be deleted while the registration says so.
+    pub prevent_key_deletion: Option<bool>,
+    /// The service's own notes, shown only to services.
+    pub registration_metadata: Option<String>,
 }
 
 /// Key Protect's filters and paging for a registrations listing: `urlEncodedResourceCRNQuery`,
@@ -122,8 +160,7 @@ pub struct RegistrationQuery {
     /// Resource CRN patterns, in which `*` stands for any run of characters; a registration
     /// matches if any of them does. Empty: every CRN.
     pub crns: Vec<String>,
-    /// Only registrations that do (or do not) prevent their key's deletion. Strongroom's never
-    /// do: it records registrations from use, and no service sets the flag.
+    /// Only registrations that do (or do not) prevent their key's deletion.
     pub prevent_key_deletion: Option<bool>,
     /// Matches to skip.
     pub offset: u32,
@@ -154,7 +191,10 @@ impl RegistrationQuery {
                         .iter()
                         .any(|pattern| crn_matches(pattern, &row.resource_crn))
             })
-            .filter(|_| self.prevent_key_deletion != Some(true))
+            .filter(|row| {
+                self.prevent_key_deletion
+                    .is_none_or(|wanted| row.prevent_key_deletion == wanted)
+            })
             .collect();
         let total = matching.len();
         let page = matching
@@ -646,9 +686,13 @@ mod registration_tests {
             key_name: "n".into(),
             resource_crn: crn.into(),
             service: "cloud-object-storage".into(),
+            created_by: "cloud-object-storage".into(),
             key_version: "v".into(),
             created_at: String::new(),
             updated_at: String::new(),
+            description: String::new(),
+            prevent_key_deletion: crn.ends_with("b3"),
+            registration_metadata: None,
         }
     }
 
@@ -692,7 +736,12 @@ mod registration_tests {
             prevent_key_deletion: Some(true),
             ..RegistrationQuery::default()
         };
-        assert_eq!(preventing.select(rows.clone()).1, 0);
+        assert_eq!(preventing.select(rows.clone()).1, 1);
+        let not_preventing = RegistrationQuery {
+            prevent_key_deletion: Some(false),
+            ..RegistrationQuery::default()
+        };
+        assert_eq!(not_preventing.select(rows.clone()).1, 5);
         let either = RegistrationQuery {
             crns: vec!["crn:v1:y:*".into(), "crn:v1:x:bucket:b0".into()],
             ..RegistrationQuery::default()

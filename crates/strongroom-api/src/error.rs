@@ -42,6 +42,11 @@ pub enum ErrorCode {
     PurgeTooEarly,
     /// The key is registered to a resource; delete needs force.
     ProtectedResource,
+    /// A registration holds the key for a resource's retention: not even a forced delete
+    /// may destroy it (the console offers no force here).
+    DeletionPrevented,
+    /// Only an integrated service may do this (write a registration); people cannot.
+    ServiceOnly,
     /// The key ring cannot be deleted or created as asked.
     KeyRingInUse,
     /// The alias belongs to another key.
@@ -94,6 +99,8 @@ impl ErrorCode {
             ErrorCode::AuthorizationsNotMet => "AUTHORIZATIONS_NOT_MET",
             ErrorCode::PurgeTooEarly => "PURGE_TOO_EARLY",
             ErrorCode::ProtectedResource => "PROTECTED_RESOURCE",
+            ErrorCode::DeletionPrevented => "DELETION_PREVENTED",
+            ErrorCode::ServiceOnly => "SERVICE_ONLY",
             ErrorCode::KeyRingInUse => "KEY_RING_IN_USE",
             ErrorCode::AliasTaken => "ALIAS_TAKEN",
             ErrorCode::CreateImportAccess => "CREATE_IMPORT_ACCESS",
@@ -110,7 +117,7 @@ impl ErrorCode {
     }
 
     /// Every code, for tables that map codes both ways.
-    pub const ALL: [ErrorCode; 29] = [
+    pub const ALL: [ErrorCode; 31] = [
         ErrorCode::NotFound,
         ErrorCode::InvalidInput,
         ErrorCode::InvalidState,
@@ -136,6 +143,8 @@ impl ErrorCode {
         ErrorCode::AuthorizationsNotMet,
         ErrorCode::PurgeTooEarly,
         ErrorCode::ProtectedResource,
+        ErrorCode::DeletionPrevented,
+        ErrorCode::ServiceOnly,
         ErrorCode::KeyRingInUse,
         ErrorCode::AliasTaken,
         ErrorCode::CreateImportAccess,

@@ -20,9 +20,9 @@ pub use access::{
     ActivityReport, AuditEventInfo, AuditQueryRequest, AuthorizationCheck,
     AuthorizationCheckRequest, AuthorizationInfo, CallerGrant, CallerInfo,
     CreateAuthorizationRequest, FailureCount, IamPolicy, InstancePolicy, KeyPolicies, KeyRingInfo,
-    PolicyAdmin, RegistrationInfo, RegistrationQuery, ServiceAction, SetKeyPoliciesRequest,
-    UsageMinute, UsageReport, ACTIVITY_MAX_HOURS, INSTANCE_POLICY_TYPES, KEY_POLICY_TYPES,
-    SERVICE_ROLES,
+    PolicyAdmin, RegistrationInfo, RegistrationQuery, RegistrationRequest, RegistrationWrite,
+    ServiceAction, SetKeyPoliciesRequest, UsageMinute, UsageReport, ACTIVITY_MAX_HOURS,
+    INSTANCE_POLICY_TYPES, KEY_POLICY_TYPES, SERVICE_ROLES,
 };
 pub use connection::{
     ConnectionProfile, ConnectionTest, LocalServerStatus, SaveConnectionRequest, TlsFacts,
@@ -120,6 +120,17 @@ pub trait Keystore: Send + Sync {
     ) -> Result<Vec<InstancePolicy>, ApiError>;
     /// Source resources seen using a key, or any key when `id` is absent.
     async fn registrations(&self, id: Option<&str>) -> Result<Vec<RegistrationInfo>, ApiError>;
+    /// Writes a service's registration of the resource `resource_crn` with key `id`
+    /// (services only).
+    async fn write_registration(
+        &self,
+        id: &str,
+        resource_crn: &str,
+        write: RegistrationWrite,
+        request: RegistrationRequest,
+    ) -> Result<RegistrationInfo, ApiError>;
+    /// Removes a service's registration of `resource_crn` with key `id` (services only).
+    async fn delete_registration(&self, id: &str, resource_crn: &str) -> Result<(), ApiError>;
     /// Service-to-service authorizations that target this instance.
     async fn authorizations(&self) -> Result<Vec<AuthorizationInfo>, ApiError>;
     /// Authorizes a source service on this instance.

@@ -9,10 +9,10 @@ use strongroom_api::{
     CreateAuthorizationRequest, CreateImportTokenRequest, CreateKeyRequest, ErrorCode,
     ImportTokenInfo, InstancePolicy, KeyInfo, KeyList, KeyPolicies, KeyRingInfo, KeySort,
     KeyStateName, KeyType, KeyVersionInfo, KeyVersionRef, Keystore, KeystoreInfo, KeystoreMode,
-    ListAliasesRequest, ListKeysRequest, RegistrationInfo, RewrapRequest, RewrapResponse,
-    Rewrapped, RotateKeyRequest, SecretString, SecureImport, SetKeyPoliciesRequest, TlsFacts,
-    UnwrapRequest, UnwrapResponse, UsageReport, WrapRequest, WrapResponse,
-    EXTENSION_FILTERS_HEADER,
+    ListAliasesRequest, ListKeysRequest, RegistrationInfo, RegistrationRequest, RegistrationWrite,
+    RewrapRequest, RewrapResponse, Rewrapped, RotateKeyRequest, SecretString, SecureImport,
+    SetKeyPoliciesRequest, TlsFacts, UnwrapRequest, UnwrapResponse, UsageReport, WrapRequest,
+    WrapResponse, EXTENSION_FILTERS_HEADER,
 };
 
 use crate::iam::TokenSource;
@@ -333,9 +333,33 @@ fn state_number(state: KeyStateName) -> &'static str {
 }
 
 const POLICY_TYPE: &str = "application/vnd.ibm.kms.policy+json";
+const REGISTRATION_INPUT_TYPE: &str = "application/vnd.ibm.kms.registration_input+json";
 
 fn text(value: &Value) -> String {
     value.as_str().unwrap_or_default().to_owned()
+}
+
+/// A registration as Key Protect (or `strongroom serve`) sends it.
+fn registration(r: &Value) -> RegistrationInfo {
+    let created_by = text(&r["createdBy"]);
+    let updated_by = text(&r["updatedBy"]);
+    RegistrationInfo {
+        key_id: text(&r["keyId"]),
+        key_name: text(&r["keyName"]),
+        resource_crn: text(&r["resourceCrn"]),
+        service: if updated_by.is_empty() {
+            created_by.clone()
+        } else {
+            updated_by
+        },
+        created_by,
+        key_version: text(&r["keyVersion"]["id"]),
+        created_at: text(&r["creationDate"]),
+        updated_at: text(&r["lastUpdated"]),
+        description: text(&r["description"]),
+        prevent_key_deletion: r["preventKeyDeletion"].as_bool().unwrap_or(false),
+        registration_metadata: r["registrationMetadata"].as_str().map(str::to_owned),
+    }
 }
 
 fn key_policies(resources: &[Value]) -> KeyPolicies {
@@ -822,15 +846,7 @@ impl Keystore for RemoteKeystore {
             let page: Collection<Value> = self.json(call).await?;
             // Exactly a page: a server that ignores `limit` and answers everything is read once.
             let full = page.resources.len() == MAX_PAGE as usize;
-            all.extend(page.resources.iter().map(|r| RegistrationInfo {
-                key_id: text(&r["keyId"]),
-                key_name: text(&r["keyName"]),
-                resource_crn: text(&r["resourceCrn"]),
-                service: text(&r["createdBy"]),
-                key_version: text(&r["keyVersion"]["id"]),
-                created_at: text(&r["creationDate"]),
-                updated_at: text(&r["lastUpdated"]),
-            }));
+            all.extend(page.resources.iter().map(registration));
             if !full {
                 return Ok(all);
             }
@@ -840,6 +856,57 @@ impl Keystore for RemoteKeystore {
             "stopped reading registrations at the console's limit"
         );
         Ok(all)
+    }
+
+    #[tracing::instrument(name = "remote_write_registration", skip(self, request))]
+    async fn write_registration(
+        &self,
+        id: &str,
+        resource_crn: &str,
+        write: RegistrationWrite,
+        request: RegistrationRequest,
+    ) -> Result<RegistrationInfo, ApiError> {
+        let path = ["keys", key_id(id)?, "registrations", resource_crn];
+        let mut input = serde_json::Map::new();
+        if let Some(description) = request.description {
+            input.insert("description".into(), description.into());
+        }
+        if let Some(prevent) = request.prevent_key_deletion {
+            input.insert("preventKeyDeletion".into(), prevent.into());
+        }
+        if let Some(notes) = request.registration_metadata {
+            input.insert("registrationMetadata".into(), notes.into());
+        }
+        let body = json!({
+            "metadata": { "collectionType": REGISTRATION_INPUT_TYPE, "collectionTotal": 1 },
+            "resources": [input],
+        });
+        // A replace sets the same fields however often it is sent; a create or an update may
+        // not be repeated blindly (a second create is a conflict).
+        let call = match write {
+            RegistrationWrite::Create => Call::post(&path, body, Replay::Unsent),
+            RegistrationWrite::Replace => {
+                Call::post(&path, body, Replay::Safe).with_method(Method::PUT, Replay::Safe)
+            }
+            RegistrationWrite::Update => {
+                Call::post(&path, body, Replay::Unsent).with_method(Method::PATCH, Replay::Unsent)
+            }
+        };
+        let page: Collection<Value> = self.json(call).await?;
+        page.resources.first().map(registration).ok_or_else(|| {
+            ApiError::new(
+                ErrorCode::Internal,
+                "the remote instance answered a registration without it",
+            )
+        })
+    }
+
+    #[tracing::instrument(name = "remote_delete_registration", skip(self))]
+    async fn delete_registration(&self, id: &str, resource_crn: &str) -> Result<(), ApiError> {
+        let path = ["keys", key_id(id)?, "registrations", resource_crn];
+        self.send(Call::get(&path).with_method(Method::DELETE, Replay::Unsent))
+            .await?;
+        Ok(())
     }
 
     #[tracing::instrument(name = "remote_authorizations", skip_all)]

@@ -171,12 +171,14 @@ pub(crate) async fn keystore_failure(transport: &Transport, response: Response) 
                 .to_ascii_lowercase()
         });
     let message: String = message.chars().take(500).collect();
-    if status == StatusCode::FORBIDDEN {
-        return ClientError::Forbidden(message);
-    }
     let code = reason
         .and_then(|r| code_for_reason(&r.code))
         .unwrap_or_else(|| code_for_status(status));
+    // A refusal for a reason of its own (a person writing a service's registration) keeps
+    // that reason; any other 403 means the credentials lack a role.
+    if status == StatusCode::FORBIDDEN && code == ErrorCode::Forbidden {
+        return ClientError::Forbidden(message);
+    }
     ClientError::Keystore(ApiError::new(code, message))
 }
 

@@ -5,7 +5,7 @@
 use std::fmt;
 use std::str::FromStr;
 
-use crate::{CoreError, KeyId, KeyRingId};
+use crate::{CoreError, KeyId, KeyRingId, ResourceCrn};
 
 /// Key Protect's service roles. Manager ⊇ Writer ⊇ ReaderPlus ⊇ Reader; KeyPurge stands
 /// alone and carries only purge, so even a Manager must be given it explicitly.
@@ -77,6 +77,10 @@ impl Role {
                 | ListKeyRings
                 | ReadRegistrations
                 | ReadImportToken
+                | CreateRegistration
+                | ReplaceRegistration
+                | UpdateRegistration
+                | DeleteRegistration
         );
         match self {
             Role::Reader => reader,
@@ -176,11 +180,19 @@ pub enum Operation {
     /// Read the import token's dates and retrievals, without its key (a console's attention
     /// list; retrieving spends one and needs [`Operation::ImportToken`]).
     ReadImportToken,
+    /// Register a resource a service protects with a key (services only).
+    CreateRegistration,
+    /// Replace a resource's registration (services only).
+    ReplaceRegistration,
+    /// Change some fields of a resource's registration (services only).
+    UpdateRegistration,
+    /// Remove a resource's registration (services only).
+    DeleteRegistration,
 }
 
 impl Operation {
     /// Every operation, for tables and tests.
-    pub const ALL: [Operation; 28] = [
+    pub const ALL: [Operation; 32] = [
         Operation::ListKeys,
         Operation::ReadMetadata,
         Operation::ReadPayload,
@@ -209,6 +221,10 @@ impl Operation {
         Operation::ImportToken,
         Operation::ReadRegistrations,
         Operation::ReadImportToken,
+        Operation::CreateRegistration,
+        Operation::ReplaceRegistration,
+        Operation::UpdateRegistration,
+        Operation::DeleteRegistration,
     ];
 
     /// Key Protect's Activity Tracker action name.
@@ -243,6 +259,10 @@ impl Operation {
             ImportToken => "kms.import-token.create",
             ReadRegistrations => "kms.registrations.list",
             ReadImportToken => "kms.import-token.read",
+            CreateRegistration => "kms.registrations.create",
+            ReplaceRegistration => "kms.registrations.write",
+            UpdateRegistration => "kms.registrations.merge",
+            DeleteRegistration => "kms.registrations.delete",
         }
     }
 
@@ -349,6 +369,39 @@ impl Caller {
     pub fn is_service(&self) -> bool {
         matches!(self.kind, CallerKind::Service { .. })
     }
+
+    /// Whether the caller may see a registration of `resource_crn`. People see every one; a
+    /// service sees only its own instance's resources, because another service's CRNs and
+    /// descriptions say what that service protects, which is not its business.
+    pub fn sees_registration(&self, resource_crn: &str) -> bool {
+        match &self.kind {
+            CallerKind::User => true,
+            CallerKind::Service { service, instance } => ResourceCrn::parse(resource_crn)
+                .is_ok_and(|crn| crn.service() == service && crn.instance() == instance),
+        }
+    }
+
+    /// Fails unless the caller is a service writing a registration of its own instance's
+    /// resource: Key Protect takes registrations only from the integrated service that
+    /// protects the resource, on the person's behalf.
+    pub fn require_registrant(
+        &self,
+        operation: Operation,
+        crn: &ResourceCrn,
+    ) -> Result<(), CoreError> {
+        match &self.kind {
+            CallerKind::User => Err(CoreError::ServiceOnly(operation)),
+            CallerKind::Service { service, instance }
+                if crn.service() == service && crn.instance() == instance =>
+            {
+                Ok(())
+            }
+            CallerKind::Service { .. } => Err(CoreError::Forbidden {
+                iam_id: self.iam_id.clone(),
+                operation,
+            }),
+        }
+    }
 }
 
 fn covers(scope: &Scope, target: Target<'_>) -> bool {
@@ -369,7 +422,7 @@ mod tests {
     #[test]
     fn role_table_matches_docs() {
         use Operation::*;
-        let table: [(Operation, [bool; 5]); 28] = [
+        let table: [(Operation, [bool; 5]); 32] = [
             (ListKeys, [true, true, true, true, false]),
             (ReadMetadata, [true, true, true, true, false]),
             (ReadPayload, [false, true, true, true, false]),
@@ -398,6 +451,10 @@ mod tests {
             (ImportToken, [false, false, true, true, false]),
             (ReadRegistrations, [true, true, true, true, false]),
             (ReadImportToken, [true, true, true, true, false]),
+            (CreateRegistration, [true, true, true, true, false]),
+            (ReplaceRegistration, [true, true, true, true, false]),
+            (UpdateRegistration, [true, true, true, true, false]),
+            (DeleteRegistration, [true, true, true, true, false]),
         ];
         for (operation, expected) in table {
             for (role, allowed) in Role::ALL.into_iter().zip(expected) {

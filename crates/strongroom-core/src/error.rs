@@ -70,6 +70,32 @@ pub enum CoreError {
     /// Integrated services may use keys but never delete them.
     #[error("a service cannot delete keys")]
     ServiceCannotDelete,
+    /// Registrations are written by the integrated service that protects the resource, never
+    /// by a person.
+    #[error(
+        "only an integrated service may {0}: it registers the resources it protects with a key"
+    )]
+    ServiceOnly(Operation),
+    /// A registration asks that the key outlive its resource (a retention policy), so not
+    /// even a forced delete may destroy it.
+    #[error("key {0} protects a resource whose registration prevents the key's deletion; the service that registered it must lift that first")]
+    DeletionPrevented(KeyId),
+    /// No registration of this resource on this key.
+    #[error("key {key} has no registration for {crn}")]
+    RegistrationNotFound {
+        /// The key.
+        key: KeyId,
+        /// The resource CRN asked for.
+        crn: String,
+    },
+    /// The resource is registered with this key already (replace or update it instead).
+    #[error("{crn} is already registered with key {key}")]
+    RegistrationExists {
+        /// The key.
+        key: KeyId,
+        /// The resource CRN.
+        crn: String,
+    },
     /// set/unsetKeyForDeletion on a key without a dual-authorization policy.
     #[error("key {0} does not have dual authorization for deletion enabled")]
     NotDualAuth(KeyId),

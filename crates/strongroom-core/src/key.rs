@@ -59,13 +59,17 @@ impl KeyState {
     }
 
     /// Key Protect's table "Key states and service actions": whether `action` is allowed.
+    /// Registrations follow IBM's table for integrated services: written only while the key
+    /// is active, removed while it is active or suspended.
     pub fn allows(self, action: KeyAction) -> bool {
         use KeyAction::*;
         use KeyState::*;
         matches!(
             (self, action),
-            (Active, Rotate | Wrap | Unwrap | Rewrap | Disable | Delete)
-                | (Suspended, Enable | Delete)
+            (
+                Active,
+                Rotate | Wrap | Unwrap | Rewrap | Disable | Delete | Register | Unregister
+            ) | (Suspended, Enable | Delete | Unregister)
                 | (Deactivated, Rotate | Unwrap | Rewrap | Delete)
                 | (Destroyed, Restore | Purge)
         )
@@ -104,11 +108,15 @@ pub enum KeyAction {
     Restore,
     /// Remove a destroyed key for good.
     Purge,
+    /// Record, replace or update a resource a service protects with the key.
+    Register,
+    /// Remove a resource's registration.
+    Unregister,
 }
 
 impl KeyAction {
     /// Every action, for exhaustive tests and tables.
-    pub const ALL: [KeyAction; 9] = [
+    pub const ALL: [KeyAction; 11] = [
         KeyAction::Rotate,
         KeyAction::Wrap,
         KeyAction::Unwrap,
@@ -118,6 +126,8 @@ impl KeyAction {
         KeyAction::Delete,
         KeyAction::Restore,
         KeyAction::Purge,
+        KeyAction::Register,
+        KeyAction::Unregister,
     ];
 }
 
@@ -133,6 +143,8 @@ impl fmt::Display for KeyAction {
             KeyAction::Delete => "delete",
             KeyAction::Restore => "restore",
             KeyAction::Purge => "purge",
+            KeyAction::Register => "register a resource",
+            KeyAction::Unregister => "remove a resource's registration",
         })
     }
 }
@@ -383,7 +395,12 @@ impl Key {
     pub fn check(&self, action: KeyAction, now: OffsetDateTime) -> Result<(), CoreError> {
         if matches!(
             action,
-            KeyAction::Wrap | KeyAction::Unwrap | KeyAction::Rewrap | KeyAction::Rotate
+            KeyAction::Wrap
+                | KeyAction::Unwrap
+                | KeyAction::Rewrap
+                | KeyAction::Rotate
+                | KeyAction::Register
+                | KeyAction::Unregister
         ) && self.kind != KeyKind::Root
         {
             return Err(CoreError::NotARootKey(self.id, action));
@@ -666,9 +683,11 @@ mod tests {
         let expected: [(KeyState, &[KeyAction]); 4] = [
             (
                 KeyState::Active,
-                &[Rotate, Wrap, Unwrap, Rewrap, Disable, Delete],
+                &[
+                    Rotate, Wrap, Unwrap, Rewrap, Disable, Delete, Register, Unregister,
+                ],
             ),
-            (KeyState::Suspended, &[Enable, Delete]),
+            (KeyState::Suspended, &[Enable, Delete, Unregister]),
             (KeyState::Deactivated, &[Rotate, Unwrap, Rewrap, Delete]),
             (KeyState::Destroyed, &[Restore, Purge]),
         ];

@@ -32,7 +32,9 @@ pub use key::{
     RESTORE_WINDOW, ROTATION_INTERVAL,
 };
 pub use material::{KeyMaterial, Secret};
-pub use names::{Alias, KeyRingId, MAX_ALIASES, MAX_KEY_RINGS};
+pub use names::{
+    Alias, KeyRingId, ResourceCrn, MAX_ALIASES, MAX_KEY_RINGS, MAX_REGISTRATION_METADATA,
+};
 pub use repository::{
     Change, KeyOrder, KeyPage, KeyQuery, KeyRepository, KeySort, RotationDue, MAX_PAGE_SIZE,
 };

@@ -117,8 +117,93 @@ impl fmt::Display for Alias {
     }
 }
 
+/// The most characters of a service's own notes on a registration (`registrationMetadata`).
+pub const MAX_REGISTRATION_METADATA: usize = 4096;
+
+/// The longest resource CRN a registration takes.
+const MAX_CRN_LEN: usize = 512;
+
+/// The CRN of a resource an integrated service registers with a key:
+/// `crn:v1:<cname>:<ctype>:<service>:<location>:<scope>:<instance>:<type>:<resource>`. It
+/// must name at least the service instance, since whose resource it is decides who may
+/// register it and who may see it. Services may add their own suffix after the instance
+/// (databases append `/unique_identifier=…`), so one instance can hold many registrations.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct ResourceCrn(String);
+
+impl ResourceCrn {
+    /// Checks the shape; the message says what a CRN looks like.
+    pub fn parse(text: &str) -> Result<Self, CoreError> {
+        let invalid = || {
+            CoreError::Invalid(format!(
+                "the resource CRN must name a service instance, as in \
+                 crn:v1:bluemix:public:<service>:<location>:a/<account>:<instance>:<type>:<resource>, \
+                 in at most {MAX_CRN_LEN} characters"
+            ))
+        };
+        if text.len() > MAX_CRN_LEN || text.chars().any(char::is_control) {
+            return Err(invalid());
+        }
+        let segments: Vec<&str> = text.split(':').collect();
+        let named = |index: usize| segments.get(index).is_some_and(|s| !s.trim().is_empty());
+        if segments.first() != Some(&"crn") || !named(4) || !named(7) {
+            return Err(invalid());
+        }
+        Ok(Self(text.to_owned()))
+    }
+
+    /// The service that owns the resource (`cloud-object-storage`).
+    pub fn service(&self) -> &str {
+        self.0.split(':').nth(4).unwrap_or_default()
+    }
+
+    /// The GUID of the service instance that holds the resource.
+    pub fn instance(&self) -> &str {
+        self.0.split(':').nth(7).unwrap_or_default()
+    }
+
+    /// The CRN as given.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Display for ResourceCrn {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn a_resource_crn_names_its_service_and_instance() {
+        let crn = ResourceCrn::parse(
+            "crn:v1:bluemix:public:cloud-object-storage:global:a/acc:inst-1:bucket:photos",
+        )
+        .unwrap();
+        assert_eq!(crn.service(), "cloud-object-storage");
+        assert_eq!(crn.instance(), "inst-1");
+        assert!(ResourceCrn::parse(
+            "crn:v1:bluemix:public:databases-for-postgresql:us-south:a/acc:db-2::"
+        )
+        .is_ok());
+        for bad in [
+            "",
+            "not-a-crn",
+            "crn:v1:bluemix:public::global:a/acc:inst-1::",
+            "crn:v1:bluemix:public:cos:global:a/acc",
+            "crn:v1:bluemix:public:cos:global:a/acc: ::",
+            "urn:v1:bluemix:public:cos:global:a/acc:inst-1::",
+            "crn:v1:bluemix:public:cos:global:a/acc:inst\n1::",
+        ] {
+            assert!(ResourceCrn::parse(bad).is_err(), "{bad:?}");
+        }
+        assert!(
+            ResourceCrn::parse(&format!("crn:v1:x:y:cos:z:a/acc:i::{}", "r".repeat(600))).is_err()
+        );
+    }
+
     use super::*;
 
     #[test]

@@ -156,15 +156,21 @@ pub(crate) fn instance_policy(record: &InstancePolicyRecord) -> InstancePolicy {
     }
 }
 
-pub(crate) fn registration_info(record: &RegistrationRecord) -> RegistrationInfo {
+/// A registration as `caller` may see it: the registering service's own metadata only for
+/// services (who see no other service's registrations).
+pub(crate) fn registration_info(record: &RegistrationRecord, caller: &Caller) -> RegistrationInfo {
     RegistrationInfo {
         key_id: record.key_id.to_string(),
         key_name: record.key_name.clone(),
         resource_crn: record.resource_crn.clone(),
         service: record.service.clone(),
+        created_by: record.created_by.clone(),
         key_version: record.key_version.to_string(),
         created_at: rfc3339(record.created_at),
         updated_at: rfc3339(record.updated_at),
+        description: record.description.clone(),
+        prevent_key_deletion: record.prevent_key_deletion,
+        registration_metadata: record.metadata.clone().filter(|_| caller.is_service()),
     }
 }
 

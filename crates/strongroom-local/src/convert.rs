@@ -47,6 +47,10 @@ pub(crate) fn api_error(err: CoreError) -> ApiError {
         CoreError::AliasTaken(_) => ErrorCode::AliasTaken,
         CoreError::KeyRingExists(_) => ErrorCode::Conflict,
         CoreError::KeyRingInUse(_) => ErrorCode::KeyRingInUse,
+        CoreError::ServiceOnly(_) => ErrorCode::ServiceOnly,
+        CoreError::DeletionPrevented(_) => ErrorCode::DeletionPrevented,
+        CoreError::RegistrationNotFound { .. } => ErrorCode::NotFound,
+        CoreError::RegistrationExists { .. } => ErrorCode::Conflict,
         CoreError::Randomness | CoreError::Storage(_) => {
             tracing::error!(error = %err, "keystore failure");
             return ApiError::internal();

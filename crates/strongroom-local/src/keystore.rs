@@ -8,9 +8,10 @@ use strongroom_api::{
     ErrorCode, FailureCount, ImportTokenInfo, InstancePolicy, Instances, KeyInfo, KeyList,
     KeyPolicies, KeyRingInfo, KeySort, KeySortField, KeyStateName, KeyType, KeyVersionInfo,
     Keystore, KeystoreInfo, KeystoreMode, ListAliasesRequest, ListKeysRequest, Principal,
-    RegistrationInfo, RewrapRequest, RewrapResponse, Rewrapped, RotateKeyRequest,
-    RotationPolicyInfo, SecretString, SetKeyPoliciesRequest, UnwrapRequest, UnwrapResponse,
-    UsageMinute, UsageReport, WrapRequest, WrapResponse, ACTIVITY_MAX_HOURS,
+    RegistrationInfo, RegistrationRequest, RegistrationWrite, RewrapRequest, RewrapResponse,
+    Rewrapped, RotateKeyRequest, RotationPolicyInfo, SecretString, SetKeyPoliciesRequest,
+    UnwrapRequest, UnwrapResponse, UsageMinute, UsageReport, WrapRequest, WrapResponse,
+    ACTIVITY_MAX_HOURS,
 };
 use strongroom_core::envelope::{self, Envelope};
 use strongroom_core::import_token::{ImportAlgorithm, ImportToken, SealedImport};
@@ -18,12 +19,13 @@ use strongroom_core::{
     Alias, AuditEvent, Caller, CallerKind, Change, Clock, CoreError, CreateImportAccess,
     Description, Expiry, Grant, Key, KeyAction, KeyId, KeyKind, KeyMaterial, KeyName, KeyOrder,
     KeyOrigin, KeyQuery, KeyRepository, KeyRingId, KeySort as CoreSort, KeyVersionId, NewKey,
-    Operation, Outcome, Registration, Role, RotationDue, RotationPolicy, Scope, Secret,
-    SystemClock, Target, MAX_ALIASES,
+    Operation, Outcome, Registration, ResourceCrn, Role, RotationDue, RotationPolicy, Scope,
+    Secret, SystemClock, Target, MAX_ALIASES, MAX_REGISTRATION_METADATA,
 };
 use strongroom_store::{
     AccessPolicyRecord, AliasRecord, AuditQuery, AuditReceipt, InstanceStore, KeyRingRecord,
-    MasterKeySource, PrincipalRecord, SqliteStore,
+    MasterKeySource, PrincipalRecord, RegistrationFields, RegistrationWrite as StoredWrite,
+    SqliteStore,
 };
 use time::OffsetDateTime;
 
@@ -1160,12 +1162,13 @@ impl Keystore for LocalKeystore {
                     return Err(api_error(CoreError::ServiceCannotDelete));
                 }
                 let key = inner.authorized_key(&id, Operation::Delete)?;
-                let registered = !inner
-                    .repo
-                    .registrations(Some(key.id))
-                    .map_err(api_error)?
-                    .is_empty();
-                if registered && !force && key.state != strongroom_core::KeyState::Destroyed {
+                let registrations = inner.repo.registrations(Some(key.id)).map_err(api_error)?;
+                let live = key.state != strongroom_core::KeyState::Destroyed;
+                if live && registrations.iter().any(|r| r.prevent_key_deletion) {
+                    return Err(api_error(CoreError::DeletionPrevented(key.id)));
+                }
+                let registered = !registrations.is_empty();
+                if registered && !force && live {
                     return Err(ApiError::new(
                         ErrorCode::ProtectedResource,
                         format!(
@@ -1452,7 +1455,89 @@ impl Keystore for LocalKeystore {
                     }
                 };
                 let rows = inner.repo.registrations(key).map_err(api_error)?;
-                Ok(rows.iter().map(crate::access::registration_info).collect())
+                Ok(rows
+                    .iter()
+                    .filter(|row| inner.caller.sees_registration(&row.resource_crn))
+                    .map(|row| crate::access::registration_info(row, &inner.caller))
+                    .collect())
+            })
+        })
+        .await
+    }
+
+    async fn write_registration(
+        &self,
+        id: &str,
+        resource_crn: &str,
+        write: RegistrationWrite,
+        request: RegistrationRequest,
+    ) -> Result<RegistrationInfo, ApiError> {
+        let (id, resource_crn) = (id.to_owned(), resource_crn.to_owned());
+        let (operation, write) = match write {
+            RegistrationWrite::Create => (Operation::CreateRegistration, StoredWrite::Create),
+            RegistrationWrite::Replace => (Operation::ReplaceRegistration, StoredWrite::Replace),
+            RegistrationWrite::Update => (Operation::UpdateRegistration, StoredWrite::Update),
+        };
+        self.run(move |inner| {
+            inner.audited(operation, &id, |inner| {
+                let crn = ResourceCrn::parse(&resource_crn).map_err(api_error)?;
+                inner
+                    .caller
+                    .require_registrant(operation, &crn)
+                    .map_err(api_error)?;
+                let fields = RegistrationFields {
+                    description: request
+                        .description
+                        .map(|text| Description::parse(&text).map(|d| d.as_str().to_owned()))
+                        .transpose()
+                        .map_err(api_error)?,
+                    prevent_key_deletion: request.prevent_key_deletion,
+                    metadata: request
+                        .registration_metadata
+                        .map(|notes| registration_metadata(notes).map_err(api_error))
+                        .transpose()?,
+                };
+                let key = inner.authorized_key(&id, operation)?;
+                let now = inner.now();
+                key.check(KeyAction::Register, now).map_err(api_error)?;
+                let record = inner
+                    .repo
+                    .write_registration(
+                        key.id,
+                        key.current_version.id,
+                        crn.as_str(),
+                        write,
+                        &fields,
+                        &inner.event(operation, &key.id.to_string(), now),
+                    )
+                    .map_err(api_error)?;
+                Ok(crate::access::registration_info(&record, &inner.caller))
+            })
+        })
+        .await
+    }
+
+    async fn delete_registration(&self, id: &str, resource_crn: &str) -> Result<(), ApiError> {
+        let (id, resource_crn) = (id.to_owned(), resource_crn.to_owned());
+        let operation = Operation::DeleteRegistration;
+        self.run(move |inner| {
+            inner.audited(operation, &id, |inner| {
+                let crn = ResourceCrn::parse(&resource_crn).map_err(api_error)?;
+                inner
+                    .caller
+                    .require_registrant(operation, &crn)
+                    .map_err(api_error)?;
+                let key = inner.authorized_key(&id, operation)?;
+                let now = inner.now();
+                key.check(KeyAction::Unregister, now).map_err(api_error)?;
+                inner
+                    .repo
+                    .delete_registration(
+                        key.id,
+                        crn.as_str(),
+                        &inner.event(operation, &key.id.to_string(), now),
+                    )
+                    .map_err(api_error)
             })
         })
         .await
@@ -1940,6 +2025,16 @@ impl InstanceDefaults {
             create_import,
         })
     }
+}
+
+/// A service's own notes on a registration, within bounds: they are stored and shown back.
+fn registration_metadata(notes: String) -> Result<String, CoreError> {
+    if notes.chars().count() > MAX_REGISTRATION_METADATA {
+        return Err(CoreError::Invalid(format!(
+            "`registrationMetadata` must be at most {MAX_REGISTRATION_METADATA} characters long"
+        )));
+    }
+    Ok(notes)
 }
 
 #[cfg(test)]

@@ -120,6 +120,13 @@ pub fn router(state: ServerState) -> Router {
         )
         .route("/keys/registrations", get(registrations::all))
         .route("/keys/{id}/registrations", get(registrations::of_key))
+        .route(
+            "/keys/{id}/registrations/{crn}",
+            post(registrations::create)
+                .put(registrations::replace)
+                .patch(registrations::update)
+                .delete(registrations::remove),
+        )
         .route("/audit_events", get(audit::list))
         .route("/aliases", get(audit::aliases))
         .route("/caller", get(audit::caller))

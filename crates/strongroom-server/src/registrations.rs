@@ -8,8 +8,9 @@ use percent_encoding::percent_decode_str;
 use serde::Deserialize;
 use serde_json::{json, Value};
 use strongroom_api::kp::Collection;
-use strongroom_api::{RegistrationInfo, RegistrationQuery};
+use strongroom_api::{RegistrationInfo, RegistrationQuery, RegistrationRequest, RegistrationWrite};
 
+use crate::body::{Fields, RawBody};
 use crate::error::Failure;
 use crate::keys::{flag, number, ForceQuery};
 use crate::Kms;
@@ -58,18 +59,110 @@ pub(crate) async fn delete_key_ring(
 }
 
 fn registration(state: &Kms, r: RegistrationInfo) -> Value {
-    json!({
+    let mut value = json!({
         "keyId": r.key_id,
         "keyName": r.key_name,
         "resourceCrn": r.resource_crn,
-        "createdBy": r.service,
+        "createdBy": r.created_by,
         "creationDate": r.created_at,
         "updatedBy": r.service,
         "lastUpdated": r.updated_at,
-        "preventKeyDeletion": false,
+        "description": r.description,
+        "preventKeyDeletion": r.prevent_key_deletion,
         "keyVersion": { "id": r.key_version },
         "instance": &*state.instance_id,
+    });
+    if let Some(notes) = r.registration_metadata {
+        value["registrationMetadata"] = notes.into();
+    }
+    value
+}
+
+/// POST /keys/{id}/registrations/{resourceCrn}: a service registers a resource (201).
+pub(crate) async fn create(
+    Extension(state): Extension<Kms>,
+    Path((id, crn)): Path<(String, String)>,
+    RawBody(body): RawBody,
+) -> Result<Response, Failure> {
+    write(&state, &id, &crn, RegistrationWrite::Create, &body).await
+}
+
+/// PUT: the whole registration, created if absent.
+pub(crate) async fn replace(
+    Extension(state): Extension<Kms>,
+    Path((id, crn)): Path<(String, String)>,
+    RawBody(body): RawBody,
+) -> Result<Response, Failure> {
+    write(&state, &id, &crn, RegistrationWrite::Replace, &body).await
+}
+
+/// PATCH: the fields given, on a registration that exists.
+pub(crate) async fn update(
+    Extension(state): Extension<Kms>,
+    Path((id, crn)): Path<(String, String)>,
+    RawBody(body): RawBody,
+) -> Result<Response, Failure> {
+    write(&state, &id, &crn, RegistrationWrite::Update, &body).await
+}
+
+/// DELETE: the service no longer protects the resource with the key (204).
+pub(crate) async fn remove(
+    Extension(state): Extension<Kms>,
+    Path((id, crn)): Path<(String, String)>,
+) -> Result<Response, Failure> {
+    state
+        .keystore
+        .delete_registration(&id, &resource_crn(crn))
+        .await?;
+    Ok(StatusCode::NO_CONTENT.into_response())
+}
+
+async fn write(
+    state: &Kms,
+    id: &str,
+    crn: &str,
+    write: RegistrationWrite,
+    body: &axum::body::Bytes,
+) -> Result<Response, Failure> {
+    let request = registration_input(body)?;
+    let crn = resource_crn(crn.to_owned());
+    let written = state
+        .keystore
+        .write_registration(id, &crn, write, request)
+        .await?;
+    let status = match write {
+        RegistrationWrite::Create => StatusCode::CREATED,
+        RegistrationWrite::Replace | RegistrationWrite::Update => StatusCode::OK,
+    };
+    Ok(crate::keys::typed_json(
+        status,
+        REGISTRATION_TYPE,
+        &Collection::new(REGISTRATION_TYPE, vec![registration(state, written)]),
+    ))
+}
+
+/// Key Protect's `registration_input` collection; an empty body sets nothing.
+fn registration_input(body: &axum::body::Bytes) -> Result<RegistrationRequest, Failure> {
+    let Some(fields) = Fields::parse(body)? else {
+        return Ok(RegistrationRequest::default());
+    };
+    let resource = fields.first_resource()?;
+    Ok(RegistrationRequest {
+        description: resource.string("description")?,
+        prevent_key_deletion: resource.bool("preventKeyDeletion")?,
+        registration_metadata: resource.string("registrationMetadata")?,
     })
+}
+
+/// The CRN from the path, which the router has decoded once. Clients that encode it
+/// themselves before their HTTP library does send it encoded twice; such a CRN still reads
+/// `crn%3A…` and is decoded again.
+fn resource_crn(crn: String) -> String {
+    if crn.starts_with("crn%3A") || crn.starts_with("crn%3a") {
+        percent_decode_str(&crn).decode_utf8_lossy().into_owned()
+    } else {
+        crn
+    }
 }
 
 /// Query parameters of both registration listings, as Key Protect's clients send them.

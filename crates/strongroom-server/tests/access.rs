@@ -1159,3 +1159,277 @@ async fn the_trail_names_the_peer_of_kms_calls_and_policy_changes() {
         );
     }
 }
+
+/// A Reader authorization for `service`'s instance `instance` on the whole instance.
+async fn authorize(server: &Server, service: &str, instance: &str) {
+    let reply = server
+        .iam_call(
+            &server.token,
+            Method::POST,
+            "/v1/policies",
+            Some(json!({
+                "type": "authorization",
+                "subjects": [{"attributes": [
+                    {"name": "accountId", "value": "local"},
+                    {"name": "serviceName", "value": service},
+                    {"name": "serviceInstance", "value": instance}
+                ]}],
+                "roles": [{"role_id": "crn:v1:bluemix:public:iam::::serviceRole:Reader"}],
+                "resources": [{"attributes": [
+                    {"name": "accountId", "value": "local", "operator": "stringEquals"},
+                    {"name": "serviceName", "value": "kms", "operator": "stringEquals"},
+                    {"name": "serviceInstance", "value": INSTANCE, "operator": "stringEquals"}
+                ]}]
+            })),
+            None,
+        )
+        .await;
+    assert_eq!(reply.status, StatusCode::CREATED, "{}", reply.body);
+}
+
+fn registration_body(resource: Value) -> String {
+    json!({
+        "metadata": {"collectionType": "application/vnd.ibm.kms.registration_input+json", "collectionTotal": 1},
+        "resources": [resource]
+    })
+    .to_string()
+}
+
+/// The CRN as a path segment, encoded as Key Protect's clients encode it.
+fn encoded(crn: &str) -> String {
+    crn.replace(':', "%3A").replace('/', "%2F")
+}
+
+#[tokio::test]
+async fn a_service_registers_its_resources_and_a_retention_hold_stops_deletion() {
+    let server = Server::start().await;
+    let key = server.create_root_key("invoices-root").await;
+    let standard = server
+        .call(
+            Method::POST,
+            "/api/v2/keys",
+            Some(
+                &json!({
+                    "metadata": {"collectionType": "application/vnd.ibm.kms.key+json", "collectionTotal": 1},
+                    "resources": [{"type": "application/vnd.ibm.kms.key+json", "name": "payload", "extractable": true}]
+                })
+                .to_string(),
+            ),
+        )
+        .await;
+    let standard = standard.body["resources"][0]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let cos = server
+        .identity(
+            "iam-ServiceId-cos-1",
+            Some(("cloud-object-storage", "cos-1")),
+        )
+        .await;
+    let pg = server
+        .identity(
+            "iam-ServiceId-pg-1",
+            Some(("databases-for-postgresql", "pg-1")),
+        )
+        .await;
+    authorize(&server, "cloud-object-storage", "cos-1").await;
+    authorize(&server, "databases-for-postgresql", "pg-1").await;
+    let bucket = "crn:v1:bluemix:public:cloud-object-storage:global:a/local:cos-1:bucket:invoices";
+    let path = |key: &str, crn: &str| format!("/api/v2/keys/{key}/registrations/{}", encoded(crn));
+    let held = registration_body(json!({
+        "description": "Invoices, kept seven years",
+        "preventKeyDeletion": true,
+        "registrationMetadata": "worm=2032-12-01"
+    }));
+
+    // Who may register what.
+    let person = server
+        .call(Method::POST, &path(&key, bucket), Some(&held))
+        .await;
+    assert_eq!(person.status, StatusCode::FORBIDDEN, "{}", person.body);
+    assert_eq!(reason(&person), "SERVICE_ONLY_ERR");
+    for (crn, status) in [
+        (
+            "crn:v1:bluemix:public:databases-for-postgresql:global:a/local:cos-1::",
+            StatusCode::FORBIDDEN,
+        ),
+        (
+            "crn:v1:bluemix:public:cloud-object-storage:global:a/local:cos-2:bucket:x",
+            StatusCode::FORBIDDEN,
+        ),
+        ("not-a-crn", StatusCode::BAD_REQUEST),
+    ] {
+        let refused = server
+            .call_as(&cos, Method::POST, &path(&key, crn), Some(&held))
+            .await;
+        assert_eq!(refused.status, status, "{crn}: {}", refused.body);
+    }
+    let on_standard = server
+        .call_as(&cos, Method::POST, &path(&standard, bucket), Some(&held))
+        .await;
+    assert_eq!(on_standard.status, StatusCode::BAD_REQUEST);
+    assert_eq!(reason(&on_standard), "KEY_ROOT_REQ_ERR");
+
+    // Create, then the same again.
+    let created = server
+        .call_as(&cos, Method::POST, &path(&key, bucket), Some(&held))
+        .await;
+    assert_eq!(created.status, StatusCode::CREATED, "{}", created.body);
+    let registration = &created.body["resources"][0];
+    assert_eq!(registration["resourceCrn"], bucket);
+    assert_eq!(registration["createdBy"], "iam-ServiceId-cos-1");
+    assert_eq!(registration["preventKeyDeletion"], true);
+    assert_eq!(registration["registrationMetadata"], "worm=2032-12-01");
+    let again = server
+        .call_as(&cos, Method::POST, &path(&key, bucket), Some(&held))
+        .await;
+    assert_eq!(again.status, StatusCode::CONFLICT, "{}", again.body);
+    let absent = server
+        .call_as(
+            &cos,
+            Method::PATCH,
+            &path(
+                &key,
+                "crn:v1:bluemix:public:cloud-object-storage:global:a/local:cos-1:bucket:other",
+            ),
+            Some(&held),
+        )
+        .await;
+    assert_eq!(absent.status, StatusCode::NOT_FOUND, "{}", absent.body);
+
+    // People see the registration without the service's own notes; another service sees
+    // nothing of it; the registering service sees its notes.
+    let listing = format!("/api/v2/keys/{key}/registrations");
+    let seen = server.call(Method::GET, &listing, None).await;
+    assert_eq!(
+        seen.body["resources"][0]["description"],
+        "Invoices, kept seven years"
+    );
+    assert_eq!(seen.body["resources"][0]["preventKeyDeletion"], true);
+    assert!(seen.body["resources"][0]
+        .get("registrationMetadata")
+        .is_none());
+    let held_only = server
+        .call(
+            Method::GET,
+            &format!("{listing}?preventKeyDeletion=true&totalCount=true"),
+            None,
+        )
+        .await;
+    assert_eq!(held_only.body["metadata"]["totalCount"], 1);
+    for other in [listing.clone(), "/api/v2/keys/registrations".to_owned()] {
+        let unseen = server.call_as(&pg, Method::GET, &other, None).await;
+        assert_eq!(unseen.status, StatusCode::OK, "{}", unseen.body);
+        assert_eq!(
+            unseen.body["resources"].as_array().unwrap().len(),
+            0,
+            "{other}"
+        );
+    }
+    let own = server.call_as(&cos, Method::GET, &listing, None).await;
+    assert_eq!(
+        own.body["resources"][0]["registrationMetadata"],
+        "worm=2032-12-01"
+    );
+
+    // The hold stops even a forced delete; lifting it leaves a plain registration.
+    let forced = server
+        .call(
+            Method::DELETE,
+            &format!("/api/v2/keys/{key}?force=true"),
+            None,
+        )
+        .await;
+    assert_eq!(forced.status, StatusCode::CONFLICT, "{}", forced.body);
+    assert_eq!(reason(&forced), "PREV_KEY_DEL_ERR");
+    // Encoded twice, as a client that encodes the CRN before its HTTP library does sends it.
+    let lifted = server
+        .call_as(
+            &cos,
+            Method::PATCH,
+            &path(&key, bucket).replace('%', "%25"),
+            Some(&registration_body(json!({"preventKeyDeletion": false}))),
+        )
+        .await;
+    assert_eq!(lifted.status, StatusCode::OK, "{}", lifted.body);
+    assert_eq!(lifted.body["resources"][0]["preventKeyDeletion"], false);
+    assert_eq!(
+        lifted.body["resources"][0]["description"],
+        "Invoices, kept seven years"
+    );
+    assert_eq!(
+        lifted.body["resources"][0]["registrationMetadata"],
+        "worm=2032-12-01"
+    );
+    let plain = server
+        .call(Method::DELETE, &format!("/api/v2/keys/{key}"), None)
+        .await;
+    assert_eq!(reason(&plain), "PROTECTED_RESOURCE_ERR");
+    let replaced = server
+        .call_as(
+            &cos,
+            Method::PUT,
+            &path(&key, bucket),
+            Some(&registration_body(json!({"description": "Invoices"}))),
+        )
+        .await;
+    assert_eq!(replaced.status, StatusCode::OK, "{}", replaced.body);
+    assert_eq!(replaced.body["resources"][0]["description"], "Invoices");
+    assert!(replaced.body["resources"][0]
+        .get("registrationMetadata")
+        .is_none());
+
+    // A suspended key takes no new registration details but lets a service remove one.
+    let disabled = server
+        .call(
+            Method::POST,
+            &format!("/api/v2/keys/{key}/actions/disable"),
+            None,
+        )
+        .await;
+    assert!(disabled.status.is_success(), "{}", disabled.body);
+    let frozen = server
+        .call_as(&cos, Method::PATCH, &path(&key, bucket), Some(&held))
+        .await;
+    assert_eq!(frozen.status, StatusCode::CONFLICT, "{}", frozen.body);
+    let removed = server
+        .call_as(&cos, Method::DELETE, &path(&key, bucket), None)
+        .await;
+    assert_eq!(removed.status, StatusCode::NO_CONTENT, "{}", removed.body);
+    let gone = server
+        .call_as(&cos, Method::DELETE, &path(&key, bucket), None)
+        .await;
+    assert_eq!(gone.status, StatusCode::NOT_FOUND, "{}", gone.body);
+    let deleted = server
+        .call(Method::DELETE, &format!("/api/v2/keys/{key}"), None)
+        .await;
+    assert_eq!(deleted.status, StatusCode::NO_CONTENT, "{}", deleted.body);
+
+    // Every write is in the trail under Key Protect's action names, refusals included.
+    for (action, successes, failures) in [
+        ("kms.registrations.create", 1, 6),
+        ("kms.registrations.merge", 1, 2),
+        ("kms.registrations.write", 1, 0),
+        ("kms.registrations.delete", 1, 1),
+    ] {
+        let trail = server
+            .call(
+                Method::GET,
+                &format!("/api/v2/audit_events?action={action}"),
+                None,
+            )
+            .await;
+        let events = trail.body["resources"].as_array().unwrap();
+        let succeeded: Vec<&Value> = events
+            .iter()
+            .filter(|event| event["outcome"] == "success")
+            .collect();
+        assert_eq!(
+            (succeeded.len(), events.len() - succeeded.len()),
+            (successes, failures),
+            "{action}: {events:?}"
+        );
+        assert_eq!(succeeded[0]["initiator"], "iam-ServiceId-cos-1");
+    }
+}

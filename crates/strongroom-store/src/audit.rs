@@ -914,7 +914,7 @@ fn commit(
         if let Some((instance, reg)) = &pending.registration {
             tx.prepare_cached(
                 "INSERT INTO registrations (key_id, resource_crn, instance_id, service, key_version,
-                    created_at, updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?6)
+                    created_at, updated_at, created_by) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?6, ?4)
                  ON CONFLICT (key_id, resource_crn) DO UPDATE SET key_version = excluded.key_version,
                     updated_at = excluded.updated_at, service = excluded.service",
             )?

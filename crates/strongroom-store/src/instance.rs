@@ -73,7 +73,7 @@ pub struct InstancePolicyRecord {
     pub updated_by: String,
 }
 
-/// A source resource seen using a key.
+/// A source resource seen using a key, or registered with it by its service.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct RegistrationRecord {
     /// The key.
@@ -84,14 +84,45 @@ pub struct RegistrationRecord {
     pub key_ring: KeyRingId,
     /// The source resource.
     pub resource_crn: String,
-    /// The service identity that used the key.
+    /// The service identity that last used the key or wrote the registration.
     pub service: String,
-    /// The version last used.
+    /// The service identity that first used the key or registered the resource.
+    pub created_by: String,
+    /// The version last used (for a registration written before any use, the newest then).
     pub key_version: KeyVersionId,
-    /// First use.
+    /// First use or registration.
     pub created_at: OffsetDateTime,
-    /// Last use.
+    /// Last use or change.
     pub updated_at: OffsetDateTime,
+    /// What the service says the resource is, for people.
+    pub description: String,
+    /// The resource's retention forbids deleting the key, even with `force`.
+    pub prevent_key_deletion: bool,
+    /// The service's own notes, shown only to services.
+    pub metadata: Option<String>,
+}
+
+/// How a service writes a registration (Key Protect's POST, PUT and PATCH).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RegistrationWrite {
+    /// A new registration; one that exists already is a conflict.
+    Create,
+    /// The whole registration, created if absent; fields not given are reset.
+    Replace,
+    /// The fields given, on a registration that exists.
+    Update,
+}
+
+/// The fields a service may set on a registration; `None` leaves a field as it is (update)
+/// or at its default (create, replace).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct RegistrationFields {
+    /// What the resource is, for people.
+    pub description: Option<String>,
+    /// A retention hold on the key's deletion.
+    pub prevent_key_deletion: Option<bool>,
+    /// The service's own notes.
+    pub metadata: Option<String>,
 }
 
 impl SqliteStore {
@@ -633,45 +664,121 @@ impl InstanceStore {
     pub fn registrations(&self, key: Option<KeyId>) -> Result<Vec<RegistrationRecord>, CoreError> {
         let conn = self.store.conn();
         let mut stmt = conn
-            .prepare(
-                "SELECT r.key_id, k.name, r.resource_crn, r.service, r.key_version, r.created_at, r.updated_at,
-                    k.key_ring
-                 FROM registrations r JOIN keys k ON k.id = r.key_id
-                 WHERE r.instance_id = ?1 AND (?2 IS NULL OR r.key_id = ?2)
-                 ORDER BY r.updated_at DESC LIMIT 5000",
-            )
+            .prepare(&format!(
+                "SELECT {REGISTRATION_COLUMNS}
+                     FROM registrations r JOIN keys k ON k.id = r.key_id
+                     WHERE r.instance_id = ?1 AND (?2 IS NULL OR r.key_id = ?2)
+                     ORDER BY r.updated_at DESC LIMIT 5000"
+            ))
             .map_err(StoreError::from)?;
         let key_bytes = key.map(|k| k.as_bytes().to_vec());
         let rows = stmt
-            .query_map(params![&self.instance, key_bytes], |row| {
-                Ok((
-                    row.get::<_, Vec<u8>>(0)?,
-                    row.get::<_, String>(1)?,
-                    row.get::<_, String>(2)?,
-                    row.get::<_, String>(3)?,
-                    row.get::<_, Vec<u8>>(4)?,
-                    row.get::<_, i64>(5)?,
-                    row.get::<_, i64>(6)?,
-                    row.get::<_, String>(7)?,
-                ))
-            })
+            .query_map(params![&self.instance, key_bytes], registration_row)
             .map_err(StoreError::from)?;
         let mut out = Vec::new();
         for row in rows {
-            let (key_id, key_name, resource_crn, service, version, created, updated, ring) =
-                row.map_err(StoreError::from)?;
-            out.push(RegistrationRecord {
-                key_id: KeyId::from_bytes(id16(&key_id)?),
-                key_name,
-                key_ring: KeyRingId::parse(&ring)?,
-                resource_crn,
-                service,
-                key_version: KeyVersionId::from_bytes(id16(&version)?),
-                created_at: from_micros(created)?,
-                updated_at: from_micros(updated)?,
-            });
+            out.push(registration_record(row.map_err(StoreError::from)?)?);
         }
         Ok(out)
+    }
+
+    /// Writes a service's registration of `crn` with `key`, and its audit event, in one
+    /// transaction. `version` is recorded for a new registration; an existing one keeps the
+    /// version its last use named.
+    pub fn write_registration(
+        &self,
+        key: KeyId,
+        version: KeyVersionId,
+        crn: &str,
+        write: RegistrationWrite,
+        fields: &RegistrationFields,
+        event: &AuditEvent,
+    ) -> Result<RegistrationRecord, CoreError> {
+        self.write(|tx| {
+            let existing = registration_in(tx, &self.instance, key, crn)?;
+            let (description, prevent, metadata) = match (write, &existing) {
+                (RegistrationWrite::Create, Some(_)) => {
+                    return Err(CoreError::RegistrationExists {
+                        key,
+                        crn: crn.to_owned(),
+                    })
+                }
+                (RegistrationWrite::Update, None) => {
+                    return Err(CoreError::RegistrationNotFound {
+                        key,
+                        crn: crn.to_owned(),
+                    })
+                }
+                (RegistrationWrite::Update, Some(old)) => (
+                    fields
+                        .description
+                        .clone()
+                        .unwrap_or_else(|| old.description.clone()),
+                    fields
+                        .prevent_key_deletion
+                        .unwrap_or(old.prevent_key_deletion),
+                    fields.metadata.clone().or_else(|| old.metadata.clone()),
+                ),
+                (RegistrationWrite::Create | RegistrationWrite::Replace, _) => (
+                    fields.description.clone().unwrap_or_default(),
+                    fields.prevent_key_deletion.unwrap_or(false),
+                    fields.metadata.clone(),
+                ),
+            };
+            tx.execute(
+                "INSERT INTO registrations (key_id, resource_crn, instance_id, service, key_version,
+                    created_at, updated_at, created_by, description, prevent_key_deletion, metadata)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?6, ?4, ?7, ?8, ?9)
+                 ON CONFLICT (key_id, resource_crn) DO UPDATE SET service = excluded.service,
+                    updated_at = excluded.updated_at, description = excluded.description,
+                    prevent_key_deletion = excluded.prevent_key_deletion,
+                    metadata = excluded.metadata",
+                params![
+                    key.as_bytes(),
+                    crn,
+                    &self.instance,
+                    &event.initiator,
+                    version.as_bytes(),
+                    micros(event.at),
+                    &description,
+                    prevent,
+                    &metadata
+                ],
+            )
+            .map_err(StoreError::from)?;
+            self.store.chain.append(tx, event)?;
+            registration_in(tx, &self.instance, key, crn)?.ok_or_else(|| {
+                CoreError::RegistrationNotFound {
+                    key,
+                    crn: crn.to_owned(),
+                }
+            })
+        })
+    }
+
+    /// Removes a registration and records its audit event, in one transaction.
+    pub fn delete_registration(
+        &self,
+        key: KeyId,
+        crn: &str,
+        event: &AuditEvent,
+    ) -> Result<(), CoreError> {
+        self.write(|tx| {
+            let removed = tx
+                .execute(
+                    "DELETE FROM registrations WHERE instance_id = ?1 AND key_id = ?2 AND resource_crn = ?3",
+                    params![&self.instance, key.as_bytes(), crn],
+                )
+                .map_err(StoreError::from)?;
+            if removed == 0 {
+                return Err(CoreError::RegistrationNotFound {
+                    key,
+                    crn: crn.to_owned(),
+                });
+            }
+            self.store.chain.append(tx, event)?;
+            Ok(())
+        })
     }
 
     /// Erases a key for good after `check` approves it: versions (material), aliases,
@@ -1471,4 +1578,96 @@ fn escape_like(text: &str) -> String {
         out.push(c);
     }
     out
+}
+
+const REGISTRATION_COLUMNS: &str = "r.key_id, k.name, r.resource_crn, r.service, r.key_version,
+    r.created_at, r.updated_at, k.key_ring, r.created_by, r.description, r.prevent_key_deletion,
+    r.metadata";
+
+type RegistrationRow = (
+    Vec<u8>,
+    String,
+    String,
+    String,
+    Vec<u8>,
+    i64,
+    i64,
+    String,
+    String,
+    String,
+    bool,
+    Option<String>,
+);
+
+fn registration_row(row: &Row<'_>) -> rusqlite::Result<RegistrationRow> {
+    Ok((
+        row.get(0)?,
+        row.get(1)?,
+        row.get(2)?,
+        row.get(3)?,
+        row.get(4)?,
+        row.get(5)?,
+        row.get(6)?,
+        row.get(7)?,
+        row.get(8)?,
+        row.get(9)?,
+        row.get(10)?,
+        row.get(11)?,
+    ))
+}
+
+fn registration_record(row: RegistrationRow) -> Result<RegistrationRecord, CoreError> {
+    let (
+        key_id,
+        key_name,
+        resource_crn,
+        service,
+        version,
+        created,
+        updated,
+        ring,
+        created_by,
+        description,
+        prevent_key_deletion,
+        metadata,
+    ) = row;
+    Ok(RegistrationRecord {
+        key_id: KeyId::from_bytes(id16(&key_id)?),
+        key_name,
+        key_ring: KeyRingId::parse(&ring)?,
+        resource_crn,
+        created_by: if created_by.is_empty() {
+            service.clone()
+        } else {
+            created_by
+        },
+        service,
+        key_version: KeyVersionId::from_bytes(id16(&version)?),
+        created_at: from_micros(created)?,
+        updated_at: from_micros(updated)?,
+        description,
+        prevent_key_deletion,
+        metadata,
+    })
+}
+
+fn registration_in(
+    tx: &Connection,
+    instance: &str,
+    key: KeyId,
+    crn: &str,
+) -> Result<Option<RegistrationRecord>, CoreError> {
+    let row = tx
+        .query_row(
+            &format!(
+                "SELECT {REGISTRATION_COLUMNS}
+                 FROM registrations r JOIN keys k ON k.id = r.key_id
+                 WHERE r.instance_id = ?1 AND r.key_id = ?2 AND r.resource_crn = ?3"
+            ),
+            params![instance, key.as_bytes(), crn],
+            registration_row,
+        )
+        .optional()
+        .map_err(StoreError::from)?;
+    row.map(registration_record).transpose()
 }

@@ -29,7 +29,7 @@ pub use error::StoreError;
 pub use identity::{AccessPolicyRecord, ApiKeyRecord, PrincipalRecord};
 pub use instance::{
     AliasRecord, InstancePolicyRecord, InstanceRecord, InstanceStore, KeyRingRecord,
-    RegistrationRecord,
+    RegistrationFields, RegistrationRecord, RegistrationWrite,
 };
 pub use master_key::{MasterKeySource, MASTER_KEY_FILE_ENV};
 pub use schema::CURRENT as SCHEMA_VERSION;

@@ -295,6 +295,16 @@ const MIGRATIONS: &[&str] = &[
     CREATE INDEX keys_expiring ON keys (instance_id, expires_at, key_ring, kind, state)
         WHERE state IN (1, 2) AND expires_at IS NOT NULL;
     "#,
+    // 10: services write registrations themselves (Key Protect's registration API), with a
+    // description for people, metadata of their own, and a retention hold on the key's
+    // deletion. Rows recorded from use keep their first user as creator.
+    r#"
+    ALTER TABLE registrations ADD COLUMN created_by TEXT NOT NULL DEFAULT '';
+    UPDATE registrations SET created_by = service;
+    ALTER TABLE registrations ADD COLUMN description TEXT NOT NULL DEFAULT '';
+    ALTER TABLE registrations ADD COLUMN prevent_key_deletion INTEGER NOT NULL DEFAULT 0;
+    ALTER TABLE registrations ADD COLUMN metadata TEXT;
+    "#,
 ];
 
 /// The schema version a store is at once opened (migrations applied).

@@ -785,7 +785,11 @@ fn a_version_2_keystore_is_upgraded() {
     // Take the file back to version 2 exactly as migration 2 left it.
     let conn = rusqlite::Connection::open(data.join("keystore.db")).unwrap();
     conn.execute_batch(
-        "DROP INDEX keys_expiring;
+        "ALTER TABLE registrations DROP COLUMN created_by;
+         ALTER TABLE registrations DROP COLUMN description;
+         ALTER TABLE registrations DROP COLUMN prevent_key_deletion;
+         ALTER TABLE registrations DROP COLUMN metadata;
+         DROP INDEX keys_expiring;
          DROP TABLE activity_hourly;
          DROP TABLE trail_counted;
          DROP TABLE key_version_use;
@@ -802,6 +806,15 @@ fn a_version_2_keystore_is_upgraded() {
          ALTER TABLE audit_events DROP COLUMN key_version;
          ALTER TABLE audit_events DROP COLUMN source;
          PRAGMA user_version = 2;",
+    )
+    .unwrap();
+    // A registration recorded from a service's use, as version 2 wrote them.
+    conn.execute(
+        "INSERT INTO registrations (key_id, resource_crn, instance_id, service, key_version,
+            created_at, updated_at)
+         SELECT id, 'crn:v1:bluemix:public:cos:global:a/local:cos-1::', instance_id,
+            'iam-ServiceId-cos', version_id, created_at, created_at FROM keys",
+        [],
     )
     .unwrap();
     drop(conn);
@@ -833,6 +846,18 @@ fn a_version_2_keystore_is_upgraded() {
     assert_eq!(page.total, 2);
     assert_eq!(page.keys.len(), 2);
     assert_eq!(store.key(old.id).unwrap(), old);
+    let registrations = store.registrations(Some(old.id)).unwrap();
+    assert_eq!(registrations.len(), 1);
+    assert_eq!(
+        (
+            registrations[0].created_by.as_str(),
+            registrations[0].description.as_str(),
+            registrations[0].prevent_key_deletion,
+            registrations[0].metadata.as_deref(),
+        ),
+        ("iam-ServiceId-cos", "", false, None),
+        "a registration from use keeps its first user as creator and holds nothing back"
+    );
     let hour = SystemClock.now().unix_timestamp() / 3600;
     assert_eq!(
         calls_of(&store, "create", hour - 1, hour),

@@ -30,6 +30,10 @@ export function describe(error: BackendError): string {
       return "A deleted key can be purged only 4 hours after its deletion.";
     case "PROTECTED_RESOURCE":
       return "Resources of other services are registered to this key. Deleting it anyway makes their data unreadable.";
+    case "DELETION_PREVENTED":
+      return "A resource registered to this key must be kept (a retention hold), so the key cannot be deleted, not even by force. The service that registered the resource must lift the hold first.";
+    case "SERVICE_ONLY":
+      return "Only the service that protects a resource can register it with a key.";
     case "CREATE_IMPORT_ACCESS":
       return `${sentence(error.message)}. A Manager can change this under Policies, in "Create and import access".`;
     case "KEY_RING_IN_USE":

@@ -354,6 +354,10 @@ describe("AuthorizationsPage details", () => {
       "List key rings",
       "Read registrations",
       "See when the import token expires",
+      "Register resources (services only)",
+      "Replace registrations (services only)",
+      "Update registrations (services only)",
+      "Remove registrations (services only)",
     ]);
     await waitFor(() => expect(panel.querySelector("[data-reached-key='ledger-root']")).not.toBeNull());
     expect(panel.querySelector("[data-reached-key='payments-root']")).toHaveTextContent("payments-root Active");

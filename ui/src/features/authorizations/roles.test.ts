@@ -6,7 +6,7 @@ const table = DESKTOP_CALLER.actionRoles;
 const labels = (role: string) => roleActions(role, table).map((row) => row.label);
 
 describe("roleActions", () => {
-  it("gives Reader, by the keystore's table, what envelope encryption needs and nothing that changes a key", () => {
+  it("gives Reader, by the keystore's table, what envelope encryption needs, registrations, and nothing that changes a key", () => {
     expect(labels("Reader")).toEqual([
       "List keys",
       "Read key metadata",
@@ -17,6 +17,10 @@ describe("roleActions", () => {
       "List key rings",
       "Read registrations",
       "See when the import token expires",
+      "Register resources (services only)",
+      "Replace registrations (services only)",
+      "Update registrations (services only)",
+      "Remove registrations (services only)",
     ]);
   });
 

@@ -34,6 +34,10 @@ export const ACTION_LABELS: Record<string, string> = {
   "kms.import-token.create": "Create or retrieve an import token",
   "kms.registrations.list": "Read registrations",
   "kms.import-token.read": "See when the import token expires",
+  "kms.registrations.create": "Register resources (services only)",
+  "kms.registrations.write": "Replace registrations (services only)",
+  "kms.registrations.merge": "Update registrations (services only)",
+  "kms.registrations.delete": "Remove registrations (services only)",
 };
 
 /** The roles an authorization can give a source service, least first, with what each is for. */

@@ -149,7 +149,7 @@ describe("KeyDetailsPanel: ring, aliases, policies, dual authorization, reach", 
       deleteKey,
       registrations: () =>
         Promise.resolve([
-          { keyId: key.id, keyName: key.name, resourceCrn: "crn:v1:cos:bucket-1", service: "cloud-object-storage", keyVersion: "v", createdAt: "", updatedAt: "" },
+          { keyId: key.id, keyName: key.name, resourceCrn: "crn:v1:cos:bucket-1", service: "cloud-object-storage", createdBy: "cloud-object-storage", keyVersion: "v", createdAt: "", updatedAt: "", description: "", preventKeyDeletion: false },
         ]),
     });
     await user.click(await screen.findByRole("button", { name: "Delete" }));
@@ -164,6 +164,17 @@ describe("KeyDetailsPanel: ring, aliases, policies, dual authorization, reach", 
     await user.click(forced);
     await waitFor(() => expect(backend.deleteKey).toHaveBeenLastCalledWith(key.id, true));
     expect(onChanged).toHaveBeenCalled();
+  });
+
+  it("offers no forced delete when a registration holds the key, and says why", async () => {
+    const key = makeKey({ name: "invoices-root" });
+    const { backend, user } = setup(key, { deleteKey: () => rejectWith("DELETION_PREVENTED", "held") });
+    await user.click(await screen.findByRole("button", { name: "Delete" }));
+    await user.click(document.getElementById("delete-key-confirm") as HTMLElement);
+    expect(await screen.findByText(/cannot be deleted, not even by force/)).toBeInTheDocument();
+    expect(document.getElementById("force-delete-key-confirm")).toBeNull();
+    expect(backend.deleteKey).toHaveBeenCalledTimes(1);
+    expect(backend.deleteKey).toHaveBeenCalledWith(key.id);
   });
 
   it("purges a destroyed key and explains a refusal within 4 hours", async () => {
@@ -185,7 +196,7 @@ describe("KeyDetailsPanel: ring, aliases, policies, dual authorization, reach", 
     setup(key, {
       registrations: () =>
         Promise.resolve([
-          { keyId: key.id, keyName: key.name, resourceCrn: "crn:v1:pg:db-1", service: "databases-for-postgresql", keyVersion: "v", createdAt: "", updatedAt: "" },
+          { keyId: key.id, keyName: key.name, resourceCrn: "crn:v1:pg:db-1", service: "databases-for-postgresql", createdBy: "databases-for-postgresql", keyVersion: "v", createdAt: "", updatedAt: "", description: "", preventKeyDeletion: false },
         ]),
       authorizations: () =>
         Promise.resolve([

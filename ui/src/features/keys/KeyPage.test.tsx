@@ -136,9 +136,24 @@ describe("KeyPage", () => {
             keyName: key.name,
             resourceCrn: "crn:v1:bluemix:public:cos:us-south:a/1::bucket:b",
             service: "cloud-object-storage",
+            createdBy: "cloud-object-storage",
             keyVersion: key.keyVersion.id,
             createdAt: "2025-03-01T12:00:00Z",
             updatedAt: "2025-03-01T12:00:00Z",
+            description: "Invoices bucket, kept seven years",
+            preventKeyDeletion: true,
+          },
+          {
+            keyId: key.id,
+            keyName: key.name,
+            resourceCrn: "crn:v1:bluemix:public:cos:us-south:a/1::bucket:c",
+            service: "cloud-object-storage",
+            createdBy: "cloud-object-storage",
+            keyVersion: key.keyVersion.id,
+            createdAt: "2025-03-01T12:00:00Z",
+            updatedAt: "2025-03-01T12:00:00Z",
+            description: "",
+            preventKeyDeletion: false,
           },
         ]),
       auditEvents: () =>
@@ -157,6 +172,10 @@ describe("KeyPage", () => {
     });
     await user.click(await screen.findByRole("tab", { name: "Associated resources" }));
     expect(await screen.findByText("crn:v1:bluemix:public:cos:us-south:a/1::bucket:b")).toBeVisible();
+    expect(screen.getByText("Invoices bucket, kept seven years")).toBeVisible();
+    // Only the held resource says it prevents the key's deletion.
+    expect(screen.getAllByText("Prevents deletion")).toHaveLength(1);
+    expect(screen.getByText("Prevents deletion").closest("li")).toHaveTextContent("bucket:b");
     await user.click(screen.getByRole("tab", { name: "Authorizations" }));
     expect(await screen.findByText("No service is authorized to use this key.")).toBeVisible();
     await user.click(screen.getByRole("tab", { name: "Activity" }));

@@ -49,6 +49,15 @@ export function KeyReach({ keyInfo, refreshToken, show = "both" }: Props) {
               {registrations.data.map((registration) => (
                 <li key={registration.resourceCrn}>
                   <code>{registration.resourceCrn}</code> <span className="key-details__note">({registration.service})</span>
+                  {registration.preventKeyDeletion && (
+                    <>
+                      {" "}
+                      <Tag size="sm" type="red" title="A retention hold: this key cannot be deleted, not even by force, while the resource is registered this way.">
+                        Prevents deletion
+                      </Tag>
+                    </>
+                  )}
+                  {registration.description !== "" && <div className="key-details__note">{registration.description}</div>}
                 </li>
               ))}
             </ul>

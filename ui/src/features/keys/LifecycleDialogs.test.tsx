@@ -19,9 +19,12 @@ const registration = (keyInfo: KeyInfo, n: number): RegistrationInfo => ({
   keyName: keyInfo.name,
   resourceCrn: `crn:v1:cos:bucket-${n}`,
   service: "cloud-object-storage",
+  createdBy: "cloud-object-storage",
   keyVersion: keyInfo.keyVersion.id,
   createdAt: "",
   updatedAt: "",
+  description: "",
+  preventKeyDeletion: false,
 });
 
 function bar(keyInfo: KeyInfo, overrides: Parameters<typeof fakeBackend>[0] = {}) {

@@ -158,6 +158,8 @@ const KNOWN_CODES: Record<ErrorCode, true> = {
   AUTHORIZATIONS_NOT_MET: true,
   PURGE_TOO_EARLY: true,
   PROTECTED_RESOURCE: true,
+  DELETION_PREVENTED: true,
+  SERVICE_ONLY: true,
   KEY_RING_IN_USE: true,
   ALIAS_TAKEN: true,
   CREATE_IMPORT_ACCESS: true,

@@ -540,12 +540,30 @@ describe("HttpBackend: key rings, aliases, policies and dual authorization", () 
   it("reads instance policies and registrations", async () => {
     const { backend, fetch } = setup((url) =>
       url.pathname.endsWith("/registrations")
-        ? json(200, collection([{ keyId: KEY, keyName: "payments-root", resourceCrn: "crn:cos:bucket", createdBy: "cloud-object-storage", keyVersion: { id: "v1" }, creationDate: "c", lastUpdated: "u" }]))
+        ? json(
+            200,
+            collection([
+              { keyId: KEY, keyName: "payments-root", resourceCrn: "crn:cos:bucket", createdBy: "cloud-object-storage", keyVersion: { id: "v1" }, creationDate: "c", lastUpdated: "u" },
+              {
+                keyId: KEY,
+                keyName: "payments-root",
+                resourceCrn: "crn:cos:held",
+                createdBy: "cos-a",
+                updatedBy: "cos-b",
+                keyVersion: { id: "v1" },
+                creationDate: "c",
+                lastUpdated: "u",
+                description: "held",
+                preventKeyDeletion: true,
+              },
+            ]),
+          )
         : json(200, collection([{ policy_type: "dualAuthDelete", policy_data: { enabled: true } }])),
     );
     expect(await backend.instancePolicies()).toEqual([{ policyType: "dualAuthDelete", enabled: true }]);
     expect(await backend.registrations(KEY)).toEqual([
-      { keyId: KEY, keyName: "payments-root", resourceCrn: "crn:cos:bucket", service: "cloud-object-storage", keyVersion: "v1", createdAt: "c", updatedAt: "u" },
+      { keyId: KEY, keyName: "payments-root", resourceCrn: "crn:cos:bucket", service: "cloud-object-storage", createdBy: "cloud-object-storage", keyVersion: "v1", createdAt: "c", updatedAt: "u", description: "", preventKeyDeletion: false },
+      { keyId: KEY, keyName: "payments-root", resourceCrn: "crn:cos:held", service: "cos-b", createdBy: "cos-a", keyVersion: "v1", createdAt: "c", updatedAt: "u", description: "held", preventKeyDeletion: true },
     ]);
     await backend.registrations();
     expect(callsTo(fetch, "/api/v2/keys/registrations")).toHaveLength(1);

@@ -122,9 +122,12 @@ interface KpRegistration {
   keyName?: string;
   resourceCrn?: string;
   createdBy?: string;
+  updatedBy?: string;
   keyVersion?: { id?: string };
   creationDate?: string;
   lastUpdated?: string;
+  description?: string;
+  preventKeyDeletion?: boolean;
 }
 
 interface IamAttribute {
@@ -679,10 +682,13 @@ export class HttpBackend implements Backend {
           keyId: registration.keyId ?? "",
           keyName: registration.keyName ?? "",
           resourceCrn: registration.resourceCrn ?? "",
-          service: registration.createdBy ?? "",
+          service: registration.updatedBy ?? registration.createdBy ?? "",
+          createdBy: registration.createdBy ?? "",
           keyVersion: registration.keyVersion?.id ?? "",
           createdAt: registration.creationDate ?? "",
           updatedAt: registration.lastUpdated ?? "",
+          description: registration.description ?? "",
+          preventKeyDeletion: registration.preventKeyDeletion === true,
         })),
       );
       // Exactly a page: a server that ignores `limit` and answers everything is read once.

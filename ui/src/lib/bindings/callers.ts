@@ -38,7 +38,11 @@ export const DESKTOP_CALLER: CallerInfo = {
         "kms.policies.write",
         "kms.import-token.create",
         "kms.registrations.list",
-        "kms.import-token.read"
+        "kms.import-token.read",
+        "kms.registrations.create",
+        "kms.registrations.write",
+        "kms.registrations.merge",
+        "kms.registrations.delete"
       ]
     }
   ],
@@ -241,6 +245,42 @@ export const DESKTOP_CALLER: CallerInfo = {
     },
     {
       "action": "kms.import-token.read",
+      "roles": [
+        "Reader",
+        "ReaderPlus",
+        "Writer",
+        "Manager"
+      ]
+    },
+    {
+      "action": "kms.registrations.create",
+      "roles": [
+        "Reader",
+        "ReaderPlus",
+        "Writer",
+        "Manager"
+      ]
+    },
+    {
+      "action": "kms.registrations.write",
+      "roles": [
+        "Reader",
+        "ReaderPlus",
+        "Writer",
+        "Manager"
+      ]
+    },
+    {
+      "action": "kms.registrations.merge",
+      "roles": [
+        "Reader",
+        "ReaderPlus",
+        "Writer",
+        "Manager"
+      ]
+    },
+    {
+      "action": "kms.registrations.delete",
       "roles": [
         "Reader",
         "ReaderPlus",
