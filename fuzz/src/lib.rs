@@ -401,6 +401,19 @@ pub const ROUTES: &[(&str, &str)] = &[
     ("POST", "/oidc/token"),
     ("POST", "/v1/policies"),
     ("PUT", "/v1/policies/00000000-0000-4000-8000-000000000000"),
+    // Refused to the fuzzer (a person), but only after the body is read.
+    (
+        "POST",
+        "/api/v2/keys/{unwrap}/registrations/crn%3Av1%3Ax%3Ay%3Afuzz%3Al%3Aa%2F1%3Ai%3A%3A",
+    ),
+    (
+        "PUT",
+        "/api/v2/keys/{unwrap}/registrations/crn%3Av1%3Ax%3Ay%3Afuzz%3Al%3Aa%2F1%3Ai%3A%3A",
+    ),
+    (
+        "PATCH",
+        "/api/v2/keys/{unwrap}/registrations/crn%3Av1%3Ax%3Ay%3Afuzz%3Al%3Aa%2F1%3Ai%3A%3A",
+    ),
 ];
 
 pub const CONTENT_TYPES: &[&str] = &[

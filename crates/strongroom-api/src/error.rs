@@ -47,6 +47,9 @@ pub enum ErrorCode {
     DeletionPrevented,
     /// Only an integrated service may do this (write a registration); people cannot.
     ServiceOnly,
+    /// Registrations are for root keys; a standard key was named (Key Protect answers 422,
+    /// not the 400 of other root-key-only calls).
+    RegistrationNeedsRootKey,
     /// The key ring cannot be deleted or created as asked.
     KeyRingInUse,
     /// The alias belongs to another key.
@@ -101,6 +104,7 @@ impl ErrorCode {
             ErrorCode::ProtectedResource => "PROTECTED_RESOURCE",
             ErrorCode::DeletionPrevented => "DELETION_PREVENTED",
             ErrorCode::ServiceOnly => "SERVICE_ONLY",
+            ErrorCode::RegistrationNeedsRootKey => "REGISTRATION_NEEDS_ROOT_KEY",
             ErrorCode::KeyRingInUse => "KEY_RING_IN_USE",
             ErrorCode::AliasTaken => "ALIAS_TAKEN",
             ErrorCode::CreateImportAccess => "CREATE_IMPORT_ACCESS",
@@ -117,7 +121,7 @@ impl ErrorCode {
     }
 
     /// Every code, for tables that map codes both ways.
-    pub const ALL: [ErrorCode; 31] = [
+    pub const ALL: [ErrorCode; 32] = [
         ErrorCode::NotFound,
         ErrorCode::InvalidInput,
         ErrorCode::InvalidState,
@@ -145,6 +149,7 @@ impl ErrorCode {
         ErrorCode::ProtectedResource,
         ErrorCode::DeletionPrevented,
         ErrorCode::ServiceOnly,
+        ErrorCode::RegistrationNeedsRootKey,
         ErrorCode::KeyRingInUse,
         ErrorCode::AliasTaken,
         ErrorCode::CreateImportAccess,

@@ -206,6 +206,7 @@ pub fn reason_for(code: ErrorCode) -> (u16, &'static str) {
         ErrorCode::ProtectedResource => (409, "PROTECTED_RESOURCE_ERR"),
         ErrorCode::DeletionPrevented => (409, "PREV_KEY_DEL_ERR"),
         ErrorCode::ServiceOnly => (403, "SERVICE_ONLY_ERR"),
+        ErrorCode::RegistrationNeedsRootKey => (422, "KEY_ROOT_REQ_REG_ERR"),
         ErrorCode::KeyRingInUse => (409, "KEY_RING_NOT_EMPTY_ERR"),
         ErrorCode::AliasTaken => (409, "KEY_ALIAS_NOT_UNIQUE_ERR"),
         ErrorCode::CreateImportAccess => (409, "KEY_CREATE_IMPORT_ACCESS_ERR"),
@@ -216,7 +217,7 @@ pub fn reason_for(code: ErrorCode) -> (u16, &'static str) {
 
 /// Reason codes that Key Protect (or this server outside the facade) sends and that no
 /// [`ErrorCode`] produces, each with the code a caller should see.
-const OTHER_REASONS: [(&str, ErrorCode); 14] = [
+const OTHER_REASONS: [(&str, ErrorCode); 13] = [
     ("BAD_BODY_ERR", ErrorCode::InvalidInput),
     ("NO_BODY_ERR", ErrorCode::InvalidInput),
     ("INVALID_QUERY_PARAM_ERR", ErrorCode::InvalidInput),
@@ -226,8 +227,6 @@ const OTHER_REASONS: [(&str, ErrorCode); 14] = [
     ("INCORRECT_NONCE_IV_ERR", ErrorCode::IncorrectNonce),
     ("KEY_EXPIRED_ERR", ErrorCode::InvalidState),
     ("RESOURCE_OWNER_ERR", ErrorCode::Forbidden),
-    // A registration asked of a standard key: the same fix as any root-key-only call.
-    ("KEY_ROOT_REQ_REG_ERR", ErrorCode::NotARootKey),
     ("REQ_TOO_EARLY_ERR", ErrorCode::Conflict),
     ("NOT_FOUND_ERR", ErrorCode::NotFound),
     ("METHOD_NOT_ALLOWED_ERR", ErrorCode::Internal),

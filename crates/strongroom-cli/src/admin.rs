@@ -233,6 +233,15 @@ pub(crate) fn services(args: &StoreArgs, command: ServicesCommand) -> anyhow::Re
     let iam = iam(&store)?;
     match command {
         ServicesCommand::Register { service, instance } => {
+            // Both become segments of the CRNs the service registers, which are split at `:`.
+            for (what, value) in [("service", &service), ("instance", &instance)] {
+                if value.trim().is_empty()
+                    || value.contains(':')
+                    || value.chars().any(char::is_control)
+                {
+                    anyhow::bail!("--{what} must be a name without `:`, such as cloud-object-storage or a GUID");
+                }
+            }
             let iam_id = format!("iam-ServiceId-{service}-{instance}");
             let principal = PrincipalRecord {
                 iam_id: iam_id.clone(),

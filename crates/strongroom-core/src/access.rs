@@ -186,7 +186,7 @@ pub enum Operation {
     ReplaceRegistration,
     /// Change some fields of a resource's registration (services only).
     UpdateRegistration,
-    /// Remove a resource's registration (services only).
+    /// Remove a resource's registration (its service, or a person who may delete the key).
     DeleteRegistration,
 }
 

@@ -59,8 +59,9 @@ impl KeyState {
     }
 
     /// Key Protect's table "Key states and service actions": whether `action` is allowed.
-    /// Registrations follow IBM's table for integrated services: written only while the key
-    /// is active, removed while it is active or suspended.
+    /// Registrations follow IBM's table for integrated services (written only while the key
+    /// is active), except that one may also be removed from an expired key: a retention hold
+    /// left on it would otherwise keep the key from ever being deleted.
     pub fn allows(self, action: KeyAction) -> bool {
         use KeyAction::*;
         use KeyState::*;
@@ -70,7 +71,7 @@ impl KeyState {
                 Active,
                 Rotate | Wrap | Unwrap | Rewrap | Disable | Delete | Register | Unregister
             ) | (Suspended, Enable | Delete | Unregister)
-                | (Deactivated, Rotate | Unwrap | Rewrap | Delete)
+                | (Deactivated, Rotate | Unwrap | Rewrap | Delete | Unregister)
                 | (Destroyed, Restore | Purge)
         )
     }
@@ -688,7 +689,10 @@ mod tests {
                 ],
             ),
             (KeyState::Suspended, &[Enable, Delete, Unregister]),
-            (KeyState::Deactivated, &[Rotate, Unwrap, Rewrap, Delete]),
+            (
+                KeyState::Deactivated,
+                &[Rotate, Unwrap, Rewrap, Delete, Unregister],
+            ),
             (KeyState::Destroyed, &[Restore, Purge]),
         ];
         for (state, allowed) in expected {

@@ -26,6 +26,9 @@ pub(crate) fn api_error(err: CoreError) -> ApiError {
             ..
         } => ErrorCode::KeyDeleted,
         CoreError::InvalidState { .. } => ErrorCode::InvalidState,
+        CoreError::NotARootKey(_, KeyAction::Register | KeyAction::Unregister) => {
+            ErrorCode::RegistrationNeedsRootKey
+        }
         CoreError::NotARootKey(..) => ErrorCode::NotARootKey,
         CoreError::Invalid(_) => ErrorCode::InvalidInput,
         CoreError::MalformedCiphertext(_)

@@ -1162,12 +1162,17 @@ impl Keystore for LocalKeystore {
                     return Err(api_error(CoreError::ServiceCannotDelete));
                 }
                 let key = inner.authorized_key(&id, Operation::Delete)?;
-                let registrations = inner.repo.registrations(Some(key.id)).map_err(api_error)?;
                 let live = key.state != strongroom_core::KeyState::Destroyed;
-                if live && registrations.iter().any(|r| r.prevent_key_deletion) {
+                // Asked first, and asked again by the store in the transaction that destroys
+                // the key, so a hold written meanwhile still counts.
+                if live && inner.repo.has_deletion_hold(key.id).map_err(api_error)? {
                     return Err(api_error(CoreError::DeletionPrevented(key.id)));
                 }
-                let registered = !registrations.is_empty();
+                let registered = !inner
+                    .repo
+                    .registrations(Some(key.id))
+                    .map_err(api_error)?
+                    .is_empty();
                 if registered && !force && live {
                     return Err(ApiError::new(
                         ErrorCode::ProtectedResource,
@@ -1480,6 +1485,9 @@ impl Keystore for LocalKeystore {
         };
         self.run(move |inner| {
             inner.audited(operation, &id, |inner| {
+                if !inner.caller.is_service() {
+                    return Err(api_error(CoreError::ServiceOnly(operation)));
+                }
                 let crn = ResourceCrn::parse(&resource_crn).map_err(api_error)?;
                 inner
                     .caller
@@ -1499,15 +1507,14 @@ impl Keystore for LocalKeystore {
                 };
                 let key = inner.authorized_key(&id, operation)?;
                 let now = inner.now();
-                key.check(KeyAction::Register, now).map_err(api_error)?;
                 let record = inner
                     .repo
                     .write_registration(
                         key.id,
-                        key.current_version.id,
                         crn.as_str(),
                         write,
                         &fields,
+                        &mut |key| key.check(KeyAction::Register, now),
                         &inner.event(operation, &key.id.to_string(), now),
                     )
                     .map_err(api_error)?;
@@ -1523,18 +1530,25 @@ impl Keystore for LocalKeystore {
         self.run(move |inner| {
             inner.audited(operation, &id, |inner| {
                 let crn = ResourceCrn::parse(&resource_crn).map_err(api_error)?;
-                inner
-                    .caller
-                    .require_registrant(operation, &crn)
-                    .map_err(api_error)?;
-                let key = inner.authorized_key(&id, operation)?;
+                // The registering service removes its own; a person who may delete the key
+                // (a Manager) may remove any, so a hold whose service has gone (its
+                // authorization deleted) cannot keep the key for ever.
+                let key = if inner.caller.is_service() {
+                    inner
+                        .caller
+                        .require_registrant(operation, &crn)
+                        .map_err(api_error)?;
+                    inner.authorized_key(&id, operation)?
+                } else {
+                    inner.authorized_key(&id, Operation::Delete)?
+                };
                 let now = inner.now();
-                key.check(KeyAction::Unregister, now).map_err(api_error)?;
                 inner
                     .repo
                     .delete_registration(
                         key.id,
                         crn.as_str(),
+                        &mut |key| key.check(KeyAction::Unregister, now),
                         &inner.event(operation, &key.id.to_string(), now),
                     )
                     .map_err(api_error)

@@ -683,18 +683,22 @@ impl InstanceStore {
     }
 
     /// Writes a service's registration of `crn` with `key`, and its audit event, in one
-    /// transaction. `version` is recorded for a new registration; an existing one keeps the
-    /// version its last use named.
+    /// transaction. `check` judges the key as it is inside that transaction, so a key deleted
+    /// meanwhile takes no registration. A new registration records the key's newest
+    /// version; an existing one keeps the version its last use named.
     pub fn write_registration(
         &self,
         key: KeyId,
-        version: KeyVersionId,
         crn: &str,
         write: RegistrationWrite,
         fields: &RegistrationFields,
+        check: &mut dyn FnMut(&Key) -> Result<(), CoreError>,
         event: &AuditEvent,
     ) -> Result<RegistrationRecord, CoreError> {
         self.write(|tx| {
+            let current = read_key(tx, &self.instance, key)?;
+            check(&current)?;
+            let version = current.current_version.id;
             let existing = registration_in(tx, &self.instance, key, crn)?;
             let (description, prevent, metadata) = match (write, &existing) {
                 (RegistrationWrite::Create, Some(_)) => {
@@ -756,14 +760,17 @@ impl InstanceStore {
         })
     }
 
-    /// Removes a registration and records its audit event, in one transaction.
+    /// Removes a registration and records its audit event, in one transaction; `check`
+    /// judges the key as it is inside it.
     pub fn delete_registration(
         &self,
         key: KeyId,
         crn: &str,
+        check: &mut dyn FnMut(&Key) -> Result<(), CoreError>,
         event: &AuditEvent,
     ) -> Result<(), CoreError> {
         self.write(|tx| {
+            check(&read_key(tx, &self.instance, key)?)?;
             let removed = tx
                 .execute(
                     "DELETE FROM registrations WHERE instance_id = ?1 AND key_id = ?2 AND resource_crn = ?3",
@@ -779,6 +786,12 @@ impl InstanceStore {
             self.store.chain.append(tx, event)?;
             Ok(())
         })
+    }
+
+    /// Whether a registration of `key` holds it for a resource's retention (all of them are
+    /// asked, however many there are).
+    pub fn has_deletion_hold(&self, key: KeyId) -> Result<bool, CoreError> {
+        deletion_held(&self.store.conn(), &self.instance, key)
     }
 
     /// Erases a key for good after `check` approves it: versions (material), aliases,
@@ -1117,11 +1130,20 @@ impl KeyRepository for InstanceStore {
             self.store.materials.forget(id);
             self.store.forget_recent_key(id);
             let mut key = read_key(tx, &self.instance, id)?;
+            let was_destroyed = key.state == KeyState::Destroyed;
             match change(&mut key)? {
                 Change::Metadata => {}
                 Change::NewVersion(version, material) => {
                     self.store.insert_version(tx, id, &version, &material)?;
                 }
+            }
+            // Checked here, in the transaction that destroys the key, so a retention hold
+            // written while a delete was on its way still stops it.
+            if key.state == KeyState::Destroyed
+                && !was_destroyed
+                && deletion_held(tx, &self.instance, id)?
+            {
+                return Err(CoreError::DeletionPrevented(id));
             }
             // An alias added now is the caller's, not the key's creator's.
             write_key(tx, &self.instance, &key, false, &event.initiator)?;
@@ -1649,6 +1671,17 @@ fn registration_record(row: RegistrationRow) -> Result<RegistrationRecord, CoreE
         prevent_key_deletion,
         metadata,
     })
+}
+
+fn deletion_held(conn: &Connection, instance: &str, key: KeyId) -> Result<bool, CoreError> {
+    Ok(conn
+        .prepare_cached(
+            "SELECT EXISTS (SELECT 1 FROM registrations
+             WHERE key_id = ?1 AND instance_id = ?2 AND prevent_key_deletion = 1)",
+        )
+        .map_err(StoreError::from)?
+        .query_row(params![key.as_bytes(), instance], |row| row.get(0))
+        .map_err(StoreError::from)?)
 }
 
 fn registration_in(

@@ -11,7 +11,10 @@ use strongroom_core::{
     KeyOrder, KeyQuery, KeyRepository, KeyRingId, KeySort, KeyState, KeyVersionId, NewKey, Outcome,
     RotationDue, RotationPolicy, SystemClock,
 };
-use strongroom_store::{ChainVerdict, InstanceStore, MasterKeySource, SqliteStore, StoreError};
+use strongroom_store::{
+    ChainVerdict, InstanceStore, MasterKeySource, RegistrationFields, RegistrationWrite,
+    SqliteStore, StoreError,
+};
 use zeroize::Zeroizing;
 
 fn key_file(dir: &Path) -> MasterKeySource {
@@ -1497,4 +1500,93 @@ fn an_idle_writer_counts_what_others_appended_until_none_is_left() {
     }
     let hour = at / 3_600_000_000;
     assert_eq!(calls_of(&store, "kms.secrets.create", hour, hour), 20_000);
+}
+
+/// The store refuses to destroy a key a registration holds, inside the transaction that
+/// would destroy it: a hold written after the facade looked still stops the delete. And a
+/// registration is judged against the key as it is inside its own transaction.
+#[test]
+fn a_retention_hold_stops_the_delete_in_its_own_transaction() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = open(&dir.path().join("d"), dir.path());
+    let key = new_key("held", KeyKind::Root);
+    store
+        .insert(&key, &KeyMaterial::generate().unwrap(), &ev("create"))
+        .unwrap();
+    let crn = "crn:v1:bluemix:public:cos:global:a/local:cos-1:bucket:b";
+    let hold = RegistrationFields {
+        description: Some("kept".into()),
+        prevent_key_deletion: Some(true),
+        metadata: None,
+    };
+    let record = store
+        .write_registration(
+            key.id,
+            crn,
+            RegistrationWrite::Create,
+            &hold,
+            &mut |_| Ok(()),
+            &ev("kms.registrations.create"),
+        )
+        .unwrap();
+    assert_eq!(record.key_version, key.current_version.id);
+    assert!(store.has_deletion_hold(key.id).unwrap());
+    let now = SystemClock.now();
+    let refused = store.update(
+        key.id,
+        &mut |key| key.delete(now, "IBMid-test").map(|()| Change::Metadata),
+        &ev("delete"),
+    );
+    assert!(
+        matches!(refused, Err(CoreError::DeletionPrevented(id)) if id == key.id),
+        "{refused:?}"
+    );
+    assert_eq!(
+        store.key(key.id).unwrap().state,
+        KeyState::Active,
+        "nothing written"
+    );
+
+    // Lifted by an update that names only the hold; the description stays.
+    let lifted = store
+        .write_registration(
+            key.id,
+            crn,
+            RegistrationWrite::Update,
+            &RegistrationFields {
+                prevent_key_deletion: Some(false),
+                ..RegistrationFields::default()
+            },
+            &mut |_| Ok(()),
+            &ev("kms.registrations.merge"),
+        )
+        .unwrap();
+    assert_eq!(
+        (lifted.description.as_str(), lifted.prevent_key_deletion),
+        ("kept", false)
+    );
+    store
+        .update(
+            key.id,
+            &mut |key| key.delete(now, "IBMid-test").map(|()| Change::Metadata),
+            &ev("delete"),
+        )
+        .unwrap();
+    // The key as the transaction sees it is what the check judges: destroyed now.
+    let late = store.write_registration(
+        key.id,
+        crn,
+        RegistrationWrite::Replace,
+        &hold,
+        &mut |key| {
+            assert_eq!(key.state, KeyState::Destroyed);
+            Err(CoreError::Invalid("destroyed".into()))
+        },
+        &ev("kms.registrations.write"),
+    );
+    assert!(late.is_err());
+    assert!(
+        !store.has_deletion_hold(key.id).unwrap(),
+        "the refused write left nothing"
+    );
 }

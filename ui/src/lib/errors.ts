@@ -32,6 +32,8 @@ export function describe(error: BackendError): string {
       return "Resources of other services are registered to this key. Deleting it anyway makes their data unreadable.";
     case "DELETION_PREVENTED":
       return "A resource registered to this key must be kept (a retention hold), so the key cannot be deleted, not even by force. The service that registered the resource must lift the hold first.";
+    case "REGISTRATION_NEEDS_ROOT_KEY":
+      return "Only root keys protect registered resources; this is a standard key.";
     case "SERVICE_ONLY":
       return "Only the service that protects a resource can register it with a key.";
     case "CREATE_IMPORT_ACCESS":

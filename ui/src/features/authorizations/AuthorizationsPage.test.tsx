@@ -357,7 +357,7 @@ describe("AuthorizationsPage details", () => {
       "Register resources (services only)",
       "Replace registrations (services only)",
       "Update registrations (services only)",
-      "Remove registrations (services only)",
+      "Remove registrations",
     ]);
     await waitFor(() => expect(panel.querySelector("[data-reached-key='ledger-root']")).not.toBeNull());
     expect(panel.querySelector("[data-reached-key='payments-root']")).toHaveTextContent("payments-root Active");

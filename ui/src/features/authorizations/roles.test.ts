@@ -20,7 +20,7 @@ describe("roleActions", () => {
       "Register resources (services only)",
       "Replace registrations (services only)",
       "Update registrations (services only)",
-      "Remove registrations (services only)",
+      "Remove registrations",
     ]);
   });
 

@@ -37,7 +37,7 @@ export const ACTION_LABELS: Record<string, string> = {
   "kms.registrations.create": "Register resources (services only)",
   "kms.registrations.write": "Replace registrations (services only)",
   "kms.registrations.merge": "Update registrations (services only)",
-  "kms.registrations.delete": "Remove registrations (services only)",
+  "kms.registrations.delete": "Remove registrations",
 };
 
 /** The roles an authorization can give a source service, least first, with what each is for. */

@@ -160,6 +160,7 @@ const KNOWN_CODES: Record<ErrorCode, true> = {
   PROTECTED_RESOURCE: true,
   DELETION_PREVENTED: true,
   SERVICE_ONLY: true,
+  REGISTRATION_NEEDS_ROOT_KEY: true,
   KEY_RING_IN_USE: true,
   ALIAS_TAKEN: true,
   CREATE_IMPORT_ACCESS: true,
