@@ -31,6 +31,7 @@ const COMMANDS: &[&str] = &[
     "instance_policies",
     "set_instance_policies",
     "registrations",
+    "delete_registration",
     "authorizations",
     "create_authorization",
     "delete_authorization",

@@ -68,6 +68,7 @@ fn main() -> anyhow::Result<()> {
             commands::admin::instance_policies,
             commands::admin::set_instance_policies,
             commands::admin::registrations,
+            commands::admin::delete_registration,
             commands::admin::authorizations,
             commands::admin::create_authorization,
             commands::admin::delete_authorization,

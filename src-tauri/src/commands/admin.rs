@@ -146,6 +146,20 @@ pub(crate) async fn registrations(
     state.keystore()?.registrations(id.as_deref()).await
 }
 
+/// A Manager removes a registration: the way to lift a retention hold whose service is gone.
+#[tauri::command]
+#[tracing::instrument(skip(state), err(level = "info"))]
+pub(crate) async fn delete_registration(
+    state: State<'_, AppState>,
+    id: String,
+    resource_crn: String,
+) -> Result<(), ApiError> {
+    state
+        .keystore()?
+        .delete_registration(&id, &resource_crn)
+        .await
+}
+
 #[tauri::command]
 #[tracing::instrument(skip_all, err(level = "info"))]
 pub(crate) async fn authorizations(

@@ -56,6 +56,7 @@ export function fakeBackend(
     instancePolicies: () => Promise.resolve([]),
     setInstancePolicies: unexpected("setInstancePolicies"),
     registrations: () => Promise.resolve([]),
+    deleteRegistration: unexpected("deleteRegistration"),
     authorizations: () => Promise.resolve([]),
     createAuthorization: unexpected("createAuthorization"),
     deleteAuthorization: unexpected("deleteAuthorization"),

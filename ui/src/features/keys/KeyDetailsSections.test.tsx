@@ -1,7 +1,7 @@
 import { screen, waitFor, within } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
 import { describe, expect, it, vi } from "vitest";
-import { fakeBackend, makeKey, rejectWith } from "../../test/fakeBackend";
+import { callerWith, fakeBackend, makeKey, rejectWith } from "../../test/fakeBackend";
 import { renderWithBackend } from "../../test/render";
 import type { KeyInfo } from "../../lib/types";
 import { aliasProblem } from "./aliasRules";
@@ -175,6 +175,49 @@ describe("KeyDetailsPanel: ring, aliases, policies, dual authorization, reach", 
     expect(document.getElementById("force-delete-key-confirm")).toBeNull();
     expect(backend.deleteKey).toHaveBeenCalledTimes(1);
     expect(backend.deleteKey).toHaveBeenCalledWith(key.id);
+  });
+
+  it("lets a Manager remove a registration, warning when it lifts a retention hold", async () => {
+    const key = makeKey({ name: "invoices-root" });
+    const held = {
+      keyId: key.id,
+      keyName: key.name,
+      resourceCrn: "crn:v1:bluemix:public:cos:global:a/1:cos-1:bucket:invoices",
+      service: "cloud-object-storage",
+      createdBy: "cloud-object-storage",
+      keyVersion: "v",
+      createdAt: "",
+      updatedAt: "",
+      description: "Invoices, kept seven years",
+      preventKeyDeletion: true,
+    };
+    let listed = [held];
+    const deleteRegistration = vi.fn(() => {
+      listed = [];
+      return Promise.resolve();
+    });
+    const { backend, user } = setup(key, { registrations: () => Promise.resolve(listed), deleteRegistration });
+    const list = await screen.findByRole("list", { name: "Registered resources" });
+    expect(within(list).getByText("Prevents deletion")).toBeInTheDocument();
+    await user.click(within(list).getByRole("button", { name: "Remove" }));
+    expect(document.getElementById("remove-registration-hold")).toHaveTextContent("This lifts a retention hold.");
+    await user.click(document.getElementById("remove-registration-confirm") as HTMLElement);
+    await waitFor(() => expect(backend.deleteRegistration).toHaveBeenCalledWith(key.id, held.resourceCrn));
+    expect(await screen.findByText("No resources of other services are registered to this key.")).toBeInTheDocument();
+  });
+
+  it("keeps a Reader from removing a registration, saying which role it needs", async () => {
+    const key = makeKey({ name: "invoices-root" });
+    setup(key, {
+      caller: () => Promise.resolve(callerWith(["Reader"])),
+      registrations: () =>
+        Promise.resolve([
+          { keyId: key.id, keyName: key.name, resourceCrn: "crn:v1:cos:bucket-1", service: "cloud-object-storage", createdBy: "cloud-object-storage", keyVersion: "v", createdAt: "", updatedAt: "", description: "", preventKeyDeletion: false },
+        ]),
+    });
+    const list = await screen.findByRole("list", { name: "Registered resources" });
+    await waitFor(() => expect(within(list).getByRole("button", { name: "Remove" })).toBeDisabled());
+    expect(within(list).getByRole("button", { name: "Remove" })).toHaveAttribute("title", expect.stringContaining("Manager"));
   });
 
   it("purges a destroyed key and explains a refusal within 4 hours", async () => {

@@ -1,9 +1,11 @@
-import { InlineNotification, SkeletonText, Tag } from "@carbon/react";
-import { useCallback } from "react";
+import { Button, InlineNotification, SkeletonText, Tag } from "@carbon/react";
+import { useCallback, useState } from "react";
+import { ConfirmDialog } from "../../components/ConfirmDialog";
+import { ACTIONS, deniedProps, useAccess } from "../../lib/access";
 import { useBackend } from "../../lib/backend";
 import { describe } from "../../lib/errors";
 import { useRequest } from "../../lib/hooks/useRequest";
-import type { KeyInfo } from "../../lib/types";
+import type { KeyInfo, RegistrationInfo } from "../../lib/types";
 import { reachesKey, scopeOf } from "../authorizations/scope";
 
 interface Props {
@@ -22,9 +24,14 @@ const TITLES = {
 /** The blast radius: resources registered to this key, and the services authorized to use it. */
 export function KeyReach({ keyInfo, refreshToken, show = "both" }: Props) {
   const backend = useBackend();
+  const can = useAccess();
+  const [removing, setRemoving] = useState<RegistrationInfo | null>(null);
+  const [removed, setRemoved] = useState(0);
   const loadRegistrations = useCallback(() => backend.registrations(keyInfo.id), [backend, keyInfo.id]);
   const loadAuthorizations = useCallback(() => backend.authorizations(), [backend]);
-  const registrations = useRequest(loadRegistrations, refreshToken);
+  const registrations = useRequest(loadRegistrations, refreshToken + removed);
+  // Removing one is a Manager's way out of a hold its service can no longer lift.
+  const mayRemove = can(ACTIONS.delete, { keyId: keyInfo.id, keyRing: keyInfo.keyRing });
   const authorizations = useRequest(loadAuthorizations, refreshToken);
   // The key page shows each half in its own tab, both in the document at once.
   const idBase = show === "both" ? "key-details-reach" : `key-details-reach-${show}`;
@@ -58,6 +65,18 @@ export function KeyReach({ keyInfo, refreshToken, show = "both" }: Props) {
                     </>
                   )}
                   {registration.description !== "" && <div className="key-details__note">{registration.description}</div>}
+                  {keyInfo.state !== "destroyed" && (
+                    <Button
+                      kind="ghost"
+                      size="sm"
+                      className="key-reach__remove"
+                      data-registration={registration.resourceCrn}
+                      onClick={() => setRemoving(registration)}
+                      {...deniedProps(mayRemove)}
+                    >
+                      Remove
+                    </Button>
+                  )}
                 </li>
               ))}
             </ul>
@@ -88,6 +107,34 @@ export function KeyReach({ keyInfo, refreshToken, show = "both" }: Props) {
             </ul>
           )}
         </>
+      )}
+      {removing !== null && (
+        <ConfirmDialog
+          title="Remove this registration?"
+          label="Registered resource"
+          primaryText="Remove"
+          primaryId="remove-registration-confirm"
+          busyText="Removing…"
+          danger
+          onClose={() => setRemoving(null)}
+          onConfirm={async () => {
+            await backend.deleteRegistration(keyInfo.id, removing.resourceCrn);
+            setRemoving(null);
+            setRemoved((count) => count + 1);
+          }}
+        >
+          <p>
+            <code>{removing.resourceCrn}</code> will no longer be listed as depending on this key. If its service still uses
+            the key, its next wrap or unwrap records it again.
+          </p>
+          {removing.preventKeyDeletion && (
+            <p id="remove-registration-hold">
+              <strong>This lifts a retention hold.</strong> The service asked that this key be kept while the resource
+              exists; once the registration is removed, the key can be deleted and the resource&apos;s data lost. Remove it
+              only when the service can no longer do so itself.
+            </p>
+          )}
+        </ConfirmDialog>
       )}
     </section>
   );

@@ -79,6 +79,8 @@ export interface Backend {
   setInstancePolicies(policies: InstancePolicy[]): Promise<InstancePolicy[]>;
   /** Resources of other services registered to one key, or to every key when `keyId` is absent. */
   registrations(keyId?: string): Promise<RegistrationInfo[]>;
+  /** Removes a resource's registration (a Manager lifting what a gone service left behind). */
+  deleteRegistration(keyId: string, resourceCrn: string): Promise<void>;
   authorizations(): Promise<AuthorizationInfo[]>;
   createAuthorization(request: CreateAuthorizationRequest): Promise<AuthorizationInfo>;
   deleteAuthorization(id: string): Promise<void>;

@@ -567,6 +567,12 @@ describe("HttpBackend: key rings, aliases, policies and dual authorization", () 
     ]);
     await backend.registrations();
     expect(callsTo(fetch, "/api/v2/keys/registrations")).toHaveLength(1);
+    // The CRN is one path segment: its `:` and `/` are encoded.
+    await backend.deleteRegistration(KEY, "crn:v1:bluemix:public:cos:global:a/1:cos-1:bucket:b").catch(() => undefined);
+    const removal = fetch.mock.calls.find(([, init]) => init?.method === "DELETE");
+    expect(removal && urlOf(removal[0]).pathname).toBe(
+      `/api/v2/keys/${KEY}/registrations/crn%3Av1%3Abluemix%3Apublic%3Acos%3Aglobal%3Aa%2F1%3Acos-1%3Abucket%3Ab`,
+    );
   });
 
   it("reads registrations a full page at a time until a short page", async () => {

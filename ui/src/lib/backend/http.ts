@@ -697,6 +697,10 @@ export class HttpBackend implements Backend {
     return all;
   }
 
+  async deleteRegistration(keyId: string, resourceCrn: string): Promise<void> {
+    await this.#call("DELETE", `/keys/${encodeURIComponent(keyId)}/registrations/${encodeURIComponent(resourceCrn)}`);
+  }
+
   async authorizations(): Promise<AuthorizationInfo[]> {
     const list = await this.#request<{ policies?: IamPolicy[] }>("GET", "/v1/policies?type=authorization");
     return (list?.policies ?? [])

@@ -63,6 +63,7 @@ describe("TauriBackend", () => {
     ["setInstancePolicies", (b) => b.setInstancePolicies([]), "set_instance_policies", { policies: [] }],
     ["registrations", (b) => b.registrations(), "registrations", {}],
     ["registrations of a key", (b) => b.registrations("k1"), "registrations", { id: "k1" }],
+    ["deleteRegistration", (b) => b.deleteRegistration("k1", "crn:v1:x"), "delete_registration", { id: "k1", resourceCrn: "crn:v1:x" }],
     ["authorizations", (b) => b.authorizations(), "authorizations", {}],
     [
       "createAuthorization",

@@ -149,6 +149,10 @@ export class TauriBackend implements Backend {
     return call("registrations", keyId === undefined ? {} : { id: keyId });
   }
 
+  deleteRegistration(keyId: string, resourceCrn: string): Promise<void> {
+    return call("delete_registration", { id: keyId, resourceCrn });
+  }
+
   authorizations(): Promise<AuthorizationInfo[]> {
     return call("authorizations", {});
   }
