@@ -120,6 +120,16 @@ pub trait Keystore: Send + Sync {
     ) -> Result<Vec<InstancePolicy>, ApiError>;
     /// Source resources seen using a key, or any key when `id` is absent.
     async fn registrations(&self, id: Option<&str>) -> Result<Vec<RegistrationInfo>, ApiError>;
+    /// How many keys `request` would list, without them (`HEAD /keys`; Key Protect audits it
+    /// as `kms.secrets.head`). A keystore without a cheaper way lists one key for the total.
+    async fn count_keys(&self, request: ListKeysRequest) -> Result<u32, ApiError> {
+        let request = ListKeysRequest {
+            offset: 0,
+            limit: Some(1),
+            ..request
+        };
+        Ok(self.list_keys(request).await?.total)
+    }
     /// Writes a service's registration of the resource `resource_crn` with key `id`
     /// (services only).
     async fn write_registration(

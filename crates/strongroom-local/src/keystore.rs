@@ -605,6 +605,43 @@ impl Inner {
     }
 
     /// Resolves an id or alias and checks the caller may perform `operation` on the key.
+    /// A page of the keys the caller may list, audited as `action` (`kms.secrets.list`, or
+    /// `kms.secrets.head` for a count).
+    fn list(&self, request: ListKeysRequest, action: &'static str) -> Result<KeyList, ApiError> {
+        let filter = request
+            .key_ring
+            .as_deref()
+            .map(KeyRingId::parse)
+            .transpose()
+            .map_err(api_error)?;
+        let key_rings = visible_rings(&self.caller, filter)?;
+        let now = self.now();
+        let query = KeyQuery {
+            offset: request.offset,
+            limit: request.limit.unwrap_or(KeyQuery::default().limit),
+            states: request.states.into_iter().map(key_state).collect(),
+            states_at: Some(now),
+            search: request.search,
+            kind: request.key_type.map(key_kind),
+            key_rings,
+            imported: request.imported,
+            dual_auth_delete: request.dual_auth_delete,
+            rotation_due: request.rotation_due.map(|due| RotationDue { at: now, due }),
+            sort: request.sort.iter().map(key_sort).collect(),
+        };
+        let page = self.repo.list(&query).map_err(api_error)?;
+        self.shared
+            .store
+            .audit_writer()
+            .submit(self.event_named(action, "", now), None)
+            .and_then(AuditReceipt::wait)
+            .map_err(api_error)?;
+        Ok(KeyList {
+            keys: page.keys.iter().map(|k| key_info(k, now)).collect(),
+            total: u32::try_from(page.total).unwrap_or(u32::MAX),
+        })
+    }
+
     fn authorized_key(&self, id_or_alias: &str, operation: Operation) -> Result<Key, ApiError> {
         let key = self
             .repo
@@ -884,33 +921,21 @@ impl Keystore for LocalKeystore {
     async fn list_keys(&self, request: ListKeysRequest) -> Result<KeyList, ApiError> {
         self.run(move |inner| {
             inner.audited(Operation::ListKeys, "", |inner| {
-                let filter = request
-                    .key_ring
-                    .as_deref()
-                    .map(KeyRingId::parse)
-                    .transpose()
-                    .map_err(api_error)?;
-                let key_rings = visible_rings(&inner.caller, filter)?;
-                let now = inner.now();
-                let query = KeyQuery {
-                    offset: request.offset,
-                    limit: request.limit.unwrap_or(KeyQuery::default().limit),
-                    states: request.states.into_iter().map(key_state).collect(),
-                    states_at: Some(now),
-                    search: request.search,
-                    kind: request.key_type.map(key_kind),
-                    key_rings,
-                    imported: request.imported,
-                    dual_auth_delete: request.dual_auth_delete,
-                    rotation_due: request.rotation_due.map(|due| RotationDue { at: now, due }),
-                    sort: request.sort.iter().map(key_sort).collect(),
+                inner.list(request, Operation::ListKeys.event())
+            })
+        })
+        .await
+    }
+
+    async fn count_keys(&self, request: ListKeysRequest) -> Result<u32, ApiError> {
+        self.run(move |inner| {
+            inner.audited_as(Operation::ListKeys, HEAD_EVENT, "", |inner| {
+                let request = ListKeysRequest {
+                    offset: 0,
+                    limit: Some(0),
+                    ..request
                 };
-                let page = inner.repo.list(&query).map_err(api_error)?;
-                inner.record_use(Operation::ListKeys, None)?;
-                Ok(KeyList {
-                    keys: page.keys.iter().map(|k| key_info(k, now)).collect(),
-                    total: u32::try_from(page.total).unwrap_or(u32::MAX),
-                })
+                inner.list(request, HEAD_EVENT).map(|page| page.total)
             })
         })
         .await
@@ -2040,6 +2065,9 @@ impl InstanceDefaults {
         })
     }
 }
+
+/// Key Protect's action name for `HEAD /keys`: a count, authorized as a listing.
+const HEAD_EVENT: &str = "kms.secrets.head";
 
 /// A service's own notes on a registration, within bounds: they are stored and shown back.
 fn registration_metadata(notes: String) -> Result<String, CoreError> {

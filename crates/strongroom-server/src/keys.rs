@@ -181,42 +181,53 @@ fn states(text: &str) -> Result<Vec<KeyStateName>, Failure> {
         .collect()
 }
 
+impl ListQuery {
+    /// The listing asked for, and whether the total was asked for in the body.
+    fn parse(self, headers: &HeaderMap) -> Result<(ListKeysRequest, Option<bool>), Failure> {
+        let query = self;
+        let total_count = flag("totalCount", query.total_count.as_deref())?;
+        let key_type = flag("extractable", query.extractable.as_deref())?.map(|extractable| {
+            if extractable {
+                KeyType::Standard
+            } else {
+                KeyType::Root
+            }
+        });
+        let request = ListKeysRequest {
+            offset: number("offset", query.offset.as_deref(), 0, u32::MAX)?,
+            limit: Some(number("limit", query.limit.as_deref(), 200, 5000)?),
+            states: query
+                .state
+                .as_deref()
+                .map(states)
+                .transpose()?
+                .unwrap_or_default(),
+            search: query.search,
+            key_type,
+            key_ring: key_ring_header(headers),
+            imported: flag("imported", query.imported.as_deref())?,
+            dual_auth_delete: flag("dualAuthDelete", query.dual_auth_delete.as_deref())?,
+            rotation_due: flag("rotationDue", query.rotation_due.as_deref())?,
+            sort: KeySort::parse_list(query.sort.as_deref().unwrap_or_default()).map_err(
+                |field| {
+                    Failure::new(
+                        StatusCode::BAD_REQUEST,
+                        "INVALID_QUERY_PARAM_ERR",
+                        format!("`sort` cannot order keys by {field:?}"),
+                    )
+                },
+            )?,
+        };
+        Ok((request, total_count))
+    }
+}
+
 pub(crate) async fn list(
     Extension(state): Extension<Kms>,
     Query(query): Query<ListQuery>,
     headers: HeaderMap,
 ) -> Outcome {
-    let total_count = flag("totalCount", query.total_count.as_deref())?;
-    let key_type = flag("extractable", query.extractable.as_deref())?.map(|extractable| {
-        if extractable {
-            KeyType::Standard
-        } else {
-            KeyType::Root
-        }
-    });
-    let request = ListKeysRequest {
-        offset: number("offset", query.offset.as_deref(), 0, u32::MAX)?,
-        limit: Some(number("limit", query.limit.as_deref(), 200, 5000)?),
-        states: query
-            .state
-            .as_deref()
-            .map(states)
-            .transpose()?
-            .unwrap_or_default(),
-        search: query.search,
-        key_type,
-        key_ring: key_ring_header(&headers),
-        imported: flag("imported", query.imported.as_deref())?,
-        dual_auth_delete: flag("dualAuthDelete", query.dual_auth_delete.as_deref())?,
-        rotation_due: flag("rotationDue", query.rotation_due.as_deref())?,
-        sort: KeySort::parse_list(query.sort.as_deref().unwrap_or_default()).map_err(|field| {
-            Failure::new(
-                StatusCode::BAD_REQUEST,
-                "INVALID_QUERY_PARAM_ERR",
-                format!("`sort` cannot order keys by {field:?}"),
-            )
-        })?,
-    };
+    let (request, total_count) = query.parse(&headers)?;
     let applied = request.extension_filters().join(",");
     let page = state.keystore.list_keys(request).await?;
     let keys: Vec<KpKey> = page.keys.into_iter().map(|k| kp_key(&state, k)).collect();
@@ -224,18 +235,34 @@ pub(crate) async fn list(
     if total_count == Some(true) {
         collection.metadata.total_count = Some(u64::from(page.total));
     }
-    let mut response = typed_json(StatusCode::OK, KEY_TYPE, &collection);
+    let response = typed_json(StatusCode::OK, KEY_TYPE, &collection);
+    Ok(with_totals(response, page.total, &applied))
+}
+
+/// HEAD /keys: the count alone, in `Key-Total`, without reading a page of keys.
+pub(crate) async fn head(
+    Extension(state): Extension<Kms>,
+    Query(query): Query<ListQuery>,
+    headers: HeaderMap,
+) -> Outcome {
+    let (request, _) = query.parse(&headers)?;
+    let applied = request.extension_filters().join(",");
+    let total = state.keystore.count_keys(request).await?;
+    Ok(with_totals(StatusCode::OK.into_response(), total, &applied))
+}
+
+fn with_totals(mut response: Response, total: u32, applied: &str) -> Response {
     response
         .headers_mut()
-        .insert("key-total", HeaderValue::from(page.total));
-    if let Ok(applied) = HeaderValue::from_str(&applied) {
+        .insert("key-total", HeaderValue::from(total));
+    if let Ok(applied) = HeaderValue::from_str(applied) {
         if !applied.is_empty() {
             response
                 .headers_mut()
                 .insert(EXTENSION_FILTERS_HEADER, applied);
         }
     }
-    Ok(response)
+    response
 }
 
 pub(crate) async fn create(

@@ -92,7 +92,7 @@ pub fn router(state: ServerState) -> Router {
     // cloning its fields each time was 2 % of a wrap's CPU.
     let state = Arc::new(state);
     let kp = Router::new()
-        .route("/keys", get(keys::list).post(keys::create))
+        .route("/keys", get(keys::list).head(keys::head).post(keys::create))
         .route("/keys_with_policy_overrides", post(keys::create))
         .route(
             "/keys/{id}",

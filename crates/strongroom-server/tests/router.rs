@@ -302,6 +302,29 @@ async fn life_cycle_listing_and_errors() {
     assert_eq!(head.status, StatusCode::OK);
     assert_eq!(head.headers["key-total"], "2");
     assert!(head.body.is_null(), "HEAD has no body");
+    // Counted with the listing's filters, and audited under Key Protect's name for a HEAD.
+    let filtered = server
+        .call(Method::HEAD, "/api/v2/keys?state=2&imported=false", None)
+        .await;
+    assert_eq!(filtered.headers["key-total"], "0");
+    assert_eq!(filtered.headers["x-strongroom-filters"], "imported");
+    let refused = server
+        .call(Method::HEAD, "/api/v2/keys?limit=lots", None)
+        .await;
+    assert_eq!(refused.status, StatusCode::BAD_REQUEST);
+    let heads = server
+        .call(
+            Method::GET,
+            "/api/v2/audit_events?action=kms.secrets.head",
+            None,
+        )
+        .await;
+    assert_eq!(
+        heads.body["resources"].as_array().map(Vec::len),
+        Some(2),
+        "{}",
+        heads.body
+    );
 
     let deleted = server
         .call(Method::DELETE, &format!("/api/v2/keys/{id}"), None)
