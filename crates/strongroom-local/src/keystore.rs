@@ -1484,7 +1484,13 @@ impl Keystore for LocalKeystore {
                         None
                     }
                 };
-                let rows = inner.repo.registrations(key).map_err(api_error)?;
+                let rows = match &inner.caller.kind {
+                    CallerKind::User => inner.repo.registrations(key),
+                    CallerKind::Service { service, instance } => {
+                        inner.repo.registrations_of(key, service, instance)
+                    }
+                }
+                .map_err(api_error)?;
                 Ok(rows
                     .iter()
                     .filter(|row| inner.caller.sees_registration(&row.resource_crn))

@@ -660,20 +660,54 @@ impl InstanceStore {
         })
     }
 
-    /// Registrations of one key, or of every key of the instance.
+    /// Registrations of one key, or of every key of the instance (the newest 5,000).
     pub fn registrations(&self, key: Option<KeyId>) -> Result<Vec<RegistrationRecord>, CoreError> {
+        self.registrations_where(key, None)
+    }
+
+    /// The registrations whose resource CRN names `service` and its `instance` (segments 4
+    /// and 7), of one key or of every key: what that service instance may see. They are
+    /// selected before the 5,000-row bound, so other services' registrations cannot crowd its
+    /// own out. The `LIKE` may also pass a CRN that names them in other segments (or in
+    /// another case); the caller checks the segments themselves.
+    pub fn registrations_of(
+        &self,
+        key: Option<KeyId>,
+        service: &str,
+        instance: &str,
+    ) -> Result<Vec<RegistrationRecord>, CoreError> {
+        self.registrations_where(key, Some((service, instance)))
+    }
+
+    fn registrations_where(
+        &self,
+        key: Option<KeyId>,
+        owner: Option<(&str, &str)>,
+    ) -> Result<Vec<RegistrationRecord>, CoreError> {
         let conn = self.store.conn();
         let mut stmt = conn
-            .prepare(&format!(
+            .prepare_cached(&format!(
                 "SELECT {REGISTRATION_COLUMNS}
-                     FROM registrations r JOIN keys k ON k.id = r.key_id
-                     WHERE r.instance_id = ?1 AND (?2 IS NULL OR r.key_id = ?2)
-                     ORDER BY r.updated_at DESC LIMIT 5000"
+                 FROM registrations r JOIN keys k ON k.id = r.key_id
+                 WHERE r.instance_id = ?1 AND (?2 IS NULL OR r.key_id = ?2)
+                   AND (?3 IS NULL OR r.resource_crn LIKE ?3 ESCAPE '\\'
+                        OR r.resource_crn LIKE ?3 || ':%' ESCAPE '\\')
+                 ORDER BY r.updated_at DESC LIMIT 5000"
             ))
             .map_err(StoreError::from)?;
         let key_bytes = key.map(|k| k.as_bytes().to_vec());
+        let pattern = owner.map(|(service, instance)| {
+            format!(
+                "crn:%:%:%:{}:%:%:{}",
+                escape_like(service),
+                escape_like(instance)
+            )
+        });
         let rows = stmt
-            .query_map(params![&self.instance, key_bytes], registration_row)
+            .query_map(
+                params![&self.instance, key_bytes, pattern],
+                registration_row,
+            )
             .map_err(StoreError::from)?;
         let mut out = Vec::new();
         for row in rows {

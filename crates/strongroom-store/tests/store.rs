@@ -1590,3 +1590,58 @@ fn a_retention_hold_stops_the_delete_in_its_own_transaction() {
         "the refused write left nothing"
     );
 }
+
+/// A service instance's own registrations are selected before the listing's bound, so
+/// thousands of another service's newer ones cannot hide them; `%` and `_` in its name are
+/// taken literally.
+#[test]
+fn a_service_finds_its_own_registrations_among_thousands_of_others() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("d");
+    let store = open(&data, dir.path());
+    let key = new_key("busy", KeyKind::Root);
+    store
+        .insert(&key, &KeyMaterial::generate().unwrap(), &ev("create"))
+        .unwrap();
+    let own = "crn:v1:bluemix:public:my_svc:global:a/local:inst-1:bucket:mine";
+    store
+        .write_registration(
+            key.id,
+            own,
+            RegistrationWrite::Create,
+            &RegistrationFields::default(),
+            &mut |_| Ok(()),
+            &ev("kms.registrations.create"),
+        )
+        .unwrap();
+    let conn = rusqlite::Connection::open(data.join("keystore.db")).unwrap();
+    conn.execute(
+        "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 5001)
+         INSERT INTO registrations (key_id, resource_crn, instance_id, service, key_version,
+             created_at, updated_at, created_by)
+         SELECT k.id, 'crn:v1:bluemix:public:myXsvc:global:a/local:inst-1:bucket:' || n.i,
+             k.instance_id, 'other', k.version_id, k.created_at + 1000000000 + n.i,
+             k.created_at + 1000000000 + n.i, 'other'
+         FROM keys k, n",
+        [],
+    )
+    .unwrap();
+    drop(conn);
+    let everyone = store.registrations(Some(key.id)).unwrap();
+    assert_eq!(everyone.len(), 5000);
+    assert!(
+        everyone.iter().all(|r| r.resource_crn != own),
+        "the bound keeps the newest, which are the other service's"
+    );
+    let mine = store.registrations_of(None, "my_svc", "inst-1").unwrap();
+    let crns: Vec<&str> = mine.iter().map(|r| r.resource_crn.as_str()).collect();
+    assert_eq!(
+        crns,
+        [own],
+        "`_` is not a wildcard: myXsvc is another service"
+    );
+    assert!(store
+        .registrations_of(Some(key.id), "my_svc", "inst-2")
+        .unwrap()
+        .is_empty());
+}
