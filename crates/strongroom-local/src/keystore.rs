@@ -604,7 +604,6 @@ impl Inner {
             })
     }
 
-    /// Resolves an id or alias and checks the caller may perform `operation` on the key.
     /// A page of the keys the caller may list, audited as `action` (`kms.secrets.list`, or
     /// `kms.secrets.head` for a count).
     fn list(&self, request: ListKeysRequest, action: &'static str) -> Result<KeyList, ApiError> {
@@ -633,7 +632,7 @@ impl Inner {
         self.shared
             .store
             .audit_writer()
-            .submit(self.event_named(action, "", now), None)
+            .submit(self.event_named(action, "", self.now()), None)
             .and_then(AuditReceipt::wait)
             .map_err(api_error)?;
         Ok(KeyList {
@@ -642,6 +641,7 @@ impl Inner {
         })
     }
 
+    /// Resolves an id or alias and checks the caller may perform `operation` on the key.
     fn authorized_key(&self, id_or_alias: &str, operation: Operation) -> Result<Key, ApiError> {
         let key = self
             .repo

@@ -182,7 +182,7 @@ fn states(text: &str) -> Result<Vec<KeyStateName>, Failure> {
 }
 
 impl ListQuery {
-    /// The listing asked for, and whether the total was asked for in the body.
+    /// The listing asked for, and the `totalCount` parameter (the total in the body too).
     fn parse(self, headers: &HeaderMap) -> Result<(ListKeysRequest, Option<bool>), Failure> {
         let query = self;
         let total_count = flag("totalCount", query.total_count.as_deref())?;
@@ -248,7 +248,8 @@ pub(crate) async fn head(
     let (request, _) = query.parse(&headers)?;
     let applied = request.extension_filters().join(",");
     let total = state.keystore.count_keys(request).await?;
-    Ok(with_totals(StatusCode::OK.into_response(), total, &applied))
+    let response = ([(header::CONTENT_TYPE, KEY_TYPE)], StatusCode::OK).into_response();
+    Ok(with_totals(response, total, &applied))
 }
 
 fn with_totals(mut response: Response, total: u32, applied: &str) -> Response {

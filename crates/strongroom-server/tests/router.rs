@@ -302,6 +302,10 @@ async fn life_cycle_listing_and_errors() {
     assert_eq!(head.status, StatusCode::OK);
     assert_eq!(head.headers["key-total"], "2");
     assert!(head.body.is_null(), "HEAD has no body");
+    assert_eq!(
+        head.headers["content-type"], "application/vnd.ibm.kms.key+json",
+        "the headers a GET would have"
+    );
     // Counted with the listing's filters, and audited under Key Protect's name for a HEAD.
     let filtered = server
         .call(Method::HEAD, "/api/v2/keys?state=2&imported=false", None)
