@@ -272,28 +272,7 @@ async fn a_service_wraps_only_while_its_authorization_exists() {
         .await;
     assert_eq!(bad_action.status, StatusCode::BAD_REQUEST);
 
-    let created = server
-        .iam_call(
-            &server.token,
-            Method::POST,
-            "/v1/policies",
-            Some(json!({
-                "type": "authorization",
-                "subjects": [{"attributes": [
-                    {"name": "accountId", "value": "local"},
-                    {"name": "serviceName", "value": "cloud-object-storage"},
-                    {"name": "serviceInstance", "value": "cos-instance-1"}
-                ]}],
-                "roles": [{"role_id": "crn:v1:bluemix:public:iam::::serviceRole:Reader"}],
-                "resources": [{"attributes": [
-                    {"name": "accountId", "value": "local", "operator": "stringEquals"},
-                    {"name": "serviceName", "value": "kms", "operator": "stringEquals"},
-                    {"name": "serviceInstance", "value": INSTANCE, "operator": "stringEquals"}
-                ]}]
-            })),
-            None,
-        )
-        .await;
+    let created = authorize(&server, "cloud-object-storage", "cos-instance-1").await;
     assert_eq!(created.status, StatusCode::CREATED, "{}", created.body);
     assert_eq!(created.body["roles"][0]["display_name"], "Reader");
     let id = created.body["id"].as_str().unwrap().to_owned();
@@ -1161,7 +1140,7 @@ async fn the_trail_names_the_peer_of_kms_calls_and_policy_changes() {
 }
 
 /// A Reader authorization for `service`'s instance `instance` on the whole instance.
-async fn authorize(server: &Server, service: &str, instance: &str) {
+async fn authorize(server: &Server, service: &str, instance: &str) -> Reply {
     let reply = server
         .iam_call(
             &server.token,
@@ -1185,6 +1164,7 @@ async fn authorize(server: &Server, service: &str, instance: &str) {
         )
         .await;
     assert_eq!(reply.status, StatusCode::CREATED, "{}", reply.body);
+    reply
 }
 
 fn registration_body(resource: Value) -> String {
