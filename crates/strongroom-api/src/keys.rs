@@ -1,7 +1,7 @@
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
-use crate::SecretString;
+use crate::{ApiError, ErrorCode, SecretString};
 
 /// Root keys wrap DEKs and never leave the keystore; standard keys hold a retrievable payload.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, TS)]
@@ -525,9 +525,86 @@ pub struct KeystoreInfo {
     pub schema_version: Option<u32>,
 }
 
+/// The time a keystore's rules run on: expirations, the restore window, the purge wait,
+/// rotation policies. A test server may run it ahead of the system clock
+/// (`strongroom serve --virtual-clock`), so a test can cross a 30-day window in a second.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ClockInfo {
+    /// Now, as the keystore's rules see it. RFC 3339.
+    pub now: String,
+    /// How far ahead of the system clock it runs, in seconds; 0 unless it was moved.
+    pub offset_seconds: i64,
+    /// Whether it may be moved: only on a server started with `--virtual-clock`.
+    pub advanceable: bool,
+}
+
+/// Moves a virtual clock ahead.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct AdvanceClockRequest {
+    /// How far: a whole number and a unit, `s`, `m`, `h` or `d` (`"31d"`, `"4h"`).
+    pub by: String,
+}
+
+impl AdvanceClockRequest {
+    /// The duration asked for, in seconds.
+    pub fn seconds(&self) -> Result<i64, ApiError> {
+        let invalid = || {
+            ApiError::new(
+                ErrorCode::InvalidInput,
+                format!(
+                    "by: {:?} is not a duration; give a whole number and a unit, s, m, h or d \
+                     (\"31d\", \"4h\")",
+                    self.by
+                ),
+            )
+        };
+        let text = self.by.trim();
+        let unit = text.chars().last().ok_or_else(invalid)?;
+        let per_unit: i64 = match unit {
+            's' => 1,
+            'm' => 60,
+            'h' => 3_600,
+            'd' => 86_400,
+            _ => return Err(invalid()),
+        };
+        let count: i64 = text[..text.len() - 1].parse().map_err(|_| invalid())?;
+        if count <= 0 {
+            return Err(ApiError::new(
+                ErrorCode::InvalidInput,
+                "by: the clock moves forward only; give a positive duration",
+            ));
+        }
+        count.checked_mul(per_unit).ok_or_else(invalid)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn clock_advances_are_read_in_whole_units() {
+        let seconds = |by: &str| AdvanceClockRequest { by: by.into() }.seconds();
+        assert_eq!(seconds("31d").unwrap(), 31 * 86_400);
+        assert_eq!(seconds(" 4h ").unwrap(), 4 * 3_600);
+        assert_eq!(seconds("90m").unwrap(), 5_400);
+        assert_eq!(seconds("1s").unwrap(), 1);
+        for bad in [
+            "",
+            "d",
+            "31",
+            "3.5d",
+            "-1d",
+            "0h",
+            "1w",
+            "99999999999999999d",
+        ] {
+            let err = seconds(bad).unwrap_err();
+            assert_eq!(err.code, ErrorCode::InvalidInput, "{bad:?}");
+        }
+    }
 
     #[test]
     fn sort_lists_round_trip_in_key_protect_syntax() {

@@ -30,10 +30,11 @@ pub use connection::{
 pub use error::{ApiError, ErrorCode};
 pub use iam::{CallOrigin, Iam, IamToken, Instances, Principal};
 pub use keys::{
-    AliasInfo, AliasList, CreateImportTokenRequest, CreateKeyRequest, DeletionWindow,
-    DualAuthDelete, ImportTokenInfo, KeyInfo, KeyList, KeySort, KeySortField, KeyStateName,
-    KeyType, KeyVersionInfo, KeystoreInfo, KeystoreMode, ListAliasesRequest, ListKeysRequest,
-    RotateKeyRequest, RotationPolicyInfo, SecureImport, EXTENSION_FILTERS_HEADER,
+    AdvanceClockRequest, AliasInfo, AliasList, ClockInfo, CreateImportTokenRequest,
+    CreateKeyRequest, DeletionWindow, DualAuthDelete, ImportTokenInfo, KeyInfo, KeyList, KeySort,
+    KeySortField, KeyStateName, KeyType, KeyVersionInfo, KeystoreInfo, KeystoreMode,
+    ListAliasesRequest, ListKeysRequest, RotateKeyRequest, RotationPolicyInfo, SecureImport,
+    EXTENSION_FILTERS_HEADER,
 };
 pub use secret::SecretString;
 pub use wrapping::{
@@ -193,4 +194,22 @@ pub trait Keystore: Send + Sync {
     async fn unwrap(&self, request: UnwrapRequest) -> Result<UnwrapResponse, ApiError>;
     /// Re-wraps a DEK with the newest version of its key.
     async fn rewrap(&self, request: RewrapRequest) -> Result<RewrapResponse, ApiError>;
+    /// The time this keystore's rules run on. `NOT_SUPPORTED` where the server publishes none
+    /// (IBM Key Protect).
+    async fn clock(&self) -> Result<ClockInfo, ApiError> {
+        Err(ApiError::new(
+            ErrorCode::NotSupported,
+            "this keystore does not publish its clock",
+        ))
+    }
+    /// Moves a virtual clock `seconds` ahead, and carries out at once what the new time makes
+    /// due (expirations, rotations). Only a server started with `--virtual-clock` allows it,
+    /// and only to a Manager; elsewhere `FORBIDDEN`.
+    async fn advance_clock(&self, seconds: i64) -> Result<ClockInfo, ApiError> {
+        let _ = seconds;
+        Err(ApiError::new(
+            ErrorCode::NotSupported,
+            "this keystore's clock cannot be moved",
+        ))
+    }
 }

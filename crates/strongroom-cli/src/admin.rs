@@ -325,10 +325,7 @@ fn administrator(
             scope: strongroom_core::Scope::Instance,
         }],
     };
-    Ok(
-        LocalInstances::new(Arc::clone(store), Arc::new(SystemClock))
-            .keystore(instance, caller, "")?,
-    )
+    Ok(LocalInstances::over(Arc::clone(store)).keystore(instance, caller, "")?)
 }
 
 pub(crate) async fn authorizations(

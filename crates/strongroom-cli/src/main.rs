@@ -78,6 +78,11 @@ enum Command {
         /// versions, applied at start; keys that exist already are left alone.
         #[arg(long)]
         seed: Option<PathBuf>,
+        /// Let a Manager move the keystore's clock ahead (`POST /api/v2/clock {"by": "31d"}`),
+        /// so tests cross expirations, the restore window and the purge wait at once. For test
+        /// servers: the store keeps the time it was moved to, for good.
+        #[arg(long)]
+        virtual_clock: bool,
     },
     /// KMS instances of the embedded keystore.
     Instances {
@@ -185,6 +190,7 @@ async fn main() -> anyhow::Result<()> {
             tls_cert,
             tls_key,
             seed,
+            virtual_clock,
         } => {
             let seed = seed.as_deref().map(read_seed).transpose()?;
             serve(
@@ -192,6 +198,7 @@ async fn main() -> anyhow::Result<()> {
                 listen,
                 TlsFiles::from_args(tls_cert, tls_key)?,
                 seed,
+                virtual_clock,
             )
             .await
         }
@@ -208,6 +215,7 @@ async fn serve(
     listen: String,
     tls: Option<TlsFiles>,
     seed: Option<Seed>,
+    virtual_clock: bool,
 ) -> anyhow::Result<()> {
     let tls = tls.map(|files| files.server_config()).transpose()?;
     // The port first: a start that cannot listen must not create a keystore, or show an
@@ -240,7 +248,15 @@ async fn serve(
             api_key.expose()
         ))?;
     }
-    let instances = Arc::new(LocalInstances::over(Arc::clone(&store)));
+    let instances = Arc::new(if virtual_clock {
+        tracing::warn!(
+            offset_seconds = store.clock().offset().whole_seconds(),
+            "the clock may be moved ahead (--virtual-clock): a test server, not one for real keys"
+        );
+        LocalInstances::with_virtual_clock(Arc::clone(&store))
+    } else {
+        LocalInstances::over(Arc::clone(&store))
+    });
     if let Some(seed) = &seed {
         let report = instances.seed(seed)?;
         tracing::info!(

@@ -595,3 +595,138 @@ fn serve_listens_on_a_host_name_and_warns_only_beyond_loopback() {
     let log = stop(served);
     assert!(log.contains("plain HTTP beyond this machine"), "{log}");
 }
+
+/// `--virtual-clock`: a Manager moves the clock ahead and the rules follow at once (an
+/// expiration recorded, the restore window closed); the store keeps the
+/// time it was moved to, and a server started without the flag refuses to move it.
+#[test]
+fn a_virtual_clock_crosses_expiry_and_restore_windows_and_survives_a_restart() {
+    let dir = tempfile::tempdir().unwrap();
+    let served = start_with(dir.path(), Some("clock-key"), &["--virtual-clock"]);
+    let (bearer, _) = admin_with_key(&served.address, "clock-key", "first");
+    let auth = [
+        ("Authorization", bearer.as_str()),
+        ("Bluemix-Instance", INSTANCE),
+    ];
+    let call =
+        |method: &str, path: &str, body: &str| http(&served.address, method, path, &auth, body);
+    let tomorrow = (time::OffsetDateTime::now_utc() + time::Duration::days(1))
+        .format(&time::format_description::well_known::Rfc3339)
+        .unwrap();
+    let create = |name: &str, extra: &str| {
+        let body = format!(r#"{{"resources":[{{"name":"{name}","extractable":false{extra}}}]}}"#);
+        let (status, body) = call("POST", "/api/v2/keys", &body);
+        assert_eq!(status, 201, "{body}");
+        body["resources"][0]["id"].as_str().unwrap().to_owned()
+    };
+    let expiring = create("expiring", &format!(r#","expirationDate":"{tomorrow}""#));
+    let restored = create("restored", "");
+    let restored_early = create("restored early", "");
+
+    let (status, clock) = call("GET", "/api/v2/clock", "");
+    assert_eq!(status, 200, "{clock}");
+    assert_eq!(clock["offsetSeconds"], 0);
+    assert_eq!(clock["advanceable"], true);
+    for id in [&restored, &restored_early] {
+        let (status, body) = call("DELETE", &format!("/api/v2/keys/{id}"), "");
+        assert_eq!(status, 204, "{body}");
+    }
+    let wrap = format!("/api/v2/keys/{expiring}/actions/wrap");
+    assert_eq!(call("POST", &wrap, "").0, 200);
+
+    for (body, reason) in [
+        (r#"{"by": "-1d"}"#, "INVALID_FIELD_ERR"),
+        (r#"{"by": "soon"}"#, "INVALID_FIELD_ERR"),
+        ("", "INVALID_FIELD_ERR"),
+    ] {
+        let (status, refusal) = call("POST", "/api/v2/clock", body);
+        assert_eq!(status, 400, "{body}: {refusal}");
+        assert_eq!(
+            refusal["resources"][0]["reasons"][0]["code"], reason,
+            "{refusal}"
+        );
+    }
+    let (status, clock) = call("POST", "/api/v2/clock", r#"{"by": "2d"}"#);
+    assert_eq!(status, 200, "{clock}");
+    assert_eq!(clock["offsetSeconds"], 2 * 86_400);
+    let now = time::OffsetDateTime::parse(
+        clock["now"].as_str().unwrap(),
+        &time::format_description::well_known::Rfc3339,
+    )
+    .unwrap();
+    assert!(now > time::OffsetDateTime::now_utc() + time::Duration::hours(47));
+
+    // The expiration was recorded before the answer, not at the next minute's check.
+    let (status, deactivated) = call("GET", "/api/v2/keys?state=3", "");
+    assert_eq!(status, 200, "{deactivated}");
+    assert_eq!(deactivated["resources"][0]["id"], expiring.as_str());
+    let (status, refusal) = call("POST", &wrap, "");
+    assert_eq!(status, 409, "an expired key wraps nothing: {refusal}");
+    assert!(
+        refusal["resources"][0]["errorMsg"]
+            .as_str()
+            .unwrap()
+            .contains("deactivated"),
+        "{refusal}"
+    );
+    let (status, body) = call(
+        "POST",
+        &format!("/api/v2/keys/{restored_early}/restore"),
+        "",
+    );
+    assert_eq!(status, 201, "2 days into the 30-day window: {body}");
+
+    let (status, _) = call("POST", "/api/v2/clock", r#"{"by": "29d"}"#);
+    assert_eq!(status, 200);
+    let (status, refusal) = call("POST", &format!("/api/v2/keys/{restored}/restore"), "");
+    assert_eq!(
+        status, 409,
+        "the 30-day restore window has closed: {refusal}"
+    );
+
+    let (status, trail) = call(
+        "GET",
+        "/api/v2/audit_events?action=strongroom.clock.advance",
+        "",
+    );
+    assert_eq!(status, 200, "{trail}");
+    let targets: Vec<&str> = trail["resources"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|event| event["target"].as_str().unwrap())
+        .collect();
+    assert_eq!(targets, ["+2505600s", "+172800s"], "{trail}");
+    stop(served);
+
+    let served = start(dir.path(), Some("clock-key"));
+    let bearer = format!("Bearer {}", token(&served.address, "clock-key"));
+    let auth = [
+        ("Authorization", bearer.as_str()),
+        ("Bluemix-Instance", INSTANCE),
+    ];
+    let (status, clock) = http(&served.address, "GET", "/api/v2/clock", &auth, "");
+    assert_eq!(status, 200, "{clock}");
+    assert_eq!(
+        clock["offsetSeconds"],
+        31 * 86_400,
+        "the store keeps its time"
+    );
+    assert_eq!(clock["advanceable"], false);
+    let (status, refusal) = http(
+        &served.address,
+        "POST",
+        "/api/v2/clock",
+        &auth,
+        r#"{"by": "1d"}"#,
+    );
+    assert_eq!(status, 403, "{refusal}");
+    assert!(
+        refusal["resources"][0]["errorMsg"]
+            .as_str()
+            .unwrap()
+            .contains("--virtual-clock"),
+        "{refusal}"
+    );
+    stop(served);
+}

@@ -5,7 +5,7 @@ use serde_json::{json, Map, Value};
 use strongroom_api::kp::{Collection, KpKey, KpKeyVersion, KEY_TYPE};
 use strongroom_api::{
     ActivityReport, AliasInfo, AliasList, ApiError, AuditEventInfo, AuditQueryRequest,
-    AuthorizationCheck, AuthorizationCheckRequest, AuthorizationInfo, CallerInfo,
+    AuthorizationCheck, AuthorizationCheckRequest, AuthorizationInfo, CallerInfo, ClockInfo,
     CreateAuthorizationRequest, CreateImportTokenRequest, CreateKeyRequest, ErrorCode,
     ImportTokenInfo, InstancePolicy, KeyInfo, KeyList, KeyPolicies, KeyRingInfo, KeySort,
     KeyStateName, KeyType, KeyVersionInfo, KeyVersionRef, Keystore, KeystoreInfo, KeystoreMode,
@@ -471,6 +471,22 @@ impl Keystore for RemoteKeystore {
         let mut call = Call::get(&["activity"]);
         call.query.push(("hours", hours.to_string()));
         Ok(self.json(call).await?)
+    }
+
+    /// Strongroom's `GET /api/v2/clock` (IBM Key Protect has none: 404, `NOT_FOUND`).
+    #[tracing::instrument(name = "remote_clock", skip_all)]
+    async fn clock(&self) -> Result<ClockInfo, ApiError> {
+        Ok(self.json(Call::get(&["clock"])).await?)
+    }
+
+    /// Strongroom's `POST /api/v2/clock` on a server started with `--virtual-clock`.
+    #[tracing::instrument(name = "remote_advance_clock", skip_all, fields(seconds = seconds))]
+    async fn advance_clock(&self, seconds: i64) -> Result<ClockInfo, ApiError> {
+        let body = serde_json::json!({ "by": format!("{seconds}s") });
+        // Sent twice, the clock would move twice.
+        Ok(self
+            .json(Call::post(&["clock"], body, Replay::Unsent))
+            .await?)
     }
 
     /// Strongroom's `POST /api/v2/authorization_checks` (IBM Key Protect has none: 404).

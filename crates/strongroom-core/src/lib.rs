@@ -22,7 +22,7 @@ mod search;
 
 pub use access::{Caller, CallerKind, Grant, Operation, Role, Scope, Target};
 pub use audit::{AuditEvent, Outcome, Registration};
-pub use clock::{Clock, FixedClock, SystemClock};
+pub use clock::{Clock, FixedClock, SystemClock, VirtualClock};
 pub use create_import::{CreateImportAccess, KeyOrigin};
 pub use error::CoreError;
 pub use ids::{KeyId, KeyVersionId};

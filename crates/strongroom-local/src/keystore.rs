@@ -4,14 +4,14 @@ use std::sync::{Arc, OnceLock};
 use strongroom_api::{
     ActivityHour, ActivityReport, AliasInfo, AliasList, ApiError, AuditEventInfo,
     AuditQueryRequest, AuthorizationCheck, AuthorizationCheckRequest, AuthorizationInfo,
-    CallOrigin, CallerInfo, CreateAuthorizationRequest, CreateImportTokenRequest, CreateKeyRequest,
-    ErrorCode, FailureCount, ImportTokenInfo, InstancePolicy, Instances, KeyInfo, KeyList,
-    KeyPolicies, KeyRingInfo, KeySort, KeySortField, KeyStateName, KeyType, KeyVersionInfo,
-    Keystore, KeystoreInfo, KeystoreMode, ListAliasesRequest, ListKeysRequest, Principal,
-    RegistrationInfo, RegistrationRequest, RegistrationWrite, RewrapRequest, RewrapResponse,
-    Rewrapped, RotateKeyRequest, RotationPolicyInfo, SecretString, SetKeyPoliciesRequest,
-    UnwrapRequest, UnwrapResponse, UsageMinute, UsageReport, WrapRequest, WrapResponse,
-    ACTIVITY_MAX_HOURS,
+    CallOrigin, CallerInfo, ClockInfo, CreateAuthorizationRequest, CreateImportTokenRequest,
+    CreateKeyRequest, ErrorCode, FailureCount, ImportTokenInfo, InstancePolicy, Instances, KeyInfo,
+    KeyList, KeyPolicies, KeyRingInfo, KeySort, KeySortField, KeyStateName, KeyType,
+    KeyVersionInfo, Keystore, KeystoreInfo, KeystoreMode, ListAliasesRequest, ListKeysRequest,
+    Principal, RegistrationInfo, RegistrationRequest, RegistrationWrite, RewrapRequest,
+    RewrapResponse, Rewrapped, RotateKeyRequest, RotationPolicyInfo, SecretString,
+    SetKeyPoliciesRequest, UnwrapRequest, UnwrapResponse, UsageMinute, UsageReport, WrapRequest,
+    WrapResponse, ACTIVITY_MAX_HOURS,
 };
 use strongroom_core::envelope::{self, Envelope};
 use strongroom_core::import_token::{ImportAlgorithm, ImportToken, SealedImport};
@@ -20,7 +20,7 @@ use strongroom_core::{
     Description, Expiry, Grant, Key, KeyAction, KeyId, KeyKind, KeyMaterial, KeyName, KeyOrder,
     KeyOrigin, KeyQuery, KeyRepository, KeyRingId, KeySort as CoreSort, KeyVersionId, NewKey,
     Operation, Outcome, Registration, ResourceCrn, Role, RotationDue, RotationPolicy, Scope,
-    Secret, SystemClock, Target, MAX_ALIASES, MAX_REGISTRATION_METADATA,
+    Secret, Target, MAX_ALIASES, MAX_REGISTRATION_METADATA,
 };
 use strongroom_store::{
     AccessPolicyRecord, AliasRecord, AuditQuery, AuditReceipt, InstanceStore, KeyRingRecord,
@@ -34,6 +34,8 @@ use crate::convert::{
     key_state, parse_time, rfc3339, state_name, version_ref,
 };
 use crate::import;
+
+mod clock;
 
 /// Every instance of the embedded store, for a server that fronts them all.
 #[derive(Clone)]
@@ -55,12 +57,18 @@ struct Shared {
     #[cfg(test)]
     generations: tests::Generations,
     clock: Arc<dyn Clock>,
+    /// Whether callers may move the clock ahead (`serve --virtual-clock`; `virtual_clock.rs`).
+    pub(crate) advanceable: bool,
     location: String,
 }
 
 impl LocalInstances {
     /// The instances of an opened store.
     pub fn new(store: Arc<SqliteStore>, clock: Arc<dyn Clock>) -> Self {
+        Self::with_clock(store, clock, false)
+    }
+
+    fn with_clock(store: Arc<SqliteStore>, clock: Arc<dyn Clock>, advanceable: bool) -> Self {
         Self {
             shared: Arc::new(Shared {
                 location: store.path().display().to_string(),
@@ -70,13 +78,23 @@ impl LocalInstances {
                 #[cfg(test)]
                 generations: Default::default(),
                 clock,
+                advanceable,
             }),
         }
     }
 
-    /// The instances of an opened store, on the system clock.
+    /// The instances of an opened store, on its clock: the system clock, or as far ahead of
+    /// it as a virtual clock was moved on this store.
     pub fn over(store: Arc<SqliteStore>) -> Self {
-        Self::new(store, Arc::new(SystemClock))
+        let clock = store.clock();
+        Self::new(store, clock)
+    }
+
+    /// [`Self::over`] for a test server whose callers may move the clock ahead
+    /// (`serve --virtual-clock`): a Manager of an instance moves it for every instance.
+    pub fn with_virtual_clock(store: Arc<SqliteStore>) -> Self {
+        let clock = store.clock();
+        Self::with_clock(store, clock, true)
     }
 
     /// The first instance, created as `preferred` (or with a random GUID) if there is none.
@@ -307,9 +325,11 @@ impl LocalKeystore {
         Self::over(Arc::new(open_store(dir, source)?))
     }
 
-    /// The default instance of an opened store, for the person at the desktop.
+    /// The default instance of an opened store, for the person at the desktop, on the store's
+    /// clock.
     pub fn over(store: Arc<SqliteStore>) -> Result<Self, ApiError> {
-        Self::administrator(store, Arc::new(SystemClock))
+        let clock = store.clock();
+        Self::administrator(store, clock)
     }
 
     /// The default instance with every role, on a given clock (tests drive time with it).
@@ -1903,6 +1923,14 @@ impl Keystore for LocalKeystore {
             .await
         })
         .await
+    }
+
+    async fn clock(&self) -> Result<ClockInfo, ApiError> {
+        self.run(move |inner| inner.clock_info()).await
+    }
+
+    async fn advance_clock(&self, seconds: i64) -> Result<ClockInfo, ApiError> {
+        self.run(move |inner| inner.advance_clock(seconds)).await
     }
 
     async fn rewrap(&self, request: RewrapRequest) -> Result<RewrapResponse, ApiError> {

@@ -9,6 +9,7 @@
 mod audit;
 mod auth;
 mod body;
+mod clock;
 mod console;
 mod error;
 mod extract;
@@ -132,6 +133,7 @@ pub fn router(state: ServerState) -> Router {
         .route("/caller", get(audit::caller))
         .route("/usage", get(audit::usage))
         .route("/activity", get(audit::activity))
+        .route("/clock", get(clock::read).post(clock::advance))
         .route("/authorization_checks", post(audit::check_authorization))
         .route("/key_rings", get(registrations::key_rings))
         .route(

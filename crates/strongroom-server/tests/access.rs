@@ -1450,3 +1450,85 @@ async fn a_service_registers_its_resources_and_a_retention_hold_stops_deletion()
         );
     }
 }
+
+/// `/api/v2/clock`: anyone who may list keys reads it; only a Manager moves it, and only on a
+/// server started to allow it. Refusals are audited like any other.
+#[tokio::test]
+async fn only_a_manager_moves_a_virtual_clock_and_only_where_the_server_allows_it() {
+    let server = Server::start_with_virtual_clock().await;
+    let writer = server.identity("IBMid-writer", None).await;
+    grant(&server, "IBMid-writer", "Writer").await;
+    let stranger = server.identity("IBMid-stranger", None).await;
+    let advance = |token: String, by: &'static str| {
+        let server = &server;
+        async move {
+            let body = json!({ "by": by }).to_string();
+            server
+                .call_as(&token, Method::POST, "/api/v2/clock", Some(&body))
+                .await
+        }
+    };
+
+    let read = server
+        .call_as(&writer, Method::GET, "/api/v2/clock", None)
+        .await;
+    assert_eq!(read.status, StatusCode::OK, "{}", read.body);
+    assert_eq!(read.body["offsetSeconds"], 0);
+    assert_eq!(read.body["advanceable"], true);
+    let read = server
+        .call_as(&stranger, Method::GET, "/api/v2/clock", None)
+        .await;
+    assert_eq!(read.status, StatusCode::UNAUTHORIZED, "{}", read.body);
+
+    let refused = advance(writer.clone(), "1h").await;
+    assert_eq!(refused.status, StatusCode::FORBIDDEN, "{}", refused.body);
+    assert_eq!(reason(&refused), "FORBIDDEN_ERR");
+    let moved = advance(server.token.clone(), "1h").await;
+    assert_eq!(moved.status, StatusCode::OK, "{}", moved.body);
+    assert_eq!(moved.body["offsetSeconds"], 3_600);
+    let read = server
+        .call_as(&writer, Method::GET, "/api/v2/clock", None)
+        .await;
+    assert_eq!(
+        read.body["offsetSeconds"], 3_600,
+        "the Writer's call moved nothing"
+    );
+
+    let trail = server
+        .call(
+            Method::GET,
+            "/api/v2/audit_events?action=strongroom.clock.advance",
+            None,
+        )
+        .await;
+    let rows: Vec<(&str, &str, &str)> = trail.body["resources"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|event| {
+            (
+                event["initiator"].as_str().unwrap(),
+                event["target"].as_str().unwrap(),
+                event["outcome"].as_str().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(rows.len(), 2, "{}", trail.body);
+    assert_eq!(rows[1].0, "IBMid-writer");
+    assert_eq!(rows[1].1, "+3600s");
+    assert_ne!(rows[1].2, "success");
+    assert_eq!((rows[0].1, rows[0].2), ("+3600s", "success"));
+
+    // A server started without `--virtual-clock` keeps to the system clock, whoever asks.
+    let fixed = Server::start().await;
+    let refused = fixed
+        .call(Method::POST, "/api/v2/clock", Some(r#"{"by": "1d"}"#))
+        .await;
+    assert_eq!(refused.status, StatusCode::FORBIDDEN, "{}", refused.body);
+    assert!(refused.body["resources"][0]["errorMsg"]
+        .as_str()
+        .unwrap()
+        .contains("--virtual-clock"));
+    let read = fixed.call(Method::GET, "/api/v2/clock", None).await;
+    assert_eq!(read.body["advanceable"], false, "{}", read.body);
+}

@@ -2,7 +2,7 @@ use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, MutexGuard};
 
 use rusqlite::{params, Connection, OptionalExtension, TransactionBehavior};
-use strongroom_core::{Key, KeyId, KeyMaterial, KeyVersion};
+use strongroom_core::{Key, KeyId, KeyMaterial, KeyVersion, VirtualClock};
 use zeroize::Zeroizing;
 
 use crate::audit::{AuditWriter, Chain};
@@ -58,6 +58,9 @@ pub struct SqliteStore {
     /// Calls served in the last hour, per minute (`usage.rs`): shared by every facade over this
     /// store in the process, so the desktop's dashboard sees its local server's calls too.
     usage: crate::usage::Usage,
+    /// The time every facade over this store runs on: the system clock plus the offset this
+    /// store has been moved ahead by (`serve --virtual-clock`), read when it was opened.
+    pub(crate) clock: Arc<VirtualClock>,
     /// Writes the WAL back into the database file off the request path (`checkpoint.rs`).
     _checkpointer: Checkpointer,
     path: PathBuf,
@@ -96,6 +99,7 @@ impl SqliteStore {
         conn.pragma_update(None, "secure_delete", "ON")?;
         let sealer = unlock(&mut conn, source, &path)?;
         let chain_key = init_chain_key(&conn, &sealer)?;
+        let clock = Arc::new(VirtualClock::new(clock_offset(&conn)?));
         let audit = AuditWriter::start(&path, Chain::new(chain_key.clone()))?;
         let checkpointer = Checkpointer::start(&path)?;
         tracing::debug!(path = %path.display(), "opened keystore");
@@ -111,6 +115,7 @@ impl SqliteStore {
             recent_grants: Recent::default(),
             known_instances: Recent::default(),
             usage: crate::usage::Usage::default(),
+            clock,
             _checkpointer: checkpointer,
             path,
         })
@@ -204,6 +209,12 @@ impl SqliteStore {
         }
         tx.commit()?;
         Ok(())
+    }
+
+    /// The clock of every facade over this store. It follows the system clock unless a
+    /// `serve --virtual-clock` moved this store ahead ([`crate::InstanceStore::advance_clock`]).
+    pub fn clock(&self) -> Arc<VirtualClock> {
+        Arc::clone(&self.clock)
     }
 
     /// A plain (not secret) setting.
@@ -317,6 +328,22 @@ pub(crate) fn meta(conn: &Connection, name: &str) -> Result<Option<Vec<u8>>, Sto
         .prepare_cached("SELECT value FROM meta WHERE name = ?1")?
         .query_row([name], |row| row.get(0))
         .optional()?)
+}
+
+/// Where the clock's offset is kept: microseconds, big-endian.
+pub(crate) const CLOCK_OFFSET: &str = "clock-offset";
+
+/// How far this store's time has been moved ahead of the system clock.
+pub(crate) fn clock_offset(conn: &Connection) -> Result<time::Duration, StoreError> {
+    match meta(conn, CLOCK_OFFSET)? {
+        None => Ok(time::Duration::ZERO),
+        Some(bytes) => {
+            let micros = <[u8; 8]>::try_from(bytes.as_slice())
+                .map(i64::from_be_bytes)
+                .map_err(|_| StoreError::Corrupt("the clock offset is not 8 bytes".into()))?;
+            Ok(time::Duration::microseconds(micros))
+        }
+    }
 }
 
 pub(crate) fn set_meta(conn: &Connection, name: &str, value: &[u8]) -> Result<(), StoreError> {

@@ -9,7 +9,7 @@ use strongroom_core::envelope::{self, Envelope};
 use strongroom_core::{
     Alias, AuditEvent, Change, Clock, CoreError, Expiry, Key, KeyKind, KeyMaterial, KeyName,
     KeyOrder, KeyQuery, KeyRepository, KeyRingId, KeySort, KeyState, KeyVersionId, NewKey, Outcome,
-    RotationDue, RotationPolicy, SystemClock,
+    RotationDue, RotationPolicy, SystemClock, VirtualClock,
 };
 use strongroom_store::{
     ChainVerdict, InstanceStore, MasterKeySource, RegistrationFields, RegistrationWrite,
@@ -1644,4 +1644,27 @@ fn a_service_finds_its_own_registrations_among_thousands_of_others() {
         .registrations_of(Some(key.id), "my_svc", "inst-2")
         .unwrap()
         .is_empty());
+}
+
+/// The clock's offset: moves add up inside their transaction, never go back or past the
+/// bound, and the next opening of the store starts where the last one left off.
+#[test]
+fn the_clock_offset_adds_up_and_outlives_the_process() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("d");
+    let store = open(&data, dir.path());
+    let day = time::Duration::days(1);
+    assert_eq!(store.advance_clock(day, &ev("move")).unwrap(), day);
+    assert_eq!(store.advance_clock(day, &ev("move")).unwrap(), day * 2);
+    for refused in [time::Duration::ZERO, -day, VirtualClock::MAX_OFFSET] {
+        assert!(matches!(
+            store.advance_clock(refused, &ev("move")),
+            Err(CoreError::Invalid(_))
+        ));
+    }
+    let reopened = Arc::new(SqliteStore::open(&data, &key_file(dir.path())).unwrap());
+    assert_eq!(reopened.clock().offset(), day * 2);
+    let ahead = reopened.clock().now() - SystemClock.now();
+    assert!(ahead > day * 2 - time::Duration::minutes(1), "{ahead}");
+    drop(store);
 }

@@ -37,6 +37,16 @@ pub struct Reply {
 
 impl Server {
     pub async fn start() -> Self {
+        Self::start_on(false).await
+    }
+
+    /// A server whose Managers may move the clock ahead (`serve --virtual-clock`), on the
+    /// store's clock rather than [`Server::clock`].
+    pub async fn start_with_virtual_clock() -> Self {
+        Self::start_on(true).await
+    }
+
+    async fn start_on(virtual_clock: bool) -> Self {
         let dir = tempfile::tempdir().unwrap();
         let source = MasterKeySource::File(dir.path().join("master.key"));
         let store = Arc::new(SqliteStore::open(&dir.path().join("data"), &source).unwrap());
@@ -45,7 +55,11 @@ impl Server {
             LocalIam::open(Arc::clone(&store), Some(SecretString::new(API_KEY.into()))).unwrap();
         assert!(generated.is_none(), "a bootstrap key was given");
         let iam = Arc::new(iam);
-        let instances = Arc::new(LocalInstances::new(Arc::clone(&store), clock.clone()));
+        let instances = Arc::new(if virtual_clock {
+            LocalInstances::with_virtual_clock(Arc::clone(&store))
+        } else {
+            LocalInstances::new(Arc::clone(&store), clock.clone())
+        });
         instances.ensure_default(Some(INSTANCE)).unwrap();
         let app = router(ServerState {
             account_id: iam.account().to_owned(),

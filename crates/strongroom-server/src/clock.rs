@@ -1,0 +1,35 @@
+//! `GET /api/v2/clock`: the time the keystore's rules run on. `POST /api/v2/clock` with
+//! `{"by": "31d"}`: on a server started with `--virtual-clock`, moves it ahead, so a test
+//! crosses a restore window or an expiration date at once. Strongroom's own; Key Protect
+//! has no such call.
+
+use axum::http::StatusCode;
+use axum::response::Response;
+use axum::Extension;
+use strongroom_api::AdvanceClockRequest;
+
+use crate::body::{Fields, RawBody};
+use crate::error::Failure;
+use crate::keys::typed_json;
+use crate::Kms;
+
+const CLOCK_TYPE: &str = "application/vnd.strongroom.clock+json";
+
+pub(crate) async fn read(Extension(state): Extension<Kms>) -> Result<Response, Failure> {
+    let clock = state.keystore.clock().await?;
+    Ok(typed_json(StatusCode::OK, CLOCK_TYPE, &clock))
+}
+
+pub(crate) async fn advance(
+    Extension(state): Extension<Kms>,
+    RawBody(body): RawBody,
+) -> Result<Response, Failure> {
+    let required = || Failure::invalid_field("the field `by` is required, as in {\"by\": \"31d\"}");
+    let by = Fields::parse(&body)?
+        .ok_or_else(required)?
+        .string("by")?
+        .ok_or_else(required)?;
+    let seconds = AdvanceClockRequest { by }.seconds()?;
+    let clock = state.keystore.advance_clock(seconds).await?;
+    Ok(typed_json(StatusCode::OK, CLOCK_TYPE, &clock))
+}
