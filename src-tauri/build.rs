@@ -37,6 +37,7 @@ const COMMANDS: &[&str] = &[
     "delete_authorization",
     "set_authorization_roles",
     "check_authorization",
+    "clock",
     "usage",
     "activity",
     "audit_events",

@@ -74,6 +74,7 @@ fn main() -> anyhow::Result<()> {
             commands::admin::delete_authorization,
             commands::admin::set_authorization_roles,
             commands::admin::check_authorization,
+            commands::admin::clock,
             commands::admin::usage,
             commands::admin::activity,
             commands::admin::audit_events,

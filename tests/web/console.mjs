@@ -295,6 +295,37 @@ try {
     assert.match(stored, /"density":"xs"/);
   });
 
+  await step("a virtual clock moved ahead shows in the header, and countdowns follow it", async () => {
+    // The server was started with --virtual-clock; nothing before this step moved it.
+    const form = new URLSearchParams({ grant_type: "urn:ibm:params:oauth:grant-type:apikey", apikey: apiKey });
+    const { access_token: token } = await (await fetch(`${url}/identity/token`, { method: "POST", body: form })).json();
+    const headers = { authorization: `Bearer ${token}`, "bluemix-instance": instance, "content-type": "application/json" };
+    const expiresAt = new Date(Date.now() + 20 * 86_400_000).toISOString();
+    const created = await fetch(`${url}/api/v2/keys`, {
+      method: "POST",
+      headers,
+      body: JSON.stringify({ resources: [{ name: "expiring-root", extractable: false, expirationDate: expiresAt }] }),
+    });
+    assert.equal(created.status, 201);
+    const moved = await fetch(`${url}/api/v2/clock`, { method: "POST", headers, body: JSON.stringify({ by: "10d" }) });
+    assert.equal(moved.status, 200);
+    await page.reload();
+    const signIn = page.locator("#sign-in-api-key");
+    await Promise.race([page.waitForSelector("#nav-keys"), signIn.waitFor()]);
+    if (await signIn.isVisible()) {
+      await signIn.fill(apiKey);
+      await page.click("#sign-in-submit");
+    }
+    await page.waitForSelector("#header-clock");
+    assert.equal((await page.textContent("#header-clock"))?.trim(), "Clock +10 d");
+    await open("keys");
+    await page.click('[data-key-name="expiring-root"] .key-table__name-button');
+    await page.waitForSelector("#key-details-expiry");
+    // 20 days from the real time is 10 from the keystore's (9 d 23 h once a minute has gone).
+    assert.match((await page.textContent("#key-details-expiry")) ?? "", /expires in (9 d 23 h|10 d 0 h)/);
+    await picture("virtual-clock");
+  });
+
   await step("no uncaught errors in the page", async () => {
     assert.deepEqual(pageErrors, []);
   });

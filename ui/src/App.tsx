@@ -49,6 +49,8 @@ import { AboutModal } from "./features/shell/AboutModal";
 import { HealthChip } from "./features/shell/HealthChip";
 import { headerInstance } from "./features/shell/instance";
 import { InstanceLabel } from "./features/shell/InstanceLabel";
+import { ClockTag } from "./features/shell/ClockTag";
+import { loadKeystoreClockOffset, setKeystoreClockOffset } from "./lib/clock";
 import { KEY_PAGE_PARENT, PAGE_TITLES, PAGES, pagesFor, type Page } from "./features/shell/pages";
 import { EnvelopePage } from "./features/wrapping/EnvelopePage";
 import { CallerProvider } from "./lib/access";
@@ -123,6 +125,20 @@ export function App({ headerActions }: Props = {}) {
   const [switching, setSwitching] = useState(false);
   // Bumped on a switch: every page remounts and reloads against the new keystore.
   const [generation, setGeneration] = useState(0);
+  // How far the keystore's clock runs ahead (a test server's virtual clock), asked again on each
+  // switch. Pages remount when it arrives, so their countdowns start from the keystore's time.
+  const [clockOffset, setClockOffset] = useState(0);
+  useEffect(() => {
+    let current = true;
+    void loadKeystoreClockOffset(backend).then((seconds) => {
+      if (!current) return;
+      setKeystoreClockOffset(seconds);
+      setClockOffset(seconds);
+    });
+    return () => {
+      current = false;
+    };
+  }, [backend, generation]);
   const switchTo = useCallback(
     async (profile: ConnectionProfile) => {
       setSwitching(true);
@@ -279,6 +295,7 @@ export function App({ headerActions }: Props = {}) {
           )}
           {/* The switcher, where there is one, already names the mode. */}
           {instance !== undefined && <InstanceLabel instance={instance} showMode={connections.data === undefined} />}
+          <ClockTag offsetSeconds={clockOffset} />
           <HeaderGlobalBar>
             <HeaderGlobalAction
               className="app-theme-toggle"
@@ -333,7 +350,7 @@ export function App({ headerActions }: Props = {}) {
       {aboutOpen && <AboutModal info={info.data} onClose={() => setAboutOpen(false)} />}
       <Content id="main-content" className="app-main" aria-busy={info.loading} tabIndex={-1}>
         {/* Remounted on a switch: every page reloads, and the caller's grants with them. */}
-        <CallerProvider key={generation}>{content}</CallerProvider>
+        <CallerProvider key={`${generation}:${clockOffset}`}>{content}</CallerProvider>
       </Content>
     </GlobalTheme>
   );

@@ -528,12 +528,15 @@ pub struct KeystoreInfo {
 /// The time a keystore's rules run on: expirations, the restore window, the purge wait,
 /// rotation policies. A test server may run it ahead of the system clock
 /// (`strongroom serve --virtual-clock`), so a test can cross a 30-day window in a second.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
 #[serde(rename_all = "camelCase")]
+#[ts(export)]
 pub struct ClockInfo {
     /// Now, as the keystore's rules see it. RFC 3339.
     pub now: String,
-    /// How far ahead of the system clock it runs, in seconds; 0 unless it was moved.
+    /// How far ahead of the system clock it runs, in seconds; 0 unless it was moved. The
+    /// console counts down in the keystore's time, since its rules do.
+    #[ts(type = "number")]
     pub offset_seconds: i64,
     /// Whether it may be moved: only on a server started with `--virtual-clock`.
     pub advanceable: bool,
@@ -541,7 +544,7 @@ pub struct ClockInfo {
 
 /// Moves a virtual clock ahead.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[serde(rename_all = "camelCase")]
 pub struct AdvanceClockRequest {
     /// How far: a whole number and a unit, `s`, `m`, `h` or `d` (`"31d"`, `"4h"`).
     pub by: String,
@@ -561,6 +564,12 @@ impl AdvanceClockRequest {
             )
         };
         let text = self.by.trim();
+        if text.is_empty() {
+            return Err(ApiError::new(
+                ErrorCode::InvalidInput,
+                "by: how far to move the clock is required, as in {\"by\": \"31d\"}",
+            ));
+        }
         let unit = text.chars().last().ok_or_else(invalid)?;
         let per_unit: i64 = match unit {
             's' => 1,

@@ -194,22 +194,11 @@ pub trait Keystore: Send + Sync {
     async fn unwrap(&self, request: UnwrapRequest) -> Result<UnwrapResponse, ApiError>;
     /// Re-wraps a DEK with the newest version of its key.
     async fn rewrap(&self, request: RewrapRequest) -> Result<RewrapResponse, ApiError>;
-    /// The time this keystore's rules run on. `NOT_SUPPORTED` where the server publishes none
-    /// (IBM Key Protect).
-    async fn clock(&self) -> Result<ClockInfo, ApiError> {
-        Err(ApiError::new(
-            ErrorCode::NotSupported,
-            "this keystore does not publish its clock",
-        ))
-    }
-    /// Moves a virtual clock `seconds` ahead, and carries out at once what the new time makes
-    /// due (expirations, rotations). Only a server started with `--virtual-clock` allows it,
-    /// and only to a Manager; elsewhere `FORBIDDEN`.
-    async fn advance_clock(&self, seconds: i64) -> Result<ClockInfo, ApiError> {
-        let _ = seconds;
-        Err(ApiError::new(
-            ErrorCode::NotSupported,
-            "this keystore's clock cannot be moved",
-        ))
-    }
+    /// The time this keystore's rules run on. IBM Key Protect publishes none: `NOT_FOUND`.
+    async fn clock(&self) -> Result<ClockInfo, ApiError>;
+    /// Moves a virtual clock ahead, and carries out what the new time makes due
+    /// (expirations, rotations) before answering. Only a server started with
+    /// `--virtual-clock` allows it, and only to a Manager of every instance; elsewhere
+    /// `FORBIDDEN`.
+    async fn advance_clock(&self, request: AdvanceClockRequest) -> Result<ClockInfo, ApiError>;
 }

@@ -248,6 +248,13 @@ async fn serve(
             api_key.expose()
         ))?;
     }
+    let ahead = store.clock().offset();
+    if ahead.is_positive() && !virtual_clock {
+        tracing::warn!(
+            offset_seconds = ahead.whole_seconds(),
+            "this store's clock runs ahead of the system clock: a --virtual-clock server moved it"
+        );
+    }
     let instances = Arc::new(if virtual_clock {
         tracing::warn!(
             offset_seconds = store.clock().offset().whole_seconds(),

@@ -690,13 +690,28 @@ fn a_virtual_clock_crosses_expiry_and_restore_windows_and_survives_a_restart() {
         "",
     );
     assert_eq!(status, 200, "{trail}");
-    let targets: Vec<&str> = trail["resources"]
+    let moves: Vec<(&str, &str)> = trail["resources"]
         .as_array()
         .unwrap()
         .iter()
-        .map(|event| event["target"].as_str().unwrap())
+        .map(|event| {
+            (
+                event["target"].as_str().unwrap(),
+                event["outcome"].as_str().unwrap(),
+            )
+        })
         .collect();
-    assert_eq!(targets, ["+2505600s", "+172800s"], "{trail}");
+    assert_eq!(
+        moves,
+        [
+            ("+2505600s", "success"),
+            ("+172800s", "success"),
+            ("", "INVALID_INPUT"),
+            ("", "INVALID_INPUT"),
+            ("", "INVALID_INPUT"),
+        ],
+        "the malformed moves are refused and recorded too: {trail}"
+    );
     stop(served);
 
     let served = start(dir.path(), Some("clock-key"));

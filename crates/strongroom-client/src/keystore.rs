@@ -4,15 +4,15 @@ use serde::de::DeserializeOwned;
 use serde_json::{json, Map, Value};
 use strongroom_api::kp::{Collection, KpKey, KpKeyVersion, KEY_TYPE};
 use strongroom_api::{
-    ActivityReport, AliasInfo, AliasList, ApiError, AuditEventInfo, AuditQueryRequest,
-    AuthorizationCheck, AuthorizationCheckRequest, AuthorizationInfo, CallerInfo, ClockInfo,
-    CreateAuthorizationRequest, CreateImportTokenRequest, CreateKeyRequest, ErrorCode,
-    ImportTokenInfo, InstancePolicy, KeyInfo, KeyList, KeyPolicies, KeyRingInfo, KeySort,
-    KeyStateName, KeyType, KeyVersionInfo, KeyVersionRef, Keystore, KeystoreInfo, KeystoreMode,
-    ListAliasesRequest, ListKeysRequest, RegistrationInfo, RegistrationRequest, RegistrationWrite,
-    RewrapRequest, RewrapResponse, Rewrapped, RotateKeyRequest, SecretString, SecureImport,
-    SetKeyPoliciesRequest, TlsFacts, UnwrapRequest, UnwrapResponse, UsageReport, WrapRequest,
-    WrapResponse, EXTENSION_FILTERS_HEADER,
+    ActivityReport, AdvanceClockRequest, AliasInfo, AliasList, ApiError, AuditEventInfo,
+    AuditQueryRequest, AuthorizationCheck, AuthorizationCheckRequest, AuthorizationInfo,
+    CallerInfo, ClockInfo, CreateAuthorizationRequest, CreateImportTokenRequest, CreateKeyRequest,
+    ErrorCode, ImportTokenInfo, InstancePolicy, KeyInfo, KeyList, KeyPolicies, KeyRingInfo,
+    KeySort, KeyStateName, KeyType, KeyVersionInfo, KeyVersionRef, Keystore, KeystoreInfo,
+    KeystoreMode, ListAliasesRequest, ListKeysRequest, RegistrationInfo, RegistrationRequest,
+    RegistrationWrite, RewrapRequest, RewrapResponse, Rewrapped, RotateKeyRequest, SecretString,
+    SecureImport, SetKeyPoliciesRequest, TlsFacts, UnwrapRequest, UnwrapResponse, UsageReport,
+    WrapRequest, WrapResponse, EXTENSION_FILTERS_HEADER,
 };
 
 use crate::iam::TokenSource;
@@ -480,9 +480,9 @@ impl Keystore for RemoteKeystore {
     }
 
     /// Strongroom's `POST /api/v2/clock` on a server started with `--virtual-clock`.
-    #[tracing::instrument(name = "remote_advance_clock", skip_all, fields(seconds = seconds))]
-    async fn advance_clock(&self, seconds: i64) -> Result<ClockInfo, ApiError> {
-        let body = serde_json::json!({ "by": format!("{seconds}s") });
+    #[tracing::instrument(name = "remote_advance_clock", skip_all)]
+    async fn advance_clock(&self, request: AdvanceClockRequest) -> Result<ClockInfo, ApiError> {
+        let body = serde_json::to_value(&request).map_err(|_| ApiError::internal())?;
         // Sent twice, the clock would move twice.
         Ok(self
             .json(Call::post(&["clock"], body, Replay::Unsent))

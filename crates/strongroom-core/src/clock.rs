@@ -54,7 +54,8 @@ impl VirtualClock {
     }
 
     /// Runs at least `offset` ahead from now on. A smaller offset than the current one
-    /// changes nothing: two processes on one store each catch up to the larger.
+    /// changes nothing, so a process that reads the store's offset (at start, then each
+    /// minute) never runs back past what it already ran on.
     pub fn catch_up(&self, offset: time::Duration) {
         let micros = offset
             .clamp(time::Duration::ZERO, Self::MAX_OFFSET)

@@ -2,16 +2,16 @@ use std::path::Path;
 use std::sync::{Arc, OnceLock};
 
 use strongroom_api::{
-    ActivityHour, ActivityReport, AliasInfo, AliasList, ApiError, AuditEventInfo,
-    AuditQueryRequest, AuthorizationCheck, AuthorizationCheckRequest, AuthorizationInfo,
-    CallOrigin, CallerInfo, ClockInfo, CreateAuthorizationRequest, CreateImportTokenRequest,
-    CreateKeyRequest, ErrorCode, FailureCount, ImportTokenInfo, InstancePolicy, Instances, KeyInfo,
-    KeyList, KeyPolicies, KeyRingInfo, KeySort, KeySortField, KeyStateName, KeyType,
-    KeyVersionInfo, Keystore, KeystoreInfo, KeystoreMode, ListAliasesRequest, ListKeysRequest,
-    Principal, RegistrationInfo, RegistrationRequest, RegistrationWrite, RewrapRequest,
-    RewrapResponse, Rewrapped, RotateKeyRequest, RotationPolicyInfo, SecretString,
-    SetKeyPoliciesRequest, UnwrapRequest, UnwrapResponse, UsageMinute, UsageReport, WrapRequest,
-    WrapResponse, ACTIVITY_MAX_HOURS,
+    ActivityHour, ActivityReport, AdvanceClockRequest, AliasInfo, AliasList, ApiError,
+    AuditEventInfo, AuditQueryRequest, AuthorizationCheck, AuthorizationCheckRequest,
+    AuthorizationInfo, CallOrigin, CallerInfo, ClockInfo, CreateAuthorizationRequest,
+    CreateImportTokenRequest, CreateKeyRequest, ErrorCode, FailureCount, ImportTokenInfo,
+    InstancePolicy, Instances, KeyInfo, KeyList, KeyPolicies, KeyRingInfo, KeySort, KeySortField,
+    KeyStateName, KeyType, KeyVersionInfo, Keystore, KeystoreInfo, KeystoreMode,
+    ListAliasesRequest, ListKeysRequest, Principal, RegistrationInfo, RegistrationRequest,
+    RegistrationWrite, RewrapRequest, RewrapResponse, Rewrapped, RotateKeyRequest,
+    RotationPolicyInfo, SecretString, SetKeyPoliciesRequest, UnwrapRequest, UnwrapResponse,
+    UsageMinute, UsageReport, WrapRequest, WrapResponse, ACTIVITY_MAX_HOURS,
 };
 use strongroom_core::envelope::{self, Envelope};
 use strongroom_core::import_token::{ImportAlgorithm, ImportToken, SealedImport};
@@ -57,7 +57,7 @@ struct Shared {
     #[cfg(test)]
     generations: tests::Generations,
     clock: Arc<dyn Clock>,
-    /// Whether callers may move the clock ahead (`serve --virtual-clock`; `virtual_clock.rs`).
+    /// Whether callers may move the clock ahead (`serve --virtual-clock`; `keystore/clock.rs`).
     pub(crate) advanceable: bool,
     location: String,
 }
@@ -1929,8 +1929,8 @@ impl Keystore for LocalKeystore {
         self.run(move |inner| inner.clock_info()).await
     }
 
-    async fn advance_clock(&self, seconds: i64) -> Result<ClockInfo, ApiError> {
-        self.run(move |inner| inner.advance_clock(seconds)).await
+    async fn advance_clock(&self, request: AdvanceClockRequest) -> Result<ClockInfo, ApiError> {
+        self.run(move |inner| inner.advance_clock(&request)).await
     }
 
     async fn rewrap(&self, request: RewrapRequest) -> Result<RewrapResponse, ApiError> {

@@ -36,6 +36,10 @@ impl LocalInstances {
             let span = tracing::info_span!("periodic_checks", rotate);
             let checked = tokio::task::spawn_blocking(move || {
                 let _entered = span.enter();
+                // A `serve --virtual-clock` on the same store may have moved its clock.
+                if let Err(err) = instances.store().refresh_clock() {
+                    tracing::warn!(error = %err, "could not read the store's clock");
+                }
                 // Expiries first, so the rotation check reads the states as they are.
                 if let Err(err) = instances.record_expiries() {
                     tracing::warn!(error = %err, "could not record the keys that have expired");

@@ -1519,6 +1519,56 @@ async fn only_a_manager_moves_a_virtual_clock_and_only_where_the_server_allows_i
     assert_ne!(rows[1].2, "success");
     assert_eq!((rows[0].1, rows[0].2), ("+3600s", "success"));
 
+    // The clock is the whole store's: a Manager of this instance alone may not move it once
+    // there is another, and the administrator's move is in both instances' trails.
+    let manager = server.identity("IBMid-manager", None).await;
+    grant(&server, "IBMid-manager", "Manager").await;
+    let other = "2c2c6d2a-61f5-4d5c-9c1f-2b7f8f6c9a20";
+    let event = strongroom_core::AuditEvent {
+        at: time::OffsetDateTime::now_utc(),
+        instance: String::new(),
+        initiator: "IBMid-test".into(),
+        action: "kms.instance.create".into(),
+        target: other.into(),
+        outcome: strongroom_core::Outcome::Success,
+        correlation_id: String::new(),
+        key_version: String::new(),
+        source: String::new(),
+    };
+    server
+        .store
+        .create_instance(other, "second", time::OffsetDateTime::now_utc(), &event)
+        .unwrap();
+    let refused = advance(manager, "1h").await;
+    assert_eq!(refused.status, StatusCode::FORBIDDEN, "{}", refused.body);
+    assert!(refused.body["resources"][0]["errorMsg"]
+        .as_str()
+        .unwrap()
+        .contains(other));
+    let malformed = advance(server.token.clone(), "soon").await;
+    assert_eq!(
+        malformed.status,
+        StatusCode::BAD_REQUEST,
+        "{}",
+        malformed.body
+    );
+    let moved = advance(server.token.clone(), "2h").await;
+    assert_eq!(moved.status, StatusCode::OK, "{}", moved.body);
+    assert_eq!(moved.body["offsetSeconds"], 3 * 3_600);
+    let events = server.store.audit_events(&strongroom_store::AuditQuery {
+        action_prefix: Some("strongroom.clock.advance".into()),
+        target: Some("+7200s".into()),
+        limit: 10,
+        ..Default::default()
+    });
+    let mut instances: Vec<String> = events
+        .unwrap()
+        .into_iter()
+        .map(|record| record.event.instance)
+        .collect();
+    instances.sort();
+    assert_eq!(instances, [INSTANCE, other]);
+
     // A server started without `--virtual-clock` keeps to the system clock, whoever asks.
     let fixed = Server::start().await;
     let refused = fixed

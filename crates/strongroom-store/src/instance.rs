@@ -7,8 +7,8 @@ use rusqlite::{params, Connection, OptionalExtension, Row, TransactionBehavior};
 use strongroom_core::{
     Alias, AuditEvent, Change, CoreError, DeletionAuthorization, Description, Expiry, Key, KeyId,
     KeyKind, KeyMaterial, KeyName, KeyOrder, KeyPage, KeyQuery, KeyRepository, KeyRingId,
-    KeySearch, KeySort, KeyState, KeyVersion, KeyVersionId, RotationPolicy, VirtualClock,
-    MAX_KEY_RINGS, MAX_PAGE_SIZE,
+    KeySearch, KeySort, KeyState, KeyVersion, KeyVersionId, RotationPolicy, MAX_KEY_RINGS,
+    MAX_PAGE_SIZE,
 };
 use time::OffsetDateTime;
 
@@ -627,40 +627,6 @@ impl InstanceStore {
             });
         }
         Ok(out)
-    }
-
-    /// Moves the store's clock `by` ahead, with `event` in the same transaction, and returns
-    /// the new offset. The offset is read and written inside the transaction, so two
-    /// processes advancing at once both count; every facade of this process sees the new
-    /// time as soon as this returns.
-    pub fn advance_clock(
-        &self,
-        by: time::Duration,
-        event: &AuditEvent,
-    ) -> Result<time::Duration, CoreError> {
-        if by <= time::Duration::ZERO {
-            return Err(CoreError::Invalid(
-                "the clock moves forward only: give a positive duration".into(),
-            ));
-        }
-        let offset = self.write(|tx| {
-            let offset = crate::sqlite::clock_offset(tx)?
-                .checked_add(by)
-                .filter(|offset| *offset <= VirtualClock::MAX_OFFSET)
-                .ok_or_else(|| {
-                    CoreError::Invalid(format!(
-                        "the clock may run at most {} days ahead of the system clock",
-                        VirtualClock::MAX_OFFSET.whole_days()
-                    ))
-                })?;
-            let micros = i64::try_from(offset.whole_microseconds())
-                .map_err(|_| CoreError::Invalid("the clock offset is out of range".into()))?;
-            crate::sqlite::set_meta(tx, crate::sqlite::CLOCK_OFFSET, &micros.to_be_bytes())?;
-            self.store.chain.append(tx, event)?;
-            Ok(offset)
-        })?;
-        self.store.clock.catch_up(offset);
-        Ok(offset)
     }
 
     /// Replaces instance policies, all in one transaction.

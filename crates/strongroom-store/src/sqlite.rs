@@ -2,7 +2,7 @@ use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, MutexGuard};
 
 use rusqlite::{params, Connection, OptionalExtension, TransactionBehavior};
-use strongroom_core::{Key, KeyId, KeyMaterial, KeyVersion, VirtualClock};
+use strongroom_core::{AuditEvent, CoreError, Key, KeyId, KeyMaterial, KeyVersion, VirtualClock};
 use zeroize::Zeroizing;
 
 use crate::audit::{AuditWriter, Chain};
@@ -215,6 +215,54 @@ impl SqliteStore {
     /// `serve --virtual-clock` moved this store ahead ([`crate::InstanceStore::advance_clock`]).
     pub fn clock(&self) -> Arc<VirtualClock> {
         Arc::clone(&self.clock)
+    }
+
+    /// Moves this store's clock `by` ahead and returns the new offset, with `events` (one per
+    /// instance, so each instance's trail shows why its keys expired) in the same transaction.
+    /// The offset is read and written inside it, so two processes moving at once both count.
+    /// This process runs on the new time as soon as this returns; another process on the same
+    /// store at its next [`Self::refresh_clock`].
+    pub fn advance_clock(
+        &self,
+        by: time::Duration,
+        events: &[AuditEvent],
+    ) -> Result<time::Duration, CoreError> {
+        if by <= time::Duration::ZERO {
+            return Err(CoreError::Invalid(
+                "the clock moves forward only: give a positive duration".into(),
+            ));
+        }
+        let too_far = || {
+            CoreError::Invalid(format!(
+                "the clock may run at most {} days ahead of the system clock",
+                VirtualClock::MAX_OFFSET.whole_days()
+            ))
+        };
+        let mut conn = self.conn();
+        let tx = conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)
+            .map_err(StoreError::from)?;
+        let offset = clock_offset(&tx)?
+            .checked_add(by)
+            .filter(|offset| *offset <= VirtualClock::MAX_OFFSET)
+            .ok_or_else(too_far)?;
+        let micros = i64::try_from(offset.whole_microseconds()).map_err(|_| too_far())?;
+        set_meta(&tx, CLOCK_OFFSET, &micros.to_be_bytes())?;
+        for event in events {
+            self.chain.append(&tx, event)?;
+        }
+        tx.commit().map_err(StoreError::from)?;
+        drop(conn);
+        self.clock.catch_up(offset);
+        Ok(offset)
+    }
+
+    /// Catches up with a move another process made on this store (`serve --virtual-clock`
+    /// beside the desktop console); the periodic checks call it every minute.
+    pub fn refresh_clock(&self) -> Result<(), StoreError> {
+        let offset = clock_offset(&self.conn())?;
+        self.clock.catch_up(offset);
+        Ok(())
     }
 
     /// A plain (not secret) setting.

@@ -12,8 +12,8 @@ use strongroom_core::{
     RotationDue, RotationPolicy, SystemClock, VirtualClock,
 };
 use strongroom_store::{
-    ChainVerdict, InstanceStore, MasterKeySource, RegistrationFields, RegistrationWrite,
-    SqliteStore, StoreError,
+    AuditQuery, ChainVerdict, InstanceStore, MasterKeySource, RegistrationFields,
+    RegistrationWrite, SqliteStore, StoreError,
 };
 use zeroize::Zeroizing;
 
@@ -1646,25 +1646,50 @@ fn a_service_finds_its_own_registrations_among_thousands_of_others() {
         .is_empty());
 }
 
-/// The clock's offset: moves add up inside their transaction, never go back or past the
-/// bound, and the next opening of the store starts where the last one left off.
+/// The clock's offset: moves add up inside their transaction with their audit rows, never go
+/// back or past the bound, and another opening of the store catches up with them.
 #[test]
-fn the_clock_offset_adds_up_and_outlives_the_process() {
+fn the_clock_offset_adds_up_and_reaches_every_opening_of_the_store() {
     let dir = tempfile::tempdir().unwrap();
     let data = dir.path().join("d");
-    let store = open(&data, dir.path());
+    let store = SqliteStore::open(&data, &key_file(dir.path())).unwrap();
+    let other = SqliteStore::open(&data, &key_file(dir.path())).unwrap();
     let day = time::Duration::days(1);
-    assert_eq!(store.advance_clock(day, &ev("move")).unwrap(), day);
-    assert_eq!(store.advance_clock(day, &ev("move")).unwrap(), day * 2);
+    let moves = [
+        ev("strongroom.clock.advance"),
+        ev("strongroom.clock.advance"),
+    ];
+    assert_eq!(store.advance_clock(day, &moves).unwrap(), day);
+    assert_eq!(store.advance_clock(day, &moves[..1]).unwrap(), day * 2);
+    assert_eq!(store.clock().offset(), day * 2);
     for refused in [time::Duration::ZERO, -day, VirtualClock::MAX_OFFSET] {
         assert!(matches!(
-            store.advance_clock(refused, &ev("move")),
+            store.advance_clock(refused, &moves),
             Err(CoreError::Invalid(_))
         ));
     }
-    let reopened = Arc::new(SqliteStore::open(&data, &key_file(dir.path())).unwrap());
-    assert_eq!(reopened.clock().offset(), day * 2);
-    let ahead = reopened.clock().now() - SystemClock.now();
+    let rows = store
+        .audit_events(&AuditQuery {
+            action_prefix: Some("strongroom.clock.advance".into()),
+            limit: 10,
+            ..AuditQuery::default()
+        })
+        .unwrap();
+    assert_eq!(
+        rows.len(),
+        3,
+        "one row per event of each move that happened"
+    );
+
+    assert_eq!(
+        other.clock().offset(),
+        time::Duration::ZERO,
+        "read at opening"
+    );
+    other.refresh_clock().unwrap();
+    assert_eq!(other.clock().offset(), day * 2);
+    let ahead = other.clock().now() - SystemClock.now();
     assert!(ahead > day * 2 - time::Duration::minutes(1), "{ahead}");
-    drop(store);
+    let reopened = SqliteStore::open(&data, &key_file(dir.path())).unwrap();
+    assert_eq!(reopened.clock().offset(), day * 2);
 }

@@ -3,7 +3,7 @@
 
 use strongroom_api::{
     ActivityReport, AliasList, ApiError, AuditEventInfo, AuditQueryRequest, AuthorizationCheck,
-    AuthorizationCheckRequest, AuthorizationInfo, CreateAuthorizationRequest,
+    AuthorizationCheckRequest, AuthorizationInfo, ClockInfo, CreateAuthorizationRequest,
     CreateImportTokenRequest, ImportTokenInfo, InstancePolicy, KeyInfo, KeyPolicies, KeyRingInfo,
     ListAliasesRequest, RegistrationInfo, SetKeyPoliciesRequest, UsageReport,
 };
@@ -203,6 +203,12 @@ pub(crate) async fn check_authorization(
     request: AuthorizationCheckRequest,
 ) -> Result<AuthorizationCheck, ApiError> {
     state.keystore()?.check_authorization(request).await
+}
+
+#[tauri::command]
+#[tracing::instrument(skip_all, err(level = "info"))]
+pub(crate) async fn clock(state: State<'_, AppState>) -> Result<ClockInfo, ApiError> {
+    state.keystore()?.clock().await
 }
 
 #[tauri::command]

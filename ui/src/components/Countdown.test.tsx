@@ -1,5 +1,6 @@
 import { act, render, screen } from "@testing-library/react";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { setKeystoreClockOffset } from "../lib/clock";
 import { Countdown } from "./Countdown";
 
 /** Lets fake time pass, and React render what it changed. */
@@ -10,7 +11,16 @@ describe("Countdown", () => {
     vi.useFakeTimers();
     vi.setSystemTime(new Date("2026-03-01T10:00:00Z"));
   });
-  afterEach(() => vi.useRealTimers());
+  afterEach(() => {
+    vi.useRealTimers();
+    setKeystoreClockOffset(0);
+  });
+
+  it("counts in the keystore's time where its virtual clock runs ahead", () => {
+    setKeystoreClockOffset(2 * 86_400);
+    render(<Countdown to={new Date("2026-03-04T13:00:00Z")} />);
+    expect(screen.getByText("1 d 3 h")).toBeInTheDocument();
+  });
 
   it("counts seconds down to zero in the last hour", async () => {
     render(<Countdown id="left" to={new Date("2026-03-01T10:00:30Z")} />);

@@ -1,5 +1,6 @@
 import { useEffect, useState } from "react";
 import { formatDuration } from "../lib/format";
+import { keystoreNow } from "../lib/clock";
 
 const HOUR_MS = 3_600_000;
 
@@ -15,13 +16,13 @@ interface Props {
  */
 export function Countdown({ to, id }: Props) {
   const target = to.getTime();
-  const [now, setNow] = useState(() => Date.now());
+  const [now, setNow] = useState(() => keystoreNow());
   const left = Math.max(0, target - now);
   const step = left > HOUR_MS ? 30_000 : 1000;
   const done = left === 0;
   useEffect(() => {
     if (done) return;
-    const timer = setInterval(() => setNow(Date.now()), step);
+    const timer = setInterval(() => setNow(keystoreNow()), step);
     return () => clearInterval(timer);
   }, [step, done]);
   return (

@@ -51,3 +51,4 @@ export type { ActivityReport } from "./bindings/ActivityReport";
 export type { UsageMinute } from "./bindings/UsageMinute";
 export type { UsageReport } from "./bindings/UsageReport";
 export type { ServiceAction } from "./bindings/ServiceAction";
+export type { ClockInfo } from "./bindings/ClockInfo";

@@ -63,6 +63,7 @@ export function fakeBackend(
     setAuthorizationRoles: unexpected("setAuthorizationRoles"),
     checkAuthorization: unexpected("checkAuthorization"),
     usage: unexpected("usage"),
+    clock: () => Promise.resolve({ now: new Date().toISOString(), offsetSeconds: 0, advanceable: false }),
     activity: (hours) => Promise.resolve({ hours, until: new Date().toISOString(), entries: [] }),
     saveExport: () => Promise.resolve(null),
     auditEvents: () => Promise.resolve([]),

@@ -3,33 +3,45 @@
 //! second instead of waiting for it.
 //!
 //! Every rule already reads time from the injected `Clock`; the store keeps how far ahead it
-//! runs (`InstanceStore::advance_clock`), and the facades of an opened store share it. Moving
-//! it is a Manager's call, authorized as setting the instance's policies: it changes what
-//! every rule decides, like a policy does. It moves forward only, so no date a key holds ever
-//! lies ahead of "now" again once passed.
+//! runs (`SqliteStore::advance_clock`), and the facades of an opened store share it. The clock
+//! is the whole store's, so moving it needs what setting policies needs (Manager) on every
+//! instance of the store, and each instance's trail records the move. It moves forward only,
+//! so no date a key holds ever lies ahead of "now" again once passed.
 
-use strongroom_api::{ApiError, ClockInfo, ErrorCode};
+use strongroom_api::{AdvanceClockRequest, ApiError, ClockInfo, ErrorCode};
 use strongroom_core::{Operation, Target};
 
-use super::{Inner, LocalInstances};
+use super::{caller_from, Inner, LocalInstances};
 use crate::convert::{api_error, rfc3339};
 
 /// The audit trail's name for a move; its target is how far (`+2678400s`).
-pub(crate) const CLOCK_ADVANCE: &str = "strongroom.clock.advance";
-/// The audit trail's name for a refused read of the clock.
+const CLOCK_ADVANCE: &str = "strongroom.clock.advance";
+/// The audit trail's name for a read of the clock.
 const CLOCK_READ: &str = "strongroom.clock.read";
 
 impl Inner {
-    /// Anyone who may list the instance's keys may read the time their rules run on.
+    /// Whoever may list the instance's keys may read the time their rules run on.
     pub(super) fn clock_info(&self) -> Result<ClockInfo, ApiError> {
         self.audited_as(Operation::ListKeys, CLOCK_READ, "", |inner| {
             inner.require(Operation::ListKeys, Target::Instance)?;
+            let read = inner.event_named(CLOCK_READ, "", inner.now());
+            let receipt = inner.shared.store.audit_writer().record(read, None);
+            receipt.map_err(api_error)?;
             Ok(inner.clock_now())
         })
     }
 
-    pub(super) fn advance_clock(&self, seconds: i64) -> Result<ClockInfo, ApiError> {
-        let target = format!("+{seconds}s");
+    /// Checks who may, then parses how far: a malformed request from someone who may not
+    /// move the clock is refused as such, and audited.
+    pub(super) fn advance_clock(
+        &self,
+        request: &AdvanceClockRequest,
+    ) -> Result<ClockInfo, ApiError> {
+        let seconds = request.seconds();
+        let target = seconds
+            .as_ref()
+            .map(|seconds| format!("+{seconds}s"))
+            .unwrap_or_default();
         self.audited_as(Operation::WritePolicies, CLOCK_ADVANCE, &target, |inner| {
             inner.require(Operation::WritePolicies, Target::Instance)?;
             if !inner.shared.advanceable {
@@ -41,25 +53,68 @@ impl Inner {
                      `strongroom serve --virtual-clock` to move it",
                 ));
             }
-            let event = inner.event_named(CLOCK_ADVANCE, &target, inner.now());
+            let instances = inner.every_instance_allows_moving_the_clock()?;
+            let seconds = seconds?;
+            let now = inner.now();
+            let events: Vec<_> = instances
+                .iter()
+                .map(|instance| {
+                    let mut event = inner.event_named(CLOCK_ADVANCE, &target, now);
+                    event.instance.clone_from(instance);
+                    event
+                })
+                .collect();
             inner
-                .repo
-                .advance_clock(time::Duration::seconds(seconds), &event)
+                .shared
+                .store
+                .advance_clock(time::Duration::seconds(seconds), &events)
                 .map_err(api_error)?;
             // What the new time makes due happens before the answer, as the periodic checks
-            // would have done it had the time passed: the caller's next read sees it.
-            let instances = LocalInstances {
+            // would have done had the time passed, so the caller's next read sees it. A check
+            // that fails is logged and left to the periodic checks, a minute later.
+            let checks = LocalInstances {
                 shared: std::sync::Arc::clone(&inner.shared),
             };
-            if let Err(err) = instances.record_expiries() {
+            if let Err(err) = checks.record_expiries() {
                 tracing::warn!(error = %err.message, "could not record the keys that have expired");
             }
-            if let Err(err) = instances.rotate_due_keys() {
+            if let Err(err) = checks.rotate_due_keys() {
                 tracing::warn!(error = %err.message, "could not look for keys due for rotation");
             }
             tracing::info!(seconds, "moved the virtual clock ahead");
             Ok(inner.clock_now())
         })
+    }
+
+    /// The ids of every instance of the store, once the caller is found to hold Manager's
+    /// policy rights on each: the clock moves for all of them.
+    fn every_instance_allows_moving_the_clock(&self) -> Result<Vec<String>, ApiError> {
+        let store = &self.shared.store;
+        let instances = store.instances().map_err(|err| api_error(err.into()))?;
+        for instance in &instances {
+            if instance.id == self.repo.id() {
+                continue;
+            }
+            let allowed = store
+                .grants(&self.caller.iam_id, &instance.id)
+                .map_err(|err| api_error(err.into()))?
+                .map(|(record, policies)| caller_from(record, &policies))
+                .is_some_and(|caller| {
+                    caller
+                        .require(Operation::WritePolicies, Target::Instance)
+                        .is_ok()
+                });
+            if !allowed {
+                return Err(ApiError::new(
+                    ErrorCode::Forbidden,
+                    format!(
+                        "the clock is every instance's: moving it needs Manager on instance {} too",
+                        instance.id
+                    ),
+                ));
+            }
+        }
+        Ok(instances.into_iter().map(|instance| instance.id).collect())
     }
 
     fn clock_now(&self) -> ClockInfo {

@@ -48,6 +48,7 @@ import {
 import type { TimeWindow } from "./histogram";
 import { NarrowedRange } from "./NarrowedRange";
 import { boundsOf, narrowedTo, PRESETS, widened, type RangeChoice, type TimeRange } from "./timeRange";
+import { keystoreNow } from "../../lib/clock";
 
 export const AUDIT_PAGE_SIZE = 100;
 const FILTER_DEBOUNCE_MS = 300;
@@ -134,7 +135,7 @@ export function AuditPage({ refreshToken }: { refreshToken: number }) {
 
   useEffect(() => {
     let current = true;
-    const queriedAt = Date.now();
+    const queriedAt = keystoreNow();
     const filter = filterOf(debounced, queriedAt);
     backend.auditEvents({ ...filter, limit: AUDIT_PAGE_SIZE }).then(
       (events) => {
@@ -270,7 +271,7 @@ export function AuditPage({ refreshToken }: { refreshToken: number }) {
             className="audit-filters__dates"
             datePickerType="range"
             dateFormat="Y-m-d"
-            maxDate={new Date()}
+            maxDate={new Date(keystoreNow())}
             value={[time.custom.start, time.custom.end].filter((date) => date !== undefined)}
             onChange={(dates: Date[]) => {
               const [start, end] = dates;

@@ -26,6 +26,7 @@ import { AttentionList, KeyLink } from "./AttentionList";
 import { DashboardEmpty } from "./DashboardEmpty";
 import { countKeys, lastRotation, ROTATION_DAYS, rotationDue, type KeyCounts, type RotationDue } from "./counts";
 import { UsageTile } from "./UsageTile";
+import { keystoreNow } from "../../lib/clock";
 
 const KeysByStateChart = lazy(() => import("./KeysByStateChart"));
 const ActivityChart = lazy(() => import("./ActivityChart"));
@@ -187,7 +188,7 @@ export function DashboardPage({ refreshToken, onNavigate }: Props) {
   const [changes, setChanges] = useState(0);
   const warnDays = useWarnDays();
   const loadKeysNeedingAttention = useCallback(
-    () => loadAttention(backend, Date.now(), warnDays),
+    () => loadAttention(backend, keystoreNow(), warnDays),
     [backend, warnDays],
   );
   const attention = useRequest(loadKeysNeedingAttention, refreshToken + changes);

@@ -2,6 +2,7 @@ import type { Backend } from "../../lib/backend";
 import { nextRotationAt, restorableUntil } from "../../lib/keyLifecycle";
 import { DEFAULT_PREFERENCES } from "../../lib/preferences";
 import type { KeyInfo, ListKeysRequest } from "../../lib/types";
+import { keystoreNow } from "../../lib/clock";
 
 const DAY_MS = 24 * 60 * 60 * 1000;
 /** Keys expiring or rotating within this many days are listed, unless the preferences say otherwise. */
@@ -205,7 +206,7 @@ export async function importTokenExpiring(backend: Backend, now: number): Promis
 
 export async function loadAttention(
   backend: Backend,
-  now: number = Date.now(),
+  now: number = keystoreNow(),
   warnDays = DEFAULT_WARN_DAYS,
 ): Promise<Attention> {
   const [expiring, rotating, pendingDeletion, restoreClosing, importToken] = await Promise.all([

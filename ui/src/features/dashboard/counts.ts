@@ -1,6 +1,7 @@
 import type { Backend } from "../../lib/backend";
 import { ALL_STATES } from "../../lib/format";
 import type { KeyInfo, KeyStateName, KeyType } from "../../lib/types";
+import { keystoreNow } from "../../lib/clock";
 
 export interface KeyCounts {
   total: number;
@@ -48,7 +49,7 @@ export const lastRotation = (key: KeyInfo): string => key.lastRotatedAt ?? key.c
  * Active root keys whose current version is older than {@link ROTATION_DAYS} days. Lists come
  * newest first, and the oldest keys are the likeliest to be due, so this reads the last page.
  */
-export async function rotationDue(backend: Backend, now: number = Date.now()): Promise<RotationDue> {
+export async function rotationDue(backend: Backend, now: number = keystoreNow()): Promise<RotationDue> {
   const filter = { states: ["active"] as KeyStateName[], keyType: "root" as const };
   const { total } = await backend.listKeys({ offset: 0, limit: 1, ...filter });
   if (total === 0) {

@@ -32,6 +32,7 @@ import { localDateTimeToRfc3339 } from "../../lib/format";
 import { useRequest } from "../../lib/hooks/useRequest";
 import { ALIAS_MIN, ALIASES_PER_KEY, aliasProblem } from "./aliasRules";
 import type { CreateKeyRequest, KeyInfo, KeyType } from "../../lib/types";
+import { keystoreNow } from "../../lib/clock";
 
 const NAME_MIN = 2;
 const NAME_MAX = 90;
@@ -153,7 +154,7 @@ export function CreateKeyModal({ keyRing = "default", onClose, onCreated }: Prop
   const rings = useRequest(loadRings);
   const policy = useCreateImportAccess();
   // Read the clock once, when the panel opens.
-  const [minExpiry] = useState(() => new Date(Date.now() + 86_400_000).toISOString().slice(0, 10));
+  const [minExpiry] = useState(() => new Date(keystoreNow() + 86_400_000).toISOString().slice(0, 10));
   const [fields, setFields] = useState<Fields>({
     name: "",
     description: "",
@@ -223,7 +224,7 @@ export function CreateKeyModal({ keyRing = "default", onClose, onCreated }: Prop
     setSubmitted(true);
     setFailure(null);
     const request = toRequest(fields);
-    const past = request.expiresAt !== undefined && Date.parse(request.expiresAt) <= Date.now();
+    const past = request.expiresAt !== undefined && Date.parse(request.expiresAt) <= keystoreNow();
     setExpiresInPast(past);
     if (!valid || past || refusal !== undefined) {
       return;

@@ -32,6 +32,7 @@ import type { KeyInfo } from "../../lib/types";
 import { entryRefusal } from "./createImportAccess";
 import { importSealedRootKey, retrieveImportToken, type ImportTokenMetadata, type RetrievedImportToken } from "./importSteps";
 import { useCreateImportAccess } from "./useCreateImportAccess";
+import { keystoreNow } from "../../lib/clock";
 
 const NAME_MIN = 2;
 const NAME_MAX = 90;
@@ -89,7 +90,7 @@ function useExpired(at: string | undefined): boolean {
     const moment = at === undefined ? NaN : Date.parse(at);
     // An unreadable date is left to the keystore to judge, rather than called expired.
     if (at === undefined || Number.isNaN(moment)) return;
-    const timer = setTimeout(() => setPassed(at), Math.max(0, moment - Date.now()));
+    const timer = setTimeout(() => setPassed(at), Math.max(0, moment - keystoreNow()));
     return () => clearTimeout(timer);
   }, [at]);
   return at !== undefined && passed === at;

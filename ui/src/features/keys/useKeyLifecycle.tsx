@@ -11,6 +11,7 @@ import type { KeyInfo } from "../../lib/types";
 import { roleActionFor } from "./batch";
 import { KeyLifecycleDialogs, type LifecycleDialog, type Succeeded } from "./KeyLifecycleDialogs";
 import { perAction, selfApproval, stateRefusal, type LifecycleAction } from "./stateRules";
+import { keystoreNow } from "../../lib/clock";
 
 export type { LifecycleAction } from "./stateRules";
 
@@ -83,7 +84,7 @@ export function useKeyLifecycle(keyInfo: KeyInfo, onChanged: () => void): KeyLif
     action: {
       label: "Re-enable",
       id: "toast-reenable",
-      availableAt: reenableAt(new Date()),
+      availableAt: reenableAt(new Date(keystoreNow())),
       onClick: () => void enable(),
     },
   });

@@ -9,6 +9,7 @@ import type {
   UsageReport,
   AuthorizationInfo,
   CallerInfo,
+  ClockInfo,
   ConnectionProfile,
   ConnectionTest,
   CreateAuthorizationRequest,
@@ -90,6 +91,11 @@ export interface Backend {
   checkAuthorization(request: AuthorizationCheckRequest): Promise<AuthorizationCheck>;
   /** Calls served in the last hour, per minute and action, with latency. NOT_FOUND from IBM Key Protect. */
   usage(): Promise<UsageReport>;
+  /**
+   * The time the keystore's rules run on, ahead of this computer's where a test server's virtual
+   * clock was moved. NOT_FOUND from IBM Key Protect.
+   */
+  clock(): Promise<ClockInfo>;
   /**
    * Audited calls per hour and action over the last `hours` hours, from counts the keystore keeps
    * with its audit trail. NOT_FOUND from IBM Key Protect.

@@ -277,6 +277,13 @@ describe("HttpBackend", () => {
     expect(callsTo(fetch, "/api/v2/usage")).toHaveLength(1);
   });
 
+  it("reads the clock of strongroom serve", async () => {
+    const clock = { now: "2026-02-01T00:00:00Z", offsetSeconds: 2_678_400, advanceable: true };
+    const { backend, fetch } = setup(() => json(200, clock));
+    expect(await backend.clock()).toEqual(clock);
+    expect(callsTo(fetch, "/api/v2/clock")).toHaveLength(1);
+  });
+
   it("reads the hourly activity of strongroom serve", async () => {
     const report = {
       hours: 24,

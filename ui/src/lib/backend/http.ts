@@ -10,6 +10,7 @@ import type {
   UsageReport,
   AuthorizationInfo,
   CallerInfo,
+  ClockInfo,
   ConnectionProfile,
   ConnectionTest,
   CreateAuthorizationRequest,
@@ -749,6 +750,12 @@ export class HttpBackend implements Backend {
     const check = await this.#call<AuthorizationCheck>("POST", "/authorization_checks", request);
     if (check === undefined) throw new BackendError("INTERNAL", "The keystore answered without a verdict.");
     return check;
+  }
+
+  async clock(): Promise<ClockInfo> {
+    const clock = await this.#call<ClockInfo>("GET", "/clock");
+    if (clock === undefined) throw new BackendError("INTERNAL", "The keystore answered without its time.");
+    return clock;
   }
 
   async usage(): Promise<UsageReport> {

@@ -24,6 +24,7 @@ describe("TauriBackend", () => {
     ["info", (b) => b.info(), "keystore_info", {}],
     ["caller", (b) => b.caller(), "caller", {}],
     ["usage", (b) => b.usage(), "usage", {}],
+    ["clock", (b) => b.clock(), "clock", {}],
     ["activity", (b) => b.activity(24), "activity", { hours: 24 }],
     ["saveExport", (b) => b.saveExport("audit.csv", "a,b", "text/csv"), "save_export", { fileName: "audit.csv", contents: "a,b" }],
     [

@@ -10,6 +10,7 @@ import type {
   UsageReport,
   AuthorizationInfo,
   CallerInfo,
+  ClockInfo,
   ConnectionProfile,
   ConnectionTest,
   CreateAuthorizationRequest,
@@ -175,6 +176,10 @@ export class TauriBackend implements Backend {
 
   usage(): Promise<UsageReport> {
     return call("usage", {});
+  }
+
+  clock(): Promise<ClockInfo> {
+    return call("clock", {});
   }
 
   activity(hours: number): Promise<ActivityReport> {
