@@ -2,6 +2,7 @@ import { screen, waitFor } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { App, PAGE_STORAGE_KEY } from "./App";
+import { setKeystoreClockOffset } from "./lib/clock";
 import { PREFERENCES_STORAGE_KEY } from "./lib/preferences";
 import type { ConnectionProfile } from "./lib/types";
 import { fakeBackend, makeKey, rejectWith } from "./test/fakeBackend";
@@ -26,6 +27,24 @@ describe("App", () => {
     expect(screen.getByText(/^\/home\/test\/\.local\/share\/strongroom\/keys\.db\. Answered in/)).toBeInTheDocument();
     expect(await screen.findByText("No keys yet")).toBeInTheDocument();
     expect(byId("nav-keys")).toHaveAttribute("aria-current", "page");
+  });
+
+  it("says in the header how far a test server's clock runs ahead", async () => {
+    const backend = fakeBackend({
+      clock: () => Promise.resolve({ now: "2026-04-01T00:00:00Z", offsetSeconds: 31 * 86_400, advanceable: true }),
+    });
+    renderWithBackend(<App />, backend);
+    await waitFor(() => expect(byId("header-clock")).toHaveTextContent("Clock +31 d"));
+    expect(backend.clock).toHaveBeenCalledTimes(1);
+    setKeystoreClockOffset(0);
+  });
+
+  it("says nothing of the clock where the keystore publishes none", async () => {
+    const backend = fakeBackend({ clock: () => rejectWith("NOT_FOUND", "no such path") });
+    renderWithBackend(<App />, backend);
+    expect(await screen.findByText("No keys yet")).toBeInTheDocument();
+    await waitFor(() => expect(backend.clock).toHaveBeenCalled());
+    expect(document.getElementById("header-clock")).toBeNull();
   });
 
   it("moves between pages from the side navigation and remembers the last one", async () => {

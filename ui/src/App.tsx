@@ -50,7 +50,7 @@ import { HealthChip } from "./features/shell/HealthChip";
 import { headerInstance } from "./features/shell/instance";
 import { InstanceLabel } from "./features/shell/InstanceLabel";
 import { ClockTag } from "./features/shell/ClockTag";
-import { loadKeystoreClockOffset, setKeystoreClockOffset } from "./lib/clock";
+import { loadKeystoreClock, setKeystoreClockOffset } from "./lib/clock";
 import { KEY_PAGE_PARENT, PAGE_TITLES, PAGES, pagesFor, type Page } from "./features/shell/pages";
 import { EnvelopePage } from "./features/wrapping/EnvelopePage";
 import { CallerProvider } from "./lib/access";
@@ -82,6 +82,8 @@ const PAGE_ICONS: Record<Page, ComponentType> = {
 };
 
 const noConnections = () => Promise.resolve(undefined);
+/** How often a keystore whose clock may move is asked for it again. */
+const CLOCK_CHECK_MS = 60_000;
 
 /** Carbon's zone classes on <html>, so modals and toasts rendered at the document root follow the theme. */
 function useDocumentTheme(theme: ThemeName) {
@@ -125,18 +127,24 @@ export function App({ headerActions }: Props = {}) {
   const [switching, setSwitching] = useState(false);
   // Bumped on a switch: every page remounts and reloads against the new keystore.
   const [generation, setGeneration] = useState(0);
-  // How far the keystore's clock runs ahead (a test server's virtual clock), asked again on each
-  // switch. Pages remount when it arrives, so their countdowns start from the keystore's time.
+  // How far the keystore's clock runs ahead (a test server's virtual clock): asked on each switch,
+  // then each minute while it may move (the keystore itself catches up with another process's move
+  // within a minute). Countdowns follow it as it arrives (`useKeystoreClockOffset`).
   const [clockOffset, setClockOffset] = useState(0);
   useEffect(() => {
     let current = true;
-    void loadKeystoreClockOffset(backend).then((seconds) => {
-      if (!current) return;
-      setKeystoreClockOffset(seconds);
-      setClockOffset(seconds);
-    });
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const ask = () =>
+      void loadKeystoreClock(backend).then(({ offsetSeconds, mayMove }) => {
+        if (!current) return;
+        setKeystoreClockOffset(offsetSeconds);
+        setClockOffset(offsetSeconds);
+        if (mayMove) timer = setTimeout(ask, CLOCK_CHECK_MS);
+      });
+    ask();
     return () => {
       current = false;
+      clearTimeout(timer);
     };
   }, [backend, generation]);
   const switchTo = useCallback(
@@ -350,7 +358,7 @@ export function App({ headerActions }: Props = {}) {
       {aboutOpen && <AboutModal info={info.data} onClose={() => setAboutOpen(false)} />}
       <Content id="main-content" className="app-main" aria-busy={info.loading} tabIndex={-1}>
         {/* Remounted on a switch: every page reloads, and the caller's grants with them. */}
-        <CallerProvider key={`${generation}:${clockOffset}`}>{content}</CallerProvider>
+        <CallerProvider key={generation}>{content}</CallerProvider>
       </Content>
     </GlobalTheme>
   );

@@ -712,7 +712,8 @@ fn a_virtual_clock_crosses_expiry_and_restore_windows_and_survives_a_restart() {
         ],
         "the malformed moves are refused and recorded too: {trail}"
     );
-    stop(served);
+    let log = stop(served);
+    assert!(log.contains("the clock may be moved ahead"), "{log}");
 
     let served = start(dir.path(), Some("clock-key"));
     let bearer = format!("Bearer {}", token(&served.address, "clock-key"));
@@ -743,5 +744,6 @@ fn a_virtual_clock_crosses_expiry_and_restore_windows_and_survives_a_restart() {
             .contains("--virtual-clock"),
         "{refusal}"
     );
-    stop(served);
+    let log = stop(served);
+    assert!(log.contains("this store's clock runs ahead"), "{log}");
 }

@@ -24,11 +24,13 @@ pub(crate) async fn advance(
     Extension(state): Extension<Kms>,
     RawBody(body): RawBody,
 ) -> Result<Response, Failure> {
-    // A missing `by` is judged with the rest, after who may move the clock at all.
-    let by = match Fields::parse(&body)? {
-        Some(fields) => fields.string("by")?.unwrap_or_default(),
-        None => String::new(),
-    };
+    // A body without a readable `by` is judged with the rest, after who may move the clock
+    // at all, so a refusal for the caller comes first and is audited.
+    let by = Fields::parse(&body)
+        .ok()
+        .flatten()
+        .and_then(|fields| fields.string("by").ok().flatten())
+        .unwrap_or_default();
     let clock = state
         .keystore
         .advance_clock(AdvanceClockRequest { by })

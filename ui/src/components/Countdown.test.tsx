@@ -22,6 +22,13 @@ describe("Countdown", () => {
     expect(screen.getByText("1 d 3 h")).toBeInTheDocument();
   });
 
+  it("is redrawn at once when the keystore's clock is found to run ahead", () => {
+    render(<Countdown to={new Date("2026-03-04T13:00:00Z")} />);
+    expect(screen.getByText("3 d 3 h")).toBeInTheDocument();
+    act(() => setKeystoreClockOffset(86_400));
+    expect(screen.getByText("2 d 3 h")).toBeInTheDocument();
+  });
+
   it("counts seconds down to zero in the last hour", async () => {
     render(<Countdown id="left" to={new Date("2026-03-01T10:00:30Z")} />);
     expect(screen.getByText("30 s")).toHaveAttribute("id", "left");

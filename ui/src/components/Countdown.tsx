@@ -1,6 +1,6 @@
 import { useEffect, useState } from "react";
 import { formatDuration } from "../lib/format";
-import { keystoreNow } from "../lib/clock";
+import { useKeystoreClockOffset } from "../lib/clock";
 
 const HOUR_MS = 3_600_000;
 
@@ -16,13 +16,15 @@ interface Props {
  */
 export function Countdown({ to, id }: Props) {
   const target = to.getTime();
-  const [now, setNow] = useState(() => keystoreNow());
-  const left = Math.max(0, target - now);
+  // The real time, ticking; the keystore's offset is added as it is now (it may arrive later).
+  const offset = useKeystoreClockOffset();
+  const [now, setNow] = useState(() => Date.now());
+  const left = Math.max(0, target - now - offset);
   const step = left > HOUR_MS ? 30_000 : 1000;
   const done = left === 0;
   useEffect(() => {
     if (done) return;
-    const timer = setInterval(() => setNow(keystoreNow()), step);
+    const timer = setInterval(() => setNow(Date.now()), step);
     return () => clearInterval(timer);
   }, [step, done]);
   return (

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { fakeBackend, rejectWith } from "../test/fakeBackend";
-import { keystoreNow, loadKeystoreClockOffset, setKeystoreClockOffset } from "./clock";
+import { keystoreNow, loadKeystoreClock, setKeystoreClockOffset } from "./clock";
 
 describe("the keystore's clock", () => {
   afterEach(() => {
@@ -22,8 +22,8 @@ describe("the keystore's clock", () => {
     const ahead = fakeBackend({
       clock: () => Promise.resolve({ now: "2026-04-01T10:00:00Z", offsetSeconds: 86_400, advanceable: true }),
     });
-    expect(await loadKeystoreClockOffset(ahead)).toBe(86_400);
+    expect(await loadKeystoreClock(ahead)).toEqual({ offsetSeconds: 86_400, mayMove: true });
     const keyProtect = fakeBackend({ clock: () => rejectWith("NOT_FOUND", "no such path") });
-    expect(await loadKeystoreClockOffset(keyProtect)).toBe(0);
+    expect(await loadKeystoreClock(keyProtect)).toEqual({ offsetSeconds: 0, mayMove: false });
   });
 });

@@ -1,3 +1,4 @@
+import { useSyncExternalStore } from "react";
 import type { Backend } from "./backend";
 import { formatDuration } from "./format";
 
@@ -7,26 +8,51 @@ import { formatDuration } from "./format";
  * and "expires soon" count in the keystore's time, because its rules do.
  */
 let offsetMs = 0;
+const listeners = new Set<() => void>();
 
 /** Now, in the keystore's time (milliseconds since the epoch, as `Date.now()`). */
 export function keystoreNow(): number {
   return Date.now() + offsetMs;
 }
 
-/** Sets how far the keystore's clock runs ahead; negative offsets count as none. */
+/** Sets how far the keystore's clock runs ahead (negative counts as none), and tells whoever counts. */
 export function setKeystoreClockOffset(seconds: number): void {
-  offsetMs = Math.max(0, seconds) * 1000;
+  const next = Math.max(0, seconds) * 1000;
+  if (next === offsetMs) return;
+  offsetMs = next;
+  listeners.forEach((listener) => listener());
+}
+
+function subscribe(listener: () => void): () => void {
+  listeners.add(listener);
+  return () => listeners.delete(listener);
 }
 
 /**
- * How far `backend`'s clock runs ahead, in seconds. A keystore that publishes no clock (IBM Key
- * Protect) or cannot be asked right now runs on the real time: 0.
+ * The offset, in milliseconds, re-rendering the caller when it changes: a countdown drawn before
+ * the keystore's answer arrived (or before it moved again) is redrawn at once, not at its next tick.
  */
-export async function loadKeystoreClockOffset(backend: Backend): Promise<number> {
+export function useKeystoreClockOffset(): number {
+  return useSyncExternalStore(subscribe, () => offsetMs);
+}
+
+/** How far a keystore's clock runs ahead, and whether it may still move. */
+export interface KeystoreClock {
+  offsetSeconds: number;
+  /** A test server's virtual clock, or one already moved: worth asking again. */
+  mayMove: boolean;
+}
+
+/**
+ * `backend`'s clock. A keystore that publishes none (IBM Key Protect) or cannot be asked right
+ * now runs on the real time, and is not asked again until the next switch.
+ */
+export async function loadKeystoreClock(backend: Backend): Promise<KeystoreClock> {
   try {
-    return (await backend.clock()).offsetSeconds;
+    const clock = await backend.clock();
+    return { offsetSeconds: clock.offsetSeconds, mayMove: clock.advanceable || clock.offsetSeconds > 0 };
   } catch {
-    return 0;
+    return { offsetSeconds: 0, mayMove: false };
   }
 }
 

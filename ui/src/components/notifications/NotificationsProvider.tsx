@@ -2,6 +2,7 @@ import { useCallback, useMemo, useRef, useState, type ReactNode } from "react";
 import { NoticeLogContext, NotifyContext, type LoggedNotice, type Notice, type NoticeAction } from "./context";
 import { NoticeToast } from "./NoticeToast";
 import { newestById, toastTimeout } from "./notices";
+import { keystoreNow } from "../../lib/clock";
 
 /** The log keeps the session's latest notices; older ones drop off. */
 const LOG_LENGTH = 100;
@@ -28,7 +29,8 @@ export function NotificationsProvider({ children }: { children: ReactNode }) {
     const at = new Date();
     const logged = { ...notice, id: nextId.current, at };
     if (notice.action !== undefined) actions.current.set(logged.id, notice.action);
-    setToasts((current) => [...current.slice(-2), { notice: logged, timeout: toastTimeout(notice, at.getTime()) }]);
+    // An action's moment is in the keystore's time (its rules decide when it becomes usable).
+    setToasts((current) => [...current.slice(-2), { notice: logged, timeout: toastTimeout(notice, keystoreNow()) }]);
     setLog((current) => [logged, ...current].slice(0, LOG_LENGTH));
   }, []);
   const dismiss = useCallback((id: number) => setToasts((current) => current.filter((t) => t.notice.id !== id)), []);

@@ -26,7 +26,7 @@ import { AttentionList, KeyLink } from "./AttentionList";
 import { DashboardEmpty } from "./DashboardEmpty";
 import { countKeys, lastRotation, ROTATION_DAYS, rotationDue, type KeyCounts, type RotationDue } from "./counts";
 import { UsageTile } from "./UsageTile";
-import { keystoreNow } from "../../lib/clock";
+import { keystoreNow, useKeystoreClockOffset } from "../../lib/clock";
 
 const KeysByStateChart = lazy(() => import("./KeysByStateChart"));
 const ActivityChart = lazy(() => import("./ActivityChart"));
@@ -187,9 +187,12 @@ export function DashboardPage({ refreshToken, onNavigate }: Props) {
   // Bumped when the details panel changes a key, so the lists drop what was dealt with.
   const [changes, setChanges] = useState(0);
   const warnDays = useWarnDays();
+  // "Expires soon" is judged in the keystore's time: judged again if its clock moves.
+  const clockOffset = useKeystoreClockOffset();
   const loadKeysNeedingAttention = useCallback(
     () => loadAttention(backend, keystoreNow(), warnDays),
-    [backend, warnDays],
+    // eslint-disable-next-line react-hooks/exhaustive-deps -- keystoreNow() reads the offset
+    [backend, warnDays, clockOffset],
   );
   const attention = useRequest(loadKeysNeedingAttention, refreshToken + changes);
 

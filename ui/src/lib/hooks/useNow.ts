@@ -1,12 +1,13 @@
 import { useEffect, useState } from "react";
-import { keystoreNow } from "../clock";
+import { useKeystoreClockOffset } from "../clock";
 
-/** The current time in milliseconds, refreshed every `intervalMs` for countdowns. */
+/** The keystore's current time in milliseconds, refreshed every `intervalMs` for countdowns. */
 export function useNow(intervalMs: number): number {
-  const [now, setNow] = useState(() => keystoreNow());
+  const offset = useKeystoreClockOffset();
+  const [now, setNow] = useState(() => Date.now());
   useEffect(() => {
-    const timer = setInterval(() => setNow(keystoreNow()), intervalMs);
+    const timer = setInterval(() => setNow(Date.now()), intervalMs);
     return () => clearInterval(timer);
   }, [intervalMs]);
-  return now;
+  return now + offset;
 }
