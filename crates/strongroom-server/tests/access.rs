@@ -28,6 +28,18 @@ fn policy_body(policy: Value) -> String {
 /// An access policy for `iam_id` with `role` on the instance, created by the administrator
 /// through `/v1/policies`.
 async fn grant(server: &Server, iam_id: &str, role: &str) {
+    grant_in(server, iam_id, role, None).await;
+}
+
+/// [`grant`] on one key ring of the instance, or on all of it.
+async fn grant_in(server: &Server, iam_id: &str, role: &str, ring: Option<&str>) {
+    let mut attributes = vec![
+        json!({"name": "serviceName", "value": "kms"}),
+        json!({"name": "serviceInstance", "value": INSTANCE}),
+    ];
+    if let Some(ring) = ring {
+        attributes.push(json!({"name": "keyRing", "value": ring}));
+    }
     let reply = server
         .iam_call(
             &server.token,
@@ -37,10 +49,7 @@ async fn grant(server: &Server, iam_id: &str, role: &str) {
                 "type": "access",
                 "subjects": [{"attributes": [{"name": "iam_id", "value": iam_id}]}],
                 "roles": [{"role_id": format!("crn:v1:bluemix:public:iam::::serviceRole:{role}")}],
-                "resources": [{"attributes": [
-                    {"name": "serviceName", "value": "kms"},
-                    {"name": "serviceInstance", "value": INSTANCE}
-                ]}]
+                "resources": [{"attributes": attributes}]
             })),
             None,
         )
@@ -1481,25 +1490,7 @@ async fn only_a_manager_moves_a_virtual_clock_and_only_where_the_server_allows_i
     assert_eq!(read.status, StatusCode::UNAUTHORIZED, "{}", read.body);
     // A Reader of one key ring lists keys too, so reads the time their rules run on.
     let ring_reader = server.identity("IBMid-ring-reader", None).await;
-    let granted = server
-        .iam_call(
-            &server.token,
-            Method::POST,
-            "/v1/policies",
-            Some(json!({
-                "type": "access",
-                "subjects": [{"attributes": [{"name": "iam_id", "value": "IBMid-ring-reader"}]}],
-                "roles": [{"role_id": "crn:v1:bluemix:public:iam::::serviceRole:Reader"}],
-                "resources": [{"attributes": [
-                    {"name": "serviceName", "value": "kms"},
-                    {"name": "serviceInstance", "value": INSTANCE},
-                    {"name": "keyRing", "value": "default"}
-                ]}]
-            })),
-            None,
-        )
-        .await;
-    assert_eq!(granted.status, StatusCode::CREATED, "{}", granted.body);
+    grant_in(&server, "IBMid-ring-reader", "Reader", Some("default")).await;
     let read = server
         .call_as(&ring_reader, Method::GET, "/api/v2/clock", None)
         .await;
