@@ -257,7 +257,7 @@ async fn serve(
     }
     let instances = Arc::new(if virtual_clock {
         tracing::warn!(
-            offset_seconds = store.clock().offset().whole_seconds(),
+            offset_seconds = ahead.whole_seconds(),
             "the clock may be moved ahead (--virtual-clock): a test server, not one for real keys"
         );
         LocalInstances::with_virtual_clock(Arc::clone(&store))

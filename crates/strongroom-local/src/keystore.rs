@@ -91,7 +91,8 @@ impl LocalInstances {
     }
 
     /// [`Self::over`] for a test server whose callers may move the clock ahead
-    /// (`serve --virtual-clock`): a Manager of an instance moves it for every instance.
+    /// (`serve --virtual-clock`): the clock is the whole store's, so moving it needs Manager
+    /// on every instance (`keystore/clock.rs`).
     pub fn with_virtual_clock(store: Arc<SqliteStore>) -> Self {
         let clock = store.clock();
         Self::with_clock(store, clock, true)
