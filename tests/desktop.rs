@@ -72,7 +72,10 @@ async fn launch(data: &tempfile::TempDir) -> (Driver, Client) {
         )
         .await;
         match session {
-            Ok(Ok(client)) => return (driver, client),
+            Ok(Ok(client)) => {
+                let _ = client.execute(COLLECT_ERRORS, vec![]).await;
+                return (driver, client);
+            }
             Ok(Err(err)) if attempt == 3 => panic!("no WebDriver session on the app: {err}"),
             Err(_) if attempt == 3 => panic!("no WebDriver session on the app within 60 s"),
             _ => eprintln!("WebDriver session attempt {attempt} failed; retrying on a new driver"),
@@ -82,6 +85,18 @@ async fn launch(data: &tempfile::TempDir) -> (Driver, Client) {
     }
     unreachable!("the loop returns or panics")
 }
+
+/// Keeps what the page reports as going wrong (uncaught errors, rejected promises, React's
+/// console errors) for `describe_window`.
+/// `__strongroomUncaught` holds only what nothing in the app caught; `finish` fails a flow on it.
+const COLLECT_ERRORS: &str = "window.__strongroomErrors = []; window.__strongroomUncaught = []; \
+    const keep = (list, what) => { if (list.length < 20) list.push(String(what).slice(0, 800)); }; \
+    const text = (a) => (a instanceof Error ? `${a.name}: ${a.message} at ${(a.stack || '').split('\\n').slice(0, 4).join(' < ')}` : String(a)); \
+    const uncaught = (what) => { keep(window.__strongroomErrors, what); keep(window.__strongroomUncaught, what); }; \
+    addEventListener('error', (e) => uncaught(text(e.error || e.message))); \
+    addEventListener('unhandledrejection', (e) => uncaught(text(e.reason))); \
+    const error = console.error.bind(console); \
+    console.error = (...args) => { keep(window.__strongroomErrors, args.map(text).join(' ')); error(...args); }; return 1;";
 
 /// tauri-driver in front of WebKitWebDriver, both listening.
 async fn start_driver(data: &tempfile::TempDir) -> (Driver, u16) {
@@ -96,6 +111,9 @@ async fn start_driver(data: &tempfile::TempDir) -> (Driver, u16) {
         ])
         .args(["--native-driver", "/usr/bin/WebKitWebDriver"])
         .env("STRONGROOM_DATA_DIR", data.path().join("keystore"))
+        // The POSIX locale, where WebKit reports `navigator.language` as "C": the charts once
+        // formatted with it and threw. Set here so every machine runs the flows in it.
+        .env("LC_ALL", "C")
         .env("XDG_DATA_HOME", data.path().join("xdg-data"))
         .env("XDG_CACHE_HOME", data.path().join("xdg-cache"))
         .stdout(Stdio::null())
@@ -146,8 +164,68 @@ async fn text_until(client: &Client, css: &str, accept: impl Fn(&str) -> bool) -
             .ok()
             .and_then(|v| v.as_str().map(str::to_owned))
             .unwrap_or_default();
-        if accept(&text) || Instant::now() > deadline {
+        if accept(&text) {
             return text;
+        }
+        if Instant::now() > deadline {
+            describe_window(client, css).await;
+            return text;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
+
+/// When a wait runs out, says what the window showed instead, so a failure seen only on a CI
+/// machine can be explained from its log: the page, whether the console is still mounted, the
+/// errors the page raised, and the start of the visible text (the test keys' names and counts).
+async fn describe_window(client: &Client, css: &str) {
+    let state = client
+        .execute(
+            "const root = document.getElementById('root');
+             return JSON.stringify({
+               url: location.href,
+               mounted: root ? root.childElementCount : -1,
+               errors: window.__strongroomErrors || [],
+               text: document.body ? document.body.innerText.slice(0, 600) : null,
+             });",
+            vec![],
+        )
+        .await
+        .map(|v| v.as_str().map(str::to_owned).unwrap_or_default())
+        .unwrap_or_else(|e| format!("the window did not answer: {e}"));
+    eprintln!("waited {WAIT:?} for {css}; the window showed: {state}");
+    // A part the console could not draw says so in place, maybe below the fold: show it.
+    let _ = client
+        .execute(
+            "document.querySelector('.drawing-failure')?.scrollIntoView(); return 1;",
+            vec![],
+        )
+        .await;
+    screenshot(
+        client,
+        &format!(
+            "timeout-{}",
+            css.replace(['#', ' ', '[', ']', '\'', '='], "_")
+        ),
+    )
+    .await;
+}
+
+/// Polls how many elements `css` finds until there are at least `at_least`; returns the last count.
+async fn count_until(client: &Client, css: &str, at_least: usize) -> usize {
+    let deadline = Instant::now() + WAIT;
+    loop {
+        let count = client
+            .find_all(Locator::Css(css))
+            .await
+            .map(|found| found.len())
+            .unwrap_or(0);
+        if count >= at_least {
+            return count;
+        }
+        if Instant::now() > deadline {
+            describe_window(client, css).await;
+            return count;
         }
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
@@ -209,8 +287,22 @@ async fn finish(client: &Client, outcome: Result<(), fantoccini::error::CmdError
     if outcome.is_err() {
         screenshot(client, &format!("failed-{test}")).await;
     }
+    // A flow that reached its end can still have broken something it did not look at: an error
+    // nothing caught, or a page or chart that could not be drawn (told in place, so the flow's
+    // own waits may not notice).
+    let trouble: Vec<String> = client
+        .execute(
+            "return (window.__strongroomUncaught || []).concat((window.__strongroomErrors || [])
+               .filter((e) => e.startsWith('Strongroom could not draw')));",
+            vec![],
+        )
+        .await
+        .ok()
+        .and_then(|v| serde_json::from_value(v).ok())
+        .unwrap_or_default();
     let _ = client.clone().close().await;
     outcome.expect("WebDriver commands");
+    assert!(trouble.is_empty(), "{test}: the page reported {trouble:#?}");
 }
 
 /// Clicks what `css` finds once it is enabled, finding it again if a re-render replaced it.
@@ -459,6 +551,19 @@ async fn create_a_root_key_then_wrap_and_unwrap_a_generated_dek_with_aad() {
         assert_eq!(unwraps, "2", "both unwraps are counted");
         let refused = text_until(&client, "#dashboard-failures", |t| t == "1").await;
         assert_eq!(refused, "1", "the wrong AAD is counted as refused");
+        // The charts beside the counts are drawn: their axes once threw under the POSIX locale
+        // and emptied the window.
+        for chart in ["#activity", "#usage-calls-chart"] {
+            let drawn = count_until(&client, &format!("{chart} svg .tick text"), 1).await;
+            assert!(drawn >= 1, "{chart} has labelled axes: {drawn} tick labels");
+        }
+        let _ = client
+            .execute(
+                "document.getElementById('activity').scrollIntoView(); return 1;",
+                vec![],
+            )
+            .await;
+        screenshot(&client, "dashboard-activity").await;
         Ok::<_, fantoccini::error::CmdError>(())
     }
     .await;

@@ -31,6 +31,7 @@ import {
   Settings,
 } from "@carbon/icons-react";
 import { useCallback, useEffect, useState, type ComponentType } from "react";
+import { DrawingFailure } from "./components/DrawingFailure";
 import { NoticeLogButton, useNotify } from "./components/notifications";
 import { AuditPage } from "./features/audit/AuditPage";
 import { AuthorizationsPage } from "./features/authorizations/AuthorizationsPage";
@@ -358,7 +359,12 @@ export function App({ headerActions }: Props = {}) {
       {aboutOpen && <AboutModal info={info.data} onClose={() => setAboutOpen(false)} />}
       <Content id="main-content" className="app-main" aria-busy={info.loading} tabIndex={-1}>
         {/* Remounted on a switch: every page reloads, and the caller's grants with them. */}
-        <CallerProvider key={generation}>{content}</CallerProvider>
+        <CallerProvider key={generation}>
+          {/* A page that throws while drawing says so in place; the header and navigation stay. */}
+          <DrawingFailure what="this page" id="page-drawing-failure" resetKey={`${generation}|${page}|${keyPageId ?? ""}`}>
+            {content}
+          </DrawingFailure>
+        </CallerProvider>
       </Content>
     </GlobalTheme>
   );

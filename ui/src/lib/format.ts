@@ -55,6 +55,16 @@ function numberFormat(options: Intl.NumberFormatOptions | undefined, locale: str
 }
 
 /**
+ * The chosen locale as a tag every `Intl` API accepts, for code that formats with a tag of its own
+ * (the chart library). Without a choice the engine's default is asked for its tag: a desktop
+ * session under the POSIX locale reports `navigator.language` as "C", which `toLocaleString`
+ * refuses with a RangeError, where the engine's default always resolves to a real tag.
+ */
+export function intlLocale(locale: string | undefined = currentLocale): string {
+  return numberFormat(undefined, locale).resolvedOptions().locale;
+}
+
+/**
  * A number as the chosen locale writes it, with its thousands separators ("1,234", "1.234").
  * Without options it reads as `toLocaleString()` does.
  */

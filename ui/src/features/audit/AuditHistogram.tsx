@@ -1,5 +1,6 @@
 import { SkeletonPlaceholder, useTheme } from "@carbon/react";
 import { lazy, Suspense, useCallback, useMemo } from "react";
+import { DrawingFailure } from "../../components/DrawingFailure";
 import { formatNumber } from "../../lib/format";
 import type { AuditEventInfo, AuditQueryRequest } from "../../lib/types";
 import { bucketAt, bucketEvents, histogramWindow, type TimeWindow } from "./histogram";
@@ -36,9 +37,11 @@ export function AuditHistogram({ events, bounds, queriedAt, complete, onNarrow }
   if (histogram === null) return null;
   return (
     <section id="audit-histogram" className="audit-histogram" aria-label="Audit events over time">
-      <Suspense fallback={<SkeletonPlaceholder className="audit-histogram__skeleton" />}>
-        <AuditHistogramChart histogram={histogram} dark={dark} onBarClick={narrow} />
-      </Suspense>
+      <DrawingFailure what="the chart" id="audit-histogram-failure" compact resetKey={histogram}>
+        <Suspense fallback={<SkeletonPlaceholder className="audit-histogram__skeleton" />}>
+          <AuditHistogramChart histogram={histogram} dark={dark} onBarClick={narrow} />
+        </Suspense>
+      </DrawingFailure>
       <p id="audit-histogram-note" className="audit-histogram__note">
         {complete
           ? `All ${formatNumber(events.length)} events that match the filters, per ${histogram.size.label}.`

@@ -1,7 +1,8 @@
 import { BarEvent } from "@carbon/charts";
 import { StackedBarChart } from "@carbon/charts-react";
 import "@carbon/charts-react/styles.min.css";
-import { useEffect, useRef } from "react";
+import { useEffect, useMemo, useRef } from "react";
+import { intlLocale } from "../../lib/format";
 import type { Histogram } from "./histogram";
 import { chartEventsOf, clickedBarTime, histogramChartData, histogramChartOptions } from "./histogramChart";
 
@@ -25,5 +26,10 @@ export default function AuditHistogramChart({ histogram, dark, onBarClick }: Pro
     events.addEventListener(BarEvent.BAR_CLICK, listener);
     return () => events.removeEventListener(BarEvent.BAR_CLICK, listener);
   }, [onBarClick]);
-  return <StackedBarChart ref={chart} data={histogramChartData(histogram)} options={histogramChartOptions(histogram, dark)} />;
+  // Kept until what they say changes: the chart redraws on every new data or options object.
+  const data = useMemo(() => histogramChartData(histogram), [histogram]);
+  const locale = intlLocale();
+  // eslint-disable-next-line react-hooks/exhaustive-deps -- the options read the locale
+  const options = useMemo(() => histogramChartOptions(histogram, dark), [histogram, dark, locale]);
+  return <StackedBarChart ref={chart} data={data} options={options} />;
 }

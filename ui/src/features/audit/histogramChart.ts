@@ -1,4 +1,5 @@
 import { ScaleTypes, ToolbarControlTypes, type BarChartOptions, type ChartTabularData } from "@carbon/charts";
+import { baseChartOptions } from "../../lib/charts";
 import type { Histogram } from "./histogram";
 
 // Imported only by the lazily loaded chart, so the chart library stays out of the first bundle.
@@ -17,11 +18,8 @@ export function histogramChartData(histogram: Histogram): ChartTabularData {
 export function histogramChartOptions(histogram: Histogram, dark: boolean): BarChartOptions {
   return {
     title: `Events per ${histogram.size.label}`,
+    ...baseChartOptions(dark),
     height: "14rem",
-    resizable: true,
-    // Numbers that count up mislead a glance and a screenshot alike.
-    animations: false,
-    theme: dark ? "g100" : "g10",
     axes: {
       left: { mapsTo: "value", stacked: true, title: "Events" },
       bottom: { mapsTo: "date", scaleType: ScaleTypes.TIME },

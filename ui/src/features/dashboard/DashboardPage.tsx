@@ -12,6 +12,7 @@ import {
   useTheme,
 } from "@carbon/react";
 import { lazy, Suspense, useCallback, useState } from "react";
+import { DrawingFailure } from "../../components/DrawingFailure";
 import { KeyStateTag } from "../../components/KeyStateTag";
 import { useBackend } from "../../lib/backend";
 import { describe } from "../../lib/errors";
@@ -166,9 +167,11 @@ function ActivityTile({ activity, dark }: { activity: RequestState<Activity>; da
         <Figure id="dashboard-unwraps" label="Unwraps and rewraps, last 24 h" value={totals.unwraps} />
         <Figure id="dashboard-failures" label="Refused, last 24 h" value={totals.failures} />
       </div>
-      <Suspense fallback={<SkeletonPlaceholder className="dashboard__skeleton dashboard__skeleton--chart" />}>
-        <ActivityChart buckets={activity.data.buckets} dark={dark} />
-      </Suspense>
+      <DrawingFailure what="the chart" id="activity-chart-failure" compact resetKey={activity.data}>
+        <Suspense fallback={<SkeletonPlaceholder className="dashboard__skeleton dashboard__skeleton--chart" />}>
+          <ActivityChart buckets={activity.data.buckets} dark={dark} />
+        </Suspense>
+      </DrawingFailure>
     </Tile>
   );
 }
@@ -228,9 +231,11 @@ export function DashboardPage({ refreshToken, onNavigate }: Props) {
             <>
               <CountTiles counts={counts.data} />
               <Tile className="dashboard__tile dashboard__tile--chart" id="keys-by-state-chart">
-                <Suspense fallback={<SkeletonPlaceholder className="dashboard__skeleton dashboard__skeleton--chart" />}>
-                  <KeysByStateChart byState={counts.data.byState} dark={dark} />
-                </Suspense>
+                <DrawingFailure what="the chart" id="keys-by-state-chart-failure" compact resetKey={counts.data}>
+                  <Suspense fallback={<SkeletonPlaceholder className="dashboard__skeleton dashboard__skeleton--chart" />}>
+                    <KeysByStateChart byState={counts.data.byState} dark={dark} />
+                  </Suspense>
+                </DrawingFailure>
               </Tile>
             </>
           )}

@@ -1,5 +1,6 @@
 import { SkeletonPlaceholder, Tile } from "@carbon/react";
 import { lazy, Suspense, useCallback } from "react";
+import { DrawingFailure } from "../../components/DrawingFailure";
 import { ACTIONS, useAccess } from "../../lib/access";
 import { useBackend } from "../../lib/backend";
 import { describe } from "../../lib/errors";
@@ -99,9 +100,11 @@ function UsageFigures({ refreshToken, dark }: Props) {
           No calls in the last hour. Counting starts when the keystore opens; the audit log keeps every call.
         </p>
       ) : (
-        <Suspense fallback={<SkeletonPlaceholder className="dashboard__skeleton dashboard__skeleton--chart" />}>
-          <UsageCharts report={report} dark={dark} />
-        </Suspense>
+        <DrawingFailure what="the charts" id="usage-charts-failure" compact resetKey={report}>
+          <Suspense fallback={<SkeletonPlaceholder className="dashboard__skeleton dashboard__skeleton--chart" />}>
+            <UsageCharts report={report} dark={dark} />
+          </Suspense>
+        </DrawingFailure>
       )}
     </Tile>
   );
