@@ -57,7 +57,7 @@ function numberFormat(options: Intl.NumberFormatOptions | undefined, locale: str
 /**
  * The chosen locale as a tag every `Intl` API accepts, for code that formats with a tag of its own
  * (the chart library). Without a choice the engine's default is asked for its tag: a desktop
- * session under the POSIX locale reports `navigator.language` as "C", which `toLocaleString`
+ * session under C.UTF-8 gets `navigator.language` "C" from WebKit, which `toLocaleString`
  * refuses with a RangeError, where the engine's default always resolves to a real tag.
  */
 export function intlLocale(locale: string | undefined = currentLocale): string {

@@ -29,7 +29,6 @@ export default function AuditHistogramChart({ histogram, dark, onBarClick }: Pro
   // Kept until what they say changes: the chart redraws on every new data or options object.
   const data = useMemo(() => histogramChartData(histogram), [histogram]);
   const locale = intlLocale();
-  // eslint-disable-next-line react-hooks/exhaustive-deps -- the options read the locale
-  const options = useMemo(() => histogramChartOptions(histogram, dark), [histogram, dark, locale]);
+  const options = useMemo(() => histogramChartOptions(histogram, dark, locale), [histogram, dark, locale]);
   return <StackedBarChart ref={chart} data={data} options={options} />;
 }

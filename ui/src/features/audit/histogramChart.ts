@@ -15,10 +15,10 @@ export function histogramChartData(histogram: Histogram): ChartTabularData {
   ]);
 }
 
-export function histogramChartOptions(histogram: Histogram, dark: boolean): BarChartOptions {
+export function histogramChartOptions(histogram: Histogram, dark: boolean, locale?: string): BarChartOptions {
   return {
     title: `Events per ${histogram.size.label}`,
-    ...baseChartOptions(dark),
+    ...baseChartOptions(dark, locale),
     height: "14rem",
     axes: {
       left: { mapsTo: "value", stacked: true, title: "Events" },
