@@ -202,12 +202,7 @@ async fn describe_window(client: &Client, css: &str) {
         .unwrap_or_else(|e| format!("the window did not answer: {e}"));
     eprintln!("waited {WAIT:?} for {css}; the window showed: {state}");
     // A part the console could not draw says so in place, maybe below the fold: show it.
-    let _ = client
-        .execute(
-            "document.querySelector('.drawing-failure')?.scrollIntoView(); return 1;",
-            vec![],
-        )
-        .await;
+    scroll_to(client, ".drawing-failure").await;
     screenshot(
         client,
         &format!(
@@ -216,6 +211,16 @@ async fn describe_window(client: &Client, css: &str) {
         ),
     )
     .await;
+}
+
+/// Scrolls what `css` finds, if anything, into view (for a screenshot).
+async fn scroll_to(client: &Client, css: &str) {
+    let _ = client
+        .execute(
+            "document.querySelector(arguments[0])?.scrollIntoView(); return 1;",
+            vec![serde_json::json!(css)],
+        )
+        .await;
 }
 
 /// Polls how many elements `css` finds until there are at least `at_least`; returns the last count.
@@ -566,12 +571,7 @@ async fn create_a_root_key_then_wrap_and_unwrap_a_generated_dek_with_aad() {
             let drawn = count_until(&client, &format!("{chart} svg .tick text"), 1).await;
             assert!(drawn >= 1, "{chart} has labelled axes: {drawn} tick labels");
         }
-        let _ = client
-            .execute(
-                "document.getElementById('activity').scrollIntoView(); return 1;",
-                vec![],
-            )
-            .await;
+        scroll_to(&client, "#activity").await;
         screenshot(&client, "dashboard-activity").await;
         Ok::<_, fantoccini::error::CmdError>(())
     }

@@ -51,25 +51,18 @@ describe("DrawingFailure", () => {
   });
 
   it("starts over when what it draws changes, and fails again if it still throws", () => {
-    const { rerender } = render(
-      <DrawingFailure what="this page" id="page-failure" resetKey="keys">
-        <Chart label="keys" />
-      </DrawingFailure>,
+    const page = (name: string) => (
+      <DrawingFailure what="this page" id="page-failure" resetKey={name}>
+        <Chart label={name} />
+      </DrawingFailure>
     );
+    const { rerender } = render(page("keys"));
     expect(document.getElementById("page-failure")).toBeInTheDocument();
     broken = false;
-    rerender(
-      <DrawingFailure what="this page" id="page-failure" resetKey="dashboard">
-        <Chart label="dashboard" />
-      </DrawingFailure>,
-    );
+    rerender(page("dashboard"));
     expect(screen.getByText("dashboard")).toBeInTheDocument();
     broken = true;
-    rerender(
-      <DrawingFailure what="this page" id="page-failure" resetKey="audit">
-        <Chart label="audit" />
-      </DrawingFailure>,
-    );
+    rerender(page("audit"));
     expect(document.getElementById("page-failure")).toBeInTheDocument();
   });
 });

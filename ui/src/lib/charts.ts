@@ -5,8 +5,9 @@ import { intlLocale } from "./format";
 type ChartLocale = Required<Pick<Locale, "code" | "number" | "date" | "time">>;
 
 /**
- * What every chart in the console shares. Carbon Charts redraws a chart, synchronously, each time
- * it is handed a new options object, so callers build options once per change (`useMemo`).
+ * What every chart in the console shares; a chart's own options, spread after these, win.
+ * Carbon Charts redraws a chart, synchronously, each time it is handed a new options object, so
+ * callers build options once per change (`useMemo`).
  */
 export function baseChartOptions(dark: boolean, locale: string = intlLocale()) {
   // Left to itself the chart library writes numbers and dates in `navigator.language`, which
@@ -25,6 +26,8 @@ export function baseChartOptions(dark: boolean, locale: string = intlLocale()) {
     // Numbers that count up mislead a glance and a screenshot alike.
     animations: false,
     theme: dark ? ("g100" as const) : ("g10" as const),
+    legend: { alignment: "center" as const },
+    toolbar: { enabled: true },
     locale: chartLocale,
   };
 }

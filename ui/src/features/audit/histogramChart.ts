@@ -25,7 +25,6 @@ export function histogramChartOptions(histogram: Histogram, dark: boolean, local
       bottom: { mapsTo: "date", scaleType: ScaleTypes.TIME },
     },
     color: { scale: { [SUCCESS_GROUP]: "#24a148", [FAILURE_GROUP]: "#da1e28" } },
-    legend: { alignment: "center" },
     // "Show as table" comes first: it is the chart's accessible form.
     toolbar: {
       enabled: true,

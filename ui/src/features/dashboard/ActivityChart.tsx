@@ -37,8 +37,6 @@ export default function ActivityChart({ buckets, dark }: Props) {
         left: { mapsTo: "value", stacked: true, title: "Operations per hour" },
         bottom: { mapsTo: "date", scaleType: ScaleTypes.TIME },
       },
-      legend: { alignment: "center" },
-      toolbar: { enabled: true },
     }),
     [dark, locale],
   );

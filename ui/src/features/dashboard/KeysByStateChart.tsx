@@ -39,8 +39,6 @@ export default function KeysByStateChart({ byState, dark }: Props) {
       height: "18rem",
       color: { scale: STATE_COLORS },
       donut: { center: { label: "Keys" }, alignment: "center" },
-      legend: { alignment: "center" },
-      toolbar: { enabled: true },
     }),
     [dark, locale],
   );

@@ -24,8 +24,6 @@ export default function UsageCharts({ report, dark }: Props) {
     const common = {
       ...baseChartOptions(dark, locale),
       height: "16rem",
-      legend: { alignment: "center" as const },
-      toolbar: { enabled: true },
       // Each chart's domain is the hour (Carbon would pad it by a tick each side), and its ticks
       // say the time only: the tile's title already says which hour.
       timeScale: { addSpaceOnEdges: 0, timeIntervalFormats: { minute: { primary: "p", secondary: "p" } } },
